@@ -1,0 +1,94 @@
+// A blocking multi-producer, multi-consumer queue bounded by a weight (for example bytes) as well
+// as by item count. A full queue blocks producers, which is how backpressure reaches the sources:
+// a file source stops reading, a network receiver answers "retry later". Nothing is dropped.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+namespace specwatch {
+
+template <typename T>
+class BoundedQueue {
+ public:
+  BoundedQueue(std::size_t max_items, std::size_t max_weight)
+      : max_items_(max_items), max_weight_(max_weight) {}
+
+  // Blocks while the queue is full. Returns false if the queue was closed (the item is not taken).
+  // An item heavier than the whole bound is still accepted once the queue is empty, so a single
+  // large batch cannot wedge the pipeline.
+  bool push(T item, std::size_t weight) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return closed_ || has_room(weight); });
+    if (closed_) return false;
+    items_.emplace_back(std::move(item), weight);
+    weight_ += weight;
+    not_empty_.notify_one();
+    return true;
+  }
+
+  // Like push, but gives up when the queue is still full after `timeout`; the caller keeps the
+  // item (it is left untouched) and decides how to push back on its own sender.
+  bool try_push_for(T& item, std::size_t weight, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (!not_full_.wait_for(lock, timeout, [&] { return closed_ || has_room(weight); })) {
+      return false;
+    }
+    if (closed_) return false;
+    items_.emplace_back(std::move(item), weight);
+    weight_ += weight;
+    not_empty_.notify_one();
+    return true;
+  }
+
+  // Blocks until an item is available. Returns nullopt once the queue is closed and drained.
+  std::optional<T> pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    if (items_.empty()) return std::nullopt;
+    auto [item, weight] = std::move(items_.front());
+    items_.pop_front();
+    weight_ -= weight;
+    not_full_.notify_all();
+    return std::move(item);
+  }
+
+  // Producers are refused from now on; consumers drain what is left, then see nullopt.
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return items_.size();
+  }
+  std::size_t weight() const {
+    std::lock_guard lock(mutex_);
+    return weight_;
+  }
+
+ private:
+  bool has_room(std::size_t weight) const {
+    if (items_.empty()) return true;
+    return items_.size() < max_items_ && weight_ + weight <= max_weight_;
+  }
+
+  const std::size_t max_items_;
+  const std::size_t max_weight_;
+  mutable std::mutex mutex_;
+  std::condition_variable not_full_;
+  std::condition_variable not_empty_;
+  std::deque<std::pair<T, std::size_t>> items_;
+  std::size_t weight_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace specwatch

@@ -1,0 +1,47 @@
+// Framing turns a byte stream (a file read from some offset onwards) into records. A framer is
+// streaming: it is fed consecutive chunks, keeps an unfinished record until it completes, and
+// never needs to see earlier bytes again. Offsets are positions in the stream (the file).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "sidecar/config/config.h"
+
+namespace specwatch {
+
+class FramerOutput {
+ public:
+  virtual ~FramerOutput() = default;
+  // One complete record. `data` is valid only during the call. `end_offset` is the stream offset
+  // just past the record's last byte.
+  virtual void on_record(std::string_view data, std::uint64_t end_offset) = 0;
+  // Bytes that were skipped: a record over max_record_bytes ("record_too_large"), bytes that
+  // cannot start a record ("garbage"). `offset` is where the skipped bytes began.
+  virtual void on_error(std::string_view reason, std::string_view message,
+                        std::uint64_t offset) = 0;
+};
+
+class Framer {
+ public:
+  virtual ~Framer() = default;
+  // Feeds the bytes that follow everything fed before.
+  virtual void feed(std::string_view chunk, FramerOutput& out) = 0;
+  // The offset a reader may resume from after a restart without losing or splitting a record:
+  // the end of the last record emitted or skipped (plus separators consumed after it). Everything
+  // before it has been delivered to `out`; everything after it is pending.
+  virtual std::uint64_t boundary_offset() const = 0;
+  // Offset just past the last byte fed.
+  virtual std::uint64_t fed_offset() const = 0;
+  // Drops pending state and continues as if the stream started at `offset` (resume from a
+  // checkpoint, or 0 after a truncation).
+  virtual void reset(std::uint64_t offset) = 0;
+};
+
+// For kNdjson, kJsonStream and kLines. (kJsonDocument files are read whole; see
+// json_document.h.)
+std::unique_ptr<Framer> make_stream_framer(Framing framing, std::size_t max_record_bytes);
+
+}  // namespace specwatch
