@@ -1,0 +1,153 @@
+#include "sidecar/framing/json_parser.h"
+
+#include <rapidjson/error/en.h>
+
+#include <bit>
+#include <cstring>
+
+#include "sidecar/core/utf8.h"
+
+namespace specwatch {
+namespace {
+
+constexpr std::size_t kInitialValuePool = 64 * 1024;
+constexpr std::size_t kInitialStackPool = 16 * 1024;
+// RapidJSON's recursive parser uses a few hundred bytes of stack per nesting level. Records
+// nested deeper than this are parsed with the iterative parser instead.
+constexpr std::size_t kMaxRecursiveDepth = 512;
+
+constexpr unsigned kBaseFlags = rapidjson::kParseValidateEncodingFlag;
+
+// True when `text` nests objects and arrays deeper than `limit` (brackets inside strings do not
+// count).
+bool may_nest_deeper_than(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return false;  // each level needs at least one byte
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return true;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+// Maps an offset in the repaired copy of `original` back to `original`: every ill-formed byte
+// became the three bytes of U+FFFD.
+std::size_t original_offset(std::string_view original, std::size_t repaired_offset) {
+  std::size_t in = 0;
+  std::size_t out = 0;
+  while (in < original.size() && out < repaired_offset) {
+    const std::size_t length = utf8_sequence_length(original.substr(in));
+    in += length == 0 ? 1 : length;
+    out += length == 0 ? 3 : length;
+  }
+  return in;
+}
+
+}  // namespace
+
+JsonParser::JsonParser(JsonParserOptions options)
+    : options_(options), value_buffer_(kInitialValuePool), stack_buffer_(kInitialStackPool) {
+  scratch_.reserve(4096);
+  prepare_pools();
+}
+
+JsonParser::~JsonParser() {
+  // The document refers to the pools, which refer to the buffers: destroy in that order.
+  document_.reset();
+  value_pool_.reset();
+  stack_pool_.reset();
+}
+
+void JsonParser::prepare_pools() {
+  const bool rebuild = !document_ || value_pool_->Capacity() > value_buffer_.size() ||
+                       stack_pool_->Capacity() > stack_buffer_.size();
+  if (!rebuild) {
+    value_pool_->Clear();
+    stack_pool_->Clear();
+    return;
+  }
+  // The last record needed more than the user buffers hold: size them to fit it, so that the
+  // next records of that size parse without allocating.
+  if (document_) {
+    const std::size_t value_need = value_pool_->Capacity();
+    const std::size_t stack_need = stack_pool_->Capacity();
+    document_.reset();
+    value_pool_.reset();
+    stack_pool_.reset();
+    if (value_need > value_buffer_.size()) value_buffer_.resize(std::bit_ceil(value_need) * 2);
+    if (stack_need > stack_buffer_.size()) stack_buffer_.resize(std::bit_ceil(stack_need) * 2);
+  }
+  value_pool_.emplace(value_buffer_.data(), value_buffer_.size());
+  stack_pool_.emplace(stack_buffer_.data(), stack_buffer_.size());
+  document_.emplace(&*value_pool_, 1024, &*stack_pool_);
+}
+
+bool JsonParser::parse_into_document(std::string_view text, bool iterative) {
+  if (options_.insitu) {
+    scratch_.assign(text.begin(), text.end());
+    scratch_.push_back('\0');
+    if (iterative) {
+      document_->ParseInsitu<kBaseFlags | rapidjson::kParseIterativeFlag>(scratch_.data());
+    } else {
+      document_->ParseInsitu<kBaseFlags>(scratch_.data());
+    }
+  } else if (iterative) {
+    document_->Parse<kBaseFlags | rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  } else {
+    document_->Parse<kBaseFlags>(text.data(), text.size());
+  }
+  return !document_->HasParseError();
+}
+
+ParseResult JsonParser::parse(std::string_view record) {
+  ParseResult result;
+  prepare_pools();
+  const bool iterative = options_.iterative || may_nest_deeper_than(record, kMaxRecursiveDepth);
+  bool parsed = parse_into_document(record, iterative);
+  if (!parsed && document_->GetParseError() == rapidjson::kParseErrorStringInvalidEncoding) {
+    // Keep the record: replace the ill-formed bytes and parse the repaired copy.
+    repaired_.assign(record);
+    result.utf8_replacements = sanitize_utf8(repaired_);
+    result.repaired_utf8 = result.utf8_replacements > 0;
+    prepare_pools();
+    parsed = parse_into_document(repaired_, iterative);
+  }
+  if (!parsed) {
+    std::size_t offset = document_->GetErrorOffset();
+    if (result.repaired_utf8) offset = original_offset(record, offset);
+    result.error_reason = "invalid_json";
+    result.error_message = "invalid JSON at offset " + std::to_string(offset) + ": " +
+                           rapidjson::GetParseError_En(document_->GetParseError());
+    return result;
+  }
+  // RapidJSON treats NUL as the end of the input, so a NUL after the root would silently cut
+  // the record short; NULs anywhere else already failed the parse.
+  const std::string_view parsed_text = result.repaired_utf8 ? std::string_view(repaired_) : record;
+  if (const void* nul = std::memchr(parsed_text.data(), '\0', parsed_text.size())) {
+    std::size_t offset =
+        static_cast<std::size_t>(static_cast<const char*>(nul) - parsed_text.data());
+    if (result.repaired_utf8) offset = original_offset(record, offset);
+    result.error_reason = "invalid_json";
+    result.error_message =
+        "invalid JSON at offset " + std::to_string(offset) + ": " +
+        rapidjson::GetParseError_En(rapidjson::kParseErrorDocumentRootNotSingular);
+    return result;
+  }
+  result.value = &*document_;
+  return result;
+}
+
+}  // namespace specwatch

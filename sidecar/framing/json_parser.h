@@ -1,0 +1,72 @@
+// Parses one framed record into a RapidJSON DOM. One JsonParser lives on the pipeline thread and
+// is reused for every record: its buffers and memory pools are kept between calls, so parsing in
+// the steady state does not allocate. Not thread-safe.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace specwatch {
+
+struct ParseResult {
+  // The parsed value; valid until the next parse() on the same parser. nullptr on error.
+  const rapidjson::Value* value = nullptr;
+  // Empty on success; "invalid_json" when the record is not one JSON value.
+  std::string_view error_reason;
+  // e.g. "invalid JSON at offset 17: Missing a colon after a name of object member."
+  std::string error_message;
+  // The record held ill-formed UTF-8: those bytes were replaced by U+FFFD and the repaired copy
+  // parsed. The record is kept; the caller counts it as "invalid_utf8".
+  bool repaired_utf8 = false;
+  std::size_t utf8_replacements = 0;
+
+  bool ok() const { return value != nullptr; }
+};
+
+// How the parser drives RapidJSON. The defaults are the fastest correct choice measured by
+// bench_framing; the alternatives exist so that the benchmark can compare them.
+struct JsonParserOptions {
+  // Copy the record into a reused scratch buffer and parse it in place (strings point into the
+  // buffer) instead of copying every string into the pool.
+  bool insitu = true;
+  // RapidJSON's iterative parser: nesting depth is bounded by memory rather than by the thread's
+  // stack. The recursive parser is only used behind a depth pre-check (see json_parser.cpp).
+  bool iterative = false;
+};
+
+class JsonParser {
+ public:
+  explicit JsonParser(JsonParserOptions options = {});
+  JsonParser(const JsonParser&) = delete;
+  JsonParser& operator=(const JsonParser&) = delete;
+  ~JsonParser();
+
+  ParseResult parse(std::string_view record);
+
+  // Bytes currently reserved by the DOM pool (grows to the largest record seen, then stays).
+  std::size_t pool_capacity() const { return value_buffer_.size(); }
+
+ private:
+  using Pool = rapidjson::MemoryPoolAllocator<>;
+  using Document = rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, Pool>;
+
+  void prepare_pools();
+  // Parses `text` (scratch_ when in situ); true on success.
+  bool parse_into_document(std::string_view text, bool iterative);
+
+  JsonParserOptions options_;
+  std::vector<char> scratch_;
+  std::string repaired_;
+  std::vector<char> value_buffer_;
+  std::vector<char> stack_buffer_;
+  std::optional<Pool> value_pool_;
+  std::optional<Pool> stack_pool_;
+  std::optional<Document> document_;
+};
+
+}  // namespace specwatch
