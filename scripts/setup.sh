@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs whatever is missing on a Debian 12 machine, from Debian's packages only.
+#   scripts/setup.sh run    what building and running the sidecar needs
+#   scripts/setup.sh test   that, plus what the test suite needs (real Prometheus, Alertmanager,
+#                           Kafka client and mock cluster, Node.js for the OpenTelemetry SDK)
+# Idempotent: a package already installed is not touched, and apt is not called at all when
+# nothing is missing.
+set -euo pipefail
+
+mode="${1:-run}"
+run_packages=(
+  build-essential cmake pkg-config ca-certificates curl procps
+  prometheus-cpp-dev libboost-dev rapidjson-dev libyaml-cpp-dev zlib1g-dev
+)
+test_packages=(
+  libgtest-dev libgmock-dev libbenchmark-dev
+  prometheus prometheus-alertmanager
+)
+packages=("${run_packages[@]}")
+if [ "$mode" = "test" ]; then
+  packages+=("${test_packages[@]}")
+elif [ "$mode" != "run" ]; then
+  echo "usage: $0 run|test" >&2
+  exit 2
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi

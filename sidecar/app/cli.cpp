@@ -1,0 +1,96 @@
+#include "sidecar/app/cli.h"
+
+#include <cstdlib>
+
+namespace specwatch {
+
+CommandLine parse_command_line(const std::vector<std::string>& args) {
+  CommandLine cl;
+  std::size_t i = 0;
+  if (i < args.size() && !args[i].empty() && args[i][0] != '-') {
+    const std::string& word = args[i];
+    if (word == "run") {
+      cl.command = CommandName::kRun;
+    } else if (word == "validate") {
+      cl.command = CommandName::kValidate;
+    } else if (word == "version") {
+      cl.command = CommandName::kVersion;
+    } else if (word == "help") {
+      cl.command = CommandName::kHelp;
+    } else if (word == "pricing") {
+      if (i + 1 >= args.size() || args[i + 1] != "check") {
+        cl.error = "unknown command 'pricing" +
+                   (i + 1 < args.size() ? " " + args[i + 1] : std::string()) +
+                   "'; did you mean 'pricing check FILE...'?";
+        return cl;
+      }
+      cl.command = CommandName::kPricingCheck;
+      ++i;
+    } else {
+      cl.error = "unknown command '" + word + "'";
+      return cl;
+    }
+    ++i;
+  }
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      cl.command = CommandName::kHelp;
+    } else if (arg == "--version") {
+      cl.command = CommandName::kVersion;
+    } else if (arg == "--config" || arg == "-c") {
+      if (i + 1 >= args.size()) {
+        cl.error = "option " + arg + " needs a file";
+        return cl;
+      }
+      cl.config_path = args[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      cl.config_path = arg.substr(9);
+    } else if (!arg.empty() && arg[0] == '-') {
+      cl.error = "unknown option '" + arg + "'";
+      return cl;
+    } else if (cl.command == CommandName::kPricingCheck) {
+      cl.inputs.push_back(arg);
+    } else {
+      cl.error = "unexpected argument '" + arg + "'";
+      return cl;
+    }
+  }
+  if (cl.command == CommandName::kPricingCheck && cl.inputs.empty()) {
+    cl.error = "pricing check needs at least one input file";
+  }
+  return cl;
+}
+
+std::string default_config_path() {
+  if (const char* env = std::getenv("SPECWATCH_CONFIG"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return "/etc/specwatch/specwatch.yaml";
+}
+
+const char* help_text() {
+  return R"(specwatch - observability sidecar for the AI development stack
+
+Usage:
+  specwatch [run] [--config FILE]      run the sidecar in the foreground
+  specwatch validate --config FILE     check a config; exit 0 if valid, 2 listing every problem
+  specwatch pricing check [--config FILE] FILE...
+                                       list the models in the given inputs that have no price
+                                       (exit 1 if any)
+  specwatch version                    print the version
+  specwatch --help                     print this help
+
+Options:
+  -c, --config FILE   config file (default: $SPECWATCH_CONFIG, else /etc/specwatch/specwatch.yaml)
+
+Signals (run):
+  SIGTERM, SIGINT     stop reading, finish in-flight events, write checkpoints, exit 0
+  SIGHUP              re-read the config; an invalid one is logged and the old one kept
+
+Endpoints (run): GET /metrics, GET /health, GET /ready on http.listen (default 0.0.0.0:9464).
+Documentation: docs/CONFIGURATION.md, docs/METRICS.md, docs/ARCHITECTURE.md.
+)";
+}
+
+}  // namespace specwatch

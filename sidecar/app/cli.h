@@ -1,0 +1,28 @@
+// The command line: `specwatch [run] [--config FILE]`, `specwatch validate --config FILE`,
+// `specwatch version`, `specwatch --help`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace specwatch {
+
+enum class CommandName { kRun, kValidate, kVersion, kHelp, kPricingCheck };
+
+struct CommandLine {
+  CommandName command = CommandName::kRun;
+  std::string config_path;          // empty: the default path
+  std::vector<std::string> inputs;  // files for `pricing check`
+  std::string error;                // set when the arguments are unusable
+};
+
+// argv without the program name.
+CommandLine parse_command_line(const std::vector<std::string>& args);
+
+// Where the config is read from when --config is not given: $SPECWATCH_CONFIG, else
+// /etc/specwatch/specwatch.yaml.
+std::string default_config_path();
+
+const char* help_text();
+
+}  // namespace specwatch

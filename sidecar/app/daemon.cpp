@@ -1,0 +1,170 @@
+#include "sidecar/app/daemon.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+
+#include "sidecar/app/runtime.h"
+#include "sidecar/config/config_loader.h"
+#include "sidecar/http/http_server.h"
+#include "sidecar/observability/admin_endpoints.h"
+#include "sidecar/observability/build_info.h"
+#include "sidecar/observability/process_collector.h"
+
+namespace specwatch {
+namespace {
+
+void print_errors(const std::vector<ConfigError>& errors) {
+  for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+}
+
+// Signals are taken synchronously by the main thread with sigwait(); every other thread inherits
+// the blocked mask, so no handler runs at an arbitrary point.
+sigset_t daemon_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+HttpServerOptions http_options(const Config& config) {
+  HttpServerOptions options;
+  options.host = config.http.host;
+  options.port = config.http.port;
+  return options;
+}
+
+// The runtime currently serving, swapped on reload; /ready reads it from the HTTP thread.
+class CurrentRuntime {
+ public:
+  void replace(std::unique_ptr<Runtime> next) {
+    std::lock_guard lock(mutex_);
+    runtime_ = std::move(next);
+  }
+  std::unique_ptr<Runtime> take() {
+    std::lock_guard lock(mutex_);
+    return std::move(runtime_);
+  }
+  std::vector<NotReady> not_ready() const {
+    std::lock_guard lock(mutex_);
+    if (!runtime_) return {{"pipeline", "reloading"}};
+    return runtime_->not_ready();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::unique_ptr<Runtime> runtime_;
+};
+
+}  // namespace
+
+int run_daemon(const std::string& config_path, const Environment& env) {
+  ConfigLoadResult loaded = load_config(config_path, env);
+  if (!loaded.config) {
+    print_errors(loaded.errors);
+    std::fprintf(stderr, "specwatch: not starting: %zu problem(s) in the configuration\n",
+                 loaded.errors.size());
+    return 2;
+  }
+  Config config = std::move(*loaded.config);
+
+  sigset_t signals = daemon_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Logger logger(config.log_level);
+  auto registry = std::make_shared<prometheus::Registry>();
+  register_build_info(*registry, SPECWATCH_VERSION);
+  auto process_collector = std::make_shared<ProcessCollector>();
+  auto& errors_family = prometheus::BuildCounter()
+                            .Name("specwatch_source_errors_total")
+                            .Help("Bad input and read problems, by source and reason.")
+                            .Register(*registry);
+  ErrorReporter errors(logger, errors_family);
+  PipelineMetrics pipeline_metrics(*registry);
+  FileSourceMetrics file_metrics(*registry);
+  RuntimeServices services{logger, *registry, errors, pipeline_metrics, file_metrics};
+
+  CurrentRuntime current;
+  auto probe = [&current] { return current.not_ready(); };
+
+  auto make_server = [&](const Config& c) {
+    auto server = std::make_unique<HttpServer>(http_options(c), logger);
+    register_admin_endpoints(*server, *registry, probe, process_collector);
+    return server;
+  };
+  auto server = make_server(config);
+  if (std::string err = server->start(); !err.empty()) {
+    logger.error("cannot start the HTTP listener", {{"error", err}});
+    return 1;
+  }
+  logger.info("specwatch started",
+              {{"version", SPECWATCH_VERSION},
+               {"config", config_path},
+               {"listen", config.http.host + ":" + std::to_string(server->port())},
+               {"sources", config.sources.size()}});
+
+  auto runtime = std::make_unique<Runtime>(config, services);
+  runtime->start();
+  current.replace(std::move(runtime));
+
+  while (true) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      logger.info("SIGHUP: reloading the configuration", {{"config", config_path}});
+      ConfigLoadResult next = load_config(config_path, env);
+      if (!next.config) {
+        for (const auto& e : next.errors) {
+          logger.error("invalid configuration; keeping the running one",
+                       {{"problem", e.to_string()}});
+        }
+        continue;
+      }
+      Config next_config = std::move(*next.config);
+      if (auto old = current.take()) old->stop(config.shutdown_timeout_ms);
+      logger.set_level(next_config.log_level);
+      if (next_config.http.listen != config.http.listen) {
+        server->stop();
+        auto next_server = make_server(next_config);
+        if (std::string err = next_server->start(); !err.empty()) {
+          logger.error("cannot listen on the new address; keeping the old one",
+                       {{"error", err}});
+          next_config.http = config.http;
+          next_server = make_server(next_config);
+          if (std::string again = next_server->start(); !again.empty()) {
+            logger.error("cannot listen on the old address either", {{"error", again}});
+          }
+        }
+        server = std::move(next_server);
+      }
+      config = std::move(next_config);
+      auto next_runtime = std::make_unique<Runtime>(config, services);
+      next_runtime->start();
+      current.replace(std::move(next_runtime));
+      logger.info("configuration reloaded", {{"sources", config.sources.size()}});
+      continue;
+    }
+    logger.info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    break;
+  }
+
+  if (auto old = current.take()) old->stop(config.shutdown_timeout_ms);
+  server->stop();
+  for (const auto& source : config.sources) {
+    logger.info("source totals",
+                {{"source", source.name},
+                 {"events", static_cast<std::uint64_t>(
+                                pipeline_metrics.events(source.name).Value())}});
+  }
+  logger.info("specwatch stopped");
+  return 0;
+}
+
+}  // namespace specwatch

@@ -1,0 +1,49 @@
+// specwatch: the observability sidecar's entry point. See `specwatch --help`.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "sidecar/app/cli.h"
+#include "sidecar/app/daemon.h"
+#include "sidecar/config/config_loader.h"
+
+namespace {
+
+int validate(const std::string& path) {
+  auto result = specwatch::load_config(path, specwatch::process_environment());
+  if (!result.config) {
+    for (const auto& e : result.errors) std::printf("%s\n", e.to_string().c_str());
+    return 2;
+  }
+  std::printf("%s: configuration OK (%zu sources)\n", path.c_str(),
+              result.config->sources.size());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  specwatch::CommandLine cl = specwatch::parse_command_line(args);
+  if (!cl.error.empty()) {
+    std::fprintf(stderr, "specwatch: %s\n\n%s", cl.error.c_str(), specwatch::help_text());
+    return 2;
+  }
+  std::string config = cl.config_path.empty() ? specwatch::default_config_path() : cl.config_path;
+  switch (cl.command) {
+    case specwatch::CommandName::kHelp:
+      std::fputs(specwatch::help_text(), stdout);
+      return 0;
+    case specwatch::CommandName::kVersion:
+      std::printf("specwatch %s\n", SPECWATCH_VERSION);
+      return 0;
+    case specwatch::CommandName::kValidate:
+      return validate(config);
+    case specwatch::CommandName::kPricingCheck:
+      std::fprintf(stderr, "specwatch: pricing check is not available in this build\n");
+      return 2;
+    case specwatch::CommandName::kRun:
+      return specwatch::run_daemon(config, specwatch::process_environment());
+  }
+  return 2;
+}

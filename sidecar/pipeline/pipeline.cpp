@@ -1,0 +1,121 @@
+#include "sidecar/pipeline/pipeline.h"
+
+#include "sidecar/core/utf8.h"
+#include "sidecar/framing/json_parser.h"
+
+namespace specwatch {
+
+PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
+    : events_total_(prometheus::BuildCounter()
+                        .Name("specwatch_source_events_total")
+                        .Help("Records framed and parsed, by source.")
+                        .Register(registry)),
+      queue_batches_(prometheus::BuildGauge()
+                         .Name("specwatch_pipeline_queue_batches")
+                         .Help("Batches waiting in the pipeline queue.")
+                         .Register(registry)
+                         .Add({})),
+      queue_bytes_(prometheus::BuildGauge()
+                       .Name("specwatch_pipeline_queue_bytes")
+                       .Help("Record bytes waiting in the pipeline queue.")
+                       .Register(registry)
+                       .Add({})),
+      batches_(prometheus::BuildCounter()
+                   .Name("specwatch_pipeline_batches_total")
+                   .Help("Batches processed by the pipeline worker.")
+                   .Register(registry)
+                   .Add({})) {}
+
+prometheus::Counter& PipelineMetrics::events(const std::string& source) {
+  std::lock_guard lock(mutex_);
+  auto it = events_.find(source);
+  if (it == events_.end()) {
+    it = events_.emplace(source, &events_total_.Add({{"source", source}})).first;
+  }
+  return *it->second;
+}
+
+Pipeline::Pipeline(const PipelineConfig& config, PipelineMetrics& metrics, ErrorReporter& errors,
+                   Logger& logger)
+    : metrics_(metrics),
+      errors_(errors),
+      logger_(logger),
+      queue_(config.queue_max_batches, config.queue_max_bytes) {}
+
+Pipeline::~Pipeline() { stop(); }
+
+void Pipeline::start() {
+  if (started_.exchange(true)) return;
+  worker_ = std::thread([this] { run(); });
+}
+
+void Pipeline::stop() {
+  queue_.close();
+  if (worker_.joinable()) worker_.join();
+}
+
+std::size_t Pipeline::weight_of(const RecordBatch& batch) {
+  std::size_t bytes = 0;
+  for (const auto& r : batch.records) bytes += r.data.size();
+  return bytes;
+}
+
+bool Pipeline::consume(RecordBatch&& batch) {
+  std::size_t weight = weight_of(batch);
+  bool taken = queue_.push(std::move(batch), weight);
+  if (!taken) batch.ack.update(DeliveryStatus::kFailed);
+  update_queue_gauges();
+  return taken;
+}
+
+bool Pipeline::try_consume_for(RecordBatch& batch, std::chrono::milliseconds timeout) {
+  bool taken = queue_.try_push_for(batch, weight_of(batch), timeout);
+  update_queue_gauges();
+  return taken;
+}
+
+void Pipeline::update_queue_gauges() {
+  metrics_.queue_batches().Set(static_cast<double>(queue_.size()));
+  metrics_.queue_bytes().Set(static_cast<double>(queue_.weight()));
+}
+
+void Pipeline::run() {
+  while (auto batch = queue_.pop()) {
+    update_queue_gauges();
+    process(*batch);
+    metrics_.batches().Increment();
+    // The batch (and with it this consumer's BatchAck copy) is released here.
+  }
+  logger_.debug("pipeline worker stopped");
+}
+
+void Pipeline::process(RecordBatch& batch) {
+  auto& events = metrics_.events(batch.source);
+  double parsed = 0;
+  for (auto& record : batch.records) {
+    if (record.format == RecordFormat::kText) {
+      if (sanitize_utf8(record.data) > 0) {
+        errors_.report(batch.source, record.origin, "invalid_utf8",
+                       "text record holds invalid UTF-8; bad bytes replaced by U+FFFD");
+      }
+      parsed += 1;
+      for (auto* p : processors_) p->on_text(batch, record);
+      continue;
+    }
+    ParseResult result = parser_.parse(record.data);
+    if (!result.ok()) {
+      errors_.report(batch.source, record.origin, result.error_reason, result.error_message);
+      continue;
+    }
+    if (result.repaired_utf8) {
+      errors_.report(batch.source, record.origin, "invalid_utf8",
+                     "record holds invalid UTF-8; bad bytes replaced by U+FFFD");
+    }
+    parsed += 1;
+    for (auto* p : processors_) p->on_json(batch, record, *result.value);
+  }
+  if (parsed > 0) events.Increment(parsed);
+  for (auto* p : processors_) p->on_batch_end(batch);
+}
+
+}  // namespace specwatch

@@ -1,0 +1,24 @@
+// What the pipeline worker does with each parsed record. Normalization and derivation implement
+// this; the pipeline itself knows nothing of tools, profiles or metrics beyond its own counters.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include "sidecar/core/record.h"
+
+namespace specwatch {
+
+class RecordProcessor {
+ public:
+  virtual ~RecordProcessor() = default;
+  // A record of format kJson that parsed. `value` is valid only during the call.
+  virtual void on_json(const RecordBatch& batch, const Record& record,
+                       const rapidjson::Value& value) = 0;
+  // A record of format kText (already UTF-8 clean).
+  virtual void on_text(const RecordBatch& batch, const Record& record) = 0;
+  // Called once per batch after all its records, before the batch is released (flush per-batch
+  // state, hand the batch to sinks, ...).
+  virtual void on_batch_end(RecordBatch& /*batch*/) {}
+};
+
+}  // namespace specwatch

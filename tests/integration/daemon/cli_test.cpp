@@ -1,0 +1,74 @@
+// The command line of the real binary: version, help, validate, and run refusing bad configs.
+#include <gtest/gtest.h>
+
+#include "tests/integration/support/sidecar_process.h"
+#include "tests/integration/support/temp_dir.h"
+#include "tests/integration/support/test_config.h"
+
+namespace specwatch::testing {
+namespace {
+
+TEST(Cli, VersionAndHelp) {
+  auto v = run_specwatch({"version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.output, std::string("specwatch ") + SPECWATCH_VERSION + "\n");
+  auto h = run_specwatch({"--help"});
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_NE(h.output.find("specwatch validate --config FILE"), std::string::npos);
+  auto bad = run_specwatch({"frobnicate"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.output.rfind("specwatch: unknown command 'frobnicate'\n", 0), 0u) << bad.output;
+}
+
+TEST(Cli, ValidateAcceptsAGoodConfig) {
+  TempDir dir;
+  std::string config = dir.file("specwatch.yaml");
+  write_file(config, test_config(dir.file("state"), ndjson_source("app", dir.file("*.log"))));
+  auto r = run_specwatch({"validate", "--config", config});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, config + ": configuration OK (1 sources)\n");
+}
+
+TEST(Cli, ValidateListsEveryProblemWithFileLineColumnAndKey) {
+  TempDir dir;
+  std::string config = dir.file("bad.yaml");
+  write_file(config,
+             "http:\n"
+             "  listen: \"127.0.0.1:99999\"\n"
+             "state_dir: \"" + dir.file("state") + "\"\n"
+             "log_level: loud\n"
+             "sources:\n"
+             "  - name: app\n"
+             "    include: [\"" + dir.file("*.log") + "\"]\n"
+             "    framing: xml\n"
+             "    colour: blue\n");
+  auto r = run_specwatch({"validate", "--config", config});
+  EXPECT_EQ(r.exit_code, 2);
+  // One line per problem, each naming file, line, column and key.
+  EXPECT_NE(r.output.find(config + ":2:11: http.listen: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(config + ":4:12: log_level: must be one of: debug, info, warn, error"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(config + ":8:14: sources[0].framing: must be one of: ndjson, "
+                                   "json-stream, json-document, lines"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(config + ":9:5: sources[0].colour: unknown key"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 4) << r.output;
+}
+
+TEST(Cli, RunRefusesToStartOnAnInvalidConfig) {
+  TempDir dir;
+  std::string config = dir.file("bad.yaml");
+  write_file(config, "sources:\n  - include: [\"/tmp/x.log\"]\n");
+  auto r = run_specwatch({"run", "--config", config});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find(config + ":2:5: sources[0].name: required key is missing"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("not starting: 1 problem(s) in the configuration"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace specwatch::testing

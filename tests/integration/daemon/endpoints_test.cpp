@@ -1,0 +1,56 @@
+// /metrics, /health, /ready and error statuses of the real binary.
+#include <gtest/gtest.h>
+
+#include "tests/integration/support/http_client.h"
+#include "tests/integration/support/metrics_text.h"
+#include "tests/integration/support/sidecar_process.h"
+#include "tests/integration/support/temp_dir.h"
+#include "tests/integration/support/test_config.h"
+
+namespace specwatch::testing {
+namespace {
+
+TEST(Endpoints, ServeMetricsHealthReadyAndRejectOthers) {
+  TempDir dir;
+  std::string log_file = dir.file("app.log");
+  std::string lines;
+  for (int i = 0; i < 3; ++i) lines += event_line(i);
+  write_file(log_file, lines);
+  write_file(dir.file("specwatch.yaml"),
+             test_config(dir.file("state"), ndjson_source("app", dir.file("*.log"))));
+  SidecarProcess sidecar(dir.file("specwatch.yaml"), dir.file("stderr.log"));
+  std::uint16_t port = sidecar.wait_started();
+  ASSERT_NE(port, 0) << sidecar.log();
+
+  auto health = http_get(port, "/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, "{\"status\":\"ok\"}");
+
+  ASSERT_TRUE(wait_until([&] { return http_get(port, "/ready").status == 200; }));
+  EXPECT_EQ(http_get(port, "/ready").body, "{\"status\":\"ready\"}");
+
+  ASSERT_TRUE(wait_until([&] {
+    return value_of(scrape(port), "specwatch_source_events_total{source=\"app\"}") == 3.0;
+  })) << sidecar.log();
+  auto metrics = http_get(port, "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.headers.find("Content-Type: text/plain; version=0.0.4; charset=utf-8"),
+            std::string::npos)
+      << metrics.headers;
+  auto m = parse_metrics(metrics.body);
+  EXPECT_EQ(value_of(m, "specwatch_source_bytes_total{source=\"app\"}"),
+            static_cast<double>(lines.size()));
+  EXPECT_EQ(value_of(m, "specwatch_source_files{source=\"app\"}"), 1.0);
+  EXPECT_EQ(value_of(m, "specwatch_source_lag_bytes{source=\"app\"}"), 0.0);
+  EXPECT_EQ(value_of(m, "specwatch_build_info{version=\"" SPECWATCH_VERSION "\"}"), 1.0);
+  EXPECT_GT(value_of(m, "process_resident_memory_bytes").value_or(0), 0.0);
+  EXPECT_TRUE(value_of(m, "process_cpu_seconds_total").has_value());
+
+  EXPECT_EQ(http_get(port, "/nope").status, 404);
+  auto post = http_request(port, "POST", "/metrics", "x", "text/plain");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_NE(post.headers.find("Allow: GET, HEAD"), std::string::npos) << post.headers;
+}
+
+}  // namespace
+}  // namespace specwatch::testing
