@@ -1,0 +1,493 @@
+#include "sidecar/derive/derived_metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+
+#include <cmath>
+#include <variant>
+
+namespace specwatch {
+namespace {
+
+using prometheus::Counter;
+using prometheus::Gauge;
+using prometheus::Histogram;
+
+constexpr std::string_view kUnknown = "unknown";
+constexpr std::string_view kNone = "none";
+
+std::string_view or_unknown(std::string_view value) { return value.empty() ? kUnknown : value; }
+
+std::string_view outcome_label(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSuccess:
+      return "success";
+    case Outcome::kFailure:
+      return "failure";
+    case Outcome::kError:
+      return "error";
+  }
+  return kUnknown;
+}
+
+std::string_view severity_label(Severity level) {
+  switch (level) {
+    case Severity::kDebug:
+      return "debug";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarn:
+      return "warn";
+    case Severity::kError:
+      return "error";
+    case Severity::kFatal:
+      return "fatal";
+  }
+  return kUnknown;
+}
+
+std::string_view bool_label(bool value) { return value ? "true" : "false"; }
+
+// The OpenTelemetry GenAI bucket boundaries for gen_ai.client.operation.duration.
+Histogram::BucketBoundaries llm_duration_buckets() {
+  return {0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92};
+}
+// Agent workflows run from seconds to hours.
+Histogram::BucketBoundaries workflow_duration_buckets() {
+  return {1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200};
+}
+// Around Specular's budgets: 1.0 per task, 5.0 per workflow, 20.0 per day.
+Histogram::BucketBoundaries workflow_cost_buckets() {
+  return {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50};
+}
+// Specular's internal/metrics buckets.
+Histogram::BucketBoundaries specular_latency_buckets() { return {0.1, 0.5, 1, 2, 5, 10, 30, 60}; }
+// Spec Agents: the seed's alert is p95 > 15000 ms.
+Histogram::BucketBoundaries query_latency_ms_buckets() {
+  return {100, 250, 500, 1000, 2500, 5000, 10000, 15000, 30000, 60000};
+}
+
+prometheus::Family<Counter>& counter_family(prometheus::Registry& registry, const std::string& name,
+                                            const std::string& help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
+}
+prometheus::Family<Gauge>& gauge_family(prometheus::Registry& registry, const std::string& name,
+                                        const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
+}
+prometheus::Family<Histogram>& histogram_family(prometheus::Registry& registry,
+                                                const std::string& name, const std::string& help) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(registry);
+}
+
+bool usable_cost(const std::optional<double>& cost) {
+  return cost && std::isfinite(*cost) && *cost >= 0.0;
+}
+
+std::int64_t days_since_epoch(std::chrono::system_clock::time_point now) {
+  return std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
+}
+
+}  // namespace
+
+Tool tool_of_profile(std::string_view profile) {
+  if (profile.starts_with("specular-")) return Tool::kSpecular;
+  if (profile.starts_with("spec-agents-")) return Tool::kSpecAgents;
+  if (profile.starts_with("spek-")) return Tool::kSpek;
+  if (profile.starts_with("specweaver-")) return Tool::kSpecWeaver;
+  return Tool::kNone;
+}
+
+// A LimitedFamily over a family registered under `name`, counting its overflow.
+struct FamilyFactory {
+  prometheus::Registry& registry;
+  prometheus::Family<Counter>& overflow;
+  std::size_t limit;
+
+  LimitedCounter counter(const std::string& name, const std::string& help,
+                         std::vector<std::string> labels) {
+    return LimitedCounter(counter_family(registry, name, help), name, std::move(labels), limit,
+                          overflow);
+  }
+  LimitedGauge gauge(const std::string& name, const std::string& help,
+                     std::vector<std::string> labels) {
+    return LimitedGauge(gauge_family(registry, name, help), name, std::move(labels), limit,
+                        overflow);
+  }
+  LimitedHistogram histogram(const std::string& name, const std::string& help,
+                             std::vector<std::string> labels,
+                             Histogram::BucketBoundaries buckets) {
+    return LimitedHistogram(histogram_family(registry, name, help), name, std::move(labels), limit,
+                            overflow, std::move(buckets));
+  }
+};
+
+struct DerivedMetrics::Families {
+  explicit Families(FamilyFactory f)
+      : llm_duration(f.histogram("specwatch_llm_request_duration_seconds",
+                                 "Duration of LLM calls, in seconds.",
+                                 {"service", "provider", "model", "operation", "outcome"},
+                                 llm_duration_buckets())),
+        llm_requests(f.counter("specwatch_llm_requests_total", "LLM calls.",
+                               {"service", "provider", "model", "operation", "outcome",
+                                "error_type"})),
+        llm_tokens(f.counter("specwatch_llm_tokens_total",
+                             "LLM tokens by type (input includes the cache tokens; reasoning is "
+                             "part of output).",
+                             {"service", "provider", "model", "token_type"})),
+        llm_cost(f.counter("specwatch_llm_cost_usd_total",
+                           "Cost of LLM calls in USD, reported by the input or computed from "
+                           "tokens and the pricing table.",
+                           {"service", "provider", "model", "cost_source"})),
+        llm_unpriced(f.counter("specwatch_llm_unpriced_requests_total",
+                               "LLM calls whose cost is unknown: no reported cost and no price for "
+                               "the model.",
+                               {"service", "provider", "model"})),
+        llm_without_usage(f.counter("specwatch_llm_requests_without_usage_total",
+                                    "LLM calls of a priced model that carry neither token counts "
+                                    "nor a reported cost (no cost counted).",
+                                    {"service", "provider", "model"})),
+        fallbacks(f.counter("specwatch_llm_fallbacks_total", "LLM provider fallbacks.",
+                            {"service", "from_provider", "to_provider"})),
+        cache_requests(f.counter("specwatch_cache_requests_total", "Cache lookups by result.",
+                                 {"service", "cache", "result"})),
+        policy_checks(f.counter("specwatch_policy_checks_total", "Policy checks by result.",
+                                {"service", "policy", "result"})),
+        compliance_score(f.gauge("specwatch_compliance_score_ratio",
+                                 "Latest compliance score (0 to 1).", {"service", "standard"})),
+        compliance_violations(f.gauge("specwatch_compliance_violations",
+                                      "Latest number of compliance violations by severity.",
+                                      {"service", "standard", "severity"})),
+        workflow_runs(f.counter("specwatch_workflow_runs_total", "Finished workflow runs.",
+                                {"service", "outcome"})),
+        workflow_steps(f.counter("specwatch_workflow_steps_total", "Finished workflow steps.",
+                                 {"service", "step_type", "outcome"})),
+        workflow_duration(f.histogram("specwatch_workflow_duration_seconds",
+                                      "Duration of workflow runs, in seconds.", {"service"},
+                                      workflow_duration_buckets())),
+        workflow_cost(f.histogram("specwatch_workflow_cost_usd", "Cost of workflow runs, in USD.",
+                                  {"service"}, workflow_cost_buckets())),
+        log_records(f.counter("specwatch_log_records_total", "Log records by normalized level.",
+                              {"service", "level"})) {}
+
+  LimitedHistogram llm_duration;
+  LimitedCounter llm_requests;
+  LimitedCounter llm_tokens;
+  LimitedCounter llm_cost;
+  LimitedCounter llm_unpriced;
+  LimitedCounter llm_without_usage;
+  LimitedCounter fallbacks;
+  LimitedCounter cache_requests;
+  LimitedCounter policy_checks;
+  LimitedGauge compliance_score;
+  LimitedGauge compliance_violations;
+  LimitedCounter workflow_runs;
+  LimitedCounter workflow_steps;
+  LimitedHistogram workflow_duration;
+  LimitedHistogram workflow_cost;
+  LimitedCounter log_records;
+};
+
+// Names from Specular's docs and internal/metrics (see docs/METRICS.md).
+struct DerivedMetrics::SpecularFamilies {
+  explicit SpecularFamilies(FamilyFactory f)
+      : provider_latency(f.histogram("specular_provider_latency_seconds",
+                                     "Specular provider call latency, in seconds.",
+                                     {"provider", "model"}, specular_latency_buckets())),
+        provider_calls(f.counter("specular_provider_calls_total", "Specular provider calls.",
+                                 {"provider", "model", "success"})),
+        provider_errors(f.counter("specular_provider_errors_total",
+                                  "Specular provider call errors.",
+                                  {"provider", "model", "error_type"})),
+        provider_cost(f.counter("specular_provider_cost_total",
+                                "Cost of Specular provider calls, in USD.",
+                                {"provider", "model"})),
+        command_executions(f.counter("specular_command_executions_total",
+                                     "Specular command executions.", {"command", "success"})),
+        command_errors(f.counter("specular_command_errors_total", "Specular command errors.",
+                                 {"command", "error_code"})),
+        policy_checks(f.counter("specular_policy_checks_total", "Specular policy checks.",
+                                {"policy_type", "result"})),
+        auto_workflows(f.counter("specular_auto_workflows_total", "Specular auto-mode workflows.",
+                                 {"success"})),
+        auto_steps(f.counter("specular_auto_steps_total", "Specular auto-mode steps.",
+                             {"step_type", "success"})),
+        docker_cache_hits(f.counter("specular_docker_cache_hits_total",
+                                    "Specular Docker image cache hits.", {})),
+        docker_cache_misses(f.counter("specular_docker_cache_misses_total",
+                                      "Specular Docker image cache misses.", {})) {}
+
+  LimitedHistogram provider_latency;
+  LimitedCounter provider_calls;
+  LimitedCounter provider_errors;
+  LimitedCounter provider_cost;
+  LimitedCounter command_executions;
+  LimitedCounter command_errors;
+  LimitedCounter policy_checks;
+  LimitedCounter auto_workflows;
+  LimitedCounter auto_steps;
+  LimitedCounter docker_cache_hits;
+  LimitedCounter docker_cache_misses;
+};
+
+// Names from the Spec Agents docs (no user_id label: it would be unbounded).
+struct DerivedMetrics::SpecAgentsFamilies {
+  explicit SpecAgentsFamilies(FamilyFactory f)
+      : queries(f.counter("queries_total", "Spec Agents queries by endpoint.", {"endpoint"})),
+        query_latency(f.histogram("query_latency_ms",
+                                  "Spec Agents query latency, in milliseconds.", {"status"},
+                                  query_latency_ms_buckets())),
+        daily_cost(f.gauge("daily_llm_cost_usd",
+                           "USD spent on Spec Agents LLM calls since 00:00 UTC.", {})) {}
+
+  LimitedCounter queries;
+  LimitedHistogram query_latency;
+  LimitedGauge daily_cost;
+};
+
+// Names from the SPEK docs.
+struct DerivedMetrics::SpekFamilies {
+  explicit SpekFamilies(FamilyFactory f)
+      : nasa_compliance(f.gauge("spek_nasa_compliance_score",
+                                "Latest SPEK NASA Power-of-Ten compliance score (0 to 1).", {})) {}
+
+  LimitedGauge nasa_compliance;
+};
+
+DerivedMetrics::DerivedMetrics(prometheus::Registry& registry, PricingTable pricing,
+                               DeriveLimits limits, Logger& logger, WallClock clock)
+    : registry_(registry),
+      pricing_(std::move(pricing)),
+      limits_(limits),
+      logger_(logger),
+      clock_(std::move(clock)) {
+  overflow_family_ = &counter_family(registry_, "specwatch_series_overflow_total",
+                                     "Observations folded into a metric's overflow series "
+                                     "because the metric reached its series limit.");
+  families_ = std::make_unique<Families>(
+      FamilyFactory{registry_, *overflow_family_, limits_.max_series_per_metric});
+  daily_cost_day_ = days_since_epoch(clock_());
+}
+
+DerivedMetrics::~DerivedMetrics() = default;
+
+void DerivedMetrics::enable_tool_metrics(std::string_view profile) {
+  std::lock_guard lock(mutex_);
+  ensure_tool(tool_of_profile(profile));
+}
+
+void DerivedMetrics::ensure_tool(Tool tool) {
+  FamilyFactory factory{registry_, *overflow_family_, limits_.max_series_per_metric};
+  switch (tool) {
+    case Tool::kSpecular:
+      if (!specular_) specular_ = std::make_unique<SpecularFamilies>(factory);
+      break;
+    case Tool::kSpecAgents:
+      if (!spec_agents_) {
+        spec_agents_ = std::make_unique<SpecAgentsFamilies>(factory);
+        spec_agents_->daily_cost.get({});  // the gauge reads 0 before the first call
+      }
+      break;
+    case Tool::kSpek:
+      if (!spek_) spek_ = std::make_unique<SpekFamilies>(factory);
+      break;
+    case Tool::kSpecWeaver:
+    case Tool::kNone:
+      break;
+  }
+}
+
+void DerivedMetrics::refresh_daily_cost() {
+  std::lock_guard lock(mutex_);
+  refresh_daily_cost_locked();
+}
+
+void DerivedMetrics::refresh_daily_cost_locked() {
+  const std::int64_t today = days_since_epoch(clock_());
+  if (today == daily_cost_day_) return;
+  daily_cost_day_ = today;
+  if (spec_agents_) spec_agents_->daily_cost.get({}).Set(0.0);
+}
+
+std::size_t DerivedMetrics::unpriced_models_logged() const {
+  std::lock_guard lock(mutex_);
+  return logged_unpriced_.size();
+}
+
+void DerivedMetrics::log_unpriced(std::string_view service, std::string_view provider,
+                                  std::string_view model) {
+  std::string key(provider);
+  key.push_back('\x1f');
+  key.append(model);
+  if (logged_unpriced_.count(key) != 0) return;
+  if (logged_unpriced_.size() >= limits_.max_logged_unpriced_models) {
+    if (!unpriced_log_limit_reported_) {
+      unpriced_log_limit_reported_ = true;
+      logger_.warn("too many unpriced models; further ones are counted but not logged",
+                   {{"limit", static_cast<std::uint64_t>(limits_.max_logged_unpriced_models)}});
+    }
+    return;
+  }
+  logged_unpriced_.insert(std::move(key));
+  logger_.warn(
+      "no price for this model: its calls are counted in specwatch_llm_unpriced_requests_total, "
+      "not in specwatch_llm_cost_usd_total; add it to the pricing file",
+      {{"service", service}, {"provider", provider}, {"model", model}});
+}
+
+void DerivedMetrics::record(const CanonicalEvent& event, std::string_view profile) {
+  const Tool tool = tool_of_profile(profile);
+  std::lock_guard lock(mutex_);
+  if (tool != Tool::kNone && tool != Tool::kSpecWeaver) ensure_tool(tool);
+  const std::string_view service = or_unknown(event.service);
+  Families& m = *families_;
+
+  std::visit(
+      [&](const auto& body) {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, LlmCall>) {
+          record_llm_call(service, body, tool);
+        } else if constexpr (std::is_same_v<T, Fallback>) {
+          m.fallbacks.get({service, or_unknown(body.from_provider), or_unknown(body.to_provider)})
+              .Increment();
+        } else if constexpr (std::is_same_v<T, CacheLookup>) {
+          const std::string_view result = body.hit ? "hit" : "miss";
+          m.cache_requests.get({service, or_unknown(body.cache), result}).Increment();
+          if (tool == Tool::kSpecular && body.cache == "docker_image") {
+            (body.hit ? specular_->docker_cache_hits : specular_->docker_cache_misses)
+                .get({})
+                .Increment();
+          }
+        } else if constexpr (std::is_same_v<T, PolicyCheck>) {
+          const std::string_view result = body.allowed ? "allowed" : "denied";
+          m.policy_checks.get({service, or_unknown(body.policy), result}).Increment();
+          if (tool == Tool::kSpecular) {
+            specular_->policy_checks.get({or_unknown(body.policy), result}).Increment();
+          }
+        } else if constexpr (std::is_same_v<T, ComplianceResult>) {
+          const std::string_view standard = or_unknown(body.standard);
+          m.compliance_score.get({service, standard}).Set(body.score);
+          const std::pair<std::string_view, const std::optional<std::int64_t>*> severities[] = {
+              {"critical", &body.critical},
+              {"high", &body.high},
+              {"medium", &body.medium},
+              {"low", &body.low}};
+          for (const auto& [severity, count] : severities) {
+            if (*count) {
+              m.compliance_violations.get({service, standard, severity})
+                  .Set(static_cast<double>(**count));
+            }
+          }
+          if (tool == Tool::kSpek && body.standard == "nasa_pot10") {
+            spek_->nasa_compliance.get({}).Set(body.score);
+          }
+        } else if constexpr (std::is_same_v<T, WorkflowRun>) {
+          m.workflow_runs.get({service, outcome_label(body.outcome)}).Increment();
+          if (body.duration_seconds && *body.duration_seconds >= 0.0) {
+            m.workflow_duration.get({service}).Observe(*body.duration_seconds);
+          }
+          if (usable_cost(body.cost_usd)) m.workflow_cost.get({service}).Observe(*body.cost_usd);
+          if (tool == Tool::kSpecular) {
+            specular_->auto_workflows.get({bool_label(body.outcome == Outcome::kSuccess)})
+                .Increment();
+          }
+        } else if constexpr (std::is_same_v<T, WorkflowStep>) {
+          const std::string_view step_type = or_unknown(body.step_type);
+          m.workflow_steps.get({service, step_type, outcome_label(body.outcome)}).Increment();
+          if (tool == Tool::kSpecular) {
+            specular_->auto_steps.get({step_type, bool_label(body.outcome == Outcome::kSuccess)})
+                .Increment();
+          }
+        } else if constexpr (std::is_same_v<T, HttpRequest>) {
+          if (tool == Tool::kSpecAgents) {
+            spec_agents_->queries.get({or_unknown(body.route)}).Increment();
+            if (body.duration_seconds && *body.duration_seconds >= 0.0) {
+              const std::string_view status =
+                  !body.status ? kUnknown : (*body.status < 400 ? "success" : "error");
+              spec_agents_->query_latency.get({status}).Observe(*body.duration_seconds * 1000.0);
+            }
+          }
+        } else if constexpr (std::is_same_v<T, LogRecord>) {
+          m.log_records.get({service, severity_label(body.level)}).Increment();
+        } else if constexpr (std::is_same_v<T, Command>) {
+          if (tool == Tool::kSpecular) {
+            const std::string_view command = or_unknown(body.command);
+            specular_->command_executions.get({command, bool_label(body.success)}).Increment();
+            if (!body.success) {
+              specular_->command_errors.get({command, or_unknown(body.error_code)}).Increment();
+            }
+          }
+        }
+      },
+      event.body);
+}
+
+void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& call, Tool tool) {
+  Families& m = *families_;
+  const double count = static_cast<double>(call.count > 0 ? call.count : 0);
+  const std::string_view provider = or_unknown(call.provider);
+  const std::string_view model = or_unknown(call.model);
+  const std::string_view outcome = outcome_label(call.outcome);
+  const std::string_view operation = or_unknown(call.operation);
+  const bool success = call.outcome == Outcome::kSuccess;
+  const std::string_view error_type =
+      !call.error_type.empty() ? std::string_view(call.error_type) : (success ? kNone : kUnknown);
+
+  m.llm_requests.get({service, provider, model, operation, outcome, error_type}).Increment(count);
+  const bool has_duration = call.duration_seconds && *call.duration_seconds >= 0.0;
+  if (has_duration) {
+    m.llm_duration.get({service, provider, model, operation, outcome})
+        .Observe(*call.duration_seconds);
+  }
+
+  // Tokens. "input" is the whole prompt including cache tokens (the GenAI convention), whatever
+  // convention the input used; cache_read / cache_creation are parts of it, reasoning part of
+  // output.
+  auto add_tokens = [&](std::string_view type, std::int64_t value) {
+    if (value > 0) m.llm_tokens.get({service, provider, model, type}).Increment(static_cast<double>(value));
+  };
+  const std::int64_t cache_read = call.cache_read_tokens.value_or(0);
+  const std::int64_t cache_creation = call.cache_creation_tokens.value_or(0);
+  if (call.input_tokens) {
+    const std::int64_t input =
+        call.input_includes_cache
+            ? *call.input_tokens
+            : *call.input_tokens + std::max<std::int64_t>(cache_read, 0) +
+                  std::max<std::int64_t>(cache_creation, 0);
+    add_tokens("input", input);
+  }
+  if (call.output_tokens) add_tokens("output", *call.output_tokens);
+  if (call.cache_read_tokens) add_tokens("cache_read", cache_read);
+  if (call.cache_creation_tokens) add_tokens("cache_creation", cache_creation);
+  if (call.reasoning_tokens) add_tokens("reasoning", *call.reasoning_tokens);
+
+  // Cost: reported wins; otherwise computed from the table; never a silent 0.
+  std::optional<double> cost;
+  std::string_view cost_source;
+  if (usable_cost(call.cost_usd)) {
+    cost = *call.cost_usd;
+    cost_source = "reported";
+  } else if (const ModelPrice* price = pricing_.find(call.provider, call.model)) {
+    cost = compute_cost(*price, call);
+    cost_source = "computed";
+    if (!cost) m.llm_without_usage.get({service, provider, model}).Increment(count);
+  } else {
+    m.llm_unpriced.get({service, provider, model}).Increment(count);
+    log_unpriced(service, provider, model);
+  }
+  if (cost) m.llm_cost.get({service, provider, model, cost_source}).Increment(*cost);
+
+  if (tool == Tool::kSpecular) {
+    SpecularFamilies& s = *specular_;
+    s.provider_calls.get({provider, model, bool_label(success)}).Increment(count);
+    if (!success) s.provider_errors.get({provider, model, error_type}).Increment(count);
+    if (has_duration) s.provider_latency.get({provider, model}).Observe(*call.duration_seconds);
+    if (cost) s.provider_cost.get({provider, model}).Increment(*cost);
+  } else if (tool == Tool::kSpecAgents && cost) {
+    refresh_daily_cost_locked();
+    spec_agents_->daily_cost.get({}).Increment(*cost);
+  }
+}
+
+}  // namespace specwatch

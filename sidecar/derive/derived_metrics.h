@@ -1,0 +1,99 @@
+// Turns CanonicalEvents into Prometheus metrics: the specwatch_* metrics for every event, and the
+// names each tool's own documentation promises (specular_*, queries_total, query_latency_ms,
+// daily_llm_cost_usd, spek_nasa_compliance_score) for events of that tool's profiles, so the
+// PromQL of those documents works unchanged. docs/METRICS.md lists every metric, its labels and
+// the event fields it comes from.
+//
+// Only bounded names become labels (service, provider, model, operation, outcome, error type,
+// cache, policy, standard, step type, route, command, error code). The event model offers no
+// user id, query text, goal, workflow id or trace id as label material, and none is used here.
+// Every labelled family is a LimitedFamily (cardinality limit with an overflow series).
+//
+// Thread-safe: record() and the other members serialize on one mutex (derivation is a few hash
+// lookups and atomic adds per event); scrapes read the registry concurrently.
+#pragma once
+
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "sidecar/core/logger.h"
+#include "sidecar/derive/limited_family.h"
+#include "sidecar/derive/pricing.h"
+#include "sidecar/normalize/event.h"
+
+namespace specwatch {
+
+struct DeriveLimits {
+  std::size_t max_series_per_metric = kDefaultMaxSeriesPerMetric;
+  // Distinct unpriced (provider, model) pairs remembered for "log once"; past it, one more line
+  // says that further unpriced models are counted but not logged.
+  std::size_t max_logged_unpriced_models = 1000;
+};
+
+// Which tool a profile belongs to, by its name prefix.
+enum class Tool : std::uint8_t { kNone, kSpecular, kSpecAgents, kSpek, kSpecWeaver };
+Tool tool_of_profile(std::string_view profile);
+
+class DerivedMetrics {
+ public:
+  using WallClock = std::function<std::chrono::system_clock::time_point()>;
+
+  DerivedMetrics(prometheus::Registry& registry, PricingTable pricing, DeriveLimits limits,
+                 Logger& logger, WallClock clock = [] { return std::chrono::system_clock::now(); });
+  ~DerivedMetrics();
+  DerivedMetrics(const DerivedMetrics&) = delete;
+  DerivedMetrics& operator=(const DerivedMetrics&) = delete;
+
+  // Registers the metric families promised by the docs of the profile's tool ("specular-*",
+  // "spec-agents-*", "spek-*"; "specweaver-*" has no named metrics in its docs), so that they
+  // exist before the first event. Called by the pipeline at startup for each configured source;
+  // idempotent. Other profiles: nothing.
+  void enable_tool_metrics(std::string_view profile);
+
+  // Updates the metrics for one event normalized by `profile`.
+  void record(const CanonicalEvent& event, std::string_view profile);
+
+  // Resets daily_llm_cost_usd to 0 when the UTC day of the clock changed since the last cost
+  // was added. record() does it before adding; the /metrics handler may call it before a scrape
+  // so that a quiet day reads 0 rather than yesterday's total.
+  void refresh_daily_cost();
+
+  // How many distinct unpriced (provider, model) pairs have been logged.
+  std::size_t unpriced_models_logged() const;
+
+ private:
+  struct Families;
+  struct SpecularFamilies;
+  struct SpecAgentsFamilies;
+  struct SpekFamilies;
+
+  void record_llm_call(std::string_view service, const LlmCall& call, Tool tool);
+  void ensure_tool(Tool tool);
+  void log_unpriced(std::string_view service, std::string_view provider, std::string_view model);
+  void refresh_daily_cost_locked();
+
+  prometheus::Registry& registry_;
+  PricingTable pricing_;
+  DeriveLimits limits_;
+  Logger& logger_;
+  WallClock clock_;
+  mutable std::mutex mutex_;
+  prometheus::Family<prometheus::Counter>* overflow_family_ = nullptr;
+  std::unique_ptr<Families> families_;
+  std::unique_ptr<SpecularFamilies> specular_;
+  std::unique_ptr<SpecAgentsFamilies> spec_agents_;
+  std::unique_ptr<SpekFamilies> spek_;
+  std::unordered_set<std::string> logged_unpriced_;
+  bool unpriced_log_limit_reported_ = false;
+  std::int64_t daily_cost_day_ = 0;  // days since the epoch (UTC) of the daily cost gauge
+};
+
+}  // namespace specwatch

@@ -1,0 +1,129 @@
+// A metric family with a bound on its number of series.
+//
+// prometheus-cpp's Family::Add hashes and compares the whole label map on every call, which is
+// too slow per event; LimitedFamily keeps a reference to each series it created, keyed by the
+// label values joined into one string, so the hot path is one hash lookup without allocation.
+//
+// Cardinality: at most `max_series` distinct label sets get their own series. Past the limit a new
+// label set is folded into a single series whose label values all read "overflow" (the same idea
+// as the OpenTelemetry Collector's overflow series), and every folded observation increments
+// specwatch_series_overflow_total{metric="<name>"}. Memory therefore stays bounded whatever the
+// input: max_series + 1 series and the same number of map entries.
+//
+// Not thread-safe: the owner (DerivedMetrics) serializes access. Reading the registry (a scrape)
+// may run concurrently: prometheus-cpp's own series are thread-safe.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace specwatch {
+
+inline constexpr std::size_t kDefaultMaxSeriesPerMetric = 2000;
+inline constexpr std::string_view kOverflowLabelValue = "overflow";
+
+template <typename Metric>
+class LimitedFamily {
+ public:
+  // `overflow_total` is the family specwatch_series_overflow_total{metric}; its series for this
+  // metric is created on the first folded observation. `buckets` is used for histograms only.
+  LimitedFamily(prometheus::Family<Metric>& family, std::string metric_name,
+                std::vector<std::string> label_names, std::size_t max_series,
+                prometheus::Family<prometheus::Counter>& overflow_total,
+                prometheus::Histogram::BucketBoundaries buckets = {})
+      : family_(family),
+        metric_name_(std::move(metric_name)),
+        label_names_(std::move(label_names)),
+        max_series_(max_series),
+        overflow_total_(overflow_total),
+        buckets_(std::move(buckets)) {
+    series_.reserve(std::min<std::size_t>(max_series_, 1024));
+  }
+
+  LimitedFamily(const LimitedFamily&) = delete;
+  LimitedFamily& operator=(const LimitedFamily&) = delete;
+
+  // The series for these label values (in the order of label_names), created on first use, or
+  // the overflow series once the limit is reached (and then the overflow counter is incremented:
+  // call this once per observation).
+  Metric& get(std::initializer_list<std::string_view> values) {
+    key_.clear();
+    for (auto value : values) {
+      key_.append(value);
+      key_.push_back('\x1f');  // unit separator: cannot be confused with label text
+    }
+    if (auto found = series_.find(std::string_view(key_)); found != series_.end()) {
+      return *found->second;
+    }
+    if (series_.size() >= max_series_) {
+      if (overflow_counter_ == nullptr) {
+        overflow_counter_ = &overflow_total_.Add({{"metric", metric_name_}});
+      }
+      overflow_counter_->Increment();
+      if (overflow_series_ == nullptr) {
+        prometheus::Labels labels;
+        for (const auto& name : label_names_) labels.emplace(name, kOverflowLabelValue);
+        overflow_series_ = &add(labels);
+      }
+      return *overflow_series_;
+    }
+    prometheus::Labels labels;
+    auto value = values.begin();
+    for (const auto& name : label_names_) {
+      labels.emplace(name, value != values.end() ? std::string(*value++) : std::string());
+    }
+    Metric& metric = add(labels);
+    series_.emplace(key_, &metric);
+    return metric;
+  }
+
+  // Series with their own label values (the overflow series is not counted).
+  std::size_t size() const { return series_.size(); }
+  bool overflowed() const { return overflow_series_ != nullptr; }
+  const std::string& name() const { return metric_name_; }
+  std::size_t max_series() const { return max_series_; }
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
+  Metric& add(const prometheus::Labels& labels) {
+    if constexpr (std::is_same_v<Metric, prometheus::Histogram>) {
+      return family_.Add(labels, buckets_);
+    } else {
+      return family_.Add(labels);
+    }
+  }
+
+  prometheus::Family<Metric>& family_;
+  std::string metric_name_;
+  std::vector<std::string> label_names_;
+  std::size_t max_series_;
+  prometheus::Family<prometheus::Counter>& overflow_total_;
+  prometheus::Histogram::BucketBoundaries buckets_;
+  std::unordered_map<std::string, Metric*, StringHash, std::equal_to<>> series_;
+  Metric* overflow_series_ = nullptr;
+  prometheus::Counter* overflow_counter_ = nullptr;
+  std::string key_;
+};
+
+using LimitedCounter = LimitedFamily<prometheus::Counter>;
+using LimitedGauge = LimitedFamily<prometheus::Gauge>;
+using LimitedHistogram = LimitedFamily<prometheus::Histogram>;
+
+}  // namespace specwatch
