@@ -59,6 +59,9 @@ struct LlmCall {
   std::optional<std::int64_t> cache_read_tokens;
   std::optional<std::int64_t> cache_creation_tokens;
   std::optional<std::int64_t> reasoning_tokens;
+  // Only when the input reports a total without the input/output split (Specular's docs'
+  // provider_call `tokens`, OpenLLMetry's llm.usage.total_tokens).
+  std::optional<std::int64_t> total_tokens;
   std::optional<double> cost_usd;  // as reported by the input (never computed here)
   // How many calls this event stands for. 1 for a single call; an aggregate such as a Specular
   // attestation's provenance.models[] entry reports `requests` calls at once, with cost_usd the

@@ -1,0 +1,187 @@
+// The compiled form of a profile (see docs/PROFILES.md for the YAML language): paths pre-split,
+// regexes pre-compiled with named groups turned into capture slots, literal prefilters derived,
+// targets resolved to enum values. Built once by ProfileSet, then only read by normalize().
+#pragma once
+
+#include <cstdint>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sidecar/normalize/event.h"
+
+namespace specwatch {
+
+// Captures of one profile live in a fixed array of slots (no allocation per record).
+inline constexpr int kMaxCaptures = 32;
+
+struct PathSegment {
+  std::string key;  // member name; empty for an array index
+  int index = -1;   // >= 0: array element
+};
+
+// One alternative of a field reference.
+struct PathAlternative {
+  enum class Base : std::uint8_t { kRecord, kItem, kCapture };
+  Base base = Base::kRecord;
+  int capture = -1;  // kCapture: slot
+  std::vector<PathSegment> segments;
+  // joins[i][k]: the keys of segments i..i+k+1 joined with '.', so that a record with flat
+  // dotted keys ("gen_ai.usage.input_tokens": 5) matches the same path as a nested one.
+  std::vector<std::vector<std::string>> joins;
+};
+
+// A field reference: alternatives tried in order, the first present one wins.
+struct FieldRef {
+  std::vector<PathAlternative> alternatives;
+  bool empty() const { return alternatives.empty(); }
+};
+
+enum class Convert : std::uint8_t {
+  kNone,
+  kNsToS,
+  kUsToS,
+  kMsToS,
+  kPercentToRatio,
+  kUnixS,  // timestamp targets: numeric unix time in this unit
+  kUnixMs,
+  kUnixUs,
+  kUnixNs,
+};
+
+// One way of producing a value; an Assignment tries its ValueSpecs in order.
+struct ValueSpec {
+  FieldRef field;             // read from the record / item / captures ...
+  bool has_constant = false;  // ... or this constant (a YAML scalar, kept as text)
+  std::string constant;
+  FieldRef when_exists;    // the spec applies only when this path is present
+  FieldRef between_start;  // duration between two timestamps (seconds)
+  FieldRef between_end;
+  bool lowercase = false;
+  std::vector<std::pair<std::string, std::string>> map;           // exact text → value
+  std::vector<std::pair<std::string, std::string>> contains_map;  // lowercased substring → value
+  bool has_default = false;  // value when map/contains_map do not match
+  std::string default_value;
+  Convert convert = Convert::kNone;
+};
+
+enum class ValueType : std::uint8_t {
+  kString,
+  kInt,
+  kDouble,
+  kBool,
+  kOutcome,
+  kSeverity,
+  kTime,
+};
+
+// Every assignable field. Common fields first.
+enum class Target : std::uint8_t {
+  kService,
+  kTimestamp,
+  kTraceId,
+  kSpanId,
+  kWorkflowId,
+  // llm_call
+  kLlmProvider,
+  kLlmModel,
+  kLlmOperation,
+  kLlmOutcome,
+  kLlmErrorType,
+  kLlmDuration,
+  kLlmInputTokens,
+  kLlmInputIncludesCache,
+  kLlmOutputTokens,
+  kLlmCacheReadTokens,
+  kLlmCacheCreationTokens,
+  kLlmReasoningTokens,
+  kLlmTotalTokens,
+  kLlmCost,
+  kLlmCount,
+  // fallback
+  kFallbackFrom,
+  kFallbackTo,
+  kFallbackReason,
+  // cache_lookup
+  kCacheName,
+  kCacheHit,
+  // policy_check
+  kPolicyName,
+  kPolicyAllowed,
+  kPolicyReason,
+  // compliance_result
+  kComplianceStandard,
+  kComplianceScore,
+  kCompliancePassing,
+  kComplianceCritical,
+  kComplianceHigh,
+  kComplianceMedium,
+  kComplianceLow,
+  // workflow_run
+  kRunOutcome,
+  kRunDuration,
+  kRunCost,
+  // workflow_step
+  kStepName,
+  kStepType,
+  kStepOutcome,
+  kStepDuration,
+  kStepCost,
+  // http_request
+  kHttpRoute,
+  kHttpMethod,
+  kHttpStatus,
+  kHttpDuration,
+  // log_record
+  kLogLevel,
+  kLogErrorCode,
+  // command
+  kCommandName,
+  kCommandSuccess,
+  kCommandErrorCode,
+};
+
+struct Assignment {
+  Target target = Target::kService;
+  ValueType type = ValueType::kString;
+  std::string key;  // as written, for messages
+  std::vector<ValueSpec> specs;
+  bool required = false;  // absent → the event is dropped with reason "missing_field"
+};
+
+// A regex with its named groups mapped to capture slots and a literal every match contains.
+struct CompiledRegex {
+  std::regex re;
+  std::vector<int> group_slots;  // group number (1-based) - 1 → capture slot or -1
+  std::string literal;           // checked with a substring search before the regex runs
+};
+
+struct Condition {
+  enum class Op : std::uint8_t { kExists, kMissing, kEquals, kIn, kContains, kPrefix, kRegex };
+  Op op = Op::kExists;
+  FieldRef field;
+  std::vector<std::string> values;  // equals / in / contains / prefix
+  CompiledRegex regex;
+};
+
+struct Rule {
+  std::string name;
+  EventKind kind = EventKind::kLogRecord;
+  std::vector<Condition> when;  // all must hold; cheap tests first, regexes last
+  FieldRef for_each;            // emit one event per element of this array
+  std::vector<Assignment> set;
+  bool final = false;  // stop evaluating later rules once this one matched
+};
+
+struct CompiledProfile {
+  std::string name;
+  bool text = false;                   // input: text lines (else parsed JSON)
+  bool split_arrays = false;           // a JSON array record is normalized element by element
+  std::vector<CompiledRegex> extract;  // text: first matching regex fills captures
+  std::vector<Assignment> common;      // applied to every event (common targets only)
+  std::vector<Rule> rules;
+  std::vector<std::string> capture_names;  // slot → name; slot 0 is "line" for text profiles
+};
+
+}  // namespace specwatch

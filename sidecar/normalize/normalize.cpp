@@ -1,0 +1,773 @@
+// The hot path: applies a CompiledProfile to one record. No allocation beyond the events' own
+// strings: captures are views into the line or the record, paths are pre-split.
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "sidecar/normalize/profile_set.h"
+#include "sidecar/normalize/text_util.h"
+
+namespace specwatch {
+namespace {
+
+using JsonValue = rapidjson::Value;
+
+// A value read from a record, a capture or a constant. Strings are views.
+struct Scalar {
+  enum class Type : std::uint8_t { kAbsent, kBool, kInt, kDouble, kString, kComposite };
+  Type type = Type::kAbsent;
+  bool b = false;
+  std::int64_t i = 0;
+  double d = 0;
+  std::string_view s;
+
+  bool absent() const { return type == Type::kAbsent; }
+  static Scalar text(std::string_view v) {
+    Scalar r;
+    r.type = Type::kString;
+    r.s = v;
+    return r;
+  }
+  static Scalar number(double v) {
+    Scalar r;
+    r.type = Type::kDouble;
+    r.d = v;
+    return r;
+  }
+};
+
+Scalar from_json(const JsonValue& v) {
+  Scalar r;
+  if (v.IsString()) {
+    r.type = Scalar::Type::kString;
+    r.s = std::string_view(v.GetString(), v.GetStringLength());
+  } else if (v.IsBool()) {
+    r.type = Scalar::Type::kBool;
+    r.b = v.GetBool();
+  } else if (v.IsInt64()) {
+    r.type = Scalar::Type::kInt;
+    r.i = v.GetInt64();
+  } else if (v.IsNumber()) {
+    r.type = Scalar::Type::kDouble;
+    r.d = v.GetDouble();
+  } else if (v.IsNull()) {
+    r.type = Scalar::Type::kAbsent;  // null is "not reported"
+  } else {
+    r.type = Scalar::Type::kComposite;
+  }
+  return r;
+}
+
+const JsonValue* member(const JsonValue& object, std::string_view key) {
+  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+    if (it->name.GetStringLength() == key.size() &&
+        std::memcmp(it->name.GetString(), key.data(), key.size()) == 0) {
+      return &it->value;
+    }
+  }
+  return nullptr;
+}
+
+const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i) {
+  if (i == alt.segments.size()) return v;
+  const PathSegment& seg = alt.segments[i];
+  if (seg.index >= 0) {
+    if (!v->IsArray() || static_cast<rapidjson::SizeType>(seg.index) >= v->Size()) return nullptr;
+    return resolve_path(&(*v)[static_cast<rapidjson::SizeType>(seg.index)], alt, i + 1);
+  }
+  if (!v->IsObject()) return nullptr;
+  if (const JsonValue* m = member(*v, seg.key)) {
+    if (const JsonValue* r = resolve_path(m, alt, i + 1)) return r;
+  }
+  // Flat dotted keys: "gen_ai.usage.input_tokens" as one member name.
+  const auto& joins = alt.joins[i];
+  for (std::size_t k = 0; k < joins.size(); ++k) {
+    if (const JsonValue* m = member(*v, joins[k])) {
+      if (const JsonValue* r = resolve_path(m, alt, i + k + 2)) return r;
+    }
+  }
+  return nullptr;
+}
+
+struct Context {
+  const JsonValue* record = nullptr;
+  const JsonValue* item = nullptr;
+  std::array<std::string_view, kMaxCaptures> captures{};
+  std::string scratch;  // lowercased text of the value being evaluated
+  char number_text[40];
+};
+
+const JsonValue* resolve_json(const FieldRef& ref, const Context& ctx) {
+  for (const auto& alt : ref.alternatives) {
+    const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
+    if (alt.base == PathAlternative::Base::kCapture || base == nullptr) continue;
+    const JsonValue* v = resolve_path(base, alt, 0);
+    if (v != nullptr && !v->IsNull()) return v;
+  }
+  return nullptr;
+}
+
+Scalar resolve(const FieldRef& ref, const Context& ctx) {
+  for (const auto& alt : ref.alternatives) {
+    if (alt.base == PathAlternative::Base::kCapture) {
+      const std::string_view c = ctx.captures[alt.capture];
+      if (c.data() != nullptr) return Scalar::text(c);
+      continue;
+    }
+    const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
+    if (base == nullptr) continue;
+    const JsonValue* v = resolve_path(base, alt, 0);
+    if (v != nullptr && !v->IsNull()) return from_json(*v);
+  }
+  return {};
+}
+
+// The text of a scalar, for comparisons and maps. Numbers are written into ctx.number_text.
+bool as_text(const Scalar& v, Context& ctx, std::string_view& out) {
+  switch (v.type) {
+    case Scalar::Type::kString:
+      out = v.s;
+      return true;
+    case Scalar::Type::kBool:
+      out = v.b ? "true" : "false";
+      return true;
+    case Scalar::Type::kInt: {
+      auto r = std::to_chars(ctx.number_text, ctx.number_text + sizeof ctx.number_text, v.i);
+      out = std::string_view(ctx.number_text, r.ptr - ctx.number_text);
+      return true;
+    }
+    case Scalar::Type::kDouble: {
+      auto r = std::to_chars(ctx.number_text, ctx.number_text + sizeof ctx.number_text, v.d);
+      out = std::string_view(ctx.number_text, r.ptr - ctx.number_text);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+bool run_regex(const CompiledRegex& r, std::string_view text, Context& ctx) {
+  if (!r.literal.empty() && text.find(r.literal) == std::string_view::npos) return false;
+  std::cmatch m;
+  if (!std::regex_search(text.data(), text.data() + text.size(), m, r.re)) return false;
+  for (std::size_t g = 0; g < r.group_slots.size(); ++g) {
+    const int slot = r.group_slots[g];
+    if (slot < 0) continue;
+    const auto& sub = m[g + 1];
+    if (sub.matched) {
+      ctx.captures[slot] = std::string_view(sub.first, static_cast<std::size_t>(sub.length()));
+    }
+  }
+  return true;
+}
+
+bool holds(const Condition& c, Context& ctx) {
+  const Scalar v = resolve(c.field, ctx);
+  switch (c.op) {
+    case Condition::Op::kExists:
+      return !v.absent();
+    case Condition::Op::kMissing:
+      return v.absent();
+    case Condition::Op::kEquals:
+    case Condition::Op::kIn: {
+      std::string_view t;
+      if (!as_text(v, ctx, t)) return false;
+      return std::find(c.values.begin(), c.values.end(), t) != c.values.end();
+    }
+    case Condition::Op::kContains:
+      return v.type == Scalar::Type::kString && v.s.find(c.values[0]) != std::string_view::npos;
+    case Condition::Op::kPrefix:
+      return v.type == Scalar::Type::kString && v.s.starts_with(c.values[0]);
+    case Condition::Op::kRegex:
+      return v.type == Scalar::Type::kString && run_regex(c.regex, v.s, ctx);
+  }
+  return false;
+}
+
+bool parse_int(std::string_view t, std::int64_t& out) {
+  auto r = std::from_chars(t.data(), t.data() + t.size(), out);
+  return r.ec == std::errc() && r.ptr == t.data() + t.size() && !t.empty();
+}
+
+bool parse_double(std::string_view t, double& out) {
+  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  auto r = std::from_chars(t.data(), t.data() + t.size(), out);
+  return r.ec == std::errc() && r.ptr == t.data() + t.size() && !t.empty() && std::isfinite(out);
+}
+
+bool numeric(const Scalar& v, double& out) {
+  switch (v.type) {
+    case Scalar::Type::kInt:
+      out = static_cast<double>(v.i);
+      return true;
+    case Scalar::Type::kDouble:
+      out = v.d;
+      return true;
+    case Scalar::Type::kString:
+      return parse_double(v.s, out);
+    default:
+      return false;
+  }
+}
+
+// Unix time of a number in the given unit; without unit, guessed from its magnitude.
+std::int64_t unix_number_to_ns(double x, Convert unit) {
+  switch (unit) {
+    case Convert::kUnixS:
+      return static_cast<std::int64_t>(x * 1e9);
+    case Convert::kUnixMs:
+      return static_cast<std::int64_t>(x * 1e6);
+    case Convert::kUnixUs:
+      return static_cast<std::int64_t>(x * 1e3);
+    case Convert::kUnixNs:
+      return static_cast<std::int64_t>(x);
+    default:
+      break;
+  }
+  const double a = std::fabs(x);
+  if (a < 1e11) return static_cast<std::int64_t>(x * 1e9);
+  if (a < 1e14) return static_cast<std::int64_t>(x * 1e6);
+  if (a < 1e17) return static_cast<std::int64_t>(x * 1e3);
+  return static_cast<std::int64_t>(x);
+}
+
+enum class Status : std::uint8_t { kOk, kAbsent, kInvalid };
+
+Status to_time(const Scalar& v, Convert unit, std::int64_t& out) {
+  if (v.absent()) return Status::kAbsent;
+  if (v.type == Scalar::Type::kString) {
+    if (auto t = parse_iso_time(v.s)) {
+      out = *t;
+      return Status::kOk;
+    }
+    double x;
+    if (!parse_double(v.s, x)) return Status::kInvalid;
+    out = unix_number_to_ns(x, unit);
+    return Status::kOk;
+  }
+  if (v.type == Scalar::Type::kInt) {
+    out = unit == Convert::kUnixNs ? v.i : unix_number_to_ns(static_cast<double>(v.i), unit);
+    return Status::kOk;
+  }
+  if (v.type == Scalar::Type::kDouble) {
+    out = unix_number_to_ns(v.d, unit);
+    return Status::kOk;
+  }
+  return Status::kInvalid;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
+  }
+  return true;
+}
+
+// Evaluates one ValueSpec. kAbsent lets the next spec of the assignment try.
+Status evaluate(const ValueSpec& spec, Context& ctx, Scalar& out) {
+  if (!spec.when_exists.empty() && resolve(spec.when_exists, ctx).absent()) {
+    return Status::kAbsent;
+  }
+  if (!spec.between_start.empty()) {
+    std::int64_t start = 0, end = 0;
+    const Status a = to_time(resolve(spec.between_start, ctx), Convert::kNone, start);
+    const Status b = to_time(resolve(spec.between_end, ctx), Convert::kNone, end);
+    if (a == Status::kInvalid || b == Status::kInvalid) return Status::kInvalid;
+    if (a == Status::kAbsent || b == Status::kAbsent) return Status::kAbsent;
+    if (end < start) return Status::kInvalid;
+    out = Scalar::number(static_cast<double>(end - start) / 1e9);
+    return Status::kOk;
+  }
+  Scalar v = spec.has_constant ? Scalar::text(spec.constant) : resolve(spec.field, ctx);
+  if (v.absent()) return Status::kAbsent;
+  if (spec.lowercase && v.type == Scalar::Type::kString) {
+    ctx.scratch.assign(v.s);
+    for (char& c : ctx.scratch) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    v.s = ctx.scratch;
+  }
+  if (!spec.map.empty() || !spec.contains_map.empty()) {
+    std::string_view key;
+    bool mapped = false;
+    if (as_text(v, ctx, key)) {
+      for (const auto& [from, to] : spec.map) {
+        if (from == key) {
+          v = Scalar::text(to);
+          mapped = true;
+          break;
+        }
+      }
+      if (!mapped) {
+        for (const auto& [needle, to] : spec.contains_map) {
+          // needle is lowercase: compare case-insensitively without copying.
+          auto it = std::search(
+              key.begin(), key.end(), needle.begin(), needle.end(),
+              [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+          if (it != key.end() || needle.empty()) {
+            v = Scalar::text(to);
+            mapped = true;
+            break;
+          }
+        }
+      }
+    }
+    if (!mapped && spec.has_default) v = Scalar::text(spec.default_value);
+  }
+  switch (spec.convert) {
+    case Convert::kNsToS:
+    case Convert::kUsToS:
+    case Convert::kMsToS:
+    case Convert::kPercentToRatio: {
+      double x;
+      std::string_view t = v.s;
+      if (spec.convert == Convert::kPercentToRatio && v.type == Scalar::Type::kString &&
+          !t.empty() && t.back() == '%') {
+        t.remove_suffix(1);
+        if (!parse_double(t, x)) return Status::kInvalid;
+      } else if (!numeric(v, x)) {
+        return Status::kInvalid;
+      }
+      const double div = spec.convert == Convert::kNsToS   ? 1e9
+                         : spec.convert == Convert::kUsToS ? 1e6
+                         : spec.convert == Convert::kMsToS ? 1e3
+                                                           : 100.0;
+      v = Scalar::number(x / div);
+      break;
+    }
+    default:
+      break;
+  }
+  out = v;
+  return Status::kOk;
+}
+
+bool to_int(const Scalar& v, std::int64_t& out) {
+  switch (v.type) {
+    case Scalar::Type::kInt:
+      out = v.i;
+      return true;
+    case Scalar::Type::kDouble:
+      if (v.d != std::floor(v.d) || std::fabs(v.d) > 9e15) return false;
+      out = static_cast<std::int64_t>(v.d);
+      return true;
+    case Scalar::Type::kString: {
+      if (parse_int(v.s, out)) return true;
+      double d;
+      if (!parse_double(v.s, d) || d != std::floor(d) || std::fabs(d) > 9e15) return false;
+      out = static_cast<std::int64_t>(d);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+bool to_bool(const Scalar& v, bool& out) {
+  switch (v.type) {
+    case Scalar::Type::kBool:
+      out = v.b;
+      return true;
+    case Scalar::Type::kInt:
+      if (v.i != 0 && v.i != 1) return false;
+      out = v.i == 1;
+      return true;
+    case Scalar::Type::kString:
+      if (iequals(v.s, "true") || iequals(v.s, "yes") || v.s == "1") {
+        out = true;
+        return true;
+      }
+      if (iequals(v.s, "false") || iequals(v.s, "no") || v.s == "0") {
+        out = false;
+        return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+bool to_outcome(const Scalar& v, bool llm, Outcome& out) {
+  if (v.type == Scalar::Type::kBool) {
+    out = v.b ? Outcome::kSuccess : (llm ? Outcome::kError : Outcome::kFailure);
+    return true;
+  }
+  if (v.type != Scalar::Type::kString) return false;
+  const std::string_view s = v.s;
+  if (iequals(s, "success") || iequals(s, "ok") || iequals(s, "completed") ||
+      iequals(s, "succeeded") || iequals(s, "true")) {
+    out = Outcome::kSuccess;
+  } else if (iequals(s, "failure") || iequals(s, "failed") || iequals(s, "fail") ||
+             iequals(s, "false")) {
+    out = llm ? Outcome::kError : Outcome::kFailure;
+  } else if (iequals(s, "error") || iequals(s, "errored")) {
+    out = Outcome::kError;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool to_severity(const Scalar& v, Severity& out) {
+  if (v.type == Scalar::Type::kInt) {  // pino / bunyan numeric levels
+    switch (v.i) {
+      case 10:
+      case 20:
+        out = Severity::kDebug;
+        return true;
+      case 30:
+        out = Severity::kInfo;
+        return true;
+      case 40:
+        out = Severity::kWarn;
+        return true;
+      case 50:
+        out = Severity::kError;
+        return true;
+      case 60:
+        out = Severity::kFatal;
+        return true;
+      default:
+        return false;
+    }
+  }
+  if (v.type != Scalar::Type::kString) return false;
+  const std::string_view s = v.s;
+  if (iequals(s, "debug") || iequals(s, "trace") || iequals(s, "verbose")) {
+    out = Severity::kDebug;
+  } else if (iequals(s, "info") || iequals(s, "information") || iequals(s, "notice")) {
+    out = Severity::kInfo;
+  } else if (iequals(s, "warn") || iequals(s, "warning")) {
+    out = Severity::kWarn;
+  } else if (iequals(s, "error") || iequals(s, "err")) {
+    out = Severity::kError;
+  } else if (iequals(s, "fatal") || iequals(s, "critical") || iequals(s, "crit") ||
+             iequals(s, "panic") || iequals(s, "emergency") || iequals(s, "alert")) {
+    out = Severity::kFatal;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool set_string(std::string& field, const Scalar& v, Context& ctx) {
+  std::string_view t;
+  if (!as_text(v, ctx, t)) return false;
+  field.assign(t);
+  return true;
+}
+
+template <typename T>
+bool set_optional_int(std::optional<T>& field, const Scalar& v) {
+  std::int64_t i;
+  if (!to_int(v, i) || i < 0) return false;
+  field = static_cast<T>(i);
+  return true;
+}
+
+bool set_optional_double(std::optional<double>& field, const Scalar& v) {
+  double d;
+  if (!numeric(v, d) || d < 0) return false;
+  field = d;
+  return true;
+}
+
+bool assign(CanonicalEvent& e, const Assignment& a, const Scalar& v, Convert unit, Context& ctx) {
+  auto& body = e.body;
+  switch (a.target) {
+    case Target::kService:
+      return set_string(e.service, v, ctx);
+    case Target::kTimestamp:
+      return to_time(v, unit, e.timestamp_ns) == Status::kOk;
+    case Target::kTraceId:
+      return set_string(e.trace_id, v, ctx);
+    case Target::kSpanId:
+      return set_string(e.span_id, v, ctx);
+    case Target::kWorkflowId:
+      return set_string(e.workflow_id, v, ctx);
+    case Target::kLlmProvider:
+      return set_string(std::get<LlmCall>(body).provider, v, ctx);
+    case Target::kLlmModel:
+      return set_string(std::get<LlmCall>(body).model, v, ctx);
+    case Target::kLlmOperation:
+      return set_string(std::get<LlmCall>(body).operation, v, ctx);
+    case Target::kLlmOutcome:
+      return to_outcome(v, true, std::get<LlmCall>(body).outcome);
+    case Target::kLlmErrorType:
+      return set_string(std::get<LlmCall>(body).error_type, v, ctx);
+    case Target::kLlmDuration:
+      return set_optional_double(std::get<LlmCall>(body).duration_seconds, v);
+    case Target::kLlmInputTokens:
+      return set_optional_int(std::get<LlmCall>(body).input_tokens, v);
+    case Target::kLlmInputIncludesCache:
+      return to_bool(v, std::get<LlmCall>(body).input_includes_cache);
+    case Target::kLlmOutputTokens:
+      return set_optional_int(std::get<LlmCall>(body).output_tokens, v);
+    case Target::kLlmCacheReadTokens:
+      return set_optional_int(std::get<LlmCall>(body).cache_read_tokens, v);
+    case Target::kLlmCacheCreationTokens:
+      return set_optional_int(std::get<LlmCall>(body).cache_creation_tokens, v);
+    case Target::kLlmReasoningTokens:
+      return set_optional_int(std::get<LlmCall>(body).reasoning_tokens, v);
+    case Target::kLlmTotalTokens:
+      return set_optional_int(std::get<LlmCall>(body).total_tokens, v);
+    case Target::kLlmCost:
+      return set_optional_double(std::get<LlmCall>(body).cost_usd, v);
+    case Target::kLlmCount: {
+      std::int64_t n;
+      if (!to_int(v, n) || n < 0) return false;
+      std::get<LlmCall>(body).count = n;
+      return true;
+    }
+    case Target::kFallbackFrom:
+      return set_string(std::get<Fallback>(body).from_provider, v, ctx);
+    case Target::kFallbackTo:
+      return set_string(std::get<Fallback>(body).to_provider, v, ctx);
+    case Target::kFallbackReason:
+      return set_string(std::get<Fallback>(body).reason, v, ctx);
+    case Target::kCacheName:
+      return set_string(std::get<CacheLookup>(body).cache, v, ctx);
+    case Target::kCacheHit:
+      return to_bool(v, std::get<CacheLookup>(body).hit);
+    case Target::kPolicyName:
+      return set_string(std::get<PolicyCheck>(body).policy, v, ctx);
+    case Target::kPolicyAllowed:
+      return to_bool(v, std::get<PolicyCheck>(body).allowed);
+    case Target::kPolicyReason:
+      return set_string(std::get<PolicyCheck>(body).reason, v, ctx);
+    case Target::kComplianceStandard:
+      return set_string(std::get<ComplianceResult>(body).standard, v, ctx);
+    case Target::kComplianceScore: {
+      double d;
+      if (!numeric(v, d) || d < 0 || d > 1) return false;
+      std::get<ComplianceResult>(body).score = d;
+      return true;
+    }
+    case Target::kCompliancePassing: {
+      bool b;
+      if (!to_bool(v, b)) return false;
+      std::get<ComplianceResult>(body).passing = b;
+      return true;
+    }
+    case Target::kComplianceCritical:
+      return set_optional_int(std::get<ComplianceResult>(body).critical, v);
+    case Target::kComplianceHigh:
+      return set_optional_int(std::get<ComplianceResult>(body).high, v);
+    case Target::kComplianceMedium:
+      return set_optional_int(std::get<ComplianceResult>(body).medium, v);
+    case Target::kComplianceLow:
+      return set_optional_int(std::get<ComplianceResult>(body).low, v);
+    case Target::kRunOutcome:
+      return to_outcome(v, false, std::get<WorkflowRun>(body).outcome);
+    case Target::kRunDuration:
+      return set_optional_double(std::get<WorkflowRun>(body).duration_seconds, v);
+    case Target::kRunCost:
+      return set_optional_double(std::get<WorkflowRun>(body).cost_usd, v);
+    case Target::kStepName:
+      return set_string(std::get<WorkflowStep>(body).step_name, v, ctx);
+    case Target::kStepType:
+      return set_string(std::get<WorkflowStep>(body).step_type, v, ctx);
+    case Target::kStepOutcome:
+      return to_outcome(v, false, std::get<WorkflowStep>(body).outcome);
+    case Target::kStepDuration:
+      return set_optional_double(std::get<WorkflowStep>(body).duration_seconds, v);
+    case Target::kStepCost:
+      return set_optional_double(std::get<WorkflowStep>(body).cost_usd, v);
+    case Target::kHttpRoute:
+      return set_string(std::get<HttpRequest>(body).route, v, ctx);
+    case Target::kHttpMethod:
+      return set_string(std::get<HttpRequest>(body).method, v, ctx);
+    case Target::kHttpStatus: {
+      std::int64_t n;
+      if (!to_int(v, n) || n < 100 || n > 999) return false;
+      std::get<HttpRequest>(body).status = static_cast<int>(n);
+      return true;
+    }
+    case Target::kHttpDuration:
+      return set_optional_double(std::get<HttpRequest>(body).duration_seconds, v);
+    case Target::kLogLevel:
+      return to_severity(v, std::get<LogRecord>(body).level);
+    case Target::kLogErrorCode:
+      return set_string(std::get<LogRecord>(body).error_code, v, ctx);
+    case Target::kCommandName:
+      return set_string(std::get<Command>(body).command, v, ctx);
+    case Target::kCommandSuccess:
+      return to_bool(v, std::get<Command>(body).success);
+    case Target::kCommandErrorCode:
+      return set_string(std::get<Command>(body).error_code, v, ctx);
+  }
+  return false;
+}
+
+// Applies one assignment: the first spec that yields a value wins.
+std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
+  for (const auto& spec : a.specs) {
+    Scalar v;
+    const Status s = evaluate(spec, ctx, v);
+    if (s == Status::kAbsent) continue;
+    if (s == Status::kInvalid || !assign(e, a, v, spec.convert, ctx)) return kInvalidField;
+    return {};
+  }
+  return a.required ? kMissingField : std::string_view{};
+}
+
+void set_kind(CanonicalEvent& e, EventKind kind) {
+  switch (kind) {
+    case EventKind::kLlmCall:
+      e.body.emplace<LlmCall>();
+      break;
+    case EventKind::kFallback:
+      e.body.emplace<Fallback>();
+      break;
+    case EventKind::kCacheLookup:
+      e.body.emplace<CacheLookup>();
+      break;
+    case EventKind::kPolicyCheck:
+      e.body.emplace<PolicyCheck>();
+      break;
+    case EventKind::kComplianceResult:
+      e.body.emplace<ComplianceResult>();
+      break;
+    case EventKind::kWorkflowRun:
+      e.body.emplace<WorkflowRun>();
+      break;
+    case EventKind::kWorkflowStep:
+      e.body.emplace<WorkflowStep>();
+      break;
+    case EventKind::kHttpRequest:
+      e.body.emplace<HttpRequest>();
+      break;
+    case EventKind::kLogRecord:
+      e.body.emplace<LogRecord>();
+      break;
+    case EventKind::kCommand:
+      e.body.emplace<Command>();
+      break;
+  }
+}
+
+class Run {
+ public:
+  Run(const CompiledProfile& p, std::string_view service, std::vector<CanonicalEvent>& out)
+      : p_(p), service_(service), out_(out) {}
+
+  Context ctx;
+
+  void rules() {
+    common_done_ = false;
+    for (const Rule& rule : p_.rules) {
+      bool ok = true;
+      for (const Condition& c : rule.when) {
+        if (!holds(c, ctx)) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) continue;
+      if (!rule.for_each.empty()) {
+        const JsonValue* list = resolve_json(rule.for_each, ctx);
+        if (list != nullptr) {
+          if (!list->IsArray()) {
+            note(kInvalidField);
+          } else {
+            for (const auto& element : list->GetArray()) {
+              ctx.item = &element;
+              emit(rule);
+            }
+            ctx.item = nullptr;
+          }
+        }
+      } else {
+        emit(rule);
+      }
+      if (rule.final) break;
+    }
+  }
+
+  std::string_view reason() const { return reason_; }
+
+ private:
+  void note(std::string_view r) {
+    if (reason_.empty()) reason_ = r;
+  }
+
+  bool common() {
+    if (!common_done_) {
+      common_done_ = true;
+      common_ok_ = true;
+      common_ = CanonicalEvent{};
+      common_.service.assign(service_);
+      for (const Assignment& a : p_.common) {
+        const std::string_view r = apply(common_, a, ctx);
+        if (!r.empty()) {
+          note(r);
+          common_ok_ = false;
+        }
+      }
+    }
+    return common_ok_;
+  }
+
+  void emit(const Rule& rule) {
+    if (!common()) return;  // a malformed common field spoils every event of the record
+    CanonicalEvent& e = out_.emplace_back();
+    e.service = common_.service;
+    e.timestamp_ns = common_.timestamp_ns;
+    e.trace_id = common_.trace_id;
+    e.span_id = common_.span_id;
+    e.workflow_id = common_.workflow_id;
+    set_kind(e, rule.kind);
+    for (const Assignment& a : rule.set) {
+      const std::string_view r = apply(e, a, ctx);
+      if (!r.empty()) {
+        note(r);
+        out_.pop_back();
+        return;
+      }
+    }
+  }
+
+  const CompiledProfile& p_;
+  std::string_view service_;
+  std::vector<CanonicalEvent>& out_;
+  std::string_view reason_;
+  bool common_done_ = false;
+  bool common_ok_ = true;
+  CanonicalEvent common_;
+};
+
+}  // namespace
+
+std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
+                           std::string_view service, std::vector<CanonicalEvent>& out) {
+  if (profile.text) return kWrongInput;
+  Run run(profile, service, out);
+  if (profile.split_arrays && record.IsArray()) {
+    for (const auto& element : record.GetArray()) {
+      run.ctx.record = &element;
+      run.ctx.captures.fill({});
+      run.rules();
+    }
+    return run.reason();
+  }
+  run.ctx.record = &record;
+  run.rules();
+  return run.reason();
+}
+
+std::string_view normalize(const CompiledProfile& profile, std::string_view line,
+                           std::string_view service, std::vector<CanonicalEvent>& out) {
+  if (!profile.text) return kWrongInput;
+  Run run(profile, service, out);
+  // A non-null view even for an empty line: the "line" capture is always present.
+  run.ctx.captures[0] = line.data() != nullptr ? line : std::string_view("", 0);
+  for (const CompiledRegex& r : profile.extract) {
+    if (run_regex(r, line, run.ctx)) break;
+  }
+  run.rules();
+  return run.reason();
+}
+
+}  // namespace specwatch

@@ -1,0 +1,71 @@
+// Normalization profiles: declarative YAML mappings from one tool's records onto CanonicalEvents.
+// The built-in profiles (sidecar/normalize/profiles/*.yaml) are compiled into the binary; users
+// add or replace profiles with a `profiles:` list in the configuration file. The language is
+// described in docs/PROFILES.md.
+#pragma once
+
+#include <rapidjson/document.h>
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sidecar/normalize/compiled_profile.h"
+#include "sidecar/normalize/event.h"
+
+namespace specwatch {
+
+// A profile that cannot be compiled. The message names origin, YAML line:column, profile, rule
+// and key: `user.yaml:7:9: profile "p", rule "r", key "emit": unknown event kind "llm"`.
+class ProfileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class ProfileSet {
+ public:
+  // The built-in profiles only. Throws ProfileError if a built-in is broken (a build defect).
+  ProfileSet();
+
+  // Adds the profiles of `profiles` (a YAML sequence of profile mappings, i.e. the value of the
+  // configuration's `profiles:` key). A profile named like an existing one replaces it; one with
+  // `extends: <name>` starts from that profile's rules and common assignments. `origin` names the
+  // file in messages. Throws ProfileError; on error the set is unchanged.
+  void add(const YAML::Node& profiles, std::string_view origin);
+  // Same, from YAML text holding a mapping with a `profiles:` key.
+  void add_yaml(std::string_view yaml_text, std::string_view origin);
+
+  // nullptr when no such profile. Pointers stay valid until the profile is replaced.
+  const CompiledProfile* find(std::string_view name) const;
+  std::vector<std::string> names() const;
+
+ private:
+  struct Entry {
+    // The profile's YAML and those it extends, base first, each with its origin: kept so that
+    // a later profile may extend this one.
+    std::vector<std::pair<YAML::Node, std::string>> chain;
+    std::unique_ptr<CompiledProfile> compiled;
+  };
+  std::map<std::string, Entry, std::less<>> profiles_;
+};
+
+// Reasons reported by normalize (the caller counts them; none is fatal).
+inline constexpr std::string_view kInvalidField = "invalid_field";  // wrong type or bad value
+inline constexpr std::string_view kMissingField = "missing_field";  // a required field absent
+inline constexpr std::string_view kWrongInput = "wrong_input";  // JSON given to a text profile…
+
+// Appends the events `record` maps to. `service` is the source's service; a profile may take it
+// from the record instead. Returns an empty view on success, else the reason of the first event
+// that had to be dropped (other events of the record are still appended).
+std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
+                           std::string_view service, std::vector<CanonicalEvent>& out);
+// The same for one text line (without its terminator).
+std::string_view normalize(const CompiledProfile& profile, std::string_view line,
+                           std::string_view service, std::vector<CanonicalEvent>& out);
+
+}  // namespace specwatch

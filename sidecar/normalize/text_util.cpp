@@ -1,0 +1,219 @@
+#include "sidecar/normalize/text_util.h"
+
+#include <stdexcept>
+
+namespace specwatch {
+namespace {
+
+bool read_digits(std::string_view t, std::size_t& pos, int count, int& value) {
+  if (pos + count > t.size()) return false;
+  value = 0;
+  for (int i = 0; i < count; ++i) {
+    char c = t[pos + i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  pos += count;
+  return true;
+}
+
+bool expect(std::string_view t, std::size_t& pos, char c) {
+  if (pos >= t.size() || t[pos] != c) return false;
+  ++pos;
+  return true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil algorithm).
+std::int64_t days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = static_cast<int>(y - era * 400);
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool is_meta(char c) {
+  switch (c) {
+    case '.':
+    case '^':
+    case '$':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '*':
+    case '+':
+    case '?':
+    case '|':
+    case '\\':
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_iso_time(std::string_view t) {
+  std::size_t p = 0;
+  int year, month, day, hour, minute, second;
+  if (!read_digits(t, p, 4, year) || !expect(t, p, '-') || !read_digits(t, p, 2, month) ||
+      !expect(t, p, '-') || !read_digits(t, p, 2, day)) {
+    return std::nullopt;
+  }
+  if (p >= t.size() || (t[p] != 'T' && t[p] != ' ' && t[p] != 't')) return std::nullopt;
+  ++p;
+  if (!read_digits(t, p, 2, hour) || !expect(t, p, ':') || !read_digits(t, p, 2, minute) ||
+      !expect(t, p, ':') || !read_digits(t, p, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  std::int64_t nanos = 0;
+  if (p < t.size() && (t[p] == '.' || t[p] == ',')) {
+    ++p;
+    int digits = 0;
+    while (p < t.size() && t[p] >= '0' && t[p] <= '9') {
+      if (digits < 9) {
+        nanos = nanos * 10 + (t[p] - '0');
+        ++digits;
+      }
+      ++p;
+    }
+    if (digits == 0) return std::nullopt;
+    for (int i = digits; i < 9; ++i) nanos *= 10;
+  }
+  std::int64_t offset_seconds = 0;
+  if (p < t.size()) {
+    if (t[p] == 'Z' || t[p] == 'z') {
+      ++p;
+    } else if (t[p] == '+' || t[p] == '-') {
+      const int sign = t[p] == '+' ? 1 : -1;
+      ++p;
+      int oh, om;
+      if (!read_digits(t, p, 2, oh)) return std::nullopt;
+      if (p < t.size() && t[p] == ':') ++p;
+      if (!read_digits(t, p, 2, om)) return std::nullopt;
+      offset_seconds = sign * (oh * 3600 + om * 60);
+    }
+  }
+  if (p != t.size()) return std::nullopt;
+  const std::int64_t secs = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
+                            second - offset_seconds;
+  return secs * 1000000000LL + nanos;
+}
+
+std::string strip_named_groups(std::string_view pattern, std::vector<std::string>& group_names) {
+  std::string out;
+  out.reserve(pattern.size());
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      out += c;
+      out += pattern[++i];
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      out += c;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      out += c;
+      continue;
+    }
+    if (c == '(') {
+      if (i + 1 < pattern.size() && pattern[i + 1] == '?') {
+        if (i + 2 < pattern.size() && pattern[i + 2] == '<' && i + 3 < pattern.size() &&
+            pattern[i + 3] != '=' && pattern[i + 3] != '!') {
+          const std::size_t close = pattern.find('>', i + 3);
+          if (close == std::string_view::npos) {
+            throw std::invalid_argument("unterminated group name");
+          }
+          group_names.emplace_back(pattern.substr(i + 3, close - i - 3));
+          out += '(';
+          i = close;
+          continue;
+        }
+      } else {
+        group_names.emplace_back();
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string required_literal(std::string_view p) {
+  std::string best;
+  std::string run;
+  auto close_run = [&] {
+    if (run.size() > best.size()) best = run;
+    run.clear();
+  };
+  bool in_class = false;
+  int depth = 0;  // only text outside groups counts: a group may be optional
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (in_class) {
+      if (c == '\\')
+        ++i;
+      else if (c == ']')
+        in_class = false;
+      continue;
+    }
+    if (c == '|') return {};  // an alternative may not contain the literal
+    if (c == '(' || c == ')') {
+      depth += c == '(' ? 1 : -1;
+      close_run();
+      continue;
+    }
+    if (c == '\\' && i + 1 < p.size()) {
+      const char n = p[i + 1];
+      const bool alnum = (n >= '0' && n <= '9') || (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z');
+      ++i;
+      if (alnum || depth > 0) {
+        close_run();  // a class such as \d or an assertion such as \b
+        continue;
+      }
+      // A quantifier after the escaped character makes it optional or repeated.
+      if (i + 1 < p.size() && (p[i + 1] == '*' || p[i + 1] == '?' || p[i + 1] == '{')) {
+        close_run();
+        continue;
+      }
+      run += n;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      close_run();
+      continue;
+    }
+    if (c == '*' || c == '?' || c == '{') {
+      // The previous character was optional: drop it from the run.
+      if (!run.empty()) run.pop_back();
+      close_run();
+      if (c == '{') {
+        const std::size_t close = p.find('}', i);
+        if (close == std::string_view::npos) return {};
+        i = close;
+      }
+      continue;
+    }
+    if (is_meta(c) || depth > 0) {
+      close_run();
+      continue;
+    }
+    run += c;
+  }
+  close_run();
+  return best;
+}
+
+}  // namespace specwatch
