@@ -141,8 +141,14 @@ ConfigLoadResult parse_config(std::string_view yaml_text, const std::string& fil
       if (!it->first.IsScalar()) continue;
       const std::string& key = it->first.Scalar();
       if (!seen.insert(key).second) continue;  // a duplicate key is reported, not read
-      if (const SectionParser* parser = sections.find(key))
+      const SectionParser* parser = sections.find(key);
+      if (parser == nullptr) continue;
+      try {
         (*parser)(it->second, key, config, reader);
+      } catch (const YAML::Exception& e) {
+        // A section parser that used yaml-cpp wrongly must not take the daemon down.
+        errors.add(e.mark, key, "cannot read this section: " + e.msg);
+      }
     }
   }
 

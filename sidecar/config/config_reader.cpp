@@ -43,6 +43,8 @@ std::string ConfigReader::index(const std::string& key_path, std::size_t i) {
 }
 
 std::string ConfigReader::describe(const YAML::Node& node) {
+  // A missing key's node is invalid and throws on Type(); describe it instead.
+  if (!node.IsDefined()) return "nothing";
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
       return in_quotes(node.Scalar());
@@ -69,7 +71,7 @@ std::string ConfigReader::one_of_message(const std::vector<std::string_view>& na
 
 std::optional<std::string> ConfigReader::scalar(const YAML::Node& node, const std::string& key,
                                                 std::string_view expected) {
-  if (!node.IsScalar()) {
+  if (!node.IsDefined() || !node.IsScalar()) {
     errors_.add(node, key, std::string(expected) + ", got " + describe(node));
     return std::nullopt;
   }
@@ -139,7 +141,7 @@ std::optional<bool> ConfigReader::read_bool(const YAML::Node& node, const std::s
 
 std::optional<std::vector<std::string>> ConfigReader::read_string_list(const YAML::Node& node,
                                                                        const std::string& key) {
-  if (!node.IsSequence()) {
+  if (!node.IsDefined() || !node.IsSequence()) {
     errors_.add(node, key, "expected a list of strings, got " + describe(node));
     return std::nullopt;
   }
@@ -182,7 +184,7 @@ std::optional<std::string> ConfigReader::read_path(const YAML::Node& node, const
 
 std::optional<std::vector<std::string>> ConfigReader::read_path_list(const YAML::Node& node,
                                                                      const std::string& key) {
-  if (!node.IsSequence()) {
+  if (!node.IsDefined() || !node.IsSequence()) {
     errors_.add(node, key, "expected a list of strings, got " + describe(node));
     return std::nullopt;
   }
@@ -201,7 +203,7 @@ std::optional<std::vector<std::string>> ConfigReader::read_path_list(const YAML:
 }
 
 bool ConfigReader::expect_map(const YAML::Node& node, const std::string& key) {
-  if (node.IsMap()) return true;
+  if (node.IsDefined() && node.IsMap()) return true;
   errors_.add(node, key, "expected a mapping, got " + describe(node));
   return false;
 }
@@ -214,7 +216,7 @@ void ConfigReader::check_unknown_keys(const YAML::Node& map, const std::string& 
 
 void ConfigReader::check_unknown_keys(const YAML::Node& map, const std::string& key_path,
                                       const std::vector<std::string>& allowed) {
-  if (!map.IsMap()) return;
+  if (!map.IsDefined() || !map.IsMap()) return;
   std::string allowed_text;
   for (std::size_t i = 0; i < allowed.size(); ++i) {
     if (i > 0) allowed_text += ", ";

@@ -159,7 +159,7 @@ bool is_valid_source_name(std::string_view name) {
 
 void read_sources_section(const YAML::Node& node, const std::string& key_path, Config& out,
                           ConfigReader& in) {
-  if (!node.IsSequence()) {
+  if (!node.IsDefined() || !node.IsSequence()) {
     in.errors().add(node, key_path,
                     "expected a list of sources, got " + ConfigReader::describe(node));
     return;

@@ -672,5 +672,18 @@ TEST_F(LoaderTest, RegisteredSectionParsesItsKeyWithTheSharedReaders) {
             }));
 }
 
+TEST_F(LoaderTest, SectionParserThatThrowsIsReportedNotFatal) {
+  ConfigSections sections = builtin_config_sections();
+  sections.add("otlp", [](const YAML::Node& node, const std::string&, Config&, ConfigReader&) {
+    (void)node.as<int>();  // wrong use of yaml-cpp: the value is a mapping
+  });
+  ConfigLoadResult result =
+      parse_config("otlp:\n  endpoint: x\n", "cfg.yaml", dir_,
+                   fixed_environment({{"SPECWATCH_STATE_DIR", dir_}}), sections);
+  EXPECT_EQ(
+      texts(result),
+      (std::vector<std::string>{"cfg.yaml:2:3: otlp: cannot read this section: bad conversion"}));
+}
+
 }  // namespace
 }  // namespace specwatch

@@ -97,6 +97,19 @@ TEST_F(ReaderTest, UnexpandedReaderTakesTextLiterally) {
   EXPECT_EQ(errors.size(), 0u);
 }
 
+TEST_F(ReaderTest, MissingNodesAreReportedNotThrown) {
+  YAML::Node doc = YAML::Load("a: 1\n");
+  const YAML::Node& map = doc;
+  EXPECT_EQ(reader.read_int(map["nope"], "nope", 0), std::nullopt);
+  EXPECT_EQ(reader.read_string_list(map["nope"], "nope"), std::nullopt);
+  EXPECT_FALSE(reader.expect_map(map["nope"], "nope"));
+  EXPECT_EQ(texts(), (std::vector<std::string>{
+                         "r.yaml:0:0: nope: expected an integer, got nothing",
+                         "r.yaml:0:0: nope: expected a list of strings, got nothing",
+                         "r.yaml:0:0: nope: expected a mapping, got nothing",
+                     }));
+}
+
 TEST(ConfigErrorText, OmitsAnEmptyKey) {
   EXPECT_EQ((ConfigError{"f.yaml", 3, 4, "a.b", "bad"}).to_string(), "f.yaml:3:4: a.b: bad");
   EXPECT_EQ((ConfigError{"f.yaml", 0, 0, "", "cannot read"}).to_string(),
