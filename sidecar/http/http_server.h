@@ -1,0 +1,88 @@
+// A small HTTP/1.1 server (Boost.Beast) for the admin endpoints (/metrics, /health, /ready) and,
+// later, OTLP/HTTP receivers. Routes match the path exactly; the server answers by itself
+//   404 {"error":"not found"}            for a path without route,
+//   405 {"error":"method not allowed"}   with an Allow header, for a known path and another method,
+//   413 {"error":"request body too large"} when Content-Length or a chunked body exceeds the
+//                                        route's limit (the body is never buffered beyond it),
+//   400 {"error":"bad request"}          for a malformed request,
+//   500 {"error":"internal error"}       when a handler throws.
+// HEAD is served by a GET route, without the body. Connections are kept alive; each read (headers
+// or body) and write must finish within `read_timeout`, which also bounds idle keep-alive time.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sidecar/core/logger.h"
+#include "sidecar/http/http_message.h"
+
+namespace specwatch {
+
+struct HttpServerOptions {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 0;                        // 0 = an ephemeral port, see HttpServer::port()
+  unsigned threads = 1;                          // io threads; 0 counts as 1
+  std::size_t max_body_bytes = 4 * 1024 * 1024;  // default limit for routes without their own
+  std::size_t max_header_bytes = 16 * 1024;      // request line + headers
+  std::chrono::milliseconds read_timeout{10'000};
+  // Connections beyond this are closed right after accept.
+  std::size_t max_connections = 256;
+};
+
+// Runs on an io thread and answers at once. Must not block for long: with one io thread it holds
+// up every other connection.
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// Sends the response of an asynchronous handler. May be called from any thread; only the first
+// call counts. If every copy is dropped without a call, the client gets 500 {"error":"no
+// response"}. A responder must be called or dropped before the HttpServer is destroyed.
+using HttpResponder = std::function<void(HttpResponse)>;
+// For handlers that wait on something else (a full queue, a downstream export) without holding an
+// io thread: take the request, answer later through the responder.
+using AsyncHttpHandler = std::function<void(HttpRequest&&, HttpResponder)>;
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, Logger& logger);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Routes are added before start() (std::logic_error afterwards, or for a path added twice).
+  // `methods` must not be empty; a GET route also answers HEAD. `max_body_bytes` overrides
+  // HttpServerOptions::max_body_bytes for this route.
+  void add_route(std::string path, std::vector<HttpMethod> methods, HttpHandler handler,
+                 std::optional<std::size_t> max_body_bytes = std::nullopt);
+  void add_async_route(std::string path, std::vector<HttpMethod> methods, AsyncHttpHandler handler,
+                       std::optional<std::size_t> max_body_bytes = std::nullopt);
+
+  // Binds, listens and starts the io threads. Returns "" on success, otherwise an error such as
+  // "cannot listen on 0.0.0.0:9464: Address already in use". Called at most once.
+  std::string start();
+  // The bound port once start() succeeded (the ephemeral one when options.port was 0), else 0.
+  std::uint16_t port() const;
+  // Closes the listener and every open connection, waits for running handlers and joins the io
+  // threads. Safe without start() and more than once.
+  void stop();
+
+  // Internal state shared with connections; defined in http_server_state.h.
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+  std::vector<std::thread> threads_;
+  std::mutex lifecycle_mutex_;
+  bool started_ = false;
+  bool stopped_ = false;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace specwatch

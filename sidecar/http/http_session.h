@@ -1,0 +1,58 @@
+// Internal to specwatch_http: one accepted connection, reading requests one after another
+// (keep-alive) and writing each response before reading the next. Everything runs on the
+// connection's strand.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <memory>
+#include <optional>
+
+#include "sidecar/http/http_server_state.h"
+
+namespace specwatch {
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<HttpServer::State> state);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  // Registers with the server (or closes at once if the server is stopping) and starts reading.
+  void start();
+  // Closes the socket; pending operations end with operation_aborted. Call on the strand.
+  void close();
+  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+  // Writes the response to the current request; on the strand.
+  void send(HttpResponse response);
+
+ private:
+  void read_header();
+  void on_header(boost::beast::error_code ec);
+  void read_body();
+  void on_body(boost::beast::error_code ec);
+  void dispatch_request();
+  void on_write(boost::beast::error_code ec, bool keep_alive);
+  // Answers before the body was read: the connection cannot be reused.
+  void reject(HttpResponse response);
+
+  std::shared_ptr<HttpServer::State> state_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  boost::beast::http::response<boost::beast::http::empty_body> continue_response_;
+  const HttpRoute* route_ = nullptr;
+  HttpMethod method_ = HttpMethod::kGet;
+  bool head_ = false;
+  bool keep_alive_ = false;
+  bool awaiting_response_ = false;
+  std::string remote_address_;
+};
+
+}  // namespace specwatch
