@@ -104,7 +104,7 @@ std::optional<std::int64_t> ConfigReader::read_int(const YAML::Node& node, const
   std::optional<std::string> text = scalar(node, key, "expected an integer");
   if (!text) return std::nullopt;
   std::string_view digits = *text;
-  if (digits.starts_with('+')) digits.remove_prefix(1);
+  if (digits.size() > 1 && digits[0] == '+' && digits[1] != '-') digits.remove_prefix(1);
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   const bool all_digits = !digits.empty() && end == digits.data() + digits.size();

@@ -37,6 +37,7 @@ TEST_F(ReaderTest, ReadIntReportsTypeAndRange) {
   EXPECT_EQ(reader.read_int(doc["f"], "f", 1), std::nullopt);
   EXPECT_EQ(reader.read_int(doc["g"], "g", 1), std::nullopt);
   EXPECT_EQ(reader.read_int(doc["h"], "h", 1, 10), 10);
+  EXPECT_EQ(reader.read_int(YAML::Node("+-5"), "i", -10), std::nullopt);
   EXPECT_EQ(texts(), (std::vector<std::string>{
                          "r.yaml:1:4: a: expected an integer, got \"1.5\"",
                          "r.yaml:2:4: b: expected an integer, got \"0x10\"",
@@ -46,6 +47,7 @@ TEST_F(ReaderTest, ReadIntReportsTypeAndRange) {
                          "99999999999999999999",
                          "r.yaml:6:4: f: expected an integer, got a list",
                          "r.yaml:8:1: g: expected an integer, got null",
+                         "r.yaml:0:0: i: expected an integer, got \"+-5\"",
                      }));
 }
 
