@@ -566,7 +566,7 @@ void ProfileSet::add(const YAML::Node& profiles, std::string_view origin) {
       if (base == nullptr) compiler.fail(ext, "extends", "unknown profile \"" + base_name + "\"");
       chain = base->chain;
     }
-    chain.emplace_back(YAML::Clone(p), std::string(origin));
+    chain.emplace_back(p, std::string(origin));  // shares the parsed tree (marks kept)
     for (const auto& [node, node_origin] : chain) {
       compiler.set_origin(node_origin);
       compiler.header(node);

@@ -1,0 +1,199 @@
+// User profiles: override, extension and the exact messages of broken YAML.
+#include "sidecar/normalize/profile_set.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/normalize/event_text.h"
+
+namespace specwatch {
+namespace {
+
+std::vector<std::string> run(const ProfileSet& set, std::string_view profile,
+                             std::string_view json) {
+  const CompiledProfile* p = set.find(profile);
+  EXPECT_NE(p, nullptr);
+  if (p == nullptr) return {};
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  std::vector<CanonicalEvent> out;
+  EXPECT_TRUE(normalize(*p, doc, "svc", out).empty());
+  return test::describe(out);
+}
+
+std::string error_of(std::string_view yaml) {
+  ProfileSet set;
+  try {
+    set.add_yaml(yaml, "user.yaml");
+  } catch (const ProfileError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(ProfileSet, FindUnknownIsNull) {
+  ProfileSet set;
+  EXPECT_EQ(set.find("nope"), nullptr);
+  EXPECT_NE(set.find("generic"), nullptr);
+}
+
+TEST(ProfileSet, UserProfileReplacesBuiltin) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: generic
+    rules:
+      - name: only_errors
+        when:
+          - {field: lvl, equals: E}
+        emit: log_record
+        set:
+          level: error
+          error_code: {field: code}
+)",
+               "user.yaml");
+  EXPECT_EQ(run(set, "generic", R"({"level":"INFO"})"), std::vector<std::string>{});
+  EXPECT_EQ(run(set, "generic", R"({"lvl":"E","code":"X-1"})"),
+            std::vector<std::string>{
+                "log_record service=svc ts=0 trace= span= workflow= level=error error_code=X-1"});
+}
+
+TEST(ProfileSet, ExtendsAddsRulesAndKeepsBase) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: my-app
+    extends: generic
+    rules:
+      - name: checkout
+        when:
+          - {field: event, equals: checkout}
+        emit: command
+        set:
+          command: {field: event}
+          success: {field: ok}
+)",
+               "user.yaml");
+  EXPECT_EQ(run(set, "my-app",
+                R"({"timestamp":"1970-01-01T00:00:01Z","level":"warn","event":"checkout",
+                    "ok":false,"service":"shop"})"),
+            (std::vector<std::string>{
+                "log_record service=shop ts=1000000000 trace= span= workflow= level=warn "
+                "error_code=",
+                "command service=shop ts=1000000000 trace= span= workflow= command=checkout "
+                "success=false error_code="}));
+  // The base is unchanged.
+  EXPECT_EQ(run(set, "generic", R"({"level":"info","event":"checkout"})"),
+            std::vector<std::string>{
+                "log_record service=svc ts=0 trace= span= workflow= level=info error_code="});
+}
+
+TEST(ProfileSet, ExtendingTheReplacedBuiltin) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: spec-agents-console
+    extends: spec-agents-console
+    rules:
+      - name: compiled
+        when:
+          - {field: line, regex: '^Compiled (?<route>/\S+) in (?<ms>\d+)ms'}
+        emit: http_request
+        set:
+          route: {field: route}
+          duration_seconds: {field: ms, convert: ms_to_s}
+)",
+               "user.yaml");
+  const CompiledProfile* p = set.find("spec-agents-console");
+  ASSERT_NE(p, nullptr);
+  std::vector<CanonicalEvent> out;
+  EXPECT_TRUE(normalize(*p, "Compiled /api/chat in 312ms", "svc", out).empty());
+  EXPECT_TRUE(normalize(*p, "[EmbeddingCache] HIT x", "svc", out).empty());
+  EXPECT_EQ(test::describe(out),
+            (std::vector<std::string>{
+                "http_request service=svc ts=0 trace= span= workflow= route=/api/chat method= "
+                "status=- duration=0.312",
+                "cache_lookup service=svc ts=0 trace= span= workflow= cache=embedding hit=true"}));
+}
+
+TEST(ProfileSet, ForEachItemsAndConstants) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: batch
+    rules:
+      - name: calls
+        for_each: calls
+        emit: llm_call
+        set:
+          provider: openai
+          model: {field: item.m}
+          input_tokens: {field: item.usage.in}
+          cost_usd: {field: item.c, required: true}
+)",
+               "user.yaml");
+  EXPECT_EQ(run(set, "batch", R"({"calls":[{"m":"gpt-4o","usage":{"in":7},"c":0.5}]})"),
+            std::vector<std::string>{
+                "llm_call service=svc ts=0 trace= span= workflow= provider=openai model=gpt-4o "
+                "operation= outcome=success error_type= duration=- input=7 "
+                "input_includes_cache=true output=- cache_read=- cache_creation=- reasoning=- "
+                "total=- cost=0.5 count=1"});
+}
+
+TEST(ProfileSet, ErrorLeavesSetUnchanged) {
+  ProfileSet set;
+  EXPECT_THROW(set.add_yaml(R"(
+profiles:
+  - name: generic
+    rules: []
+  - name: broken
+    rules:
+      - emit: nothing
+)",
+                            "user.yaml"),
+               ProfileError);
+  EXPECT_EQ(run(set, "generic", R"({"level":"info"})"),
+            std::vector<std::string>{
+                "log_record service=svc ts=0 trace= span= workflow= level=info error_code="});
+  EXPECT_EQ(set.find("broken"), nullptr);
+}
+
+TEST(ProfileErrors, ExactMessages) {
+  EXPECT_EQ(error_of("profiles:\n  - name: p\n    rules:\n      - name: r\n        emit: llm\n"),
+            "user.yaml:5:15: profile \"p\", rule \"r\", key \"emit\": unknown event kind \"llm\"");
+  EXPECT_EQ(error_of("profiles:\n  - name: p\n    rules:\n      - name: r\n        emit: llm_call\n"
+                     "        set:\n          modle: {field: m}\n"),
+            "user.yaml:7:11: profile \"p\", rule \"r\", key \"modle\": no such field in llm_call");
+  EXPECT_EQ(error_of("profiles:\n  - name: p\n    colour: red\n"),
+            "user.yaml:3:5: profile \"p\", key \"colour\": unknown key");
+  EXPECT_EQ(
+      error_of("profiles:\n  - name: p\n    rules:\n      - name: r\n        emit: log_record\n"
+               "        when:\n          - {field: x, regex: '(unclosed'}\n"),
+      "user.yaml:7:31: profile \"p\", rule \"r\", key \"regex\": invalid regex: "
+      "Mismatched '(' and ')' in regular expression");
+  EXPECT_EQ(
+      error_of("profiles:\n  - name: p\n    rules:\n      - name: r\n        emit: log_record\n"
+               "        when:\n          - {field: x, equals: a, exists: true}\n"),
+      "user.yaml:7:13: profile \"p\", rule \"r\", key \"field\": a condition needs exactly "
+      "one of exists, equals, in, contains, prefix, regex");
+  EXPECT_EQ(error_of("profiles:\n  - name: p\n    input: text\n    rules:\n      - name: r\n"
+                     "        emit: log_record\n        set:\n          level: {field: lvl}\n"),
+            "user.yaml:8:26: profile \"p\", rule \"r\", key \"field\": unknown capture \"lvl\"");
+  EXPECT_EQ(
+      error_of("profiles:\n  - name: p\n    rules:\n      - name: r\n        emit: workflow_run\n"
+               "        set:\n          duration_seconds: {field: d, convert: hours}\n"),
+      "user.yaml:7:49: profile \"p\", rule \"r\", key \"convert\": unknown conversion "
+      "\"hours\" (ns_to_s, us_to_s, ms_to_s, percent_to_ratio)");
+  EXPECT_EQ(error_of("profiles:\n  - name: p\n    extends: nothing\n"),
+            "user.yaml:3:14: profile \"p\", key \"extends\": unknown profile \"nothing\"");
+  EXPECT_EQ(error_of("profiles:\n  - name: p\n  - name: p\n"),
+            "user.yaml:3:11: profile \"p\" defined twice");
+  EXPECT_EQ(error_of("profiles: [a: [\n"), "user.yaml:2:1: end of sequence flow not found");
+  EXPECT_EQ(error_of("other: 1\n"), "user.yaml: expected a mapping with a \"profiles\" key");
+  EXPECT_EQ(error_of("profiles:\n  - name: p\n    rules:\n      - emit: log_record\n"
+                     "        set:\n          level: {field: a, value: b}\n"),
+            "user.yaml:6:18: profile \"p\", rule \"#1\", key \"level\": needs exactly one of "
+            "field, value, between");
+}
+
+}  // namespace
+}  // namespace specwatch

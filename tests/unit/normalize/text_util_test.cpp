@@ -1,0 +1,48 @@
+#include "sidecar/normalize/text_util.h"
+
+#include <gtest/gtest.h>
+
+namespace specwatch {
+namespace {
+
+TEST(ParseIsoTime, ZoneFractionAndSeparators) {
+  EXPECT_EQ(parse_iso_time("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_iso_time("2025-01-15T18:30:45Z"), 1736965845000000000LL);
+  EXPECT_EQ(parse_iso_time("2025-01-15T10:30:45.123456789-08:00"), 1736965845123456789LL);
+  EXPECT_EQ(parse_iso_time("2025-01-15T10:30:45.1-08:00"), 1736965845100000000LL);
+  EXPECT_EQ(parse_iso_time("2025-01-15T20:30:45+0200"), 1736965845000000000LL);
+  EXPECT_EQ(parse_iso_time("2025-08-12 02:38:47"), 1754966327000000000LL);  // no zone: UTC
+  EXPECT_EQ(parse_iso_time("2025-08-12 02:38:47,250"), 1754966327250000000LL);
+  EXPECT_EQ(parse_iso_time("2025-08-12T02:38:47.1234567891"), 1754966327123456789LL);
+}
+
+TEST(ParseIsoTime, RejectsOtherText) {
+  EXPECT_EQ(parse_iso_time(""), std::nullopt);
+  EXPECT_EQ(parse_iso_time("yesterday"), std::nullopt);
+  EXPECT_EQ(parse_iso_time("2025-01-15"), std::nullopt);
+  EXPECT_EQ(parse_iso_time("2025-13-15T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(parse_iso_time("2025-01-15T00:00:00Zjunk"), std::nullopt);
+  EXPECT_EQ(parse_iso_time("2025-01-15T00:00:00."), std::nullopt);
+}
+
+TEST(StripNamedGroups, NamesNumberedInOrder) {
+  std::vector<std::string> names;
+  EXPECT_EQ(strip_named_groups(R"(^(?<a>\d+)(x)(?:y)(?<b>[(]z)(?=q))", names),
+            R"(^(\d+)(x)(?:y)([(]z)(?=q))");
+  const std::vector<std::string> expected = {"a", "", "b"};
+  EXPECT_EQ(names, expected);
+  EXPECT_THROW(strip_named_groups("(?<open", names), std::invalid_argument);
+}
+
+TEST(RequiredLiteral, LongestMandatoryRun) {
+  EXPECT_EQ(required_literal(R"(^\[ModelFallback\] ([^/]+)/(\S+) failed: (.*)$)"),
+            "[ModelFallback] ");
+  EXPECT_EQ(required_literal(R"(^\[Chat API\] Grounding: ([0-9.]+)%)"), "[Chat API] Grounding: ");
+  EXPECT_EQ(required_literal("abcd?ef"), "abc");
+  EXPECT_EQ(required_literal("(optional text)?xy"), "xy");
+  EXPECT_EQ(required_literal("one|two"), "");
+  EXPECT_EQ(required_literal(R"(\d{4}-\d\d)"), "-");
+}
+
+}  // namespace
+}  // namespace specwatch
