@@ -1,0 +1,63 @@
+#include "sidecar/observability/admin_endpoints.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <utility>
+
+#include "sidecar/core/logger.h"
+
+namespace specwatch {
+
+std::string render_metrics(
+    const prometheus::Collectable& registry,
+    const std::vector<std::shared_ptr<const prometheus::Collectable>>& extra) {
+  auto families = registry.Collect();
+  for (const auto& collectable : extra) {
+    if (!collectable) continue;
+    auto more = collectable->Collect();
+    families.insert(families.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
+  }
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+std::string readiness_body(const std::vector<NotReady>& not_ready) {
+  if (not_ready.empty()) return R"({"status":"ready"})";
+  std::string body = R"({"status":"not ready","waiting_for":[)";
+  bool first = true;
+  for (const auto& entry : not_ready) {
+    if (!first) body += ',';
+    first = false;
+    body += R"({"component":")";
+    append_json_escaped(body, entry.component);
+    body += R"(","reason":")";
+    append_json_escaped(body, entry.reason);
+    body += "\"}";
+  }
+  body += "]}";
+  return body;
+}
+
+void register_admin_endpoints(
+    HttpServer& server, prometheus::Registry& registry, ReadinessProbe readiness,
+    std::vector<std::shared_ptr<const prometheus::Collectable>> extra_collectables) {
+  server.add_route("/metrics", {HttpMethod::kGet},
+                   [&registry, extra = std::move(extra_collectables)](const HttpRequest&) {
+                     HttpResponse response;
+                     response.content_type = std::string(kPrometheusTextContentType);
+                     response.body = render_metrics(registry, extra);
+                     return response;
+                   });
+  server.add_route("/health", {HttpMethod::kGet}, [](const HttpRequest&) {
+    return HttpResponse::json(200, R"({"status":"ok"})");
+  });
+  server.add_route("/ready", {HttpMethod::kGet},
+                   [probe = std::move(readiness)](const HttpRequest&) {
+                     std::vector<NotReady> not_ready;
+                     if (probe) not_ready = probe();
+                     unsigned status = not_ready.empty() ? 200 : 503;
+                     return HttpResponse::json(status, readiness_body(not_ready));
+                   });
+}
+
+}  // namespace specwatch

@@ -1,0 +1,168 @@
+#include "sidecar/observability/admin_endpoints.h"
+
+#include <gtest/gtest.h>
+#include <prometheus/counter.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "sidecar/observability/process_collector.h"
+#include "tests/unit/http/test_http_client.h"
+
+namespace specwatch {
+namespace {
+
+using testing::http_get;
+using testing::TestHttpClient;
+
+class AdminEndpointsTest : public ::testing::Test {
+ protected:
+  AdminEndpointsTest() : logger_(LogLevel::kError, [](std::string_view) {}) {
+    auto& family = prometheus::BuildCounter()
+                       .Name("specwatch_test_events_total")
+                       .Help("Events seen by the test.")
+                       .Register(*registry_);
+    family.Add({{"source", "specular-traces"}}).Increment(42);
+  }
+
+  void start(std::vector<std::shared_ptr<const prometheus::Collectable>> extra = {}) {
+    HttpServerOptions options;
+    options.host = "127.0.0.1";
+    server_ = std::make_unique<HttpServer>(options, logger_);
+    register_admin_endpoints(
+        *server_, *registry_,
+        [this] {
+          std::lock_guard lock(mutex_);
+          return not_ready_;
+        },
+        std::move(extra));
+    ASSERT_EQ(server_->start(), "");
+  }
+
+  void set_not_ready(std::vector<NotReady> not_ready) {
+    std::lock_guard lock(mutex_);
+    not_ready_ = std::move(not_ready);
+  }
+
+  Logger logger_;
+  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  std::mutex mutex_;
+  std::vector<NotReady> not_ready_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(AdminEndpointsTest, MetricsServesTextFormat) {
+  start();
+  auto response = http_get(server_->port(), "/metrics");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(response->body,
+            "# HELP specwatch_test_events_total Events seen by the test.\n"
+            "# TYPE specwatch_test_events_total counter\n"
+            "specwatch_test_events_total{source=\"specular-traces\"} 42\n");
+}
+
+TEST_F(AdminEndpointsTest, MetricsIncludesExtraCollectables) {
+  start({std::make_shared<ProcessCollector>()});
+  auto response = http_get(server_->port(), "/metrics");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_NE(response->body.find("specwatch_test_events_total{source=\"specular-traces\"} 42\n"),
+            std::string::npos);
+  EXPECT_NE(response->body.find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos);
+  EXPECT_NE(response->body.find("\nprocess_open_fds "), std::string::npos);
+}
+
+TEST_F(AdminEndpointsTest, MetricsAnswersHeadWithoutBody) {
+  start();
+  TestHttpClient client(server_->port());
+  auto response = client.request("HEAD", "/metrics");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(response->header("content-length"), std::to_string(render_metrics(*registry_).size()));
+  EXPECT_EQ(response->body, "");
+}
+
+TEST_F(AdminEndpointsTest, HealthIsOk) {
+  start();
+  auto response = http_get(server_->port(), "/health");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->header("content-type"), "application/json");
+  EXPECT_EQ(response->body, R"({"status":"ok"})");
+}
+
+TEST_F(AdminEndpointsTest, ReadyWhenProbeReportsNothing) {
+  start();
+  auto response = http_get(server_->port(), "/ready");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->header("content-type"), "application/json");
+  EXPECT_EQ(response->body, R"({"status":"ready"})");
+}
+
+TEST_F(AdminEndpointsTest, NotReadyListsComponentsAndFollowsTheProbe) {
+  start();
+  set_not_ready({{"source/specular-traces", "starting"}, {"sink/\"odd\"", "line\nbreak"}});
+  auto response = http_get(server_->port(), "/ready");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 503);
+  EXPECT_EQ(response->header("content-type"), "application/json");
+  EXPECT_EQ(response->body, R"({"status":"not ready","waiting_for":[)"
+                            R"({"component":"source/specular-traces","reason":"starting"},)"
+                            R"({"component":"sink/\"odd\"","reason":"line\nbreak"}]})");
+
+  set_not_ready({});
+  auto ready = http_get(server_->port(), "/ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  EXPECT_EQ(ready->body, R"({"status":"ready"})");
+}
+
+TEST_F(AdminEndpointsTest, EmptyProbeMeansReady) {
+  HttpServerOptions options;
+  options.host = "127.0.0.1";
+  HttpServer server(options, logger_);
+  register_admin_endpoints(server, *registry_, ReadinessProbe{});
+  ASSERT_EQ(server.start(), "");
+  auto response = http_get(server.port(), "/ready");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, R"({"status":"ready"})");
+}
+
+TEST_F(AdminEndpointsTest, OtherPathsAndMethods) {
+  start();
+  auto missing = http_get(server_->port(), "/metricz");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->body, R"({"error":"not found"})");
+
+  TestHttpClient client(server_->port());
+  auto post = client.request("POST", "/metrics", "x");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+  EXPECT_EQ(post->header("allow"), "GET, HEAD");
+}
+
+TEST_F(AdminEndpointsTest, MetricsReflectChangesBetweenScrapes) {
+  start();
+  TestHttpClient client(server_->port());
+  auto first = client.request("GET", "/metrics");
+  ASSERT_TRUE(first);
+  prometheus::BuildCounter()
+      .Name("specwatch_test_events_total")
+      .Help("Events seen by the test.")
+      .Register(*registry_)
+      .Add({{"source", "specular-traces"}})
+      .Increment(1);
+  auto second = client.request("GET", "/metrics");
+  ASSERT_TRUE(second);
+  EXPECT_NE(first->body.find("{source=\"specular-traces\"} 42\n"), std::string::npos);
+  EXPECT_NE(second->body.find("{source=\"specular-traces\"} 43\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace specwatch
