@@ -281,7 +281,16 @@ void DerivedMetrics::ensure_tool(Tool tool) {
   FamilyFactory factory{registry_, *overflow_family_, limits_.max_series_per_metric};
   switch (tool) {
     case Tool::kSpecular:
-      if (!specular_) specular_ = std::make_unique<SpecularFamilies>(factory);
+      if (!specular_) {
+        specular_ = std::make_unique<SpecularFamilies>(factory);
+        // Label-less counters and the two-valued workflow counter read 0 before the first event
+        // (a true zero: nothing observed yet), so rate() works from the first scrape. Labelled
+        // families get their series with the first event: no label value is made up.
+        specular_->docker_cache_hits.get({});
+        specular_->docker_cache_misses.get({});
+        specular_->auto_workflows.get({"true"});
+        specular_->auto_workflows.get({"false"});
+      }
       break;
     case Tool::kSpecAgents:
       if (!spec_agents_) {

@@ -1,0 +1,507 @@
+#include "sidecar/derive/derived_metrics.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "tests/unit/derive/metrics_text.h"
+
+namespace specwatch {
+namespace {
+
+using specwatch::testing::has_line;
+using specwatch::testing::render;
+using specwatch::testing::samples;
+using Lines = std::vector<std::string>;
+
+template <typename Body>
+CanonicalEvent event(Body body, std::string service = "svc") {
+  CanonicalEvent e;
+  e.service = std::move(service);
+  e.body = std::move(body);
+  return e;
+}
+
+LlmCall llm(std::string provider, std::string model, std::optional<std::int64_t> input = {},
+            std::optional<std::int64_t> output = {}) {
+  LlmCall call;
+  call.provider = std::move(provider);
+  call.model = std::move(model);
+  call.input_tokens = input;
+  call.output_tokens = output;
+  return call;
+}
+
+class DerivedMetricsTest : public ::testing::Test {
+ protected:
+  DerivedMetricsTest() : logger_(LogLevel::kInfo, [this](std::string_view line) {
+                           log_lines_.emplace_back(line);
+                         }) {}
+
+  DerivedMetrics& metrics(DeriveLimits limits = {}) {
+    if (!metrics_) {
+      metrics_ = std::make_unique<DerivedMetrics>(registry_, PricingTable::bundled(), limits,
+                                                  logger_, [this] { return now_; });
+    }
+    return *metrics_;
+  }
+  std::string text() { return render(registry_); }
+
+  prometheus::Registry registry_;
+  std::vector<std::string> log_lines_;
+  Logger logger_;
+  std::chrono::system_clock::time_point now_ =
+      std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + std::chrono::hours{12};
+  std::unique_ptr<DerivedMetrics> metrics_;
+};
+
+TEST_F(DerivedMetricsTest, GoldenLlmCalls) {
+  auto& m = metrics();
+  LlmCall chat = llm("openai", "gpt-4o", 1000, 1000);
+  chat.operation = "chat";
+  chat.duration_seconds = 0.5;
+  m.record(event(chat), "generic");
+
+  LlmCall cached = llm("anthropic", "claude-3-7-sonnet-20250219", 10000, 500);
+  cached.operation = "chat";
+  cached.cache_read_tokens = 4000;
+  cached.cache_creation_tokens = 1000;
+  cached.reasoning_tokens = 200;
+  m.record(event(cached), "generic");
+
+  LlmCall anthropic_native = llm("anthropic", "claude-3-7-sonnet-20250219", 5000, 500);
+  anthropic_native.operation = "chat";
+  anthropic_native.input_includes_cache = false;
+  anthropic_native.cache_read_tokens = 4000;
+  anthropic_native.cache_creation_tokens = 1000;
+  m.record(event(anthropic_native), "generic");
+
+  LlmCall aggregate = llm("anthropic", "claude-sonnet-4-5", 100, 100);
+  aggregate.cost_usd = 0.5;  // reported: wins over the computed 0.0018
+  aggregate.count = 3;
+  m.record(event(aggregate), "generic");
+
+  LlmCall failed = llm("groq", "llama-3.3-70b-versatile");
+  failed.outcome = Outcome::kError;
+  failed.error_type = "rate_limited";
+  m.record(event(failed), "generic");
+
+  m.record(event(llm("openai", "gpt-5", 10, 10)), "generic");
+  m.record(event(llm("", "", 10, 10)), "generic");
+
+  const std::string t = text();
+  EXPECT_EQ(samples(t, "specwatch_llm_requests_total"),
+            (Lines{
+                "specwatch_llm_requests_total{error_type=\"none\",model=\"claude-3-7-sonnet-20250219\",operation=\"chat\",outcome=\"success\",provider=\"anthropic\",service=\"svc\"} 2",
+                "specwatch_llm_requests_total{error_type=\"none\",model=\"claude-sonnet-4-5\",operation=\"unknown\",outcome=\"success\",provider=\"anthropic\",service=\"svc\"} 3",
+                "specwatch_llm_requests_total{error_type=\"none\",model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
+                "specwatch_llm_requests_total{error_type=\"none\",model=\"gpt-5\",operation=\"unknown\",outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
+                "specwatch_llm_requests_total{error_type=\"none\",model=\"unknown\",operation=\"unknown\",outcome=\"success\",provider=\"unknown\",service=\"svc\"} 1",
+                "specwatch_llm_requests_total{error_type=\"rate_limited\",model=\"llama-3.3-70b-versatile\",operation=\"unknown\",outcome=\"error\",provider=\"groq\",service=\"svc\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_llm_cost_usd_total"),
+            (Lines{
+                "specwatch_llm_cost_usd_total{cost_source=\"computed\",model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\"} 0.0549",
+                "specwatch_llm_cost_usd_total{cost_source=\"computed\",model=\"gpt-4o\",provider=\"openai\",service=\"svc\"} 0.0125",
+                "specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"claude-sonnet-4-5\",provider=\"anthropic\",service=\"svc\"} 0.5",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_llm_tokens_total"),
+            (Lines{
+                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\",token_type=\"cache_creation\"} 2000",
+                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\",token_type=\"cache_read\"} 8000",
+                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\",token_type=\"input\"} 20000",
+                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\",token_type=\"output\"} 1000",
+                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\",token_type=\"reasoning\"} 200",
+                "specwatch_llm_tokens_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\",service=\"svc\",token_type=\"input\"} 100",
+                "specwatch_llm_tokens_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\",service=\"svc\",token_type=\"output\"} 100",
+                "specwatch_llm_tokens_total{model=\"gpt-4o\",provider=\"openai\",service=\"svc\",token_type=\"input\"} 1000",
+                "specwatch_llm_tokens_total{model=\"gpt-4o\",provider=\"openai\",service=\"svc\",token_type=\"output\"} 1000",
+                "specwatch_llm_tokens_total{model=\"gpt-5\",provider=\"openai\",service=\"svc\",token_type=\"input\"} 10",
+                "specwatch_llm_tokens_total{model=\"gpt-5\",provider=\"openai\",service=\"svc\",token_type=\"output\"} 10",
+                "specwatch_llm_tokens_total{model=\"unknown\",provider=\"unknown\",service=\"svc\",token_type=\"input\"} 10",
+                "specwatch_llm_tokens_total{model=\"unknown\",provider=\"unknown\",service=\"svc\",token_type=\"output\"} 10",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_llm_unpriced_requests_total"),
+            (Lines{
+                "specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\",service=\"svc\"} 1",
+                "specwatch_llm_unpriced_requests_total{model=\"unknown\",provider=\"unknown\",service=\"svc\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_llm_requests_without_usage_total"),
+            (Lines{
+                "specwatch_llm_requests_without_usage_total{model=\"llama-3.3-70b-versatile\",provider=\"groq\",service=\"svc\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_llm_request_duration_seconds_count"),
+            (Lines{
+                "specwatch_llm_request_duration_seconds_count{model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
+            }));
+  EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_bucket{model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\",le=\"0.32\"} 0"));
+  EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_bucket{model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\",le=\"0.64\"} 1"));
+  EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_bucket{model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\",le=\"81.92\"} 1"));
+  EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_sum{model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\"} 0.5"));
+  // No tool metric for a generic profile.
+  EXPECT_EQ(t.find("specular_"), std::string::npos);
+  EXPECT_EQ(t.find("queries_total"), std::string::npos);
+}
+
+TEST_F(DerivedMetricsTest, GoldenOtherEventKinds) {
+  auto& m = metrics();
+  m.record(event(Fallback{"anthropic", "groq", "rate_limited"}), "generic");
+  m.record(event(Fallback{"groq", "", "error"}), "generic");
+  m.record(event(CacheLookup{"query", true}), "generic");
+  m.record(event(CacheLookup{"query", true}), "generic");
+  m.record(event(CacheLookup{"embedding", false}), "generic");
+  m.record(event(PolicyCheck{"cost_limit", false, "projected total 6.2 > 5.0"}), "generic");
+  m.record(event(PolicyCheck{"", true, ""}), "generic");
+  ComplianceResult grounding;
+  grounding.standard = "grounding";
+  grounding.score = 0.85;
+  grounding.critical = 1;
+  grounding.high = 2;
+  m.record(event(grounding), "generic");
+  grounding.score = 0.9;  // a gauge: the latest value
+  grounding.critical = 0;
+  m.record(event(grounding), "generic");
+  WorkflowRun run;
+  run.duration_seconds = 42.0;
+  run.cost_usd = 0.3;
+  m.record(event(run), "generic");
+  run.outcome = Outcome::kFailure;
+  run.duration_seconds.reset();
+  run.cost_usd.reset();
+  m.record(event(run), "generic");
+  WorkflowStep step;
+  step.step_name = "Generate the spec";
+  step.step_type = "spec";
+  m.record(event(step), "generic");
+  m.record(event(LogRecord{Severity::kWarn, ""}), "generic");
+  m.record(event(LogRecord{Severity::kError, "PROVIDER-001"}), "generic");
+  m.record(event(LogRecord{Severity::kError, ""}, ""), "generic");
+
+  const std::string t = text();
+  EXPECT_EQ(samples(t, "specwatch_llm_fallbacks_total"),
+            (Lines{
+                "specwatch_llm_fallbacks_total{from_provider=\"anthropic\",service=\"svc\",to_provider=\"groq\"} 1",
+                "specwatch_llm_fallbacks_total{from_provider=\"groq\",service=\"svc\",to_provider=\"unknown\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_cache_requests_total"),
+            (Lines{
+                "specwatch_cache_requests_total{cache=\"embedding\",result=\"miss\",service=\"svc\"} 1",
+                "specwatch_cache_requests_total{cache=\"query\",result=\"hit\",service=\"svc\"} 2",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_policy_checks_total"),
+            (Lines{
+                "specwatch_policy_checks_total{policy=\"cost_limit\",result=\"denied\",service=\"svc\"} 1",
+                "specwatch_policy_checks_total{policy=\"unknown\",result=\"allowed\",service=\"svc\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_compliance_score_ratio"),
+            (Lines{"specwatch_compliance_score_ratio{service=\"svc\",standard=\"grounding\"} 0.9"}));
+  EXPECT_EQ(samples(t, "specwatch_compliance_violations"),
+            (Lines{
+                "specwatch_compliance_violations{service=\"svc\",severity=\"critical\",standard=\"grounding\"} 0",
+                "specwatch_compliance_violations{service=\"svc\",severity=\"high\",standard=\"grounding\"} 2",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_workflow_runs_total"),
+            (Lines{
+                "specwatch_workflow_runs_total{outcome=\"failure\",service=\"svc\"} 1",
+                "specwatch_workflow_runs_total{outcome=\"success\",service=\"svc\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_workflow_duration_seconds_count"),
+            (Lines{"specwatch_workflow_duration_seconds_count{service=\"svc\"} 1"}));
+  EXPECT_TRUE(has_line(t, "specwatch_workflow_duration_seconds_bucket{service=\"svc\",le=\"30\"} 0"));
+  EXPECT_TRUE(has_line(t, "specwatch_workflow_duration_seconds_bucket{service=\"svc\",le=\"60\"} 1"));
+  EXPECT_EQ(samples(t, "specwatch_workflow_cost_usd_sum"),
+            (Lines{"specwatch_workflow_cost_usd_sum{service=\"svc\"} 0.3"}));
+  EXPECT_TRUE(has_line(t, "specwatch_workflow_cost_usd_bucket{service=\"svc\",le=\"0.25\"} 0"));
+  EXPECT_TRUE(has_line(t, "specwatch_workflow_cost_usd_bucket{service=\"svc\",le=\"0.5\"} 1"));
+  EXPECT_EQ(samples(t, "specwatch_workflow_steps_total"),
+            (Lines{"specwatch_workflow_steps_total{outcome=\"success\",service=\"svc\",step_type=\"spec\"} 1"}));
+  EXPECT_EQ(samples(t, "specwatch_log_records_total"),
+            (Lines{
+                "specwatch_log_records_total{level=\"error\",service=\"svc\"} 1",
+                "specwatch_log_records_total{level=\"error\",service=\"unknown\"} 1",
+                "specwatch_log_records_total{level=\"warn\",service=\"svc\"} 1",
+            }));
+  // Free text never becomes a label.
+  EXPECT_EQ(t.find("projected total"), std::string::npos);
+  EXPECT_EQ(t.find("Generate the spec"), std::string::npos);
+}
+
+TEST_F(DerivedMetricsTest, IdentifiersNeverBecomeLabels) {
+  auto& m = metrics();
+  CanonicalEvent e = event(llm("openai", "gpt-4o", 1, 1));
+  e.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  e.span_id = "00f067aa0ba902b7";
+  e.workflow_id = "auto-1736965845";
+  m.record(e, "specular-traces");
+  const std::string t = text();
+  EXPECT_EQ(t.find("4bf92f3577b34da6a3ce929d0e0e4736"), std::string::npos);
+  EXPECT_EQ(t.find("00f067aa0ba902b7"), std::string::npos);
+  EXPECT_EQ(t.find("auto-1736965845"), std::string::npos);
+  EXPECT_TRUE(has_line(t, "specular_provider_calls_total{model=\"gpt-4o\",provider=\"openai\",success=\"true\"} 1"));
+}
+
+TEST_F(DerivedMetricsTest, SpecularNamesFromTheDocs) {
+  auto& m = metrics();
+  m.enable_tool_metrics("specular-traces");
+  std::string t = text();
+  // Label-less series read 0 before the first event; labelled families are registered (the
+  // name is taken) but have no series until an event brings their label values.
+  EXPECT_EQ(samples(t, "specular_docker_cache_hits_total"),
+            (Lines{"specular_docker_cache_hits_total 0"}));
+  EXPECT_EQ(samples(t, "specular_docker_cache_misses_total"),
+            (Lines{"specular_docker_cache_misses_total 0"}));
+  EXPECT_EQ(samples(t, "specular_auto_workflows_total"),
+            (Lines{"specular_auto_workflows_total{success=\"false\"} 0",
+                   "specular_auto_workflows_total{success=\"true\"} 0"}));
+  EXPECT_EQ(t.find("specular_provider_cost_total"), std::string::npos);
+  EXPECT_THROW(prometheus::BuildGauge().Name("specular_provider_cost_total").Register(registry_),
+               std::invalid_argument);
+  EXPECT_EQ(t.find("queries_total"), std::string::npos);
+
+  LlmCall ok = llm("anthropic", "claude-sonnet-4-5", 2000, 500);
+  ok.duration_seconds = 3.0;
+  m.record(event(ok, "specular"), "specular-traces");
+  LlmCall timeout = llm("openai", "gpt-4o");
+  timeout.outcome = Outcome::kError;
+  timeout.error_type = "timeout";
+  m.record(event(timeout, "specular"), "specular-traces");
+  LlmCall attested = llm("anthropic", "claude-sonnet-4-5");
+  attested.cost_usd = 1.25;
+  attested.count = 4;
+  m.record(event(attested, "specular"), "specular-attestations");
+  m.record(event(Command{"auto", true, ""}, "specular"), "specular-logs");
+  m.record(event(Command{"build", false, "SPEC-001"}, "specular"), "specular-logs");
+  m.record(event(Command{"build", false, ""}, "specular"), "specular-logs");
+  m.record(event(PolicyCheck{"cost_limit", false, ""}, "specular"), "specular-traces");
+  m.record(event(PolicyCheck{"max_steps", true, ""}, "specular"), "specular-traces");
+  WorkflowRun run;
+  m.record(event(run, "specular"), "specular-traces");
+  run.outcome = Outcome::kError;
+  m.record(event(run, "specular"), "specular-traces");
+  WorkflowStep step;
+  step.step_type = "build";
+  step.outcome = Outcome::kFailure;
+  m.record(event(step, "specular"), "specular-traces");
+  m.record(event(CacheLookup{"docker_image", true}, "specular"), "specular-cache");
+  m.record(event(CacheLookup{"docker_image", true}, "specular"), "specular-cache");
+  m.record(event(CacheLookup{"docker_image", false}, "specular"), "specular-cache");
+  m.record(event(CacheLookup{"query", false}, "specular"), "specular-cache");
+  // The same kinds from a generic profile do not reach the specular names.
+  m.record(event(Command{"auto", true, ""}, "other"), "generic");
+  m.record(event(CacheLookup{"docker_image", true}, "other"), "generic");
+
+  t = text();
+  EXPECT_EQ(samples(t, "specular_provider_calls_total"),
+            (Lines{
+                "specular_provider_calls_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\",success=\"true\"} 5",
+                "specular_provider_calls_total{model=\"gpt-4o\",provider=\"openai\",success=\"false\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specular_provider_errors_total"),
+            (Lines{"specular_provider_errors_total{error_type=\"timeout\",model=\"gpt-4o\",provider=\"openai\"} 1"}));
+  // 2000 × 3e-6 + 500 × 1.5e-5 = 0.0135 computed, plus 1.25 reported.
+  EXPECT_EQ(samples(t, "specular_provider_cost_total"),
+            (Lines{"specular_provider_cost_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\"} 1.2635"}));
+  EXPECT_EQ(samples(t, "specular_provider_latency_seconds_count"),
+            (Lines{"specular_provider_latency_seconds_count{model=\"claude-sonnet-4-5\",provider=\"anthropic\"} 1"}));
+  EXPECT_TRUE(has_line(t, "specular_provider_latency_seconds_bucket{model=\"claude-sonnet-4-5\",provider=\"anthropic\",le=\"2\"} 0"));
+  EXPECT_TRUE(has_line(t, "specular_provider_latency_seconds_bucket{model=\"claude-sonnet-4-5\",provider=\"anthropic\",le=\"5\"} 1"));
+  EXPECT_EQ(samples(t, "specular_command_executions_total"),
+            (Lines{
+                "specular_command_executions_total{command=\"auto\",success=\"true\"} 1",
+                "specular_command_executions_total{command=\"build\",success=\"false\"} 2",
+            }));
+  EXPECT_EQ(samples(t, "specular_command_errors_total"),
+            (Lines{
+                "specular_command_errors_total{command=\"build\",error_code=\"SPEC-001\"} 1",
+                "specular_command_errors_total{command=\"build\",error_code=\"unknown\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specular_policy_checks_total"),
+            (Lines{
+                "specular_policy_checks_total{policy_type=\"cost_limit\",result=\"denied\"} 1",
+                "specular_policy_checks_total{policy_type=\"max_steps\",result=\"allowed\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specular_auto_workflows_total"),
+            (Lines{
+                "specular_auto_workflows_total{success=\"false\"} 1",
+                "specular_auto_workflows_total{success=\"true\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specular_auto_steps_total"),
+            (Lines{"specular_auto_steps_total{step_type=\"build\",success=\"false\"} 1"}));
+  EXPECT_EQ(samples(t, "specular_docker_cache_hits_total"),
+            (Lines{"specular_docker_cache_hits_total 2"}));
+  EXPECT_EQ(samples(t, "specular_docker_cache_misses_total"),
+            (Lines{"specular_docker_cache_misses_total 1"}));
+  EXPECT_EQ(samples(t, "specwatch_llm_cost_usd_total"),
+            (Lines{
+                "specwatch_llm_cost_usd_total{cost_source=\"computed\",model=\"claude-sonnet-4-5\",provider=\"anthropic\",service=\"specular\"} 0.0135",
+                "specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"claude-sonnet-4-5\",provider=\"anthropic\",service=\"specular\"} 1.25",
+            }));
+}
+
+TEST_F(DerivedMetricsTest, SpecAgentsNamesAndDailyCost) {
+  auto& m = metrics();
+  m.enable_tool_metrics("spec-agents-logs");
+  std::string t = text();
+  EXPECT_EQ(samples(t, "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0"}));
+  EXPECT_THROW(prometheus::BuildGauge().Name("queries_total").Register(registry_),
+               std::invalid_argument);
+  EXPECT_EQ(t.find("specular_"), std::string::npos);
+
+  HttpRequest chat;
+  chat.route = "/api/chat";
+  chat.method = "POST";
+  chat.status = 200;
+  chat.duration_seconds = 1.2;
+  m.record(event(chat, "spec-agents"), "spec-agents-logs");
+  chat.status = 503;
+  chat.duration_seconds = 20.0;
+  m.record(event(chat, "spec-agents"), "spec-agents-logs");
+  chat.status.reset();
+  chat.duration_seconds.reset();
+  m.record(event(chat, "spec-agents"), "spec-agents-logs");
+
+  now_ = std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + std::chrono::hours{23} +
+         std::chrono::minutes{59};
+  m.record(event(llm("anthropic", "Anthropic/claude-sonnet-4-5-20250929", 1000, 200),
+                 "spec-agents"),
+           "spec-agents-logs");  // 0.003 + 0.003
+  LlmCall reported = llm("groq", "llama-3.1-8b-instant");
+  reported.cost_usd = 0.25;
+  m.record(event(reported, "spec-agents"), "spec-agents-logs");
+  t = text();
+  EXPECT_EQ(samples(t, "queries_total"), (Lines{"queries_total{endpoint=\"/api/chat\"} 3"}));
+  EXPECT_EQ(samples(t, "query_latency_ms_count"),
+            (Lines{"query_latency_ms_count{status=\"error\"} 1",
+                   "query_latency_ms_count{status=\"success\"} 1"}));
+  EXPECT_TRUE(has_line(t, "query_latency_ms_bucket{status=\"success\",le=\"1000\"} 0"));
+  EXPECT_TRUE(has_line(t, "query_latency_ms_bucket{status=\"success\",le=\"2500\"} 1"));
+  EXPECT_TRUE(has_line(t, "query_latency_ms_sum{status=\"success\"} 1200"));
+  EXPECT_TRUE(has_line(t, "query_latency_ms_bucket{status=\"error\",le=\"15000\"} 0"));
+  EXPECT_TRUE(has_line(t, "query_latency_ms_bucket{status=\"error\",le=\"30000\"} 1"));
+  EXPECT_EQ(samples(t, "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0.256"}));
+
+  // Midnight UTC: a scrape-time refresh reads 0, the next call starts the new day.
+  now_ = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + std::chrono::seconds{1};
+  m.refresh_daily_cost();
+  EXPECT_EQ(samples(text(), "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0"}));
+  m.record(event(reported, "spec-agents"), "spec-agents-logs");
+  EXPECT_EQ(samples(text(), "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0.25"}));
+  // Without a refresh, the first call of a new day resets before adding.
+  now_ += std::chrono::hours{24};
+  m.record(event(reported, "spec-agents"), "spec-agents-logs");
+  EXPECT_EQ(samples(text(), "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0.25"}));
+  // An unpriced call adds nothing (and is counted as unpriced).
+  m.record(event(llm("cerebras", "llama-4-scout", 10, 10), "spec-agents"), "spec-agents-logs");
+  EXPECT_EQ(samples(text(), "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0.25"}));
+}
+
+TEST_F(DerivedMetricsTest, SpekNasaComplianceScore) {
+  auto& m = metrics();
+  ComplianceResult nasa;
+  nasa.standard = "nasa_pot10";
+  nasa.score = 0.92;
+  nasa.critical = 0;
+  m.record(event(nasa, "spek"), "generic");
+  EXPECT_EQ(text().find("spek_nasa_compliance_score"), std::string::npos);
+  m.record(event(nasa, "spek"), "spek-analyzer");
+  ComplianceResult other;
+  other.standard = "connascence";
+  other.score = 0.4;
+  m.record(event(other, "spek"), "spek-analyzer");
+  const std::string t = text();
+  EXPECT_EQ(samples(t, "spek_nasa_compliance_score"), (Lines{"spek_nasa_compliance_score 0.92"}));
+  EXPECT_EQ(samples(t, "specwatch_compliance_score_ratio"),
+            (Lines{"specwatch_compliance_score_ratio{service=\"spek\",standard=\"connascence\"} 0.4",
+                   "specwatch_compliance_score_ratio{service=\"spek\",standard=\"nasa_pot10\"} 0.92"}));
+}
+
+TEST_F(DerivedMetricsTest, UnknownModelIsCountedAndLoggedOncePerModel) {
+  auto& m = metrics();
+  LlmCall gpt5 = llm("openai", "gpt-5", 100, 100);
+  m.record(event(gpt5), "generic");
+  m.record(event(gpt5), "generic");
+  gpt5.count = 2;
+  m.record(event(gpt5), "generic");
+  m.record(event(llm("cerebras", "llama-4-scout", 1, 1)), "generic");
+  LlmCall reported = llm("cerebras", "llama-4-maverick", 1, 1);
+  reported.cost_usd = 0.01;  // a reported cost needs no price
+  m.record(event(reported), "generic");
+  const std::string t = text();
+  EXPECT_EQ(samples(t, "specwatch_llm_unpriced_requests_total"),
+            (Lines{
+                "specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\",service=\"svc\"} 4",
+                "specwatch_llm_unpriced_requests_total{model=\"llama-4-scout\",provider=\"cerebras\",service=\"svc\"} 1",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_llm_cost_usd_total"),
+            (Lines{"specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"llama-4-maverick\",provider=\"cerebras\",service=\"svc\"} 0.01"}));
+  ASSERT_EQ(log_lines_.size(), 2u);
+  EXPECT_NE(log_lines_[0].find("\"provider\":\"openai\",\"model\":\"gpt-5\""), std::string::npos)
+      << log_lines_[0];
+  EXPECT_NE(log_lines_[1].find("\"provider\":\"cerebras\",\"model\":\"llama-4-scout\""),
+            std::string::npos)
+      << log_lines_[1];
+  EXPECT_EQ(m.unpriced_models_logged(), 2u);
+}
+
+TEST_F(DerivedMetricsTest, UnpricedLogSetIsBounded) {
+  DeriveLimits limits;
+  limits.max_logged_unpriced_models = 3;
+  auto& m = metrics(limits);
+  for (int i = 0; i < 10; ++i) m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), "generic");
+  for (int i = 0; i < 10; ++i) m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), "generic");
+  EXPECT_EQ(log_lines_.size(), 4u);
+  EXPECT_NE(log_lines_[3].find("too many unpriced models"), std::string::npos);
+  EXPECT_EQ(m.unpriced_models_logged(), 3u);
+}
+
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+TEST_F(DerivedMetricsTest, AMillionModelNamesStayWithinTheSeriesLimit) {
+  auto& m = metrics();
+  const std::size_t before = resident_bytes();
+  CanonicalEvent e = event(llm("p", ""));
+  auto& call = std::get<LlmCall>(e.body);
+  for (int i = 0; i < 1000000; ++i) {
+    call.model = "model-";
+    call.model += std::to_string(i);
+    m.record(e, "generic");
+  }
+  const std::size_t after = resident_bytes();
+  const std::size_t growth = after > before ? after - before : 0;
+  const std::string t = text();
+  const auto requests = samples(t, "specwatch_llm_requests_total");
+  EXPECT_EQ(requests.size(), 2001u);
+  EXPECT_EQ(std::count(requests.begin(), requests.end(),
+                       "specwatch_llm_requests_total{error_type=\"overflow\",model=\"overflow\","
+                       "operation=\"overflow\",outcome=\"overflow\",provider=\"overflow\","
+                       "service=\"overflow\"} 998000"),
+            1);
+  EXPECT_EQ(samples(t, "specwatch_llm_unpriced_requests_total").size(), 2001u);
+  EXPECT_EQ(samples(t, "specwatch_series_overflow_total"),
+            (Lines{
+                "specwatch_series_overflow_total{metric=\"specwatch_llm_requests_total\"} 998000",
+                "specwatch_series_overflow_total{metric=\"specwatch_llm_unpriced_requests_total\"} 998000",
+            }));
+  EXPECT_EQ(log_lines_.size(), 1001u);  // 1000 models logged, then one line about the limit
+  EXPECT_LT(growth, 64u * 1024 * 1024) << growth;
+}
+
+TEST(ToolOfProfile, Prefixes) {
+  EXPECT_EQ(tool_of_profile("specular-traces"), Tool::kSpecular);
+  EXPECT_EQ(tool_of_profile("spec-agents-console"), Tool::kSpecAgents);
+  EXPECT_EQ(tool_of_profile("spek-analyzer"), Tool::kSpek);
+  EXPECT_EQ(tool_of_profile("specweaver-logs"), Tool::kSpecWeaver);
+  EXPECT_EQ(tool_of_profile("specular"), Tool::kNone);
+  EXPECT_EQ(tool_of_profile("generic"), Tool::kNone);
+  EXPECT_EQ(tool_of_profile(""), Tool::kNone);
+}
+
+}  // namespace
+}  // namespace specwatch
