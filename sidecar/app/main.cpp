@@ -12,7 +12,7 @@ namespace {
 int validate(const std::string& path) {
   auto result = specwatch::load_config(path, specwatch::process_environment());
   if (!result.config) {
-    for (const auto& e : result.errors) std::printf("%s\n", e.to_string().c_str());
+    for (const auto& e : result.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
     return 2;
   }
   std::printf("%s: configuration OK (%zu sources)\n", path.c_str(),

@@ -19,10 +19,10 @@ class BoundedQueue {
   BoundedQueue(std::size_t max_items, std::size_t max_weight)
       : max_items_(max_items), max_weight_(max_weight) {}
 
-  // Blocks while the queue is full. Returns false if the queue was closed (the item is not taken).
-  // An item heavier than the whole bound is still accepted once the queue is empty, so a single
-  // large batch cannot wedge the pipeline.
-  bool push(T item, std::size_t weight) {
+  // Blocks while the queue is full. Returns false if the queue was closed; the item is then left
+  // untouched with the caller. An item heavier than the whole bound is still accepted once the
+  // queue is empty, so a single large batch cannot wedge the pipeline.
+  bool push(T&& item, std::size_t weight) {
     std::unique_lock lock(mutex_);
     not_full_.wait(lock, [&] { return closed_ || has_room(weight); });
     if (closed_) return false;

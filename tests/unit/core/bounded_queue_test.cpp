@@ -10,7 +10,7 @@ namespace {
 
 TEST(BoundedQueue, PreservesOrder) {
   BoundedQueue<int> q(10, 100);
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(q.push(i, 1));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(q.push(int(i), 1));
   EXPECT_EQ(q.size(), 5u);
   EXPECT_EQ(q.weight(), 5u);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(*q.pop(), i);

@@ -1,0 +1,46 @@
+# Shared helpers of the end-to-end benchmark scripts (sourced, not run).
+
+# Prints a free TCP port on loopback.
+free_port() {
+  local port
+  for port in $(shuf -i 20000-60000 -n 50); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Value of one series on /metrics (0 when absent).
+metric_value() {
+  local port="$1" series="$2"
+  curl -s "http://127.0.0.1:$port/metrics" | awk -v s="$series" '$1 == s { print $2; found=1 } END { if (!found) print 0 }'
+}
+
+# CPU seconds (user + system) of a process, from /proc/PID/stat.
+cpu_seconds() {
+  local pid="$1" ticks
+  ticks=$(getconf CLK_TCK)
+  awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$pid/stat"
+}
+
+# Peak resident memory (VmHWM) of a process in MB.
+peak_rss_mb() {
+  awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# Current resident memory (VmRSS) of a process in MB.
+rss_mb() {
+  awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# Writes N NDJSON log events of about 350 bytes each (slog/pino-like, with a nested object).
+generate_ndjson() {
+  local n="$1" out="$2"
+  awk -v n="$n" 'BEGIN {
+    for (i = 0; i < n; i++) {
+      printf "{\"time\":\"2025-01-15T10:30:%02d.%06d-08:00\",\"level\":\"INFO\",\"msg\":\"provider call completed\",\"service\":\"specular\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e%04x\",\"span_id\":\"00f067aa0ba9%04x\",\"provider\":\"anthropic\",\"model\":\"claude-sonnet-4-5\",\"latency_ms\":%d,\"context\":{\"workflow_id\":\"auto-1736965845\",\"step\":\"build\",\"attempt\":%d},\"seq\":%d}\n", i % 60, i % 1000000, i % 65536, i % 65536, 100 + i % 900, i % 3, i
+    }
+  }' > "$out"
+}

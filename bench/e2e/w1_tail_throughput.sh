@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# W1: end-to-end tailing throughput. Generates N NDJSON events (~350 bytes each), runs the real
+# binary over them from the beginning, and prints once all N are counted in /metrics:
+#   W1 events=N cpu_s=… wall_s=… rss_mb=…
+# cpu_s is the sidecar's user+system CPU, rss_mb its peak resident memory.
+# Usage: bench/e2e/w1_tail_throughput.sh [N] [PROFILE]   (default 1000000; PROFILE e.g. generic
+# turns derivation on for the source)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source bench/e2e/common.sh
+n="${1:-1000000}"
+profile="${2:-}"
+binary="${SPECWATCH_BINARY:-build/sidecar/app/specwatch}"
+work="$(mktemp -d)"
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+generate_ndjson "$n" "$work/events.log"
+port="$(free_port)"
+profile_line=""
+[ -n "$profile" ] && profile_line="    profile: $profile"
+cat > "$work/specwatch.yaml" <<YAML
+http: { listen: "127.0.0.1:$port" }
+state_dir: "$work/state"
+log_level: warn
+sources:
+  - name: w1
+    include: ["$work/events.log"]
+    framing: ndjson
+    service: specular
+$profile_line
+YAML
+start=$(date +%s.%N)
+"$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
+pid=$!
+while true; do
+  count=$(metric_value "$port" 'specwatch_source_events_total{source="w1"}')
+  [ "${count%.*}" -ge "$n" ] 2>/dev/null && break
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "specwatch exited early:" >&2
+    cat "$work/stderr.log" >&2
+    exit 1
+  fi
+  sleep 0.05
+done
+end=$(date +%s.%N)
+cpu=$(cpu_seconds "$pid")
+rss=$(peak_rss_mb "$pid")
+wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+echo "W1 events=$n cpu_s=$cpu wall_s=$wall rss_mb=$rss"
