@@ -1,0 +1,35 @@
+// Discovery: which paths does a source read? Expands the include globs by walking each pattern's
+// fixed prefix directory, drops paths matching an exclude glob, and sorts what it finds into
+// regular files (to read) and everything else that matched (to report). It also lists the
+// directories it walked, which are the directories worth watching.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace specwatch {
+
+struct DiscoveredFile {
+  std::string path;
+  struct stat info {};
+};
+
+struct DiscoveryProblem {
+  std::string path;
+  std::string reason;  // "not_a_regular_file" or "permission_denied"
+  std::string message;
+};
+
+struct DiscoveryResult {
+  std::vector<DiscoveredFile> files;       // regular files, sorted by path
+  std::vector<DiscoveryProblem> problems;  // matched paths that cannot be read as files
+  std::set<std::string> directories;       // directories walked (existing ones only)
+};
+
+DiscoveryResult discover_files(const std::vector<std::string>& include,
+                               const std::vector<std::string>& exclude);
+
+}  // namespace specwatch

@@ -1,0 +1,67 @@
+#include "sidecar/sources/file/file_identity.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+namespace specwatch {
+
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 14695981039346656037ULL;
+constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
+
+// Reads up to `length` bytes from offset 0; returns what could be read (shorter at EOF).
+std::optional<std::string> read_head(int fd, std::uint64_t length) {
+  std::string out(length, '\0');
+  std::size_t got = 0;
+  while (got < length) {
+    ssize_t n = ::pread(fd, out.data() + got, length - got, static_cast<off_t>(got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(got);
+  return out;
+}
+
+}  // namespace
+
+std::uint64_t fingerprint_hash(std::string_view bytes) {
+  std::uint64_t h = kFnvOffset;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= kFnvPrime;
+  }
+  return h;
+}
+
+std::optional<Fingerprint> compute_fingerprint(int fd, std::size_t max_bytes) {
+  auto head = read_head(fd, max_bytes);
+  if (!head) return std::nullopt;
+  return Fingerprint{head->size(), fingerprint_hash(*head)};
+}
+
+std::optional<std::uint64_t> hash_prefix(int fd, std::uint64_t length) {
+  auto head = read_head(fd, length);
+  if (!head || head->size() < length) return std::nullopt;
+  return fingerprint_hash(*head);
+}
+
+bool fingerprint_still_matches(int fd, const Fingerprint& known) {
+  if (known.length == 0) return true;
+  auto h = hash_prefix(fd, known.length);
+  return h && *h == known.hash;
+}
+
+bool same_content_start(int fd, const Fingerprint& known) {
+  if (known.length == 0) return false;
+  auto h = hash_prefix(fd, known.length);
+  return h && *h == known.hash;
+}
+
+}  // namespace specwatch

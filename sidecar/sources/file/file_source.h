@@ -1,0 +1,142 @@
+// The durable file tailing source: joins discovery, file identity, the checkpoint store, the
+// watcher, per-file readers and offset trackers, and implements Source. One thread per source
+// waits in the watcher (inotify + wake-up eventfd, timeout = the stat poll interval), reads what
+// changed, frames it, and hands batches to the BatchConsumer; acknowledgements advance the
+// per-file checkpoint offsets, persisted every checkpoint_interval_ms and at stop.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "sidecar/config/config.h"
+#include "sidecar/core/error_reporter.h"
+#include "sidecar/core/logger.h"
+#include "sidecar/core/source.h"
+#include "sidecar/sources/file/checkpoint_store.h"
+#include "sidecar/sources/file/file_reader.h"
+#include "sidecar/sources/file/file_source_metrics.h"
+#include "sidecar/sources/file/watcher.h"
+
+namespace specwatch {
+
+class FileSource : public Source {
+ public:
+  FileSource(const FileSourceConfig& config, const TailConfig& tail, std::size_t batch_max_records,
+             const std::string& state_dir, BatchConsumer& consumer, Logger& logger,
+             ErrorReporter& errors, FileSourceMetrics& metrics);
+  ~FileSource() override;
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+
+  const std::string& name() const override { return config_.name; }
+  void start() override;
+  void stop(int drain_timeout_ms) override;
+  bool ready() const override { return ready_.load(); }
+  std::string not_ready_reason() const override;
+
+  // Test hook: behave as if the kernel reported IN_Q_OVERFLOW.
+  void inject_inotify_overflow_for_test();
+
+  // Full scans completed so far (tests wait on it instead of sleeping).
+  std::uint64_t scans_completed() const { return scans_completed_.load(); }
+
+  // Where this source's checkpoint lives.
+  const std::string& checkpoint_path() const { return store_.path(); }
+
+ private:
+  struct AckHub;
+  struct StreamFile {
+    std::unique_ptr<FileReader> reader;
+    bool present = true;
+    std::chrono::steady_clock::time_point gone_since{};
+    std::uint64_t size = 0;            // size on disk at the last look
+    std::uint64_t emitted_offset = 0;  // end offset of the last batch registered
+  };
+  struct DocumentSignature {
+    std::uint64_t dev = 0, ino = 0, size = 0;
+    std::int64_t mtime_ns = 0;
+    bool operator==(const DocumentSignature&) const = default;
+  };
+  struct DocumentFile {
+    std::string path;
+    FileIdentity identity;
+    std::shared_ptr<OffsetTracker> tracker;
+    bool present = true;
+    std::chrono::steady_clock::time_point gone_since{};
+    bool has_ok_signature = false;
+    DocumentSignature ok_signature;  // last content emitted from
+    bool learn_only = false;         // start_at=end: the first good read only learns the keys
+    bool has_failed_signature = false;
+    DocumentSignature failed_signature;  // last content reported as bad
+  };
+  // Content we no longer track (truncated, deleted, renamed away) that a new file may turn out
+  // to be a copy of.
+  struct Retired {
+    Fingerprint fingerprint;
+    std::uint64_t offset = 0;
+    std::chrono::steady_clock::time_point until{};
+  };
+  using InodeKey = std::pair<std::uint64_t, std::uint64_t>;
+
+  void run();
+  // Returns true if some file has more to read right away.
+  bool cycle(bool full, bool first);
+  void scan(bool first);
+  void track_new_stream(const std::string& path, const struct stat& info, bool first);
+  std::uint64_t initial_offset(int fd, const struct stat& info, const Fingerprint& fp, bool first,
+                               std::string& how);
+  bool read_streams();
+  // Returns true if the file has more to read.
+  bool read_stream(StreamFile& file, std::size_t max_chunks);
+  bool emit_stream(StreamFile& file, std::vector<FramedRecord>& records);
+  void read_document(DocumentFile& doc, bool poll);
+  bool emit(std::vector<Record> records, const std::shared_ptr<OffsetTracker>& tracker,
+            std::uint64_t end_offset, std::vector<std::string> keys);
+  void forget_expired();
+  void update_gauges();
+  void maybe_checkpoint(bool force);
+  std::vector<CheckpointEntry> checkpoint_entries() const;
+  void report(const std::string& path, std::string_view reason, const std::string& message);
+  void report_once(const std::string& path, const std::string& reason, const std::string& message);
+
+  const FileSourceConfig config_;
+  const TailConfig tail_;
+  const std::size_t batch_max_records_;
+  BatchConsumer& consumer_;
+  Logger& logger_;
+  ErrorReporter& errors_;
+  FileSourceMetrics::Series series_;
+  prometheus::Counter& checkpoint_writes_;
+  CheckpointStore store_;
+
+  std::shared_ptr<Watcher> watcher_;
+  std::shared_ptr<AckHub> hub_;
+  std::thread thread_;
+  std::atomic<bool> started_{false};
+  std::atomic<bool> stopped_{false};
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> inject_overflow_{false};
+  std::atomic<std::uint64_t> scans_completed_{0};
+
+  // Owned by the source thread (and by stop() once the thread is joined).
+  std::map<InodeKey, StreamFile> streams_;
+  std::map<std::string, DocumentFile> documents_;
+  std::vector<Retired> retired_;
+  std::vector<CheckpointEntry> checkpoint_;  // loaded at start, claimed by the first scan
+  bool checkpoint_found_ = false;
+  std::set<std::pair<std::string, std::string>> reported_;  // (path, reason) currently failing
+  std::string buffer_;
+  std::chrono::steady_clock::time_point last_checkpoint_{};
+};
+
+}  // namespace specwatch

@@ -1,0 +1,454 @@
+#include "sidecar/sources/file/file_source.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "sidecar/sources/file/checkpoint_store.h"
+#include "tests/unit/file_source/test_support.h"
+
+namespace specwatch {
+namespace {
+
+using testing::append_file;
+using testing::Harness;
+using testing::ndjson_lines;
+using testing::RecordingConsumer;
+using testing::TempDir;
+using testing::wait_scans;
+using testing::wait_until;
+using testing::write_file;
+
+// Offset stored in the checkpoint for `path`, or -1.
+long long checkpoint_offset(const std::string& checkpoint, const std::string& path) {
+  std::string error;
+  auto entries = CheckpointStore::parse(testing::read_text(checkpoint), error);
+  if (!entries) return -1;
+  for (const auto& e : *entries) {
+    if (e.path == path) return static_cast<long long>(e.offset);
+  }
+  return -1;
+}
+
+class FileSourceTest : public ::testing::Test {
+ protected:
+  TempDir logs_;
+  TempDir state_;
+  Harness harness_;
+  RecordingConsumer consumer_;
+};
+
+TEST_F(FileSourceTest, TailsAGrowingNdjsonFileAndWaitsForAPartialLine) {
+  const std::string path = logs_ / "app.json";
+  write_file(path, ndjson_lines(0, 3));
+  auto config = Harness::source_config("app", logs_ / "*.json");
+  config.service = "svc";
+  config.profile = "specular";
+  auto source = harness_.make(config, Harness::fast_tail(), state_.path(), consumer_);
+  EXPECT_FALSE(source->ready());
+  EXPECT_EQ(source->not_ready_reason(), "file source app is not started");
+  source->start();
+  ASSERT_TRUE(wait_until([&] { return source->ready(); }));
+  EXPECT_EQ(source->not_ready_reason(), "");
+  ASSERT_TRUE(consumer_.wait_count(3));
+  append_file(path, ndjson_lines(3, 5) + "{\"n\":5");
+  ASSERT_TRUE(consumer_.wait_count(5));
+  ASSERT_TRUE(wait_scans(*source, 3));
+  EXPECT_EQ(consumer_.count(), 5u);  // the partial line waits
+  append_file(path, "}\n");
+  ASSERT_TRUE(consumer_.wait_count(6));
+  source->stop(1000);
+  auto records = consumer_.records();
+  ASSERT_EQ(records.size(), 6u);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(records[i].data, "{\"n\":" + std::to_string(i) + "}");
+    EXPECT_EQ(records[i].format, RecordFormat::kJson);
+    EXPECT_EQ(records[i].origin, path);
+  }
+  EXPECT_EQ(consumer_.last_source(), "app");
+  EXPECT_EQ(consumer_.last_service(), "svc");
+  EXPECT_EQ(consumer_.last_profile(), "specular");
+  auto series = harness_.metrics().series("app");
+  EXPECT_EQ(series.bytes_total.Value(), static_cast<double>(testing::file_size(path)));
+  EXPECT_EQ(checkpoint_offset(source->checkpoint_path(), path),
+            static_cast<long long>(testing::file_size(path)));
+  EXPECT_GE(harness_.metrics().checkpoint_writes_total().Value(), 1.0);
+}
+
+TEST_F(FileSourceTest, BatchesHoldAtMostBatchMaxRecords) {
+  write_file(logs_ / "a.json", ndjson_lines(0, 7));
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_, 3);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(7));
+  source->stop(1000);
+  EXPECT_EQ(consumer_.batch_sizes(), (std::vector<std::size_t>{3, 3, 1}));
+}
+
+TEST_F(FileSourceTest, JsonStreamOfPrettyPrintedEventsWrittenInPieces) {
+  const std::string path = logs_ / "trace_run.json";
+  write_file(path, "");
+  auto config = Harness::source_config("specular", logs_ / "trace_*.json");
+  config.framing = Framing::kJsonStream;
+  auto source = harness_.make(config, Harness::fast_tail(), state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(wait_until([&] { return source->ready(); }));
+  const std::string first =
+      "{\n  \"event\": \"llm_call\",\n  \"tokens\": {\"in\": 10, \"out\": 3}\n}";
+  const std::string second = "{\n  \"event\": \"tool\",\n  \"text\": \"a } b\"\n}";
+  append_file(path, first.substr(0, 20));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  EXPECT_EQ(consumer_.count(), 0u);
+  append_file(path, first.substr(20) + "\n" + second.substr(0, 30));
+  ASSERT_TRUE(consumer_.wait_count(1));
+  append_file(path, second.substr(30) + "\n");
+  ASSERT_TRUE(consumer_.wait_count(2));
+  source->stop(1000);
+  EXPECT_EQ(consumer_.data(), (std::vector<std::string>{first, second}));
+}
+
+TEST_F(FileSourceTest, LinesAreTextWithoutTerminators) {
+  write_file(logs_ / "x.log", "alpha\r\nbeta\n\ngamma\n");
+  auto config = Harness::source_config("lines", logs_ / "*.log");
+  config.framing = Framing::kLines;
+  auto source = harness_.make(config, Harness::fast_tail(), state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(3));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  source->stop(1000);
+  auto records = consumer_.records();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].data, "alpha");
+  EXPECT_EQ(records[1].data, "beta");
+  EXPECT_EQ(records[2].data, "gamma");
+  EXPECT_EQ(records[0].format, RecordFormat::kText);
+}
+
+TEST_F(FileSourceTest, StartAtEndSkipsExistingContentButReadsNewFilesWhole) {
+  const std::string old_file = logs_ / "old.json";
+  write_file(old_file, ndjson_lines(0, 3) + "{\"n\":3");  // ends in a partial line
+  auto config = Harness::source_config("s", logs_ / "*.json");
+  config.start_at = StartAt::kEnd;
+  auto source = harness_.make(config, Harness::fast_tail(), state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(wait_until([&] { return source->ready(); }));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  EXPECT_EQ(consumer_.count(), 0u);
+  append_file(old_file, "}\n");
+  write_file(logs_ / "new.json", ndjson_lines(10, 12));
+  ASSERT_TRUE(consumer_.wait_count(3));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  source->stop(1000);
+  auto data = consumer_.data();
+  std::sort(data.begin(), data.end());
+  EXPECT_EQ(data, (std::vector<std::string>{"{\"n\":10}", "{\"n\":11}", "{\"n\":3}"}));
+}
+
+TEST_F(FileSourceTest, ResumesFromTheCheckpointAfterARestart) {
+  const std::string path = logs_ / "a.json";
+  write_file(path, ndjson_lines(0, 5));
+  auto config = Harness::source_config("s", logs_ / "*.json");
+  config.start_at = StartAt::kEnd;  // must not matter once a checkpoint exists
+  {
+    auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                                state_.path(), consumer_);
+    source->start();
+    ASSERT_TRUE(consumer_.wait_count(5));
+    source->stop(1000);
+    EXPECT_EQ(checkpoint_offset(source->checkpoint_path(), path),
+              static_cast<long long>(testing::file_size(path)));
+  }
+  append_file(path, ndjson_lines(5, 8));
+  write_file(logs_ / "b.json", ndjson_lines(100, 101));  // created while stopped: read whole
+  RecordingConsumer after;
+  auto source = harness_.make(config, Harness::fast_tail(), state_.path(), after);
+  source->start();
+  ASSERT_TRUE(after.wait_count(4));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  source->stop(1000);
+  auto data = after.data();
+  std::sort(data.begin(), data.end());
+  EXPECT_EQ(data, (std::vector<std::string>{"{\"n\":100}", "{\"n\":5}", "{\"n\":6}", "{\"n\":7}"}));
+}
+
+TEST_F(FileSourceTest, HeldAcksKeepTheCheckpointBackUntilReleasedInOrder) {
+  const std::string path = logs_ / "a.json";
+  const std::string first_two = ndjson_lines(0, 2);
+  write_file(path, ndjson_lines(0, 4));
+  consumer_.hold_acks(true);
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_, 2);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(4));
+  ASSERT_EQ(consumer_.batches(), 2u);
+  const std::string checkpoint = source->checkpoint_path();
+  ASSERT_TRUE(wait_until([&] { return checkpoint_offset(checkpoint, path) == 0; }));
+  // The second batch alone does not move the checkpoint past the first.
+  consumer_.release(1);
+  ASSERT_TRUE(wait_scans(*source, 3));
+  EXPECT_EQ(checkpoint_offset(checkpoint, path), 0);
+  consumer_.release(0);
+  ASSERT_TRUE(wait_until([&] {
+    return checkpoint_offset(checkpoint, path) == static_cast<long long>(first_two.size() * 2);
+  }));
+  source->stop(1000);
+}
+
+TEST_F(FileSourceTest, StopWithUnacknowledgedBatchesRereadsThemAfterRestart) {
+  const std::string path = logs_ / "a.json";
+  write_file(path, ndjson_lines(0, 4));
+  consumer_.hold_acks(true);
+  {
+    auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                                state_.path(), consumer_, 2);
+    source->start();
+    ASSERT_TRUE(consumer_.wait_count(4));
+    consumer_.release(0);
+    source->stop(50);  // the second batch stays unacknowledged
+    EXPECT_EQ(checkpoint_offset(source->checkpoint_path(), path),
+              static_cast<long long>(ndjson_lines(0, 2).size()));
+  }
+  RecordingConsumer after;
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), after, 2);
+  source->start();
+  ASSERT_TRUE(after.wait_count(2));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  source->stop(1000);
+  EXPECT_EQ(after.data(), (std::vector<std::string>{"{\"n\":2}", "{\"n\":3}"}));
+  consumer_.release_all();
+}
+
+TEST_F(FileSourceTest, CorruptCheckpointIsMovedAsideAndReadingStartsOver) {
+  const std::string path = logs_ / "a.json";
+  write_file(path, ndjson_lines(0, 2));
+  std::filesystem::create_directories(state_ / "checkpoints");
+  write_file(state_ / "checkpoints/s.json", "not json");
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(2));
+  source->stop(1000);
+  EXPECT_EQ(testing::read_text(state_ / "checkpoints/s.json.corrupt"), "not json");
+  EXPECT_EQ(checkpoint_offset(state_ / "checkpoints/s.json", path),
+            static_cast<long long>(testing::file_size(path)));
+  EXPECT_NE(harness_.log().find("checkpoint unreadable; moved aside, starting without it"),
+            std::string::npos);
+}
+
+TEST_F(FileSourceTest, CheckpointDisabledNeverWritesAndAlwaysStartsOver) {
+  const std::string path = logs_ / "a.json";
+  write_file(path, ndjson_lines(0, 2));
+  auto config = Harness::source_config("s", logs_ / "*.json");
+  config.checkpoint = false;
+  for (int run = 0; run < 2; ++run) {
+    RecordingConsumer consumer;
+    auto source = harness_.make(config, Harness::fast_tail(), state_.path(), consumer);
+    source->start();
+    ASSERT_TRUE(consumer.wait_count(2));
+    source->stop(1000);
+    EXPECT_EQ(consumer.count(), 2u);
+  }
+  EXPECT_FALSE(std::filesystem::exists(state_ / "checkpoints"));
+}
+
+TEST_F(FileSourceTest, CheckpointOfAReusedInodeIsNotTrusted) {
+  const std::string path = logs_ / "a.json";
+  write_file(path, ndjson_lines(0, 3));
+  struct stat info {};
+  ASSERT_EQ(::stat(path.c_str(), &info), 0);
+  CheckpointEntry stale;
+  stale.path = path;
+  stale.identity = {static_cast<std::uint64_t>(info.st_dev),
+                    static_cast<std::uint64_t>(info.st_ino),
+                    {8, fingerprint_hash("{\"old\":1")}};
+  stale.offset = 8;
+  ASSERT_EQ(CheckpointStore(state_.path(), "s").save({stale}), "");
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(3));
+  source->stop(1000);
+  EXPECT_EQ(consumer_.data(), (std::vector<std::string>{"{\"n\":0}", "{\"n\":1}", "{\"n\":2}"}));
+}
+
+TEST_F(FileSourceTest, CheckpointWithMatchingFingerprintResumes) {
+  const std::string path = logs_ / "a.json";
+  write_file(path, ndjson_lines(0, 3));
+  struct stat info {};
+  ASSERT_EQ(::stat(path.c_str(), &info), 0);
+  CheckpointEntry entry;
+  entry.path = path;
+  entry.identity = {static_cast<std::uint64_t>(info.st_dev),
+                    static_cast<std::uint64_t>(info.st_ino),
+                    {8, fingerprint_hash(ndjson_lines(0, 3).substr(0, 8))}};
+  entry.offset = ndjson_lines(0, 2).size();
+  ASSERT_EQ(CheckpointStore(state_.path(), "s").save({entry}), "");
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(1));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  source->stop(1000);
+  EXPECT_EQ(consumer_.data(), (std::vector<std::string>{"{\"n\":2}"}));
+}
+
+TEST_F(FileSourceTest, SameInodeWithNewContentIsReadFromTheStart) {
+  const std::string path = logs_ / "a.json";
+  write_file(path, "{\"gen\":\"one\"}\n");
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(1));
+  // Overwrite in place (same inode, no truncation) with longer, different content.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  const std::string fresh = "{\"gen\":\"two\",\"i\":1}\n{\"gen\":\"two\",\"i\":2}\n";
+  ASSERT_EQ(::pwrite(fd, fresh.data(), fresh.size(), 0), static_cast<ssize_t>(fresh.size()));
+  ::close(fd);
+  ASSERT_TRUE(consumer_.wait_count(3));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  source->stop(1000);
+  EXPECT_EQ(consumer_.data(),
+            (std::vector<std::string>{"{\"gen\":\"one\"}", "{\"gen\":\"two\",\"i\":1}",
+                                      "{\"gen\":\"two\",\"i\":2}"}));
+}
+
+TEST_F(FileSourceTest, PollOnlyWithoutInotifySeesEverything) {
+  auto tail = Harness::fast_tail();
+  tail.inotify = false;
+  auto source = harness_.make(Harness::source_config("s", logs_ / "sub/*.json"), tail,
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(wait_until([&] { return source->ready(); }));
+  std::filesystem::create_directories(logs_ / "sub");
+  write_file(logs_ / "sub/a.json", ndjson_lines(0, 2));
+  ASSERT_TRUE(consumer_.wait_count(2));
+  append_file(logs_ / "sub/a.json", ndjson_lines(2, 3));
+  ASSERT_TRUE(consumer_.wait_count(3));
+  ASSERT_EQ(::rename((logs_ / "sub/a.json").c_str(), (logs_ / "sub/a.1.json").c_str()), 0);
+  write_file(logs_ / "sub/a.json", ndjson_lines(3, 4));
+  ASSERT_TRUE(consumer_.wait_count(4));
+  ASSERT_TRUE(wait_scans(*source, 3));
+  source->stop(1000);
+  EXPECT_EQ(consumer_.count(), 4u);
+}
+
+TEST_F(FileSourceTest, InotifyOverflowCausesARescanAndIsCounted) {
+  auto tail = Harness::fast_tail();
+  tail.poll_interval_ms = 600000;  // no poll during the test: only the rescan can find the file
+  auto source = harness_.make(Harness::source_config("s", logs_ / "later/*.json"), tail,
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(wait_until([&] { return source->ready(); }));
+  std::filesystem::create_directories(logs_ / "later");
+  write_file(logs_ / "later/a.json", ndjson_lines(0, 2));
+  EXPECT_EQ(harness_.error_count("s", "inotify_overflow"), 0.0);
+  source->inject_inotify_overflow_for_test();
+  ASSERT_TRUE(consumer_.wait_count(2));
+  EXPECT_EQ(harness_.error_count("s", "inotify_overflow"), 1.0);
+  // The directory is watched from now on.
+  append_file(logs_ / "later/a.json", ndjson_lines(2, 3));
+  ASSERT_TRUE(consumer_.wait_count(3));
+  source->stop(1000);
+}
+
+TEST_F(FileSourceTest, DirectoryInPlaceOfAFileIsReportedOnceAndOthersAreRead) {
+  std::filesystem::create_directories(logs_ / "x.json");
+  write_file(logs_ / "a.json", ndjson_lines(0, 1));
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(1));
+  ASSERT_TRUE(wait_scans(*source, 3));
+  EXPECT_EQ(harness_.error_count("s", "not_a_regular_file"), 1.0);
+  // A tracked file replaced by a directory.
+  ASSERT_EQ(::unlink((logs_ / "a.json").c_str()), 0);
+  std::filesystem::create_directories(logs_ / "a.json");
+  ASSERT_TRUE(wait_until([&] { return harness_.error_count("s", "not_a_regular_file") == 2.0; }));
+  write_file(logs_ / "b.json", ndjson_lines(1, 2));
+  ASSERT_TRUE(consumer_.wait_count(2));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  source->stop(1000);
+  EXPECT_EQ(harness_.error_count("s", "not_a_regular_file"), 2.0);
+  EXPECT_NE(harness_.log().find("is a directory"), std::string::npos);
+}
+
+TEST_F(FileSourceTest, PermissionDeniedIsReportedAndRetried) {
+  if (::geteuid() == 0) {
+    GTEST_SKIP() << "running as root: file modes do not deny reads, so permission_denied "
+                    "cannot be provoked";
+  }
+  const std::string locked = logs_ / "locked.json";
+  write_file(locked, ndjson_lines(0, 1));
+  ASSERT_EQ(::chmod(locked.c_str(), 0), 0);
+  write_file(logs_ / "open.json", ndjson_lines(1, 2));
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(1));
+  ASSERT_TRUE(wait_scans(*source, 3));
+  EXPECT_EQ(harness_.error_count("s", "permission_denied"), 1.0);
+  ASSERT_EQ(::chmod(locked.c_str(), 0644), 0);
+  ASSERT_TRUE(consumer_.wait_count(2));
+  source->stop(1000);
+  EXPECT_EQ(harness_.error_count("s", "permission_denied"), 1.0);
+}
+
+long long peak_rss_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+  }
+  return -1;
+}
+
+TEST_F(FileSourceTest, HundredMegabyteLineIsSkippedWithBoundedMemory) {
+  const std::string path = logs_ / "big.json";
+  write_file(path, "{\"a\":1}\n");
+  {
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    std::string chunk(1 << 20, 'x');
+    for (int i = 0; i < 100; ++i) {
+      ASSERT_EQ(::write(fd, chunk.data(), chunk.size()), static_cast<ssize_t>(chunk.size()));
+    }
+    ::close(fd);
+  }
+  append_file(path, "\n{\"b\":2}\n");
+  long long before = peak_rss_kib();
+  auto config = Harness::source_config("s", logs_ / "*.json");
+  config.max_record_bytes = 1 << 20;
+  auto tail = Harness::fast_tail();
+  tail.read_buffer_bytes = 262144;
+  auto source = harness_.make(config, tail, state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(2));
+  source->stop(1000);
+  EXPECT_EQ(consumer_.data(), (std::vector<std::string>{"{\"a\":1}", "{\"b\":2}"}));
+  EXPECT_EQ(harness_.error_count("s", "record_too_large"), 1.0);
+  EXPECT_EQ(checkpoint_offset(source->checkpoint_path(), path),
+            static_cast<long long>(testing::file_size(path)));
+  long long after = peak_rss_kib();
+  ASSERT_GT(before, 0);
+  EXPECT_LT(after - before, 32 * 1024) << "peak memory grew by " << (after - before) << " KiB";
+}
+
+TEST_F(FileSourceTest, MetricsTrackFilesAndLag) {
+  write_file(logs_ / "a.json", ndjson_lines(0, 2));
+  write_file(logs_ / "b.json", ndjson_lines(2, 3));
+  auto source = harness_.make(Harness::source_config("m", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(3));
+  auto series = harness_.metrics().series("m");
+  ASSERT_TRUE(wait_until([&] { return series.files.Value() == 2.0; }));
+  EXPECT_EQ(series.lag_bytes.Value(), 0.0);
+  EXPECT_EQ(series.bytes_total.Value(),
+            static_cast<double>(ndjson_lines(0, 2).size() + ndjson_lines(2, 3).size()));
+  source->stop(1000);
+}
+
+}  // namespace
+}  // namespace specwatch
