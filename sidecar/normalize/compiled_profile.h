@@ -3,6 +3,7 @@
 // targets resolved to enum values. Built once by ProfileSet, then only read by normalize().
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <regex>
 #include <string>
@@ -15,6 +16,8 @@ namespace specwatch {
 
 // Captures of one profile live in a fixed array of slots (no allocation per record).
 inline constexpr int kMaxCaptures = 32;
+// Regexes run on at most this many leading bytes of a value (see run_regex in normalize.cpp).
+inline constexpr std::size_t kMaxRegexInput = 4096;
 
 struct PathSegment {
   std::string key;  // member name; empty for an array index

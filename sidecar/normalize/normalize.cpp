@@ -149,6 +149,9 @@ bool as_text(const Scalar& v, Context& ctx, std::string_view& out) {
 }
 
 bool run_regex(const CompiledRegex& r, std::string_view text, Context& ctx) {
+  // libstdc++'s regex engine recurses once per character: a long line would exhaust the stack.
+  // Regexes see at most the first kMaxRegexInput bytes (so a trailing capture is truncated).
+  if (text.size() > kMaxRegexInput) text = text.substr(0, kMaxRegexInput);
   if (!r.literal.empty() && text.find(r.literal) == std::string_view::npos) return false;
   std::cmatch m;
   if (!std::regex_search(text.data(), text.data() + text.size(), m, r.re)) return false;

@@ -1,0 +1,152 @@
+// Features of the profile language on small user profiles.
+#include <gtest/gtest.h>
+
+#include "sidecar/normalize/profile_set.h"
+#include "tests/unit/normalize/event_text.h"
+
+namespace specwatch {
+namespace {
+
+class Language : public ::testing::Test {
+ protected:
+  void load(std::string_view yaml) { set_.add_yaml(yaml, "test.yaml"); }
+
+  std::vector<std::string> json(std::string_view profile, std::string_view text,
+                                std::string_view expected_reason = "") {
+    rapidjson::Document doc;
+    doc.Parse(text.data(), text.size());
+    EXPECT_FALSE(doc.HasParseError()) << text;
+    std::vector<CanonicalEvent> out;
+    EXPECT_EQ(normalize(*set_.find(profile), doc, "svc", out), expected_reason) << text;
+    return test::describe(out);
+  }
+
+  std::vector<std::string> line(std::string_view profile, std::string_view text) {
+    std::vector<CanonicalEvent> out;
+    EXPECT_EQ(normalize(*set_.find(profile), text, "svc", out), "") << text;
+    return test::describe(out);
+  }
+
+  ProfileSet set_;
+};
+
+constexpr std::string_view kTokens = R"(
+profiles:
+  - name: tok
+    roots: [attributes]
+    rules:
+      - emit: llm_call
+        set:
+          input_tokens: {field: 'a.b.c|alt.x[1]'}
+)";
+
+std::string tokens(const std::string& n) {
+  return "llm_call service=svc ts=0 trace= span= workflow= provider= model= operation= "
+         "outcome=success error_type= duration=- input=" +
+         n +
+         " input_includes_cache=true output=- cache_read=- cache_creation=- reasoning=- "
+         "total=- cost=- count=1";
+}
+
+TEST_F(Language, PathsNestedFlatHalfFlatRootsIndexAndAlternatives) {
+  load(kTokens);
+  EXPECT_EQ(json("tok", R"({"a":{"b":{"c":1}}})"), std::vector{tokens("1")});
+  EXPECT_EQ(json("tok", R"({"a.b.c":2})"), std::vector{tokens("2")});
+  EXPECT_EQ(json("tok", R"({"a.b":{"c":3}})"), std::vector{tokens("3")});
+  EXPECT_EQ(json("tok", R"({"a":{"b.c":4}})"), std::vector{tokens("4")});
+  EXPECT_EQ(json("tok", R"({"attributes":{"a.b.c":5}})"), std::vector{tokens("5")});
+  EXPECT_EQ(json("tok", R"({"alt":{"x":[9,6]}})"), std::vector{tokens("6")});
+  EXPECT_EQ(json("tok", R"({"a":{"b":{"c":null}},"alt":{"x":[0,7]}})"), std::vector{tokens("7")});
+  EXPECT_EQ(json("tok", R"({"alt":{"x":[1]}})"), std::vector{tokens("-")});
+}
+
+TEST_F(Language, ConditionsAndFinal) {
+  load(R"(
+profiles:
+  - name: c
+    rules:
+      - name: in
+        when: [{field: k, in: [a, b]}, {field: gone, exists: false}]
+        emit: command
+        final: true
+        set: {command: in}
+      - name: contains
+        when: [{field: k, contains: zz}]
+        emit: command
+        set: {command: contains}
+      - name: prefix
+        when: [{field: k, prefix: zz}]
+        emit: command
+        set: {command: prefix}
+      - name: regex
+        when: [{field: k, regex: '^ZZ(?<rest>\d+)$', icase: true}]
+        emit: command
+        set: {command: {field: $rest}}
+      - name: number
+        when: [{field: n, equals: 5}]
+        emit: command
+        set: {command: five}
+)");
+  auto cmd = [](const std::string& c) {
+    return "command service=svc ts=0 trace= span= workflow= command=" + c +
+           " success=true error_code=";
+  };
+  EXPECT_EQ(json("c", R"({"k":"a","n":5})"), std::vector{cmd("in")});
+  EXPECT_EQ(json("c", R"({"k":"b","gone":1})"), std::vector<std::string>{});
+  EXPECT_EQ(json("c", R"({"k":"zz42","n":5})"),
+            (std::vector{cmd("contains"), cmd("prefix"), cmd("42"), cmd("five")}));
+  EXPECT_EQ(json("c", R"({"k":"xzz"})"), std::vector{cmd("contains")});
+}
+
+TEST_F(Language, MapsDefaultsConversionsBetweenAndWhenExists) {
+  load(R"(
+profiles:
+  - name: v
+    common:
+      timestamp: [{field: t_ms, convert: unix_ms}, {field: t}]
+    rules:
+      - emit: workflow_step
+        set:
+          step_name: {field: s, lowercase: true, map: {build: compile}}
+          step_type: {field: msg, contains_map: {"TIMEOUT": slow, fail: broken}, default: other}
+          outcome: [{when_exists: err, value: error}, {field: ok}]
+          duration_seconds: [{field: us, convert: us_to_s}, {between: [start, end]}]
+          cost_usd: {field: pct, convert: percent_to_ratio}
+)");
+  auto step = [](const std::string& rest) { return "workflow_step service=svc " + rest; };
+  EXPECT_EQ(json("v", R"({"t_ms":1500,"s":"BUILD","msg":"a Timeout here","ok":false,
+                          "us":2500000,"pct":"12.5%"})"),
+            std::vector{step("ts=1500000000 trace= span= workflow= step=compile step_type=slow "
+                             "outcome=failure duration=2.5 cost=0.125")});
+  EXPECT_EQ(json("v", R"({"t":"2025-01-01T00:00:00Z","s":"Lint","msg":"ok","err":"x",
+                          "start":"2025-01-01T00:00:00Z","end":"2025-01-01T00:01:30.5Z"})"),
+            std::vector{step("ts=1735689600000000000 trace= span= workflow= step=lint "
+                             "step_type=other outcome=error duration=90.5 cost=-")});
+  // Absent stays absent: no duration, no cost, no name.
+  EXPECT_EQ(json("v", R"({"start":"2025-01-01T00:00:00Z"})"),
+            std::vector{step("ts=0 trace= span= workflow= step= step_type= "
+                             "outcome=success duration=- cost=-")});
+}
+
+TEST_F(Language, TextExtractFallbackAndLongLines) {
+  ProfileSet set;
+  const CompiledProfile* p = set.find("specweaver-log");
+  ASSERT_NE(p, nullptr);
+  std::vector<CanonicalEvent> out;
+  // No prefix: the message is still examined.
+  EXPECT_EQ(normalize(*p, "✅ local succeeded", "svc", out), "");
+  // A line far longer than the regex window does not exhaust the stack.
+  const std::string long_line = "2025-08-12 02:38:47 WARNING: " + std::string(200000, 'x');
+  EXPECT_EQ(normalize(*p, long_line, "svc", out), "");
+  EXPECT_EQ(test::describe(out),
+            (std::vector<std::string>{
+                "llm_call service=svc ts=0 trace= span= workflow= provider=local model= "
+                "operation= outcome=success error_type= duration=- input=- "
+                "input_includes_cache=true output=- cache_read=- cache_creation=- reasoning=- "
+                "total=- cost=- count=1",
+                "log_record service=svc ts=1754966327000000000 trace= span= workflow= level=warn "
+                "error_code="}));
+}
+
+}  // namespace
+}  // namespace specwatch
