@@ -254,6 +254,14 @@ TEST(BuiltinProfiles, Genai) {
       "model=mystery-model-x operation=chat outcome=success error_type= duration=0.5 input=100 "
       "input_includes_cache=true output=50 cache_read=- cache_creation=- reasoning=- total=- "
       "cost=- count=1",
+      "llm_call service=svc ts=1739000005000000000 trace=7d1e2f3a4b5c6d7e8f9a0b1c2d3e4f50 "
+      "span=a1b2c3d4e5f60718 workflow= provider=anthropic model=claude-sonnet-4 operation=generate "
+      "outcome=success error_type= duration=1.432 input=1200 input_includes_cache=true output=450 "
+      "cache_read=- cache_creation=- reasoning=- total=1650 cost=- count=1",
+      "llm_call service=svc ts=1739000006000000000 trace= span= workflow= provider=openai "
+      "model=gpt-4o operation=generate outcome=error error_type= duration=30.01 input=- "
+      "input_includes_cache=true output=- cache_read=- cache_creation=- reasoning=- total=- cost=- "
+      "count=1",
   };
   EXPECT_EQ(o.events, expected);
   EXPECT_TRUE(o.reasons.empty());
