@@ -12,8 +12,9 @@ void unknown_keys(const YAML::Node& node, const std::string& key_path, const std
     const std::string name = item.first.IsScalar() ? item.first.Scalar() : std::string("?");
     bool found = false;
     for (auto a : allowed) found = found || a == name;
-    if (!found) errors.push_back(make_derive_error(file, item.first.Mark(), key_path + "." + name,
-                                                   "unknown key"));
+    if (!found)
+      errors.push_back(
+          make_derive_error(file, item.first.Mark(), key_path + "." + name, "unknown key"));
   }
 }
 
@@ -42,7 +43,8 @@ void parse_pricing_config(const YAML::Node& node, const std::string& key_path,
     auto rules = node["rules"];
     if (!rules) return;
     if (!rules.IsSequence()) {
-      errors.push_back(make_derive_error(file, rules.Mark(), key_path + ".rules", "expected a list"));
+      errors.push_back(
+          make_derive_error(file, rules.Mark(), key_path + ".rules", "expected a list"));
       return;
     }
     std::size_t index = 0;
@@ -60,9 +62,9 @@ void parse_pricing_config(const YAML::Node& node, const std::string& key_path,
           try {
             std::regex check(rule.match, std::regex::ECMAScript | std::regex::icase);
           } catch (const std::regex_error& e) {
-            errors.push_back(make_derive_error(file, match.Mark(), path + ".match",
-                                               std::string("invalid regular expression: ") +
-                                                   e.what()));
+            errors.push_back(
+                make_derive_error(file, match.Mark(), path + ".match",
+                                  std::string("invalid regular expression: ") + e.what()));
             ok = false;
           }
         } else {

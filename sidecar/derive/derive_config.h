@@ -13,11 +13,11 @@
 //     max_series_per_metric: 2000              # 1..1000000
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstddef>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "sidecar/derive/derive_error.h"
 #include "sidecar/derive/limited_family.h"

@@ -3,16 +3,16 @@
 // configuration loader's errors: "pricing.yaml:12:5: models[3].input: expected a number".
 #pragma once
 
-#include <string>
-
 #include <yaml-cpp/yaml.h>
+
+#include <string>
 
 namespace specwatch {
 
 struct DeriveError {
   std::string file;
-  int line = 0;    // 1-based; 0 when the problem has no place in the file
-  int column = 0;  // 1-based; 0 when the problem has no place in the file
+  int line = 0;     // 1-based; 0 when the problem has no place in the file
+  int column = 0;   // 1-based; 0 when the problem has no place in the file
   std::string key;  // "models[3].input"; empty for syntax errors
   std::string message;
 

@@ -17,7 +17,9 @@ using prometheus::Histogram;
 constexpr std::string_view kUnknown = "unknown";
 constexpr std::string_view kNone = "none";
 
-std::string_view or_unknown(std::string_view value) { return value.empty() ? kUnknown : value; }
+std::string_view or_unknown(std::string_view value) {
+  return value.empty() ? kUnknown : value;
+}
 
 std::string_view outcome_label(Outcome outcome) {
   switch (outcome) {
@@ -47,7 +49,9 @@ std::string_view severity_label(Severity level) {
   return kUnknown;
 }
 
-std::string_view bool_label(bool value) { return value ? "true" : "false"; }
+std::string_view bool_label(bool value) {
+  return value ? "true" : "false";
+}
 
 // The OpenTelemetry GenAI bucket boundaries for gen_ai.client.operation.duration.
 Histogram::BucketBoundaries llm_duration_buckets() {
@@ -62,7 +66,9 @@ Histogram::BucketBoundaries workflow_cost_buckets() {
   return {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50};
 }
 // Specular's internal/metrics buckets.
-Histogram::BucketBoundaries specular_latency_buckets() { return {0.1, 0.5, 1, 2, 5, 10, 30, 60}; }
+Histogram::BucketBoundaries specular_latency_buckets() {
+  return {0.1, 0.5, 1, 2, 5, 10, 30, 60};
+}
 // Spec Agents: the seed's alert is p95 > 15000 ms.
 Histogram::BucketBoundaries query_latency_ms_buckets() {
   return {100, 250, 500, 1000, 2500, 5000, 10000, 15000, 30000, 60000};
@@ -116,8 +122,7 @@ struct FamilyFactory {
                         overflow);
   }
   LimitedHistogram histogram(const std::string& name, const std::string& help,
-                             std::vector<std::string> labels,
-                             Histogram::BucketBoundaries buckets) {
+                             std::vector<std::string> labels, Histogram::BucketBoundaries buckets) {
     return LimitedHistogram(histogram_family(registry, name, help), name, std::move(labels), limit,
                             overflow, std::move(buckets));
   }
@@ -125,13 +130,12 @@ struct FamilyFactory {
 
 struct DerivedMetrics::Families {
   explicit Families(FamilyFactory f)
-      : llm_duration(f.histogram("specwatch_llm_request_duration_seconds",
-                                 "Duration of LLM calls, in seconds.",
-                                 {"service", "provider", "model", "operation", "outcome"},
-                                 llm_duration_buckets())),
-        llm_requests(f.counter("specwatch_llm_requests_total", "LLM calls.",
-                               {"service", "provider", "model", "operation", "outcome",
-                                "error_type"})),
+      : llm_duration(f.histogram(
+            "specwatch_llm_request_duration_seconds", "Duration of LLM calls, in seconds.",
+            {"service", "provider", "model", "operation", "outcome"}, llm_duration_buckets())),
+        llm_requests(
+            f.counter("specwatch_llm_requests_total", "LLM calls.",
+                      {"service", "provider", "model", "operation", "outcome", "error_type"})),
         llm_tokens(f.counter("specwatch_llm_tokens_total",
                              "LLM tokens by type (input includes the cache tokens; reasoning is "
                              "part of output).",
@@ -201,8 +205,7 @@ struct DerivedMetrics::SpecularFamilies {
                                   "Specular provider call errors.",
                                   {"provider", "model", "error_type"})),
         provider_cost(f.counter("specular_provider_cost_total",
-                                "Cost of Specular provider calls, in USD.",
-                                {"provider", "model"})),
+                                "Cost of Specular provider calls, in USD.", {"provider", "model"})),
         command_executions(f.counter("specular_command_executions_total",
                                      "Specular command executions.", {"command", "success"})),
         command_errors(f.counter("specular_command_errors_total", "Specular command errors.",
@@ -213,8 +216,8 @@ struct DerivedMetrics::SpecularFamilies {
                                  {"success"})),
         auto_steps(f.counter("specular_auto_steps_total", "Specular auto-mode steps.",
                              {"step_type", "success"})),
-        docker_cache_hits(f.counter("specular_docker_cache_hits_total",
-                                    "Specular Docker image cache hits.", {})),
+        docker_cache_hits(
+            f.counter("specular_docker_cache_hits_total", "Specular Docker image cache hits.", {})),
         docker_cache_misses(f.counter("specular_docker_cache_misses_total",
                                       "Specular Docker image cache misses.", {})) {}
 
@@ -235,9 +238,8 @@ struct DerivedMetrics::SpecularFamilies {
 struct DerivedMetrics::SpecAgentsFamilies {
   explicit SpecAgentsFamilies(FamilyFactory f)
       : queries(f.counter("queries_total", "Spec Agents queries by endpoint.", {"endpoint"})),
-        query_latency(f.histogram("query_latency_ms",
-                                  "Spec Agents query latency, in milliseconds.", {"status"},
-                                  query_latency_ms_buckets())),
+        query_latency(f.histogram("query_latency_ms", "Spec Agents query latency, in milliseconds.",
+                                  {"status"}, query_latency_ms_buckets())),
         daily_cost(f.gauge("daily_llm_cost_usd",
                            "USD spent on Spec Agents LLM calls since 00:00 UTC.", {})) {}
 
@@ -454,16 +456,16 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   // convention the input used; cache_read / cache_creation are parts of it, reasoning part of
   // output.
   auto add_tokens = [&](std::string_view type, std::int64_t value) {
-    if (value > 0) m.llm_tokens.get({service, provider, model, type}).Increment(static_cast<double>(value));
+    if (value > 0)
+      m.llm_tokens.get({service, provider, model, type}).Increment(static_cast<double>(value));
   };
   const std::int64_t cache_read = call.cache_read_tokens.value_or(0);
   const std::int64_t cache_creation = call.cache_creation_tokens.value_or(0);
   if (call.input_tokens) {
-    const std::int64_t input =
-        call.input_includes_cache
-            ? *call.input_tokens
-            : *call.input_tokens + std::max<std::int64_t>(cache_read, 0) +
-                  std::max<std::int64_t>(cache_creation, 0);
+    const std::int64_t input = call.input_includes_cache
+                                   ? *call.input_tokens
+                                   : *call.input_tokens + std::max<std::int64_t>(cache_read, 0) +
+                                         std::max<std::int64_t>(cache_creation, 0);
     add_tokens("input", input);
   }
   if (call.output_tokens) add_tokens("output", *call.output_tokens);

@@ -46,8 +46,9 @@ class DerivedMetrics {
  public:
   using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
-  DerivedMetrics(prometheus::Registry& registry, PricingTable pricing, DeriveLimits limits,
-                 Logger& logger, WallClock clock = [] { return std::chrono::system_clock::now(); });
+  DerivedMetrics(
+      prometheus::Registry& registry, PricingTable pricing, DeriveLimits limits, Logger& logger,
+      WallClock clock = [] { return std::chrono::system_clock::now(); });
   ~DerivedMetrics();
   DerivedMetrics(const DerivedMetrics&) = delete;
   DerivedMetrics& operator=(const DerivedMetrics&) = delete;

@@ -34,7 +34,9 @@ std::int64_t non_negative(const std::optional<std::int64_t>& value) {
 
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
 };
 
 }  // namespace
@@ -50,8 +52,8 @@ std::string normalize_model_name(std::string_view model) {
   for (auto region : kRegions) {
     if (remove_prefix(name, region)) break;
   }
-  static constexpr std::array<std::string_view, 6> kVendors = {
-      "anthropic.", "meta.", "amazon.", "mistral.", "cohere.", "ai21."};
+  static constexpr std::array<std::string_view, 6> kVendors = {"anthropic.", "meta.",   "amazon.",
+                                                               "mistral.",   "cohere.", "ai21."};
   bool bedrock = false;
   for (auto vendor : kVendors) {
     if (remove_prefix(name, vendor)) {
@@ -108,9 +110,9 @@ std::int64_t prompt_tokens_per_request(const LlmCall& call) {
   const std::int64_t input = non_negative(call.input_tokens);
   const std::int64_t cache_read = non_negative(call.cache_read_tokens);
   const std::int64_t cache_creation = non_negative(call.cache_creation_tokens);
-  const std::int64_t prompt =
-      call.input_includes_cache ? std::max(input, cache_read + cache_creation)
-                                : input + cache_read + cache_creation;
+  const std::int64_t prompt = call.input_includes_cache
+                                  ? std::max(input, cache_read + cache_creation)
+                                  : input + cache_read + cache_creation;
   return call.count > 1 ? prompt / call.count : prompt;
 }
 
@@ -123,9 +125,9 @@ std::optional<double> compute_cost(const ModelPrice& price, const LlmCall& call)
   const std::int64_t cache_read = non_negative(call.cache_read_tokens);
   const std::int64_t cache_creation = non_negative(call.cache_creation_tokens);
   const std::int64_t output = non_negative(call.output_tokens);
-  const std::int64_t uncached =
-      call.input_includes_cache ? std::max<std::int64_t>(0, input - cache_read - cache_creation)
-                                : input;
+  const std::int64_t uncached = call.input_includes_cache
+                                    ? std::max<std::int64_t>(0, input - cache_read - cache_creation)
+                                    : input;
   const TokenRates& rates =
       price.tier && prompt_tokens_per_request(call) > price.tier->above_input_tokens
           ? price.tier->rates
@@ -253,8 +255,9 @@ std::vector<DeriveError> PricingTable::set_rules(const std::vector<PricingRule>&
   impl_->cache.clear();
   for (std::size_t i = 0; i < rules.size(); ++i) {
     try {
-      impl_->rules.push_back({std::regex(rules[i].match, std::regex::ECMAScript | std::regex::icase),
-                              lowercase(rules[i].provider), lowercase(rules[i].model)});
+      impl_->rules.push_back(
+          {std::regex(rules[i].match, std::regex::ECMAScript | std::regex::icase),
+           lowercase(rules[i].provider), lowercase(rules[i].model)});
     } catch (const std::regex_error& e) {
       errors.push_back(make_derive_error(file, YAML::Mark::null_mark(),
                                          "pricing.rules[" + std::to_string(i) + "].match",
@@ -282,9 +285,15 @@ const ModelPrice* PricingTable::resolve(std::string_view provider, std::string_v
   return impl_->resolve(provider, model);
 }
 
-std::size_t PricingTable::size() const { return impl_->entries.size(); }
-const std::vector<ModelPrice>& PricingTable::entries() const { return impl_->entries; }
-std::size_t PricingTable::cache_size() const { return impl_->cache.size(); }
+std::size_t PricingTable::size() const {
+  return impl_->entries.size();
+}
+const std::vector<ModelPrice>& PricingTable::entries() const {
+  return impl_->entries;
+}
+std::size_t PricingTable::cache_size() const {
+  return impl_->cache.size();
+}
 
 std::vector<std::pair<std::string, std::string>> unpriced_models(
     const PricingTable& table, const std::vector<CanonicalEvent>& events) {

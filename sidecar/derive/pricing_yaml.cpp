@@ -134,15 +134,19 @@ class EntryReader {
                           "reasoning", "output_includes_reasoning", "tier", "source", "checked"});
     ModelPrice price;
     if (auto provider = node["provider"]) {
-      if (auto value = text(provider, path + ".provider")) price.provider = lowercase(*value);
-      else ok = false;
+      if (auto value = text(provider, path + ".provider"))
+        price.provider = lowercase(*value);
+      else
+        ok = false;
     } else {
       error(node, path + ".provider", "missing");
       ok = false;
     }
     if (auto model = node["model"]) {
-      if (auto value = text(model, path + ".model")) price.model = lowercase(*value);
-      else ok = false;
+      if (auto value = text(model, path + ".model"))
+        price.model = lowercase(*value);
+      else
+        ok = false;
     } else {
       error(node, path + ".model", "missing");
       ok = false;
@@ -189,12 +193,16 @@ class EntryReader {
       }
     }
     if (auto source = node["source"]) {
-      if (auto value = text(source, path + ".source")) price.source = *value;
-      else ok = false;
+      if (auto value = text(source, path + ".source"))
+        price.source = *value;
+      else
+        ok = false;
     }
     if (auto checked = node["checked"]) {
-      if (auto value = text(checked, path + ".checked")) price.checked = *value;
-      else ok = false;
+      if (auto value = text(checked, path + ".checked"))
+        price.checked = *value;
+      else
+        ok = false;
     }
     if (!ok) return std::nullopt;
     return price;

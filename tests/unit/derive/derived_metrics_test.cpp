@@ -36,9 +36,9 @@ LlmCall llm(std::string provider, std::string model, std::optional<std::int64_t>
 
 class DerivedMetricsTest : public ::testing::Test {
  protected:
-  DerivedMetricsTest() : logger_(LogLevel::kInfo, [this](std::string_view line) {
-                           log_lines_.emplace_back(line);
-                         }) {}
+  DerivedMetricsTest()
+      : logger_(LogLevel::kInfo, [this](std::string_view line) { log_lines_.emplace_back(line); }) {
+  }
 
   DerivedMetrics& metrics(DeriveLimits limits = {}) {
     if (!metrics_) {
@@ -92,54 +92,93 @@ TEST_F(DerivedMetricsTest, GoldenLlmCalls) {
   m.record(event(llm("", "", 10, 10)), "generic");
 
   const std::string t = text();
-  EXPECT_EQ(samples(t, "specwatch_llm_requests_total"),
-            (Lines{
-                "specwatch_llm_requests_total{error_type=\"none\",model=\"claude-3-7-sonnet-20250219\",operation=\"chat\",outcome=\"success\",provider=\"anthropic\",service=\"svc\"} 2",
-                "specwatch_llm_requests_total{error_type=\"none\",model=\"claude-sonnet-4-5\",operation=\"unknown\",outcome=\"success\",provider=\"anthropic\",service=\"svc\"} 3",
-                "specwatch_llm_requests_total{error_type=\"none\",model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
-                "specwatch_llm_requests_total{error_type=\"none\",model=\"gpt-5\",operation=\"unknown\",outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
-                "specwatch_llm_requests_total{error_type=\"none\",model=\"unknown\",operation=\"unknown\",outcome=\"success\",provider=\"unknown\",service=\"svc\"} 1",
-                "specwatch_llm_requests_total{error_type=\"rate_limited\",model=\"llama-3.3-70b-versatile\",operation=\"unknown\",outcome=\"error\",provider=\"groq\",service=\"svc\"} 1",
-            }));
+  EXPECT_EQ(
+      samples(t, "specwatch_llm_requests_total"),
+      (Lines{
+          "specwatch_llm_requests_total{error_type=\"none\",model=\"claude-3-7-sonnet-20250219\","
+          "operation=\"chat\",outcome=\"success\",provider=\"anthropic\",service=\"svc\"} 2",
+          "specwatch_llm_requests_total{error_type=\"none\",model=\"claude-sonnet-4-5\",operation="
+          "\"unknown\",outcome=\"success\",provider=\"anthropic\",service=\"svc\"} 3",
+          "specwatch_llm_requests_total{error_type=\"none\",model=\"gpt-4o\",operation=\"chat\","
+          "outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
+          "specwatch_llm_requests_total{error_type=\"none\",model=\"gpt-5\",operation=\"unknown\","
+          "outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
+          "specwatch_llm_requests_total{error_type=\"none\",model=\"unknown\",operation="
+          "\"unknown\",outcome=\"success\",provider=\"unknown\",service=\"svc\"} 1",
+          "specwatch_llm_requests_total{error_type=\"rate_limited\",model=\"llama-3.3-70b-"
+          "versatile\",operation=\"unknown\",outcome=\"error\",provider=\"groq\",service=\"svc\"} "
+          "1",
+      }));
   EXPECT_EQ(samples(t, "specwatch_llm_cost_usd_total"),
             (Lines{
-                "specwatch_llm_cost_usd_total{cost_source=\"computed\",model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\"} 0.0549",
-                "specwatch_llm_cost_usd_total{cost_source=\"computed\",model=\"gpt-4o\",provider=\"openai\",service=\"svc\"} 0.0125",
-                "specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"claude-sonnet-4-5\",provider=\"anthropic\",service=\"svc\"} 0.5",
+                "specwatch_llm_cost_usd_total{cost_source=\"computed\",model=\"claude-3-7-sonnet-"
+                "20250219\",provider=\"anthropic\",service=\"svc\"} 0.0549",
+                "specwatch_llm_cost_usd_total{cost_source=\"computed\",model=\"gpt-4o\",provider="
+                "\"openai\",service=\"svc\"} 0.0125",
+                "specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"claude-sonnet-4-5\","
+                "provider=\"anthropic\",service=\"svc\"} 0.5",
             }));
   EXPECT_EQ(samples(t, "specwatch_llm_tokens_total"),
             (Lines{
-                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\",token_type=\"cache_creation\"} 2000",
-                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\",token_type=\"cache_read\"} 8000",
-                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\",token_type=\"input\"} 20000",
-                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\",token_type=\"output\"} 1000",
-                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider=\"anthropic\",service=\"svc\",token_type=\"reasoning\"} 200",
-                "specwatch_llm_tokens_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\",service=\"svc\",token_type=\"input\"} 100",
-                "specwatch_llm_tokens_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\",service=\"svc\",token_type=\"output\"} 100",
-                "specwatch_llm_tokens_total{model=\"gpt-4o\",provider=\"openai\",service=\"svc\",token_type=\"input\"} 1000",
-                "specwatch_llm_tokens_total{model=\"gpt-4o\",provider=\"openai\",service=\"svc\",token_type=\"output\"} 1000",
-                "specwatch_llm_tokens_total{model=\"gpt-5\",provider=\"openai\",service=\"svc\",token_type=\"input\"} 10",
-                "specwatch_llm_tokens_total{model=\"gpt-5\",provider=\"openai\",service=\"svc\",token_type=\"output\"} 10",
-                "specwatch_llm_tokens_total{model=\"unknown\",provider=\"unknown\",service=\"svc\",token_type=\"input\"} 10",
-                "specwatch_llm_tokens_total{model=\"unknown\",provider=\"unknown\",service=\"svc\",token_type=\"output\"} 10",
+                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider="
+                "\"anthropic\",service=\"svc\",token_type=\"cache_creation\"} 2000",
+                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider="
+                "\"anthropic\",service=\"svc\",token_type=\"cache_read\"} 8000",
+                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider="
+                "\"anthropic\",service=\"svc\",token_type=\"input\"} 20000",
+                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider="
+                "\"anthropic\",service=\"svc\",token_type=\"output\"} 1000",
+                "specwatch_llm_tokens_total{model=\"claude-3-7-sonnet-20250219\",provider="
+                "\"anthropic\",service=\"svc\",token_type=\"reasoning\"} 200",
+                "specwatch_llm_tokens_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\","
+                "service=\"svc\",token_type=\"input\"} 100",
+                "specwatch_llm_tokens_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\","
+                "service=\"svc\",token_type=\"output\"} 100",
+                "specwatch_llm_tokens_total{model=\"gpt-4o\",provider=\"openai\",service=\"svc\","
+                "token_type=\"input\"} 1000",
+                "specwatch_llm_tokens_total{model=\"gpt-4o\",provider=\"openai\",service=\"svc\","
+                "token_type=\"output\"} 1000",
+                "specwatch_llm_tokens_total{model=\"gpt-5\",provider=\"openai\",service=\"svc\","
+                "token_type=\"input\"} 10",
+                "specwatch_llm_tokens_total{model=\"gpt-5\",provider=\"openai\",service=\"svc\","
+                "token_type=\"output\"} 10",
+                "specwatch_llm_tokens_total{model=\"unknown\",provider=\"unknown\",service=\"svc\","
+                "token_type=\"input\"} 10",
+                "specwatch_llm_tokens_total{model=\"unknown\",provider=\"unknown\",service=\"svc\","
+                "token_type=\"output\"} 10",
             }));
   EXPECT_EQ(samples(t, "specwatch_llm_unpriced_requests_total"),
             (Lines{
-                "specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\",service=\"svc\"} 1",
-                "specwatch_llm_unpriced_requests_total{model=\"unknown\",provider=\"unknown\",service=\"svc\"} 1",
+                "specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\",service="
+                "\"svc\"} 1",
+                "specwatch_llm_unpriced_requests_total{model=\"unknown\",provider=\"unknown\","
+                "service=\"svc\"} 1",
             }));
   EXPECT_EQ(samples(t, "specwatch_llm_requests_without_usage_total"),
             (Lines{
-                "specwatch_llm_requests_without_usage_total{model=\"llama-3.3-70b-versatile\",provider=\"groq\",service=\"svc\"} 1",
+                "specwatch_llm_requests_without_usage_total{model=\"llama-3.3-70b-versatile\","
+                "provider=\"groq\",service=\"svc\"} 1",
             }));
   EXPECT_EQ(samples(t, "specwatch_llm_request_duration_seconds_count"),
             (Lines{
-                "specwatch_llm_request_duration_seconds_count{model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
+                "specwatch_llm_request_duration_seconds_count{model=\"gpt-4o\",operation=\"chat\","
+                "outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
             }));
-  EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_bucket{model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\",le=\"0.32\"} 0"));
-  EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_bucket{model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\",le=\"0.64\"} 1"));
-  EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_bucket{model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\",le=\"81.92\"} 1"));
-  EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_sum{model=\"gpt-4o\",operation=\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\"} 0.5"));
+  EXPECT_TRUE(
+      has_line(t,
+               "specwatch_llm_request_duration_seconds_bucket{model=\"gpt-4o\",operation=\"chat\","
+               "outcome=\"success\",provider=\"openai\",service=\"svc\",le=\"0.32\"} 0"));
+  EXPECT_TRUE(
+      has_line(t,
+               "specwatch_llm_request_duration_seconds_bucket{model=\"gpt-4o\",operation=\"chat\","
+               "outcome=\"success\",provider=\"openai\",service=\"svc\",le=\"0.64\"} 1"));
+  EXPECT_TRUE(
+      has_line(t,
+               "specwatch_llm_request_duration_seconds_bucket{model=\"gpt-4o\",operation=\"chat\","
+               "outcome=\"success\",provider=\"openai\",service=\"svc\",le=\"81.92\"} 1"));
+  EXPECT_TRUE(has_line(t,
+                       "specwatch_llm_request_duration_seconds_sum{model=\"gpt-4o\",operation="
+                       "\"chat\",outcome=\"success\",provider=\"openai\",service=\"svc\"} 0.5"));
   // No tool metric for a generic profile.
   EXPECT_EQ(t.find("specular_"), std::string::npos);
   EXPECT_EQ(t.find("queries_total"), std::string::npos);
@@ -182,25 +221,33 @@ TEST_F(DerivedMetricsTest, GoldenOtherEventKinds) {
   const std::string t = text();
   EXPECT_EQ(samples(t, "specwatch_llm_fallbacks_total"),
             (Lines{
-                "specwatch_llm_fallbacks_total{from_provider=\"anthropic\",service=\"svc\",to_provider=\"groq\"} 1",
-                "specwatch_llm_fallbacks_total{from_provider=\"groq\",service=\"svc\",to_provider=\"unknown\"} 1",
+                "specwatch_llm_fallbacks_total{from_provider=\"anthropic\",service=\"svc\",to_"
+                "provider=\"groq\"} 1",
+                "specwatch_llm_fallbacks_total{from_provider=\"groq\",service=\"svc\",to_provider="
+                "\"unknown\"} 1",
             }));
-  EXPECT_EQ(samples(t, "specwatch_cache_requests_total"),
-            (Lines{
-                "specwatch_cache_requests_total{cache=\"embedding\",result=\"miss\",service=\"svc\"} 1",
-                "specwatch_cache_requests_total{cache=\"query\",result=\"hit\",service=\"svc\"} 2",
-            }));
-  EXPECT_EQ(samples(t, "specwatch_policy_checks_total"),
-            (Lines{
-                "specwatch_policy_checks_total{policy=\"cost_limit\",result=\"denied\",service=\"svc\"} 1",
-                "specwatch_policy_checks_total{policy=\"unknown\",result=\"allowed\",service=\"svc\"} 1",
-            }));
-  EXPECT_EQ(samples(t, "specwatch_compliance_score_ratio"),
-            (Lines{"specwatch_compliance_score_ratio{service=\"svc\",standard=\"grounding\"} 0.9"}));
+  EXPECT_EQ(
+      samples(t, "specwatch_cache_requests_total"),
+      (Lines{
+          "specwatch_cache_requests_total{cache=\"embedding\",result=\"miss\",service=\"svc\"} 1",
+          "specwatch_cache_requests_total{cache=\"query\",result=\"hit\",service=\"svc\"} 2",
+      }));
+  EXPECT_EQ(
+      samples(t, "specwatch_policy_checks_total"),
+      (Lines{
+          "specwatch_policy_checks_total{policy=\"cost_limit\",result=\"denied\",service=\"svc\"} "
+          "1",
+          "specwatch_policy_checks_total{policy=\"unknown\",result=\"allowed\",service=\"svc\"} 1",
+      }));
+  EXPECT_EQ(
+      samples(t, "specwatch_compliance_score_ratio"),
+      (Lines{"specwatch_compliance_score_ratio{service=\"svc\",standard=\"grounding\"} 0.9"}));
   EXPECT_EQ(samples(t, "specwatch_compliance_violations"),
             (Lines{
-                "specwatch_compliance_violations{service=\"svc\",severity=\"critical\",standard=\"grounding\"} 0",
-                "specwatch_compliance_violations{service=\"svc\",severity=\"high\",standard=\"grounding\"} 2",
+                "specwatch_compliance_violations{service=\"svc\",severity=\"critical\",standard="
+                "\"grounding\"} 0",
+                "specwatch_compliance_violations{service=\"svc\",severity=\"high\",standard="
+                "\"grounding\"} 2",
             }));
   EXPECT_EQ(samples(t, "specwatch_workflow_runs_total"),
             (Lines{
@@ -209,14 +256,17 @@ TEST_F(DerivedMetricsTest, GoldenOtherEventKinds) {
             }));
   EXPECT_EQ(samples(t, "specwatch_workflow_duration_seconds_count"),
             (Lines{"specwatch_workflow_duration_seconds_count{service=\"svc\"} 1"}));
-  EXPECT_TRUE(has_line(t, "specwatch_workflow_duration_seconds_bucket{service=\"svc\",le=\"30\"} 0"));
-  EXPECT_TRUE(has_line(t, "specwatch_workflow_duration_seconds_bucket{service=\"svc\",le=\"60\"} 1"));
+  EXPECT_TRUE(
+      has_line(t, "specwatch_workflow_duration_seconds_bucket{service=\"svc\",le=\"30\"} 0"));
+  EXPECT_TRUE(
+      has_line(t, "specwatch_workflow_duration_seconds_bucket{service=\"svc\",le=\"60\"} 1"));
   EXPECT_EQ(samples(t, "specwatch_workflow_cost_usd_sum"),
             (Lines{"specwatch_workflow_cost_usd_sum{service=\"svc\"} 0.3"}));
   EXPECT_TRUE(has_line(t, "specwatch_workflow_cost_usd_bucket{service=\"svc\",le=\"0.25\"} 0"));
   EXPECT_TRUE(has_line(t, "specwatch_workflow_cost_usd_bucket{service=\"svc\",le=\"0.5\"} 1"));
   EXPECT_EQ(samples(t, "specwatch_workflow_steps_total"),
-            (Lines{"specwatch_workflow_steps_total{outcome=\"success\",service=\"svc\",step_type=\"spec\"} 1"}));
+            (Lines{"specwatch_workflow_steps_total{outcome=\"success\",service=\"svc\",step_type="
+                   "\"spec\"} 1"}));
   EXPECT_EQ(samples(t, "specwatch_log_records_total"),
             (Lines{
                 "specwatch_log_records_total{level=\"error\",service=\"svc\"} 1",
@@ -239,7 +289,8 @@ TEST_F(DerivedMetricsTest, IdentifiersNeverBecomeLabels) {
   EXPECT_EQ(t.find("4bf92f3577b34da6a3ce929d0e0e4736"), std::string::npos);
   EXPECT_EQ(t.find("00f067aa0ba902b7"), std::string::npos);
   EXPECT_EQ(t.find("auto-1736965845"), std::string::npos);
-  EXPECT_TRUE(has_line(t, "specular_provider_calls_total{model=\"gpt-4o\",provider=\"openai\",success=\"true\"} 1"));
+  EXPECT_TRUE(has_line(
+      t, "specular_provider_calls_total{model=\"gpt-4o\",provider=\"openai\",success=\"true\"} 1"));
 }
 
 TEST_F(DerivedMetricsTest, SpecularNamesFromTheDocs) {
@@ -293,20 +344,29 @@ TEST_F(DerivedMetricsTest, SpecularNamesFromTheDocs) {
   m.record(event(CacheLookup{"docker_image", true}, "other"), "generic");
 
   t = text();
-  EXPECT_EQ(samples(t, "specular_provider_calls_total"),
-            (Lines{
-                "specular_provider_calls_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\",success=\"true\"} 5",
-                "specular_provider_calls_total{model=\"gpt-4o\",provider=\"openai\",success=\"false\"} 1",
-            }));
+  EXPECT_EQ(
+      samples(t, "specular_provider_calls_total"),
+      (Lines{
+          "specular_provider_calls_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\","
+          "success=\"true\"} 5",
+          "specular_provider_calls_total{model=\"gpt-4o\",provider=\"openai\",success=\"false\"} 1",
+      }));
   EXPECT_EQ(samples(t, "specular_provider_errors_total"),
-            (Lines{"specular_provider_errors_total{error_type=\"timeout\",model=\"gpt-4o\",provider=\"openai\"} 1"}));
+            (Lines{"specular_provider_errors_total{error_type=\"timeout\",model=\"gpt-4o\","
+                   "provider=\"openai\"} 1"}));
   // 2000 × 3e-6 + 500 × 1.5e-5 = 0.0135 computed, plus 1.25 reported.
   EXPECT_EQ(samples(t, "specular_provider_cost_total"),
-            (Lines{"specular_provider_cost_total{model=\"claude-sonnet-4-5\",provider=\"anthropic\"} 1.2635"}));
+            (Lines{"specular_provider_cost_total{model=\"claude-sonnet-4-5\",provider="
+                   "\"anthropic\"} 1.2635"}));
   EXPECT_EQ(samples(t, "specular_provider_latency_seconds_count"),
-            (Lines{"specular_provider_latency_seconds_count{model=\"claude-sonnet-4-5\",provider=\"anthropic\"} 1"}));
-  EXPECT_TRUE(has_line(t, "specular_provider_latency_seconds_bucket{model=\"claude-sonnet-4-5\",provider=\"anthropic\",le=\"2\"} 0"));
-  EXPECT_TRUE(has_line(t, "specular_provider_latency_seconds_bucket{model=\"claude-sonnet-4-5\",provider=\"anthropic\",le=\"5\"} 1"));
+            (Lines{"specular_provider_latency_seconds_count{model=\"claude-sonnet-4-5\",provider="
+                   "\"anthropic\"} 1"}));
+  EXPECT_TRUE(has_line(t,
+                       "specular_provider_latency_seconds_bucket{model=\"claude-sonnet-4-5\","
+                       "provider=\"anthropic\",le=\"2\"} 0"));
+  EXPECT_TRUE(has_line(t,
+                       "specular_provider_latency_seconds_bucket{model=\"claude-sonnet-4-5\","
+                       "provider=\"anthropic\",le=\"5\"} 1"));
   EXPECT_EQ(samples(t, "specular_command_executions_total"),
             (Lines{
                 "specular_command_executions_total{command=\"auto\",success=\"true\"} 1",
@@ -335,8 +395,10 @@ TEST_F(DerivedMetricsTest, SpecularNamesFromTheDocs) {
             (Lines{"specular_docker_cache_misses_total 1"}));
   EXPECT_EQ(samples(t, "specwatch_llm_cost_usd_total"),
             (Lines{
-                "specwatch_llm_cost_usd_total{cost_source=\"computed\",model=\"claude-sonnet-4-5\",provider=\"anthropic\",service=\"specular\"} 0.0135",
-                "specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"claude-sonnet-4-5\",provider=\"anthropic\",service=\"specular\"} 1.25",
+                "specwatch_llm_cost_usd_total{cost_source=\"computed\",model=\"claude-sonnet-4-5\","
+                "provider=\"anthropic\",service=\"specular\"} 0.0135",
+                "specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"claude-sonnet-4-5\","
+                "provider=\"anthropic\",service=\"specular\"} 1.25",
             }));
 }
 
@@ -364,9 +426,9 @@ TEST_F(DerivedMetricsTest, SpecAgentsNamesAndDailyCost) {
 
   now_ = std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + std::chrono::hours{23} +
          std::chrono::minutes{59};
-  m.record(event(llm("anthropic", "Anthropic/claude-sonnet-4-5-20250929", 1000, 200),
-                 "spec-agents"),
-           "spec-agents-logs");  // 0.003 + 0.003
+  m.record(
+      event(llm("anthropic", "Anthropic/claude-sonnet-4-5-20250929", 1000, 200), "spec-agents"),
+      "spec-agents-logs");  // 0.003 + 0.003
   LlmCall reported = llm("groq", "llama-3.1-8b-instant");
   reported.cost_usd = 0.25;
   m.record(event(reported, "spec-agents"), "spec-agents-logs");
@@ -412,9 +474,10 @@ TEST_F(DerivedMetricsTest, SpekNasaComplianceScore) {
   m.record(event(other, "spek"), "spek-analyzer");
   const std::string t = text();
   EXPECT_EQ(samples(t, "spek_nasa_compliance_score"), (Lines{"spek_nasa_compliance_score 0.92"}));
-  EXPECT_EQ(samples(t, "specwatch_compliance_score_ratio"),
-            (Lines{"specwatch_compliance_score_ratio{service=\"spek\",standard=\"connascence\"} 0.4",
-                   "specwatch_compliance_score_ratio{service=\"spek\",standard=\"nasa_pot10\"} 0.92"}));
+  EXPECT_EQ(
+      samples(t, "specwatch_compliance_score_ratio"),
+      (Lines{"specwatch_compliance_score_ratio{service=\"spek\",standard=\"connascence\"} 0.4",
+             "specwatch_compliance_score_ratio{service=\"spek\",standard=\"nasa_pot10\"} 0.92"}));
 }
 
 TEST_F(DerivedMetricsTest, UnknownModelIsCountedAndLoggedOncePerModel) {
@@ -431,11 +494,14 @@ TEST_F(DerivedMetricsTest, UnknownModelIsCountedAndLoggedOncePerModel) {
   const std::string t = text();
   EXPECT_EQ(samples(t, "specwatch_llm_unpriced_requests_total"),
             (Lines{
-                "specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\",service=\"svc\"} 4",
-                "specwatch_llm_unpriced_requests_total{model=\"llama-4-scout\",provider=\"cerebras\",service=\"svc\"} 1",
+                "specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\",service="
+                "\"svc\"} 4",
+                "specwatch_llm_unpriced_requests_total{model=\"llama-4-scout\",provider="
+                "\"cerebras\",service=\"svc\"} 1",
             }));
   EXPECT_EQ(samples(t, "specwatch_llm_cost_usd_total"),
-            (Lines{"specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"llama-4-maverick\",provider=\"cerebras\",service=\"svc\"} 0.01"}));
+            (Lines{"specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"llama-4-"
+                   "maverick\",provider=\"cerebras\",service=\"svc\"} 0.01"}));
   ASSERT_EQ(log_lines_.size(), 2u);
   EXPECT_NE(log_lines_[0].find("\"provider\":\"openai\",\"model\":\"gpt-5\""), std::string::npos)
       << log_lines_[0];
@@ -449,8 +515,10 @@ TEST_F(DerivedMetricsTest, UnpricedLogSetIsBounded) {
   DeriveLimits limits;
   limits.max_logged_unpriced_models = 3;
   auto& m = metrics(limits);
-  for (int i = 0; i < 10; ++i) m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), "generic");
-  for (int i = 0; i < 10; ++i) m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), "generic");
+  for (int i = 0; i < 10; ++i)
+    m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), "generic");
+  for (int i = 0; i < 10; ++i)
+    m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), "generic");
   EXPECT_EQ(log_lines_.size(), 4u);
   EXPECT_NE(log_lines_[3].find("too many unpriced models"), std::string::npos);
   EXPECT_EQ(m.unpriced_models_logged(), 3u);
@@ -487,7 +555,8 @@ TEST_F(DerivedMetricsTest, AMillionModelNamesStayWithinTheSeriesLimit) {
   EXPECT_EQ(samples(t, "specwatch_series_overflow_total"),
             (Lines{
                 "specwatch_series_overflow_total{metric=\"specwatch_llm_requests_total\"} 998000",
-                "specwatch_series_overflow_total{metric=\"specwatch_llm_unpriced_requests_total\"} 998000",
+                "specwatch_series_overflow_total{metric=\"specwatch_llm_unpriced_requests_total\"} "
+                "998000",
             }));
   EXPECT_EQ(log_lines_.size(), 1001u);  // 1000 models logged, then one line about the limit
   EXPECT_LT(growth, 64u * 1024 * 1024) << growth;

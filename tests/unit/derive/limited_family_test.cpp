@@ -35,8 +35,10 @@ std::size_t resident_bytes() {
 
 struct Fixture {
   prometheus::Registry registry;
-  prometheus::Family<prometheus::Counter>& overflow =
-      prometheus::BuildCounter().Name("specwatch_series_overflow_total").Help("h").Register(registry);
+  prometheus::Family<prometheus::Counter>& overflow = prometheus::BuildCounter()
+                                                          .Name("specwatch_series_overflow_total")
+                                                          .Help("h")
+                                                          .Register(registry);
   prometheus::Family<prometheus::Counter>& requests =
       prometheus::BuildCounter().Name("requests_total").Help("h").Register(registry);
 };
@@ -54,12 +56,14 @@ TEST(LimitedFamily, ReusesSeriesAndFoldsPastTheLimit) {
   EXPECT_EQ(counter.size(), 2u);
   EXPECT_TRUE(counter.overflowed());
   const std::string text = render(f.registry);
-  EXPECT_EQ(sample_lines(text, "requests_total"),
-            (std::vector<std::string>{"requests_total{model=\"a\",service=\"s\"} 4",
-                                      "requests_total{model=\"b\",service=\"s\"} 1",
-                                      "requests_total{model=\"overflow\",service=\"overflow\"} 6"}));
-  EXPECT_EQ(sample_lines(text, "specwatch_series_overflow_total"),
-            (std::vector<std::string>{"specwatch_series_overflow_total{metric=\"requests_total\"} 2"}));
+  EXPECT_EQ(
+      sample_lines(text, "requests_total"),
+      (std::vector<std::string>{"requests_total{model=\"a\",service=\"s\"} 4",
+                                "requests_total{model=\"b\",service=\"s\"} 1",
+                                "requests_total{model=\"overflow\",service=\"overflow\"} 6"}));
+  EXPECT_EQ(
+      sample_lines(text, "specwatch_series_overflow_total"),
+      (std::vector<std::string>{"specwatch_series_overflow_total{metric=\"requests_total\"} 2"}));
 }
 
 TEST(LimitedFamily, LabelValuesDoNotRunTogether) {

@@ -178,7 +178,7 @@ TEST(Matching, RegexRulesAreCaseInsensitiveAndComeAfterNames) {
   EXPECT_EQ(table.find("openai", "MY-FINETUNE-42")->model, "gpt-4o-mini");
   EXPECT_EQ(table.find("openai", "gpt-4o")->model, "gpt-4o");  // exact name wins over a rule
   EXPECT_EQ(table.find("azure.ai.openai", "acme-chat")->model, "gpt-4o");
-  EXPECT_EQ(table.find("openai", "acme-chat"), nullptr);  // rule limited to another provider
+  EXPECT_EQ(table.find("openai", "acme-chat"), nullptr);         // rule limited to another provider
   EXPECT_EQ(table.find("openai", "x-my-finetune-42"), nullptr);  // whole-name match
 }
 
@@ -218,8 +218,8 @@ TEST(Cost, InputAndOutput) {
   EXPECT_NEAR(*cost, 0.0125, kUsd);
   cost = compute_cost(*table.find("groq", "llama-3.3-70b-versatile"), call_with(2000, 300));
   EXPECT_NEAR(*cost, 2000 * 5.9e-07 + 300 * 7.9e-07, kUsd);
-  EXPECT_NEAR(*compute_cost(*table.find("voyage", "voyage-3-lite"), call_with(50000, {})),
-              0.001, kUsd);
+  EXPECT_NEAR(*compute_cost(*table.find("voyage", "voyage-3-lite"), call_with(50000, {})), 0.001,
+              kUsd);
   EXPECT_NEAR(*compute_cost(*table.find("local", "llama3"), call_with(50000, 9000)), 0.0, kUsd);
 }
 
@@ -262,8 +262,8 @@ TEST(Cost, AbsentCacheRatesUseTheInputRate) {
 TEST(Cost, TierAboveThreshold) {
   PricingTable table = bundled();
   const ModelPrice& gemini = *table.find("gcp.gemini", "gemini-2.5-pro");
-  EXPECT_NEAR(*compute_cost(gemini, call_with(200000, 1000)), 0.26, kUsd);   // not above
-  EXPECT_NEAR(*compute_cost(gemini, call_with(250000, 1000)), 0.64, kUsd);   // tier rates
+  EXPECT_NEAR(*compute_cost(gemini, call_with(200000, 1000)), 0.26, kUsd);  // not above
+  EXPECT_NEAR(*compute_cost(gemini, call_with(250000, 1000)), 0.64, kUsd);  // tier rates
   LlmCall cached = call_with(250000, 0);
   cached.cache_read_tokens = 100000;
   // 150000 × 2.5e-6 + 100000 × 2.5e-7
@@ -305,16 +305,16 @@ TEST(PricingCheck, SortedDistinctUnpricedPairs) {
     return event;
   };
   std::vector<CanonicalEvent> events = {
-      llm("openai", "gpt-5", {}),        llm("cerebras", "llama-4", {}),
-      llm("openai", "gpt-4o", {}),       llm("openai", "gpt-5", {}),
-      llm("sambanova", "x", 0.5),        llm("", "", {}),
+      llm("openai", "gpt-5", {}), llm("cerebras", "llama-4", {}), llm("openai", "gpt-4o", {}),
+      llm("openai", "gpt-5", {}), llm("sambanova", "x", 0.5),     llm("", "", {}),
   };
   CanonicalEvent log;
   log.body = LogRecord{};
   events.push_back(log);
   using Pair = std::pair<std::string, std::string>;
-  EXPECT_EQ(unpriced_models(table, events),
-            (std::vector<Pair>{{"cerebras", "llama-4"}, {"openai", "gpt-5"}, {"unknown", "unknown"}}));
+  EXPECT_EQ(
+      unpriced_models(table, events),
+      (std::vector<Pair>{{"cerebras", "llama-4"}, {"openai", "gpt-5"}, {"unknown", "unknown"}}));
 }
 
 }  // namespace

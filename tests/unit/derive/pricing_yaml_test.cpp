@@ -94,9 +94,9 @@ TEST(PricingYaml, SyntaxErrorHasAPlaceAndNoException) {
 TEST(PricingYaml, TopLevelShape) {
   EXPECT_EQ(error_texts(parse_pricing_yaml("- a\n", "p.yaml")),
             (std::vector<std::string>{"p.yaml:1:1: expected a mapping with the key 'models'"}));
-  EXPECT_EQ(error_texts(parse_pricing_yaml("prices: []\n", "p.yaml")),
-            (std::vector<std::string>{"p.yaml:1:1: prices: unknown key",
-                                      "p.yaml:1:1: models: missing"}));
+  EXPECT_EQ(
+      error_texts(parse_pricing_yaml("prices: []\n", "p.yaml")),
+      (std::vector<std::string>{"p.yaml:1:1: prices: unknown key", "p.yaml:1:1: models: missing"}));
   EXPECT_EQ(error_texts(parse_pricing_yaml("models: 3\n", "p.yaml")),
             (std::vector<std::string>{"p.yaml:1:9: models: expected a list"}));
 }
