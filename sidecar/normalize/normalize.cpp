@@ -60,16 +60,6 @@ Scalar from_json(const JsonValue& v) {
   return r;
 }
 
-const JsonValue* member(const JsonValue& object, std::string_view key) {
-  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
-    if (it->name.GetStringLength() == key.size() &&
-        std::memcmp(it->name.GetString(), key.data(), key.size()) == 0) {
-      return &it->value;
-    }
-  }
-  return nullptr;
-}
-
 const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i) {
   if (i == alt.segments.size()) return v;
   const PathSegment& seg = alt.segments[i];
@@ -78,14 +68,23 @@ const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, st
     return resolve_path(&(*v)[static_cast<rapidjson::SizeType>(seg.index)], alt, i + 1);
   }
   if (!v->IsObject()) return nullptr;
-  if (const JsonValue* m = member(*v, seg.key)) {
-    if (const JsonValue* r = resolve_path(m, alt, i + 1)) return r;
-  }
-  // Flat dotted keys: "gen_ai.usage.input_tokens" as one member name.
+  // One pass over the members finds both the nested key ("gen_ai") and flat dotted keys that
+  // start with it ("gen_ai.usage.input_tokens"): the joins of this segment.
+  const std::string_view key = seg.key;
   const auto& joins = alt.joins[i];
-  for (std::size_t k = 0; k < joins.size(); ++k) {
-    if (const JsonValue* m = member(*v, joins[k])) {
-      if (const JsonValue* r = resolve_path(m, alt, i + k + 2)) return r;
+  for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) {
+    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    if (name.size() < key.size() || name.compare(0, key.size(), key) != 0) continue;
+    if (name.size() == key.size()) {
+      if (const JsonValue* r = resolve_path(&it->value, alt, i + 1)) return r;
+      continue;
+    }
+    if (name[key.size()] != '.') continue;
+    for (std::size_t k = 0; k < joins.size(); ++k) {
+      if (joins[k] == name) {
+        if (const JsonValue* r = resolve_path(&it->value, alt, i + k + 2)) return r;
+        break;
+      }
     }
   }
   return nullptr;
