@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/error.hpp>
@@ -9,6 +10,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <chrono>
 #include <exception>
 #include <limits>
 #include <utility>
@@ -20,6 +22,10 @@ namespace http = boost::beast::http;
 namespace net = boost::asio;
 
 namespace {
+
+// Bounds on reading and discarding an unwanted request body before closing; see linger().
+constexpr std::size_t kMaxDrainBytes = 8 * 1024 * 1024;
+constexpr std::chrono::milliseconds kMaxDrainTime{2000};
 
 std::string_view view(beast::string_view text) {
   return {text.data(), text.size()};
@@ -249,7 +255,10 @@ void HttpSession::dispatch_request() {
 
 void HttpSession::reject(HttpResponse response) {
   // Whatever of the body is still unread would be taken for the next request.
-  if (!parser_ || !parser_->is_done()) keep_alive_ = false;
+  if (!parser_ || !parser_->is_done()) {
+    keep_alive_ = false;
+    drain_before_close_ = true;
+  }
   send(std::move(response));
 }
 
@@ -276,11 +285,39 @@ void HttpSession::send(HttpResponse response) {
 }
 
 void HttpSession::on_write(beast::error_code ec, bool keep_alive) {
+  if (!ec && !keep_alive && drain_before_close_) {
+    linger();
+    return;
+  }
   if (ec || !keep_alive) {
     close();
     return;
   }
   read_header();
+}
+
+void HttpSession::linger() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  if (ec) {
+    close();
+    return;
+  }
+  // The deadline covers the whole drain, not each read.
+  stream_.expires_after(std::min(kMaxDrainTime, state_->options.read_timeout));
+  drain();
+}
+
+void HttpSession::drain() {
+  stream_.async_read_some(net::buffer(drain_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->drained_bytes_ += n;
+                            if (ec || self->drained_bytes_ > kMaxDrainBytes) {
+                              self->close();
+                              return;
+                            }
+                            self->drain();
+                          });
 }
 
 }  // namespace specwatch

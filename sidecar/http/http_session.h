@@ -3,6 +3,7 @@
 // connection's strand.
 #pragma once
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -41,6 +42,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_write(boost::beast::error_code ec, bool keep_alive);
   // Answers before the body was read: the connection cannot be reused.
   void reject(HttpResponse response);
+  // Closing with unread request bytes makes the kernel send a reset, which can destroy the error
+  // response before the client reads it. So after such an answer the server stops sending, reads
+  // and discards what the client still sends (bounded in bytes and time), then closes.
+  void linger();
+  void drain();
 
   std::shared_ptr<HttpServer::State> state_;
   boost::beast::tcp_stream stream_;
@@ -51,7 +57,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpMethod method_ = HttpMethod::kGet;
   bool head_ = false;
   bool keep_alive_ = false;
-  bool awaiting_response_ = false;
+  bool drain_before_close_ = false;
+  std::size_t drained_bytes_ = 0;
+  std::array<char, 8192> drain_buffer_;
   std::string remote_address_;
 };
 

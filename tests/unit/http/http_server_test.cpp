@@ -150,6 +150,29 @@ TEST_F(HttpServerTest, OversizedContentLengthIs413WithoutReadingBody) {
   EXPECT_TRUE(client.peer_closed());
 }
 
+TEST_F(HttpServerTest, BodySentAfter413IsDrainedNotReset) {
+  auto server = started_server();
+  TestHttpClient client(server->port());
+  client.send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 3000000\r\n\r\n");
+  auto response = client.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  // A client that sends its body anyway must not be reset (which can destroy the 413 before it
+  // is read): the server keeps reading and discarding.
+  EXPECT_NO_THROW(client.send(std::string(3000000, 'b')));
+  EXPECT_TRUE(client.peer_closed());
+}
+
+TEST_F(HttpServerTest, UnknownPathWithBodyClosesAfterAnswer) {
+  auto server = started_server();
+  TestHttpClient client(server->port());
+  auto response = client.request("POST", "/missing", "some body");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 404);
+  EXPECT_EQ(response->header("connection"), "close");
+  EXPECT_TRUE(client.peer_closed());
+}
+
 TEST_F(HttpServerTest, BodyAtTheLimitIsAccepted) {
   auto server = started_server();
   TestHttpClient client(server->port());
