@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Live check: a real Prometheus scrapes the real specwatch sidecar after it ingested a config's
+# inputs, evaluates alerts/*.rules.yml every second, and the HTTP API is asked whether
+#   - every recording rule of alerts/*.rules.yml returns at least one series,
+#   - every dashboard panel query that is not marked "External exporter:" returns at least one
+#     series (variables substituted as in check_dashboards.sh: $__rate_interval=1m, $__range=1h,
+#     template variables = .*),
+#   - every alert of the expected list is pending or firing, and every alert of the silent list
+#     is neither.
+# Not registered in ctest yet: it needs a sidecar that derives the metrics (see docs/MONITORING.md).
+#
+# Usage:
+#   live_prometheus_check.sh --sidecar BIN --config SIDECAR_CONFIG --prometheus BIN
+#       [--promtool BIN] [--repo ROOT] [--expect-alerts FILE|A,B,...] [--expect-silent FILE|A,B,...]
+#       [--ingest-timeout SECONDS] [--assert-timeout SECONDS] [--keep]
+# Alert list files hold one alert name per line; blank lines and lines starting with # are
+# ignored. The sidecar is started with SPECWATCH_HTTP_LISTEN=127.0.0.1:<free port> and scraped as
+# job "specwatch" (the job name the rules and dashboards expect).
+# Exit status: 0 all assertions hold, 1 an assertion failed, 2 usage or start-up error.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+sidecar="" config="" prometheus="" promtool=promtool
+expect_alerts="" expect_silent=""
+ingest_timeout=60 assert_timeout=60 keep=0
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --sidecar) sidecar=$2; shift 2 ;;
+    --config) config=$2; shift 2 ;;
+    --prometheus) prometheus=$2; shift 2 ;;
+    --promtool) promtool=$2; shift 2 ;;
+    --repo) repo=$2; shift 2 ;;
+    --expect-alerts) expect_alerts=$2; shift 2 ;;
+    --expect-silent) expect_silent=$2; shift 2 ;;
+    --ingest-timeout) ingest_timeout=$2; shift 2 ;;
+    --assert-timeout) assert_timeout=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+[[ -x $sidecar && -f $config && -x $prometheus ]] || {
+  echo "usage: $0 --sidecar BIN --config SIDECAR_CONFIG --prometheus BIN [...] (see --help)" >&2; exit 2; }
+command -v "$promtool" >/dev/null || { echo "promtool not found" >&2; exit 2; }
+command -v jq >/dev/null || { echo "jq not found (Debian package jq)" >&2; exit 2; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ $keep -eq 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+# A loopback port nobody listens on (bash's /dev/tcp connect fails). A port taken between this
+# test and the bind makes the process exit, which the start-up wait reports.
+free_port() {
+  local port
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  echo "no free port found" >&2; return 1
+}
+# list_arg FILE|A,B,... -> one name per line
+list_arg() {
+  local arg=$1
+  [[ -z $arg ]] && return 0
+  if [[ -f $arg ]]; then grep -vE '^\s*(#|$)' "$arg" | tr -d ' \t'; else tr ',' '\n' <<<"$arg" | sed '/^$/d'; fi
+}
+# query EXPR -> prints the result lines of an instant query (empty when no series)
+query() { "$promtool" query instant "http://127.0.0.1:$prom_port" "$1" 2>>"$work/query-errors.log"; }
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds or the time is up.
+wait_for() {
+  local deadline=$((SECONDS + $1)) what=$2; shift 2
+  until "$@"; do
+    if [[ $SECONDS -ge $deadline ]]; then echo "timed out waiting for $what" >&2; return 1; fi
+    sleep 0.5
+  done
+}
+alive() { kill -0 "$1" 2>/dev/null; }
+
+# --- sidecar ------------------------------------------------------------------------------
+sidecar_port=$(free_port)
+SPECWATCH_HTTP_LISTEN="127.0.0.1:$sidecar_port" "$sidecar" run --config "$config" \
+  >"$work/sidecar.log" 2>&1 &
+sidecar_pid=$!
+pids+=("$sidecar_pid")
+sidecar_ready() {
+  alive "$sidecar_pid" || { echo "sidecar exited; log:" >&2; tail -n 30 "$work/sidecar.log" >&2; exit 2; }
+  (exec 3<>"/dev/tcp/127.0.0.1/$sidecar_port") 2>/dev/null
+}
+wait_for 30 "the sidecar to listen on 127.0.0.1:$sidecar_port" sidecar_ready || exit 2
+echo "sidecar listening on 127.0.0.1:$sidecar_port"
+
+# --- prometheus ---------------------------------------------------------------------------
+prom_port=$(free_port)
+{
+  echo "global:"
+  echo "  scrape_interval: 1s"
+  echo "  scrape_timeout: 1s"
+  echo "  evaluation_interval: 1s"
+  echo "rule_files:"
+  for f in "$repo"/alerts/*.rules.yml; do echo "  - $f"; done
+  echo "scrape_configs:"
+  echo "  - job_name: specwatch"
+  echo "    static_configs:"
+  echo "      - targets: ['127.0.0.1:$sidecar_port']"
+} > "$work/prometheus.yml"
+"$promtool" check config "$work/prometheus.yml" >/dev/null || { echo "generated prometheus.yml invalid" >&2; exit 2; }
+"$prometheus" --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
+prom_pid=$!
+pids+=("$prom_pid")
+prom_ready() {
+  alive "$prom_pid" || { echo "prometheus exited; log:" >&2; tail -n 30 "$work/prometheus.log" >&2; exit 2; }
+  [[ -n $(query 'up{job="specwatch"} == 1') ]]
+}
+wait_for 60 "Prometheus to scrape the sidecar" prom_ready || exit 2
+echo "prometheus on 127.0.0.1:$prom_port scrapes the sidecar"
+
+# --- ingestion ----------------------------------------------------------------------------
+# Ingestion is over when the sidecar has produced events and the total stayed the same for
+# three seconds (scraped every second).
+last="" stable=0
+ingested() {
+  local now
+  now=$(query 'sum(specwatch_source_events_total)' | sed -n 's/.*=> \([0-9.e+]*\).*/\1/p')
+  [[ -n $now && $now != 0 ]] || { stable=0; return 1; }
+  if [[ $now == "$last" ]]; then stable=$((stable + 1)); else stable=0; last=$now; fi
+  [[ $stable -ge 6 ]]
+}
+wait_for "$ingest_timeout" "the sidecar to ingest its inputs" ingested || exit 1
+echo "ingested: $last events"
+
+# --- assertions ---------------------------------------------------------------------------
+records=$(grep -h 'record:' "$repo"/alerts/*.rules.yml | sed 's/.*record: *//' | sort -u)
+mapfile -t panel_queries < <(RATE_INTERVAL=1m RANGE=1h "$here/dashboard_queries.sh" "$repo"/dashboards/*.json | awk -F'\t' '$3 == "no"')
+mapfile -t want_active < <(list_arg "$expect_alerts")
+mapfile -t want_silent < <(list_arg "$expect_silent")
+
+report="$work/report.txt"
+assert_all() {
+  local problems=0 active line name
+  : > "$report"
+  for r in $records; do
+    [[ -n $(query "$r") ]] || { echo "recording rule $r: no series" >> "$report"; problems=$((problems + 1)); }
+  done
+  for line in "${panel_queries[@]}"; do
+    IFS=$'\t' read -r uid title _ expr <<<"$line"
+    [[ -n $(query "$expr") ]] || { echo "panel $uid / $title: no series for: $expr" >> "$report"; problems=$((problems + 1)); }
+  done
+  active=$(query 'ALERTS{alertstate=~"pending|firing"}' | grep -o 'alertname="[^"]*"' | cut -d'"' -f2 | sort -u)
+  for name in "${want_active[@]}"; do
+    grep -qx "$name" <<<"$active" || { echo "alert $name: expected pending or firing, is not" >> "$report"; problems=$((problems + 1)); }
+  done
+  for name in "${want_silent[@]}"; do
+    if grep -qx "$name" <<<"$active"; then echo "alert $name: expected silent, is active" >> "$report"; problems=$((problems + 1)); fi
+  done
+  [[ $problems -eq 0 ]]
+}
+if wait_for "$assert_timeout" "every assertion to hold" assert_all; then
+  echo "OK: ${#panel_queries[@]} panel queries, $(wc -w <<<"$records") recording rules, ${#want_active[@]} active and ${#want_silent[@]} silent alerts checked"
+  exit 0
+fi
+echo "FAILED:" >&2
+cat "$report" >&2
+exit 1
