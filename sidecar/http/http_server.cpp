@@ -57,11 +57,16 @@ void accept_next(const std::shared_ptr<HttpServer::State>& state) {
           open = state->sessions.size();
         }
         if (open >= state->options.max_connections) {
-          state->logger.warn("http connection refused: too many connections",
-                             {{"max_connections", state->options.max_connections}});
+          // Logged once per overload episode, not once per refused connection.
+          if (!state->refusing) {
+            state->logger.warn("http connections refused: too many connections",
+                               {{"max_connections", state->options.max_connections}});
+          }
+          state->refusing = true;
           boost::system::error_code close_ec;
           socket.close(close_ec);
         } else {
+          state->refusing = false;
           std::make_shared<HttpSession>(std::move(socket), state)->start();
         }
         accept_next(state);

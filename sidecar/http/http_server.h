@@ -5,7 +5,10 @@
 //   413 {"error":"request body too large"} when Content-Length or a chunked body exceeds the
 //                                        route's limit (the body is never buffered beyond it),
 //   400 {"error":"bad request"}          for a malformed request,
+//   431 {"error":"request header too large"} beyond max_header_bytes,
 //   500 {"error":"internal error"}       when a handler throws.
+// After an error answered before the body was read, the connection is closed (the rest of the body
+// is read and discarded first, so the client sees the answer rather than a reset).
 // HEAD is served by a GET route, without the body. Connections are kept alive; each read (headers
 // or body) and write must finish within `read_timeout`, which also bounds idle keep-alive time.
 #pragma once

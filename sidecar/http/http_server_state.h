@@ -51,6 +51,7 @@ struct HttpServer::State {
   boost::asio::steady_timer accept_retry;  // back-off after accept errors such as EMFILE
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::map<std::string, HttpRoute, std::less<>> routes;  // fixed once started
+  bool refusing = false;  // over max_connections; only touched on the acceptor's strand
 
   // Open connections, so that stop() can close them. Guarded by sessions_mutex.
   std::mutex sessions_mutex;

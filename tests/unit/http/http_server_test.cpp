@@ -218,6 +218,17 @@ TEST_F(HttpServerTest, MalformedRequestIs400) {
   EXPECT_TRUE(client.peer_closed());
 }
 
+TEST_F(HttpServerTest, OversizedHeaderIs431) {
+  HttpServerOptions options;
+  options.max_header_bytes = 1024;
+  auto server = started_server(options);
+  TestHttpClient client(server->port());
+  auto response = client.request("GET", "/hello", {}, "X-Big: " + std::string(2000, 'h') + "\r\n");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 431);
+  EXPECT_EQ(response->body, R"({"error":"request header too large"})");
+}
+
 TEST_F(HttpServerTest, HeadIsServedLikeGetWithoutBody) {
   auto server = started_server();
   TestHttpClient client(server->port());
