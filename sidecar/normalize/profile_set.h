@@ -59,6 +59,9 @@ inline constexpr std::string_view kInvalidField = "invalid_field";  // wrong typ
 inline constexpr std::string_view kMissingField = "missing_field";  // a required field absent
 inline constexpr std::string_view kWrongInput = "wrong_input";  // JSON given to a text profile…
 
+// normalize() only reads the CompiledProfile: any number of threads may normalize with the same
+// profile at once (ProfileSet itself must not be changed meanwhile).
+//
 // Appends the events `record` maps to. `service` is the source's service; a profile may take it
 // from the record instead. Returns an empty view on success, else the reason of the first event
 // that had to be dropped (other events of the record are still appended).
