@@ -338,6 +338,15 @@ void FileSource::track_new_stream(const std::string& path, const struct stat& fo
                                 {"from", how}});
 }
 
+bool FileSource::is_copy(int fd, std::uint64_t size, const Fingerprint& known) const {
+  // A short fingerprint is weak evidence: two different files may well start with the same
+  // few bytes, and adopting an offset on a false match would skip records. Below the full
+  // fingerprint length only an exact same-size copy counts; anything else is read as new
+  // (at worst a duplicate, never a loss).
+  if (known.length < tail_.fingerprint_bytes && size != known.length) return false;
+  return same_content_start(fd, known);
+}
+
 std::uint64_t FileSource::initial_offset(int fd, const struct stat& info, const Fingerprint& fp,
                                          bool first, std::string& how) {
   const auto size = static_cast<std::uint64_t>(info.st_size);
@@ -362,7 +371,7 @@ std::uint64_t FileSource::initial_offset(int fd, const struct stat& info, const 
   }
   // 2. The content of a checkpointed file that moved while we were stopped.
   for (auto it = checkpoint_.begin(); it != checkpoint_.end(); ++it) {
-    if (!same_content_start(fd, it->identity.fingerprint)) continue;
+    if (!is_copy(fd, size, it->identity.fingerprint)) continue;
     std::uint64_t offset = std::min(it->offset, size);
     checkpoint_.erase(it);
     how = "checkpoint of moved file";
@@ -370,7 +379,7 @@ std::uint64_t FileSource::initial_offset(int fd, const struct stat& info, const 
   }
   // 3. A copy of a file we are reading (copytruncate's copy, a move across filesystems).
   for (auto it = streams_.begin(); it != streams_.end(); ++it) {
-    if (!same_content_start(fd, it->second.reader->identity().fingerprint)) continue;
+    if (!is_copy(fd, size, it->second.reader->identity().fingerprint)) continue;
     std::uint64_t offset = std::min(it->second.reader->boundary_offset(), size);
     how = "copy of " + it->second.reader->path();
     if (!it->second.present) {
@@ -382,7 +391,7 @@ std::uint64_t FileSource::initial_offset(int fd, const struct stat& info, const 
   }
   // 4. A copy of content we stopped tracking (truncated or deleted) a short while ago.
   for (auto it = retired_.begin(); it != retired_.end(); ++it) {
-    if (!same_content_start(fd, it->fingerprint)) continue;
+    if (!is_copy(fd, size, it->fingerprint)) continue;
     std::uint64_t offset = std::min(it->offset, size);
     retired_.erase(it);
     how = "copy of a rotated file";

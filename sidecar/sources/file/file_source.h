@@ -95,6 +95,8 @@ class FileSource : public Source {
   std::uint64_t initial_offset(int fd, const struct stat& info, const Fingerprint& fp, bool first,
                                std::string& how);
   bool read_streams();
+  // True if the new file behind `fd` (of `size` bytes) holds the content `known` describes.
+  bool is_copy(int fd, std::uint64_t size, const Fingerprint& known) const;
   // Returns true if the file has more to read.
   bool read_stream(StreamFile& file, std::size_t max_chunks);
   bool emit_stream(StreamFile& file, std::vector<FramedRecord>& records);

@@ -152,18 +152,32 @@ TEST_F(RotationTest, FileCreatedAfterStartIsReadFromZeroEvenWithStartAtEnd) {
 TEST_F(RotationTest, MoveFromElsewhereAdoptsTheOffsetOfTheDisappearedFile) {
   // Like a rename across filesystems: the content reappears under a new inode.
   const std::string live = logs_ / "a.json";
-  write_file(live, ndjson_lines(0, 4));
+  write_file(live, ndjson_lines(0, 10));  // 80 bytes: more than the 64-byte fingerprint
   auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
                               state_.path(), consumer_);
   source->start();
-  ASSERT_TRUE(consumer_.wait_count(4));
+  ASSERT_TRUE(consumer_.wait_count(10));
   std::string content = testing::read_text(live);
   ASSERT_EQ(::unlink(live.c_str()), 0);
-  write_file(logs_ / "b.json", content + ndjson_lines(4, 5));
-  ASSERT_TRUE(consumer_.wait_count(5));
+  write_file(logs_ / "b.json", content + ndjson_lines(10, 11));
+  ASSERT_TRUE(consumer_.wait_count(11));
   ASSERT_TRUE(wait_scans(*source, 3));
   source->stop(1000);
-  EXPECT_EQ(consumer_.data(), expected_lines(0, 5));
+  EXPECT_EQ(consumer_.data(), expected_lines(0, 11));
+}
+
+TEST_F(RotationTest, ShortFileWithTheSameFirstBytesIsNotMistakenForACopy) {
+  // A new file that merely starts like a short known file must be read whole.
+  write_file(logs_ / "a.json", ndjson_lines(0, 1));
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(1));
+  write_file(logs_ / "b.json", ndjson_lines(0, 2));
+  ASSERT_TRUE(consumer_.wait_count(3));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  source->stop(1000);
+  EXPECT_EQ(consumer_.data(), (std::vector<std::string>{"{\"n\":0}", "{\"n\":0}", "{\"n\":1}"}));
 }
 
 }  // namespace
