@@ -4,6 +4,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <set>
+#include <thread>
 
 namespace specwatch {
 namespace {
@@ -460,6 +461,34 @@ TEST_F(OtlpMetricsStoreTest, FamilyReservedAfterItWasCreatedIsLeftOut) {
   EXPECT_EQ(text("late"), "");
   store().ingest(batch({gauge("late", "", {number(2)})}, {}));
   EXPECT_EQ(texts({"late", "otlp_late"}), "# TYPE otlp_late gauge\notlp_late 2\n");
+}
+
+TEST_F(OtlpMetricsStoreTest, HistogramWithoutSumRendersNaNSum) {
+  auto point = histogram_point({0}, {1, 1}, 0);
+  point.sum.reset();
+  store().ingest(batch({histogram("temp.delta", "Cel", Temporality::kCumulative, {point})}, {}));
+  EXPECT_EQ(text("temp_delta_celsius"),
+            "# TYPE temp_delta_celsius histogram\n"
+            "temp_delta_celsius_count 2\n"
+            "temp_delta_celsius_sum Nan\n"  // prometheus-cpp spells NaN so; Prometheus parses it
+
+            "temp_delta_celsius_bucket{le=\"0\"} 1\n"
+            "temp_delta_celsius_bucket{le=\"+Inf\"} 2\n");
+}
+
+TEST_F(OtlpMetricsStoreTest, ConcurrentIngestAndCollect) {
+  store();
+  auto push = [this] {
+    for (int i = 0; i < 500; ++i) {
+      store_->ingest(batch({sum("c", "", true, Temporality::kDelta, {number(1)})}, {}));
+    }
+  };
+  std::thread first(push);
+  std::thread second(push);
+  for (int i = 0; i < 100; ++i) store_->Collect();
+  first.join();
+  second.join();
+  EXPECT_EQ(text("c_total"), "# TYPE c_total counter\nc_total 1000\n");
 }
 
 }  // namespace
