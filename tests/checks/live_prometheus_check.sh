@@ -15,7 +15,8 @@
 #       [--ingest-timeout SECONDS] [--assert-timeout SECONDS] [--keep]
 # Alert list files hold one alert name per line; blank lines and lines starting with # are
 # ignored. The sidecar is started with SPECWATCH_HTTP_LISTEN=127.0.0.1:<free port> and scraped as
-# job "specwatch" (the job name the rules and dashboards expect).
+# job "specwatch" (the job name the rules and dashboards expect). The rest of the environment is
+# passed through, e.g. SPECWATCH_STATE_DIR=$(mktemp -d) for deploy/specwatch.yaml.
 # Exit status: 0 all assertions hold, 1 an assertion failed, 2 usage or start-up error.
 set -euo pipefail
 
