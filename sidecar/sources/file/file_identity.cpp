@@ -31,6 +31,10 @@ std::optional<std::string> read_head(int fd, std::uint64_t length) {
 
 }  // namespace
 
+std::optional<std::string> read_file_head(int fd, std::size_t max_bytes) {
+  return read_head(fd, max_bytes);
+}
+
 std::uint64_t fingerprint_hash(std::string_view bytes) {
   std::uint64_t h = kFnvOffset;
   for (unsigned char c : bytes) {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace specwatch {
@@ -29,6 +30,9 @@ struct FileIdentity {
 
 // FNV-1a, 64-bit: stable across builds and platforms, so checkpoints stay valid.
 std::uint64_t fingerprint_hash(std::string_view bytes);
+
+// The first min(size, max_bytes) bytes of `fd`; nullopt on a read error.
+std::optional<std::string> read_file_head(int fd, std::size_t max_bytes);
 
 // Reads the first min(size, max_bytes) bytes of `fd` (pread, offset 0) and hashes them.
 // Returns nullopt on a read error.

@@ -285,7 +285,9 @@ void FileSource::scan(bool first) {
   if (first) {
     // Checkpointed files not found: a copy of one may still appear.
     for (auto& e : checkpoint_) {
-      retired_.push_back({e.identity.fingerprint, e.offset,
+      retired_.push_back({e.identity.fingerprint,
+                          {},
+                          e.offset,
                           now + std::chrono::milliseconds(tail_.rotate_wait_ms)});
     }
     checkpoint_.clear();
@@ -313,20 +315,31 @@ void FileSource::track_new_stream(const std::string& path, const struct stat& fo
     it->second.present = true;
     return;
   }
-  auto fp = compute_fingerprint(fd, tail_.fingerprint_bytes);
-  if (!fp) {
+  auto head = read_file_head(fd, tail_.fingerprint_bytes);
+  if (!head) {
     report_once(path, "read_error", "cannot read " + path + ": " + errno_text());
     ::close(fd);
     return;
   }
+  const auto size = static_cast<std::uint64_t>(info.st_size);
   std::string how;
-  std::uint64_t offset = initial_offset(fd, info, *fp, first, how);
-  FileIdentity identity{key.first, key.second, *fp};
+  const bool pending = !first && could_be_partial_copy(*head, key);
+  std::uint64_t offset = 0;
+  if (pending) {
+    how = "undecided: may be a copy still being written";
+  } else {
+    offset = initial_offset(fd, info, first, key, how);
+  }
+  FileIdentity identity{key.first, key.second, {head->size(), fingerprint_hash(*head)}};
   StreamFile file;
   file.reader = std::make_unique<FileReader>(path, fd, identity, config_.framing,
                                              config_.max_record_bytes, offset);
   file.emitted_offset = offset;
-  file.size = static_cast<std::uint64_t>(info.st_size);
+  file.size = size;
+  file.head = std::move(*head);
+  file.identity_pending = pending;
+  file.pending_since = Clock::now();
+  file.awaiting_offset = offset > size;
   streams_.emplace(key, std::move(file));
   for (auto it = reported_.begin(); it != reported_.end();) {
     it = it->first == path ? reported_.erase(it) : std::next(it);
@@ -347,12 +360,57 @@ bool FileSource::is_copy(int fd, std::uint64_t size, const Fingerprint& known) c
   return same_content_start(fd, known);
 }
 
-std::uint64_t FileSource::initial_offset(int fd, const struct stat& info, const Fingerprint& fp,
-                                         bool first, std::string& how) {
+bool FileSource::could_be_partial_copy(const std::string& head, const InodeKey& self) const {
+  if (head.size() >= tail_.fingerprint_bytes) return false;
+  auto begins = [&](const std::string& known) {
+    return known.size() > head.size() && known.compare(0, head.size(), head) == 0;
+  };
+  for (const auto& [key, file] : streams_) {
+    if (key != self && !file.identity_pending && begins(file.head)) return true;
+  }
+  for (const auto& r : retired_) {
+    if (begins(r.head)) return true;
+  }
+  return false;
+}
+
+void FileSource::refresh_head(StreamFile& file) {
+  if (auto head = read_file_head(file.reader->fd(), tail_.fingerprint_bytes)) {
+    file.reader->set_fingerprint({head->size(), fingerprint_hash(*head)});
+    file.head = std::move(*head);
+    hub_->dirty.store(true);
+  }
+}
+
+bool FileSource::resolve_pending(const InodeKey& key, StreamFile& file, std::uint64_t size) {
+  refresh_head(file);
+  const bool waited_enough =
+      Clock::now() - file.pending_since >= std::chrono::milliseconds(tail_.rotate_wait_ms);
+  if (!waited_enough && could_be_partial_copy(file.head, key)) return false;
+  struct stat info {};
+  info.st_size = static_cast<off_t>(size);
+  info.st_dev = static_cast<dev_t>(key.first);
+  info.st_ino = static_cast<ino_t>(key.second);
+  std::string how;
+  std::uint64_t offset = initial_offset(file.reader->fd(), info, false, key, how);
+  file.identity_pending = false;
+  if (offset != 0) {
+    file.reader->restart_at(offset);
+    file.emitted_offset = offset;
+  }
+  file.awaiting_offset = offset > size;
+  logger_.info("tailing file", {{"source", config_.name},
+                                {"path", file.reader->path()},
+                                {"offset", static_cast<unsigned long>(offset)},
+                                {"from", how}});
+  return true;
+}
+
+std::uint64_t FileSource::initial_offset(int fd, const struct stat& info, bool first,
+                                         const InodeKey& self, std::string& how) {
   const auto size = static_cast<std::uint64_t>(info.st_size);
   const auto dev = static_cast<std::uint64_t>(info.st_dev);
   const auto ino = static_cast<std::uint64_t>(info.st_ino);
-  (void)fp;
   // 1. The checkpoint knows this inode, and the content still starts the same.
   for (auto it = checkpoint_.begin(); it != checkpoint_.end(); ++it) {
     if (it->identity.dev != dev || it->identity.ino != ino) continue;
@@ -372,15 +430,17 @@ std::uint64_t FileSource::initial_offset(int fd, const struct stat& info, const 
   // 2. The content of a checkpointed file that moved while we were stopped.
   for (auto it = checkpoint_.begin(); it != checkpoint_.end(); ++it) {
     if (!is_copy(fd, size, it->identity.fingerprint)) continue;
-    std::uint64_t offset = std::min(it->offset, size);
+    std::uint64_t offset = it->offset;
     checkpoint_.erase(it);
     how = "checkpoint of moved file";
     return offset;
   }
   // 3. A copy of a file we are reading (copytruncate's copy, a move across filesystems).
+  // The offset may lie beyond the copy's current end while the copy is still being written.
   for (auto it = streams_.begin(); it != streams_.end(); ++it) {
+    if (it->first == self || it->second.identity_pending) continue;
     if (!is_copy(fd, size, it->second.reader->identity().fingerprint)) continue;
-    std::uint64_t offset = std::min(it->second.reader->boundary_offset(), size);
+    std::uint64_t offset = it->second.reader->boundary_offset();
     how = "copy of " + it->second.reader->path();
     if (!it->second.present) {
       // The original is gone: continue as the copy only, so its rest is not read twice.
@@ -392,7 +452,7 @@ std::uint64_t FileSource::initial_offset(int fd, const struct stat& info, const 
   // 4. A copy of content we stopped tracking (truncated or deleted) a short while ago.
   for (auto it = retired_.begin(); it != retired_.end(); ++it) {
     if (!is_copy(fd, size, it->fingerprint)) continue;
-    std::uint64_t offset = std::min(it->offset, size);
+    std::uint64_t offset = it->offset;
     retired_.erase(it);
     how = "copy of a rotated file";
     return offset;
@@ -420,14 +480,14 @@ bool FileSource::read_streams() {
     more = false;
     for (auto& [key, file] : streams_) {
       if (stop_requested_.load()) break;
-      if (read_stream(file, kChunksPerRound)) more = true;
+      if (read_stream(key, file, kChunksPerRound)) more = true;
     }
     if (!more) break;
   }
   return more;
 }
 
-bool FileSource::read_stream(StreamFile& file, std::size_t max_chunks) {
+bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t max_chunks) {
   FileReader& reader = *file.reader;
   struct stat info {};
   if (::fstat(reader.fd(), &info) != 0) {
@@ -435,8 +495,14 @@ bool FileSource::read_stream(StreamFile& file, std::size_t max_chunks) {
     return false;
   }
   auto size = static_cast<std::uint64_t>(info.st_size);
+  file.size = size;
+  if (file.identity_pending && !resolve_pending(key, file, size)) return false;
+  if (file.awaiting_offset) {
+    if (size < reader.read_offset()) return false;
+    file.awaiting_offset = false;
+  }
   if (size < reader.read_offset()) {
-    retired_.push_back({reader.identity().fingerprint, reader.boundary_offset(),
+    retired_.push_back({reader.identity().fingerprint, file.head, reader.boundary_offset(),
                         Clock::now() + std::chrono::milliseconds(tail_.rotate_wait_ms)});
     logger_.info("file truncated; reading it again from the start",
                  {{"source", config_.name},
@@ -446,6 +512,7 @@ bool FileSource::read_stream(StreamFile& file, std::size_t max_chunks) {
     reader.restart_at(0);
     file.emitted_offset = 0;
     reader.set_fingerprint({});
+    file.head.clear();
     hub_->dirty.store(true);
   } else if (!fingerprint_still_matches(reader.fd(), reader.identity().fingerprint)) {
     logger_.info("file rewritten with new content; reading it from the start",
@@ -453,16 +520,13 @@ bool FileSource::read_stream(StreamFile& file, std::size_t max_chunks) {
     reader.restart_at(0);
     file.emitted_offset = 0;
     reader.set_fingerprint({});
+    file.head.clear();
     hub_->dirty.store(true);
   }
   if (reader.identity().fingerprint.length < tail_.fingerprint_bytes &&
       size > reader.identity().fingerprint.length) {
-    if (auto fp = compute_fingerprint(reader.fd(), tail_.fingerprint_bytes)) {
-      reader.set_fingerprint(*fp);
-      hub_->dirty.store(true);
-    }
+    refresh_head(file);
   }
-  file.size = size;
   for (std::size_t chunk = 0; chunk < max_chunks; ++chunk) {
     std::vector<FramedRecord> records;
     std::vector<FramedError> framer_errors;
@@ -643,8 +707,8 @@ void FileSource::forget_expired() {
     }
     logger_.info("stopped tracking file",
                  {{"source", config_.name}, {"path", file.reader->path()}});
-    retired_.push_back(
-        {file.reader->identity().fingerprint, file.reader->boundary_offset(), now + wait});
+    retired_.push_back({file.reader->identity().fingerprint, std::move(file.head),
+                        file.reader->boundary_offset(), now + wait});
     it = streams_.erase(it);
     hub_->dirty.store(true);
   }

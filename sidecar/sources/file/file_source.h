@@ -54,12 +54,21 @@ class FileSource : public Source {
 
  private:
   struct AckHub;
+  using InodeKey = std::pair<std::uint64_t, std::uint64_t>;
   struct StreamFile {
     std::unique_ptr<FileReader> reader;
     bool present = true;
     std::chrono::steady_clock::time_point gone_since{};
     std::uint64_t size = 0;            // size on disk at the last look
     std::uint64_t emitted_offset = 0;  // end offset of the last batch registered
+    std::string head;                  // the fingerprinted bytes, to spot copies in progress
+    // A new file shorter than the fingerprint whose bytes so far begin some known file: it may
+    // be a copy still being written. Nothing is read until that is decided.
+    bool identity_pending = false;
+    std::chrono::steady_clock::time_point pending_since{};
+    // Adopted an offset beyond the file's current end (a copy still being written): wait for
+    // the file to reach it rather than taking it for a truncation.
+    bool awaiting_offset = false;
   };
   struct DocumentSignature {
     std::uint64_t dev = 0, ino = 0, size = 0;
@@ -82,23 +91,29 @@ class FileSource : public Source {
   // to be a copy of.
   struct Retired {
     Fingerprint fingerprint;
+    std::string head;  // empty when unknown (entries from the checkpoint)
     std::uint64_t offset = 0;
     std::chrono::steady_clock::time_point until{};
   };
-  using InodeKey = std::pair<std::uint64_t, std::uint64_t>;
 
   void run();
   // Returns true if some file has more to read right away.
   bool cycle(bool full, bool first);
   void scan(bool first);
   void track_new_stream(const std::string& path, const struct stat& info, bool first);
-  std::uint64_t initial_offset(int fd, const struct stat& info, const Fingerprint& fp, bool first,
+  std::uint64_t initial_offset(int fd, const struct stat& info, bool first, const InodeKey& self,
                                std::string& how);
+  // True if `head` (shorter than the fingerprint) is the beginning of a longer known file.
+  bool could_be_partial_copy(const std::string& head, const InodeKey& self) const;
+  // Re-reads the file's first bytes; updates head and fingerprint.
+  void refresh_head(StreamFile& file);
+  // Decides where a pending file starts; returns false while it stays pending.
+  bool resolve_pending(const InodeKey& key, StreamFile& file, std::uint64_t size);
   bool read_streams();
   // True if the new file behind `fd` (of `size` bytes) holds the content `known` describes.
   bool is_copy(int fd, std::uint64_t size, const Fingerprint& known) const;
   // Returns true if the file has more to read.
-  bool read_stream(StreamFile& file, std::size_t max_chunks);
+  bool read_stream(const InodeKey& key, StreamFile& file, std::size_t max_chunks);
   bool emit_stream(StreamFile& file, std::vector<FramedRecord>& records);
   void read_document(DocumentFile& doc, bool poll);
   bool emit(std::vector<Record> records, const std::shared_ptr<OffsetTracker>& tracker,

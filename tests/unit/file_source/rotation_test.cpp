@@ -180,5 +180,24 @@ TEST_F(RotationTest, ShortFileWithTheSameFirstBytesIsNotMistakenForACopy) {
   EXPECT_EQ(consumer_.data(), (std::vector<std::string>{"{\"n\":0}", "{\"n\":0}", "{\"n\":1}"}));
 }
 
+TEST_F(RotationTest, CopyStillBeingWrittenIsRecognisedOnceItHasAFullFingerprint) {
+  const std::string live = logs_ / "a.json";
+  write_file(live, ndjson_lines(0, 10));  // 80 bytes
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(10));
+  const std::string content = testing::read_text(live);
+  // The copy's first 30 bytes: fewer than the 64-byte fingerprint, and the start of a.json.
+  write_file(logs_ / "copy.json", content.substr(0, 30));
+  ASSERT_TRUE(wait_scans(*source, 3));
+  EXPECT_EQ(consumer_.count(), 10u);  // undecided: nothing read from it yet
+  append_file(logs_ / "copy.json", content.substr(30) + ndjson_lines(10, 11));
+  ASSERT_TRUE(consumer_.wait_count(11));
+  ASSERT_TRUE(wait_scans(*source, 3));
+  source->stop(1000);
+  EXPECT_EQ(consumer_.data(), expected_lines(0, 11));
+}
+
 }  // namespace
 }  // namespace specwatch
