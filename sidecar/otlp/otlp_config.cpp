@@ -1,0 +1,95 @@
+#include "sidecar/otlp/otlp_config.h"
+
+#include <limits>
+#include <optional>
+#include <variant>
+
+#include "sidecar/config/listen_address.h"
+
+namespace specwatch {
+namespace {
+
+constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+
+void read_listener(const YAML::Node& node, const std::string& key_path, OtlpListenerConfig& out,
+                   ConfigReader& in) {
+  if (!in.expect_map(node, key_path)) return;
+  in.check_unknown_keys(node, key_path, {"enabled", "listen"});
+  if (const YAML::Node enabled = node["enabled"]; enabled.IsDefined()) {
+    if (auto value = in.read_bool(enabled, ConfigReader::join(key_path, "enabled"))) {
+      out.enabled = *value;
+    }
+  }
+  if (const YAML::Node listen = node["listen"]; listen.IsDefined()) {
+    const std::string key = ConfigReader::join(key_path, "listen");
+    std::optional<std::string> text = in.read_string(listen, key);
+    if (!text) return;
+    auto parsed = parse_listen_address(*text);
+    if (auto* message = std::get_if<std::string>(&parsed)) {
+      in.errors().add(listen, key, *message);
+      return;
+    }
+    const auto& address = std::get<ListenAddress>(parsed);
+    out.listen = *text;
+    out.host = address.host;
+    out.port = address.port;
+  }
+}
+
+template <typename T>
+bool read_number(const YAML::Node& map, const std::string& key_path, const char* name,
+                 std::int64_t min, std::int64_t max, T& target, ConfigReader& in) {
+  const YAML::Node value = map[name];
+  if (!value.IsDefined()) return false;
+  if (auto number = in.read_int(value, ConfigReader::join(key_path, name), min, max)) {
+    target = static_cast<T>(*number);
+    return true;
+  }
+  return false;
+}
+
+void read_profile(const YAML::Node& map, const std::string& key_path, const char* name,
+                  std::string& target, ConfigReader& in) {
+  if (const YAML::Node value = map[name]; value.IsDefined()) {
+    if (auto text = in.read_non_empty_string(value, ConfigReader::join(key_path, name))) {
+      target = *text;
+    }
+  }
+}
+
+}  // namespace
+
+void read_otlp_section(const YAML::Node& node, const std::string& key_path, OtlpConfig& out,
+                       ConfigReader& in) {
+  if (!in.expect_map(node, key_path)) return;
+  in.check_unknown_keys(
+      node, key_path,
+      {"grpc", "http", "max_body_bytes", "max_compressed_bytes", "span_profile", "log_profile",
+       "retry_after_seconds", "consume_timeout_ms", "span_metrics"});
+  if (const YAML::Node grpc = node["grpc"]; grpc.IsDefined()) {
+    read_listener(grpc, ConfigReader::join(key_path, "grpc"), out.grpc, in);
+  }
+  if (const YAML::Node http = node["http"]; http.IsDefined()) {
+    read_listener(http, ConfigReader::join(key_path, "http"), out.http, in);
+  }
+  constexpr std::int64_t kMaxBody = std::int64_t{1} << 31;  // gRPC's message size is an int
+  read_number(node, key_path, "max_body_bytes", 1, kMaxBody - 1, out.max_body_bytes, in);
+  if (!read_number(node, key_path, "max_compressed_bytes", 1, kMaxBody - 1,
+                   out.max_compressed_bytes, in)) {
+    out.max_compressed_bytes = out.max_body_bytes;
+  }
+  read_profile(node, key_path, "span_profile", out.span_profile, in);
+  read_profile(node, key_path, "log_profile", out.log_profile, in);
+  read_number(node, key_path, "retry_after_seconds", 0, 3600, out.retry_after_seconds, in);
+  read_number(node, key_path, "consume_timeout_ms", 0, 60000, out.consume_timeout_ms, in);
+  if (const YAML::Node metrics = node["span_metrics"]; metrics.IsDefined()) {
+    const std::string metrics_path = ConfigReader::join(key_path, "span_metrics");
+    if (in.expect_map(metrics, metrics_path)) {
+      in.check_unknown_keys(metrics, metrics_path, {"max_series_per_metric"});
+      read_number(metrics, metrics_path, "max_series_per_metric", 1, kIntMax,
+                  out.span_metrics_max_series, in);
+    }
+  }
+}
+
+}  // namespace specwatch

@@ -1,0 +1,217 @@
+#include "sidecar/otlp/otlp_grpc_receiver.h"
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/support/proto_buffer_reader.h>
+
+#include <chrono>
+#include <type_traits>
+
+#include "sidecar/otlp/proto/logs_service.grpc.pb.h"
+#include "sidecar/otlp/proto/metrics_service.grpc.pb.h"
+#include "sidecar/otlp/proto/trace_service.grpc.pb.h"
+
+namespace specwatch {
+namespace {
+
+namespace trace_v1 = opentelemetry::proto::collector::trace::v1;
+namespace logs_v1 = opentelemetry::proto::collector::logs::v1;
+namespace metrics_v1 = opentelemetry::proto::collector::metrics::v1;
+
+using Clock = std::chrono::steady_clock;
+
+// The methods are registered "raw" (ByteBuffer in and out) so that an undecodable message is
+// answered INVALID_ARGUMENT with a reason, as OTLP asks; gRPC's typed callback handlers would
+// answer UNIMPLEMENTED with no message.
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* handle_export(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request_bytes,
+                                        grpc::ByteBuffer* response_bytes, OtlpSignal signal,
+                                        OtlpIngest& ingest, OtlpMetrics& metrics) {
+  const auto started = Clock::now();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto record = [&metrics, signal, started](ExportOutcome outcome) {
+    const std::chrono::duration<double> elapsed = Clock::now() - started;
+    metrics.request(OtlpProtocol::kGrpc, signal, outcome, elapsed.count());
+  };
+
+  Request request;
+  grpc::ByteBuffer copy(*request_bytes);  // shares the slices; the reader needs a mutable buffer
+  grpc::ProtoBufferReader reader(&copy);
+  if (!request.ParseFromZeroCopyStream(&reader)) {
+    record(ExportOutcome::kInvalid);
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "invalid OTLP protobuf: cannot parse " +
+                                     Request::descriptor()->name() + " (" +
+                                     std::to_string(request_bytes->Length()) + " bytes)"));
+    return reactor;
+  }
+  ExportDone done = [reactor, response_bytes, record, signal](ExportResult result) {
+    record(result.outcome);
+    if (result.outcome == ExportOutcome::kUnavailable) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, result.message));
+      return;
+    }
+    Response response;
+    if (result.rejected > 0 || !result.message.empty()) {
+      auto* partial = response.mutable_partial_success();
+      if constexpr (std::is_same_v<Response, trace_v1::ExportTraceServiceResponse>) {
+        partial->set_rejected_spans(result.rejected);
+      } else if constexpr (std::is_same_v<Response, logs_v1::ExportLogsServiceResponse>) {
+        partial->set_rejected_log_records(result.rejected);
+      } else {
+        partial->set_rejected_data_points(result.rejected);
+      }
+      partial->set_error_message(result.message);
+    }
+    const std::string serialized = response.SerializeAsString();
+    grpc::Slice slice(serialized);
+    *response_bytes = grpc::ByteBuffer(&slice, 1);
+    reactor->Finish(grpc::Status::OK);
+  };
+  (void)signal;
+  if constexpr (std::is_same_v<Request, trace_v1::ExportTraceServiceRequest>) {
+    ingest.export_traces(request, std::move(done));
+  } else if constexpr (std::is_same_v<Request, logs_v1::ExportLogsServiceRequest>) {
+    ingest.export_logs(request, std::move(done));
+  } else {
+    ingest.export_metrics(request, std::move(done));
+  }
+  return reactor;
+}
+
+}  // namespace
+
+struct OtlpGrpcReceiver::Services {
+  class Trace final : public trace_v1::TraceService::WithRawCallbackMethod_Export<
+                          trace_v1::TraceService::Service> {
+   public:
+    Trace(OtlpIngest& ingest, OtlpMetrics& metrics) : ingest_(ingest), metrics_(metrics) {}
+    grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override {
+      return handle_export<trace_v1::ExportTraceServiceRequest,
+                           trace_v1::ExportTraceServiceResponse>(
+          context, request, response, OtlpSignal::kTraces, ingest_, metrics_);
+    }
+
+   private:
+    OtlpIngest& ingest_;
+    OtlpMetrics& metrics_;
+  };
+
+  class Logs final
+      : public logs_v1::LogsService::WithRawCallbackMethod_Export<logs_v1::LogsService::Service> {
+   public:
+    Logs(OtlpIngest& ingest, OtlpMetrics& metrics) : ingest_(ingest), metrics_(metrics) {}
+    grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override {
+      return handle_export<logs_v1::ExportLogsServiceRequest, logs_v1::ExportLogsServiceResponse>(
+          context, request, response, OtlpSignal::kLogs, ingest_, metrics_);
+    }
+
+   private:
+    OtlpIngest& ingest_;
+    OtlpMetrics& metrics_;
+  };
+
+  class Metrics final : public metrics_v1::MetricsService::WithRawCallbackMethod_Export<
+                            metrics_v1::MetricsService::Service> {
+   public:
+    Metrics(OtlpIngest& ingest, OtlpMetrics& metrics) : ingest_(ingest), metrics_(metrics) {}
+    grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override {
+      return handle_export<metrics_v1::ExportMetricsServiceRequest,
+                           metrics_v1::ExportMetricsServiceResponse>(
+          context, request, response, OtlpSignal::kMetrics, ingest_, metrics_);
+    }
+
+   private:
+    OtlpIngest& ingest_;
+    OtlpMetrics& metrics_;
+  };
+
+  Services(OtlpIngest& ingest, OtlpMetrics& metrics)
+      : trace(ingest, metrics), logs(ingest, metrics), metrics(ingest, metrics) {}
+  Trace trace;
+  Logs logs;
+  Metrics metrics;
+};
+
+OtlpGrpcReceiver::OtlpGrpcReceiver(OtlpGrpcOptions options, OtlpBatchSink& sink,
+                                   MetricsConsumer& metrics_consumer, SpanMetrics& span_metrics,
+                                   OtlpMetrics& metrics, Logger& logger)
+    : options_(std::move(options)), logger_(logger) {
+  options_.ingest.source = name_;
+  ingest_ =
+      std::make_unique<OtlpIngest>(options_.ingest, sink, metrics_consumer, span_metrics, metrics);
+  services_ = std::make_unique<Services>(*ingest_, metrics);
+}
+
+OtlpGrpcReceiver::~OtlpGrpcReceiver() {
+  stop(0);
+}
+
+void OtlpGrpcReceiver::start() {
+  std::lock_guard lock(mutex_);
+  if (started_ || stopped_) return;
+  started_ = true;
+  const bool v6 = options_.host.find(':') != std::string::npos;
+  const std::string address =
+      (v6 ? "[" + options_.host + "]" : options_.host) + ":" + std::to_string(options_.port);
+  grpc::ServerBuilder builder;
+  int selected_port = 0;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &selected_port);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(options_.max_body_bytes));
+  // gRPC sets SO_REUSEPORT by default: a second sidecar on the same port would then silently
+  // share the traffic instead of failing to start.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.RegisterService(&services_->trace);
+  builder.RegisterService(&services_->logs);
+  builder.RegisterService(&services_->metrics);
+  server_ = builder.BuildAndStart();
+  if (!server_ || selected_port == 0) {
+    error_ = "cannot listen on " + address;
+    if (server_) server_->Shutdown();
+    server_.reset();
+    logger_.error("OTLP/gRPC receiver cannot start", {{"error", error_}});
+    return;
+  }
+  port_ = selected_port;
+  listening_ = true;
+  logger_.info("OTLP/gRPC receiver listening",
+               {{"host", options_.host}, {"port", static_cast<unsigned>(selected_port)}});
+}
+
+void OtlpGrpcReceiver::stop(int drain_timeout_ms) {
+  std::unique_ptr<grpc::Server> server;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+    server = std::move(server_);
+  }
+  ingest_->close();
+  ingest_->wait_idle(std::chrono::milliseconds(std::max(0, drain_timeout_ms)));
+  ingest_->abort_pending();  // every reactor is finished before the server shuts down
+  if (server) {
+    server->Shutdown(std::chrono::system_clock::now());
+    server->Wait();
+  }
+  listening_ = false;
+}
+
+std::string OtlpGrpcReceiver::not_ready_reason() const {
+  if (listening_) return {};
+  std::lock_guard lock(mutex_);
+  if (!error_.empty()) return error_;
+  return stopped_ ? "stopped" : "not listening yet";
+}
+
+std::string OtlpGrpcReceiver::error() const {
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
+}  // namespace specwatch

@@ -1,0 +1,66 @@
+// OTLP/gRPC receiver: the TraceService, LogsService and MetricsService Export methods on one
+// grpc++ server (the callback API: a call is answered when the pipeline has processed its batch,
+// without a thread blocked on it). gzip-compressed messages are accepted as gRPC supports them;
+// messages larger than max_body_bytes (after decompression) are refused by gRPC with
+// RESOURCE_EXHAUSTED. Statuses: OK with partial_success when items were rejected, UNAVAILABLE
+// when the pipeline is full (the sender retries with backoff), INVALID_ARGUMENT with the reason
+// for a message that does not decode.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "sidecar/core/logger.h"
+#include "sidecar/core/source.h"
+#include "sidecar/otlp/otlp_ingest.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace specwatch {
+
+struct OtlpGrpcOptions {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 4317;  // 0 = ephemeral (tests)
+  std::size_t max_body_bytes = 16777216;
+  OtlpIngestOptions ingest;  // ingest.source is set to "otlp-grpc"
+};
+
+class OtlpGrpcReceiver final : public Source {
+ public:
+  OtlpGrpcReceiver(OtlpGrpcOptions options, OtlpBatchSink& sink, MetricsConsumer& metrics_consumer,
+                   SpanMetrics& span_metrics, OtlpMetrics& metrics, Logger& logger);
+  ~OtlpGrpcReceiver() override;
+
+  const std::string& name() const override { return name_; }
+  void start() override;
+  void stop(int drain_timeout_ms) override;
+  bool ready() const override { return listening_.load(); }
+  std::string not_ready_reason() const override;
+
+  std::string error() const;
+  std::uint16_t port() const { return static_cast<std::uint16_t>(port_.load()); }
+  OtlpIngest& ingest() { return *ingest_; }
+
+  struct Services;
+
+ private:
+  std::string name_ = "otlp-grpc";
+  OtlpGrpcOptions options_;
+  Logger& logger_;
+  std::unique_ptr<OtlpIngest> ingest_;
+  std::unique_ptr<Services> services_;
+  std::unique_ptr<grpc::Server> server_;
+  std::atomic<bool> listening_{false};
+  std::atomic<int> port_{0};
+  mutable std::mutex mutex_;
+  std::string error_;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace specwatch

@@ -1,0 +1,213 @@
+#include "sidecar/otlp/otlp_http_receiver.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include "sidecar/otlp/gzip.h"
+#include "sidecar/otlp/otlp_json.h"
+#include "sidecar/otlp/otlp_response.h"
+
+namespace specwatch {
+namespace {
+
+namespace trace_v1 = opentelemetry::proto::collector::trace::v1;
+namespace logs_v1 = opentelemetry::proto::collector::logs::v1;
+namespace metrics_v1 = opentelemetry::proto::collector::metrics::v1;
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// The media type without parameters and surrounding blanks, lower-cased.
+std::string media_type(std::string_view value) {
+  value = value.substr(0, value.find(';'));
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return lower(value);
+}
+
+HttpResponse status_response(unsigned http_status, OtlpEncoding encoding, int code,
+                             const std::string& message) {
+  HttpResponse response;
+  response.status = http_status;
+  response.content_type = content_type_of(encoding);
+  response.body = encode_rpc_status(encoding, code, message);
+  return response;
+}
+
+}  // namespace
+
+OtlpHttpReceiver::OtlpHttpReceiver(OtlpHttpOptions options, OtlpBatchSink& sink,
+                                   MetricsConsumer& metrics_consumer, SpanMetrics& span_metrics,
+                                   OtlpMetrics& metrics, Logger& logger)
+    : options_(std::move(options)), metrics_(metrics), logger_(logger) {
+  options_.ingest.source = name_;
+  ingest_ =
+      std::make_unique<OtlpIngest>(options_.ingest, sink, metrics_consumer, span_metrics, metrics);
+  HttpServerOptions server_options;
+  server_options.host = options_.host;
+  server_options.port = options_.port;
+  server_options.threads = std::max(1u, options_.threads);
+  server_options.max_body_bytes = options_.max_compressed_bytes;
+  server_ = std::make_unique<HttpServer>(server_options, logger);
+  const std::pair<const char*, OtlpSignal> routes[] = {{"/v1/traces", OtlpSignal::kTraces},
+                                                       {"/v1/logs", OtlpSignal::kLogs},
+                                                       {"/v1/metrics", OtlpSignal::kMetrics}};
+  for (const auto& [path, signal] : routes) {
+    server_->add_async_route(
+        path, {HttpMethod::kPost},
+        [this, signal = signal](HttpRequest&& request, HttpResponder respond) {
+          handle(signal, std::move(request), std::move(respond));
+        },
+        options_.max_compressed_bytes);
+  }
+}
+
+OtlpHttpReceiver::~OtlpHttpReceiver() {
+  stop(0);
+}
+
+void OtlpHttpReceiver::start() {
+  std::string problem = server_->start();
+  std::lock_guard lock(mutex_);
+  if (!problem.empty()) {
+    error_ = problem;
+    logger_.error("OTLP/HTTP receiver cannot start", {{"error", problem}});
+    return;
+  }
+  listening_ = true;
+  logger_.info("OTLP/HTTP receiver listening",
+               {{"host", options_.host}, {"port", static_cast<unsigned>(server_->port())}});
+}
+
+void OtlpHttpReceiver::stop(int drain_timeout_ms) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  ingest_->close();
+  ingest_->wait_idle(std::chrono::milliseconds(std::max(0, drain_timeout_ms)));
+  ingest_->abort_pending();  // every responder is answered before the server goes away
+  server_->stop();
+  listening_ = false;
+}
+
+std::string OtlpHttpReceiver::not_ready_reason() const {
+  if (listening_) return {};
+  std::lock_guard lock(mutex_);
+  if (!error_.empty()) return error_;
+  return stopped_ ? "stopped" : "not listening yet";
+}
+
+std::string OtlpHttpReceiver::error() const {
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
+void OtlpHttpReceiver::handle(OtlpSignal signal, HttpRequest&& request, HttpResponder respond) {
+  const auto started = std::chrono::steady_clock::now();
+  auto answer = [this, signal, started, respond](ExportOutcome outcome, HttpResponse response) {
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+    metrics_.request(OtlpProtocol::kHttp, signal, outcome, elapsed.count());
+    respond(std::move(response));
+  };
+
+  const auto content_type = request.headers.get("Content-Type");
+  const std::string type = content_type ? media_type(*content_type) : std::string();
+  OtlpEncoding encoding;
+  if (type == "application/x-protobuf") {
+    encoding = OtlpEncoding::kProtobuf;
+  } else if (type == "application/json") {
+    encoding = OtlpEncoding::kJson;
+  } else {
+    answer(ExportOutcome::kUnsupportedMediaType,
+           status_response(415, OtlpEncoding::kJson, kRpcInvalidArgument,
+                           "unsupported Content-Type \"" + std::string(content_type.value_or("")) +
+                               "\"; use application/x-protobuf or application/json"));
+    return;
+  }
+
+  std::string inflated;
+  std::string_view body = request.body;
+  const std::string coding = lower(request.headers.get("Content-Encoding").value_or("identity"));
+  if (coding == "gzip") {
+    InflateResult result = gunzip_bounded(request.body, options_.max_body_bytes, inflated);
+    if (result.status == InflateStatus::kTooLarge) {
+      answer(ExportOutcome::kTooLarge,
+             status_response(413, encoding, kRpcInvalidArgument,
+                             "request body exceeds " + std::to_string(options_.max_body_bytes) +
+                                 " bytes after decompression"));
+      return;
+    }
+    if (result.status == InflateStatus::kCorrupt) {
+      answer(ExportOutcome::kInvalid,
+             status_response(400, encoding, kRpcInvalidArgument, result.error));
+      return;
+    }
+    std::string().swap(request.body);  // the compressed copy is no longer needed
+    body = inflated;
+  } else if (coding != "identity") {
+    answer(
+        ExportOutcome::kUnsupportedMediaType,
+        status_response(415, encoding, kRpcInvalidArgument,
+                        "unsupported Content-Encoding \"" + coding + "\"; use gzip or identity"));
+    return;
+  } else if (body.size() > options_.max_body_bytes) {
+    answer(ExportOutcome::kTooLarge,
+           status_response(
+               413, encoding, kRpcInvalidArgument,
+               "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"));
+    return;
+  }
+
+  auto on_done = [this, answer, encoding, signal](ExportResult result) {
+    if (result.outcome == ExportOutcome::kUnavailable) {
+      HttpResponse response = status_response(503, encoding, kRpcUnavailable, result.message);
+      response.headers.emplace_back("Retry-After", std::to_string(options_.retry_after_seconds));
+      answer(ExportOutcome::kUnavailable, std::move(response));
+      return;
+    }
+    HttpResponse response;
+    response.status = 200;
+    response.content_type = content_type_of(encoding);
+    response.body = encode_export_response(encoding, signal, result.rejected, result.message);
+    answer(result.outcome, std::move(response));
+  };
+  auto invalid = [&](const std::string& message) {
+    answer(ExportOutcome::kInvalid, status_response(400, encoding, kRpcInvalidArgument, message));
+  };
+
+  switch (signal) {
+    case OtlpSignal::kTraces: {
+      trace_v1::ExportTraceServiceRequest message;
+      if (std::string error = decode_request(encoding, body, message); !error.empty()) {
+        return invalid(error);
+      }
+      ingest_->export_traces(message, std::move(on_done));
+      return;
+    }
+    case OtlpSignal::kLogs: {
+      logs_v1::ExportLogsServiceRequest message;
+      if (std::string error = decode_request(encoding, body, message); !error.empty()) {
+        return invalid(error);
+      }
+      ingest_->export_logs(message, std::move(on_done));
+      return;
+    }
+    case OtlpSignal::kMetrics: {
+      metrics_v1::ExportMetricsServiceRequest message;
+      if (std::string error = decode_request(encoding, body, message); !error.empty()) {
+        return invalid(error);
+      }
+      ingest_->export_metrics(message, std::move(on_done));
+      return;
+    }
+  }
+}
+
+}  // namespace specwatch

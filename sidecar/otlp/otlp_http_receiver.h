@@ -1,0 +1,74 @@
+// OTLP/HTTP receiver on the project's HttpServer: POST /v1/traces, /v1/logs, /v1/metrics with
+// Content-Type application/x-protobuf or application/json and Content-Encoding gzip or identity.
+//
+// Answers (the OTLP/HTTP specification):
+//   200  Export*ServiceResponse in the request's encoding; partial_success when items were rejected
+//   400  google.rpc.Status {code 3 (INVALID_ARGUMENT), message} for a body that does not decode
+//   413  google.rpc.Status {code 3} for a body larger than max_body_bytes after decompression
+//        (the server itself answers 413 {"error":"request body too large"} for a body larger than
+//        max_compressed_bytes on the wire)
+//   415  google.rpc.Status {code 3} (as JSON) for another Content-Type or Content-Encoding
+//   503  google.rpc.Status {code 14 (UNAVAILABLE)} with Retry-After when the pipeline is full
+// Routes are asynchronous: the answer is sent only after the pipeline processed the batch (see
+// otlp_ingest.h), without holding an io thread while waiting for the pipeline worker.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "sidecar/core/logger.h"
+#include "sidecar/core/source.h"
+#include "sidecar/http/http_server.h"
+#include "sidecar/otlp/otlp_ingest.h"
+
+namespace specwatch {
+
+struct OtlpHttpOptions {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 4318;  // 0 = ephemeral (tests)
+  std::size_t max_body_bytes = 16777216;
+  std::size_t max_compressed_bytes = 16777216;
+  int retry_after_seconds = 1;
+  unsigned threads = 2;
+  OtlpIngestOptions ingest;  // ingest.source is set to "otlp-http"
+};
+
+class OtlpHttpReceiver final : public Source {
+ public:
+  OtlpHttpReceiver(OtlpHttpOptions options, OtlpBatchSink& sink, MetricsConsumer& metrics_consumer,
+                   SpanMetrics& span_metrics, OtlpMetrics& metrics, Logger& logger);
+  ~OtlpHttpReceiver() override;
+
+  const std::string& name() const override { return name_; }
+  // Listens; on failure logs the error, stays not ready and error() says why.
+  void start() override;
+  // Refuses new exports, waits up to drain_timeout_ms for those in flight, answers the rest 503,
+  // closes the listener.
+  void stop(int drain_timeout_ms) override;
+  bool ready() const override { return listening_.load(); }
+  std::string not_ready_reason() const override;
+
+  std::string error() const;
+  std::uint16_t port() const { return server_->port(); }
+  OtlpIngest& ingest() { return *ingest_; }
+
+ private:
+  void handle(OtlpSignal signal, HttpRequest&& request, HttpResponder respond);
+
+  std::string name_ = "otlp-http";
+  OtlpHttpOptions options_;
+  OtlpMetrics& metrics_;
+  Logger& logger_;
+  std::unique_ptr<OtlpIngest> ingest_;
+  std::unique_ptr<HttpServer> server_;
+  std::atomic<bool> listening_{false};
+  mutable std::mutex mutex_;
+  std::string error_;
+  bool stopped_ = false;
+};
+
+}  // namespace specwatch

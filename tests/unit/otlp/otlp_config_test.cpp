@@ -1,0 +1,103 @@
+#include "sidecar/otlp/otlp_config.h"
+
+#include <gtest/gtest.h>
+
+namespace specwatch {
+namespace {
+
+struct OtlpConfigTest : ::testing::Test {
+  ErrorCollector errors{"c.yaml"};
+  ConfigReader reader{errors, fixed_environment({{"PORT", "14318"}}), "/etc/sw"};
+  OtlpConfig config;
+
+  void read(const std::string& yaml) {
+    YAML::Node doc = YAML::Load(yaml);
+    read_otlp_section(doc["otlp"], "otlp", config, reader);
+  }
+  std::vector<std::string> texts() const {
+    std::vector<std::string> out;
+    for (const ConfigError& error : errors.errors()) out.push_back(error.to_string());
+    return out;
+  }
+};
+
+TEST_F(OtlpConfigTest, DefaultsWhenTheSectionIsEmpty) {
+  read("otlp: {}\n");
+  EXPECT_TRUE(errors.empty());
+  EXPECT_TRUE(config.grpc.enabled);
+  EXPECT_EQ(config.grpc.listen, "0.0.0.0:4317");
+  EXPECT_EQ(config.grpc.port, 4317);
+  EXPECT_TRUE(config.http.enabled);
+  EXPECT_EQ(config.http.listen, "0.0.0.0:4318");
+  EXPECT_EQ(config.http.host, "0.0.0.0");
+  EXPECT_EQ(config.http.port, 4318);
+  EXPECT_EQ(config.max_body_bytes, 16777216u);
+  EXPECT_EQ(config.max_compressed_bytes, 16777216u);
+  EXPECT_EQ(config.span_profile, "otlp-span");
+  EXPECT_EQ(config.log_profile, "otlp-log");
+  EXPECT_EQ(config.retry_after_seconds, 1);
+  EXPECT_EQ(config.consume_timeout_ms, 200);
+  EXPECT_EQ(config.span_metrics_max_series, 2000u);
+}
+
+TEST_F(OtlpConfigTest, ReadsEveryKey) {
+  read(
+      "otlp:\n"
+      "  grpc: {enabled: false, listen: \"127.0.0.1:14317\"}\n"
+      "  http: {listen: \"[::1]:${PORT}\"}\n"
+      "  max_body_bytes: 1048576\n"
+      "  span_profile: my-spans\n"
+      "  log_profile: my-logs\n"
+      "  retry_after_seconds: 5\n"
+      "  consume_timeout_ms: 50\n"
+      "  span_metrics: {max_series_per_metric: 10}\n");
+  EXPECT_EQ(texts(), std::vector<std::string>{});
+  EXPECT_FALSE(config.grpc.enabled);
+  EXPECT_EQ(config.grpc.host, "127.0.0.1");
+  EXPECT_EQ(config.grpc.port, 14317);
+  EXPECT_TRUE(config.http.enabled);
+  EXPECT_EQ(config.http.host, "::1");
+  EXPECT_EQ(config.http.port, 14318);
+  EXPECT_EQ(config.max_body_bytes, 1048576u);
+  EXPECT_EQ(config.max_compressed_bytes, 1048576u);  // follows max_body_bytes
+  EXPECT_EQ(config.span_profile, "my-spans");
+  EXPECT_EQ(config.log_profile, "my-logs");
+  EXPECT_EQ(config.retry_after_seconds, 5);
+  EXPECT_EQ(config.consume_timeout_ms, 50);
+  EXPECT_EQ(config.span_metrics_max_series, 10u);
+}
+
+TEST_F(OtlpConfigTest, ReportsEveryProblemWithItsPlace) {
+  read(
+      "otlp:\n"
+      "  grpc: {enabled: maybe}\n"
+      "  http: {listen: \"nowhere\"}\n"
+      "  max_body_bytes: 0\n"
+      "  max_compressed_bytes: 2048\n"
+      "  span_profile: \"\"\n"
+      "  span_metrics: {max_series: 5}\n"
+      "  colour: blue\n");
+  EXPECT_EQ(texts(),
+            (std::vector<std::string>{
+                "c.yaml:8:3: otlp.colour: unknown key; allowed keys: grpc, http, max_body_bytes, "
+                "max_compressed_bytes, span_profile, log_profile, retry_after_seconds, "
+                "consume_timeout_ms, span_metrics",
+                "c.yaml:2:19: otlp.grpc.enabled: expected true or false, got \"maybe\"",
+                "c.yaml:3:18: otlp.http.listen: expected host:port (such as \"0.0.0.0:9464\", "
+                "\"[::1]:9464\" or \":9464\"), got \"nowhere\"",
+                "c.yaml:4:19: otlp.max_body_bytes: must be at least 1, got 0",
+                "c.yaml:6:17: otlp.span_profile: must not be empty",
+                "c.yaml:7:18: otlp.span_metrics.max_series: unknown key; allowed keys: "
+                "max_series_per_metric"}));
+  EXPECT_EQ(config.max_body_bytes, 16777216u);
+  EXPECT_EQ(config.max_compressed_bytes, 2048u);
+  EXPECT_EQ(config.span_profile, "otlp-span");
+}
+
+TEST_F(OtlpConfigTest, TheSectionMustBeAMapping) {
+  read("otlp: [1]\n");
+  EXPECT_EQ(texts(), std::vector<std::string>{"c.yaml:1:7: otlp: expected a mapping, got a list"});
+}
+
+}  // namespace
+}  // namespace specwatch

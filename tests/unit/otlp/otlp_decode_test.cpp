@@ -1,0 +1,234 @@
+#include <gtest/gtest.h>
+
+#include "otlp_support.h"
+#include "sidecar/otlp/gzip.h"
+#include "sidecar/otlp/otlp_json.h"
+#include "sidecar/otlp/otlp_records.h"
+#include "sidecar/otlp/otlp_response.h"
+
+namespace specwatch {
+namespace {
+
+using namespace specwatch::testing;
+namespace logs = opentelemetry::proto::logs::v1;
+
+TEST(OtlpRecords, ProtobufSpanBecomesTheDocumentedRecord) {
+  Conversion conversion = convert_spans(genai_span_request(), "otlp-http");
+  EXPECT_EQ(conversion.accepted, 1);
+  EXPECT_EQ(conversion.rejected, 0);
+  EXPECT_EQ(conversion.error_message, "");
+  ASSERT_EQ(conversion.services.size(), 1u);
+  EXPECT_EQ(conversion.services[0].service, "specular");
+  ASSERT_EQ(conversion.services[0].records.size(), 1u);
+  const Record& record = conversion.services[0].records[0];
+  EXPECT_EQ(record.data, kSpanRecord);
+  EXPECT_EQ(record.format, RecordFormat::kJson);
+  EXPECT_EQ(record.origin, "otlp-http");
+  ASSERT_EQ(conversion.services[0].spans.size(), 1u);
+  EXPECT_EQ(conversion.services[0].spans[0].name, "chat gpt-4o");
+  EXPECT_EQ(conversion.services[0].spans[0].kind, "client");
+  EXPECT_EQ(conversion.services[0].spans[0].status, "error");
+  EXPECT_DOUBLE_EQ(conversion.services[0].spans[0].duration_seconds, 1.5);
+}
+
+TEST(OtlpJson, GenAiSpanDecodesToTheSameMessageAsProtobuf) {
+  trace_v1::ExportTraceServiceRequest parsed;
+  ASSERT_EQ(parse_otlp_json(kGenAiSpanJson, parsed), "");
+  EXPECT_EQ(parsed.SerializeAsString(), genai_span_request().SerializeAsString());
+  Conversion conversion = convert_spans(parsed, "otlp-http");
+  ASSERT_EQ(conversion.services.size(), 1u);
+  EXPECT_EQ(conversion.services[0].records[0].data, kSpanRecord);
+}
+
+TEST(OtlpJson, ProtobufFieldNamesEnumNamesAndSpecialDoublesAreAccepted) {
+  trace_v1::ExportTraceServiceRequest parsed;
+  ASSERT_EQ(parse_otlp_json(R"({"resource_spans":[{"scope_spans":[{"spans":[{
+      "trace_id":"0102030405060708090a0b0c0d0e0f10","span_id":"0102030405060708",
+      "kind":"SPAN_KIND_SERVER","attributes":[
+        {"key":"nan","value":{"doubleValue":"NaN"}},
+        {"key":"inf","value":{"doubleValue":"-Infinity"}},
+        {"key":"raw","value":{"bytesValue":"aGk="}},
+        {"key":"kv","value":{"kvlistValue":{"values":[{"key":"a","value":{"intValue":7}}]}}},
+        {"key":"empty","value":{}}]}]}]}]})",
+                            parsed),
+            "");
+  Conversion conversion = convert_spans(parsed, "otlp-http");
+  ASSERT_EQ(conversion.services.size(), 1u);
+  EXPECT_EQ(conversion.services[0].service, "unknown_service");
+  EXPECT_EQ(
+      conversion.services[0].records[0].data,
+      R"({"signal":"span","name":"","kind":"server",)"
+      R"("trace_id":"0102030405060708090a0b0c0d0e0f10","span_id":"0102030405060708",)"
+      R"("parent_span_id":"","start_time_unix_nano":0,"duration_ns":0,)"
+      R"("status":{"code":"unset","message":""},)"
+      R"("attributes":{"nan":"NaN","inf":"-Infinity","raw":"aGk=","kv":{"a":7},"empty":null},)"
+      R"("resource":{},"scope":{"name":"","version":""},"events":[]})");
+}
+
+TEST(OtlpJson, ErrorsNameThePathAndTheProblem) {
+  trace_v1::ExportTraceServiceRequest parsed;
+  EXPECT_EQ(parse_otlp_json(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"xyz"}]}]}]})",
+                            parsed),
+            "invalid OTLP/JSON ExportTraceServiceRequest: "
+            "resourceSpans[0].scopeSpans[0].spans[0].traceId: expected a hex string");
+  EXPECT_EQ(parse_otlp_json(
+                R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"startTimeUnixNano":"soon"}]}]}]})",
+                parsed),
+            "invalid OTLP/JSON ExportTraceServiceRequest: "
+            "resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano: expected an integer, got "
+            "\"soon\"");
+  EXPECT_EQ(parse_otlp_json(R"({"resourceSpans":{}})", parsed),
+            "invalid OTLP/JSON ExportTraceServiceRequest: resourceSpans: expected an array, got an "
+            "object");
+  EXPECT_EQ(parse_otlp_json(R"({"resourceSpans":[)", parsed),
+            "invalid JSON at offset 18: Invalid value.");
+  EXPECT_EQ(parse_otlp_json("[]", parsed),
+            "invalid OTLP/JSON ExportTraceServiceRequest: expected an object, got an array");
+  EXPECT_EQ(parsed.resource_spans_size(), 0);
+}
+
+TEST(OtlpJson, DeepNestingIsRefusedWithoutExhaustingTheStack) {
+  std::string deep = R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":)";
+  for (int i = 0; i < 100000; ++i) deep += R"({"arrayValue":{"values":[)";
+  logs_v1::ExportLogsServiceRequest parsed;
+  const std::string error = parse_otlp_json(deep, parsed);
+  EXPECT_EQ(error.substr(0, 22), "invalid JSON at offset");
+  for (int i = 0; i < 100000; ++i) deep += "]}}";
+  deep += "}]}]}]}";
+  const std::string nested = parse_otlp_json(deep, parsed);
+  const std::string path_start =
+      "invalid OTLP/JSON ExportLogsServiceRequest: "
+      "resourceLogs[0].scopeLogs[0].logRecords[0].body.arrayValue.values[0].arrayValue.";
+  EXPECT_EQ(nested.substr(0, path_start.size()), path_start);
+  EXPECT_EQ(nested.substr(nested.size() - 24), ": nesting deeper than 64");
+}
+
+TEST(OtlpRecords, LogRecordsBecomeTheDocumentedRecords) {
+  logs_v1::ExportLogsServiceRequest request;
+  auto* resource_logs = request.add_resource_logs();
+  auto* service = resource_logs->mutable_resource()->add_attributes();
+  service->set_key("service.name");
+  service->mutable_value()->set_string_value("specular");
+  auto* scope_logs = resource_logs->add_scope_logs();
+  logs::LogRecord* first = scope_logs->add_log_records();
+  first->set_time_unix_nano(1700000000000000000ULL);
+  first->set_severity_number(17);
+  first->set_severity_text("ERROR");
+  first->mutable_body()->set_string_value("provider failed");
+  auto* code = first->add_attributes();
+  code->set_key("error_code");
+  code->mutable_value()->set_string_value("PROVIDER-001");
+  first->set_trace_id(std::string(16, '\x11'));
+  first->set_span_id(std::string(8, '\x22'));
+  logs::LogRecord* second = scope_logs->add_log_records();
+  second->set_observed_time_unix_nano(42);
+  auto* kv = second->mutable_body()->mutable_kvlist_value()->add_values();
+  kv->set_key("msg");
+  kv->mutable_value()->set_string_value("x");
+  logs::LogRecord* third = scope_logs->add_log_records();  // no body, no ids
+  third->set_time_unix_nano(7);
+  logs::LogRecord* bad = scope_logs->add_log_records();
+  bad->set_span_id("123");
+
+  Conversion conversion = convert_logs(request, "otlp-grpc");
+  EXPECT_EQ(conversion.accepted, 3);
+  EXPECT_EQ(conversion.rejected, 1);
+  EXPECT_EQ(conversion.error_message, "log record: span_id must be empty or 8 bytes, got 3");
+  ASSERT_EQ(conversion.services.size(), 1u);
+  const auto& records = conversion.services[0].records;
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].data,
+            R"({"signal":"log","time_unix_nano":1700000000000000000,"severity_number":17,)"
+            R"("severity_text":"ERROR","body":"provider failed",)"
+            R"("attributes":{"error_code":"PROVIDER-001"},"resource":{"service.name":"specular"},)"
+            R"("trace_id":"11111111111111111111111111111111","span_id":"2222222222222222"})");
+  EXPECT_EQ(records[1].data,
+            R"({"signal":"log","time_unix_nano":42,"severity_number":0,"severity_text":"",)"
+            R"("body":{"msg":"x"},"attributes":{},"resource":{"service.name":"specular"},)"
+            R"("trace_id":"","span_id":""})");
+  EXPECT_EQ(records[2].data,
+            R"({"signal":"log","time_unix_nano":7,"severity_number":0,"severity_text":"",)"
+            R"("body":null,"attributes":{},"resource":{"service.name":"specular"},)"
+            R"("trace_id":"","span_id":""})");
+  EXPECT_TRUE(conversion.services[0].spans.empty());
+}
+
+TEST(OtlpRecords, InvalidSpansAreRejectedWithTheFirstReasonAndACount) {
+  trace_v1::ExportTraceServiceRequest request = spans_with_one_bad("svc", 2);
+  auto* no_span_id = request.mutable_resource_spans(0)->mutable_scope_spans(0)->add_spans();
+  no_span_id->set_trace_id(std::string(16, '\x01'));
+  no_span_id->set_name("no-span-id");
+  Conversion conversion = convert_spans(request, "otlp-http");
+  EXPECT_EQ(conversion.accepted, 2);
+  EXPECT_EQ(conversion.rejected, 2);
+  EXPECT_EQ(conversion.error_message,
+            "span \"bad\": trace_id must be 16 bytes, got 3 (and 1 more spans rejected)");
+}
+
+TEST(OtlpRecords, SpansAreGroupedByServiceInOrderOfFirstAppearance) {
+  trace_v1::ExportTraceServiceRequest request = simple_spans("a", 2);
+  request.MergeFrom(simple_spans("b", 1));
+  request.MergeFrom(simple_spans("a", 1));
+  Conversion conversion = convert_spans(request, "otlp-http");
+  ASSERT_EQ(conversion.services.size(), 2u);
+  EXPECT_EQ(conversion.services[0].service, "a");
+  EXPECT_EQ(conversion.services[0].records.size(), 3u);
+  EXPECT_EQ(conversion.services[1].service, "b");
+  EXPECT_EQ(conversion.services[1].records.size(), 1u);
+}
+
+TEST(OtlpResponse, ExportResponsesAndStatusesInBothEncodings) {
+  EXPECT_EQ(encode_export_response(OtlpEncoding::kJson, OtlpSignal::kTraces, 0, ""), "{}");
+  EXPECT_EQ(encode_export_response(OtlpEncoding::kJson, OtlpSignal::kLogs, 2, "bad \"id\""),
+            R"({"partialSuccess":{"rejectedLogRecords":"2","errorMessage":"bad \"id\""}})");
+  EXPECT_EQ(encode_export_response(OtlpEncoding::kProtobuf, OtlpSignal::kTraces, 0, ""), "");
+  trace_v1::ExportTraceServiceResponse response;
+  ASSERT_TRUE(response.ParseFromString(
+      encode_export_response(OtlpEncoding::kProtobuf, OtlpSignal::kTraces, 3, "why")));
+  EXPECT_EQ(response.partial_success().rejected_spans(), 3);
+  EXPECT_EQ(response.partial_success().error_message(), "why");
+  EXPECT_EQ(encode_rpc_status(OtlpEncoding::kJson, 3, "no"), R"({"code":3,"message":"no"})");
+}
+
+TEST(Gzip, InflatesWithinTheLimit) {
+  const std::string data(100000, 'x');
+  std::string out;
+  InflateResult result = gunzip_bounded(gzip(data), 100000, out);
+  EXPECT_EQ(result.status, InflateStatus::kOk);
+  EXPECT_EQ(out, data);
+  // Two concatenated members.
+  result = gunzip_bounded(gzip("ab") + gzip("cd"), 10, out);
+  EXPECT_EQ(result.status, InflateStatus::kOk);
+  EXPECT_EQ(out, "abcd");
+}
+
+TEST(Gzip, StopsOneByteBeyondTheLimit) {
+  std::string out;
+  EXPECT_EQ(gunzip_bounded(gzip(std::string(100001, 'x')), 100000, out).status,
+            InflateStatus::kTooLarge);
+  EXPECT_EQ(out, "");
+}
+
+TEST(Gzip, BombStopsAtTheLimit) {
+  const std::string bomb = gzip_bomb(4096);  // 4 GiB of zeros
+  EXPECT_LT(bomb.size(), 5u * 1024 * 1024);
+  std::string out;
+  EXPECT_EQ(gunzip_bounded(bomb, 16u << 20, out).status, InflateStatus::kTooLarge);
+  EXPECT_TRUE(out.empty());
+  EXPECT_LT(out.capacity(), 16u);  // released: only the small-string buffer remains
+}
+
+TEST(Gzip, CorruptAndTruncatedStreamsAreErrors) {
+  std::string out;
+  const std::string good = gzip(std::string(5000, 'y'));
+  InflateResult truncated = gunzip_bounded(good.substr(0, good.size() / 2), 100000, out);
+  EXPECT_EQ(truncated.status, InflateStatus::kCorrupt);
+  EXPECT_EQ(truncated.error, "truncated gzip stream");
+  InflateResult garbage = gunzip_bounded("not gzip at all", 100000, out);
+  EXPECT_EQ(garbage.status, InflateStatus::kCorrupt);
+  EXPECT_EQ(garbage.error, "invalid gzip stream: incorrect header check");
+  EXPECT_EQ(gunzip_bounded("", 10, out).error, "empty gzip body");
+}
+
+}  // namespace
+}  // namespace specwatch

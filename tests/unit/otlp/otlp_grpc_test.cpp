@@ -1,0 +1,213 @@
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <future>
+
+#include "otlp_support.h"
+#include "sidecar/otlp/otlp_grpc_receiver.h"
+#include "sidecar/otlp/proto/logs_service.grpc.pb.h"
+#include "sidecar/otlp/proto/metrics_service.grpc.pb.h"
+#include "sidecar/otlp/proto/trace_service.grpc.pb.h"
+
+namespace specwatch {
+namespace {
+
+using namespace specwatch::testing;
+
+struct GrpcTest : ::testing::Test {
+  prometheus::Registry registry;
+  OtlpMetrics metrics{registry};
+  SpanMetrics span_metrics{registry};
+  FakeSink sink;
+  CountingMetricsConsumer metrics_consumer;
+  Logger logger{LogLevel::kError, [](std::string_view) {}};
+  std::unique_ptr<OtlpGrpcReceiver> receiver;
+  std::shared_ptr<grpc::Channel> channel;
+
+  void start(OtlpGrpcOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.ingest.consume_timeout = std::chrono::milliseconds(20);
+    receiver = std::make_unique<OtlpGrpcReceiver>(options, sink, metrics_consumer, span_metrics,
+                                                  metrics, logger);
+    receiver->start();
+    ASSERT_TRUE(receiver->ready()) << receiver->error();
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxSendMessageSize(64 << 20);
+    channel = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(receiver->port()),
+                                        grpc::InsecureChannelCredentials(), arguments);
+  }
+  void TearDown() override {
+    if (receiver) receiver->stop(1000);
+  }
+  grpc::Status export_traces(const trace_v1::ExportTraceServiceRequest& request,
+                             trace_v1::ExportTraceServiceResponse& response, bool compress = true) {
+    auto stub = trace_v1::TraceService::NewStub(channel);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (compress) context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+    return stub->Export(&context, request, &response);
+  }
+  double requests(OtlpSignal signal, ExportOutcome outcome) {
+    return metrics.requests_value(OtlpProtocol::kGrpc, signal, outcome);
+  }
+};
+
+TEST_F(GrpcTest, GzipTracesAreAcceptedAsRecords) {
+  start();
+  trace_v1::ExportTraceServiceResponse response;
+  grpc::Status status = export_traces(genai_span_request(), response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(response.has_partial_success());
+  auto batches = sink.taken();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].source, "otlp-grpc");
+  EXPECT_EQ(batches[0].service, "specular");
+  EXPECT_EQ(batches[0].profile, "otlp-span");
+  ASSERT_EQ(batches[0].records.size(), 1u);
+  EXPECT_EQ(batches[0].records[0].data, kSpanRecord);
+  EXPECT_EQ(batches[0].records[0].origin, "otlp-grpc");
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 1);
+}
+
+TEST_F(GrpcTest, PartialSuccessCountsRejectedSpans) {
+  start();
+  trace_v1::ExportTraceServiceResponse response;
+  grpc::Status status = export_traces(spans_with_one_bad("svc", 2), response, false);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(response.partial_success().rejected_spans(), 1);
+  EXPECT_EQ(response.partial_success().error_message(),
+            "span \"bad\": trace_id must be 16 bytes, got 3");
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kPartial), 1);
+}
+
+TEST_F(GrpcTest, LogsAndMetricsServices) {
+  start();
+  logs_v1::ExportLogsServiceRequest logs;
+  logs.add_resource_logs()->add_scope_logs()->add_log_records()->mutable_body()->set_string_value(
+      "hello");
+  logs_v1::ExportLogsServiceResponse logs_response;
+  grpc::ClientContext logs_context;
+  ASSERT_TRUE(
+      logs_v1::LogsService::NewStub(channel)->Export(&logs_context, logs, &logs_response).ok());
+  metrics_v1::ExportMetricsServiceRequest request;
+  request.add_resource_metrics()
+      ->add_scope_metrics()
+      ->add_metrics()
+      ->mutable_gauge()
+      ->add_data_points()
+      ->set_as_double(1);
+  metrics_v1::ExportMetricsServiceResponse metrics_response;
+  grpc::ClientContext metrics_context;
+  ASSERT_TRUE(metrics_v1::MetricsService::NewStub(channel)
+                  ->Export(&metrics_context, request, &metrics_response)
+                  .ok());
+  auto batches = sink.taken();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].profile, "otlp-log");
+  EXPECT_EQ(batches[0].records[0].data,
+            R"({"signal":"log","time_unix_nano":0,"severity_number":0,"severity_text":"",)"
+            R"("body":"hello","attributes":{},"resource":{},"trace_id":"","span_id":""})");
+  EXPECT_EQ(metrics_consumer.points(), 1);
+  EXPECT_EQ(requests(OtlpSignal::kLogs, ExportOutcome::kSuccess), 1);
+  EXPECT_EQ(requests(OtlpSignal::kMetrics, ExportOutcome::kSuccess), 1);
+}
+
+TEST_F(GrpcTest, AFullPipelineAnswersUnavailableAndTheHeldCallSucceedsLater) {
+  start();
+  sink.set_hold(true);
+  sink.set_capacity(1);
+  auto held = std::async(std::launch::async, [&] {
+    trace_v1::ExportTraceServiceResponse response;
+    return export_traces(simple_spans("a", 2), response);
+  });
+  ASSERT_TRUE(sink.wait_batches(1));
+  trace_v1::ExportTraceServiceResponse response;
+  grpc::Status refused = export_traces(simple_spans("b", 1), response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(refused.error_message(), "the pipeline is full; retry later");
+  sink.release_all();
+  grpc::Status later = held.get();
+  EXPECT_TRUE(later.ok()) << later.error_message();
+  EXPECT_EQ(sink.taken().size(), 1u);
+  EXPECT_EQ(metrics.items_value(OtlpSignal::kTraces, true), 2);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kUnavailable), 1);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 1);
+}
+
+TEST_F(GrpcTest, OversizedMessagesAreRefusedCompressedOrNot) {
+  OtlpGrpcOptions options;
+  options.max_body_bytes = 1 << 20;
+  start(options);
+  trace_v1::ExportTraceServiceRequest request = simple_spans("svc", 1);
+  auto* attribute =
+      request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->add_attributes();
+  attribute->set_key("big");
+  attribute->mutable_value()->set_string_value(std::string(8 << 20, 'a'));  // 8 MiB, gzips small
+  trace_v1::ExportTraceServiceResponse response;
+  grpc::Status compressed = export_traces(request, response, true);
+  EXPECT_EQ(compressed.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  grpc::Status plain = export_traces(request, response, false);
+  EXPECT_EQ(plain.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // The receiver is still up for a good sender.
+  grpc::Status good = export_traces(simple_spans("svc", 1), response);
+  EXPECT_TRUE(good.ok());
+  EXPECT_EQ(sink.taken().size(), 1u);
+}
+
+TEST_F(GrpcTest, UndecodableBytesAreInvalidArgument) {
+  start();
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  const char garbage[] = "\xff\xff\xff";
+  grpc::Slice slice(garbage, 3);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer reply;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+                 grpc::StubOptions(), &request, &reply,
+                 [&](grpc::Status status) { done.set_value(status); });
+  grpc::Status status = done.get_future().get();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (3 bytes)");
+  EXPECT_EQ(sink.taken().size(), 0u);
+  trace_v1::ExportTraceServiceResponse response;
+  EXPECT_TRUE(export_traces(simple_spans("svc", 1), response).ok());
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kInvalid), 1);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 1);
+}
+
+TEST_F(GrpcTest, StoppingAnswersHeldCallsUnavailable) {
+  start();
+  sink.set_hold(true);
+  auto held = std::async(std::launch::async, [&] {
+    trace_v1::ExportTraceServiceResponse response;
+    return export_traces(simple_spans("a", 1), response);
+  });
+  ASSERT_TRUE(sink.wait_batches(1));
+  receiver->stop(0);
+  grpc::Status status = held.get();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_message(), "the receiver is shutting down");
+  EXPECT_FALSE(receiver->ready());
+  EXPECT_EQ(receiver->not_ready_reason(), "stopped");
+  sink.release_all();
+}
+
+TEST_F(GrpcTest, APortInUseLeavesTheReceiverNotReady) {
+  start();
+  OtlpGrpcOptions options;
+  options.host = "127.0.0.1";
+  options.port = receiver->port();
+  OtlpGrpcReceiver second(options, sink, metrics_consumer, span_metrics, metrics, logger);
+  second.start();
+  EXPECT_FALSE(second.ready());
+  EXPECT_EQ(second.not_ready_reason(),
+            "cannot listen on 127.0.0.1:" + std::to_string(receiver->port()));
+}
+
+}  // namespace
+}  // namespace specwatch

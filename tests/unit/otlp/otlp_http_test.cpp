@@ -1,0 +1,390 @@
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <condition_variable>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "otlp_support.h"
+#include "sidecar/otlp/otlp_http_receiver.h"
+#include "sidecar/otlp/pipeline_sink.h"
+#include "sidecar/otlp/proto/rpc_status.pb.h"
+#include "sidecar/pipeline/pipeline.h"
+#include "tests/unit/http/test_http_client.h"
+
+namespace specwatch {
+namespace {
+
+using namespace specwatch::testing;
+
+constexpr const char* kProtobuf = "Content-Type: application/x-protobuf\r\n";
+constexpr const char* kJson = "Content-Type: application/json\r\n";
+
+std::string with_gzip(const char* type) {
+  return std::string(type) + "Content-Encoding: gzip\r\n";
+}
+
+google::rpc::Status status_of(const std::string& body) {
+  google::rpc::Status status;
+  EXPECT_TRUE(status.ParseFromString(body));
+  return status;
+}
+
+// Peak resident memory of this process in KiB.
+long peak_rss_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+struct HttpTest : ::testing::Test {
+  prometheus::Registry registry;
+  OtlpMetrics metrics{registry};
+  SpanMetrics span_metrics{registry};
+  FakeSink sink;
+  CountingMetricsConsumer metrics_consumer;
+  Logger logger{LogLevel::kError, [](std::string_view) {}};
+  std::unique_ptr<OtlpHttpReceiver> receiver;
+
+  void start(OtlpHttpOptions options = {}, OtlpBatchSink* custom_sink = nullptr) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.ingest.consume_timeout = std::chrono::milliseconds(20);
+    receiver = std::make_unique<OtlpHttpReceiver>(options, custom_sink ? *custom_sink : sink,
+                                                  metrics_consumer, span_metrics, metrics, logger);
+    receiver->start();
+    ASSERT_TRUE(receiver->ready()) << receiver->error();
+  }
+  void TearDown() override {
+    if (receiver) receiver->stop(1000);
+  }
+  std::optional<TestHttpResponse> post(const std::string& path, const std::string& body,
+                                       const std::string& headers) {
+    TestHttpClient client(receiver->port());
+    return client.request("POST", path, body, headers);
+  }
+  double requests(OtlpSignal signal, ExportOutcome outcome) {
+    return metrics.requests_value(OtlpProtocol::kHttp, signal, outcome);
+  }
+};
+
+TEST_F(HttpTest, ProtobufTracesAreAcceptedWithAnEmptyExportResponse) {
+  start();
+  auto response = post("/v1/traces", genai_span_request().SerializeAsString(), kProtobuf);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->header("content-type"), "application/x-protobuf");
+  EXPECT_EQ(response->body, "");
+  auto batches = sink.taken();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].source, "otlp-http");
+  EXPECT_EQ(batches[0].service, "specular");
+  EXPECT_EQ(batches[0].profile, "otlp-span");
+  ASSERT_EQ(batches[0].records.size(), 1u);
+  EXPECT_EQ(batches[0].records[0].data, kSpanRecord);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 1);
+}
+
+TEST_F(HttpTest, JsonTracesAreAcceptedWithAJsonExportResponse) {
+  start();
+  auto response =
+      post("/v1/traces", kGenAiSpanJson, "Content-Type: application/json; charset=utf-8\r\n");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->header("content-type"), "application/json");
+  EXPECT_EQ(response->body, "{}");
+  auto batches = sink.taken();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].records[0].data, kSpanRecord);
+}
+
+TEST_F(HttpTest, GzipBodiesInBothEncodings) {
+  start();
+  auto protobuf =
+      post("/v1/traces", gzip(genai_span_request().SerializeAsString()), with_gzip(kProtobuf));
+  ASSERT_TRUE(protobuf.has_value());
+  EXPECT_EQ(protobuf->status, 200);
+  auto json = post("/v1/traces", gzip(kGenAiSpanJson), with_gzip(kJson));
+  ASSERT_TRUE(json.has_value());
+  EXPECT_EQ(json->status, 200);
+  EXPECT_EQ(json->body, "{}");
+  auto batches = sink.taken();
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[0].records[0].data, kSpanRecord);
+  EXPECT_EQ(batches[1].records[0].data, kSpanRecord);
+}
+
+TEST_F(HttpTest, PartialSuccessCountsRejectedItems) {
+  start();
+  auto response = post("/v1/traces", spans_with_one_bad("svc", 3).SerializeAsString(), kProtobuf);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  trace_v1::ExportTraceServiceResponse parsed;
+  ASSERT_TRUE(parsed.ParseFromString(response->body));
+  EXPECT_EQ(parsed.partial_success().rejected_spans(), 1);
+  EXPECT_EQ(parsed.partial_success().error_message(),
+            "span \"bad\": trace_id must be 16 bytes, got 3");
+  auto json = post("/v1/logs",
+                   R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[)"
+                   R"({"timeUnixNano":"5","body":{"stringValue":"ok"}},)"
+                   R"({"traceId":"0102","body":{"stringValue":"bad"}}]}]}]})",
+                   kJson);
+  ASSERT_TRUE(json.has_value());
+  EXPECT_EQ(json->status, 200);
+  EXPECT_EQ(json->body, R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":)"
+                        R"("log record: trace_id must be empty or 16 bytes, got 2"}})");
+  EXPECT_EQ(sink.taken().size(), 2u);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kPartial), 1);
+  EXPECT_EQ(requests(OtlpSignal::kLogs, ExportOutcome::kPartial), 1);
+  EXPECT_EQ(metrics.items_value(OtlpSignal::kTraces, true), 3);
+  EXPECT_EQ(metrics.items_value(OtlpSignal::kTraces, false), 1);
+  EXPECT_EQ(metrics.items_value(OtlpSignal::kLogs, true), 1);
+  EXPECT_EQ(metrics.items_value(OtlpSignal::kLogs, false), 1);
+}
+
+TEST_F(HttpTest, MalformedAndTruncatedProtobufIs400WithAStatus) {
+  start();
+  auto malformed = post("/v1/traces", "\xff\xff\xff", kProtobuf);
+  ASSERT_TRUE(malformed.has_value());
+  EXPECT_EQ(malformed->status, 400);
+  EXPECT_EQ(malformed->header("content-type"), "application/x-protobuf");
+  google::rpc::Status status = status_of(malformed->body);
+  EXPECT_EQ(status.code(), 3);
+  EXPECT_EQ(status.message(),
+            "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (3 bytes)");
+
+  const std::string whole = genai_span_request().SerializeAsString();
+  const std::string truncated = whole.substr(0, whole.size() - 5);
+  auto cut = post("/v1/traces", truncated, kProtobuf);
+  ASSERT_TRUE(cut.has_value());
+  EXPECT_EQ(cut->status, 400);
+  EXPECT_EQ(status_of(cut->body).message(),
+            "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (" +
+                std::to_string(truncated.size()) + " bytes)");
+  EXPECT_EQ(sink.taken().size(), 0u);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kInvalid), 2);
+}
+
+TEST_F(HttpTest, MalformedJsonAndCorruptGzipAre400) {
+  start();
+  auto json = post("/v1/metrics", R"({"resourceMetrics":[{)", kJson);
+  ASSERT_TRUE(json.has_value());
+  EXPECT_EQ(json->status, 400);
+  EXPECT_EQ(json->header("content-type"), "application/json");
+  EXPECT_EQ(
+      json->body,
+      R"({"code":3,"message":"invalid JSON at offset 21: Missing a name for object member."})");
+  auto corrupt = post("/v1/traces", "definitely not gzip", with_gzip(kJson));
+  ASSERT_TRUE(corrupt.has_value());
+  EXPECT_EQ(corrupt->status, 400);
+  EXPECT_EQ(corrupt->body, R"({"code":3,"message":"invalid gzip stream: incorrect header check"})");
+  EXPECT_EQ(requests(OtlpSignal::kMetrics, ExportOutcome::kInvalid), 1);
+}
+
+TEST_F(HttpTest, OtherContentTypesAndEncodingsAre415) {
+  start();
+  auto text = post("/v1/traces", "hello", "Content-Type: text/plain\r\n");
+  ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(text->status, 415);
+  EXPECT_EQ(text->body, R"({"code":3,"message":"unsupported Content-Type \"text/plain\"; use )"
+                        R"(application/x-protobuf or application/json"})");
+  auto none = post("/v1/logs", "hello", "");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->status, 415);
+  auto brotli = post("/v1/traces", "x", std::string(kJson) + "Content-Encoding: br\r\n");
+  ASSERT_TRUE(brotli.has_value());
+  EXPECT_EQ(brotli->status, 415);
+  EXPECT_EQ(brotli->body,
+            R"({"code":3,"message":"unsupported Content-Encoding \"br\"; use gzip or identity"})");
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kUnsupportedMediaType), 2);
+  EXPECT_EQ(requests(OtlpSignal::kLogs, ExportOutcome::kUnsupportedMediaType), 1);
+}
+
+TEST_F(HttpTest, OversizedBodiesAre413) {
+  OtlpHttpOptions options;
+  options.max_body_bytes = 1000;
+  options.max_compressed_bytes = 4000;
+  start(options);
+  auto big = post("/v1/traces", std::string(2000, 'x'), kJson);
+  ASSERT_TRUE(big.has_value());
+  EXPECT_EQ(big->status, 413);
+  EXPECT_EQ(big->body, R"({"code":3,"message":"request body exceeds 1000 bytes"})");
+  auto inflated = post("/v1/traces", gzip(std::string(1001, ' ')), with_gzip(kJson));
+  ASSERT_TRUE(inflated.has_value());
+  EXPECT_EQ(inflated->status, 413);
+  EXPECT_EQ(inflated->body,
+            R"({"code":3,"message":"request body exceeds 1000 bytes after decompression"})");
+  auto exact = post("/v1/traces", gzip(std::string(998, ' ') + "{}"), with_gzip(kJson));
+  ASSERT_TRUE(exact.has_value());
+  EXPECT_EQ(exact->status, 200);
+  auto wire = post("/v1/traces", std::string(5000, 'x'), kJson);  // beyond the compressed bound
+  ASSERT_TRUE(wire.has_value());
+  EXPECT_EQ(wire->status, 413);
+  EXPECT_EQ(wire->body, R"({"error":"request body too large"})");
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kTooLarge), 2);
+}
+
+TEST_F(HttpTest, GzipBombIs413WithBoundedMemoryWhileAGoodSenderIsServed) {
+  start();                                   // 16 MiB after decompression
+  const std::string bomb = gzip_bomb(2048);  // 2 GiB of zeros in about 2 MiB
+  const long peak_before = peak_rss_kib();
+  auto bombing = std::async(std::launch::async,
+                            [&] { return post("/v1/traces", bomb, with_gzip(kProtobuf)); });
+  for (int i = 0; i < 5; ++i) {
+    auto good = post("/v1/traces", simple_spans("good", 2).SerializeAsString(), kProtobuf);
+    ASSERT_TRUE(good.has_value());
+    EXPECT_EQ(good->status, 200);
+  }
+  auto response = bombing.get();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 413);
+  EXPECT_EQ(status_of(response->body).message(),
+            "request body exceeds 16777216 bytes after decompression");
+  // Inflating the bomb would take 2 GiB; the bounded inflater stops past 16 MiB.
+  EXPECT_LT(peak_rss_kib() - peak_before, 64 * 1024);
+  EXPECT_EQ(sink.taken().size(), 5u);
+}
+
+TEST_F(HttpTest, MetricsExportsReachTheMetricsConsumer) {
+  start();
+  auto response = post("/v1/metrics",
+                       R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m",)"
+                       R"("gauge":{"dataPoints":[{"asDouble":1.5,"timeUnixNano":"1"},)"
+                       R"({"asInt":"2"}]}}]}]}]})",
+                       kJson);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "{}");
+  EXPECT_EQ(metrics_consumer.requests(), 1);
+  EXPECT_EQ(metrics_consumer.points(), 2);
+  EXPECT_EQ(requests(OtlpSignal::kMetrics, ExportOutcome::kSuccess), 1);
+}
+
+TEST_F(HttpTest, ReadinessFollowsTheListener) {
+  start();
+  EXPECT_EQ(receiver->name(), "otlp-http");
+  EXPECT_EQ(receiver->not_ready_reason(), "");
+  OtlpHttpOptions options;
+  options.host = "127.0.0.1";
+  options.port = receiver->port();
+  OtlpHttpReceiver second(options, sink, metrics_consumer, span_metrics, metrics, logger);
+  second.start();
+  EXPECT_FALSE(second.ready());
+  EXPECT_EQ(second.not_ready_reason(),
+            "cannot listen on 127.0.0.1:" + std::to_string(receiver->port()) +
+                ": Address already in use");
+  receiver->stop(0);
+  EXPECT_FALSE(receiver->ready());
+  EXPECT_EQ(receiver->not_ready_reason(), "stopped");
+}
+
+TEST_F(HttpTest, StoppingAnswersHeldExports503) {
+  start();
+  sink.set_hold(true);
+  auto held = std::async(std::launch::async, [&] {
+    return post("/v1/traces", simple_spans("svc", 1).SerializeAsString(), kProtobuf);
+  });
+  ASSERT_TRUE(sink.wait_batches(1));
+  receiver->stop(0);
+  auto response = held.get();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 503);
+  EXPECT_EQ(status_of(response->body).message(), "the receiver is shutting down");
+  sink.release_all();
+}
+
+// Blocks the pipeline worker in on_batch_end until opened; counts the records it parsed.
+class GateProcessor final : public RecordProcessor {
+ public:
+  void on_json(const RecordBatch&, const Record&, const rapidjson::Value& value) override {
+    std::lock_guard lock(mutex_);
+    if (value.IsObject() && value.HasMember("signal")) ++records_;
+  }
+  void on_text(const RecordBatch&, const Record&) override {}
+  void on_batch_end(RecordBatch&) override {
+    std::unique_lock lock(mutex_);
+    ++entered_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return open_; });
+  }
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  bool wait_entered(int count) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(5), [&] { return entered_ >= count; });
+  }
+  int records() {
+    std::lock_guard lock(mutex_);
+    return records_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = false;
+  int entered_ = 0;
+  int records_ = 0;
+};
+
+TEST_F(HttpTest, AFullPipelineAnswers503WithRetryAfterAndLosesNothingAccepted) {
+  PipelineConfig config;
+  config.queue_max_batches = 1;
+  PipelineMetrics pipeline_metrics(registry);
+  auto& errors_total =
+      prometheus::BuildCounter().Name("specwatch_source_errors_total").Help("e").Register(registry);
+  ErrorReporter errors(logger, errors_total);
+  Pipeline pipeline(config, pipeline_metrics, errors, logger);
+  GateProcessor gate;
+  pipeline.add_processor(gate);
+  pipeline.start();
+  PipelineSink<Pipeline> pipeline_sink(pipeline);
+  OtlpHttpOptions options;
+  options.retry_after_seconds = 7;
+  start(options, &pipeline_sink);
+
+  auto first = std::async(std::launch::async, [&] {
+    return post("/v1/traces", simple_spans("a", 2).SerializeAsString(), kProtobuf);
+  });
+  ASSERT_TRUE(gate.wait_entered(1));  // the worker holds the first batch
+  auto second = std::async(std::launch::async, [&] {
+    return post("/v1/traces", simple_spans("b", 3).SerializeAsString(), kProtobuf);
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (pipeline.queued_batches() < 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(pipeline.queued_batches(), 1u);  // the queue is full
+
+  auto refused = post("/v1/traces", kGenAiSpanJson, kJson);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->header("retry-after"), "7");
+  EXPECT_EQ(refused->body, R"({"code":14,"message":"the pipeline is full; retry later"})");
+
+  gate.open();
+  auto first_response = first.get();
+  auto second_response = second.get();
+  ASSERT_TRUE(first_response.has_value());
+  ASSERT_TRUE(second_response.has_value());
+  EXPECT_EQ(first_response->status, 200);
+  EXPECT_EQ(second_response->status, 200);
+  auto retried = post("/v1/traces", kGenAiSpanJson, kJson);
+  ASSERT_TRUE(retried.has_value());
+  EXPECT_EQ(retried->status, 200);
+  EXPECT_EQ(gate.records(), 6);  // 2 + 3 + the retried one: every accepted span was processed
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 3);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kUnavailable), 1);
+  EXPECT_EQ(metrics.items_value(OtlpSignal::kTraces, true), 6);
+  receiver->stop(1000);
+  pipeline.stop();
+}
+
+}  // namespace
+}  // namespace specwatch
