@@ -226,7 +226,7 @@ Conversion convert_spans(
         const std::string_view status = status_code_name(span.status().code());
 
         std::string out;
-        out.reserve(256 + span.ByteSizeLong() * 2 + resource_json.size());
+        out.reserve(1024 + resource_json.size());  // ByteSizeLong() would walk the span again
         out.append("{\"signal\":\"span\",\"name\":");
         append_string(out, span.name());
         out.append(",\"kind\":\"").append(kind).append("\",\"trace_id\":\"");
@@ -294,7 +294,7 @@ Conversion convert_logs(
         const std::uint64_t time =
             log.time_unix_nano() != 0 ? log.time_unix_nano() : log.observed_time_unix_nano();
         std::string out;
-        out.reserve(192 + log.ByteSizeLong() * 2 + resource_json.size());
+        out.reserve(512 + resource_json.size());
         out.append("{\"signal\":\"log\",\"time_unix_nano\":");
         append_integer(out, time);
         out.append(",\"severity_number\":");
