@@ -253,7 +253,7 @@ void FileSource::scan(bool first) {
     auto it = streams_.find(
         {static_cast<std::uint64_t>(f.info.st_dev), static_cast<std::uint64_t>(f.info.st_ino)});
     if (it == streams_.end()) {
-      track_new_stream(f.path, f.info, first);
+      track_new_stream(f.path, first);
       continue;
     }
     StreamFile& file = it->second;
@@ -294,7 +294,7 @@ void FileSource::scan(bool first) {
   }
 }
 
-void FileSource::track_new_stream(const std::string& path, const struct stat& found, bool first) {
+void FileSource::track_new_stream(const std::string& path, bool first) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
@@ -308,7 +308,6 @@ void FileSource::track_new_stream(const std::string& path, const struct stat& fo
     ::close(fd);
     return;  // replaced between discovery and open: the next scan sees what it is now
   }
-  (void)found;
   InodeKey key{static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)};
   if (auto it = streams_.find(key); it != streams_.end()) {
     ::close(fd);

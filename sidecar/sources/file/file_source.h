@@ -100,7 +100,9 @@ class FileSource : public Source {
   // Returns true if some file has more to read right away.
   bool cycle(bool full, bool first);
   void scan(bool first);
-  void track_new_stream(const std::string& path, const struct stat& info, bool first);
+  // Opens a newly found file and decides where reading starts (its own fstat decides, not
+  // discovery's stat, which may be stale).
+  void track_new_stream(const std::string& path, bool first);
   std::uint64_t initial_offset(int fd, const struct stat& info, bool first, const InodeKey& self,
                                std::string& how);
   // True if `head` (shorter than the fingerprint) is the beginning of a longer known file.

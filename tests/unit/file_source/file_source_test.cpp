@@ -450,5 +450,37 @@ TEST_F(FileSourceTest, MetricsTrackFilesAndLag) {
   source->stop(1000);
 }
 
+class RefusingConsumer : public BatchConsumer {
+ public:
+  bool consume(RecordBatch&&) override {
+    calls.fetch_add(1);
+    return false;
+  }
+  std::atomic<int> calls{0};
+};
+
+TEST_F(FileSourceTest, ConsumerRefusalStopsReadingAndKeepsTheDataForLater) {
+  const std::string path = logs_ / "a.json";
+  write_file(path, ndjson_lines(0, 4));
+  RefusingConsumer refusing;
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), refusing, 2);
+  source->start();
+  ASSERT_TRUE(wait_until([&] { return refusing.calls.load() == 1; }));
+  source->stop(100);
+  EXPECT_EQ(refusing.calls.load(), 1);  // no further batch after the refusal
+  EXPECT_EQ(checkpoint_offset(source->checkpoint_path(), path), 0);
+  source->stop(100);  // a second stop is harmless
+}
+
+TEST_F(FileSourceTest, StopWithoutStartIsHarmless) {
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->stop(0);
+  EXPECT_FALSE(source->ready());
+  EXPECT_EQ(source->not_ready_reason(), "file source s is stopped");
+  EXPECT_FALSE(std::filesystem::exists(state_ / "checkpoints"));
+}
+
 }  // namespace
 }  // namespace specwatch
