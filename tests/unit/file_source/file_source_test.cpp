@@ -1,6 +1,8 @@
 #include "sidecar/sources/file/file_source.h"
 
+#include <grp.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <fstream>
 
@@ -374,25 +376,60 @@ TEST_F(FileSourceTest, DirectoryInPlaceOfAFileIsReportedOnceAndOthersAreRead) {
   EXPECT_NE(harness_.log().find("is a directory"), std::string::npos);
 }
 
-TEST_F(FileSourceTest, PermissionDeniedIsReportedAndRetried) {
-  if (::geteuid() == 0) {
-    GTEST_SKIP() << "running as root: file modes do not deny reads, so permission_denied "
-                    "cannot be provoked";
-  }
-  const std::string locked = logs_ / "locked.json";
-  write_file(locked, ndjson_lines(0, 1));
-  ASSERT_EQ(::chmod(locked.c_str(), 0), 0);
-  write_file(logs_ / "open.json", ndjson_lines(1, 2));
-  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
-                              state_.path(), consumer_);
+// The permission scenario, written without gtest assertions so that it can also run in a child
+// process that has dropped root. Returns 0 on success, otherwise the number of the failed step.
+int permission_denied_scenario(const std::string& logs, const std::string& state) {
+  auto put = [](const std::string& path, const std::string& text) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return false;
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    return ok;
+  };
+  const std::string locked = logs + "/locked.json";
+  if (!put(locked, ndjson_lines(0, 1)) || ::chmod(locked.c_str(), 0) != 0) return 1;
+  if (!put(logs + "/open.json", ndjson_lines(1, 2))) return 2;
+  Harness harness;
+  RecordingConsumer consumer;
+  auto source = harness.make(Harness::source_config("s", logs + "/*.json"), Harness::fast_tail(),
+                             state, consumer);
   source->start();
-  ASSERT_TRUE(consumer_.wait_count(1));
-  ASSERT_TRUE(wait_scans(*source, 3));
-  EXPECT_EQ(harness_.error_count("s", "permission_denied"), 1.0);
-  ASSERT_EQ(::chmod(locked.c_str(), 0644), 0);
-  ASSERT_TRUE(consumer_.wait_count(2));
+  if (!consumer.wait_count(1) || !wait_scans(*source, 3)) return 3;
+  if (harness.error_count("s", "permission_denied") != 1.0) return 4;
+  if (consumer.data() != std::vector<std::string>{"{\"n\":1}"}) return 5;
+  if (::chmod(locked.c_str(), 0644) != 0) return 6;
+  if (!consumer.wait_count(2)) return 7;
   source->stop(1000);
-  EXPECT_EQ(harness_.error_count("s", "permission_denied"), 1.0);
+  if (harness.error_count("s", "permission_denied") != 1.0) return 8;
+  if (consumer.data() != std::vector<std::string>{"{\"n\":1}", "{\"n\":0}"}) return 9;
+  if (harness.log().find("cannot open " + locked + ": Permission denied") == std::string::npos) {
+    return 10;
+  }
+  return 0;
+}
+
+TEST_F(FileSourceTest, PermissionDeniedIsReportedAndRetried) {
+  if (::geteuid() != 0) {
+    EXPECT_EQ(permission_denied_scenario(logs_.path(), state_.path()), 0);
+    return;
+  }
+  // Root reads any file whatever its mode: run the same scenario as an unprivileged user in a
+  // child process.
+  constexpr uid_t kNobody = 65534;
+  ASSERT_EQ(::chown(logs_.path().c_str(), kNobody, kNobody), 0);
+  ASSERT_EQ(::chown(state_.path().c_str(), kNobody, kNobody), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 || ::setuid(kNobody) != 0) {
+      ::_exit(100);
+    }
+    ::_exit(permission_denied_scenario(logs_.path(), state_.path()));
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 long long peak_rss_kib() {
