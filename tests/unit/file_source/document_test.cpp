@@ -154,5 +154,30 @@ TEST_F(DocumentTest, StartAtEndOnlyLearnsExistingRecords) {
   EXPECT_EQ(consumer_.data(), (std::vector<std::string>{"{\"run_id\":\"r2\",\"score\":2}"}));
 }
 
+TEST_F(DocumentTest, ArrayRewrittenInPlaceSameInodeEmitsOnlyTheNewElement) {
+  testing::write_file(path(), runs(0, 2));
+  struct stat before {};
+  ASSERT_EQ(::stat(path().c_str(), &before), 0);
+  auto source = harness_.make(config(), Harness::fast_tail(), state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(2));
+  // Rewrite the same inode: the new document is longer, so one write replaces it whole.
+  const std::string rewritten = runs(0, 3);
+  int fd = ::open(path().c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::pwrite(fd, rewritten.data(), rewritten.size(), 0),
+            static_cast<ssize_t>(rewritten.size()));
+  ::close(fd);
+  struct stat after {};
+  ASSERT_EQ(::stat(path().c_str(), &after), 0);
+  ASSERT_EQ(before.st_ino, after.st_ino);
+  ASSERT_TRUE(consumer_.wait_count(3));
+  ASSERT_TRUE(wait_scans(*source, 3));
+  source->stop(1000);
+  EXPECT_EQ(consumer_.data(), (std::vector<std::string>{"{\"run_id\":\"r0\",\"score\":0}",
+                                                        "{\"run_id\":\"r1\",\"score\":1}",
+                                                        "{\"run_id\":\"r2\",\"score\":2}"}));
+}
+
 }  // namespace
 }  // namespace specwatch
