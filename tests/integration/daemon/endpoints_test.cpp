@@ -18,7 +18,7 @@ TEST(Endpoints, ServeMetricsHealthReadyAndRejectOthers) {
   write_file(log_file, lines);
   write_file(dir.file("specwatch.yaml"),
              test_config(dir.file("state"), ndjson_source("app", dir.file("*.log"))));
-  SidecarProcess sidecar(dir.file("specwatch.yaml"), dir.file("stderr.log"));
+  SidecarProcess sidecar(dir.file("specwatch.yaml"), dir.file("sidecar.out"));
   std::uint16_t port = sidecar.wait_started();
   ASSERT_NE(port, 0) << sidecar.log();
 

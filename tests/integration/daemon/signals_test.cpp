@@ -40,7 +40,7 @@ TEST(Signals, SigtermDrainsAndARestartReadsExactlyTheRest) {
 
   double first = 0;
   {
-    SidecarProcess sidecar(config, dir.file("run1.log"));
+    SidecarProcess sidecar(config, dir.file("run1.out"));
     std::uint16_t port = sidecar.wait_started();
     ASSERT_NE(port, 0) << sidecar.log();
     ASSERT_TRUE(wait_until([&] { return events(port, "big") > 0; }));
@@ -53,7 +53,7 @@ TEST(Signals, SigtermDrainsAndARestartReadsExactlyTheRest) {
     first = logged_total(result.output, "big");
     ASSERT_GT(first, 0) << result.output;
   }
-  SidecarProcess again(config, dir.file("run2.log"));
+  SidecarProcess again(config, dir.file("run2.out"));
   std::uint16_t port = again.wait_started();
   ASSERT_NE(port, 0);
   // Exactly the records the first run did not process: none lost, none repeated.
@@ -69,7 +69,7 @@ TEST(Signals, SighupAppliesAValidConfigAndKeepsTheOldOneOnAnInvalidOne) {
   write_file(dir.file("b.jsonl"), event_line(3));
   std::string config = dir.file("specwatch.yaml");
   write_file(config, test_config(dir.file("state"), ndjson_source("a", dir.file("*.log"))));
-  SidecarProcess sidecar(config, dir.file("stderr.log"));
+  SidecarProcess sidecar(config, dir.file("sidecar.out"));
   std::uint16_t port = sidecar.wait_started();
   ASSERT_NE(port, 0) << sidecar.log();
   ASSERT_TRUE(wait_until([&] { return events(port, "a") == 2; }));
@@ -103,7 +103,7 @@ TEST(Signals, KillDashNineMidStreamLosesNothing) {
   std::string config = dir.file("specwatch.yaml");
   write_file(config, test_config(dir.file("state"), ndjson_source("live", dir.file("*.log"))));
 
-  auto sidecar = std::make_unique<SidecarProcess>(config, dir.file("run1.log"));
+  auto sidecar = std::make_unique<SidecarProcess>(config, dir.file("run1.out"));
   std::uint16_t port = sidecar->wait_started();
   ASSERT_NE(port, 0) << sidecar->log();
   // A writer appends continuously; the sidecar is killed hard while it reads.
@@ -118,7 +118,14 @@ TEST(Signals, KillDashNineMidStreamLosesNothing) {
       }
     }
   });
-  ASSERT_TRUE(wait_until([&] { return events(port, "live") >= total / 4; }));
+  // Kill once a checkpoint has been written mid-stream (a crash before the first checkpoint
+  // would simply re-read from the start).
+  std::string checkpoint_path = dir.file("state") + "/checkpoints/live.json";
+  ASSERT_TRUE(wait_until([&] {
+    return events(port, "live") >= total / 4 &&
+           read_file(checkpoint_path).find("\"offset\":0") == std::string::npos &&
+           read_file(checkpoint_path).find("\"offset\":") != std::string::npos;
+  }));
   double seen_before_kill = events(port, "live");
   sidecar->send_signal(SIGKILL);
   sidecar->wait_exit();
@@ -126,7 +133,7 @@ TEST(Signals, KillDashNineMidStreamLosesNothing) {
 
   // The checkpoint says how far the first run had acknowledged: the second run must read exactly
   // from there to the end (no loss), and re-read at most the in-flight window.
-  std::string checkpoint = read_file(dir.file("state") + "/checkpoints/live.json");
+  std::string checkpoint = read_file(checkpoint_path);
   std::smatch m;
   ASSERT_TRUE(std::regex_search(checkpoint, m, std::regex("\"offset\":\\s*(\\d+)"))) << checkpoint;
   std::size_t offset = std::stoull(m[1]);
@@ -134,7 +141,7 @@ TEST(Signals, KillDashNineMidStreamLosesNothing) {
   ASSERT_LE(offset, all.size());
   double records_before = static_cast<double>(std::count(all.begin(), all.begin() + offset, '\n'));
 
-  SidecarProcess second(config, dir.file("run2.log"));
+  SidecarProcess second(config, dir.file("run2.out"));
   port = second.wait_started();
   ASSERT_NE(port, 0);
   ASSERT_TRUE(wait_until([&] { return events(port, "live") == total - records_before; }))

@@ -31,7 +31,7 @@ TEST(Framings, JsonStreamWrittenInPiecesIsFramedExactly) {
              test_config(dir.file("state"), "  - name: trace\n    include: [\"" +
                                                 dir.file("trace_*.json") +
                                                 "\"]\n    framing: json-stream\n"));
-  SidecarProcess sidecar(dir.file("specwatch.yaml"), dir.file("stderr.log"));
+  SidecarProcess sidecar(dir.file("specwatch.yaml"), dir.file("sidecar.out"));
   std::uint16_t port = sidecar.wait_started();
   ASSERT_NE(port, 0) << sidecar.log();
   auto events = [&] {
@@ -63,7 +63,7 @@ TEST(Framings, JsonDocumentRewrittenInPlaceEmitsOnlyNewEntries) {
              test_config(dir.file("state"), "  - name: runs\n    include: [\"" + path +
                                                 "\"]\n    framing: json-document\n"
                                                 "    document_key: run_id\n"));
-  SidecarProcess sidecar(dir.file("specwatch.yaml"), dir.file("stderr.log"));
+  SidecarProcess sidecar(dir.file("specwatch.yaml"), dir.file("sidecar.out"));
   std::uint16_t port = sidecar.wait_started();
   ASSERT_NE(port, 0) << sidecar.log();
   auto events = [&] {

@@ -21,7 +21,7 @@ class Tailing : public ::testing::Test {
     write_file(dir_.file("specwatch.yaml"),
                test_config(dir_.file("state"), ndjson_source("t", pattern)));
     sidecar_ = std::make_unique<SidecarProcess>(dir_.file("specwatch.yaml"),
-                                                dir_.file("stderr.log"));
+                                                dir_.file("sidecar.out"));
     port_ = sidecar_->wait_started();
     ASSERT_NE(port_, 0) << sidecar_->log();
   }
