@@ -11,7 +11,11 @@ constexpr std::size_t kChunk = 64 * 1024;
 
 class Inflater {
  public:
-  Inflater() { ok_ = inflateInit2(&stream_, 16 + MAX_WBITS) == Z_OK; }  // 16: gzip wrapper only
+  explicit Inflater(CompressedFormat format) {
+    // 16 + MAX_WBITS: the gzip wrapper only; MAX_WBITS: the zlib wrapper only.
+    ok_ = inflateInit2(&stream_, format == CompressedFormat::kGzip ? 16 + MAX_WBITS : MAX_WBITS) ==
+          Z_OK;
+  }
   ~Inflater() {
     if (ok_) inflateEnd(&stream_);
   }
@@ -27,14 +31,16 @@ class Inflater {
 
 }  // namespace
 
-InflateResult gunzip_bounded(std::string_view input, std::size_t max_output, std::string& output) {
+InflateResult inflate_bounded(std::string_view input, std::size_t max_output, std::string& output,
+                              CompressedFormat format) {
   output.clear();
-  Inflater inflater;
+  Inflater inflater(format);
   if (!inflater.ok()) return {InflateStatus::kCorrupt, "cannot initialise zlib"};
   z_stream& stream = inflater.stream();
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   stream.avail_in = static_cast<uInt>(input.size());
-  if (input.empty()) return {InflateStatus::kCorrupt, "empty gzip body"};
+  const char* name = format == CompressedFormat::kGzip ? "gzip" : "deflate";
+  if (input.empty()) return {InflateStatus::kCorrupt, std::string("empty ") + name + " body"};
   for (;;) {
     // Room for one more chunk, but never more than one byte past the limit: producing that byte
     // is what tells "exactly max_output" from "too large".
@@ -52,16 +58,19 @@ InflateResult gunzip_bounded(std::string_view input, std::size_t max_output, std
     }
     if (rc == Z_STREAM_END) {
       if (stream.avail_in == 0) return {};
+      if (format == CompressedFormat::kZlib) {
+        return {InflateStatus::kCorrupt, "data after the end of the deflate stream"};
+      }
       // Another gzip member follows.
       if (inflateReset(&stream) != Z_OK) return {InflateStatus::kCorrupt, "cannot reset zlib"};
       continue;
     }
     if (rc == Z_BUF_ERROR && stream.avail_in == 0) {
-      return {InflateStatus::kCorrupt, "truncated gzip stream"};
+      return {InflateStatus::kCorrupt, std::string("truncated ") + name + " stream"};
     }
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      return {InflateStatus::kCorrupt,
-              std::string("invalid gzip stream: ") + (stream.msg ? stream.msg : "zlib error")};
+      return {InflateStatus::kCorrupt, std::string("invalid ") + name +
+                                           " stream: " + (stream.msg ? stream.msg : "zlib error")};
     }
   }
 }

@@ -16,8 +16,15 @@ struct InflateResult {
   std::string error;  // for kCorrupt: what zlib reported
 };
 
-// Inflates the gzip stream `input` (several concatenated members are allowed) into `output`
+enum class CompressedFormat { kGzip, kZlib };  // zlib = gRPC's "deflate"
+
+// Inflates `input` (for gzip, several concatenated members are allowed) into `output`
 // (replaced). kTooLarge as soon as more than `max_output` bytes would be produced.
-InflateResult gunzip_bounded(std::string_view input, std::size_t max_output, std::string& output);
+InflateResult inflate_bounded(std::string_view input, std::size_t max_output, std::string& output,
+                              CompressedFormat format);
+inline InflateResult gunzip_bounded(std::string_view input, std::size_t max_output,
+                                    std::string& output) {
+  return inflate_bounded(input, max_output, output, CompressedFormat::kGzip);
+}
 
 }  // namespace specwatch

@@ -2,11 +2,13 @@
 
 #include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/support/proto_buffer_reader.h>
 
 #include <chrono>
+#include <optional>
 #include <type_traits>
+#include <vector>
 
+#include "sidecar/otlp/gzip.h"
 #include "sidecar/otlp/proto/logs_service.grpc.pb.h"
 #include "sidecar/otlp/proto/metrics_service.grpc.pb.h"
 #include "sidecar/otlp/proto/trace_service.grpc.pb.h"
@@ -23,11 +25,65 @@ using Clock = std::chrono::steady_clock;
 // The methods are registered "raw" (ByteBuffer in and out) so that an undecodable message is
 // answered INVALID_ARGUMENT with a reason, as OTLP asks; gRPC's typed callback handlers would
 // answer UNIMPLEMENTED with no message.
+// The message's bytes, inflated here (bounded) when the sender compressed them. gRPC's own
+// decompression is switched off: the gRPC 1.51 filter checks only the compressed size and then
+// inflates without a bound, so a few MiB could inflate to gigabytes.
+struct Payload {
+  std::string raw;
+  std::string inflated;
+  std::string_view bytes;
+};
+
+// OK, or the status to answer with.
+grpc::Status read_payload(const grpc::ByteBuffer& buffer, std::size_t max_body_bytes,
+                          Payload& payload) {
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "cannot read the message");
+  }
+  payload.raw.reserve(buffer.Length());
+  for (const auto& slice : slices) {
+    payload.raw.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  payload.bytes = payload.raw;
+  // Neither the per-message "compressed" flag nor the grpc-encoding header is visible through
+  // the C++ API; the first bytes tell. 1f 8b (gzip) cannot start a protobuf message (wire type
+  // 7); 78 xx with a valid zlib header check (deflate) would be field 15, which no OTLP export
+  // request declares.
+  std::optional<CompressedFormat> format;
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(payload.raw[i]); };
+  if (payload.raw.size() >= 2 && byte(0) == 0x1f && byte(1) == 0x8b) {
+    format = CompressedFormat::kGzip;
+  } else if (payload.raw.size() >= 2 && byte(0) == 0x78 && (byte(0) * 256 + byte(1)) % 31 == 0) {
+    format = CompressedFormat::kZlib;
+  }
+  if (format) {
+    InflateResult result = inflate_bounded(payload.raw, max_body_bytes, payload.inflated, *format);
+    if (result.status == InflateStatus::kTooLarge) {
+      return grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          "message exceeds " + std::to_string(max_body_bytes) + " bytes after decompression");
+    }
+    if (result.status == InflateStatus::kCorrupt) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, result.error);
+    }
+    payload.bytes = payload.inflated;
+  } else if (payload.raw.size() > max_body_bytes) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "message exceeds " + std::to_string(max_body_bytes) + " bytes");
+  }
+  return grpc::Status::OK;
+}
+
+// The methods are registered "raw" (ByteBuffer in and out) so that an undecodable message is
+// answered INVALID_ARGUMENT with a reason, as OTLP asks (gRPC's typed callback handlers would
+// answer UNIMPLEMENTED with no message), and so that decompression stays bounded.
 template <typename Request, typename Response>
 grpc::ServerUnaryReactor* handle_export(grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer* request_bytes,
                                         grpc::ByteBuffer* response_bytes, OtlpSignal signal,
-                                        OtlpIngest& ingest, OtlpMetrics& metrics) {
+                                        std::size_t max_body_bytes, OtlpIngest& ingest,
+                                        OtlpMetrics& metrics) {
   const auto started = Clock::now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto record = [&metrics, signal, started](ExportOutcome outcome) {
@@ -35,16 +91,21 @@ grpc::ServerUnaryReactor* handle_export(grpc::CallbackServerContext* context,
     metrics.request(OtlpProtocol::kGrpc, signal, outcome, elapsed.count());
   };
 
+  Payload payload;
+  if (grpc::Status status = read_payload(*request_bytes, max_body_bytes, payload); !status.ok()) {
+    record(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ? ExportOutcome::kTooLarge
+                                                                       : ExportOutcome::kInvalid);
+    reactor->Finish(status);
+    return reactor;
+  }
   google::protobuf::Arena arena;  // one allocation block instead of one per string
   Request& request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
-  grpc::ByteBuffer copy(*request_bytes);  // shares the slices; the reader needs a mutable buffer
-  grpc::ProtoBufferReader reader(&copy);
-  if (!request.ParseFromZeroCopyStream(&reader)) {
+  if (!request.ParseFromArray(payload.bytes.data(), static_cast<int>(payload.bytes.size()))) {
     record(ExportOutcome::kInvalid);
     reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                  "invalid OTLP protobuf: cannot parse " +
                                      Request::descriptor()->name() + " (" +
-                                     std::to_string(request_bytes->Length()) + " bytes)"));
+                                     std::to_string(payload.bytes.size()) + " bytes)"));
     return reactor;
   }
   ExportDone done = [reactor, response_bytes, record, signal](ExportResult result) {
@@ -87,55 +148,63 @@ struct OtlpGrpcReceiver::Services {
   class Trace final : public trace_v1::TraceService::WithRawCallbackMethod_Export<
                           trace_v1::TraceService::Service> {
    public:
-    Trace(OtlpIngest& ingest, OtlpMetrics& metrics) : ingest_(ingest), metrics_(metrics) {}
+    Trace(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
+        : ingest_(ingest), metrics_(metrics), max_body_bytes_(max_body_bytes) {}
     grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
                                      grpc::ByteBuffer* response) override {
       return handle_export<trace_v1::ExportTraceServiceRequest,
                            trace_v1::ExportTraceServiceResponse>(
-          context, request, response, OtlpSignal::kTraces, ingest_, metrics_);
+          context, request, response, OtlpSignal::kTraces, max_body_bytes_, ingest_, metrics_);
     }
 
    private:
     OtlpIngest& ingest_;
     OtlpMetrics& metrics_;
+    std::size_t max_body_bytes_;
   };
 
   class Logs final
       : public logs_v1::LogsService::WithRawCallbackMethod_Export<logs_v1::LogsService::Service> {
    public:
-    Logs(OtlpIngest& ingest, OtlpMetrics& metrics) : ingest_(ingest), metrics_(metrics) {}
+    Logs(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
+        : ingest_(ingest), metrics_(metrics), max_body_bytes_(max_body_bytes) {}
     grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
                                      grpc::ByteBuffer* response) override {
       return handle_export<logs_v1::ExportLogsServiceRequest, logs_v1::ExportLogsServiceResponse>(
-          context, request, response, OtlpSignal::kLogs, ingest_, metrics_);
+          context, request, response, OtlpSignal::kLogs, max_body_bytes_, ingest_, metrics_);
     }
 
    private:
     OtlpIngest& ingest_;
     OtlpMetrics& metrics_;
+    std::size_t max_body_bytes_;
   };
 
   class Metrics final : public metrics_v1::MetricsService::WithRawCallbackMethod_Export<
                             metrics_v1::MetricsService::Service> {
    public:
-    Metrics(OtlpIngest& ingest, OtlpMetrics& metrics) : ingest_(ingest), metrics_(metrics) {}
+    Metrics(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
+        : ingest_(ingest), metrics_(metrics), max_body_bytes_(max_body_bytes) {}
     grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
                                      grpc::ByteBuffer* response) override {
       return handle_export<metrics_v1::ExportMetricsServiceRequest,
                            metrics_v1::ExportMetricsServiceResponse>(
-          context, request, response, OtlpSignal::kMetrics, ingest_, metrics_);
+          context, request, response, OtlpSignal::kMetrics, max_body_bytes_, ingest_, metrics_);
     }
 
    private:
     OtlpIngest& ingest_;
     OtlpMetrics& metrics_;
+    std::size_t max_body_bytes_;
   };
 
-  Services(OtlpIngest& ingest, OtlpMetrics& metrics)
-      : trace(ingest, metrics), logs(ingest, metrics), metrics(ingest, metrics) {}
+  Services(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
+      : trace(ingest, metrics, max_body_bytes),
+        logs(ingest, metrics, max_body_bytes),
+        metrics(ingest, metrics, max_body_bytes) {}
   Trace trace;
   Logs logs;
   Metrics metrics;
@@ -148,7 +217,7 @@ OtlpGrpcReceiver::OtlpGrpcReceiver(OtlpGrpcOptions options, OtlpBatchSink& sink,
   options_.ingest.source = name_;
   ingest_ =
       std::make_unique<OtlpIngest>(options_.ingest, sink, metrics_consumer, span_metrics, metrics);
-  services_ = std::make_unique<Services>(*ingest_, metrics);
+  services_ = std::make_unique<Services>(*ingest_, metrics, options_.max_body_bytes);
 }
 
 OtlpGrpcReceiver::~OtlpGrpcReceiver() {
@@ -165,7 +234,10 @@ void OtlpGrpcReceiver::start() {
   grpc::ServerBuilder builder;
   int selected_port = 0;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &selected_port);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(options_.max_body_bytes));
+  // The limit gRPC applies is on the bytes received (compressed or not); the limit after our
+  // bounded decompression is max_body_bytes.
+  builder.SetMaxReceiveMessageSize(static_cast<int>(options_.max_compressed_bytes));
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0);
   // gRPC sets SO_REUSEPORT by default: a second sidecar on the same port would then silently
   // share the traffic instead of failing to start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

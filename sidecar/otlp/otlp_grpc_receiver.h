@@ -1,7 +1,8 @@
 // OTLP/gRPC receiver: the TraceService, LogsService and MetricsService Export methods on one
 // grpc++ server (the callback API: a call is answered when the pipeline has processed its batch,
-// without a thread blocked on it). gzip-compressed messages are accepted as gRPC supports them;
-// messages larger than max_body_bytes (after decompression) are refused by gRPC with
+// without a thread blocked on it). gzip- and deflate-compressed messages are inflated by us, in
+// bounded steps (gRPC 1.51 would inflate them without a bound); a message larger than
+// max_body_bytes after decompression, or max_compressed_bytes as received, is refused with
 // RESOURCE_EXHAUSTED. Statuses: OK with partial_success when items were rejected, UNAVAILABLE
 // when the pipeline is full (the sender retries with backoff), INVALID_ARGUMENT with the reason
 // for a message that does not decode.
@@ -25,9 +26,10 @@ namespace specwatch {
 
 struct OtlpGrpcOptions {
   std::string host = "0.0.0.0";
-  std::uint16_t port = 4317;  // 0 = ephemeral (tests)
-  std::size_t max_body_bytes = 16777216;
-  OtlpIngestOptions ingest;  // ingest.source is set to "otlp-grpc"
+  std::uint16_t port = 4317;                    // 0 = ephemeral (tests)
+  std::size_t max_body_bytes = 16777216;        // after decompression
+  std::size_t max_compressed_bytes = 16777216;  // as received
+  OtlpIngestOptions ingest;                     // ingest.source is set to "otlp-grpc"
 };
 
 class OtlpGrpcReceiver final : public Source {

@@ -21,7 +21,9 @@ struct OtlpIngest::State {
   std::unordered_set<std::shared_ptr<Pending>> pending;
   bool closed = false;
 
-  // Answers once; later calls do nothing.
+  // Answers once; later calls do nothing. The entry stays in `pending` until its callback has
+  // returned, so abort_pending() (and with it stop()) also waits for callbacks already running
+  // on a pipeline thread: none can touch a receiver that is being destroyed.
   void finish(const std::shared_ptr<Pending>& entry, ExportResult result) {
     ExportDone done;
     {
@@ -30,12 +32,10 @@ struct OtlpIngest::State {
       done = std::move(entry->done);
       entry->done = nullptr;
     }
-    {
-      std::lock_guard lock(mutex);
-      pending.erase(entry);
-      if (pending.empty()) idle.notify_all();
-    }
     done(std::move(result));
+    std::lock_guard lock(mutex);
+    pending.erase(entry);
+    if (pending.empty()) idle.notify_all();
   }
 
   void release(const std::shared_ptr<Pending>& entry) {
@@ -113,6 +113,9 @@ void OtlpIngest::abort_pending() {
   for (const auto& entry : entries) {
     state_->finish(entry, {ExportOutcome::kUnavailable, 0, "the receiver is shutting down"});
   }
+  // Callbacks that another thread had already started finish quickly (they only send).
+  std::unique_lock lock(state_->mutex);
+  state_->idle.wait(lock, [&] { return state_->pending.empty(); });
 }
 
 std::size_t OtlpIngest::pending() const {

@@ -98,7 +98,8 @@ class OtlpIngest {
   // Waits until no export is pending; false on timeout.
   bool wait_idle(std::chrono::milliseconds timeout);
   // Answers every pending export with kUnavailable now (their batches may still be processed
-  // later; their acknowledgements then do nothing).
+  // later; their acknowledgements then do nothing), and waits for answers being sent by other
+  // threads to return. Must not be called from an ExportDone callback.
   void abort_pending();
   std::size_t pending() const;
 

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "otlp_support.h"
 #include "sidecar/otlp/gzip.h"
@@ -216,6 +217,27 @@ TEST(Gzip, BombStopsAtTheLimit) {
   EXPECT_EQ(gunzip_bounded(bomb, 16u << 20, out).status, InflateStatus::kTooLarge);
   EXPECT_TRUE(out.empty());
   EXPECT_LT(out.capacity(), 16u);  // released: only the small-string buffer remains
+}
+
+TEST(Gzip, ZlibFormatForGrpcDeflate) {
+  const std::string data(5000, 'z');
+  std::string compressed(compressBound(data.size()), '\0');
+  uLongf size = compressed.size();
+  ASSERT_EQ(compress(reinterpret_cast<Bytef*>(compressed.data()), &size,
+                     reinterpret_cast<const Bytef*>(data.data()), data.size()),
+            Z_OK);
+  compressed.resize(size);
+  std::string out;
+  EXPECT_EQ(inflate_bounded(compressed, 5000, out, CompressedFormat::kZlib).status,
+            InflateStatus::kOk);
+  EXPECT_EQ(out, data);
+  EXPECT_EQ(inflate_bounded(compressed, 4999, out, CompressedFormat::kZlib).status,
+            InflateStatus::kTooLarge);
+  InflateResult trailing = inflate_bounded(compressed + "x", 5000, out, CompressedFormat::kZlib);
+  EXPECT_EQ(trailing.status, InflateStatus::kCorrupt);
+  EXPECT_EQ(trailing.error, "data after the end of the deflate stream");
+  EXPECT_EQ(inflate_bounded(gzip(data), 5000, out, CompressedFormat::kZlib).error,
+            "invalid deflate stream: incorrect header check");
 }
 
 TEST(Gzip, CorruptAndTruncatedStreamsAreErrors) {

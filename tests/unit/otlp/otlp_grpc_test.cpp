@@ -137,6 +137,19 @@ TEST_F(GrpcTest, AFullPipelineAnswersUnavailableAndTheHeldCallSucceedsLater) {
   EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 1);
 }
 
+TEST_F(GrpcTest, DeflateMessagesAreInflatedToo) {
+  start();
+  auto stub = trace_v1::TraceService::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_compression_algorithm(GRPC_COMPRESS_DEFLATE);
+  trace_v1::ExportTraceServiceResponse response;
+  grpc::Status status = stub->Export(&context, genai_span_request(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  auto batches = sink.taken();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].records[0].data, kSpanRecord);
+}
+
 TEST_F(GrpcTest, OversizedMessagesAreRefusedCompressedOrNot) {
   OtlpGrpcOptions options;
   options.max_body_bytes = 1 << 20;
@@ -145,16 +158,40 @@ TEST_F(GrpcTest, OversizedMessagesAreRefusedCompressedOrNot) {
   auto* attribute =
       request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->add_attributes();
   attribute->set_key("big");
-  attribute->mutable_value()->set_string_value(std::string(8 << 20, 'a'));  // 8 MiB, gzips small
+  attribute->mutable_value()->set_string_value(std::string(8 << 20, 'a'));  // gzips to ~8 KiB
   trace_v1::ExportTraceServiceResponse response;
   grpc::Status compressed = export_traces(request, response, true);
   EXPECT_EQ(compressed.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(compressed.error_message(), "message exceeds 1048576 bytes after decompression");
   grpc::Status plain = export_traces(request, response, false);
   EXPECT_EQ(plain.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(plain.error_message(), "message exceeds 1048576 bytes");
   // The receiver is still up for a good sender.
   grpc::Status good = export_traces(simple_spans("svc", 1), response);
   EXPECT_TRUE(good.ok());
   EXPECT_EQ(sink.taken().size(), 1u);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kTooLarge), 2);
+}
+
+TEST_F(GrpcTest, AGzipBombIsRefusedAtTheLimitWhileAGoodSenderIsServed) {
+  start();  // 16 MiB after decompression
+  trace_v1::ExportTraceServiceRequest bomb = simple_spans("svc", 1);
+  auto* attribute =
+      bomb.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->add_attributes();
+  attribute->set_key("zeros");
+  attribute->mutable_value()->set_string_value(std::string(48 << 20, '\0'));  // ~48 KiB gzipped
+  auto bombing = std::async(std::launch::async, [&] {
+    trace_v1::ExportTraceServiceResponse response;
+    return export_traces(bomb, response, true);
+  });
+  for (int i = 0; i < 5; ++i) {
+    trace_v1::ExportTraceServiceResponse response;
+    EXPECT_TRUE(export_traces(simple_spans("good", 2), response).ok());
+  }
+  grpc::Status status = bombing.get();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(status.error_message(), "message exceeds 16777216 bytes after decompression");
+  EXPECT_EQ(sink.taken().size(), 5u);
 }
 
 TEST_F(GrpcTest, UndecodableBytesAreInvalidArgument) {
