@@ -6,6 +6,9 @@
 //
 //   otlp_load --port 4318 --pid $(pidof specwatch) --duration-s 10 [--rate 20000] [--connections 2]
 //             [--grpc] [--gzip] [--spans 512]
+// --bomb-mib N sends one gzip export that inflates to N MiB instead, and prints the answer and the
+// sidecar's RSS before and after (over HTTP the body is built without N MiB of memory; over gRPC
+// the client holds the message).
 #include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
@@ -46,12 +49,13 @@ struct Options {
   int spans = 512;
   bool grpc = false;
   bool gzip = false;
+  int bomb_mib = 0;  // > 0: send one gzip export inflating to this many MiB instead of the load
 };
 
 [[noreturn]] void usage(const char* message) {
   std::cerr << "otlp_load: " << message
             << "\nusage: otlp_load --port N [--pid PID] [--duration-s S] [--rate SPANS_PER_S]"
-               " [--connections N] [--spans N] [--grpc] [--gzip]\n";
+               " [--connections N] [--spans N] [--grpc] [--gzip] [--bomb-mib N]\n";
   std::exit(2);
 }
 
@@ -79,6 +83,8 @@ Options parse(int argc, char** argv) {
       options.grpc = true;
     else if (arg == "--gzip")
       options.gzip = true;
+    else if (arg == "--bomb-mib")
+      options.bomb_mib = std::stoi(value());
     else
       usage(("unknown argument " + arg).c_str());
   }
@@ -213,8 +219,81 @@ struct Totals {
 
 }  // namespace
 
+// An OTLP/HTTP gzip body of `mib` MiB of zeros: full flushes make every 1 MiB compress to the
+// same bytes, so the body is built from one compressed block.
+std::string http_bomb(int mib) {
+  z_stream stream{};
+  deflateInit2(&stream, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
+  const std::string zeros(1 << 20, '\0');
+  std::string buffer(64 * 1024, '\0');
+  auto run = [&](int flush, std::size_t input) {
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zeros.data()));
+    stream.avail_in = static_cast<uInt>(input);
+    std::string out;
+    do {
+      stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
+      stream.avail_out = static_cast<uInt>(buffer.size());
+      deflate(&stream, flush);
+      out.append(buffer.data(), buffer.size() - stream.avail_out);
+    } while (stream.avail_out == 0 || stream.avail_in > 0);
+    return out;
+  };
+  std::string bomb = run(Z_FULL_FLUSH, zeros.size());
+  const std::string repeated = run(Z_FULL_FLUSH, zeros.size());
+  for (int i = 2; i < mib; ++i) bomb += repeated;
+  bomb += run(Z_FINISH, 0);
+  deflateEnd(&stream);
+  return bomb;
+}
+
+int send_bomb(const Options& options) {
+  const double rss_before = options.pid > 0 ? rss_mb(options.pid) : 0;
+  const auto t0 = Clock::now();
+  std::string answer;
+  std::size_t sent_bytes = 0;
+  if (options.grpc) {
+    auto request = specwatch::bench::genai_batch(1, 1);
+    auto* kv = request.mutable_resource_spans(0)
+                   ->mutable_scope_spans(0)
+                   ->mutable_spans(0)
+                   ->add_attributes();
+    kv->set_key("zeros");
+    kv->mutable_value()->set_string_value(
+        std::string(static_cast<std::size_t>(options.bomb_mib) << 20, '\0'));
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxSendMessageSize(-1);
+    auto stub = trace_v1::TraceService::NewStub(
+        grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(options.port),
+                                  grpc::InsecureChannelCredentials(), arguments));
+    grpc::ClientContext context;
+    context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+    trace_v1::ExportTraceServiceResponse response;
+    grpc::Status status = stub->Export(&context, request, &response);
+    answer = "grpc_status=" + std::to_string(status.error_code()) + " message=\"" +
+             status.error_message() + "\"";
+  } else {
+    const std::string body = http_bomb(options.bomb_mib);
+    sent_bytes = body.size();
+    HttpConnection connection(options.port);
+    const std::string head =
+        "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+        "Content-Encoding: gzip\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n";
+    answer = "http_status=" + std::to_string(connection.post(head, body));
+  }
+  const std::chrono::duration<double, std::milli> took = Clock::now() - t0;
+  const double rss_after = options.pid > 0 ? rss_mb(options.pid) : 0;
+  std::printf(
+      "BOMB protocol=%s inflates_mib=%d sent_bytes=%zu %s ms=%.1f rss_mb_before=%.1f "
+      "rss_mb_after=%.1f\n",
+      options.grpc ? "grpc" : "http", options.bomb_mib, sent_bytes, answer.c_str(), took.count(),
+      rss_before, rss_after);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
+  if (options.bomb_mib > 0) return send_bomb(options);
   constexpr int kBodies = 16;
   std::vector<std::string> bodies;
   for (int i = 0; i < kBodies; ++i) {

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "sidecar/http/http_server.h"
 #include "sidecar/otlp/gzip.h"
 #include "sidecar/otlp/otlp_json.h"
 #include "sidecar/otlp/otlp_response.h"
@@ -43,6 +44,13 @@ HttpResponse status_response(unsigned http_status, OtlpEncoding encoding, int co
 
 }  // namespace
 
+struct OtlpHttpReceiver::Handler {
+  const OtlpHttpOptions& options;
+  OtlpMetrics& metrics;
+  OtlpIngest& ingest;
+  void handle(OtlpSignal signal, HttpRequest&& request, HttpResponder respond);
+};
+
 OtlpHttpReceiver::OtlpHttpReceiver(OtlpHttpOptions options, OtlpBatchSink& sink,
                                    MetricsConsumer& metrics_consumer, SpanMetrics& span_metrics,
                                    OtlpMetrics& metrics, Logger& logger)
@@ -50,6 +58,7 @@ OtlpHttpReceiver::OtlpHttpReceiver(OtlpHttpOptions options, OtlpBatchSink& sink,
   options_.ingest.source = name_;
   ingest_ =
       std::make_unique<OtlpIngest>(options_.ingest, sink, metrics_consumer, span_metrics, metrics);
+  handler_ = std::make_unique<Handler>(Handler{options_, metrics_, *ingest_});
   HttpServerOptions server_options;
   server_options.host = options_.host;
   server_options.port = options_.port;
@@ -62,8 +71,8 @@ OtlpHttpReceiver::OtlpHttpReceiver(OtlpHttpOptions options, OtlpBatchSink& sink,
   for (const auto& [path, signal] : routes) {
     server_->add_async_route(
         path, {HttpMethod::kPost},
-        [this, signal = signal](HttpRequest&& request, HttpResponder respond) {
-          handle(signal, std::move(request), std::move(respond));
+        [handler = handler_.get(), signal = signal](HttpRequest&& request, HttpResponder respond) {
+          handler->handle(signal, std::move(request), std::move(respond));
         },
         options_.max_compressed_bytes);
   }
@@ -111,11 +120,16 @@ std::string OtlpHttpReceiver::error() const {
   return error_;
 }
 
-void OtlpHttpReceiver::handle(OtlpSignal signal, HttpRequest&& request, HttpResponder respond) {
+std::uint16_t OtlpHttpReceiver::port() const {
+  return server_->port();
+}
+
+void OtlpHttpReceiver::Handler::handle(OtlpSignal signal, HttpRequest&& request,
+                                       HttpResponder respond) {
   const auto started = std::chrono::steady_clock::now();
   auto answer = [this, signal, started, respond](ExportOutcome outcome, HttpResponse response) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-    metrics_.request(OtlpProtocol::kHttp, signal, outcome, elapsed.count());
+    metrics.request(OtlpProtocol::kHttp, signal, outcome, elapsed.count());
     respond(std::move(response));
   };
 
@@ -138,11 +152,11 @@ void OtlpHttpReceiver::handle(OtlpSignal signal, HttpRequest&& request, HttpResp
   std::string_view body = request.body;
   const std::string coding = lower(request.headers.get("Content-Encoding").value_or("identity"));
   if (coding == "gzip") {
-    InflateResult result = gunzip_bounded(request.body, options_.max_body_bytes, inflated);
+    InflateResult result = gunzip_bounded(request.body, options.max_body_bytes, inflated);
     if (result.status == InflateStatus::kTooLarge) {
       answer(ExportOutcome::kTooLarge,
              status_response(413, encoding, kRpcInvalidArgument,
-                             "request body exceeds " + std::to_string(options_.max_body_bytes) +
+                             "request body exceeds " + std::to_string(options.max_body_bytes) +
                                  " bytes after decompression"));
       return;
     }
@@ -159,18 +173,18 @@ void OtlpHttpReceiver::handle(OtlpSignal signal, HttpRequest&& request, HttpResp
         status_response(415, encoding, kRpcInvalidArgument,
                         "unsupported Content-Encoding \"" + coding + "\"; use gzip or identity"));
     return;
-  } else if (body.size() > options_.max_body_bytes) {
+  } else if (body.size() > options.max_body_bytes) {
     answer(ExportOutcome::kTooLarge,
            status_response(
                413, encoding, kRpcInvalidArgument,
-               "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"));
+               "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes"));
     return;
   }
 
   auto on_done = [this, answer, encoding, signal](ExportResult result) {
     if (result.outcome == ExportOutcome::kUnavailable) {
       HttpResponse response = status_response(503, encoding, kRpcUnavailable, result.message);
-      response.headers.emplace_back("Retry-After", std::to_string(options_.retry_after_seconds));
+      response.headers.emplace_back("Retry-After", std::to_string(options.retry_after_seconds));
       answer(ExportOutcome::kUnavailable, std::move(response));
       return;
     }
@@ -193,7 +207,7 @@ void OtlpHttpReceiver::handle(OtlpSignal signal, HttpRequest&& request, HttpResp
       if (std::string error = decode_request(encoding, body, *message); !error.empty()) {
         return invalid(error);
       }
-      ingest_->export_traces(*message, std::move(on_done));
+      ingest.export_traces(*message, std::move(on_done));
       return;
     }
     case OtlpSignal::kLogs: {
@@ -202,7 +216,7 @@ void OtlpHttpReceiver::handle(OtlpSignal signal, HttpRequest&& request, HttpResp
       if (std::string error = decode_request(encoding, body, *message); !error.empty()) {
         return invalid(error);
       }
-      ingest_->export_logs(*message, std::move(on_done));
+      ingest.export_logs(*message, std::move(on_done));
       return;
     }
     case OtlpSignal::kMetrics: {
@@ -211,7 +225,7 @@ void OtlpHttpReceiver::handle(OtlpSignal signal, HttpRequest&& request, HttpResp
       if (std::string error = decode_request(encoding, body, *message); !error.empty()) {
         return invalid(error);
       }
-      ingest_->export_metrics(*message, std::move(on_done));
+      ingest.export_metrics(*message, std::move(on_done));
       return;
     }
   }

@@ -22,10 +22,13 @@
 
 #include "sidecar/core/logger.h"
 #include "sidecar/core/source.h"
-#include "sidecar/http/http_server.h"
 #include "sidecar/otlp/otlp_ingest.h"
 
 namespace specwatch {
+
+// Only declared: this header must not bring in http_message.h (its HttpRequest would clash with
+// other headers' names in the daemon's translation units).
+class HttpServer;
 
 struct OtlpHttpOptions {
   std::string host = "0.0.0.0";
@@ -53,17 +56,18 @@ class OtlpHttpReceiver final : public Source {
   std::string not_ready_reason() const override;
 
   std::string error() const;
-  std::uint16_t port() const { return server_->port(); }
+  std::uint16_t port() const;
   OtlpIngest& ingest() { return *ingest_; }
 
  private:
-  void handle(OtlpSignal signal, HttpRequest&& request, HttpResponder respond);
+  struct Handler;  // decodes and answers one request (otlp_http_receiver.cpp)
 
   std::string name_ = "otlp-http";
   OtlpHttpOptions options_;
   OtlpMetrics& metrics_;
   Logger& logger_;
   std::unique_ptr<OtlpIngest> ingest_;
+  std::unique_ptr<Handler> handler_;
   std::unique_ptr<HttpServer> server_;
   std::atomic<bool> listening_{false};
   mutable std::mutex mutex_;
