@@ -1,6 +1,10 @@
 #include "sidecar/otlp/otlp_config.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include "otlp_support.h"
+#include "sidecar/otlp/otlp_receivers.h"
 
 namespace specwatch {
 namespace {
@@ -97,6 +101,41 @@ TEST_F(OtlpConfigTest, ReportsEveryProblemWithItsPlace) {
 TEST_F(OtlpConfigTest, TheSectionMustBeAMapping) {
   read("otlp: [1]\n");
   EXPECT_EQ(texts(), std::vector<std::string>{"c.yaml:1:7: otlp: expected a mapping, got a list"});
+}
+
+TEST_F(OtlpConfigTest, ReceiversAreBuiltFromTheSection) {
+  read(
+      "otlp:\n"
+      "  grpc: {listen: \"127.0.0.1:0\"}\n"
+      "  http: {enabled: false}\n"
+      "  max_body_bytes: 1000\n"
+      "  consume_timeout_ms: 5\n");
+  ASSERT_TRUE(errors.empty());
+  const OtlpHttpOptions http = otlp_http_options(config);
+  EXPECT_EQ(http.max_body_bytes, 1000u);
+  EXPECT_EQ(http.max_compressed_bytes, 1000u);
+  EXPECT_EQ(http.ingest.consume_timeout, std::chrono::milliseconds(5));
+  EXPECT_EQ(http.ingest.span_profile, "otlp-span");
+  const OtlpGrpcOptions grpc = otlp_grpc_options(config);
+  EXPECT_EQ(grpc.host, "127.0.0.1");
+  EXPECT_EQ(grpc.port, 0);
+
+  prometheus::Registry registry;
+  OtlpMetrics metrics(registry);
+  SpanMetrics span_metrics(registry, config.span_metrics_max_series);
+  testing::FakeSink sink;
+  NullMetricsConsumer metrics_consumer;
+  Logger logger(LogLevel::kError, [](std::string_view) {});
+  auto receivers =
+      make_otlp_receivers(config, sink, metrics_consumer, span_metrics, metrics, logger);
+  ASSERT_EQ(receivers.size(), 1u);
+  EXPECT_EQ(receivers[0]->name(), "otlp-grpc");
+  EXPECT_FALSE(receivers[0]->ready());
+  EXPECT_EQ(receivers[0]->not_ready_reason(), "not listening yet");
+  receivers[0]->start();
+  EXPECT_TRUE(receivers[0]->ready());
+  receivers[0]->stop(100);
+  EXPECT_EQ(receivers[0]->not_ready_reason(), "stopped");
 }
 
 }  // namespace

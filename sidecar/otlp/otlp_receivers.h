@@ -1,0 +1,33 @@
+// Builds the enabled OTLP receivers from the `otlp:` configuration, for the daemon:
+//   OtlpMetrics otlp_metrics(registry);                       // once per process (registry series)
+//   SpanMetrics span_metrics(registry, config.otlp.span_metrics_max_series);
+//   PipelineSink<Pipeline> sink(pipeline);                    // pipeline_sink.h
+//   for (auto& receiver : make_otlp_receivers(config.otlp, sink, metrics_consumer, span_metrics,
+//                                             otlp_metrics, logger)) sources.push_back(...);
+// The receivers are Sources: start() listens, ready() is true once listening, stop(ms) drains.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "sidecar/core/logger.h"
+#include "sidecar/core/source.h"
+#include "sidecar/otlp/otlp_config.h"
+#include "sidecar/otlp/otlp_grpc_receiver.h"
+#include "sidecar/otlp/otlp_http_receiver.h"
+#include "sidecar/otlp/otlp_ingest.h"
+
+namespace specwatch {
+
+OtlpIngestOptions otlp_ingest_options(const OtlpConfig& config);
+OtlpHttpOptions otlp_http_options(const OtlpConfig& config);
+OtlpGrpcOptions otlp_grpc_options(const OtlpConfig& config);
+
+// gRPC first, then HTTP; only the enabled ones.
+std::vector<std::unique_ptr<Source>> make_otlp_receivers(const OtlpConfig& config,
+                                                         OtlpBatchSink& sink,
+                                                         MetricsConsumer& metrics_consumer,
+                                                         SpanMetrics& span_metrics,
+                                                         OtlpMetrics& metrics, Logger& logger);
+
+}  // namespace specwatch
