@@ -17,9 +17,22 @@ using KeyValues = google::protobuf::RepeatedPtrField<common::KeyValue>;
 
 constexpr int kMaxValueDepth = 32;  // nested arrays / kvlists deeper than this become null
 
+// Runs of printable ASCII are copied at once; anything else (escapes, non-ASCII, which
+// append_json_escaped checks for valid UTF-8) goes through the shared escaper.
 void append_string(std::string& out, std::string_view text) {
   out.push_back('"');
-  append_json_escaped(out, text);
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    std::size_t end = i + 1;
+    while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0x80) ++end;
+    append_json_escaped(out, text.substr(i, end - i));
+    run = end;
+    i = end - 1;
+  }
+  out.append(text.data() + run, text.size() - run);
   out.push_back('"');
 }
 

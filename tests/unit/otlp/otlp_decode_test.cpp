@@ -154,6 +154,19 @@ TEST(OtlpRecords, LogRecordsBecomeTheDocumentedRecords) {
   EXPECT_TRUE(conversion.services[0].spans.empty());
 }
 
+TEST(OtlpRecords, StringsAreEscaped) {
+  trace_v1::ExportTraceServiceRequest request = simple_spans("svc", 1);
+  auto* span = request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0);
+  // Built in code, so invalid UTF-8 can reach the converter (decoding refuses it).
+  span->set_name("a\"b\\c\nd\x01" "é€😀 \xff end");
+  Conversion conversion = convert_spans(request, "otlp-http");
+  ASSERT_EQ(conversion.services.size(), 1u);
+  const std::string& data = conversion.services[0].records[0].data;
+  const std::string expected =
+      "{\"signal\":\"span\",\"name\":\"a\\\"b\\\\c\\nd\\u0001é€😀 \\ufffd end\",\"kind\"";
+  EXPECT_EQ(data.substr(0, expected.size()), expected);
+}
+
 TEST(OtlpRecords, InvalidSpansAreRejectedWithTheFirstReasonAndACount) {
   trace_v1::ExportTraceServiceRequest request = spans_with_one_bad("svc", 2);
   auto* no_span_id = request.mutable_resource_spans(0)->mutable_scope_spans(0)->add_spans();

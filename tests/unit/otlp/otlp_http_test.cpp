@@ -165,8 +165,16 @@ TEST_F(HttpTest, MalformedAndTruncatedProtobufIs400WithAStatus) {
   EXPECT_EQ(status_of(cut->body).message(),
             "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (" +
                 std::to_string(truncated.size()) + " bytes)");
+  // proto3 strings must be UTF-8: the generated parser refuses anything else.
+  trace_v1::ExportTraceServiceRequest bad_utf8 = simple_spans("svc", 1);
+  bad_utf8.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->set_name("\xff");
+  std::string bad_bytes;
+  bad_utf8.SerializePartialToString(&bad_bytes);
+  auto utf8 = post("/v1/traces", bad_bytes, kProtobuf);
+  ASSERT_TRUE(utf8.has_value());
+  EXPECT_EQ(utf8->status, 400);
   EXPECT_EQ(sink.taken().size(), 0u);
-  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kInvalid), 2);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kInvalid), 3);
 }
 
 TEST_F(HttpTest, MalformedJsonAndCorruptGzipAre400) {
