@@ -13,7 +13,7 @@ run_packages=(
   prometheus-cpp-dev libboost-dev rapidjson-dev libyaml-cpp-dev zlib1g-dev
 )
 test_packages=(
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev jq
   prometheus prometheus-alertmanager
 )
 packages=("${run_packages[@]}")

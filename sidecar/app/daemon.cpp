@@ -89,14 +89,17 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   ErrorReporter errors(logger, errors_family);
   PipelineMetrics pipeline_metrics(*registry);
   FileSourceMetrics file_metrics(*registry);
-  RuntimeServices services{logger, *registry, errors, pipeline_metrics, file_metrics};
+  std::vector<DeriveError> pricing_errors;
+  DerivedMetrics derived(*registry, build_pricing_table(config.pricing, pricing_errors),
+                         DeriveLimits{config.cardinality.max_series_per_metric}, logger);
+  RuntimeServices services{logger, *registry, errors, pipeline_metrics, file_metrics, derived};
 
   CurrentRuntime current;
   auto probe = [&current] { return current.not_ready(); };
 
   auto make_server = [&](const Config& c) {
     auto server = std::make_unique<HttpServer>(http_options(c), logger);
-    register_admin_endpoints(*server, *registry, probe, process_collector);
+    register_admin_endpoints(*server, *registry, probe, {process_collector});
     return server;
   };
   auto server = make_server(config);
@@ -130,6 +133,12 @@ int run_daemon(const std::string& config_path, const Environment& env) {
       Config next_config = std::move(*next.config);
       if (auto old = current.take()) old->stop(config.shutdown_timeout_ms);
       logger.set_level(next_config.log_level);
+      std::vector<DeriveError> next_pricing_errors;
+      derived.set_pricing(build_pricing_table(next_config.pricing, next_pricing_errors));
+      if (next_config.cardinality.max_series_per_metric !=
+          config.cardinality.max_series_per_metric) {
+        logger.warn("cardinality.max_series_per_metric changes take effect at the next start");
+      }
       if (next_config.http.listen != config.http.listen) {
         server->stop();
         auto next_server = make_server(next_config);

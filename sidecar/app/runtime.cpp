@@ -8,9 +8,16 @@ namespace specwatch {
 
 Runtime::Runtime(const Config& config, RuntimeServices services)
     : config_(config), services_(services) {
+  // The loader has compiled these profiles once already, so they cannot fail here.
+  if (config_.profiles.IsDefined() && config_.profiles.IsSequence()) {
+    profiles_.add(config_.profiles, config_.path);
+  }
+  derivation_ = std::make_unique<DerivationStage>(profiles_, services_.derived, services_.errors);
   pipeline_ = std::make_unique<Pipeline>(config_.pipeline, services_.pipeline_metrics,
                                          services_.errors, services_.logger);
+  pipeline_->add_processor(*derivation_);
   for (const auto& source_config : config_.sources) {
+    services_.derived.enable_tool_metrics(source_config.profile);
     sources_.push_back(std::make_unique<FileSource>(
         source_config, config_.tail, config_.pipeline.batch_max_records, config_.state_dir,
         *pipeline_, services_.logger, services_.errors, services_.file_metrics));

@@ -13,6 +13,9 @@
 #include "sidecar/core/error_reporter.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/core/source.h"
+#include "sidecar/derive/derivation_stage.h"
+#include "sidecar/derive/derived_metrics.h"
+#include "sidecar/normalize/profile_set.h"
 #include "sidecar/observability/admin_endpoints.h"
 #include "sidecar/pipeline/pipeline.h"
 #include "sidecar/sources/file/file_source_metrics.h"
@@ -25,6 +28,7 @@ struct RuntimeServices {
   ErrorReporter& errors;
   PipelineMetrics& pipeline_metrics;
   FileSourceMetrics& file_metrics;
+  DerivedMetrics& derived;
 };
 
 class Runtime {
@@ -44,6 +48,8 @@ class Runtime {
  private:
   Config config_;
   RuntimeServices services_;
+  ProfileSet profiles_;
+  std::unique_ptr<DerivationStage> derivation_;
   std::unique_ptr<Pipeline> pipeline_;
   std::vector<std::unique_ptr<Source>> sources_;
   bool stopped_ = false;

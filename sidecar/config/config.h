@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "sidecar/core/logger.h"
+#include "sidecar/derive/derive_config.h"
 
 namespace specwatch {
 
@@ -66,6 +69,11 @@ struct Config {
   TailConfig tail;
   PipelineConfig pipeline;
   std::vector<FileSourceConfig> sources;
+  // Derivation: the user's `profiles:` list (compiled by ProfileSet, which validated it while the
+  // config was loaded), pricing overrides and the per-metric series limit.
+  YAML::Node profiles;
+  PricingConfig pricing;
+  CardinalityConfig cardinality;
 };
 
 }  // namespace specwatch

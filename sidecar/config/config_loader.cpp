@@ -1,5 +1,7 @@
 #include "sidecar/config/config_loader.h"
 
+#include "sidecar/config/derivation_sections.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -150,6 +152,7 @@ ConfigLoadResult parse_config(std::string_view yaml_text, const std::string& fil
         errors.add(e.mark, key, "cannot read this section: " + e.msg);
       }
     }
+    check_source_profiles(root, config, reader);
   }
 
   // Overrides come after the file. Their values are taken literally.

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <variant>
 
+#include "sidecar/config/derivation_sections.h"
 #include "sidecar/config/listen_address.h"
 
 namespace specwatch {
@@ -125,6 +126,9 @@ ConfigSections builtin_config_sections() {
   sections.add("tail", read_tail);
   sections.add("pipeline", read_pipeline);
   sections.add("sources", read_sources_section);
+  sections.add("profiles", read_profiles_section);
+  sections.add("pricing", read_pricing_section);
+  sections.add("cardinality", read_cardinality_section);
   return sections;
 }
 

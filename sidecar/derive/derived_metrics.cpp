@@ -347,6 +347,11 @@ void DerivedMetrics::log_unpriced(std::string_view service, std::string_view pro
       {{"service", service}, {"provider", provider}, {"model", model}});
 }
 
+void DerivedMetrics::set_pricing(PricingTable pricing) {
+  std::lock_guard lock(mutex_);
+  pricing_ = std::move(pricing);
+}
+
 void DerivedMetrics::record(const CanonicalEvent& event, std::string_view profile) {
   const Tool tool = tool_of_profile(profile);
   std::lock_guard lock(mutex_);
@@ -410,7 +415,7 @@ void DerivedMetrics::record(const CanonicalEvent& event, std::string_view profil
             specular_->auto_steps.get({step_type, bool_label(body.outcome == Outcome::kSuccess)})
                 .Increment();
           }
-        } else if constexpr (std::is_same_v<T, HttpRequest>) {
+        } else if constexpr (std::is_same_v<T, ApiRequest>) {
           if (tool == Tool::kSpecAgents) {
             spec_agents_->queries.get({or_unknown(body.route)}).Increment();
             if (body.duration_seconds && *body.duration_seconds >= 0.0) {
@@ -483,6 +488,11 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
     cost = compute_cost(*price, call);
     cost_source = "computed";
     if (!cost) m.llm_without_usage.get({service, provider, model}).Increment(count);
+  } else if (call.model.empty() && !call.input_tokens && !call.output_tokens &&
+             !call.cache_read_tokens && !call.cache_creation_tokens) {
+    // No model name and no usage (e.g. "Trying LLM provider: groq" lines): there is nothing a
+    // price table could price, so this is a call without usage, not an unknown model.
+    m.llm_without_usage.get({service, provider, model}).Increment(count);
   } else {
     m.llm_unpriced.get({service, provider, model}).Increment(count);
     log_unpriced(service, provider, model);

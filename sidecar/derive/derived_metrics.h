@@ -62,6 +62,9 @@ class DerivedMetrics {
   // Updates the metrics for one event normalized by `profile`.
   void record(const CanonicalEvent& event, std::string_view profile);
 
+  // Replaces the price table (a reloaded configuration may change pricing).
+  void set_pricing(PricingTable pricing);
+
   // Resets daily_llm_cost_usd to 0 when the UTC day of the clock changed since the last cost
   // was added. record() does it before adding; the /metrics handler may call it before a scrape
   // so that a quiet day reads 0 rather than yesterday's total.

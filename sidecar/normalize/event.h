@@ -110,7 +110,7 @@ struct WorkflowStep {
   std::optional<double> cost_usd;
 };
 
-struct HttpRequest {
+struct ApiRequest {
   std::string route;  // endpoint / route template, never a raw URL with ids
   std::string method;
   std::optional<int> status;
@@ -135,7 +135,7 @@ struct CanonicalEvent {
   std::string span_id;
   std::string workflow_id;
   std::variant<LlmCall, Fallback, CacheLookup, PolicyCheck, ComplianceResult, WorkflowRun,
-               WorkflowStep, HttpRequest, LogRecord, Command>
+               WorkflowStep, ApiRequest, LogRecord, Command>
       body;
 
   EventKind kind() const { return static_cast<EventKind>(body.index()); }

@@ -578,17 +578,17 @@ bool assign(CanonicalEvent& e, const Assignment& a, const Scalar& v, Convert uni
     case Target::kStepCost:
       return set_optional_double(std::get<WorkflowStep>(body).cost_usd, v);
     case Target::kHttpRoute:
-      return set_string(std::get<HttpRequest>(body).route, v, ctx);
+      return set_string(std::get<ApiRequest>(body).route, v, ctx);
     case Target::kHttpMethod:
-      return set_string(std::get<HttpRequest>(body).method, v, ctx);
+      return set_string(std::get<ApiRequest>(body).method, v, ctx);
     case Target::kHttpStatus: {
       std::int64_t n;
       if (!to_int(v, n) || n < 100 || n > 999) return false;
-      std::get<HttpRequest>(body).status = static_cast<int>(n);
+      std::get<ApiRequest>(body).status = static_cast<int>(n);
       return true;
     }
     case Target::kHttpDuration:
-      return set_optional_double(std::get<HttpRequest>(body).duration_seconds, v);
+      return set_optional_double(std::get<ApiRequest>(body).duration_seconds, v);
     case Target::kLogLevel:
       return to_severity(v, std::get<LogRecord>(body).level);
     case Target::kLogErrorCode:
@@ -639,7 +639,7 @@ void set_kind(CanonicalEvent& e, EventKind kind) {
       e.body.emplace<WorkflowStep>();
       break;
     case EventKind::kHttpRequest:
-      e.body.emplace<HttpRequest>();
+      e.body.emplace<ApiRequest>();
       break;
     case EventKind::kLogRecord:
       e.body.emplace<LogRecord>();

@@ -56,7 +56,7 @@ class LoaderTest : public ::testing::Test {
 
 const char kAllowedTopLevel[] =
     "unknown key; allowed keys: http, state_dir, log_level, shutdown_timeout_ms, tail, pipeline, "
-    "sources";
+    "sources, profiles, pricing, cardinality";
 
 // --- one test per class of problem -------------------------------------------------------------
 
@@ -349,7 +349,7 @@ TEST_F(LoaderTest, ExpansionInEveryScalarBeforeTyping) {
       "shutdown_timeout_ms: ${TIMEOUT}\n"
       "tail:\n  inotify: ${INOTIFY:-false}\n"
       "sources:\n  - name: ${APP}\n    include: [\"${LOGS}/*.json\", \"~/traces/*.json\"]\n"
-      "    profile: cost$$profile\n",
+      "    service: cost$$center\n",
       {{"PORT", "9000"}, {"TIMEOUT", "250"}, {"APP", "agent"}, {"LOGS", "/var/log/agent"}});
   EXPECT_EQ(texts(result), (std::vector<std::string>{}));
   ASSERT_TRUE(result.config.has_value());
@@ -360,10 +360,9 @@ TEST_F(LoaderTest, ExpansionInEveryScalarBeforeTyping) {
   EXPECT_FALSE(config.tail.inotify);
   ASSERT_EQ(config.sources.size(), 1u);
   EXPECT_EQ(config.sources[0].name, "agent");
-  EXPECT_EQ(config.sources[0].service, "agent");
+  EXPECT_EQ(config.sources[0].service, "cost$center");
   EXPECT_EQ(config.sources[0].include,
             (std::vector<std::string>{"/var/log/agent/*.json", "/home/ada/traces/*.json"}));
-  EXPECT_EQ(config.sources[0].profile, "cost$profile");
 }
 
 TEST_F(LoaderTest, UndefinedVariableIsReportedOnceWithItsName) {
@@ -555,7 +554,7 @@ TEST_F(LoaderTest, RealisticFullConfiguration) {
       "    exclude: [\"traces/tmp/*\"]\n"
       "    start_at: end\n"
       "    service: coding-agent\n"
-      "    profile: openai\n"
+      "    profile: genai\n"
       "    max_record_bytes: 4096\n"
       "  - name: evals.nightly\n"
       "    include:\n"
@@ -586,7 +585,7 @@ TEST_F(LoaderTest, RealisticFullConfiguration) {
   agent.exclude = {dir_ + "/traces/tmp/*"};
   agent.start_at = StartAt::kEnd;
   agent.service = "coding-agent";
-  agent.profile = "openai";
+  agent.profile = "genai";
   agent.max_record_bytes = 4096;
   agent.line = 19;
   FileSourceConfig evals;
@@ -643,7 +642,7 @@ TEST_F(LoaderTest, RealisticFullConfiguration) {
 TEST_F(LoaderTest, RegisteredSectionParsesItsKeyWithTheSharedReaders) {
   ConfigSections sections = builtin_config_sections();
   std::vector<std::string> seen;
-  sections.add("pricing", [&](const YAML::Node& node, const std::string& key_path, Config&,
+  sections.add("billing", [&](const YAML::Node& node, const std::string& key_path, Config&,
                               ConfigReader& in) {
     if (!in.expect_map(node, key_path)) return;
     in.check_unknown_keys(node, key_path, {"currency"});
@@ -652,23 +651,24 @@ TEST_F(LoaderTest, RegisteredSectionParsesItsKeyWithTheSharedReaders) {
       seen.push_back(std::to_string(*currency));
     }
   });
-  EXPECT_THROW(sections.add("pricing", nullptr), std::logic_error);
+  EXPECT_THROW(sections.add("billing", nullptr), std::logic_error);
 
   ConfigLoadResult good =
-      parse_config("pricing:\n  currency: ${CUR}\n", "cfg.yaml", dir_,
+      parse_config("billing:\n  currency: ${CUR}\n", "cfg.yaml", dir_,
                    fixed_environment({{"CUR", "eur"}, {"SPECWATCH_STATE_DIR", dir_}}), sections);
   EXPECT_EQ(texts(good), (std::vector<std::string>{}));
   EXPECT_EQ(seen, (std::vector<std::string>{"2"}));
 
   ConfigLoadResult bad =
-      parse_config("pricing:\n  currency: gbp\n  tax: 1\nextra: 1\n", "cfg.yaml", dir_,
+      parse_config("billing:\n  currency: gbp\n  tax: 1\nextra: 1\n", "cfg.yaml", dir_,
                    fixed_environment({{"SPECWATCH_STATE_DIR", dir_}}), sections);
   EXPECT_EQ(texts(bad),
             (std::vector<std::string>{
-                "cfg.yaml:2:13: pricing.currency: must be one of: usd, eur (got \"gbp\")",
-                "cfg.yaml:3:3: pricing.tax: unknown key; allowed keys: currency",
+                "cfg.yaml:2:13: billing.currency: must be one of: usd, eur (got \"gbp\")",
+                "cfg.yaml:3:3: billing.tax: unknown key; allowed keys: currency",
                 "cfg.yaml:4:1: extra: unknown key; allowed keys: http, state_dir, log_level, "
-                "shutdown_timeout_ms, tail, pipeline, sources, pricing",
+                "shutdown_timeout_ms, tail, pipeline, sources, profiles, pricing, cardinality, "
+                "billing",
             }));
 }
 

@@ -411,7 +411,7 @@ TEST_F(DerivedMetricsTest, SpecAgentsNamesAndDailyCost) {
                std::invalid_argument);
   EXPECT_EQ(t.find("specular_"), std::string::npos);
 
-  HttpRequest chat;
+  ApiRequest chat;
   chat.route = "/api/chat";
   chat.method = "POST";
   chat.status = 200;

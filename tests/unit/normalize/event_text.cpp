@@ -63,7 +63,7 @@ struct Describer {
       << " outcome=" << OutcomeName(e.outcome) << " duration=" << num(e.duration_seconds)
       << " cost=" << num(e.cost_usd);
   }
-  void operator()(const HttpRequest& e) {
+  void operator()(const ApiRequest& e) {
     o << " route=" << e.route << " method=" << e.method << " status=" << num(e.status)
       << " duration=" << num(e.duration_seconds);
   }

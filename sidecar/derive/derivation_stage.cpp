@@ -1,0 +1,44 @@
+#include "sidecar/derive/derivation_stage.h"
+
+namespace specwatch {
+
+DerivationStage::DerivationStage(const ProfileSet& profiles, DerivedMetrics& metrics,
+                                 ErrorReporter& errors)
+    : profiles_(profiles), metrics_(metrics), errors_(errors) {}
+
+const CompiledProfile* DerivationStage::profile_for(const RecordBatch& batch) {
+  const std::string& name = batch.profile.empty() ? std::string("generic") : batch.profile;
+  if (cached_profile_ == nullptr || cached_name_ != name) {
+    cached_name_ = name;
+    cached_profile_ = profiles_.find(name);
+  }
+  return cached_profile_;
+}
+
+void DerivationStage::on_json(const RecordBatch& batch, const Record& record,
+                              const rapidjson::Value& value) {
+  const CompiledProfile* profile = profile_for(batch);
+  if (profile == nullptr) return;  // the config loader rejects unknown profiles
+  events_.clear();
+  derive(batch, record, normalize(*profile, value, batch.service, events_));
+}
+
+void DerivationStage::on_text(const RecordBatch& batch, const Record& record) {
+  const CompiledProfile* profile = profile_for(batch);
+  if (profile == nullptr) return;
+  events_.clear();
+  derive(batch, record, normalize(*profile, std::string_view(record.data), batch.service, events_));
+}
+
+void DerivationStage::derive(const RecordBatch& batch, const Record& record,
+                             std::string_view reason) {
+  if (!reason.empty()) {
+    errors_.report(batch.source, record.origin, reason,
+                   "record does not fit profile \"" + cached_name_ + "\" (" +
+                       std::string(reason) + "); its other events are kept");
+  }
+  const std::string_view profile = batch.profile.empty() ? "generic" : batch.profile;
+  for (const auto& event : events_) metrics_.record(event, profile);
+}
+
+}  // namespace specwatch
