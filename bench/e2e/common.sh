@@ -15,7 +15,7 @@ free_port() {
 # Value of one series on /metrics (0 when absent).
 metric_value() {
   local port="$1" series="$2"
-  curl -s "http://127.0.0.1:$port/metrics" | awk -v s="$series" '$1 == s { print $2; found=1 } END { if (!found) print 0 }'
+  { curl -s "http://127.0.0.1:$port/metrics" || true; } | awk -v s="$series" '$1 == s { print $2; found=1 } END { if (!found) print 0 }'
 }
 
 # CPU seconds (user + system) of a process, from /proc/PID/stat.

@@ -7,7 +7,8 @@ DerivationStage::DerivationStage(const ProfileSet& profiles, DerivedMetrics& met
     : profiles_(profiles), metrics_(metrics), errors_(errors) {}
 
 const CompiledProfile* DerivationStage::profile_for(const RecordBatch& batch) {
-  const std::string& name = batch.profile.empty() ? std::string("generic") : batch.profile;
+  if (batch.profile.empty()) return nullptr;  // a source without profile derives nothing
+  const std::string& name = batch.profile;
   if (cached_profile_ == nullptr || cached_name_ != name) {
     cached_name_ = name;
     cached_profile_ = profiles_.find(name);
@@ -18,7 +19,7 @@ const CompiledProfile* DerivationStage::profile_for(const RecordBatch& batch) {
 void DerivationStage::on_json(const RecordBatch& batch, const Record& record,
                               const rapidjson::Value& value) {
   const CompiledProfile* profile = profile_for(batch);
-  if (profile == nullptr) return;  // the config loader rejects unknown profiles
+  if (profile == nullptr) return;  // no profile (the config loader rejects unknown ones)
   events_.clear();
   derive(batch, record, normalize(*profile, value, batch.service, events_));
 }
@@ -37,8 +38,7 @@ void DerivationStage::derive(const RecordBatch& batch, const Record& record,
                    "record does not fit profile \"" + cached_name_ + "\" (" +
                        std::string(reason) + "); its other events are kept");
   }
-  const std::string_view profile = batch.profile.empty() ? "generic" : batch.profile;
-  for (const auto& event : events_) metrics_.record(event, profile);
+  for (const auto& event : events_) metrics_.record(event, batch.profile);
 }
 
 }  // namespace specwatch

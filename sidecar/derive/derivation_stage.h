@@ -18,8 +18,8 @@ namespace specwatch {
 
 class DerivationStage final : public RecordProcessor {
  public:
-  // `profiles` must stay unchanged while the stage is in use. An empty batch profile means
-  // "generic".
+  // `profiles` must stay unchanged while the stage is in use. A batch without profile (a source
+  // that names none) is counted by the pipeline but derives no metrics.
   DerivationStage(const ProfileSet& profiles, DerivedMetrics& metrics, ErrorReporter& errors);
 
   void on_json(const RecordBatch& batch, const Record& record,
