@@ -65,6 +65,10 @@ TEST(BuiltinProfiles, SpecularTraceAuto) {
 TEST(BuiltinProfiles, SpecularTraceDocs) {
   const RunResult o = run_json("specular-trace", "specular/logs/trace_docs-1736966000.json");
   const std::vector<std::string> expected = {
+      "llm_call service=svc ts=1736966001200000000 trace= span= workflow=docs-1736966000 "
+      "provider=anthropic model=claude-sonnet-4-20250514 operation= outcome=error "
+      "error_type=rate_limited duration=0.64 input=- input_includes_cache=true output=- "
+      "cache_read=- cache_creation=- reasoning=- total=- cost=- count=1",
       "llm_call service=svc ts=1736966002500000000 trace= span= workflow=docs-1736966000 "
       "provider=anthropic model=claude-sonnet-4-20250514 operation= outcome=success error_type= "
       "duration=2.35 input=- input_includes_cache=true output=- cache_read=- cache_creation=- "
@@ -75,6 +79,8 @@ TEST(BuiltinProfiles, SpecularTraceDocs) {
       "cost=0.01 count=1",
       "workflow_step service=svc ts=1736966006000000000 trace= span= workflow=docs-1736966000 "
       "step=plan step_type= outcome=success duration=5.75 cost=-",
+      "workflow_run service=svc ts=1736966007000000000 trace= span= workflow=docs-1736966000 "
+      "outcome=success duration=7 cost=0.0525",
   };
   EXPECT_EQ(o.events, expected);
   EXPECT_TRUE(o.reasons.empty());
