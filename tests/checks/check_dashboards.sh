@@ -10,6 +10,9 @@
 #   - every range selector is [$__rate_interval] (or [$__range] for totals over the time range);
 #   - panels reading metrics that specwatch does not produce start their description with
 #     "External exporter:", and the dashboard description lists them;
+#   - panels reading metrics that only specwatch's OTLP receiver produces (specwatch_span_*,
+#     specwatch_otlp_*, specular_command_*) start their description with "OTLP input:" (the live
+#     check skips them unless told to include them);
 #   - every query, with variables substituted, passes `promtool check rules` as a recording rule.
 # Usage: check_dashboards.sh REPO_ROOT [PROMTOOL]   (requires jq)
 set -euo pipefail
@@ -40,6 +43,9 @@ units='["s","ms","us","ns","m","h","d","reqps","rps","wps","ops","cps","cpm","op
 # Metrics written by other exporters (the stack's own services, PostgreSQL/Redis exporters).
 external_re='\b(http_requests_total|http_request_duration_seconds(_bucket|_sum|_count)?|active_connections|spek_byzantine_consensus_score|spek_performance_improvement_ratio|pg_[a-z_]+|redis_[a-z_]+)\b|up\{job=~?"(?!specwatch")|process_[a-z_]+\{job="(?!specwatch")'
 
+# Metrics that only the OTLP receiver feeds (spans, receiver self-metrics, Specular command spans).
+otlp_re='\b(specwatch_span_[a-z_]+|specwatch_otlp_[a-z_]+|specular_command_[a-z_]+)\b'
+
 echo "== conventions"
 declare -A uids
 for f in "${dashboards[@]}"; do
@@ -51,7 +57,7 @@ for f in "${dashboards[@]}"; do
   uids[$uid]=$name
   while IFS= read -r problem; do
     [[ -n $problem ]] && fail "$name: $problem"
-  done < <(jq -r --argjson units "$units" --arg ext "$external_re" '
+  done < <(jq -r --argjson units "$units" --arg ext "$external_re" --arg otlp "$otlp_re" '
     def panels: [.. | objects | select(has("type") and has("gridPos"))];
     (if has("id") and .id == null then empty else "id must be null" end),
     (if (.title // "") == "" then "no title" else empty end),
@@ -77,7 +83,9 @@ for f in "${dashboards[@]}"; do
         ([$p.targets[].expr | test($ext)] | any) as $is_ext
         | (($p.description // "") | startswith("External exporter:")) as $marked
         | (if $is_ext and ($marked | not) then "panel \"\($p.title)\": reads an external exporter but its description does not start with \"External exporter:\"" else empty end),
-          (if $marked and (($dd // "") | contains($p.title) | not) then "panel \"\($p.title)\": external but not listed in the dashboard description" else empty end))
+          (if $marked and (($dd // "") | contains($p.title) | not) then "panel \"\($p.title)\": external but not listed in the dashboard description" else empty end),
+        (if ([$p.targets[].expr | test($otlp)] | any) and ((($p.description // "") | startswith("OTLP input:")) | not)
+         then "panel \"\($p.title)\": reads metrics only the OTLP receiver feeds but its description does not start with \"OTLP input:\"" else empty end))
   ' "$f")
 done
 

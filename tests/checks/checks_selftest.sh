@@ -42,7 +42,8 @@ jq '.rows[0].panels[0].unit = "tokens"
   | .rows[0].panels[1].targets[0].expr |= sub("\\$__rate_interval"; "5m")
   | .rows[0].panels[2].targets[0].expr = "sum(rate(x[$__rate_interval])"
   | .rows[0].panels[3].targets[0].expr = "sum(rate(http_requests_total{q=\"$nope\"}[$__rate_interval]))"
-  | .rows[0].panels[4].description = ""' "$src" > "$src.new" && mv "$src.new" "$src"
+  | .rows[0].panels[4].description = ""
+  | (.. | objects | select(.title? == "OTLP requests by signal and outcome") | .description) |= sub("^OTLP input: "; "")' "$src" > "$src.new" && mv "$src.new" "$src"
 "$work/tree/dashboards/build.sh"
 jq '.templating.list[0].type = "custom"' "$work/tree/dashboards/spek.json" > "$work/spek.json"
 sed -i 's/"uid": "${datasource}"/"uid": "prometheus"/' "$work/spek.json"
@@ -54,6 +55,7 @@ expect 'unclosed left parenthesis'
 expect 'query uses undefined variable $nope'
 expect 'panel "LLM requests by service": reads an external exporter but its description does not start with "External exporter:"'
 expect 'panel "Error and warning log records by service": no description'
+expect 'panel "OTLP requests by signal and outcome": reads metrics only the OTLP receiver feeds but its description does not start with "OTLP input:"'
 expect 'spek.json differs from dashboards/build.sh output'
 expect 'spek.json: needs exactly one variable `datasource`'
 expect 'spek.json: panel "Service Health": datasource is not ${datasource}'

@@ -16,7 +16,8 @@
 # Usage:
 #   live_prometheus_check.sh --sidecar BIN --config SIDECAR_CONFIG --prometheus BIN
 #       [--promtool BIN] [--repo ROOT] [--expect-alerts FILE|A,B,...] [--expect-silent FILE|A,B,...]
-#       [--ingest-timeout SECONDS] [--assert-timeout SECONDS] [--include-otlp] [--keep]
+#       [--startup-timeout SECONDS] [--ingest-timeout SECONDS] [--assert-timeout SECONDS]
+#       [--include-otlp] [--keep]
 # Alert list files hold one alert name per line; blank lines and lines starting with # are
 # ignored. The sidecar is started with SPECWATCH_HTTP_LISTEN=127.0.0.1:<free port> and scraped as
 # job "specwatch" (the job name the rules and dashboards expect). The rest of the environment is
@@ -29,7 +30,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 sidecar="" config="" prometheus="" promtool=promtool
 expect_alerts="" expect_silent=""
-ingest_timeout=60 assert_timeout=60 keep=0
+startup_timeout=30 ingest_timeout=60 assert_timeout=60 keep=0
 include_otlp=${SPECWATCH_LIVE_INCLUDE_OTLP:-0}
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -40,11 +41,12 @@ while [[ $# -gt 0 ]]; do
     --repo) repo=$2; shift 2 ;;
     --expect-alerts) expect_alerts=$2; shift 2 ;;
     --expect-silent) expect_silent=$2; shift 2 ;;
+    --startup-timeout) startup_timeout=$2; shift 2 ;;
     --ingest-timeout) ingest_timeout=$2; shift 2 ;;
     --assert-timeout) assert_timeout=$2; shift 2 ;;
     --include-otlp) include_otlp=1; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -63,6 +65,7 @@ cleanup() {
   if [[ $keep -eq 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT   # so that the EXIT trap stops the processes on SIGTERM / Ctrl-C too
 
 # A loopback port nobody listens on (bash's /dev/tcp connect fails). A port taken between this
 # test and the bind makes the process exit, which the start-up wait reports.
@@ -102,7 +105,7 @@ sidecar_ready() {
   alive "$sidecar_pid" || { echo "sidecar exited; log:" >&2; tail -n 30 "$work/sidecar.log" >&2; exit 2; }
   (exec 3<>"/dev/tcp/127.0.0.1/$sidecar_port") 2>/dev/null
 }
-wait_for 30 "the sidecar to listen on 127.0.0.1:$sidecar_port" sidecar_ready || exit 2
+wait_for "$startup_timeout" "the sidecar to listen on 127.0.0.1:$sidecar_port" sidecar_ready || exit 2
 echo "sidecar listening on 127.0.0.1:$sidecar_port"
 
 # --- prometheus ---------------------------------------------------------------------------
@@ -128,7 +131,7 @@ prom_ready() {
   alive "$prom_pid" || { echo "prometheus exited; log:" >&2; tail -n 30 "$work/prometheus.log" >&2; exit 2; }
   [[ -n $(query 'up{job="specwatch"} == 1') ]]
 }
-wait_for 60 "Prometheus to scrape the sidecar" prom_ready || exit 2
+wait_for "$startup_timeout" "Prometheus to scrape the sidecar" prom_ready || exit 2
 echo "prometheus on 127.0.0.1:$prom_port scrapes the sidecar"
 
 # --- ingestion ----------------------------------------------------------------------------
