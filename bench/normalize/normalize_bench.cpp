@@ -1,13 +1,18 @@
 // Normalization throughput on a mixed stream of the four tools' records (the samples, framed as
 // the tools write them). Target: >= 500,000 events/s on one core. Records are parsed once up
 // front (parsing belongs to the framing stage); BM_ParseAndNormalize includes it for reference.
+// The *Buffer variants normalize into a reused EventBuffer, as the pipeline does; the others into
+// a fresh std::vector. BM_NormalizeGenericW1* run the `generic` profile on the records of the
+// end-to-end benchmark bench/e2e/w1_tail_throughput.sh.
 #include <benchmark/benchmark.h>
 #include <rapidjson/document.h>
 
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
+#include "sidecar/normalize/event_buffer.h"
 #include "sidecar/normalize/profile_set.h"
 
 namespace specwatch {
@@ -85,9 +90,33 @@ Stream& genai() {
   return s;
 }
 
+// The records of bench/e2e/common.sh's generate_ndjson (same fields, same variation).
+Stream& w1() {
+  static Stream s = [] {
+    Stream s;
+    const CompiledProfile* generic = s.set.find("generic");
+    for (int i = 0; i < 256; ++i) {
+      char line[512];
+      std::snprintf(line, sizeof line,
+                    R"({"time":"2025-01-15T10:30:%02d.%06d-08:00","level":"INFO",)"
+                    R"("msg":"provider call completed","service":"specular",)"
+                    R"("trace_id":"4bf92f3577b34da6a3ce929d0e0e%04x","span_id":"00f067aa0ba9%04x",)"
+                    R"("provider":"anthropic","model":"claude-sonnet-4-5","latency_ms":%d,)"
+                    R"("context":{"workflow_id":"auto-1736965845","step":"build","attempt":%d},)"
+                    R"("seq":%d})",
+                    i % 60, i, i, i, 100 + i % 900, i % 3, i);
+      auto doc = std::make_unique<rapidjson::Document>();
+      doc->Parse(line);
+      s.items.push_back({generic, false, line, std::move(doc)});
+    }
+    return s;
+  }();
+  return s;
+}
+
+template <typename Out>
 void run(benchmark::State& state, Stream& s, bool parse) {
-  std::vector<CanonicalEvent> out;
-  out.reserve(64);
+  Out out;
   std::int64_t events = 0, records = 0;
   for (auto _ : state) {
     for (const Item& item : s.items) {
@@ -102,7 +131,7 @@ void run(benchmark::State& state, Stream& s, bool parse) {
         normalize(*item.profile, *item.doc, "svc", out);
       }
       events += static_cast<std::int64_t>(out.size());
-      benchmark::DoNotOptimize(out.data());
+      benchmark::DoNotOptimize(out);
     }
     records += static_cast<std::int64_t>(s.items.size());
   }
@@ -112,19 +141,37 @@ void run(benchmark::State& state, Stream& s, bool parse) {
       benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
 }
 
+using Vector = std::vector<CanonicalEvent>;
+
 void BM_NormalizeMixed(benchmark::State& state) {
-  run(state, mixed(), false);
+  run<Vector>(state, mixed(), false);
+}
+void BM_NormalizeMixedBuffer(benchmark::State& state) {
+  run<EventBuffer>(state, mixed(), false);
 }
 void BM_ParseAndNormalizeMixed(benchmark::State& state) {
-  run(state, mixed(), true);
+  run<Vector>(state, mixed(), true);
 }
 void BM_NormalizeGenai(benchmark::State& state) {
-  run(state, genai(), false);
+  run<Vector>(state, genai(), false);
+}
+void BM_NormalizeGenaiBuffer(benchmark::State& state) {
+  run<EventBuffer>(state, genai(), false);
+}
+void BM_NormalizeGenericW1(benchmark::State& state) {
+  run<Vector>(state, w1(), false);
+}
+void BM_NormalizeGenericW1Buffer(benchmark::State& state) {
+  run<EventBuffer>(state, w1(), false);
 }
 
 BENCHMARK(BM_NormalizeMixed);
+BENCHMARK(BM_NormalizeMixedBuffer);
 BENCHMARK(BM_ParseAndNormalizeMixed);
 BENCHMARK(BM_NormalizeGenai);
+BENCHMARK(BM_NormalizeGenaiBuffer);
+BENCHMARK(BM_NormalizeGenericW1);
+BENCHMARK(BM_NormalizeGenericW1Buffer);
 
 }  // namespace
 }  // namespace specwatch

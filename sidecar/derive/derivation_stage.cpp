@@ -20,25 +20,27 @@ void DerivationStage::on_json(const RecordBatch& batch, const Record& record,
                               const rapidjson::Value& value) {
   const CompiledProfile* profile = profile_for(batch);
   if (profile == nullptr) return;  // no profile (the config loader rejects unknown ones)
-  events_.clear();
-  derive(batch, record, normalize(*profile, value, batch.service, events_));
+  report(batch, record, normalize(*profile, value, batch.service, events_));
 }
 
 void DerivationStage::on_text(const RecordBatch& batch, const Record& record) {
   const CompiledProfile* profile = profile_for(batch);
   if (profile == nullptr) return;
-  events_.clear();
-  derive(batch, record, normalize(*profile, std::string_view(record.data), batch.service, events_));
+  report(batch, record, normalize(*profile, std::string_view(record.data), batch.service, events_));
 }
 
-void DerivationStage::derive(const RecordBatch& batch, const Record& record,
+void DerivationStage::on_batch_end(RecordBatch& batch) {
+  metrics_.record(events_.events(), batch.profile);
+  events_.clear();
+}
+
+void DerivationStage::report(const RecordBatch& batch, const Record& record,
                              std::string_view reason) {
   if (!reason.empty()) {
     errors_.report(batch.source, record.origin, reason,
-                   "record does not fit profile \"" + cached_name_ + "\" (" +
-                       std::string(reason) + "); its other events are kept");
+                   "record does not fit profile \"" + cached_name_ + "\" (" + std::string(reason) +
+                       "); its other events are kept");
   }
-  for (const auto& event : events_) metrics_.record(event, batch.profile);
 }
 
 }  // namespace specwatch

@@ -353,9 +353,18 @@ void DerivedMetrics::set_pricing(PricingTable pricing) {
 }
 
 void DerivedMetrics::record(const CanonicalEvent& event, std::string_view profile) {
+  record(std::span<const CanonicalEvent>(&event, 1), profile);
+}
+
+void DerivedMetrics::record(std::span<const CanonicalEvent> events, std::string_view profile) {
+  if (events.empty()) return;
   const Tool tool = tool_of_profile(profile);
   std::lock_guard lock(mutex_);
   if (tool != Tool::kNone && tool != Tool::kSpecWeaver) ensure_tool(tool);
+  for (const CanonicalEvent& event : events) record_locked(event, tool);
+}
+
+void DerivedMetrics::record_locked(const CanonicalEvent& event, Tool tool) {
   const std::string_view service = or_unknown(event.service);
   Families& m = *families_;
 

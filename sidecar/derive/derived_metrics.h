@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -61,6 +62,9 @@ class DerivedMetrics {
 
   // Updates the metrics for one event normalized by `profile`.
   void record(const CanonicalEvent& event, std::string_view profile);
+  // The same for several events of one profile (e.g. all those of a batch), in order: takes the
+  // mutex once for all of them rather than once per event.
+  void record(std::span<const CanonicalEvent> events, std::string_view profile);
 
   // Replaces the price table (a reloaded configuration may change pricing).
   void set_pricing(PricingTable pricing);
@@ -79,6 +83,7 @@ class DerivedMetrics {
   struct SpecAgentsFamilies;
   struct SpekFamilies;
 
+  void record_locked(const CanonicalEvent& event, Tool tool);
   void record_llm_call(std::string_view service, const LlmCall& call, Tool tool);
   void ensure_tool(Tool tool);
   void log_unpriced(std::string_view service, std::string_view provider, std::string_view model);

@@ -58,12 +58,17 @@ class LimitedFamily {
   // the overflow series once the limit is reached (and then the overflow counter is incremented:
   // call this once per observation).
   Metric& get(std::initializer_list<std::string_view> values) {
+    // Consecutive events mostly hit the same series (one service, one level, one model): the
+    // last series found is compared value by value against its key, without building the key
+    // or hashing it.
+    if (last_ != nullptr && matches_last(values)) return *last_;
     key_.clear();
     for (auto value : values) {
       key_.append(value);
       key_.push_back('\x1f');  // unit separator: cannot be confused with label text
     }
     if (auto found = series_.find(std::string_view(key_)); found != series_.end()) {
+      remember(found->first, found->second);
       return *found->second;
     }
     if (series_.size() >= max_series_) {
@@ -84,7 +89,8 @@ class LimitedFamily {
       labels.emplace(name, value != values.end() ? std::string(*value++) : std::string());
     }
     Metric& metric = add(labels);
-    series_.emplace(key_, &metric);
+    auto inserted = series_.emplace(key_, &metric).first;
+    remember(inserted->first, &metric);
     return metric;
   }
 
@@ -101,6 +107,26 @@ class LimitedFamily {
       return std::hash<std::string_view>{}(text);
     }
   };
+
+  // Only series with their own label values are remembered, never the overflow series: every
+  // folded observation must go through the slow path, which counts it.
+  void remember(const std::string& key, Metric* metric) {
+    last_key_ = key;
+    last_ = metric;
+  }
+
+  // Whether `values` joined as in get() equal last_key_.
+  bool matches_last(std::initializer_list<std::string_view> values) const {
+    std::string_view rest = last_key_;
+    for (auto value : values) {
+      if (rest.size() <= value.size() || rest[value.size()] != '\x1f' ||
+          rest.compare(0, value.size(), value) != 0) {
+        return false;
+      }
+      rest.remove_prefix(value.size() + 1);
+    }
+    return rest.empty();
+  }
 
   Metric& add(const prometheus::Labels& labels) {
     if constexpr (std::is_same_v<Metric, prometheus::Histogram>) {
@@ -120,6 +146,8 @@ class LimitedFamily {
   Metric* overflow_series_ = nullptr;
   prometheus::Counter* overflow_counter_ = nullptr;
   std::string key_;
+  std::string last_key_;    // key of the series last returned (see get())
+  Metric* last_ = nullptr;  // that series; entries of series_ are never removed
 };
 
 using LimitedCounter = LimitedFamily<prometheus::Counter>;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <regex>
 #include <string>
 #include <utility>
@@ -18,6 +19,30 @@ namespace specwatch {
 inline constexpr int kMaxCaptures = 32;
 // Regexes run on at most this many leading bytes of a value (see run_regex in normalize.cpp).
 inline constexpr std::size_t kMaxRegexInput = 4096;
+
+// A cheap hash of a JSON member name (length, first and last 8 bytes): normalize() indexes the
+// members of a record by it (see MemberIndex in normalize.cpp), and path keys carry it
+// precomputed. Collisions only cost a comparison: lookups compare the whole name.
+inline std::uint64_t member_name_hash(std::string_view name) {
+  const char* p = name.data();
+  const std::size_t n = name.size();
+  std::uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    std::uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) << 8 |
+        static_cast<unsigned char>(p[n - 1]) << 16;
+  }
+  std::uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ULL) ^ n) * 0xC2B2AE3D27D4EB4FULL;
+  return h ^ (h >> 29);
+}
 
 struct PathSegment {
   std::string key;  // member name; empty for an array index
@@ -33,6 +58,9 @@ struct PathAlternative {
   // joins[i][k]: the keys of segments i..i+k+1 joined with '.', so that a record with flat
   // dotted keys ("gen_ai.usage.input_tokens": 5) matches the same path as a nested one.
   std::vector<std::vector<std::string>> joins;
+  // member_name_hash of each segment's key and of each join (same shape as segments / joins).
+  std::vector<std::uint64_t> key_hashes;
+  std::vector<std::vector<std::uint64_t>> join_hashes;
 };
 
 // A field reference: alternatives tried in order, the first present one wins.

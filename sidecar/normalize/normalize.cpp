@@ -1,5 +1,6 @@
 // The hot path: applies a CompiledProfile to one record. No allocation beyond the events' own
-// strings: captures are views into the line or the record, paths are pre-split.
+// strings (and none at all into a warmed-up EventBuffer): captures are views into the line or the
+// record, paths are pre-split.
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -60,14 +61,129 @@ Scalar from_json(const JsonValue& v) {
   return r;
 }
 
-const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i) {
+// An index of the members of one object (the record) by member_name_hash, built on the first
+// lookup into that object. Why: a profile looks up a dozen or more paths per record (every
+// alternative of every common field, rule condition and assignment), and each lookup used to
+// scan all members, comparing names, to find both the nested key and its flat dotted joins. With
+// the index each of those names is one probe; a miss (the common case for alternatives) usually
+// hits an empty slot at once. Small objects are not worth indexing and are scanned.
+class MemberIndex {
+ public:
+  explicit MemberIndex(std::vector<std::uint32_t>& slots) : slots_(slots) {}
+
+  // Forgets the previous object; `object` is indexed on its first lookup.
+  void reset(const JsonValue* object) {
+    object_ = object;
+    built_ = false;
+  }
+
+  // Whether lookups into `v` may use find(); builds the index on the first call for the object.
+  bool covers(const JsonValue* v) {
+    if (v != object_ || v == nullptr) return false;
+    if (!built_) build();
+    return usable_;
+  }
+
+  // Calls found(position) for every member named `name` (duplicates included), in no order.
+  template <typename F>
+  void find(std::string_view name, std::uint64_t hash, F&& found) const {
+    const auto members = object_->MemberBegin();
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const std::uint32_t slot = slots_[i];
+      if (slot == 0) return;
+      const JsonValue& n = members[slot - 1].name;
+      if (n.GetStringLength() == name.size() &&
+          std::memcmp(n.GetString(), name.data(), name.size()) == 0) {
+        found(slot - 1);
+      }
+    }
+  }
+
+ private:
+  static constexpr rapidjson::SizeType kMinMembers = 8;  // below: a scan is as fast
+
+  void build() {
+    built_ = true;
+    const rapidjson::SizeType count = object_->IsObject() ? object_->MemberCount() : 0;
+    usable_ = count >= kMinMembers;
+    if (!usable_) return;
+    std::size_t size = 16;
+    while (size < 2 * static_cast<std::size_t>(count)) size *= 2;  // load factor <= 1/2
+    mask_ = size - 1;
+    slots_.assign(size, 0);
+    const auto members = object_->MemberBegin();
+    for (rapidjson::SizeType m = 0; m < count; ++m) {
+      const JsonValue& n = members[m].name;
+      std::size_t i =
+          member_name_hash(std::string_view(n.GetString(), n.GetStringLength())) & mask_;
+      while (slots_[i] != 0) i = (i + 1) & mask_;
+      slots_[i] = m + 1;  // 0 marks an empty slot
+    }
+  }
+
+  std::vector<std::uint32_t>& slots_;
+  const JsonValue* object_ = nullptr;
+  bool built_ = false;
+  bool usable_ = false;
+  std::size_t mask_ = 0;
+};
+
+const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i,
+                              MemberIndex& index);
+
+// resolve_path's member step through the index. Same result as the scan: the candidates (the
+// members named like the key or one of its joins) are tried in member order. Returns false when
+// there are too many candidates to hold (many duplicate names): the caller scans instead.
+bool resolve_indexed(const JsonValue* v, const PathAlternative& alt, std::size_t i,
+                     MemberIndex& index, const JsonValue*& result) {
+  struct Candidate {
+    std::uint32_t position;  // member index
+    std::uint32_t next;      // the segment after the key or join matched
+  };
+  std::array<Candidate, 8> found;
+  std::size_t n = 0;
+  bool overflow = false;
+  auto add = [&](std::uint32_t position, std::size_t next) {
+    if (n == found.size()) {
+      overflow = true;
+      return;
+    }
+    found[n++] = {position, static_cast<std::uint32_t>(next)};
+  };
+  index.find(alt.segments[i].key, alt.key_hashes[i], [&](std::uint32_t p) { add(p, i + 1); });
+  const auto& joins = alt.joins[i];
+  for (std::size_t k = 0; k < joins.size(); ++k) {
+    index.find(joins[k], alt.join_hashes[i][k], [&](std::uint32_t p) { add(p, i + k + 2); });
+  }
+  if (overflow) return false;
+  // Insertion sort by member position: n is almost always 0 or 1.
+  for (std::size_t c = 1; c < n; ++c) {
+    for (std::size_t d = c; d > 0 && found[d].position < found[d - 1].position; --d) {
+      std::swap(found[d], found[d - 1]);
+    }
+  }
+  result = nullptr;
+  const auto members = v->MemberBegin();
+  for (std::size_t c = 0; c < n && result == nullptr; ++c) {
+    result = resolve_path(&members[found[c].position].value, alt, found[c].next, index);
+  }
+  return true;
+}
+
+const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i,
+                              MemberIndex& index) {
   if (i == alt.segments.size()) return v;
   const PathSegment& seg = alt.segments[i];
   if (seg.index >= 0) {
     if (!v->IsArray() || static_cast<rapidjson::SizeType>(seg.index) >= v->Size()) return nullptr;
-    return resolve_path(&(*v)[static_cast<rapidjson::SizeType>(seg.index)], alt, i + 1);
+    return resolve_path(&(*v)[static_cast<rapidjson::SizeType>(seg.index)], alt, i + 1, index);
   }
   if (!v->IsObject()) return nullptr;
+  // Hashes are filled by the profile compiler; an alternative built otherwise is scanned.
+  if (alt.key_hashes.size() == alt.segments.size() && index.covers(v)) {
+    const JsonValue* r;
+    if (resolve_indexed(v, alt, i, index, r)) return r;
+  }
   // One pass over the members finds both the nested key ("gen_ai") and flat dotted keys that
   // start with it ("gen_ai.usage.input_tokens"): the joins of this segment.
   const std::string_view key = seg.key;
@@ -76,13 +192,13 @@ const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, st
     const std::string_view name(it->name.GetString(), it->name.GetStringLength());
     if (name.size() < key.size() || name.compare(0, key.size(), key) != 0) continue;
     if (name.size() == key.size()) {
-      if (const JsonValue* r = resolve_path(&it->value, alt, i + 1)) return r;
+      if (const JsonValue* r = resolve_path(&it->value, alt, i + 1, index)) return r;
       continue;
     }
     if (name[key.size()] != '.') continue;
     for (std::size_t k = 0; k < joins.size(); ++k) {
       if (joins[k] == name) {
-        if (const JsonValue* r = resolve_path(&it->value, alt, i + k + 2)) return r;
+        if (const JsonValue* r = resolve_path(&it->value, alt, i + k + 2, index)) return r;
         break;
       }
     }
@@ -94,7 +210,8 @@ struct Context {
   const JsonValue* record = nullptr;
   const JsonValue* item = nullptr;
   std::array<std::string_view, kMaxCaptures> captures{};
-  std::string scratch;  // lowercased text of the value being evaluated
+  std::string* scratch = nullptr;  // lowercased text of the value being evaluated
+  MemberIndex* index = nullptr;    // of *record; reset whenever record changes
   char number_text[40];
 };
 
@@ -102,7 +219,7 @@ const JsonValue* resolve_json(const FieldRef& ref, const Context& ctx) {
   for (const auto& alt : ref.alternatives) {
     const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
     if (alt.base == PathAlternative::Base::kCapture || base == nullptr) continue;
-    const JsonValue* v = resolve_path(base, alt, 0);
+    const JsonValue* v = resolve_path(base, alt, 0, *ctx.index);
     if (v != nullptr && !v->IsNull()) return v;
   }
   return nullptr;
@@ -117,7 +234,7 @@ Scalar resolve(const FieldRef& ref, const Context& ctx) {
     }
     const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
     if (base == nullptr) continue;
-    const JsonValue* v = resolve_path(base, alt, 0);
+    const JsonValue* v = resolve_path(base, alt, 0, *ctx.index);
     if (v != nullptr && !v->IsNull()) return from_json(*v);
   }
   return {};
@@ -287,9 +404,10 @@ Status evaluate(const ValueSpec& spec, Context& ctx, Scalar& out) {
   Scalar v = spec.has_constant ? Scalar::text(spec.constant) : resolve(spec.field, ctx);
   if (v.absent()) return Status::kAbsent;
   if (spec.lowercase && v.type == Scalar::Type::kString) {
-    ctx.scratch.assign(v.s);
-    for (char& c : ctx.scratch) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    v.s = ctx.scratch;
+    std::string& lower = *ctx.scratch;
+    lower.assign(v.s);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    v.s = lower;
   }
   if (!spec.map.empty() || !spec.contains_map.empty()) {
     std::string_view key;
@@ -615,45 +733,83 @@ std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
   return a.required ? kMissingField : std::string_view{};
 }
 
+// Makes e.body a default T. An event slot reused from an earlier record (EventBuffer) that already
+// holds a T keeps the heap buffers of the listed strings, emptied, so that long names do not cost
+// a malloc/free per record. Members not listed are reset all the same (only their buffers go).
+template <typename T, typename... Strings>
+void reset_body(CanonicalEvent& e, Strings T::*... strings) {
+  if (T* old = std::get_if<T>(&e.body)) {
+    T fresh;
+    ((fresh.*strings).swap(old->*strings), ...);
+    ((fresh.*strings).clear(), ...);
+    *old = std::move(fresh);
+  } else {
+    e.body.emplace<T>();
+  }
+}
+
 void set_kind(CanonicalEvent& e, EventKind kind) {
   switch (kind) {
     case EventKind::kLlmCall:
-      e.body.emplace<LlmCall>();
+      reset_body(e, &LlmCall::provider, &LlmCall::model, &LlmCall::operation, &LlmCall::error_type);
       break;
     case EventKind::kFallback:
-      e.body.emplace<Fallback>();
+      reset_body(e, &Fallback::from_provider, &Fallback::to_provider, &Fallback::reason);
       break;
     case EventKind::kCacheLookup:
-      e.body.emplace<CacheLookup>();
+      reset_body(e, &CacheLookup::cache);
       break;
     case EventKind::kPolicyCheck:
-      e.body.emplace<PolicyCheck>();
+      reset_body(e, &PolicyCheck::policy, &PolicyCheck::reason);
       break;
     case EventKind::kComplianceResult:
-      e.body.emplace<ComplianceResult>();
+      reset_body(e, &ComplianceResult::standard);
       break;
     case EventKind::kWorkflowRun:
-      e.body.emplace<WorkflowRun>();
+      reset_body<WorkflowRun>(e);
       break;
     case EventKind::kWorkflowStep:
-      e.body.emplace<WorkflowStep>();
+      reset_body(e, &WorkflowStep::step_name, &WorkflowStep::step_type);
       break;
     case EventKind::kHttpRequest:
-      e.body.emplace<ApiRequest>();
+      reset_body(e, &ApiRequest::route, &ApiRequest::method);
       break;
     case EventKind::kLogRecord:
-      e.body.emplace<LogRecord>();
+      reset_body(e, &LogRecord::error_code);
       break;
     case EventKind::kCommand:
-      e.body.emplace<Command>();
+      reset_body(e, &Command::command, &Command::error_code);
       break;
   }
 }
 
+// Where a Run puts its events: a std::vector (fresh events) or an EventBuffer (reused slots).
+struct VectorOut {
+  std::vector<CanonicalEvent>& events;
+  CanonicalEvent& add() { return events.emplace_back(); }
+  void pop_back() { events.pop_back(); }
+};
+
+struct BufferOut {
+  EventBuffer& events;
+  CanonicalEvent& add() { return events.add(); }
+  void pop_back() { events.pop_back(); }
+};
+
+template <typename Out>
 class Run {
  public:
-  Run(const CompiledProfile& p, std::string_view service, std::vector<CanonicalEvent>& out)
-      : p_(p), service_(service), out_(out) {}
+  Run(const CompiledProfile& p, std::string_view service, Out out, EventBuffer::Scratch& scratch)
+      : p_(p), service_(service), out_(out), common_(scratch.common), index_(scratch.member_slots) {
+    ctx.scratch = &scratch.lowercase;
+    ctx.index = &index_;
+  }
+
+  // Sets the record (or array element) the rules read.
+  void set_record(const JsonValue* record) {
+    ctx.record = record;
+    index_.reset(record);
+  }
 
   Context ctx;
 
@@ -699,8 +855,13 @@ class Run {
     if (!common_done_) {
       common_done_ = true;
       common_ok_ = true;
-      common_ = CanonicalEvent{};
+      // Only the common targets are ever assigned to common_ (its body is unused); resetting them
+      // in place keeps their string capacity from record to record.
       common_.service.assign(service_);
+      common_.timestamp_ns = 0;
+      common_.trace_id.clear();
+      common_.span_id.clear();
+      common_.workflow_id.clear();
       for (const Assignment& a : p_.common) {
         const std::string_view r = apply(common_, a, ctx);
         if (!r.empty()) {
@@ -713,13 +874,13 @@ class Run {
   }
 
   void emit(const Rule& rule) {
-    if (!common()) return;  // a malformed common field spoils every event of the record
-    CanonicalEvent& e = out_.emplace_back();
-    e.service = common_.service;
+    if (!common()) return;           // a malformed common field spoils every event of the record
+    CanonicalEvent& e = out_.add();  // every field is set below (the slot may be reused)
+    e.service.assign(common_.service);
     e.timestamp_ns = common_.timestamp_ns;
-    e.trace_id = common_.trace_id;
-    e.span_id = common_.span_id;
-    e.workflow_id = common_.workflow_id;
+    e.trace_id.assign(common_.trace_id);
+    e.span_id.assign(common_.span_id);
+    e.workflow_id.assign(common_.workflow_id);
     set_kind(e, rule.kind);
     for (const Assignment& a : rule.set) {
       const std::string_view r = apply(e, a, ctx);
@@ -733,36 +894,37 @@ class Run {
 
   const CompiledProfile& p_;
   std::string_view service_;
-  std::vector<CanonicalEvent>& out_;
+  Out out_;
   std::string_view reason_;
   bool common_done_ = false;
   bool common_ok_ = true;
-  CanonicalEvent common_;
+  CanonicalEvent& common_;  // the record's common fields (only its common targets are used)
+  MemberIndex index_;
 };
 
-}  // namespace
-
-std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
-                           std::string_view service, std::vector<CanonicalEvent>& out) {
+template <typename Out>
+std::string_view normalize_json(const CompiledProfile& profile, const rapidjson::Value& record,
+                                std::string_view service, Out out, EventBuffer::Scratch& scratch) {
   if (profile.text) return kWrongInput;
-  Run run(profile, service, out);
+  Run<Out> run(profile, service, out, scratch);
   if (profile.split_arrays && record.IsArray()) {
     for (const auto& element : record.GetArray()) {
-      run.ctx.record = &element;
+      run.set_record(&element);
       run.ctx.captures.fill({});
       run.rules();
     }
     return run.reason();
   }
-  run.ctx.record = &record;
+  run.set_record(&record);
   run.rules();
   return run.reason();
 }
 
-std::string_view normalize(const CompiledProfile& profile, std::string_view line,
-                           std::string_view service, std::vector<CanonicalEvent>& out) {
+template <typename Out>
+std::string_view normalize_text(const CompiledProfile& profile, std::string_view line,
+                                std::string_view service, Out out, EventBuffer::Scratch& scratch) {
   if (!profile.text) return kWrongInput;
-  Run run(profile, service, out);
+  Run<Out> run(profile, service, out, scratch);
   // A non-null view even for an empty line: the "line" capture is always present.
   run.ctx.captures[0] = line.data() != nullptr ? line : std::string_view("", 0);
   for (const CompiledRegex& r : profile.extract) {
@@ -770,6 +932,30 @@ std::string_view normalize(const CompiledProfile& profile, std::string_view line
   }
   run.rules();
   return run.reason();
+}
+
+}  // namespace
+
+std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
+                           std::string_view service, std::vector<CanonicalEvent>& out) {
+  EventBuffer::Scratch scratch;
+  return normalize_json(profile, record, service, VectorOut{out}, scratch);
+}
+
+std::string_view normalize(const CompiledProfile& profile, std::string_view line,
+                           std::string_view service, std::vector<CanonicalEvent>& out) {
+  EventBuffer::Scratch scratch;
+  return normalize_text(profile, line, service, VectorOut{out}, scratch);
+}
+
+std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
+                           std::string_view service, EventBuffer& out) {
+  return normalize_json(profile, record, service, BufferOut{out}, out.scratch());
+}
+
+std::string_view normalize(const CompiledProfile& profile, std::string_view line,
+                           std::string_view service, EventBuffer& out) {
+  return normalize_text(profile, line, service, BufferOut{out}, out.scratch());
 }
 
 }  // namespace specwatch

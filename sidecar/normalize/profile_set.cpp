@@ -359,6 +359,12 @@ class Compiler {
         alt.joins[i].push_back(joined);
       }
     }
+    alt.key_hashes.resize(alt.segments.size());
+    alt.join_hashes.resize(alt.segments.size());
+    for (std::size_t i = 0; i < alt.segments.size(); ++i) {
+      alt.key_hashes[i] = member_name_hash(alt.segments[i].key);
+      for (const auto& join : alt.joins[i]) alt.join_hashes[i].push_back(member_name_hash(join));
+    }
     return alt;
   }
 

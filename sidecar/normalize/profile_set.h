@@ -17,6 +17,7 @@
 
 #include "sidecar/normalize/compiled_profile.h"
 #include "sidecar/normalize/event.h"
+#include "sidecar/normalize/event_buffer.h"
 
 namespace specwatch {
 
@@ -70,5 +71,12 @@ std::string_view normalize(const CompiledProfile& profile, const rapidjson::Valu
 // The same for one text line (without its terminator).
 std::string_view normalize(const CompiledProfile& profile, std::string_view line,
                            std::string_view service, std::vector<CanonicalEvent>& out);
+// The same, appending to an EventBuffer: the events are identical, but a buffer reused record
+// after record (clear() between them) reuses the events' storage and normalize's scratch, so the
+// hot path allocates nothing once warm. Use this on the pipeline's worker thread.
+std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
+                           std::string_view service, EventBuffer& out);
+std::string_view normalize(const CompiledProfile& profile, std::string_view line,
+                           std::string_view service, EventBuffer& out);
 
 }  // namespace specwatch

@@ -74,6 +74,31 @@ TEST(LimitedFamily, LabelValuesDoNotRunTogether) {
   EXPECT_EQ(counter.size(), 2u);
 }
 
+// get() remembers the last series it returned; repeated and near-identical label values must
+// still find their own series, and every folded observation must still be counted.
+TEST(LimitedFamily, LastSeriesShortcutKeepsSeriesApartAndCountsEveryFold) {
+  Fixture f;
+  LimitedCounter counter(f.requests, "requests_total", {"x", "y"}, 3, f.overflow);
+  counter.get({"a", "b"}).Increment();
+  counter.get({"a", "b"}).Increment();
+  counter.get({"a", "bc"}).Increment();
+  counter.get({"a", "b"}).Increment();
+  counter.get({"ab", ""}).Increment();
+  counter.get({"z", "z"}).Increment();  // folded
+  counter.get({"z", "z"}).Increment();  // folded again: counted again
+  counter.get({"ab", ""}).Increment();
+  EXPECT_EQ(counter.size(), 3u);
+  const std::string text = render(f.registry);
+  EXPECT_EQ(
+      sample_lines(text, "requests_total"),
+      (std::vector<std::string>{
+          "requests_total{x=\"a\",y=\"b\"} 3", "requests_total{x=\"a\",y=\"bc\"} 1",
+          "requests_total{x=\"ab\",y=\"\"} 2", "requests_total{x=\"overflow\",y=\"overflow\"} 2"}));
+  EXPECT_EQ(
+      sample_lines(text, "specwatch_series_overflow_total"),
+      (std::vector<std::string>{"specwatch_series_overflow_total{metric=\"requests_total\"} 2"}));
+}
+
 TEST(LimitedFamily, HistogramsUseTheirBuckets) {
   prometheus::Registry registry;
   auto& overflow = prometheus::BuildCounter().Name("o_total").Help("h").Register(registry);

@@ -1,0 +1,60 @@
+// Reusable storage for the CanonicalEvents of one record or one batch.
+//
+// Why: a std::vector<CanonicalEvent> that is clear()ed before each record destroys its events, so
+// every record pays a malloc/free for each string longer than the small-string buffer (trace ids
+// are 32 characters, span ids 16, many model names 17+). EventBuffer keeps its events and their
+// string capacity across clear(): once the longest values have been seen, normalizing record
+// after record allocates nothing. The events read back are exactly those normalize() would have
+// appended to a vector (the stale contents of a reused slot are always overwritten).
+//
+// Also holds normalize()'s per-record scratch (the common fields of the record, the lowercased
+// text of a value, the index of the record's members) for the same reason. One EventBuffer per
+// thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sidecar/normalize/event.h"
+
+namespace specwatch {
+
+class EventBuffer {
+ public:
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const CanonicalEvent& operator[](std::size_t i) const { return slots_[i]; }
+  const CanonicalEvent* begin() const { return slots_.data(); }
+  const CanonicalEvent* end() const { return slots_.data() + size_; }
+  std::span<const CanonicalEvent> events() const { return {slots_.data(), size_}; }
+
+  // Forgets the events but keeps their storage for the next ones.
+  void clear() { size_ = 0; }
+
+  // One more event, in a slot that may hold an earlier event's values: the caller must set every
+  // field (normalize() does). The reference is valid until the next add().
+  CanonicalEvent& add() {
+    if (size_ == slots_.size()) slots_.emplace_back();
+    return slots_[size_++];
+  }
+  // Drops the last added event (its storage stays for reuse).
+  void pop_back() { --size_; }
+
+  // normalize()'s scratch, reused from record to record (see the header comment).
+  struct Scratch {
+    CanonicalEvent common;  // the record's common fields, copied into each of its events
+    std::string lowercase;  // lowercased text of the value being evaluated
+    std::vector<std::uint32_t> member_slots;  // hash table of the record's members
+  };
+  Scratch& scratch() { return scratch_; }
+
+ private:
+  std::vector<CanonicalEvent> slots_;
+  std::size_t size_ = 0;
+  Scratch scratch_;
+};
+
+}  // namespace specwatch

@@ -1,0 +1,163 @@
+// normalize() into a reused EventBuffer, and the member index of big records: both are speed-ups
+// only, so they must yield exactly the events of the plain path (a fresh vector, small records
+// whose members are scanned).
+#include "sidecar/normalize/event_buffer.h"
+
+#include <gtest/gtest.h>
+
+#include "sidecar/normalize/profile_set.h"
+#include "tests/unit/normalize/event_text.h"
+
+namespace specwatch {
+namespace {
+
+const std::string kSamples = SPECWATCH_SAMPLES_DIR;
+
+struct Result {
+  std::vector<std::string> events;
+  std::vector<std::string> reasons;
+  bool operator==(const Result&) const = default;
+};
+
+std::vector<std::string> describe(const EventBuffer& buffer) {
+  std::vector<std::string> out;
+  for (const auto& e : buffer) out.push_back(test::describe(e));
+  return out;
+}
+
+// Appends members "~pad0".."~pad9" to every object record (or object element of an array record)
+// so that it is big enough to be looked up through the member index instead of a scan.
+void pad(rapidjson::Value& v, rapidjson::Document::AllocatorType& alloc) {
+  if (v.IsArray()) {
+    for (auto& element : v.GetArray()) pad(element, alloc);
+    return;
+  }
+  if (!v.IsObject()) return;
+  for (int i = 0; i < 10; ++i) {
+    rapidjson::Value name(("~pad" + std::to_string(i)).c_str(), alloc);
+    v.AddMember(name, rapidjson::Value(i), alloc);
+  }
+}
+
+struct Case {
+  const char* profile;
+  const char* file;
+  bool text;
+};
+
+const Case kCases[] = {
+    {"specular-trace", "specular/logs/trace_auto-1736965845.json", false},
+    {"specular-trace", "specular/logs/trace_docs-1736966000.json", false},
+    {"specular-log", "specular/logs/specular.log", false},
+    {"specular-attestation", "specular/attestations/auto-1736965845.attestation.json", false},
+    {"spec-agents-log", "spec-agents/pino.log", false},
+    {"spec-agents-console", "spec-agents/console.log", true},
+    {"spek-result", "spek/analyzer/result-flat.json", false},
+    {"spek-result", "spek/analyzer/result-cli.json", false},
+    {"specweaver-metrics", "specweaver/artifacts/metrics.json", false},
+    {"specweaver-log", "specweaver/logs/specweaver.log", true},
+    {"genai", "otel/genai.ndjson", false},
+    {"generic", "generic/app.log", false},
+};
+
+TEST(EventBuffer, SameEventsAsAFreshVectorOnEverySample) {
+  ProfileSet set;
+  // One buffer for all profiles and files: its slots are reused across event kinds.
+  EventBuffer buffer;
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(std::string(c.profile) + " " + c.file);
+    const CompiledProfile* p = set.find(c.profile);
+    ASSERT_NE(p, nullptr);
+    Result plain, reused;
+    std::vector<CanonicalEvent> events;
+    auto one = [&](auto&& record) {
+      events.clear();
+      const std::string_view r1 = normalize(*p, record, "svc", events);
+      if (!r1.empty()) plain.reasons.emplace_back(r1);
+      for (const auto& e : test::describe(events)) plain.events.push_back(e);
+      buffer.clear();
+      const std::string_view r2 = normalize(*p, record, "svc", buffer);
+      if (!r2.empty()) reused.reasons.emplace_back(r2);
+      for (const auto& e : describe(buffer)) reused.events.push_back(e);
+    };
+    if (c.text) {
+      for (const auto& line : test::read_lines(kSamples + "/" + c.file)) {
+        one(std::string_view(line));
+      }
+    } else {
+      for (const auto& doc : test::read_json_values(kSamples + "/" + c.file)) one(doc);
+    }
+    EXPECT_FALSE(plain.events.empty());
+    EXPECT_EQ(reused, plain);
+  }
+}
+
+TEST(EventBuffer, BigRecordsThroughTheIndexGiveTheSameEventsAsScannedOnes) {
+  ProfileSet set;
+  for (const Case& c : kCases) {
+    if (c.text) continue;
+    SCOPED_TRACE(std::string(c.profile) + " " + c.file);
+    const CompiledProfile* p = set.find(c.profile);
+    ASSERT_NE(p, nullptr);
+    Result small, big;
+    for (auto& doc : test::read_json_values(kSamples + "/" + c.file)) {
+      std::vector<CanonicalEvent> events;
+      const std::string_view r1 = normalize(*p, doc, "svc", events);
+      if (!r1.empty()) small.reasons.emplace_back(r1);
+      for (const auto& e : test::describe(events)) small.events.push_back(e);
+      pad(doc, doc.GetAllocator());
+      events.clear();
+      const std::string_view r2 = normalize(*p, doc, "svc", events);
+      if (!r2.empty()) big.reasons.emplace_back(r2);
+      for (const auto& e : test::describe(events)) big.events.push_back(e);
+    }
+    EXPECT_FALSE(small.events.empty());
+    EXPECT_EQ(big, small);
+  }
+}
+
+// Nested, flat and half-flat spellings of one path, duplicates and nulls: the first member in
+// record order that resolves wins, with or without the index.
+TEST(EventBuffer, IndexKeepsMemberOrderDuplicatesAndNulls) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: tok
+    rules:
+      - emit: llm_call
+        set:
+          input_tokens: {field: 'a.b.c|z'}
+)",
+               "test.yaml");
+  const CompiledProfile* p = set.find("tok");
+  ASSERT_NE(p, nullptr);
+  const std::string filler = R"("f1":0,"f2":0,"f3":0,"f4":0,"f5":0,"f6":0,"f7":0,"f8":0)";
+  auto tokens = [&](std::string members) {
+    std::string results;
+    for (const std::string& text : {"{" + members + "}", "{" + members + "," + filler + "}"}) {
+      rapidjson::Document doc;
+      doc.Parse(text.data(), text.size());
+      EXPECT_FALSE(doc.HasParseError()) << text;
+      EventBuffer buffer;
+      EXPECT_EQ(normalize(*p, doc, "svc", buffer), "") << text;
+      EXPECT_EQ(buffer.size(), 1U) << text;
+      if (buffer.size() != 1) return std::string("?");
+      const auto& call = std::get<LlmCall>(buffer[0].body);
+      results += call.input_tokens ? std::to_string(*call.input_tokens) : "-";
+      results += ' ';
+    }
+    return results;
+  };
+  EXPECT_EQ(tokens(R"("a.b.c":2,"a":{"b":{"c":1}})"), "2 2 ");
+  EXPECT_EQ(tokens(R"("a":{"b":{"c":1}},"a.b.c":2)"), "1 1 ");
+  EXPECT_EQ(tokens(R"("a.b":{"c":3},"a":{"b":{"c":1}})"), "3 3 ");
+  EXPECT_EQ(tokens(R"("a":{"x":1},"a":{"b":{"c":5}})"), "5 5 ");
+  EXPECT_EQ(tokens(R"("a":{"b":{"x":1}},"a.b":{"c":6})"), "6 6 ");
+  // A null found first shadows later spellings; the next alternative is tried.
+  EXPECT_EQ(tokens(R"("a.b.c":null,"a":{"b":{"c":1}},"z":7)"), "7 7 ");
+  EXPECT_EQ(tokens(R"("z":8)"), "8 8 ");
+  EXPECT_EQ(tokens(R"("y":8)"), "- - ");
+}
+
+}  // namespace
+}  // namespace specwatch
