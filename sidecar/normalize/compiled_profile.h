@@ -20,9 +20,9 @@ inline constexpr int kMaxCaptures = 32;
 // Regexes run on at most this many leading bytes of a value (see run_regex in normalize.cpp).
 inline constexpr std::size_t kMaxRegexInput = 4096;
 
-// A cheap hash of a JSON member name (length, first and last 8 bytes): normalize() indexes the
-// members of a record by it (see MemberIndex in normalize.cpp), and path keys carry it
-// precomputed. Collisions only cost a comparison: lookups compare the whole name.
+// A cheap hash of a JSON member name (length, first and last 8 bytes), for
+// CompiledProfile::record_name_table. Collisions only cost a comparison: lookups compare the
+// whole name.
 inline std::uint64_t member_name_hash(std::string_view name) {
   const char* p = name.data();
   const std::size_t n = name.size();
@@ -58,9 +58,10 @@ struct PathAlternative {
   // joins[i][k]: the keys of segments i..i+k+1 joined with '.', so that a record with flat
   // dotted keys ("gen_ai.usage.input_tokens": 5) matches the same path as a nested one.
   std::vector<std::vector<std::string>> joins;
-  // member_name_hash of each segment's key and of each join (same shape as segments / joins).
-  std::vector<std::uint64_t> key_hashes;
-  std::vector<std::vector<std::uint64_t>> join_hashes;
+  // Base kRecord: the ids in CompiledProfile::record_names of the first segment's key
+  // (record_ids[0]) and of its joins (record_ids[1 + k] for joins[0][k]). Empty when the first
+  // segment is an array index (the record is then read the slow way).
+  std::vector<std::uint16_t> record_ids;
 };
 
 // A field reference: alternatives tried in order, the first present one wins.
@@ -213,6 +214,19 @@ struct CompiledProfile {
   std::vector<Assignment> common;      // applied to every event (common targets only)
   std::vector<Rule> rules;
   std::vector<std::string> capture_names;  // slot → name; slot 0 is "line" for text profiles
+
+  // Every member name a record path looks up at the top level of a record: the first segment of
+  // each record path and its joins. normalize() finds all of them in one pass over the record's
+  // members (RecordNames in normalize.cpp), so that each path lookup is an array read instead of
+  // a scan of the members. record_name_table: open addressing on member_name_hash (high bits,
+  // shift record_name_shift), each slot an id + 1 (0: empty).
+  std::vector<std::string> record_names;
+  std::vector<std::uint16_t> record_name_table;
+  int record_name_shift = 64;
 };
+
+// Fills record_names, record_name_table and every PathAlternative's record_ids (profile_set.cpp;
+// the compiler calls it once a profile is complete).
+void index_record_names(CompiledProfile& profile);
 
 }  // namespace specwatch

@@ -8,8 +8,8 @@
 // appended to a vector (the stale contents of a reused slot are always overwritten).
 //
 // Also holds normalize()'s per-record scratch (the common fields of the record, the lowercased
-// text of a value, the index of the record's members) for the same reason. One EventBuffer per
-// thread.
+// text of a value, where the record's members are, the last timestamp's date) for the same reason.
+// One EventBuffer per thread.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sidecar/normalize/event.h"
+#include "sidecar/normalize/text_util.h"
 
 namespace specwatch {
 
@@ -47,7 +48,8 @@ class EventBuffer {
   struct Scratch {
     CanonicalEvent common;  // the record's common fields, copied into each of its events
     std::string lowercase;  // lowercased text of the value being evaluated
-    std::vector<std::uint32_t> member_slots;  // hash table of the record's members
+    std::vector<std::uint32_t> record_positions;  // where the record's path names are
+    IsoTimeMemo time_memo;                        // the last date and time of day parsed
   };
   Scratch& scratch() { return scratch_; }
 

@@ -61,129 +61,112 @@ Scalar from_json(const JsonValue& v) {
   return r;
 }
 
-// An index of the members of one object (the record) by member_name_hash, built on the first
-// lookup into that object. Why: a profile looks up a dozen or more paths per record (every
-// alternative of every common field, rule condition and assignment), and each lookup used to
-// scan all members, comparing names, to find both the nested key and its flat dotted joins. With
-// the index each of those names is one probe; a miss (the common case for alternatives) usually
-// hits an empty slot at once. Small objects are not worth indexing and are scanned.
-class MemberIndex {
+// Where the record's members named like the profile's top-level path names are
+// (CompiledProfile::record_names), found in one pass over the members on the first lookup into
+// the record. Why: a profile looks up a dozen or more paths per record (every alternative of
+// every common field, condition and assignment) and each lookup used to scan all members,
+// comparing names, to find the nested key and its flat dotted joins; now each is an array read.
+class RecordNames {
  public:
-  explicit MemberIndex(std::vector<std::uint32_t>& slots) : slots_(slots) {}
+  static constexpr std::uint32_t kAbsent = 0xffffffff;
 
-  // Forgets the previous object; `object` is indexed on its first lookup.
-  void reset(const JsonValue* object) {
-    object_ = object;
+  explicit RecordNames(std::vector<std::uint32_t>& positions) : positions_(positions) {}
+
+  // Forgets the previous record; `record` is indexed on its first lookup.
+  void reset(const CompiledProfile* profile, const JsonValue* record) {
+    profile_ = profile;
+    record_ = record;
     built_ = false;
   }
 
-  // Whether lookups into `v` may use find(); builds the index on the first call for the object.
+  // Whether lookups into `v` may use position(); indexes the record on the first call.
   bool covers(const JsonValue* v) {
-    if (v != object_ || v == nullptr) return false;
+    if (v != record_ || v == nullptr) return false;
     if (!built_) build();
     return usable_;
   }
 
-  // Calls found(position) for every member named `name` (duplicates included), in no order.
-  template <typename F>
-  void find(std::string_view name, std::uint64_t hash, F&& found) const {
-    const auto members = object_->MemberBegin();
-    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
-      const std::uint32_t slot = slots_[i];
-      if (slot == 0) return;
-      const JsonValue& n = members[slot - 1].name;
-      if (n.GetStringLength() == name.size() &&
-          std::memcmp(n.GetString(), name.data(), name.size()) == 0) {
-        found(slot - 1);
-      }
-    }
-  }
+  // Position of the member named record_names[id], or kAbsent.
+  std::uint32_t position(std::uint16_t id) const { return positions_[id]; }
 
  private:
-  static constexpr rapidjson::SizeType kMinMembers = 8;  // below: a scan is as fast
-
   void build() {
     built_ = true;
-    const rapidjson::SizeType count = object_->IsObject() ? object_->MemberCount() : 0;
-    usable_ = count >= kMinMembers;
-    if (!usable_) return;
-    std::size_t size = 16;
-    while (size < 2 * static_cast<std::size_t>(count)) size *= 2;  // load factor <= 1/2
-    mask_ = size - 1;
-    slots_.assign(size, 0);
-    const auto members = object_->MemberBegin();
+    usable_ = false;
+    if (!record_->IsObject() || profile_->record_names.empty()) return;
+    positions_.assign(profile_->record_names.size(), kAbsent);
+    const auto& table = profile_->record_name_table;
+    const std::size_t mask = table.size() - 1;
+    const auto members = record_->MemberBegin();
+    const rapidjson::SizeType count = record_->MemberCount();
     for (rapidjson::SizeType m = 0; m < count; ++m) {
-      const JsonValue& n = members[m].name;
-      std::size_t i =
-          member_name_hash(std::string_view(n.GetString(), n.GetStringLength())) & mask_;
-      while (slots_[i] != 0) i = (i + 1) & mask_;
-      slots_[i] = m + 1;  // 0 marks an empty slot
+      const std::string_view name(members[m].name.GetString(), members[m].name.GetStringLength());
+      for (std::size_t i = member_name_hash(name) >> profile_->record_name_shift;;
+           i = (i + 1) & mask) {
+        const std::uint16_t slot = table[i];
+        if (slot == 0) break;
+        if (profile_->record_names[slot - 1] != name) continue;
+        // A name that occurs twice: the slow path keeps the rule that the first member (in
+        // record order) that resolves wins.
+        if (positions_[slot - 1] != kAbsent) return;
+        positions_[slot - 1] = m;
+        break;
+      }
     }
+    usable_ = true;
   }
 
-  std::vector<std::uint32_t>& slots_;
-  const JsonValue* object_ = nullptr;
+  std::vector<std::uint32_t>& positions_;
+  const CompiledProfile* profile_ = nullptr;
+  const JsonValue* record_ = nullptr;
   bool built_ = false;
   bool usable_ = false;
-  std::size_t mask_ = 0;
 };
 
-const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i,
-                              MemberIndex& index);
+const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i);
 
-// resolve_path's member step through the index. Same result as the scan: the candidates (the
-// members named like the key or one of its joins) are tried in member order. Returns false when
-// there are too many candidates to hold (many duplicate names): the caller scans instead.
-bool resolve_indexed(const JsonValue* v, const PathAlternative& alt, std::size_t i,
-                     MemberIndex& index, const JsonValue*& result) {
-  struct Candidate {
-    std::uint32_t position;  // member index
-    std::uint32_t next;      // the segment after the key or join matched
-  };
-  std::array<Candidate, 8> found;
-  std::size_t n = 0;
-  bool overflow = false;
-  auto add = [&](std::uint32_t position, std::size_t next) {
-    if (n == found.size()) {
-      overflow = true;
-      return;
-    }
-    found[n++] = {position, static_cast<std::uint32_t>(next)};
-  };
-  index.find(alt.segments[i].key, alt.key_hashes[i], [&](std::uint32_t p) { add(p, i + 1); });
-  const auto& joins = alt.joins[i];
-  for (std::size_t k = 0; k < joins.size(); ++k) {
-    index.find(joins[k], alt.join_hashes[i][k], [&](std::uint32_t p) { add(p, i + k + 2); });
+// The first step of a record path through RecordNames. Same result as the scan in
+// resolve_path: the members named like the key or one of its joins are tried in record order.
+const JsonValue* resolve_in_record(const JsonValue* record, const PathAlternative& alt,
+                                   const RecordNames& names) {
+  const auto members = record->MemberBegin();
+  const std::uint32_t key = names.position(alt.record_ids[0]);
+  if (alt.record_ids.size() == 1) {  // no joins: the common case
+    return key == RecordNames::kAbsent ? nullptr : resolve_path(&members[key].value, alt, 1);
   }
-  if (overflow) return false;
-  // Insertion sort by member position: n is almost always 0 or 1.
+  struct Candidate {
+    std::uint32_t position;
+    std::size_t next;  // the segment after the key or join matched
+  };
+  std::array<Candidate, 16> found;
+  std::size_t n = 0;
+  if (key != RecordNames::kAbsent) found[n++] = {key, 1};
+  for (std::size_t k = 1; k < alt.record_ids.size() && n < found.size(); ++k) {
+    const std::uint32_t p = names.position(alt.record_ids[k]);
+    if (p != RecordNames::kAbsent) found[n++] = {p, k + 1};
+  }
+  // Insertion sort by position: n is almost always 0 or 1.
   for (std::size_t c = 1; c < n; ++c) {
     for (std::size_t d = c; d > 0 && found[d].position < found[d - 1].position; --d) {
       std::swap(found[d], found[d - 1]);
     }
   }
-  result = nullptr;
-  const auto members = v->MemberBegin();
-  for (std::size_t c = 0; c < n && result == nullptr; ++c) {
-    result = resolve_path(&members[found[c].position].value, alt, found[c].next, index);
+  for (std::size_t c = 0; c < n; ++c) {
+    if (const JsonValue* r = resolve_path(&members[found[c].position].value, alt, found[c].next)) {
+      return r;
+    }
   }
-  return true;
+  return nullptr;
 }
 
-const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i,
-                              MemberIndex& index) {
+const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i) {
   if (i == alt.segments.size()) return v;
   const PathSegment& seg = alt.segments[i];
   if (seg.index >= 0) {
     if (!v->IsArray() || static_cast<rapidjson::SizeType>(seg.index) >= v->Size()) return nullptr;
-    return resolve_path(&(*v)[static_cast<rapidjson::SizeType>(seg.index)], alt, i + 1, index);
+    return resolve_path(&(*v)[static_cast<rapidjson::SizeType>(seg.index)], alt, i + 1);
   }
   if (!v->IsObject()) return nullptr;
-  // Hashes are filled by the profile compiler; an alternative built otherwise is scanned.
-  if (alt.key_hashes.size() == alt.segments.size() && index.covers(v)) {
-    const JsonValue* r;
-    if (resolve_indexed(v, alt, i, index, r)) return r;
-  }
   // One pass over the members finds both the nested key ("gen_ai") and flat dotted keys that
   // start with it ("gen_ai.usage.input_tokens"): the joins of this segment.
   const std::string_view key = seg.key;
@@ -192,13 +175,13 @@ const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, st
     const std::string_view name(it->name.GetString(), it->name.GetStringLength());
     if (name.size() < key.size() || name.compare(0, key.size(), key) != 0) continue;
     if (name.size() == key.size()) {
-      if (const JsonValue* r = resolve_path(&it->value, alt, i + 1, index)) return r;
+      if (const JsonValue* r = resolve_path(&it->value, alt, i + 1)) return r;
       continue;
     }
     if (name[key.size()] != '.') continue;
     for (std::size_t k = 0; k < joins.size(); ++k) {
       if (joins[k] == name) {
-        if (const JsonValue* r = resolve_path(&it->value, alt, i + k + 2, index)) return r;
+        if (const JsonValue* r = resolve_path(&it->value, alt, i + k + 2)) return r;
         break;
       }
     }
@@ -206,12 +189,23 @@ const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, st
   return nullptr;
 }
 
+// A record path from the record itself: through RecordNames when the profile compiler gave the
+// path its ids, else scanned.
+const JsonValue* resolve_record_path(const JsonValue* record, const PathAlternative& alt,
+                                     RecordNames& names) {
+  if (!alt.record_ids.empty() && names.covers(record)) {
+    return resolve_in_record(record, alt, names);
+  }
+  return resolve_path(record, alt, 0);
+}
+
 struct Context {
   const JsonValue* record = nullptr;
   const JsonValue* item = nullptr;
   std::array<std::string_view, kMaxCaptures> captures{};
-  std::string* scratch = nullptr;  // lowercased text of the value being evaluated
-  MemberIndex* index = nullptr;    // of *record; reset whenever record changes
+  std::string* scratch = nullptr;    // lowercased text of the value being evaluated
+  RecordNames* names = nullptr;      // of *record; reset whenever record changes
+  IsoTimeMemo* time_memo = nullptr;  // kept from record to record (see text_util.h)
   char number_text[40];
 };
 
@@ -219,7 +213,9 @@ const JsonValue* resolve_json(const FieldRef& ref, const Context& ctx) {
   for (const auto& alt : ref.alternatives) {
     const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
     if (alt.base == PathAlternative::Base::kCapture || base == nullptr) continue;
-    const JsonValue* v = resolve_path(base, alt, 0, *ctx.index);
+    const JsonValue* v = alt.base == PathAlternative::Base::kRecord
+                             ? resolve_record_path(base, alt, *ctx.names)
+                             : resolve_path(base, alt, 0);
     if (v != nullptr && !v->IsNull()) return v;
   }
   return nullptr;
@@ -234,7 +230,9 @@ Scalar resolve(const FieldRef& ref, const Context& ctx) {
     }
     const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
     if (base == nullptr) continue;
-    const JsonValue* v = resolve_path(base, alt, 0, *ctx.index);
+    const JsonValue* v = alt.base == PathAlternative::Base::kRecord
+                             ? resolve_record_path(base, alt, *ctx.names)
+                             : resolve_path(base, alt, 0);
     if (v != nullptr && !v->IsNull()) return from_json(*v);
   }
   return {};
@@ -355,10 +353,10 @@ std::int64_t unix_number_to_ns(double x, Convert unit) {
 
 enum class Status : std::uint8_t { kOk, kAbsent, kInvalid };
 
-Status to_time(const Scalar& v, Convert unit, std::int64_t& out) {
+Status to_time(const Scalar& v, Convert unit, std::int64_t& out, IsoTimeMemo& memo) {
   if (v.absent()) return Status::kAbsent;
   if (v.type == Scalar::Type::kString) {
-    if (auto t = parse_iso_time(v.s)) {
+    if (auto t = parse_iso_time(v.s, memo)) {
       out = *t;
       return Status::kOk;
     }
@@ -378,10 +376,16 @@ Status to_time(const Scalar& v, Convert unit, std::int64_t& out) {
   return Status::kInvalid;
 }
 
+// std::tolower in the "C" locale (specwatch never calls setlocale), without a libc call per
+// character: level and outcome names are compared case-insensitively on every record.
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
+    if (ascii_lower(a[i]) != b[i]) return false;
   }
   return true;
 }
@@ -393,8 +397,9 @@ Status evaluate(const ValueSpec& spec, Context& ctx, Scalar& out) {
   }
   if (!spec.between_start.empty()) {
     std::int64_t start = 0, end = 0;
-    const Status a = to_time(resolve(spec.between_start, ctx), Convert::kNone, start);
-    const Status b = to_time(resolve(spec.between_end, ctx), Convert::kNone, end);
+    const Status a =
+        to_time(resolve(spec.between_start, ctx), Convert::kNone, start, *ctx.time_memo);
+    const Status b = to_time(resolve(spec.between_end, ctx), Convert::kNone, end, *ctx.time_memo);
     if (a == Status::kInvalid || b == Status::kInvalid) return Status::kInvalid;
     if (a == Status::kAbsent || b == Status::kAbsent) return Status::kAbsent;
     if (end < start) return Status::kInvalid;
@@ -406,7 +411,7 @@ Status evaluate(const ValueSpec& spec, Context& ctx, Scalar& out) {
   if (spec.lowercase && v.type == Scalar::Type::kString) {
     std::string& lower = *ctx.scratch;
     lower.assign(v.s);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : lower) c = ascii_lower(c);
     v.s = lower;
   }
   if (!spec.map.empty() || !spec.contains_map.empty()) {
@@ -423,9 +428,8 @@ Status evaluate(const ValueSpec& spec, Context& ctx, Scalar& out) {
       if (!mapped) {
         for (const auto& [needle, to] : spec.contains_map) {
           // needle is lowercase: compare case-insensitively without copying.
-          auto it = std::search(
-              key.begin(), key.end(), needle.begin(), needle.end(),
-              [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+          auto it = std::search(key.begin(), key.end(), needle.begin(), needle.end(),
+                                [](char a, char b) { return ascii_lower(a) == b; });
           if (it != key.end() || needle.empty()) {
             v = Scalar::text(to);
             mapped = true;
@@ -600,7 +604,7 @@ bool assign(CanonicalEvent& e, const Assignment& a, const Scalar& v, Convert uni
     case Target::kService:
       return set_string(e.service, v, ctx);
     case Target::kTimestamp:
-      return to_time(v, unit, e.timestamp_ns) == Status::kOk;
+      return to_time(v, unit, e.timestamp_ns, *ctx.time_memo) == Status::kOk;
     case Target::kTraceId:
       return set_string(e.trace_id, v, ctx);
     case Target::kSpanId:
@@ -800,15 +804,20 @@ template <typename Out>
 class Run {
  public:
   Run(const CompiledProfile& p, std::string_view service, Out out, EventBuffer::Scratch& scratch)
-      : p_(p), service_(service), out_(out), common_(scratch.common), index_(scratch.member_slots) {
+      : p_(p),
+        service_(service),
+        out_(out),
+        common_(scratch.common),
+        names_(scratch.record_positions) {
     ctx.scratch = &scratch.lowercase;
-    ctx.index = &index_;
+    ctx.names = &names_;
+    ctx.time_memo = &scratch.time_memo;
   }
 
   // Sets the record (or array element) the rules read.
   void set_record(const JsonValue* record) {
     ctx.record = record;
-    index_.reset(record);
+    names_.reset(&p_, record);
   }
 
   Context ctx;
@@ -899,7 +908,7 @@ class Run {
   bool common_done_ = false;
   bool common_ok_ = true;
   CanonicalEvent& common_;  // the record's common fields (only its common targets are used)
-  MemberIndex index_;
+  RecordNames names_;
 };
 
 template <typename Out>

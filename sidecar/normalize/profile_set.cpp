@@ -3,6 +3,7 @@
 #include "sidecar/normalize/profile_set.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -359,12 +360,6 @@ class Compiler {
         alt.joins[i].push_back(joined);
       }
     }
-    alt.key_hashes.resize(alt.segments.size());
-    alt.join_hashes.resize(alt.segments.size());
-    for (std::size_t i = 0; i < alt.segments.size(); ++i) {
-      alt.key_hashes[i] = member_name_hash(alt.segments[i].key);
-      for (const auto& join : alt.joins[i]) alt.join_hashes[i].push_back(member_name_hash(join));
-    }
     return alt;
   }
 
@@ -578,9 +573,62 @@ void ProfileSet::add(const YAML::Node& profiles, std::string_view origin) {
       compiler.header(node);
       compiler.body(node);
     }
+    index_record_names(*compiled);
     staged[name] = Entry{std::move(chain), std::move(compiled)};
   }
   for (auto& [name, entry] : staged) profiles_[name] = std::move(entry);
+}
+
+void index_record_names(CompiledProfile& profile) {
+  profile.record_names.clear();
+  std::map<std::string, std::uint16_t, std::less<>> ids;
+  auto id_of = [&](const std::string& name) {
+    auto [it, added] = ids.emplace(name, static_cast<std::uint16_t>(profile.record_names.size()));
+    if (added) profile.record_names.push_back(name);
+    return it->second;
+  };
+  auto visit = [&](FieldRef& ref) {
+    for (auto& alt : ref.alternatives) {
+      alt.record_ids.clear();
+      if (alt.base != PathAlternative::Base::kRecord || alt.segments.empty() ||
+          alt.segments[0].index >= 0 ||
+          profile.record_names.size() + 1 + alt.joins[0].size() >
+              std::numeric_limits<std::uint16_t>::max()) {
+        continue;  // read the slow way
+      }
+      alt.record_ids.push_back(id_of(alt.segments[0].key));
+      for (const auto& join : alt.joins[0]) alt.record_ids.push_back(id_of(join));
+    }
+  };
+  auto visit_assignment = [&](Assignment& a) {
+    for (auto& spec : a.specs) {
+      visit(spec.field);
+      visit(spec.when_exists);
+      visit(spec.between_start);
+      visit(spec.between_end);
+    }
+  };
+  for (auto& a : profile.common) visit_assignment(a);
+  for (auto& rule : profile.rules) {
+    for (auto& c : rule.when) visit(c.field);
+    visit(rule.for_each);
+    for (auto& a : rule.set) visit_assignment(a);
+  }
+  // At most 1/4 full: a member name that is no path's (most of a record's) usually meets an
+  // empty slot at once.
+  std::size_t size = 16;
+  int shift = 60;
+  while (size < 4 * profile.record_names.size()) {
+    size *= 2;
+    --shift;
+  }
+  profile.record_name_table.assign(size, 0);
+  profile.record_name_shift = shift;
+  for (std::size_t id = 0; id < profile.record_names.size(); ++id) {
+    std::size_t i = member_name_hash(profile.record_names[id]) >> shift;
+    while (profile.record_name_table[i] != 0) i = (i + 1) & (size - 1);
+    profile.record_name_table[i] = static_cast<std::uint16_t>(id + 1);
+  }
 }
 
 const CompiledProfile* ProfileSet::find(std::string_view name) const {

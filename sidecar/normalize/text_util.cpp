@@ -57,7 +57,10 @@ bool is_meta(char c) {
 
 }  // namespace
 
-std::optional<std::int64_t> parse_iso_time(std::string_view t) {
+namespace {
+
+// `YYYY-MM-DD[T| ]hh:mm:ss` (always kIsoPrefix bytes): seconds since the epoch, or nullopt.
+std::optional<std::int64_t> parse_iso_prefix(std::string_view t) {
   std::size_t p = 0;
   int year, month, day, hour, minute, second;
   if (!read_digits(t, p, 4, year) || !expect(t, p, '-') || !read_digits(t, p, 2, month) ||
@@ -73,6 +76,12 @@ std::optional<std::int64_t> parse_iso_time(std::string_view t) {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
+  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+// The rest after the prefix: `[.,fraction][Z|±hh:mm|±hhmm]`; `secs` is the prefix's value.
+std::optional<std::int64_t> parse_iso_rest(std::string_view t, std::int64_t secs) {
+  std::size_t p = kIsoPrefix;
   std::int64_t nanos = 0;
   if (p < t.size() && (t[p] == '.' || t[p] == ',')) {
     ++p;
@@ -102,9 +111,27 @@ std::optional<std::int64_t> parse_iso_time(std::string_view t) {
     }
   }
   if (p != t.size()) return std::nullopt;
-  const std::int64_t secs = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
-                            second - offset_seconds;
-  return secs * 1000000000LL + nanos;
+  return (secs - offset_seconds) * 1000000000LL + nanos;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_iso_time(std::string_view t) {
+  const auto secs = parse_iso_prefix(t);
+  if (!secs) return std::nullopt;
+  return parse_iso_rest(t, *secs);
+}
+
+std::optional<std::int64_t> parse_iso_time(std::string_view t, IsoTimeMemo& memo) {
+  if (memo.valid && t.size() >= kIsoPrefix && t.compare(0, kIsoPrefix, memo.prefix) == 0) {
+    return parse_iso_rest(t, memo.secs);
+  }
+  const auto secs = parse_iso_prefix(t);
+  if (!secs) return std::nullopt;
+  memo.prefix.assign(t.substr(0, kIsoPrefix));
+  memo.secs = *secs;
+  memo.valid = true;
+  return parse_iso_rest(t, *secs);
 }
 
 std::string strip_named_groups(std::string_view pattern, std::vector<std::string>& group_names) {

@@ -13,6 +13,20 @@ namespace specwatch {
 // without zone is UTC. Returns nullopt when the text is not such a time.
 std::optional<std::int64_t> parse_iso_time(std::string_view text);
 
+// The date and time of day `YYYY-MM-DD?hh:mm:ss`: its length never varies.
+inline constexpr std::size_t kIsoPrefix = 19;
+
+// The last date and time of day parse_iso_time(text, memo) converted. Records of one stream
+// mostly carry the same date, hour, minute and second as the one before: only the fraction and
+// the zone then remain to be read.
+struct IsoTimeMemo {
+  std::string prefix;  // the first kIsoPrefix bytes
+  std::int64_t secs = 0;
+  bool valid = false;
+};
+// The same result as parse_iso_time(text), reusing and updating `memo`.
+std::optional<std::int64_t> parse_iso_time(std::string_view text, IsoTimeMemo& memo);
+
 // std::regex has no named groups: rewrites `(?<name>...)` into `(...)` and reports, for every
 // capturing group in order, its name (empty for an unnamed group). Throws std::invalid_argument
 // on an unterminated group name.

@@ -46,3 +46,31 @@ TEST(RequiredLiteral, LongestMandatoryRun) {
 
 }  // namespace
 }  // namespace specwatch
+
+namespace specwatch {
+namespace {
+
+// The memo only skips re-reading a date and time of day seen just before: every result must be
+// the one of the plain parse, whatever came before.
+TEST(TextUtil, IsoTimeWithMemoEqualsPlainParse) {
+  const char* texts[] = {"2025-01-15T10:30:01.000001-08:00",
+                         "2025-01-15T10:30:01.5Z",
+                         "2025-01-15T10:30:01",
+                         "2025-01-15T10:30:01x",
+                         "2025-01-15T10:30:01+0130",
+                         "2025-01-15T10:30:02,25",
+                         "2025-01-15 10:30:02",
+                         "2025-01-15T10:30:0",
+                         "2025-13-15T10:30:02",
+                         "2025-13-15T10:30:02",
+                         "2025-01-15T10:30:02.",
+                         "2025-01-15T10:30:02.123456789123Z",
+                         "",
+                         "2025-01-15T10:30:02-08"};
+  IsoTimeMemo memo;
+  for (const char* t : texts) EXPECT_EQ(parse_iso_time(t, memo), parse_iso_time(t)) << t;
+  EXPECT_EQ(parse_iso_time("2025-01-15T10:30:01.5Z", memo), 1736937001500000000LL);
+}
+
+}  // namespace
+}  // namespace specwatch
