@@ -23,7 +23,19 @@ inline constexpr std::size_t kMaxRegexInput = 4096;
 // A cheap hash of a JSON member name (length, first and last 8 bytes), for
 // CompiledProfile::record_name_table. Collisions only cost a comparison: lookups compare the
 // whole name.
-inline std::uint64_t member_name_hash(std::string_view name) {
+//
+// MemberNameKey holds the bytes the hash reads (the first and last 8, or 4, or 3 of them) and the
+// length: for a name of at most kMemberNameKeyBytes bytes those are all of its bytes, so equal
+// keys mean equal names and no memcmp is needed.
+inline constexpr std::size_t kMemberNameKeyBytes = 16;
+struct MemberNameKey {
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  std::size_t n = 0;
+  bool operator==(const MemberNameKey&) const = default;
+};
+
+inline MemberNameKey member_name_key(std::string_view name) {
   const char* p = name.data();
   const std::size_t n = name.size();
   std::uint64_t a = 0, b = 0;
@@ -40,8 +52,15 @@ inline std::uint64_t member_name_hash(std::string_view name) {
     a = static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) << 8 |
         static_cast<unsigned char>(p[n - 1]) << 16;
   }
-  std::uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ULL) ^ n) * 0xC2B2AE3D27D4EB4FULL;
-  return h ^ (h >> 29);
+  return {a, b, n};
+}
+
+inline std::uint64_t member_name_hash(const MemberNameKey& k) {
+  return (k.a ^ (k.b * 0x9E3779B97F4A7C15ULL) ^ k.n) * 0xC2B2AE3D27D4EB4FULL;
+}
+
+inline std::uint64_t member_name_hash(std::string_view name) {
+  return member_name_hash(member_name_key(name));
 }
 
 struct PathSegment {
@@ -221,6 +240,7 @@ struct CompiledProfile {
   // a scan of the members. record_name_table: open addressing on member_name_hash (high bits,
   // shift record_name_shift), each slot an id + 1 (0: empty).
   std::vector<std::string> record_names;
+  std::vector<MemberNameKey> record_name_keys;  // member_name_key of each record_names entry
   std::vector<std::uint16_t> record_name_table;
   int record_name_shift = 64;
 };

@@ -101,11 +101,13 @@ class RecordNames {
     const rapidjson::SizeType count = record_->MemberCount();
     for (rapidjson::SizeType m = 0; m < count; ++m) {
       const std::string_view name(members[m].name.GetString(), members[m].name.GetStringLength());
-      for (std::size_t i = member_name_hash(name) >> profile_->record_name_shift;;
+      const MemberNameKey key = member_name_key(name);
+      for (std::size_t i = member_name_hash(key) >> profile_->record_name_shift;;
            i = (i + 1) & mask) {
         const std::uint16_t slot = table[i];
         if (slot == 0) break;
-        if (profile_->record_names[slot - 1] != name) continue;
+        if (profile_->record_name_keys[slot - 1] != key) continue;
+        if (key.n > kMemberNameKeyBytes && profile_->record_names[slot - 1] != name) continue;
         // A name that occurs twice: the slow path keeps the rule that the first member (in
         // record order) that resolves wins.
         if (positions_[slot - 1] != kAbsent) return;
@@ -132,7 +134,9 @@ const JsonValue* resolve_in_record(const JsonValue* record, const PathAlternativ
   const auto members = record->MemberBegin();
   const std::uint32_t key = names.position(alt.record_ids[0]);
   if (alt.record_ids.size() == 1) {  // no joins: the common case
-    return key == RecordNames::kAbsent ? nullptr : resolve_path(&members[key].value, alt, 1);
+    if (key == RecordNames::kAbsent) return nullptr;
+    return alt.segments.size() == 1 ? &members[key].value
+                                    : resolve_path(&members[key].value, alt, 1);
   }
   struct Candidate {
     std::uint32_t position;

@@ -622,6 +622,10 @@ void index_record_names(CompiledProfile& profile) {
     size *= 2;
     --shift;
   }
+  profile.record_name_keys.clear();
+  for (const auto& name : profile.record_names) {
+    profile.record_name_keys.push_back(member_name_key(name));
+  }
   profile.record_name_table.assign(size, 0);
   profile.record_name_shift = shift;
   for (std::size_t id = 0; id < profile.record_names.size(); ++id) {

@@ -59,29 +59,31 @@ bool is_meta(char c) {
 
 namespace {
 
-// `YYYY-MM-DD[T| ]hh:mm:ss` (always kIsoPrefix bytes): seconds since the epoch, or nullopt.
+// `YYYY-MM-DD[T| ]hh:mm` (always kIsoPrefix bytes): seconds since the epoch, or nullopt.
 std::optional<std::int64_t> parse_iso_prefix(std::string_view t) {
   std::size_t p = 0;
-  int year, month, day, hour, minute, second;
+  int year, month, day, hour, minute;
   if (!read_digits(t, p, 4, year) || !expect(t, p, '-') || !read_digits(t, p, 2, month) ||
       !expect(t, p, '-') || !read_digits(t, p, 2, day)) {
     return std::nullopt;
   }
   if (p >= t.size() || (t[p] != 'T' && t[p] != ' ' && t[p] != 't')) return std::nullopt;
   ++p;
-  if (!read_digits(t, p, 2, hour) || !expect(t, p, ':') || !read_digits(t, p, 2, minute) ||
-      !expect(t, p, ':') || !read_digits(t, p, 2, second)) {
+  if (!read_digits(t, p, 2, hour) || !expect(t, p, ':') || !read_digits(t, p, 2, minute)) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) {
     return std::nullopt;
   }
-  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60;
 }
 
-// The rest after the prefix: `[.,fraction][Z|±hh:mm|±hhmm]`; `secs` is the prefix's value.
+// The rest after the prefix: `:ss[.,fraction][Z|±hh:mm|±hhmm]`; `secs` is the prefix's value.
 std::optional<std::int64_t> parse_iso_rest(std::string_view t, std::int64_t secs) {
   std::size_t p = kIsoPrefix;
+  int second;
+  if (!expect(t, p, ':') || !read_digits(t, p, 2, second) || second > 60) return std::nullopt;
+  secs += second;
   std::int64_t nanos = 0;
   if (p < t.size() && (t[p] == '.' || t[p] == ',')) {
     ++p;

@@ -13,12 +13,12 @@ namespace specwatch {
 // without zone is UTC. Returns nullopt when the text is not such a time.
 std::optional<std::int64_t> parse_iso_time(std::string_view text);
 
-// The date and time of day `YYYY-MM-DD?hh:mm:ss`: its length never varies.
-inline constexpr std::size_t kIsoPrefix = 19;
+// The date, hour and minute `YYYY-MM-DD?hh:mm`: its length never varies.
+inline constexpr std::size_t kIsoPrefix = 16;
 
-// The last date and time of day parse_iso_time(text, memo) converted. Records of one stream
-// mostly carry the same date, hour, minute and second as the one before: only the fraction and
-// the zone then remain to be read.
+// The last date, hour and minute parse_iso_time(text, memo) converted. Records of one stream
+// mostly carry the same date, hour and minute as the one before: only the seconds, the fraction
+// and the zone then remain to be read.
 struct IsoTimeMemo {
   std::string prefix;  // the first kIsoPrefix bytes
   std::int64_t secs = 0;

@@ -50,7 +50,7 @@ TEST(RequiredLiteral, LongestMandatoryRun) {
 namespace specwatch {
 namespace {
 
-// The memo only skips re-reading a date and time of day seen just before: every result must be
+// The memo only skips re-reading a date, hour and minute seen just before: every result must be
 // the one of the plain parse, whatever came before.
 TEST(TextUtil, IsoTimeWithMemoEqualsPlainParse) {
   const char* texts[] = {"2025-01-15T10:30:01.000001-08:00",
@@ -66,7 +66,11 @@ TEST(TextUtil, IsoTimeWithMemoEqualsPlainParse) {
                          "2025-01-15T10:30:02.",
                          "2025-01-15T10:30:02.123456789123Z",
                          "",
-                         "2025-01-15T10:30:02-08"};
+                         "2025-01-15T10:30:02-08",
+                         "2025-01-15T10:30",
+                         "2025-01-15T10:30:61",
+                         "2025-01-15T10:30:60Z",
+                         "2025-01-15T10:31:00Z"};
   IsoTimeMemo memo;
   for (const char* t : texts) EXPECT_EQ(parse_iso_time(t, memo), parse_iso_time(t)) << t;
   EXPECT_EQ(parse_iso_time("2025-01-15T10:30:01.5Z", memo), 1736937001500000000LL);
