@@ -61,7 +61,7 @@ class LimitedFamily {
     // Consecutive events mostly hit the same series (one service, one level, one model): the
     // last series found is compared value by value against its key, without building the key
     // or hashing it.
-    if (last_ != nullptr && matches_last(values)) return *last_;
+    if (last_key_ != nullptr && matches_last(values)) return *last_;
     key_.clear();
     for (auto value : values) {
       key_.append(value);
@@ -111,13 +111,13 @@ class LimitedFamily {
   // Only series with their own label values are remembered, never the overflow series: every
   // folded observation must go through the slow path, which counts it.
   void remember(const std::string& key, Metric* metric) {
-    last_key_ = key;
+    last_key_ = &key;  // a key in series_: nodes keep their address, entries are never removed
     last_ = metric;
   }
 
   // Whether `values` joined as in get() equal last_key_.
   bool matches_last(std::initializer_list<std::string_view> values) const {
-    std::string_view rest = last_key_;
+    std::string_view rest = *last_key_;
     for (auto value : values) {
       if (rest.size() <= value.size() || rest[value.size()] != '\x1f' ||
           rest.compare(0, value.size(), value) != 0) {
@@ -146,8 +146,8 @@ class LimitedFamily {
   Metric* overflow_series_ = nullptr;
   prometheus::Counter* overflow_counter_ = nullptr;
   std::string key_;
-  std::string last_key_;    // key of the series last returned (see get())
-  Metric* last_ = nullptr;  // that series; entries of series_ are never removed
+  const std::string* last_key_ = nullptr;  // key in series_ of the series last returned (get())
+  Metric* last_ = nullptr;                 // that series
 };
 
 using LimitedCounter = LimitedFamily<prometheus::Counter>;
