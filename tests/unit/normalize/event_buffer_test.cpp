@@ -1,6 +1,7 @@
-// normalize() into a reused EventBuffer, and the member index of big records: both are speed-ups
-// only, so they must yield exactly the events of the plain path (a fresh vector, small records
-// whose members are scanned).
+// normalize() into a reused EventBuffer, and the one-pass lookup of a record's top-level names
+// (RecordNames in normalize.cpp): both are speed-ups only, so they must yield exactly the events
+// of the plain path (a fresh vector; paths resolved by scanning the members, as for nested
+// objects and records with duplicate names).
 #include "sidecar/normalize/event_buffer.h"
 
 #include <gtest/gtest.h>
@@ -25,8 +26,8 @@ std::vector<std::string> describe(const EventBuffer& buffer) {
   return out;
 }
 
-// Appends members "~pad0".."~pad9" to every object record (or object element of an array record)
-// so that it is big enough to be looked up through the member index instead of a scan.
+// Appends members "~pad0".."~pad9" to every object record (or object element of an array record):
+// names no path uses must not change what the paths find.
 void pad(rapidjson::Value& v, rapidjson::Document::AllocatorType& alloc) {
   if (v.IsArray()) {
     for (auto& element : v.GetArray()) pad(element, alloc);
@@ -92,7 +93,7 @@ TEST(EventBuffer, SameEventsAsAFreshVectorOnEverySample) {
   }
 }
 
-TEST(EventBuffer, BigRecordsThroughTheIndexGiveTheSameEventsAsScannedOnes) {
+TEST(EventBuffer, UnusedMembersChangeNothing) {
   ProfileSet set;
   for (const Case& c : kCases) {
     if (c.text) continue;
@@ -117,8 +118,9 @@ TEST(EventBuffer, BigRecordsThroughTheIndexGiveTheSameEventsAsScannedOnes) {
 }
 
 // Nested, flat and half-flat spellings of one path, duplicates and nulls: the first member in
-// record order that resolves wins, with or without the index.
-TEST(EventBuffer, IndexKeepsMemberOrderDuplicatesAndNulls) {
+// record order that resolves wins (a duplicate name sends the record down the scanning path),
+// with or without other members around.
+TEST(EventBuffer, RecordNamesKeepMemberOrderDuplicatesAndNulls) {
   ProfileSet set;
   set.add_yaml(R"(
 profiles:
