@@ -10,6 +10,7 @@ set -euo pipefail
 mode="${1:-run}"
 run_packages=(
   build-essential cmake pkg-config ca-certificates curl procps
+  libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   prometheus-cpp-dev libboost-dev rapidjson-dev libyaml-cpp-dev zlib1g-dev
 )
 test_packages=(

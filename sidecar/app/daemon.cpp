@@ -9,12 +9,15 @@
 #include <memory>
 #include <mutex>
 
+#include "sidecar/app/app_config.h"
 #include "sidecar/app/runtime.h"
 #include "sidecar/config/config_loader.h"
 #include "sidecar/http/http_server.h"
 #include "sidecar/observability/admin_endpoints.h"
 #include "sidecar/observability/build_info.h"
 #include "sidecar/observability/process_collector.h"
+#include "sidecar/otlp_metrics/otlp_metrics_consumer.h"
+#include "sidecar/otlp_metrics/otlp_metrics_store.h"
 
 namespace specwatch {
 namespace {
@@ -66,7 +69,7 @@ class CurrentRuntime {
 }  // namespace
 
 int run_daemon(const std::string& config_path, const Environment& env) {
-  ConfigLoadResult loaded = load_config(config_path, env);
+  ConfigLoadResult loaded = load_app_config(config_path, env);
   if (!loaded.config) {
     print_errors(loaded.errors);
     std::fprintf(stderr, "specwatch: not starting: %zu problem(s) in the configuration\n",
@@ -92,14 +95,24 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   std::vector<DeriveError> pricing_errors;
   DerivedMetrics derived(*registry, build_pricing_table(config.pricing, pricing_errors),
                          DeriveLimits{config.cardinality.max_series_per_metric}, logger);
-  RuntimeServices services{logger, *registry, errors, pipeline_metrics, file_metrics, derived};
+  SpanMetrics span_metrics(*registry, config.otlp.span_metrics_max_series);
+  OtlpMetrics otlp_metrics(*registry);
+  // Pushed OTLP metrics are served beside the registry. Only specwatch's own namespace is
+  // reserved here; a pushed family that shares a name with a derived one (Specular's
+  // specular_provider_latency_seconds, say) wins on /metrics: see docs/OTLP_METRICS.md.
+  auto otlp_store = std::make_shared<OtlpMetricsStore>(
+      config.otlp.metrics,
+      [](const std::string& name) { return name.rfind("specwatch_", 0) == 0; });
+  OtlpMetricsConsumer otlp_consumer(*otlp_store);
+  RuntimeServices services{logger,  *registry,    errors,       pipeline_metrics, file_metrics,
+                           derived, span_metrics, otlp_metrics, otlp_consumer};
 
   CurrentRuntime current;
   auto probe = [&current] { return current.not_ready(); };
 
   auto make_server = [&](const Config& c) {
     auto server = std::make_unique<HttpServer>(http_options(c), logger);
-    register_admin_endpoints(*server, *registry, probe, {process_collector});
+    register_admin_endpoints(*server, *registry, probe, {process_collector, otlp_store});
     return server;
   };
   auto server = make_server(config);
@@ -122,7 +135,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
       logger.info("SIGHUP: reloading the configuration", {{"config", config_path}});
-      ConfigLoadResult next = load_config(config_path, env);
+      ConfigLoadResult next = load_app_config(config_path, env);
       if (!next.config) {
         for (const auto& e : next.errors) {
           logger.error("invalid configuration; keeping the running one",
@@ -143,8 +156,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
         server->stop();
         auto next_server = make_server(next_config);
         if (std::string err = next_server->start(); !err.empty()) {
-          logger.error("cannot listen on the new address; keeping the old one",
-                       {{"error", err}});
+          logger.error("cannot listen on the new address; keeping the old one", {{"error", err}});
           next_config.http = config.http;
           next_server = make_server(next_config);
           if (std::string again = next_server->start(); !again.empty()) {
@@ -153,6 +165,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
         }
         server = std::move(next_server);
       }
+      otlp_store->reconfigure(next_config.otlp.metrics);
       config = std::move(next_config);
       auto next_runtime = std::make_unique<Runtime>(config, services);
       next_runtime->start();
@@ -167,10 +180,10 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   if (auto old = current.take()) old->stop(config.shutdown_timeout_ms);
   server->stop();
   for (const auto& source : config.sources) {
-    logger.info("source totals",
-                {{"source", source.name},
-                 {"events", static_cast<std::uint64_t>(
-                                pipeline_metrics.events(source.name).Value())}});
+    logger.info(
+        "source totals",
+        {{"source", source.name},
+         {"events", static_cast<std::uint64_t>(pipeline_metrics.events(source.name).Value())}});
   }
   logger.info("specwatch stopped");
   return 0;

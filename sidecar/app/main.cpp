@@ -3,20 +3,19 @@
 #include <string>
 #include <vector>
 
+#include "sidecar/app/app_config.h"
 #include "sidecar/app/cli.h"
 #include "sidecar/app/daemon.h"
-#include "sidecar/config/config_loader.h"
 
 namespace {
 
 int validate(const std::string& path) {
-  auto result = specwatch::load_config(path, specwatch::process_environment());
+  auto result = specwatch::load_app_config(path, specwatch::process_environment());
   if (!result.config) {
     for (const auto& e : result.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
     return 2;
   }
-  std::printf("%s: configuration OK (%zu sources)\n", path.c_str(),
-              result.config->sources.size());
+  std::printf("%s: configuration OK (%zu sources)\n", path.c_str(), result.config->sources.size());
   return 0;
 }
 

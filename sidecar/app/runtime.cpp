@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "sidecar/otlp/otlp_receivers.h"
+#include "sidecar/otlp/pipeline_sink.h"
 #include "sidecar/sources/file/file_source.h"
 
 namespace specwatch {
@@ -22,9 +24,19 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
         source_config, config_.tail, config_.pipeline.batch_max_records, config_.state_dir,
         *pipeline_, services_.logger, services_.errors, services_.file_metrics));
   }
+  services_.derived.enable_tool_metrics(config_.otlp.span_profile);
+  services_.derived.enable_tool_metrics(config_.otlp.log_profile);
+  otlp_sink_ = std::make_unique<PipelineSink<Pipeline>>(*pipeline_);
+  for (auto& receiver :
+       make_otlp_receivers(config_.otlp, *otlp_sink_, services_.otlp_metrics_consumer,
+                           services_.span_metrics, services_.otlp_metrics, services_.logger)) {
+    sources_.push_back(std::move(receiver));
+  }
 }
 
-Runtime::~Runtime() { stop(config_.shutdown_timeout_ms); }
+Runtime::~Runtime() {
+  stop(config_.shutdown_timeout_ms);
+}
 
 void Runtime::start() {
   pipeline_->start();

@@ -17,6 +17,9 @@
 #include "sidecar/derive/derived_metrics.h"
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/observability/admin_endpoints.h"
+#include "sidecar/otlp/otlp_ingest.h"
+#include "sidecar/otlp/otlp_metrics.h"
+#include "sidecar/otlp/span_metrics.h"
 #include "sidecar/pipeline/pipeline.h"
 #include "sidecar/sources/file/file_source_metrics.h"
 
@@ -29,6 +32,9 @@ struct RuntimeServices {
   PipelineMetrics& pipeline_metrics;
   FileSourceMetrics& file_metrics;
   DerivedMetrics& derived;
+  SpanMetrics& span_metrics;
+  OtlpMetrics& otlp_metrics;
+  MetricsConsumer& otlp_metrics_consumer;  // pushed OTLP metrics go here
 };
 
 class Runtime {
@@ -51,6 +57,7 @@ class Runtime {
   ProfileSet profiles_;
   std::unique_ptr<DerivationStage> derivation_;
   std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<OtlpBatchSink> otlp_sink_;
   std::vector<std::unique_ptr<Source>> sources_;
   bool stopped_ = false;
 };

@@ -12,6 +12,7 @@
 
 #include "sidecar/core/logger.h"
 #include "sidecar/derive/derive_config.h"
+#include "sidecar/otlp/otlp_config.h"
 
 namespace specwatch {
 
@@ -56,7 +57,8 @@ struct TailConfig {
 
 struct PipelineConfig {
   std::size_t queue_max_batches = 64;
-  std::size_t queue_max_bytes = 16777216;  // 16 MiB of record bytes in flight at most
+  std::size_t queue_max_bytes = 8388608;  // 8 MiB of record bytes in flight at most (see
+                                          // docs/PERFORMANCE.md: it dominates peak memory)
   std::size_t batch_max_records = 1024;
 };
 
@@ -74,6 +76,9 @@ struct Config {
   YAML::Node profiles;
   PricingConfig pricing;
   CardinalityConfig cardinality;
+  // The OTLP receivers. Its section parser lives with them (sidecar/otlp) and is registered by
+  // the app (sidecar/app/app_config.h), which keeps the config library free of gRPC.
+  OtlpConfig otlp;
 };
 
 }  // namespace specwatch

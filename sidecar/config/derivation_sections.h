@@ -2,9 +2,9 @@
 // that every source names a profile that exists (built in or defined under `profiles`).
 #pragma once
 
-#include <string>
-
 #include <yaml-cpp/yaml.h>
+
+#include <string>
 
 #include "sidecar/config/config.h"
 #include "sidecar/config/config_reader.h"

@@ -2,6 +2,7 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "sidecar/core/logger.h"
@@ -15,8 +16,20 @@ std::string render_metrics(
   for (const auto& collectable : extra) {
     if (!collectable) continue;
     auto more = collectable->Collect();
-    families.insert(families.end(), std::make_move_iterator(more.begin()),
-                    std::make_move_iterator(more.end()));
+    // One name must never appear twice in an exposition (a scraper rejects the whole page). A
+    // family of an extra collectable replaces a registry family of the same name: pushed OTLP
+    // metrics carry the tool's own measurement under the tool's own name, which beats the
+    // approximation derived from its logs (docs/OTLP_METRICS.md).
+    for (auto& family : more) {
+      auto same =
+          std::find_if(families.begin(), families.end(),
+                       [&](const prometheus::MetricFamily& f) { return f.name == family.name; });
+      if (same != families.end()) {
+        *same = std::move(family);
+      } else {
+        families.push_back(std::move(family));
+      }
+    }
   }
   return prometheus::TextSerializer().Serialize(families);
 }

@@ -65,7 +65,7 @@ void read_otlp_section(const YAML::Node& node, const std::string& key_path, Otlp
   in.check_unknown_keys(
       node, key_path,
       {"grpc", "http", "max_body_bytes", "max_compressed_bytes", "span_profile", "log_profile",
-       "retry_after_seconds", "consume_timeout_ms", "span_metrics"});
+       "retry_after_seconds", "consume_timeout_ms", "span_metrics", "metrics"});
   if (const YAML::Node grpc = node["grpc"]; grpc.IsDefined()) {
     read_listener(grpc, ConfigReader::join(key_path, "grpc"), out.grpc, in);
   }
@@ -89,6 +89,9 @@ void read_otlp_section(const YAML::Node& node, const std::string& key_path, Otlp
       read_number(metrics, metrics_path, "max_series_per_metric", 1, kIntMax,
                   out.span_metrics_max_series, in);
     }
+  }
+  if (const YAML::Node metrics = node["metrics"]; metrics.IsDefined()) {
+    read_otlp_metrics_section(metrics, ConfigReader::join(key_path, "metrics"), out.metrics, in);
   }
 }
 

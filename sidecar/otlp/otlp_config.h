@@ -10,6 +10,7 @@
 #include <string>
 
 #include "sidecar/config/config_reader.h"
+#include "sidecar/otlp_metrics/otlp_metrics_config.h"
 
 namespace specwatch {
 
@@ -35,6 +36,8 @@ struct OtlpConfig {
   int consume_timeout_ms = 200;
   // span_metrics.max_series_per_metric: RED span metrics series limit per metric.
   std::size_t span_metrics_max_series = 2000;
+  // metrics: how pushed OTLP metrics are re-exposed on /metrics (docs/OTLP_METRICS.md).
+  OtlpMetricsConfig metrics;
 };
 
 // Reads the `otlp` mapping into `out`, reporting every problem through `in.errors()` as

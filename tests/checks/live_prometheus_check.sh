@@ -97,7 +97,12 @@ alive() { kill -0 "$1" 2>/dev/null; }
 
 # --- sidecar ------------------------------------------------------------------------------
 sidecar_port=$(free_port)
-SPECWATCH_HTTP_LISTEN="127.0.0.1:$sidecar_port" "$sidecar" run --config "$config" \
+otlp_http_port=$(free_port)
+otlp_grpc_port=$(free_port)
+SPECWATCH_HTTP_LISTEN="127.0.0.1:$sidecar_port" \
+  SPECWATCH_OTLP_HTTP_LISTEN="127.0.0.1:$otlp_http_port" \
+  SPECWATCH_OTLP_GRPC_LISTEN="127.0.0.1:$otlp_grpc_port" \
+  "$sidecar" run --config "$config" \
   >"$work/sidecar.log" 2>&1 &
 sidecar_pid=$!
 pids+=("$sidecar_pid")

@@ -13,7 +13,8 @@ inline std::string test_config(const std::string& state_dir, const std::string& 
          "state_dir: \"" + state_dir + "\"\n"
          "log_level: info\n"
          "shutdown_timeout_ms: 5000\n"
-         "tail:\n  poll_interval_ms: 100\n  checkpoint_interval_ms: 100\n  rotate_wait_ms: 1000\n" +
+         "tail:\n  poll_interval_ms: 100\n  checkpoint_interval_ms: 100\n  rotate_wait_ms: 1000\n"
+         "otlp:\n  grpc: {listen: \"127.0.0.1:0\"}\n  http: {listen: \"127.0.0.1:0\"}\n" +
          extra + "sources:\n" + sources_yaml;
 }
 

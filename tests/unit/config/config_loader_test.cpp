@@ -499,7 +499,7 @@ TEST_F(LoaderTest, DefaultsOfEveryKey) {
   EXPECT_EQ(c.tail.fingerprint_bytes, 1024u);
   EXPECT_EQ(c.tail.rotate_wait_ms, 5000);
   EXPECT_EQ(c.pipeline.queue_max_batches, 64u);
-  EXPECT_EQ(c.pipeline.queue_max_bytes, 16777216u);
+  EXPECT_EQ(c.pipeline.queue_max_bytes, 8388608u);
   EXPECT_EQ(c.pipeline.batch_max_records, 1024u);
   ASSERT_EQ(c.sources.size(), 1u);
   const FileSourceConfig& s = c.sources[0];

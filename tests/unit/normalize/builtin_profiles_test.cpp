@@ -324,6 +324,8 @@ TEST(BuiltinProfiles, NamesAreFixed) {
   ProfileSet set;
   const std::vector<std::string> expected = {"genai",
                                              "generic",
+                                             "otlp-log",
+                                             "otlp-span",
                                              "spec-agents-console",
                                              "spec-agents-log",
                                              "specular-attestation",

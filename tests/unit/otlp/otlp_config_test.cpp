@@ -85,7 +85,7 @@ TEST_F(OtlpConfigTest, ReportsEveryProblemWithItsPlace) {
             (std::vector<std::string>{
                 "c.yaml:8:3: otlp.colour: unknown key; allowed keys: grpc, http, max_body_bytes, "
                 "max_compressed_bytes, span_profile, log_profile, retry_after_seconds, "
-                "consume_timeout_ms, span_metrics",
+                "consume_timeout_ms, span_metrics, metrics",
                 "c.yaml:2:19: otlp.grpc.enabled: expected true or false, got \"maybe\"",
                 "c.yaml:3:18: otlp.http.listen: expected host:port (such as \"0.0.0.0:9464\", "
                 "\"[::1]:9464\" or \":9464\"), got \"nowhere\"",
