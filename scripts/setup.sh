@@ -17,9 +17,14 @@ test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev jq
   prometheus prometheus-alertmanager
 )
+# Node.js runs the real OpenTelemetry JavaScript SDK of tests/otel (tests/integration/otel). A node
+# already on PATH (e.g. a newer one from elsewhere) is used as it is; Debian's packages otherwise.
+node_packages=()
+if ! command -v node >/dev/null 2>&1; then node_packages+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then node_packages+=(npm); fi
 packages=("${run_packages[@]}")
 if [ "$mode" = "test" ]; then
-  packages+=("${test_packages[@]}")
+  packages+=("${test_packages[@]}" ${node_packages[@]+"${node_packages[@]}"})
 elif [ "$mode" != "run" ]; then
   echo "usage: $0 run|test" >&2
   exit 2
@@ -39,4 +44,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
+fi
+
+# The SDK packages pinned by tests/otel/package-lock.json: installed when node_modules is missing or
+# older than the lock file.
+if [ "$mode" = "test" ]; then
+  otel_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/otel"
+  if [ ! -d "$otel_dir/node_modules" ] || [ "$otel_dir/package-lock.json" -nt "$otel_dir/node_modules" ]; then
+    echo "setup: npm ci in tests/otel" >&2
+    (cd "$otel_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$otel_dir/node_modules"
+  fi
 fi
