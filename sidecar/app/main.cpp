@@ -6,6 +6,7 @@
 #include "sidecar/app/app_config.h"
 #include "sidecar/app/cli.h"
 #include "sidecar/app/daemon.h"
+#include "sidecar/app/pricing_check.h"
 
 namespace {
 
@@ -38,9 +39,14 @@ int main(int argc, char** argv) {
       return 0;
     case specwatch::CommandName::kValidate:
       return validate(config);
-    case specwatch::CommandName::kPricingCheck:
-      std::fprintf(stderr, "specwatch: pricing check is not available in this build\n");
-      return 2;
+    case specwatch::CommandName::kPricingCheck: {
+      auto loaded = specwatch::load_app_config(config, specwatch::process_environment());
+      if (!loaded.config) {
+        for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+        return 2;
+      }
+      return specwatch::run_pricing_check(*loaded.config, cl.inputs, stdout, stderr);
+    }
     case specwatch::CommandName::kRun:
       return specwatch::run_daemon(config, specwatch::process_environment());
   }

@@ -35,13 +35,17 @@ TEST(Cli, ValidateListsEveryProblemWithFileLineColumnAndKey) {
   write_file(config,
              "http:\n"
              "  listen: \"127.0.0.1:99999\"\n"
-             "state_dir: \"" + dir.file("state") + "\"\n"
-             "log_level: loud\n"
-             "sources:\n"
-             "  - name: app\n"
-             "    include: [\"" + dir.file("*.log") + "\"]\n"
-             "    framing: xml\n"
-             "    colour: blue\n");
+             "state_dir: \"" +
+                 dir.file("state") +
+                 "\"\n"
+                 "log_level: loud\n"
+                 "sources:\n"
+                 "  - name: app\n"
+                 "    include: [\"" +
+                 dir.file("*.log") +
+                 "\"]\n"
+                 "    framing: xml\n"
+                 "    colour: blue\n");
   auto r = run_specwatch({"validate", "--config", config});
   EXPECT_EQ(r.exit_code, 2);
   // One line per problem, each naming file, line, column and key.
@@ -68,6 +72,48 @@ TEST(Cli, RunRefusesToStartOnAnInvalidConfig) {
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("not starting: 1 problem(s) in the configuration"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace specwatch::testing
+
+namespace specwatch::testing {
+namespace {
+
+TEST(Cli, PricingCheckListsModelsWithoutAPrice) {
+  TempDir dir;
+  std::string calls = dir.file("calls.ndjson");
+  write_file(calls,
+             "{\"gen_ai.provider.name\":\"openai\",\"gen_ai.request.model\":\"gpt-4o\","
+             "\"gen_ai.usage.input_tokens\":10}\n"
+             "{\"gen_ai.provider.name\":\"openai\",\"gen_ai.request.model\":\"gpt-9-mega\","
+             "\"gen_ai.usage.input_tokens\":10}\n"
+             "{\"gen_ai.provider.name\":\"openai\",\"gen_ai.request.model\":\"gpt-9-mega\"}\n"
+             "{\"gen_ai.provider.name\":\"anthropic\","
+             "\"gen_ai.response.model\":\"claude-sonnet-4-5-20250929\"}\n");
+  std::string config = dir.file("specwatch.yaml");
+  write_file(config, test_config(dir.file("state"), ndjson_source("calls", dir.file("*.ndjson"),
+                                                                  "    profile: genai\n")));
+  auto r = run_specwatch({"pricing", "check", "--config", config, calls});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output,
+            "1 model(s) without a price:\n"
+            "  provider=openai model=gpt-9-mega calls=2 first_seen_in=" +
+                calls +
+                "\n"
+                "Add them to a pricing file (pricing.file) or map them with pricing.rules; see "
+                "docs/METRICS.md.\n");
+
+  write_file(calls,
+             "{\"gen_ai.provider.name\":\"openai\",\"gen_ai.request.model\":\"openai/gpt-4o\"}\n");
+  auto ok = run_specwatch({"pricing", "check", "--config", config, calls});
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_EQ(ok.output, "every model in the inputs has a price (1 model(s) seen)\n");
+
+  auto unwatched = run_specwatch({"pricing", "check", "--config", config, dir.file("x.log")});
+  EXPECT_EQ(unwatched.exit_code, 2);
+  EXPECT_EQ(unwatched.output, dir.file("x.log") + ": no source of " + config +
+                                  " watches this file; name one that does with --config\n");
 }
 
 }  // namespace
