@@ -127,8 +127,10 @@ int run_daemon(const std::string& config_path, const Environment& env) {
                {"sources", config.sources.size()}});
 
   auto runtime = std::make_unique<Runtime>(config, services);
-  runtime->start();
+  // Published before start() so that /ready names each source that is still starting.
+  Runtime* starting = runtime.get();
   current.replace(std::move(runtime));
+  starting->start();
 
   while (true) {
     int sig = 0;
@@ -168,8 +170,9 @@ int run_daemon(const std::string& config_path, const Environment& env) {
       otlp_store->reconfigure(next_config.otlp.metrics);
       config = std::move(next_config);
       auto next_runtime = std::make_unique<Runtime>(config, services);
-      next_runtime->start();
+      Runtime* restarting = next_runtime.get();
       current.replace(std::move(next_runtime));
+      restarting->start();
       logger.info("configuration reloaded", {{"sources", config.sources.size()}});
       continue;
     }

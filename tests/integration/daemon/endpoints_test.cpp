@@ -1,5 +1,9 @@
 // /metrics, /health, /ready and error statuses of the real binary.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/metrics_text.h"
@@ -50,6 +54,52 @@ TEST(Endpoints, ServeMetricsHealthReadyAndRejectOthers) {
   auto post = http_request(port, "POST", "/metrics", "x", "text/plain");
   EXPECT_EQ(post.status, 405);
   EXPECT_NE(post.headers.find("Allow: GET, HEAD"), std::string::npos) << post.headers;
+}
+
+}  // namespace
+}  // namespace specwatch::testing
+
+namespace specwatch::testing {
+namespace {
+
+// A receiver that cannot listen keeps /ready at 503 and names itself; the rest keeps working.
+TEST(Endpoints, ReadyIs503NamingTheComponentThatIsNotReady) {
+  int blocker = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(blocker, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(blocker, 1), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(blocker, reinterpret_cast<sockaddr*>(&addr), &len);
+  const std::string taken = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+
+  TempDir dir;
+  write_file(dir.file("app.log"), event_line(1));
+  std::string config = test_config(dir.file("state"), ndjson_source("app", dir.file("*.log")));
+  // The OTLP/HTTP receiver is told to listen where something already does.
+  config.replace(config.find("http: {listen: \"127.0.0.1:0\"}"),
+                 std::string("http: {listen: \"127.0.0.1:0\"}").size(),
+                 "http: {listen: \"" + taken + "\"}");
+  write_file(dir.file("specwatch.yaml"), config);
+  SidecarProcess sidecar(dir.file("specwatch.yaml"), dir.file("sidecar.out"));
+  std::uint16_t port = sidecar.wait_started();
+  ASSERT_NE(port, 0) << sidecar.log();
+  ASSERT_TRUE(wait_until([&] {
+    return value_of(scrape(port), "specwatch_source_events_total{source=\"app\"}") == 1.0;
+  })) << sidecar.log();
+  HttpResult ready;
+  ASSERT_TRUE(wait_until([&] {
+    ready = http_get(port, "/ready");
+    return ready.body.find("Address already in use") != std::string::npos;
+  })) << ready.body;
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_EQ(ready.body,
+            "{\"status\":\"not ready\",\"waiting_for\":[{\"component\":"
+            "\"source/otlp-http\",\"reason\":\"cannot listen on " +
+                taken + ": Address already in use\"}]}");
+  EXPECT_EQ(http_get(port, "/health").status, 200);
+  ::close(blocker);
 }
 
 }  // namespace
