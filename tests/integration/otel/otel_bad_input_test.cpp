@@ -1,0 +1,239 @@
+// Bad input against the real binary's OTLP receivers, over HTTP and gRPC: each is refused with
+// the documented answer, the process stays up, and a good export by the real SDK right after is
+// accepted and counted. (The receivers' unit tests cover the details; this is end to end.)
+#include <arpa/inet.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <chrono>
+#include <future>
+#include <stdexcept>
+
+#include "sidecar/otlp/proto/rpc_status.pb.h"
+#include "tests/integration/otel/otel_harness.h"
+
+namespace specwatch::testing {
+namespace {
+
+constexpr std::size_t kMaxBody = 1 << 20;  // otlp.max_body_bytes below
+const std::string kLimits = "  max_body_bytes: 1048576\n";
+
+struct RawAnswer {
+  int status = 0;
+  std::string headers;
+  std::string body;
+};
+
+// One POST with the given extra header lines ("Name: value\r\n" each); Connection: close.
+RawAnswer post(std::uint16_t port, const std::string& path, const std::string& headers,
+               const std::string& body) {
+  RawAnswer answer;
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return answer;
+  timeval tv{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return answer;
+  }
+  std::string request = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" +
+                        headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                        body;
+  std::size_t sent = 0;
+  while (sent < request.size()) {
+    ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may answer 413 and close before reading everything
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string response;
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    response.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  auto end = response.find("\r\n\r\n");
+  if (response.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return answer;
+  answer.status = std::atoi(response.c_str() + 9);
+  answer.headers = response.substr(0, end);
+  answer.body = response.substr(end + 4);
+  return answer;
+}
+
+// A gzip stream of `mib` MiB of zeros, about 1 KiB per MiB, built without compressing them all:
+// one fully flushed deflate block of 1 MiB of zeros repeated.
+std::string gzip_bomb(std::size_t mib) {
+  z_stream stream{};
+  if (deflateInit2(&stream, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("deflateInit2");
+  }
+  const std::string zeros(1 << 20, '\0');
+  std::string buffer(64 * 1024, '\0');
+  auto run = [&](int flush, std::size_t input) {
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zeros.data()));
+    stream.avail_in = static_cast<uInt>(input);
+    std::string out;
+    do {
+      stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
+      stream.avail_out = static_cast<uInt>(buffer.size());
+      deflate(&stream, flush);
+      out.append(buffer.data(), buffer.size() - stream.avail_out);
+    } while (stream.avail_out == 0 || stream.avail_in > 0);
+    return out;
+  };
+  std::string bomb = run(Z_FULL_FLUSH, zeros.size());
+  const std::string repeated = run(Z_FULL_FLUSH, zeros.size());
+  for (std::size_t i = 2; i < mib; ++i) bomb += repeated;
+  bomb += run(Z_FINISH, 0);  // the trailer is never reached: the limit is crossed long before
+  deflateEnd(&stream);
+  return bomb;
+}
+
+google::rpc::Status status_of(const std::string& protobuf_body) {
+  google::rpc::Status status;
+  EXPECT_TRUE(status.ParseFromString(protobuf_body)) << "not a google.rpc.Status";
+  return status;
+}
+
+std::string counter(const std::string& protocol, const std::string& outcome) {
+  return "specwatch_otlp_requests_total{outcome=\"" + outcome + "\",protocol=\"" + protocol +
+         "\",signal=\"traces\"}";
+}
+const std::string kAcceptedSpans = "specwatch_otlp_items_total{outcome=\"accepted\",signal=\"traces\"}";
+
+class OtelBadInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string problem = node_problem();
+    if (!problem.empty()) GTEST_FAIL() << problem;
+    sidecar_ = std::make_unique<OtelSidecar>(kLimits);
+    ASSERT_EQ(sidecar_->problem(), "");
+  }
+  // The real SDK's export right after the bad input: accepted and counted.
+  void good_export_is_counted(const std::string& scenario, double spans) {
+    ASSERT_TRUE(sidecar_->process().running()) << sidecar_->process().log();
+    NodeResult r = run_sender(scenario, *sidecar_);
+    ASSERT_EQ(r.exit_code, 0) << r.output << "\n--- sidecar log:\n" << sidecar_->process().log();
+    auto m = sidecar_->wait_for(kAcceptedSpans, spans);
+    EXPECT_EQ(value_of(m, kAcceptedSpans), spans);
+    EXPECT_TRUE(sidecar_->process().running());
+  }
+  std::unique_ptr<OtelSidecar> sidecar_;
+};
+
+TEST_F(OtelBadInput, HttpMalformedProtobufIs400WithStatus) {
+  RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces",
+                     "Content-Type: application/x-protobuf\r\n", std::string("\xff\xff\xff", 3));
+  EXPECT_EQ(a.status, 400) << a.headers;
+  google::rpc::Status status = status_of(a.body);
+  EXPECT_EQ(status.code(), 3);  // INVALID_ARGUMENT
+  EXPECT_EQ(status.message(), "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (3 bytes)");
+  good_export_is_counted("specular-spans", 4);
+  auto m = sidecar_->scrape();
+  EXPECT_EQ(value_of(m, counter("http", "invalid")), 1);
+  EXPECT_EQ(value_of(m, counter("http", "success")), 1);
+}
+
+TEST_F(OtelBadInput, HttpMalformedJsonIs400WithJsonStatus) {
+  RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces",
+                     "Content-Type: application/json\r\n", "{\"resourceSpans\": [");
+  EXPECT_EQ(a.status, 400) << a.headers;
+  EXPECT_NE(a.body.find("\"code\":3"), std::string::npos) << a.body;
+  good_export_is_counted("genai-spans-http", 3);
+  EXPECT_EQ(value_of(sidecar_->scrape(), counter("http", "invalid")), 1);
+}
+
+TEST_F(OtelBadInput, HttpWrongContentTypeIs415) {
+  RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces", "Content-Type: text/plain\r\n",
+                     "hello");
+  EXPECT_EQ(a.status, 415) << a.headers;
+  EXPECT_NE(a.body.find("\"code\""), std::string::npos) << a.body;  // a Status, in JSON
+  good_export_is_counted("specular-spans", 4);
+  EXPECT_EQ(value_of(sidecar_->scrape(), counter("http", "unsupported_media_type")), 1);
+}
+
+TEST_F(OtelBadInput, HttpOversizedBodyIs413) {
+  RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces",
+                     "Content-Type: application/x-protobuf\r\n", std::string(kMaxBody + 1, '\x0a'));
+  EXPECT_EQ(a.status, 413) << a.headers;
+  good_export_is_counted("specular-spans", 4);
+}
+
+TEST_F(OtelBadInput, HttpGzipBombIs413Quickly) {
+  const std::string bomb = gzip_bomb(512);  // 512 MiB of zeros in about half a MiB
+  ASSERT_LT(bomb.size(), kMaxBody);
+  auto start = std::chrono::steady_clock::now();
+  RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces",
+                     "Content-Type: application/x-protobuf\r\nContent-Encoding: gzip\r\n", bomb);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(a.status, 413) << a.headers;
+  google::rpc::Status status = status_of(a.body);
+  EXPECT_EQ(status.message(), "message exceeds 1048576 bytes after decompression");
+  // Inflation stops one byte past the limit: far less than inflating 512 MiB would take.
+  EXPECT_LT(elapsed, std::chrono::seconds(2));
+  good_export_is_counted("specular-spans", 4);
+  EXPECT_EQ(value_of(sidecar_->scrape(), counter("http", "too_large")), 1);
+}
+
+class OtelBadGrpc : public OtelBadInput {
+ protected:
+  grpc::Status call(const std::string& bytes) {
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxSendMessageSize(64 << 20);
+    auto channel = grpc::CreateCustomChannel(
+        "127.0.0.1:" + std::to_string(sidecar_->otlp_grpc_port()),
+        grpc::InsecureChannelCredentials(), arguments);
+    grpc::GenericStub stub(channel);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Slice slice(bytes.data(), bytes.size());
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer reply;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+                   grpc::StubOptions(), &request, &reply,
+                   [&](grpc::Status status) { done.set_value(status); });
+    return done.get_future().get();
+  }
+};
+
+TEST_F(OtelBadGrpc, MalformedProtobufIsInvalidArgument) {
+  grpc::Status s = call(std::string("\xff\xff\xff", 3));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (3 bytes)");
+  good_export_is_counted("genai-spans-grpc", 3);
+  auto m = sidecar_->scrape();
+  EXPECT_EQ(value_of(m, counter("grpc", "invalid")), 1);
+  EXPECT_EQ(value_of(m, counter("grpc", "success")), 1);
+}
+
+TEST_F(OtelBadGrpc, OversizedMessageIsResourceExhausted) {
+  grpc::Status s = call(std::string(kMaxBody + 1, '\x0a'));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  good_export_is_counted("genai-spans-grpc", 3);
+}
+
+TEST_F(OtelBadGrpc, GzipBombIsResourceExhaustedQuickly) {
+  const std::string bomb = gzip_bomb(512);
+  auto start = std::chrono::steady_clock::now();
+  grpc::Status s = call(bomb);  // gzip bytes as the message: the receiver inflates them itself
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(s.error_message(), "message exceeds 1048576 bytes after decompression");
+  EXPECT_LT(elapsed, std::chrono::seconds(2));
+  good_export_is_counted("genai-spans-grpc", 3);
+  EXPECT_EQ(value_of(sidecar_->scrape(), counter("grpc", "too_large")), 1);
+}
+
+}  // namespace
+}  // namespace specwatch::testing
