@@ -17,6 +17,7 @@ cat > "$work/specwatch.yaml" <<YAML
 http: { listen: "127.0.0.1:$port" }
 state_dir: "$work/state"
 log_level: warn
+otlp: { grpc: { enabled: false }, http: { enabled: false } }
 sources:
   - name: idle
     include: ["$work/logs/*.log"]
