@@ -8,16 +8,19 @@
 #   - every alert of the expected list is pending or firing, and every alert of the silent list
 #     is neither.
 # Panels whose description starts with "OTLP input:" and recording rules preceded by a comment
-# line "# OTLP input: ..." are fed only by specwatch's OTLP receiver; they are skipped (and
-# counted) unless --include-otlp or SPECWATCH_LIVE_INCLUDE_OTLP=1 is given, for a sidecar built
-# with the receiver and a config that feeds it.
+# line "# OTLP input: ..." are fed only by specwatch's OTLP receiver. By default the check posts
+# the OTLP samples (samples/otel/otlp-traces.json, otlp-metrics.json, otlp-logs.json, OTLP/JSON)
+# to the sidecar's OTLP/HTTP receiver right after it is ready (before Prometheus' first scrape),
+# asserts 200 with no rejected items, and checks those panels and rules too. --skip-otlp (or
+# SPECWATCH_LIVE_INCLUDE_OTLP=0) sends nothing and skips (and counts) them, for a sidecar built
+# without the receiver.
 # Registered in ctest as monitoring.live_prometheus (tests/checks/CMakeLists.txt).
 #
 # Usage:
 #   live_prometheus_check.sh --sidecar BIN --config SIDECAR_CONFIG --prometheus BIN
 #       [--promtool BIN] [--repo ROOT] [--expect-alerts FILE|A,B,...] [--expect-silent FILE|A,B,...]
 #       [--startup-timeout SECONDS] [--ingest-timeout SECONDS] [--assert-timeout SECONDS]
-#       [--include-otlp] [--keep]
+#       [--include-otlp | --skip-otlp] [--keep]
 # Alert list files hold one alert name per line; blank lines and lines starting with # are
 # ignored. The sidecar is started with SPECWATCH_HTTP_LISTEN=127.0.0.1:<free port> and scraped as
 # job "specwatch" (the job name the rules and dashboards expect). The rest of the environment is
@@ -31,7 +34,7 @@ repo=$(cd "$here/../.." && pwd)
 sidecar="" config="" prometheus="" promtool=promtool
 expect_alerts="" expect_silent=""
 startup_timeout=30 ingest_timeout=60 assert_timeout=60 keep=0
-include_otlp=${SPECWATCH_LIVE_INCLUDE_OTLP:-0}
+include_otlp=${SPECWATCH_LIVE_INCLUDE_OTLP:-1}
 while [[ $# -gt 0 ]]; do
   case $1 in
     --sidecar) sidecar=$2; shift 2 ;;
@@ -45,8 +48,9 @@ while [[ $# -gt 0 ]]; do
     --ingest-timeout) ingest_timeout=$2; shift 2 ;;
     --assert-timeout) assert_timeout=$2; shift 2 ;;
     --include-otlp) include_otlp=1; shift ;;
+    --skip-otlp) include_otlp=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -112,6 +116,40 @@ sidecar_ready() {
 }
 wait_for "$startup_timeout" "the sidecar to listen on 127.0.0.1:$sidecar_port" sidecar_ready || exit 2
 echo "sidecar listening on 127.0.0.1:$sidecar_port"
+
+# --- OTLP samples -------------------------------------------------------------------------
+# Posted before Prometheus starts, so its first scrape already sees them (like the file samples).
+# The receiver answers only after the pipeline processed the data (sidecar/otlp/README.md).
+otlp_ready() {
+  alive "$sidecar_pid" || { echo "sidecar exited; log:" >&2; tail -n 30 "$work/sidecar.log" >&2; exit 2; }
+  (exec 3<>"/dev/tcp/127.0.0.1/$otlp_http_port") 2>/dev/null
+}
+# post_otlp SIGNAL FILE: POST FILE as OTLP/JSON to /v1/SIGNAL; 200 with no partialSuccess (or one
+# that rejects nothing) is required.
+post_otlp() {
+  local signal=$1 file=$2 status answer
+  status=$(curl -sS -o "$work/otlp-$signal.answer" -w '%{http_code}' --max-time 10 \
+    -H 'Content-Type: application/json' --data-binary "@$file" \
+    "http://127.0.0.1:$otlp_http_port/v1/$signal") || status=000
+  answer=$(cat "$work/otlp-$signal.answer" 2>/dev/null || true)
+  if [[ $status != 200 ]]; then
+    echo "OTLP /v1/$signal ($file): HTTP $status: $answer" >&2; return 1
+  fi
+  if ! jq -e '(.partialSuccess // {}) | ((.rejectedSpans // .rejectedLogRecords // .rejectedDataPoints // 0) | tonumber) == 0
+              and ((.errorMessage // "") == "")' <<<"$answer" >/dev/null; then
+    echo "OTLP /v1/$signal ($file): partial success: $answer" >&2; return 1
+  fi
+}
+if [[ $include_otlp -eq 1 ]]; then
+  command -v curl >/dev/null || { echo "curl not found (needed to post the OTLP samples; --skip-otlp skips them)" >&2; exit 2; }
+  wait_for "$startup_timeout" "the OTLP/HTTP receiver on 127.0.0.1:$otlp_http_port" otlp_ready || exit 2
+  otlp_problems=0
+  post_otlp traces "$repo/samples/otel/otlp-traces.json" || otlp_problems=1
+  post_otlp metrics "$repo/samples/otel/otlp-metrics.json" || otlp_problems=1
+  post_otlp logs "$repo/samples/otel/otlp-logs.json" || otlp_problems=1
+  [[ $otlp_problems -eq 0 ]] || exit 1
+  echo "OTLP samples accepted on 127.0.0.1:$otlp_http_port (traces, metrics, logs)"
+fi
 
 # --- prometheus ---------------------------------------------------------------------------
 prom_port=$(free_port)
@@ -209,7 +247,7 @@ if wait_for "$assert_timeout" "every assertion to hold" assert_all; then
   echo "pending or firing: $(tr '\n' ' ' <<<"$last_active")"
   echo "OK: ${#panel_queries[@]} panel queries, $(wc -w <<<"$records") recording rules, ${#want_active[@]} active and ${#want_silent[@]} silent alerts checked"
   if [[ $include_otlp -ne 1 ]]; then
-    echo "skipped (OTLP input, see --include-otlp): $skipped_otlp_panels panel queries, recording rules: $(tr '\n' ' ' <<<"$skipped_records")"
+    echo "skipped (OTLP input, --skip-otlp): $skipped_otlp_panels panel queries, recording rules: $(tr '\n' ' ' <<<"$skipped_records")"
   fi
   exit 0
 fi
