@@ -65,5 +65,8 @@ for run in $runs; do
   per_cpu=$(awk -v s="${spans:-0}" -v c="${cpu:-0}" 'BEGIN { if (c > 0) printf "%.0f", s / c; else print "n/a" }')
   echo "$run: $line spans_per_cpu_s=$per_cpu"
 done
-echo "sidecar: otlp items accepted=$(metric_value "$port" 'specwatch_otlp_items_total{signal="traces",outcome="accepted"}') peak_rss_mb=$(peak_rss_mb "$pid")"
+accepted=$({ curl -s "http://127.0.0.1:$port/metrics" || true; } | awk '/^specwatch_otlp_items_total\{/ && /signal="traces"/ && /outcome="accepted"/ { s += $NF } END { printf "%.0f", s }')
+red=$({ curl -s "http://127.0.0.1:$port/metrics" || true; } | awk '/^specwatch_span_calls_total\{/ { s += $NF } END { printf "%.0f", s }')
+llm=$({ curl -s "http://127.0.0.1:$port/metrics" || true; } | awk '/^specwatch_llm_requests_total\{/ { s += $NF } END { printf "%.0f", s }')
+echo "sidecar: spans accepted=$accepted span_calls=$red llm_requests=$llm peak_rss_mb=$(peak_rss_mb "$pid")"
 exit "$status"
