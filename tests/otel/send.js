@@ -163,8 +163,8 @@ function specularSpans(tracer) {
   auto.end();
 }
 
-// GenAI semantic conventions: span name "{operation} {model}", kind CLIENT. `tag` keeps the two
-// transports' services apart.
+// GenAI semantic conventions: span name "{operation} {model}", kind CLIENT. The two transports
+// send under different service names (genai-http-app, genai-grpc-app).
 function genaiSpansHttp(tracer) {
   span(tracer, 'chat gpt-4o', {
     kind: api.SpanKind.CLIENT,

@@ -109,7 +109,8 @@ std::string counter(const std::string& protocol, const std::string& outcome) {
   return "specwatch_otlp_requests_total{outcome=\"" + outcome + "\",protocol=\"" + protocol +
          "\",signal=\"traces\"}";
 }
-const std::string kAcceptedSpans = "specwatch_otlp_items_total{outcome=\"accepted\",signal=\"traces\"}";
+const std::string kAcceptedSpans =
+    "specwatch_otlp_items_total{outcome=\"accepted\",signal=\"traces\"}";
 
 class OtelBadInput : public ::testing::Test {
  protected:
@@ -137,7 +138,8 @@ TEST_F(OtelBadInput, HttpMalformedProtobufIs400WithStatus) {
   EXPECT_EQ(a.status, 400) << a.headers;
   google::rpc::Status status = status_of(a.body);
   EXPECT_EQ(status.code(), 3);  // INVALID_ARGUMENT
-  EXPECT_EQ(status.message(), "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (3 bytes)");
+  EXPECT_EQ(status.message(),
+            "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (3 bytes)");
   good_export_is_counted("specular-spans", 4);
   auto m = sidecar_->scrape();
   EXPECT_EQ(value_of(m, counter("http", "invalid")), 1);
@@ -145,8 +147,8 @@ TEST_F(OtelBadInput, HttpMalformedProtobufIs400WithStatus) {
 }
 
 TEST_F(OtelBadInput, HttpMalformedJsonIs400WithJsonStatus) {
-  RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces",
-                     "Content-Type: application/json\r\n", "{\"resourceSpans\": [");
+  RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces", "Content-Type: application/json\r\n",
+                     "{\"resourceSpans\": [");
   EXPECT_EQ(a.status, 400) << a.headers;
   EXPECT_NE(a.body.find("\"code\":3"), std::string::npos) << a.body;
   good_export_is_counted("genai-spans-http", 3);
@@ -154,8 +156,8 @@ TEST_F(OtelBadInput, HttpMalformedJsonIs400WithJsonStatus) {
 }
 
 TEST_F(OtelBadInput, HttpWrongContentTypeIs415) {
-  RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces", "Content-Type: text/plain\r\n",
-                     "hello");
+  RawAnswer a =
+      post(sidecar_->otlp_http_port(), "/v1/traces", "Content-Type: text/plain\r\n", "hello");
   EXPECT_EQ(a.status, 415) << a.headers;
   EXPECT_NE(a.body.find("\"code\""), std::string::npos) << a.body;  // a Status, in JSON
   good_export_is_counted("specular-spans", 4);
@@ -178,7 +180,7 @@ TEST_F(OtelBadInput, HttpGzipBombIs413Quickly) {
   auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(a.status, 413) << a.headers;
   google::rpc::Status status = status_of(a.body);
-  EXPECT_EQ(status.message(), "message exceeds 1048576 bytes after decompression");
+  EXPECT_EQ(status.message(), "request body exceeds 1048576 bytes after decompression");
   // Inflation stops one byte past the limit: far less than inflating 512 MiB would take.
   EXPECT_LT(elapsed, std::chrono::seconds(2));
   good_export_is_counted("specular-spans", 4);
@@ -190,9 +192,9 @@ class OtelBadGrpc : public OtelBadInput {
   grpc::Status call(const std::string& bytes) {
     grpc::ChannelArguments arguments;
     arguments.SetMaxSendMessageSize(64 << 20);
-    auto channel = grpc::CreateCustomChannel(
-        "127.0.0.1:" + std::to_string(sidecar_->otlp_grpc_port()),
-        grpc::InsecureChannelCredentials(), arguments);
+    auto channel =
+        grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(sidecar_->otlp_grpc_port()),
+                                  grpc::InsecureChannelCredentials(), arguments);
     grpc::GenericStub stub(channel);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
@@ -210,7 +212,8 @@ class OtelBadGrpc : public OtelBadInput {
 TEST_F(OtelBadGrpc, MalformedProtobufIsInvalidArgument) {
   grpc::Status s = call(std::string("\xff\xff\xff", 3));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (3 bytes)");
+  EXPECT_EQ(s.error_message(),
+            "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (3 bytes)");
   good_export_is_counted("genai-spans-grpc", 3);
   auto m = sidecar_->scrape();
   EXPECT_EQ(value_of(m, counter("grpc", "invalid")), 1);

@@ -15,7 +15,9 @@ namespace {
 
 const std::string kOtelDir = std::string(SPECWATCH_SOURCE_DIR) + "/tests/otel";
 
-bool is_executable(const std::string& path) { return !path.empty() && ::access(path.c_str(), X_OK) == 0; }
+bool is_executable(const std::string& path) {
+  return !path.empty() && ::access(path.c_str(), X_OK) == 0;
+}
 
 // The node found at configure time, else the first on PATH.
 std::string find_node() {
@@ -45,7 +47,9 @@ std::string shell_quote(const std::string& s) {
 
 std::string otel_config(const std::string& state_dir, const std::string& otlp_extra) {
   return "http:\n  listen: \"127.0.0.1:0\"\n"
-         "state_dir: \"" + state_dir + "\"\n"
+         "state_dir: \"" +
+         state_dir +
+         "\"\n"
          "log_level: info\n"
          "shutdown_timeout_ms: 5000\n"
          "otlp:\n  grpc: {listen: \"127.0.0.1:0\"}\n  http: {listen: \"127.0.0.1:0\"}\n" +
@@ -54,7 +58,8 @@ std::string otel_config(const std::string& state_dir, const std::string& otlp_ex
 
 OtelSidecar::OtelSidecar(const std::string& otlp_extra) {
   write_file(dir_.file("specwatch.yaml"), otel_config(dir_.file("state"), otlp_extra));
-  process_ = std::make_unique<SidecarProcess>(dir_.file("specwatch.yaml"), dir_.file("sidecar.out"));
+  process_ =
+      std::make_unique<SidecarProcess>(dir_.file("specwatch.yaml"), dir_.file("sidecar.out"));
   metrics_port_ = process_->wait_started();
   otlp_http_port_ = wait_logged_port(*process_, kOtlpHttpListening);
   otlp_grpc_port_ = wait_logged_port(*process_, kOtlpGrpcListening);
@@ -65,7 +70,9 @@ OtelSidecar::OtelSidecar(const std::string& otlp_extra) {
   }
 }
 
-MetricsMap OtelSidecar::scrape() const { return testing::scrape(metrics_port_); }
+MetricsMap OtelSidecar::scrape() const {
+  return testing::scrape(metrics_port_);
+}
 
 MetricsMap OtelSidecar::wait_for(const std::string& series, double value) const {
   MetricsMap last;
@@ -83,7 +90,8 @@ std::string node_problem() {
   }
   struct stat st {};
   if (::stat((kOtelDir + "/node_modules/@opentelemetry/sdk-trace-base").c_str(), &st) != 0) {
-    return kOtelDir + "/node_modules is missing (the OpenTelemetry JavaScript SDK): run "
+    return kOtelDir +
+           "/node_modules is missing (the OpenTelemetry JavaScript SDK): run "
            "`scripts/setup.sh test`";
   }
   return "";

@@ -26,8 +26,12 @@ class OtelSidecar {
   std::uint16_t metrics_port() const { return metrics_port_; }
   std::uint16_t otlp_http_port() const { return otlp_http_port_; }
   std::uint16_t otlp_grpc_port() const { return otlp_grpc_port_; }
-  std::string http_endpoint() const { return "http://127.0.0.1:" + std::to_string(otlp_http_port_); }
-  std::string grpc_endpoint() const { return "http://127.0.0.1:" + std::to_string(otlp_grpc_port_); }
+  std::string http_endpoint() const {
+    return "http://127.0.0.1:" + std::to_string(otlp_http_port_);
+  }
+  std::string grpc_endpoint() const {
+    return "http://127.0.0.1:" + std::to_string(otlp_grpc_port_);
+  }
   SidecarProcess& process() { return *process_; }
   MetricsMap scrape() const;
   // Polls /metrics until `series` has `value` (20 s deadline); returns the last scrape.
