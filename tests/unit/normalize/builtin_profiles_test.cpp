@@ -1,5 +1,6 @@
 // Every built-in profile against its samples (samples/README.md): the exact events, every field.
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include "sidecar/normalize/profile_set.h"
 #include "tests/unit/normalize/event_text.h"
@@ -315,6 +316,45 @@ TEST(BuiltinProfiles, SpekLogSkipsInvalidLines) {
       "error_code=SyntaxError",
       "log_record service=svc ts=1741598100400000000 trace= span= workflow= level=warn error_code=",
       "log_record service=svc ts=1741598103000000000 trace= span= workflow= level=fatal "
+      "error_code=",
+  };
+  EXPECT_EQ(test::describe(events), expected);
+}
+
+// OTLP log records in the receivers' shape: the level from the severity text, else (text "" as
+// the receiver writes it when unset, or no text at all) from the severity number.
+TEST(BuiltinProfiles, OtlpLogLevelFromTextElseNumber) {
+  ProfileSet set;
+  const CompiledProfile* p = set.find("otlp-log");
+  ASSERT_NE(p, nullptr);
+  const std::vector<std::string> lines = {
+      R"({"signal":"log","time_unix_nano":1700000000000000000,"severity_number":17,)"
+      R"("severity_text":"WARN","body":"b","attributes":{},"resource":{"service.name":"specular"},)"
+      R"("trace_id":"","span_id":""})",
+      R"({"signal":"log","time_unix_nano":1700000000000000000,"severity_number":21,)"
+      R"("severity_text":"","body":"b","attributes":{"error_code":"PROVIDER-001"},)"
+      R"("resource":{"service.name":"specular"},"trace_id":"","span_id":""})",
+      R"({"signal":"log","time_unix_nano":1700000000000000000,"severity_number":0,)"
+      R"("severity_text":"","body":"b","attributes":{},"resource":{"service.name":"specular"},)"
+      R"("trace_id":"","span_id":""})",
+      R"({"time_unix_nano":1700000000000000000,"severity_number":13,"body":"b",)"
+      R"("resource":{"service.name":"specular"}})",
+  };
+  std::vector<CanonicalEvent> events;
+  for (const auto& line : lines) {
+    rapidjson::Document doc;
+    doc.Parse(line.data(), line.size());
+    ASSERT_FALSE(doc.HasParseError()) << line;
+    EXPECT_EQ(std::string(normalize(*p, doc, "svc", events)), "") << line;
+  }
+  const std::vector<std::string> expected = {
+      "log_record service=specular ts=1700000000000000000 trace= span= workflow= level=warn "
+      "error_code=",
+      "log_record service=specular ts=1700000000000000000 trace= span= workflow= level=fatal "
+      "error_code=PROVIDER-001",
+      "log_record service=specular ts=1700000000000000000 trace= span= workflow= level=info "
+      "error_code=",
+      "log_record service=specular ts=1700000000000000000 trace= span= workflow= level=warn "
       "error_code=",
   };
   EXPECT_EQ(test::describe(events), expected);
