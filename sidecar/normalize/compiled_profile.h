@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <regex>
 #include <string>
 #include <utility>
@@ -243,6 +244,13 @@ struct CompiledProfile {
   std::vector<MemberNameKey> record_name_keys;  // member_name_key of each record_names entry
   std::vector<std::uint16_t> record_name_table;
   int record_name_shift = 64;
+  // Identifies this indexing of record_names, for the per-thread layout cache
+  // (EventBuffer::Scratch::layout): positions found for one record are reused for the next record
+  // with the same member names, but only while they were found with the same record_names. A
+  // pointer to the CompiledProfile is not enough, as a reloaded profile may be allocated where a
+  // replaced one was; the cache holds a reference to this token, so its address cannot be reused
+  // while the cache remembers it. index_record_names() makes a new token each time.
+  std::shared_ptr<const char> layout_id;
 };
 
 // Fills record_names, record_name_table and every PathAlternative's record_ids (profile_set.cpp;

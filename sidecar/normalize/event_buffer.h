@@ -14,10 +14,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "sidecar/normalize/compiled_profile.h"
 #include "sidecar/normalize/event.h"
 #include "sidecar/normalize/text_util.h"
 
@@ -45,10 +47,25 @@ class EventBuffer {
   void pop_back() { --size_; }
 
   // normalize()'s scratch, reused from record to record (see the header comment).
+  // The member names of the record record_positions were last found for. Records of one stream
+  // mostly have the same members in the same order (one logger, one format): when the next
+  // record's names are the same, for the same indexing of the same profile (layout_id), the
+  // positions are the same and the pass that looks each name up in the profile is skipped.
+  struct LayoutCache {
+    std::shared_ptr<const char> layout_id;  // CompiledProfile::layout_id; null: nothing cached
+    std::vector<MemberNameKey> keys;        // member_name_key of each member name, in order
+    std::string long_names;  // names longer than kMemberNameKeyBytes (keys hold only part of them)
+    bool usable = false;     // what the pass found: whether the positions may be used
+    // False for a Scratch used for one record only (normalize() into a std::vector): remembering
+    // the names would cost an allocation no later record benefits from.
+    bool enabled = true;
+  };
+
   struct Scratch {
     CanonicalEvent common;  // the record's common fields, copied into each of its events
     std::string lowercase;  // lowercased text of the value being evaluated
     std::vector<std::uint32_t> record_positions;  // where the record's path names are
+    LayoutCache layout;                           // whose names record_positions are for
     IsoTimeMemo time_memo;                        // the last date and time of day parsed
   };
   Scratch& scratch() { return scratch_; }

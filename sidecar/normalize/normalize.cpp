@@ -70,7 +70,10 @@ class RecordNames {
  public:
   static constexpr std::uint32_t kAbsent = 0xffffffff;
 
-  explicit RecordNames(std::vector<std::uint32_t>& positions) : positions_(positions) {}
+  // `positions` and `layout` are the caller's (EventBuffer::Scratch): they outlive this object,
+  // so that the next record with the same member names reuses the positions.
+  RecordNames(std::vector<std::uint32_t>& positions, EventBuffer::LayoutCache& layout)
+      : positions_(positions), layout_(layout) {}
 
   // Forgets the previous record; `record` is indexed on its first lookup.
   void reset(const CompiledProfile* profile, const JsonValue* record) {
@@ -94,6 +97,53 @@ class RecordNames {
     built_ = true;
     usable_ = false;
     if (!record_->IsObject() || profile_->record_names.empty()) return;
+    if (same_layout()) {
+      usable_ = layout_.usable;
+      return;
+    }
+    find_positions();
+    if (layout_.enabled) remember_layout();
+  }
+
+  // Whether positions_ were found for this profile's current indexing and a record with exactly
+  // these member names in this order. Comparing keys is cheaper than the lookup it saves (no
+  // hash, no probe, no writes), and a name of at most kMemberNameKeyBytes is all in its key.
+  bool same_layout() const {
+    if (layout_.layout_id == nullptr || layout_.layout_id != profile_->layout_id) return false;
+    const rapidjson::SizeType count = record_->MemberCount();
+    if (count != layout_.keys.size()) return false;
+    const auto members = record_->MemberBegin();
+    std::size_t long_offset = 0;
+    for (rapidjson::SizeType m = 0; m < count; ++m) {
+      const std::string_view name(members[m].name.GetString(), members[m].name.GetStringLength());
+      const MemberNameKey key = member_name_key(name);
+      if (key != layout_.keys[m]) return false;
+      if (key.n > kMemberNameKeyBytes) {
+        if (layout_.long_names.compare(long_offset, key.n, name) != 0) return false;
+        long_offset += key.n;
+      }
+    }
+    return true;
+  }
+
+  void remember_layout() {
+    // Invalid while being rewritten, in case an allocation throws half-way.
+    layout_.layout_id.reset();
+    const rapidjson::SizeType count = record_->MemberCount();
+    const auto members = record_->MemberBegin();
+    layout_.keys.clear();
+    layout_.long_names.clear();
+    for (rapidjson::SizeType m = 0; m < count; ++m) {
+      const std::string_view name(members[m].name.GetString(), members[m].name.GetStringLength());
+      const MemberNameKey key = member_name_key(name);
+      layout_.keys.push_back(key);
+      if (key.n > kMemberNameKeyBytes) layout_.long_names.append(name);
+    }
+    layout_.usable = usable_;
+    layout_.layout_id = profile_->layout_id;
+  }
+
+  void find_positions() {
     positions_.assign(profile_->record_names.size(), kAbsent);
     const auto& table = profile_->record_name_table;
     const std::size_t mask = table.size() - 1;
@@ -119,6 +169,7 @@ class RecordNames {
   }
 
   std::vector<std::uint32_t>& positions_;
+  EventBuffer::LayoutCache& layout_;
   const CompiledProfile* profile_ = nullptr;
   const JsonValue* record_ = nullptr;
   bool built_ = false;
@@ -812,7 +863,7 @@ class Run {
         service_(service),
         out_(out),
         common_(scratch.common),
-        names_(scratch.record_positions) {
+        names_(scratch.record_positions, scratch.layout) {
     ctx.scratch = &scratch.lowercase;
     ctx.names = &names_;
     ctx.time_memo = &scratch.time_memo;
@@ -864,36 +915,52 @@ class Run {
     if (reason_.empty()) reason_ = r;
   }
 
-  bool common() {
-    if (!common_done_) {
-      common_done_ = true;
-      common_ok_ = true;
-      // Only the common targets are ever assigned to common_ (its body is unused); resetting them
-      // in place keeps their string capacity from record to record.
-      common_.service.assign(service_);
-      common_.timestamp_ns = 0;
-      common_.trace_id.clear();
-      common_.span_id.clear();
-      common_.workflow_id.clear();
-      for (const Assignment& a : p_.common) {
-        const std::string_view r = apply(common_, a, ctx);
-        if (!r.empty()) {
-          note(r);
-          common_ok_ = false;
-        }
+  // Sets the common fields of `e`, the record's first event. Why directly into the event: most
+  // records make one event, and computing the common fields elsewhere cost a copy of each of them
+  // (trace and span ids are 32 and 16 bytes). Only when later rules or array elements may add
+  // more events are they kept in common_ for those.
+  bool first_common(CanonicalEvent& e) {
+    common_done_ = true;
+    common_ok_ = true;
+    e.service.assign(service_);
+    e.timestamp_ns = 0;
+    e.trace_id.clear();
+    e.span_id.clear();
+    e.workflow_id.clear();
+    for (const Assignment& a : p_.common) {
+      const std::string_view r = apply(e, a, ctx);
+      if (!r.empty()) {
+        note(r);
+        common_ok_ = false;
       }
+    }
+    if (common_ok_ && !single_event_) {
+      // Only the common targets are ever assigned to common_ (its body is unused); assigning in
+      // place keeps their string capacity from record to record.
+      common_.service.assign(e.service);
+      common_.timestamp_ns = e.timestamp_ns;
+      common_.trace_id.assign(e.trace_id);
+      common_.span_id.assign(e.span_id);
+      common_.workflow_id.assign(e.workflow_id);
     }
     return common_ok_;
   }
 
   void emit(const Rule& rule) {
-    if (!common()) return;           // a malformed common field spoils every event of the record
-    CanonicalEvent& e = out_.add();  // every field is set below (the slot may be reused)
-    e.service.assign(common_.service);
-    e.timestamp_ns = common_.timestamp_ns;
-    e.trace_id.assign(common_.trace_id);
-    e.span_id.assign(common_.span_id);
-    e.workflow_id.assign(common_.workflow_id);
+    if (common_done_ && !common_ok_) return;  // a malformed common field spoils every event
+    CanonicalEvent& e = out_.add();           // every field is set below (the slot may be reused)
+    if (!common_done_) {
+      if (!first_common(e)) {
+        out_.pop_back();
+        return;
+      }
+    } else {
+      e.service.assign(common_.service);
+      e.timestamp_ns = common_.timestamp_ns;
+      e.trace_id.assign(common_.trace_id);
+      e.span_id.assign(common_.span_id);
+      e.workflow_id.assign(common_.workflow_id);
+    }
     set_kind(e, rule.kind);
     for (const Assignment& a : rule.set) {
       const std::string_view r = apply(e, a, ctx);
@@ -906,6 +973,9 @@ class Run {
   }
 
   const CompiledProfile& p_;
+  // Whether a record makes at most one event (one rule, not per array element): its common
+  // fields are then needed only in that event.
+  const bool single_event_ = p_.rules.size() == 1 && p_.rules[0].for_each.empty();
   std::string_view service_;
   Out out_;
   std::string_view reason_;
@@ -952,6 +1022,7 @@ std::string_view normalize_text(const CompiledProfile& profile, std::string_view
 std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
                            std::string_view service, std::vector<CanonicalEvent>& out) {
   EventBuffer::Scratch scratch;
+  scratch.layout.enabled = false;
   return normalize_json(profile, record, service, VectorOut{out}, scratch);
 }
 

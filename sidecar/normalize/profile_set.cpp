@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -628,6 +630,7 @@ void index_record_names(CompiledProfile& profile) {
   }
   profile.record_name_table.assign(size, 0);
   profile.record_name_shift = shift;
+  profile.layout_id = std::make_shared<const char>('\0');
   for (std::size_t id = 0; id < profile.record_names.size(); ++id) {
     std::size_t i = member_name_hash(profile.record_names[id]) >> shift;
     while (profile.record_name_table[i] != 0) i = (i + 1) & (size - 1);

@@ -161,5 +161,134 @@ profiles:
   EXPECT_EQ(tokens(R"("y":8)"), "- - ");
 }
 
+// The layout cache (EventBuffer::Scratch::layout): one buffer normalizes records whose member
+// names change from one record to the next, or stay the same, and must give exactly the events
+// of a fresh vector each time.
+class LayoutCache : public ::testing::Test {
+ protected:
+  // Normalizes `text` into the test's one buffer and returns its events, after checking that a
+  // fresh vector (no cache) gives the same events and reason.
+  std::vector<std::string> run(const CompiledProfile& p, const std::string& text) {
+    rapidjson::Document doc;
+    doc.Parse(text.data(), text.size());
+    EXPECT_FALSE(doc.HasParseError()) << text;
+    std::vector<CanonicalEvent> plain;
+    const std::string_view r1 = normalize(p, doc, "svc", plain);
+    buffer_.clear();
+    const std::string_view r2 = normalize(p, doc, "svc", buffer_);
+    EXPECT_EQ(r2, r1) << text;
+    EXPECT_EQ(describe(buffer_), test::describe(plain)) << text;
+    return describe(buffer_);
+  }
+
+  static std::string level(const char* level, const char* error_code = "") {
+    return std::string("log_record service=svc ts=0 trace= span= workflow= level=") + level +
+           " error_code=" + error_code;
+  }
+
+  EventBuffer buffer_;
+};
+
+TEST_F(LayoutCache, LayoutChangesBetweenRecords) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: p
+    rules:
+      - emit: log_record
+        set:
+          level: {field: 'lvl|severity_of_the_record_aaaa_x', required: true}
+          error_code: {field: 'err.code|code'}
+)",
+               "test.yaml");
+  const CompiledProfile& p = *set.find("p");
+  using V = std::vector<std::string>;
+  EXPECT_EQ(run(p, R"({"lvl":"info","code":"A"})"), V{level("info", "A")});
+  EXPECT_EQ(run(p, R"({"lvl":"warn","code":"B"})"), V{level("warn", "B")});  // same layout
+  // The same names in another order, then one name replaced by another of the same length.
+  EXPECT_EQ(run(p, R"({"code":"C","lvl":"error"})"), V{level("error", "C")});
+  EXPECT_EQ(run(p, R"({"code":"D","lvx":"error"})"), V{});
+  EXPECT_EQ(run(p, R"({"code":"E","lvl":"debug"})"), V{level("debug", "E")});
+  // One member more, one fewer, a nested spelling, no members.
+  EXPECT_EQ(run(p, R"({"code":"F","lvl":"info","x":1})"), V{level("info", "F")});
+  EXPECT_EQ(run(p, R"({"lvl":"warn"})"), V{level("warn")});
+  EXPECT_EQ(run(p, R"({"lvl":"warn","err":{"code":"G"}})"), V{level("warn", "G")});
+  EXPECT_EQ(run(p, R"({"lvl":"warn","err.code":"H"})"), V{level("warn", "H")});
+  EXPECT_EQ(run(p, R"({})"), V{});
+  // Names longer than a MemberNameKey that agree in length and in their first and last 8 bytes.
+  EXPECT_EQ(run(p, R"({"severity_of_the_record_aaaa_x":"fatal"})"), V{level("fatal")});
+  EXPECT_EQ(run(p, R"({"severity_of_the_record_bbbb_x":"fatal"})"), V{});
+  EXPECT_EQ(run(p, R"({"severity_of_the_record_aaaa_x":"info"})"), V{level("info")});
+}
+
+TEST_F(LayoutCache, DuplicateNamesStayOnTheScanningPath) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: p
+    rules:
+      - emit: log_record
+        set:
+          level: {field: 'lvl'}
+          error_code: {field: 'code'}
+)",
+               "test.yaml");
+  const CompiledProfile& p = *set.find("p");
+  using V = std::vector<std::string>;
+  EXPECT_EQ(run(p, R"({"lvl":"info","code":"A"})"), V{level("info", "A")});
+  // The first member of a duplicated name wins (a null one shadows the later one), also when the
+  // same layout comes again.
+  EXPECT_EQ(run(p, R"({"lvl":"warn","code":"B","lvl":"error"})"), V{level("warn", "B")});
+  EXPECT_EQ(run(p, R"({"lvl":"debug","code":"C","lvl":"error"})"), V{level("debug", "C")});
+  EXPECT_EQ(run(p, R"({"lvl":null,"code":"D","lvl":"error"})"), V{level("info", "D")});
+  EXPECT_EQ(run(p, R"({"lvl":"fatal","code":"E"})"), V{level("fatal", "E")});
+}
+
+// A replaced profile (a reload) may be compiled at the address of the one it replaces, with other
+// names at other ids: positions cached for the old profile must not be used for the new one.
+TEST_F(LayoutCache, ProfileReplacedAtTheSameAddress) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: p
+    rules:
+      - emit: log_record
+        set:
+          level: {field: 'a'}
+          error_code: {field: 'b'}
+)",
+               "old.yaml");
+  CompiledProfile p = *set.find("p");
+  using V = std::vector<std::string>;
+  const std::string record = R"({"a":"info","b":"warn","c":"X"})";
+  EXPECT_EQ(run(p, record), V{level("info", "warn")});
+  EXPECT_EQ(run(p, record), V{level("info", "warn")});
+  set.add_yaml(R"(
+profiles:
+  - name: p
+    rules:
+      - emit: log_record
+        set:
+          level: {field: 'b'}
+          error_code: {field: 'c'}
+)",
+               "new.yaml");
+  p = *set.find("p");  // same address, new record names
+  EXPECT_EQ(run(p, record), V{level("warn", "X")});
+  // Recompiling the same text gives a new indexing too (same names, but not known to be).
+  set.add_yaml(R"(
+profiles:
+  - name: p
+    rules:
+      - emit: log_record
+        set:
+          level: {field: 'c|a'}
+)",
+               "newer.yaml");
+  p = *set.find("p");
+  EXPECT_EQ(run(p, R"({"a":"info","b":"warn","c":"debug"})"), V{level("debug")});
+  EXPECT_EQ(run(p, R"({"a":"info","b":"warn","c":null})"), V{level("info")});
+}
+
 }  // namespace
 }  // namespace specwatch
