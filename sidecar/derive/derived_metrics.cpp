@@ -21,33 +21,9 @@ std::string_view or_unknown(std::string_view value) {
   return value.empty() ? kUnknown : value;
 }
 
-std::string_view outcome_label(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kSuccess:
-      return "success";
-    case Outcome::kFailure:
-      return "failure";
-    case Outcome::kError:
-      return "error";
-  }
-  return kUnknown;
-}
-
-std::string_view severity_label(Severity level) {
-  switch (level) {
-    case Severity::kDebug:
-      return "debug";
-    case Severity::kInfo:
-      return "info";
-    case Severity::kWarn:
-      return "warn";
-    case Severity::kError:
-      return "error";
-    case Severity::kFatal:
-      return "fatal";
-  }
-  return kUnknown;
-}
+// The label values are the event model's own names (event.h).
+std::string_view outcome_label(Outcome outcome) { return OutcomeName(outcome); }
+std::string_view severity_label(Severity level) { return SeverityName(level); }
 
 std::string_view bool_label(bool value) {
   return value ? "true" : "false";
@@ -102,6 +78,14 @@ Tool tool_of_profile(std::string_view profile) {
   if (profile.starts_with("spec-agents-")) return Tool::kSpecAgents;
   if (profile.starts_with("spek-")) return Tool::kSpek;
   if (profile.starts_with("specweaver-")) return Tool::kSpecWeaver;
+  return Tool::kNone;
+}
+
+Tool tool_of_service(std::string_view service) {
+  if (service == "specular") return Tool::kSpecular;
+  if (service == "spec-agents") return Tool::kSpecAgents;
+  if (service == "spek") return Tool::kSpek;
+  if (service == "specweaver") return Tool::kSpecWeaver;
   return Tool::kNone;
 }
 
@@ -358,10 +342,34 @@ void DerivedMetrics::record(const CanonicalEvent& event, std::string_view profil
 
 void DerivedMetrics::record(std::span<const CanonicalEvent> events, std::string_view profile) {
   if (events.empty()) return;
-  const Tool tool = tool_of_profile(profile);
+  const Tool profile_tool = tool_of_profile(profile);
+  // OTLP records carry their tool in the resource's service.name, not in the profile: Specular's
+  // own spans feed specular_command_* as its trace files do.
+  const bool tool_by_service = profile.starts_with("otlp-");
   std::lock_guard lock(mutex_);
-  if (tool != Tool::kNone && tool != Tool::kSpecWeaver) ensure_tool(tool);
-  for (const CanonicalEvent& event : events) record_locked(event, tool);
+  for (const CanonicalEvent& event : events) {
+    const Tool tool = tool_by_service ? tool_of_service(event.service) : profile_tool;
+    if (tool != Tool::kNone && tool != Tool::kSpecWeaver) ensure_tool(tool);
+    record_locked(event, tool);
+  }
+}
+
+bool DerivedMetrics::is_latest(std::string_view service, std::string_view standard,
+                               std::int64_t timestamp_ns) {
+  if (timestamp_ns == 0) return true;  // no time: the value read last wins
+  auto key = std::string(service) + '\x1f' + std::string(standard);
+  auto it = latest_compliance_ns_.find(key);
+  if (it == latest_compliance_ns_.end()) {
+    // Bounded like the series it guards: beyond the series limit the gauge is an overflow
+    // series anyway.
+    if (latest_compliance_ns_.size() < limits_.max_series_per_metric) {
+      latest_compliance_ns_.emplace(std::move(key), timestamp_ns);
+    }
+    return true;
+  }
+  if (timestamp_ns < it->second) return false;
+  it->second = timestamp_ns;
+  return true;
 }
 
 void DerivedMetrics::record_locked(const CanonicalEvent& event, Tool tool) {
@@ -392,6 +400,9 @@ void DerivedMetrics::record_locked(const CanonicalEvent& event, Tool tool) {
           }
         } else if constexpr (std::is_same_v<T, ComplianceResult>) {
           const std::string_view standard = or_unknown(body.standard);
+          // "Latest" means latest by the result's own time: documents are discovered in no
+          // particular order, and an older analysis read later must not replace a newer one.
+          if (!is_latest(service, standard, event.timestamp_ns)) return;
           m.compliance_score.get({service, standard}).Set(body.score);
           const std::pair<std::string_view, const std::optional<std::int64_t>*> severities[] = {
               {"critical", &body.critical},

@@ -23,6 +23,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "sidecar/core/logger.h"
@@ -42,6 +43,9 @@ struct DeriveLimits {
 // Which tool a profile belongs to, by its name prefix.
 enum class Tool : std::uint8_t { kNone, kSpecular, kSpecAgents, kSpek, kSpecWeaver };
 Tool tool_of_profile(std::string_view profile);
+// The tool a service name of the stack belongs to ("specular", "spec-agents", "spek",
+// "specweaver"); kNone for any other service.
+Tool tool_of_service(std::string_view service);
 
 class DerivedMetrics {
  public:
@@ -84,6 +88,9 @@ class DerivedMetrics {
   struct SpekFamilies;
 
   void record_locked(const CanonicalEvent& event, Tool tool);
+  // True if an event of this time may set the compliance gauges of (service, standard): it is
+  // not older than the value they show. Remembers the time.
+  bool is_latest(std::string_view service, std::string_view standard, std::int64_t timestamp_ns);
   void record_llm_call(std::string_view service, const LlmCall& call, Tool tool);
   void ensure_tool(Tool tool);
   void log_unpriced(std::string_view service, std::string_view provider, std::string_view model);
@@ -101,6 +108,8 @@ class DerivedMetrics {
   std::unique_ptr<SpecAgentsFamilies> spec_agents_;
   std::unique_ptr<SpekFamilies> spek_;
   std::unordered_set<std::string> logged_unpriced_;
+  // Event time of the value each compliance gauge shows, by service and standard.
+  std::unordered_map<std::string, std::int64_t> latest_compliance_ns_;
   bool unpriced_log_limit_reported_ = false;
   std::int64_t daily_cost_day_ = 0;  // days since the epoch (UTC) of the daily cost gauge
 };

@@ -575,3 +575,43 @@ TEST(ToolOfProfile, Prefixes) {
 
 }  // namespace
 }  // namespace specwatch
+
+namespace specwatch {
+namespace {
+
+TEST_F(DerivedMetricsTest, OtlpRecordsFeedTheToolTheirServiceNames) {
+  auto& m = metrics();
+  Command command;
+  command.command = "auto";
+  command.success = false;
+  command.error_code = "SPEC-001";
+  m.record(event(command, "specular"), "otlp-span");
+  m.record(event(command, "other-app"), "otlp-span");
+  EXPECT_EQ(samples(text(), "specular_command_executions_total"),
+            (Lines{"specular_command_executions_total{command=\"auto\",success=\"false\"} 1"}));
+  EXPECT_EQ(samples(text(), "specular_command_errors_total"),
+            (Lines{"specular_command_errors_total{command=\"auto\",error_code=\"SPEC-001\"} 1"}));
+}
+
+TEST_F(DerivedMetricsTest, ComplianceGaugesShowTheLatestResultByItsOwnTime) {
+  auto& m = metrics();
+  ComplianceResult newer;
+  newer.standard = "nasa_pot10";
+  newer.score = 0.92;
+  ComplianceResult older;
+  older.standard = "nasa_pot10";
+  older.score = 0.97;
+  CanonicalEvent late = event(newer, "spek");
+  late.timestamp_ns = 2'000'000'000'000'000'000;
+  CanonicalEvent early = event(older, "spek");
+  early.timestamp_ns = 1'000'000'000'000'000'000;
+  m.record(late, "spek-result");
+  m.record(early, "spek-result");  // read later, but older: ignored
+  EXPECT_EQ(samples(text(), "spek_nasa_compliance_score"),
+            (Lines{"spek_nasa_compliance_score 0.92"}));
+  EXPECT_EQ(samples(text(), "specwatch_compliance_score_ratio"),
+            (Lines{"specwatch_compliance_score_ratio{service=\"spek\",standard=\"nasa_pot10\"} 0.92"}));
+}
+
+}  // namespace
+}  // namespace specwatch

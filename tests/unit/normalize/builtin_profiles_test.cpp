@@ -187,7 +187,7 @@ TEST(BuiltinProfiles, SpekResultFlat) {
 TEST(BuiltinProfiles, SpekResultCli) {
   const RunResult o = run_json("spek-result", "spek/analyzer/result-cli.json");
   const std::vector<std::string> expected = {
-      "compliance_result service=svc ts=1741600800000000000 trace= span= workflow= "
+      "compliance_result service=svc ts=1741597200000000000 trace= span= workflow= "
       "standard=nasa_pot10 score=0.97 passing=true critical=0 high=- medium=- low=-",
   };
   EXPECT_EQ(o.events, expected);
