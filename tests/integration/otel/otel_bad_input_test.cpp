@@ -16,6 +16,7 @@
 
 #include "sidecar/otlp/proto/rpc_status.pb.h"
 #include "tests/integration/otel/otel_harness.h"
+#include "tests/integration/support/http_client.h"
 
 namespace specwatch::testing {
 namespace {
@@ -23,51 +24,12 @@ namespace {
 constexpr std::size_t kMaxBody = 1 << 20;  // otlp.max_body_bytes below
 const std::string kLimits = "  max_body_bytes: 1048576\n";
 
-struct RawAnswer {
-  int status = 0;
-  std::string headers;
-  std::string body;
-};
+using RawAnswer = HttpResult;
 
 // One POST with the given extra header lines ("Name: value\r\n" each); Connection: close.
 RawAnswer post(std::uint16_t port, const std::string& path, const std::string& headers,
                const std::string& body) {
-  RawAnswer answer;
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return answer;
-  timeval tv{10, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return answer;
-  }
-  std::string request = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" +
-                        headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                        body;
-  std::size_t sent = 0;
-  while (sent < request.size()) {
-    ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server may answer 413 and close before reading everything
-    sent += static_cast<std::size_t>(n);
-  }
-  std::string response;
-  char buf[65536];
-  while (true) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    response.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  auto end = response.find("\r\n\r\n");
-  if (response.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return answer;
-  answer.status = std::atoi(response.c_str() + 9);
-  answer.headers = response.substr(0, end);
-  answer.body = response.substr(end + 4);
-  return answer;
+  return http_request(port, "POST", path, body, "", headers);
 }
 
 // A gzip stream of `mib` MiB of zeros, about 1 KiB per MiB, built without compressing them all:

@@ -10,7 +10,8 @@
 namespace specwatch::testing {
 
 HttpResult http_request(std::uint16_t port, const std::string& method, const std::string& path,
-                        const std::string& body, const std::string& content_type) {
+                        const std::string& body, const std::string& content_type,
+                        const std::string& extra_headers) {
   HttpResult result;
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return result;
@@ -26,6 +27,7 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
   }
   std::string request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
   if (!content_type.empty()) request += "Content-Type: " + content_type + "\r\n";
+  request += extra_headers;
   if (!body.empty() || method == "POST") {
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }
@@ -33,7 +35,7 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
   std::size_t sent = 0;
   while (sent < request.size()) {
     ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;
+    if (n <= 0) break;  // the server may answer 413 and close before reading everything
     sent += static_cast<std::size_t>(n);
   }
   std::string response;
