@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 
 namespace specwatch {
@@ -59,6 +61,38 @@ const char kAllowedTopLevel[] =
     "sources, profiles, pricing, cardinality";
 
 // --- one test per class of problem -------------------------------------------------------------
+
+// Root reads and writes every directory, so permission problems are checked as an unprivileged
+// user: when the test runs as root (as CI does), `compute` runs in a child process that has
+// switched to uid/gid 65534, and its text comes back through a pipe.
+std::string unprivileged(const std::function<std::string()>& compute) {
+  if (::geteuid() != 0) return compute();
+  int fds[2];
+  if (::pipe(fds) != 0) return "pipe failed";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) _exit(3);
+    const std::string out = compute();
+    ssize_t written = ::write(fds[1], out.data(), out.size());
+    _exit(written == static_cast<ssize_t>(out.size()) ? 0 : 4);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, n);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return "child failed: " + out;
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += (out.empty() ? "" : "\n") + line;
+  return out;
+}
 
 TEST_F(LoaderTest, YamlSyntaxErrorUsesTheParserMark) {
   ConfigLoadResult result = parse("log_level: info\ntail: [1\nhttp: 2\n");
@@ -226,13 +260,15 @@ TEST_F(LoaderTest, IncludePrefixThatDoesNotExistIsFine) {
 }
 
 TEST_F(LoaderTest, IncludePrefixThatIsNotReadable) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root can read every directory";
+  ASSERT_EQ(::chmod(dir_.c_str(), 0755), 0);  // only the directory under test is closed
   ASSERT_EQ(::mkdir((dir_ + "/closed").c_str(), 0300), 0);
-  ConfigLoadResult result = parse("sources:\n  - name: a\n    include: [closed/*.json]\n");
-  EXPECT_EQ(
-      texts(result),
-      (std::vector<std::string>{"cfg.yaml:3:15: sources[0].include[0]: directory " + dir_ +
-                                "/closed is not readable and searchable: Permission denied"}));
+  ::mkdir((dir_ + "/state").c_str(), 0777);  // the state dir the fixture names stays usable
+  ASSERT_EQ(::chmod((dir_ + "/state").c_str(), 0777), 0);
+  const std::string problems = unprivileged([&] {
+    return joined(texts(parse("sources:\n  - name: a\n    include: [closed/*.json]\n")));
+  });
+  EXPECT_EQ(problems, "cfg.yaml:3:15: sources[0].include[0]: directory " + dir_ +
+                          "/closed is not readable and searchable: Permission denied");
 }
 
 TEST_F(LoaderTest, StateDirThatCannotBeCreated) {
@@ -251,12 +287,12 @@ TEST_F(LoaderTest, StateDirThatIsAFile) {
 }
 
 TEST_F(LoaderTest, StateDirThatIsNotWritable) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root can write every directory";
+  ASSERT_EQ(::chmod(dir_.c_str(), 0755), 0);  // only the directory under test is read-only
   ASSERT_EQ(::mkdir((dir_ + "/ro").c_str(), 0500), 0);
-  ConfigLoadResult result = parse("state_dir: ro\n", {}, false);
-  EXPECT_EQ(texts(result), (std::vector<std::string>{"cfg.yaml:1:12: state_dir: directory " + dir_ +
-                                                     "/ro is not writable: Permission "
-                                                     "denied"}));
+  const std::string problems =
+      unprivileged([&] { return joined(texts(parse("state_dir: ro\n", {}, false))); });
+  EXPECT_EQ(problems, "cfg.yaml:1:12: state_dir: directory " + dir_ +
+                          "/ro is not writable: Permission denied");
 }
 
 TEST_F(LoaderTest, StateDirIsCreatedWithItsParents) {
