@@ -1,5 +1,7 @@
 #include "sidecar/otlp/otlp_receivers.h"
 
+#include "sidecar/otlp/otlp_grpc_factory.h"
+
 namespace specwatch {
 
 OtlpIngestOptions otlp_ingest_options(const OtlpConfig& config) {
@@ -38,8 +40,8 @@ std::vector<std::unique_ptr<Source>> make_otlp_receivers(const OtlpConfig& confi
                                                          OtlpMetrics& metrics, Logger& logger) {
   std::vector<std::unique_ptr<Source>> receivers;
   if (config.grpc.enabled) {
-    receivers.push_back(std::make_unique<OtlpGrpcReceiver>(
-        otlp_grpc_options(config), sink, metrics_consumer, span_metrics, metrics, logger));
+    receivers.push_back(make_otlp_grpc_receiver(otlp_grpc_options(config), sink, metrics_consumer,
+                                                span_metrics, metrics, logger));
   }
   if (config.http.enabled) {
     receivers.push_back(std::make_unique<OtlpHttpReceiver>(

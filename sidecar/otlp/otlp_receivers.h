@@ -23,7 +23,8 @@ OtlpIngestOptions otlp_ingest_options(const OtlpConfig& config);
 OtlpHttpOptions otlp_http_options(const OtlpConfig& config);
 OtlpGrpcOptions otlp_grpc_options(const OtlpConfig& config);
 
-// gRPC first, then HTTP; only the enabled ones.
+// gRPC first, then HTTP; only the enabled ones. The gRPC receiver comes from
+// make_otlp_grpc_receiver (otlp_grpc_factory.h): the daemon loads it from its module.
 std::vector<std::unique_ptr<Source>> make_otlp_receivers(const OtlpConfig& config,
                                                          OtlpBatchSink& sink,
                                                          MetricsConsumer& metrics_consumer,

@@ -13,15 +13,15 @@
 namespace specwatch::testing {
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-            int out_fd) {
+pid_t spawn(const std::string& binary_path, const std::vector<std::string>& args,
+            const std::map<std::string, std::string>& env, int out_fd) {
   pid_t pid = fork();
   if (pid == 0) {
     dup2(out_fd, STDOUT_FILENO);
     dup2(out_fd, STDERR_FILENO);
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
-    std::string binary = SPECWATCH_BINARY;
+    std::string binary = binary_path;
     argv.push_back(binary.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
@@ -53,7 +53,7 @@ ProcessResult run_specwatch(const std::vector<std::string>& args,
   TempDir dir;
   std::string out_path = dir.file("out");
   int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = spawn(args, env, fd);
+  pid_t pid = spawn(SPECWATCH_BINARY, args, env, fd);
   ::close(fd);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -64,10 +64,10 @@ ProcessResult run_specwatch(const std::vector<std::string>& args,
 }
 
 SidecarProcess::SidecarProcess(std::string config_path, std::string log_path,
-                               std::map<std::string, std::string> env)
+                               std::map<std::string, std::string> env, std::string binary)
     : log_path_(std::move(log_path)) {
   int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  pid_ = spawn({"run", "--config", config_path}, env, fd);
+  pid_ = spawn(binary, {"run", "--config", config_path}, env, fd);
   ::close(fd);
 }
 
@@ -79,7 +79,9 @@ SidecarProcess::~SidecarProcess() {
   }
 }
 
-std::string SidecarProcess::log() const { return read_file(log_path_); }
+std::string SidecarProcess::log() const {
+  return read_file(log_path_);
+}
 
 std::uint16_t SidecarProcess::wait_started(std::chrono::milliseconds timeout) {
   static const std::regex started(R"re("msg":"specwatch started".*"listen":"[^"]*:(\d+)")re");

@@ -31,9 +31,11 @@ ProcessResult run_specwatch(const std::vector<std::string>& args,
 
 class SidecarProcess {
  public:
-  // Starts `specwatch run --config config_path`; stderr to log_path (appended).
+  // Starts `specwatch run --config config_path`; stderr to log_path (appended). `binary`: another
+  // copy of the executable (a test of the binary without the modules beside it).
   SidecarProcess(std::string config_path, std::string log_path,
-                 std::map<std::string, std::string> env = {});
+                 std::map<std::string, std::string> env = {},
+                 std::string binary = SPECWATCH_BINARY);
   ~SidecarProcess();
   SidecarProcess(const SidecarProcess&) = delete;
   SidecarProcess& operator=(const SidecarProcess&) = delete;
