@@ -4,15 +4,13 @@
 #include <array>
 #include <set>
 
+#include "sidecar/core/ascii.h"
+
 namespace specwatch {
 namespace {
 
 std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+  return ascii_lowercase(text);
 }
 
 bool is_digits(std::string_view text) {

@@ -5,17 +5,14 @@
 #include <sstream>
 #include <string>
 
+#include "sidecar/core/ascii.h"
 #include "sidecar/derive/pricing.h"
 
 namespace specwatch {
 namespace {
 
 std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+  return ascii_lowercase(text);
 }
 
 class EntryReader {

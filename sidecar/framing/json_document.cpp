@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "sidecar/framing/json_parser.h"
+
 namespace specwatch {
 namespace {
 
@@ -54,30 +56,6 @@ DocumentRecord make_record(const rapidjson::Value& value, std::string_view key_p
   return record;
 }
 
-// Deepest nesting of objects and arrays in (syntactically valid) JSON text.
-std::size_t nesting_depth(std::string_view text) {
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > deepest) deepest = depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 }  // namespace
 
 std::string content_hash_key(std::string_view bytes) {
@@ -110,7 +88,7 @@ DocumentSplit split_json_document(std::string_view content, std::string_view key
   }
   // Serialising the records recurses once per level; refuse documents that could exhaust the
   // stack.
-  if (nesting_depth(content) > kMaxDocumentDepth) {
+  if (may_nest_deeper_than(content, kMaxDocumentDepth)) {
     split.error_reason = "invalid_document";
     split.error_message =
         "the document nests deeper than " + std::to_string(kMaxDocumentDepth) + " levels";

@@ -39,6 +39,10 @@ struct JsonParserOptions {
   bool iterative = false;
 };
 
+// True when `text` nests objects and arrays deeper than `limit` (brackets inside strings do not
+// count). Cheap enough to run before parsing, so that no input can exhaust the stack.
+bool may_nest_deeper_than(std::string_view text, std::size_t limit);
+
 class JsonParser {
  public:
   explicit JsonParser(JsonParserOptions options = {});

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "sidecar/core/logger.h"
+
 namespace specwatch {
 namespace {
 
@@ -39,35 +41,9 @@ std::string base64(const std::string& bytes) {
 
 std::string json_string(const std::string& text) {
   std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 15];
-          out += kHex[c & 15];
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  append_json_escaped(out, text);
+  out += '"';
+  return out;
 }
 
 // The value as JSON (inside arrays and lists).
