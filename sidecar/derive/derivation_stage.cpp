@@ -7,12 +7,16 @@ DerivationStage::DerivationStage(const ProfileSet& profiles, DerivedMetrics& met
     : profiles_(profiles), metrics_(metrics), errors_(errors) {}
 
 const CompiledProfile* DerivationStage::profile_for(const RecordBatch& batch) {
+  if (&batch == batch_) return batch_profile_;
+  batch_ = &batch;
+  batch_profile_ = nullptr;
   if (batch.profile.empty()) return nullptr;  // a source without profile derives nothing
   const std::string& name = batch.profile;
   if (cached_profile_ == nullptr || cached_name_ != name) {
     cached_name_ = name;
     cached_profile_ = profiles_.find(name);
   }
+  batch_profile_ = cached_profile_;
   return cached_profile_;
 }
 
@@ -30,6 +34,7 @@ void DerivationStage::on_text(const RecordBatch& batch, const Record& record) {
 }
 
 void DerivationStage::on_batch_end(RecordBatch& batch) {
+  batch_ = nullptr;  // another batch may come at the same address
   metrics_.record(events_.events(), batch.profile);
   events_.clear();
 }

@@ -42,6 +42,10 @@ class DerivationStage final : public RecordProcessor {
   // The last batch profile looked up: batches of one source follow each other.
   std::string cached_name_;
   const CompiledProfile* cached_profile_ = nullptr;
+  // The batch being derived and its profile, from its first record to on_batch_end: the batch's
+  // other records need no look-up (not even a name comparison).
+  const RecordBatch* batch_ = nullptr;
+  const CompiledProfile* batch_profile_ = nullptr;
 };
 
 }  // namespace specwatch

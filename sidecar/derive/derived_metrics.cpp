@@ -22,8 +22,12 @@ std::string_view or_unknown(std::string_view value) {
 }
 
 // The label values are the event model's own names (event.h).
-std::string_view outcome_label(Outcome outcome) { return OutcomeName(outcome); }
-std::string_view severity_label(Severity level) { return SeverityName(level); }
+std::string_view outcome_label(Outcome outcome) {
+  return OutcomeName(outcome);
+}
+std::string_view severity_label(Severity level) {
+  return SeverityName(level);
+}
 
 std::string_view bool_label(bool value) {
   return value ? "true" : "false";
@@ -347,10 +351,29 @@ void DerivedMetrics::record(std::span<const CanonicalEvent> events, std::string_
   // own spans feed specular_command_* as its trace files do.
   const bool tool_by_service = profile.starts_with("otlp-");
   std::lock_guard lock(mutex_);
-  for (const CanonicalEvent& event : events) {
+  for (std::size_t i = 0; i < events.size();) {
+    const CanonicalEvent& event = events[i];
     const Tool tool = tool_by_service ? tool_of_service(event.service) : profile_tool;
     if (tool != Tool::kNone && tool != Tool::kSpecWeaver) ensure_tool(tool);
+    if (const auto* log = std::get_if<LogRecord>(&event.body)) {
+      // A run of log records of one service and level (most of a log file's batch) counts into
+      // one series: one lookup and one increment for the run, the same totals as one per event.
+      std::size_t n = 1;
+      while (i + n < events.size()) {
+        const auto* next = std::get_if<LogRecord>(&events[i + n].body);
+        if (next == nullptr || next->level != log->level ||
+            events[i + n].service != event.service) {
+          break;
+        }
+        ++n;
+      }
+      families_->log_records.get({or_unknown(event.service), severity_label(log->level)}, n)
+          .Increment(static_cast<double>(n));
+      i += n;
+      continue;
+    }
     record_locked(event, tool);
+    ++i;
   }
 }
 

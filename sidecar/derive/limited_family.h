@@ -55,9 +55,9 @@ class LimitedFamily {
   LimitedFamily& operator=(const LimitedFamily&) = delete;
 
   // The series for these label values (in the order of label_names), created on first use, or
-  // the overflow series once the limit is reached (and then the overflow counter is incremented:
-  // call this once per observation).
-  Metric& get(std::initializer_list<std::string_view> values) {
+  // the overflow series once the limit is reached (and then the overflow counter is incremented
+  // by `observations`: pass the number of observations the caller records into the series).
+  Metric& get(std::initializer_list<std::string_view> values, std::size_t observations = 1) {
     // Consecutive events mostly hit the same series (one service, one level, one model): the
     // last series found is compared value by value against its key, without building the key
     // or hashing it.
@@ -75,7 +75,7 @@ class LimitedFamily {
       if (overflow_counter_ == nullptr) {
         overflow_counter_ = &overflow_total_.Add({{"metric", metric_name_}});
       }
-      overflow_counter_->Increment();
+      overflow_counter_->Increment(static_cast<double>(observations));
       if (overflow_series_ == nullptr) {
         prometheus::Labels labels;
         for (const auto& name : label_names_) labels.emplace(name, kOverflowLabelValue);

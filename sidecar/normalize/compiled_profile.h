@@ -87,6 +87,12 @@ struct PathAlternative {
 // A field reference: alternatives tried in order, the first present one wins.
 struct FieldRef {
   std::vector<PathAlternative> alternatives;
+  // When every alternative is a record path read through CompiledProfile::record_names: the first
+  // of this reference's slots (one per alternative) in the per-layout memo of what each
+  // alternative finds at the top level (EventBuffer::Scratch::alternative_memo), so that
+  // alternatives a stream's records never contain are not looked up again on each record, and a
+  // present one is read at its member. -1: not memoized (index_record_names sets it).
+  int memo = -1;
   bool empty() const { return alternatives.empty(); }
 };
 
@@ -116,6 +122,9 @@ struct ValueSpec {
   bool has_default = false;  // value when map/contains_map do not match
   std::string default_value;
   Convert convert = Convert::kNone;
+  // Only `field` (and maybe a timestamp unit): the value is the field's as read, so evaluation
+  // skips every other step (index_record_names sets it).
+  bool plain = false;
 };
 
 enum class ValueType : std::uint8_t {
@@ -251,6 +260,8 @@ struct CompiledProfile {
   // replaced one was; the cache holds a reference to this token, so its address cannot be reused
   // while the cache remembers it. index_record_names() makes a new token each time.
   std::shared_ptr<const char> layout_id;
+  // Number of FieldRef::memo slots (one per alternative of each memoized reference).
+  std::size_t memo_count = 0;
 };
 
 // Fills record_names, record_name_table and every PathAlternative's record_ids (profile_set.cpp;

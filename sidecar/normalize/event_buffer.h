@@ -12,11 +12,13 @@
 // One EventBuffer per thread.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sidecar/normalize/compiled_profile.h"
@@ -24,6 +26,19 @@
 #include "sidecar/normalize/text_util.h"
 
 namespace specwatch {
+
+// What one alternative of a memoized field reference (FieldRef::memo) finds at the top level of
+// records of one layout (EventBuffer::Scratch::alternative_memo): none of its spellings (the key
+// or a flat dotted join of it), exactly one of them (that member's position and the segment the
+// path goes on at), or several (resolved the general way, in record order). `following` skips
+// the absent alternatives after it.
+struct AlternativeMemo {
+  enum class State : std::uint8_t { kUnknown, kAbsent, kOneMember, kSeveral };
+  State state = State::kUnknown;
+  std::uint8_t next = 0;  // kOneMember: the segment after the member (0: the member is the value)
+  std::uint16_t following = 0;  // the next alternative that is not kAbsent (or their number)
+  std::uint32_t position = 0;   // kOneMember: the member
+};
 
 class EventBuffer {
  public:
@@ -65,8 +80,14 @@ class EventBuffer {
     CanonicalEvent common;  // the record's common fields, copied into each of its events
     std::string lowercase;  // lowercased text of the value being evaluated
     std::vector<std::uint32_t> record_positions;  // where the record's path names are
-    LayoutCache layout;                           // whose names record_positions are for
-    IsoTimeMemo time_memo;                        // the last date and time of day parsed
+    // Per alternative of each memoized FieldRef (FieldRef::memo), found on its first lookup into
+    // a layout and forgotten with record_positions.
+    std::vector<AlternativeMemo> alternative_memo;
+    // The profile's capture slots (CompiledProfile::capture_names); only those are cleared for a
+    // record, a JSON profile mostly has none.
+    std::array<std::string_view, kMaxCaptures> captures;
+    LayoutCache layout;     // whose names record_positions are for
+    IsoTimeMemo time_memo;  // the last date and time of day parsed
   };
   Scratch& scratch() { return scratch_; }
 

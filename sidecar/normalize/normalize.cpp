@@ -39,7 +39,7 @@ struct Scalar {
   }
 };
 
-Scalar from_json(const JsonValue& v) {
+[[gnu::always_inline]] inline Scalar from_json(const JsonValue& v) {
   Scalar r;
   if (v.IsString()) {
     r.type = Scalar::Type::kString;
@@ -70,10 +70,11 @@ class RecordNames {
  public:
   static constexpr std::uint32_t kAbsent = 0xffffffff;
 
-  // `positions` and `layout` are the caller's (EventBuffer::Scratch): they outlive this object,
-  // so that the next record with the same member names reuses the positions.
-  RecordNames(std::vector<std::uint32_t>& positions, EventBuffer::LayoutCache& layout)
-      : positions_(positions), layout_(layout) {}
+  // `positions`, `memo` and `layout` are the caller's (EventBuffer::Scratch): they outlive this
+  // object, so that the next record with the same member names reuses them.
+  RecordNames(std::vector<std::uint32_t>& positions, std::vector<AlternativeMemo>& memo,
+              EventBuffer::LayoutCache& layout)
+      : positions_(positions), memo_(memo), layout_(layout) {}
 
   // Forgets the previous record; `record` is indexed on its first lookup.
   void reset(const CompiledProfile* profile, const JsonValue* record) {
@@ -90,6 +91,15 @@ class RecordNames {
 
   // Position of the member named record_names[id], or kAbsent.
   std::uint32_t position(std::uint16_t id) const { return positions_[id]; }
+
+  // What each alternative of a memoized `ref` (FieldRef::memo) finds among the record's names,
+  // remembered for as long as the positions are (same layout, same indexing). Only while
+  // covers(record) holds.
+  [[gnu::always_inline]] const AlternativeMemo* memo(const FieldRef& ref) {
+    AlternativeMemo* m = memo_.data() + ref.memo;
+    if (m->state == AlternativeMemo::State::kUnknown) find_memos(ref, m);
+    return m;
+  }
 
  private:
   // Out of line: once per record, while covers() runs on every lookup and is inlined into it
@@ -145,8 +155,40 @@ class RecordNames {
     layout_.layout_id = profile_->layout_id;
   }
 
+  AlternativeMemo find_memo(const PathAlternative& alt) const {
+    AlternativeMemo m;
+    std::size_t present = 0;
+    for (std::size_t k = 0; k < alt.record_ids.size(); ++k) {
+      if (positions_[alt.record_ids[k]] == kAbsent) continue;
+      // The key (k = 0) or join k - 1 (segments 0..k joined): the path goes on at segment k + 1.
+      m.position = positions_[alt.record_ids[k]];
+      // 0: the member is the value (the path ends with it).
+      m.next = k + 1 == alt.segments.size()
+                   ? 0
+                   : static_cast<std::uint8_t>(std::min<std::size_t>(k + 1, 0xff));
+      ++present;
+    }
+    using State = AlternativeMemo::State;
+    m.state = present == 0                                 ? State::kAbsent
+              : present == 1 && alt.segments.size() < 0xff ? State::kOneMember
+                                                           : State::kSeveral;
+    return m;
+  }
+
+  [[gnu::noinline]] void find_memos(const FieldRef& ref, AlternativeMemo* out) const {
+    const std::size_t n = std::min<std::size_t>(ref.alternatives.size(), 0xffff);
+    std::uint16_t following = static_cast<std::uint16_t>(ref.alternatives.size());
+    for (std::size_t a = n; a-- > 0;) {
+      out[a] = find_memo(ref.alternatives[a]);
+      out[a].following = following;
+      if (out[a].state != AlternativeMemo::State::kAbsent)
+        following = static_cast<std::uint16_t>(a);
+    }
+  }
+
   void find_positions() {
     positions_.assign(profile_->record_names.size(), kAbsent);
+    memo_.assign(profile_->memo_count, AlternativeMemo{});
     const auto& table = profile_->record_name_table;
     const std::size_t mask = table.size() - 1;
     const auto members = record_->MemberBegin();
@@ -171,6 +213,7 @@ class RecordNames {
   }
 
   std::vector<std::uint32_t>& positions_;
+  std::vector<AlternativeMemo>& memo_;
   EventBuffer::LayoutCache& layout_;
   const CompiledProfile* profile_ = nullptr;
   const JsonValue* record_ = nullptr;
@@ -259,14 +302,41 @@ const JsonValue* resolve_record_path(const JsonValue* record, const PathAlternat
 struct Context {
   const JsonValue* record = nullptr;
   const JsonValue* item = nullptr;
-  std::array<std::string_view, kMaxCaptures> captures{};
-  std::string* scratch = nullptr;    // lowercased text of the value being evaluated
-  RecordNames* names = nullptr;      // of *record; reset whenever record changes
-  IsoTimeMemo* time_memo = nullptr;  // kept from record to record (see text_util.h)
+  std::string_view* captures = nullptr;  // EventBuffer::Scratch::captures
+  std::string* scratch = nullptr;        // lowercased text of the value being evaluated
+  RecordNames* names = nullptr;          // of *record; reset whenever record changes
+  IsoTimeMemo* time_memo = nullptr;      // kept from record to record (see text_util.h)
+  // Which common targets an assignment set (bit 1 << Target), for first_common.
+  std::uint32_t common_assigned = 0;
   char number_text[40];
 };
 
+// The value of a memoized `ref` (FieldRef::memo) in ctx.record, the same as the general loop in
+// resolve() finds: the first alternative present and not null. Alternatives absent from the
+// record's layout cost one read; one present as a single member is read there.
+[[gnu::always_inline]] inline const JsonValue* resolve_memoized(const FieldRef& ref,
+                                                                const Context& ctx) {
+  RecordNames& names = *ctx.names;
+  const auto members = ctx.record->MemberBegin();
+  const std::size_t n = ref.alternatives.size();
+  const AlternativeMemo* memo = names.memo(ref);
+  std::size_t a = memo[0].state == AlternativeMemo::State::kAbsent ? memo[0].following : 0;
+  for (; a < n; a = memo[a].following) {
+    const AlternativeMemo& m = memo[a];
+    const JsonValue* v;
+    if (m.state == AlternativeMemo::State::kOneMember) {
+      v = &members[m.position].value;
+      if (m.next != 0) v = resolve_path(v, ref.alternatives[a], m.next);
+    } else {
+      v = resolve_in_record(ctx.record, ref.alternatives[a], names);
+    }
+    if (v != nullptr && !v->IsNull()) return v;
+  }
+  return nullptr;
+}
+
 const JsonValue* resolve_json(const FieldRef& ref, const Context& ctx) {
+  if (ref.memo >= 0 && ctx.names->covers(ctx.record)) return resolve_memoized(ref, ctx);
   for (const auto& alt : ref.alternatives) {
     const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
     if (alt.base == PathAlternative::Base::kCapture || base == nullptr) continue;
@@ -279,6 +349,10 @@ const JsonValue* resolve_json(const FieldRef& ref, const Context& ctx) {
 }
 
 Scalar resolve(const FieldRef& ref, const Context& ctx) {
+  if (ref.memo >= 0 && ctx.names->covers(ctx.record)) {
+    const JsonValue* v = resolve_memoized(ref, ctx);
+    return v != nullptr ? from_json(*v) : Scalar{};
+  }
   for (const auto& alt : ref.alternatives) {
     if (alt.base == PathAlternative::Base::kCapture) {
       const std::string_view c = ctx.captures[alt.capture];
@@ -633,11 +707,47 @@ bool to_severity(const Scalar& v, Severity& out) {
   return true;
 }
 
+// std::string::assign, without its out-of-line call when the text fits the field's current
+// length: a reused event slot mostly receives a value as long as the last record's (ids, names).
+// `t` never points into `field` (it is the record's, a capture, a constant or scratch text).
+void assign_text(std::string& field, std::string_view t) {
+  const std::size_t n = t.size();
+  if (n != 0 && n <= field.size()) {
+    char* d = field.data();
+    const char* s = t.data();
+    if (n >= 8 && n <= 32) {  // ids and names: fixed-size moves (overlapping), no memcpy call
+      std::uint64_t w[4];
+      const std::size_t half = n / 2 >= 8 ? 16 : 8;  // bytes copied from each end
+      std::memcpy(w, s, 8);
+      std::memcpy(w + 1, s + n - 8, 8);
+      if (half == 16) {
+        std::memcpy(w + 2, s + 8, 8);
+        std::memcpy(w + 3, s + n - 16, 8);
+        std::memcpy(d + 8, w + 2, 8);
+        std::memcpy(d + n - 16, w + 3, 8);
+      }
+      std::memcpy(d, w, 8);
+      std::memcpy(d + n - 8, w + 1, 8);
+    } else {
+      std::memcpy(d, s, n);
+    }
+    field.resize(n);
+  } else {
+    field.assign(t);
+  }
+}
+
 bool set_string(std::string& field, const Scalar& v, Context& ctx) {
   std::string_view t;
   if (!as_text(v, ctx, t)) return false;
-  field.assign(t);
+  assign_text(field, t);
   return true;
+}
+
+// Notes that a common target was set (when `set`), for Run::first_common.
+bool mark_common(const Assignment& a, Context& ctx, bool set) {
+  if (set) ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
+  return set;
 }
 
 template <typename T>
@@ -659,15 +769,15 @@ bool assign(CanonicalEvent& e, const Assignment& a, const Scalar& v, Convert uni
   auto& body = e.body;
   switch (a.target) {
     case Target::kService:
-      return set_string(e.service, v, ctx);
+      return mark_common(a, ctx, set_string(e.service, v, ctx));
     case Target::kTimestamp:
-      return to_time(v, unit, e.timestamp_ns, *ctx.time_memo) == Status::kOk;
+      return mark_common(a, ctx, to_time(v, unit, e.timestamp_ns, *ctx.time_memo) == Status::kOk);
     case Target::kTraceId:
-      return set_string(e.trace_id, v, ctx);
+      return mark_common(a, ctx, set_string(e.trace_id, v, ctx));
     case Target::kSpanId:
-      return set_string(e.span_id, v, ctx);
+      return mark_common(a, ctx, set_string(e.span_id, v, ctx));
     case Target::kWorkflowId:
-      return set_string(e.workflow_id, v, ctx);
+      return mark_common(a, ctx, set_string(e.workflow_id, v, ctx));
     case Target::kLlmProvider:
       return set_string(std::get<LlmCall>(body).provider, v, ctx);
     case Target::kLlmModel:
@@ -783,8 +893,15 @@ bool assign(CanonicalEvent& e, const Assignment& a, const Scalar& v, Convert uni
 }
 
 // Applies one assignment: the first spec that yields a value wins.
-std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
+[[gnu::noinline]] std::string_view apply_specs(CanonicalEvent& e, const Assignment& a,
+                                               Context& ctx) {
   for (const auto& spec : a.specs) {
+    if (spec.plain) {  // the value as read: what evaluate() would return, without its steps
+      const Scalar v = resolve(spec.field, ctx);
+      if (v.absent()) continue;
+      if (!assign(e, a, v, spec.convert, ctx)) return kInvalidField;
+      return {};
+    }
     Scalar v;
     const Status s = evaluate(spec, ctx, v);
     if (s == Status::kAbsent) continue;
@@ -792,6 +909,15 @@ std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
     return {};
   }
   return a.required ? kMissingField : std::string_view{};
+}
+
+// apply_specs(), with the most frequent assignment inline: one plain spec ({field: X}).
+std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
+  if (a.specs.size() != 1 || !a.specs[0].plain) return apply_specs(e, a, ctx);
+  const ValueSpec& spec = a.specs[0];
+  const Scalar v = resolve(spec.field, ctx);
+  if (v.absent()) return a.required ? kMissingField : std::string_view{};
+  return assign(e, a, v, spec.convert, ctx) ? std::string_view{} : kInvalidField;
 }
 
 // Makes e.body a default T. An event slot reused from an earlier record (EventBuffer) that already
@@ -836,7 +962,15 @@ void set_kind(CanonicalEvent& e, EventKind kind) {
       reset_body(e, &ApiRequest::route, &ApiRequest::method);
       break;
     case EventKind::kLogRecord:
-      reset_body(e, &LogRecord::error_code);
+      // The most frequent kind, reset member by member: no temporary body, no string swaps.
+      static_assert(sizeof(LogRecord) == sizeof(std::string) + alignof(std::string),
+                    "reset every member of LogRecord here");
+      if (auto* log = std::get_if<LogRecord>(&e.body)) {
+        log->level = LogRecord{}.level;
+        log->error_code.clear();
+      } else {
+        e.body.emplace<LogRecord>();
+      }
       break;
     case EventKind::kCommand:
       reset_body(e, &Command::command, &Command::error_code);
@@ -865,10 +999,18 @@ class Run {
         service_(service),
         out_(out),
         common_(scratch.common),
-        names_(scratch.record_positions, scratch.layout) {
+        names_(scratch.record_positions, scratch.alternative_memo, scratch.layout) {
+    ctx.captures = scratch.captures.data();
+    clear_captures();
     ctx.scratch = &scratch.lowercase;
     ctx.names = &names_;
     ctx.time_memo = &scratch.time_memo;
+  }
+
+  // Empties the profile's capture slots (no other slot is read or written).
+  void clear_captures() {
+    std::fill_n(ctx.captures, std::min<std::size_t>(p_.capture_names.size(), kMaxCaptures),
+                std::string_view{});
   }
 
   // Sets the record (or array element) the rules read.
@@ -924,11 +1066,9 @@ class Run {
   bool first_common(CanonicalEvent& e) {
     common_done_ = true;
     common_ok_ = true;
-    e.service.assign(service_);
-    e.timestamp_ns = 0;
-    e.trace_id.clear();
-    e.span_id.clear();
-    e.workflow_id.clear();
+    // The defaults go only into the fields no common assignment set: the slot's previous values
+    // are overwritten in place (no clear and refill of strings that mostly keep their length).
+    ctx.common_assigned = 0;
     for (const Assignment& a : p_.common) {
       const std::string_view r = apply(e, a, ctx);
       if (!r.empty()) {
@@ -936,6 +1076,13 @@ class Run {
         common_ok_ = false;
       }
     }
+    const std::uint32_t set = ctx.common_assigned;
+    auto unset = [set](Target t) { return (set & (1u << static_cast<unsigned>(t))) == 0; };
+    if (unset(Target::kService)) e.service.assign(service_);
+    if (unset(Target::kTimestamp)) e.timestamp_ns = 0;
+    if (unset(Target::kTraceId)) e.trace_id.clear();
+    if (unset(Target::kSpanId)) e.span_id.clear();
+    if (unset(Target::kWorkflowId)) e.workflow_id.clear();
     if (common_ok_ && !single_event_) {
       // Only the common targets are ever assigned to common_ (its body is unused); assigning in
       // place keeps their string capacity from record to record.
@@ -995,7 +1142,7 @@ std::string_view normalize_json(const CompiledProfile& profile, const rapidjson:
   if (profile.split_arrays && record.IsArray()) {
     for (const auto& element : record.GetArray()) {
       run.set_record(&element);
-      run.ctx.captures.fill({});
+      run.clear_captures();
       run.rules();
     }
     return run.reason();

@@ -583,6 +583,7 @@ void ProfileSet::add(const YAML::Node& profiles, std::string_view origin) {
 
 void index_record_names(CompiledProfile& profile) {
   profile.record_names.clear();
+  profile.memo_count = 0;
   std::map<std::string, std::uint16_t, std::less<>> ids;
   auto id_of = [&](const std::string& name) {
     auto [it, added] = ids.emplace(name, static_cast<std::uint16_t>(profile.record_names.size()));
@@ -601,9 +602,21 @@ void index_record_names(CompiledProfile& profile) {
       alt.record_ids.push_back(id_of(alt.segments[0].key));
       for (const auto& join : alt.joins[0]) alt.record_ids.push_back(id_of(join));
     }
+    const bool memoizable =
+        !ref.alternatives.empty() && ref.alternatives.size() < 0xffff &&
+        std::all_of(ref.alternatives.begin(), ref.alternatives.end(),
+                    [](const PathAlternative& alt) { return !alt.record_ids.empty(); });
+    ref.memo = memoizable ? static_cast<int>(profile.memo_count) : -1;
+    if (memoizable) profile.memo_count += ref.alternatives.size();
   };
   auto visit_assignment = [&](Assignment& a) {
     for (auto& spec : a.specs) {
+      spec.plain = !spec.has_constant && spec.when_exists.empty() && spec.between_start.empty() &&
+                   spec.between_end.empty() && !spec.lowercase && spec.map.empty() &&
+                   spec.contains_map.empty() && !spec.has_default &&
+                   (spec.convert == Convert::kNone || spec.convert == Convert::kUnixS ||
+                    spec.convert == Convert::kUnixMs || spec.convert == Convert::kUnixUs ||
+                    spec.convert == Convert::kUnixNs);
       visit(spec.field);
       visit(spec.when_exists);
       visit(spec.between_start);

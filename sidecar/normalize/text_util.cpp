@@ -1,5 +1,6 @@
 #include "sidecar/normalize/text_util.h"
 
+#include <cstring>
 #include <stdexcept>
 
 namespace specwatch {
@@ -78,8 +79,27 @@ std::optional<std::int64_t> parse_iso_prefix(std::string_view t) {
   return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60;
 }
 
+// All bytes of a text of at most kIsoZoneBytes bytes, for IsoTimeMemo::zone (with its length:
+// equal keys and lengths mean equal texts).
+std::uint64_t zone_key(std::string_view t) {
+  const char* p = t.data();
+  const std::size_t n = t.size();
+  if (n >= 4) {
+    std::uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    return x | static_cast<std::uint64_t>(y) << 32;
+  }
+  std::uint64_t k = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    k |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return k;
+}
+
 // The rest after the prefix: `:ss[.,fraction][Z|±hh:mm|±hhmm]`; `secs` is the prefix's value.
-std::optional<std::int64_t> parse_iso_rest(std::string_view t, std::int64_t secs) {
+// With a memo, a zone written as the previous one's takes its offset without being read again.
+std::optional<std::int64_t> parse_iso_rest(std::string_view t, std::int64_t secs,
+                                           IsoTimeMemo* memo = nullptr) {
   std::size_t p = kIsoPrefix;
   int second;
   if (!expect(t, p, ':') || !read_digits(t, p, 2, second) || second > 60) return std::nullopt;
@@ -96,9 +116,16 @@ std::optional<std::int64_t> parse_iso_rest(std::string_view t, std::int64_t secs
       ++p;
     }
     if (digits == 0) return std::nullopt;
-    for (int i = digits; i < 9; ++i) nanos *= 10;
+    static constexpr std::int64_t kScale[10] = {1000000000, 100000000, 10000000, 1000000, 100000,
+                                                10000,      1000,      100,      10,      1};
+    nanos *= kScale[digits];
   }
   std::int64_t offset_seconds = 0;
+  const std::string_view zone = t.substr(p);
+  if (memo != nullptr && memo->zone_valid && zone.size() == memo->zone_size &&
+      zone_key(zone) == memo->zone) {
+    return (secs - memo->zone_offset) * 1000000000LL + nanos;
+  }
   if (p < t.size()) {
     if (t[p] == 'Z' || t[p] == 'z') {
       ++p;
@@ -113,6 +140,12 @@ std::optional<std::int64_t> parse_iso_rest(std::string_view t, std::int64_t secs
     }
   }
   if (p != t.size()) return std::nullopt;
+  if (memo != nullptr && zone.size() <= kIsoZoneBytes) {
+    memo->zone = zone_key(zone);
+    memo->zone_size = zone.size();
+    memo->zone_offset = offset_seconds;
+    memo->zone_valid = true;
+  }
   return (secs - offset_seconds) * 1000000000LL + nanos;
 }
 
@@ -125,15 +158,20 @@ std::optional<std::int64_t> parse_iso_time(std::string_view t) {
 }
 
 std::optional<std::int64_t> parse_iso_time(std::string_view t, IsoTimeMemo& memo) {
-  if (memo.valid && t.size() >= kIsoPrefix && t.compare(0, kIsoPrefix, memo.prefix) == 0) {
-    return parse_iso_rest(t, memo.secs);
+  static_assert(kIsoPrefix == sizeof memo.prefix);
+  std::uint64_t prefix[2] = {0, 0};
+  if (t.size() >= kIsoPrefix) {
+    std::memcpy(prefix, t.data(), kIsoPrefix);
+    if (memo.valid && prefix[0] == memo.prefix[0] && prefix[1] == memo.prefix[1]) {
+      return parse_iso_rest(t, memo.secs, &memo);
+    }
   }
   const auto secs = parse_iso_prefix(t);
   if (!secs) return std::nullopt;
-  memo.prefix.assign(t.substr(0, kIsoPrefix));
+  std::memcpy(memo.prefix, prefix, kIsoPrefix);  // parse_iso_prefix reads kIsoPrefix bytes
   memo.secs = *secs;
   memo.valid = true;
-  return parse_iso_rest(t, *secs);
+  return parse_iso_rest(t, *secs, &memo);
 }
 
 std::string strip_named_groups(std::string_view pattern, std::vector<std::string>& group_names) {

@@ -524,6 +524,40 @@ TEST_F(DerivedMetricsTest, UnpricedLogSetIsBounded) {
   EXPECT_EQ(m.unpriced_models_logged(), 3u);
 }
 
+// A batch's consecutive log records of one service and level are counted as one run: the same
+// totals, and the same overflow counts past the series limit, as one event at a time.
+TEST_F(DerivedMetricsTest, LogRecordRunsInABatchCountLikeSingleEvents) {
+  DeriveLimits limits;
+  limits.max_series_per_metric = 2;
+  auto& m = metrics(limits);
+  auto log = [](Severity level, std::string service) {
+    LogRecord r;
+    r.level = level;
+    return event(r, std::move(service));
+  };
+  const std::vector<CanonicalEvent> batch = {
+      log(Severity::kInfo, "a"),  log(Severity::kInfo, "a"),  log(Severity::kInfo, "a"),
+      log(Severity::kWarn, "a"),  log(Severity::kWarn, "a"),  event(llm("p", "m")),
+      log(Severity::kWarn, "a"),  log(Severity::kInfo, "b"),  log(Severity::kInfo, "b"),
+      log(Severity::kError, "c"), log(Severity::kError, "c"), log(Severity::kInfo, ""),
+      log(Severity::kInfo, "a"),
+  };
+  m.record(batch, "generic");
+  m.record(std::span<const CanonicalEvent>(batch).subspan(0, 2), "generic");
+  const std::string t = text();
+  EXPECT_EQ(samples(t, "specwatch_log_records_total"),
+            (Lines{
+                "specwatch_log_records_total{level=\"info\",service=\"a\"} 6",
+                "specwatch_log_records_total{level=\"overflow\",service=\"overflow\"} 5",
+                "specwatch_log_records_total{level=\"warn\",service=\"a\"} 3",
+            }));
+  EXPECT_TRUE(
+      has_line(t, "specwatch_series_overflow_total{metric=\"specwatch_log_records_total\"} 5"));
+  const auto requests = samples(t, "specwatch_llm_requests_total");
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_TRUE(requests[0].ends_with(",service=\"svc\"} 1")) << requests[0];
+}
+
 std::size_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
   std::size_t size = 0, resident = 0;
@@ -609,8 +643,9 @@ TEST_F(DerivedMetricsTest, ComplianceGaugesShowTheLatestResultByItsOwnTime) {
   m.record(early, "spek-result");  // read later, but older: ignored
   EXPECT_EQ(samples(text(), "spek_nasa_compliance_score"),
             (Lines{"spek_nasa_compliance_score 0.92"}));
-  EXPECT_EQ(samples(text(), "specwatch_compliance_score_ratio"),
-            (Lines{"specwatch_compliance_score_ratio{service=\"spek\",standard=\"nasa_pot10\"} 0.92"}));
+  EXPECT_EQ(
+      samples(text(), "specwatch_compliance_score_ratio"),
+      (Lines{"specwatch_compliance_score_ratio{service=\"spek\",standard=\"nasa_pot10\"} 0.92"}));
 }
 
 }  // namespace

@@ -290,5 +290,94 @@ profiles:
   EXPECT_EQ(run(p, R"({"a":"info","b":"warn","c":null})"), V{level("info")});
 }
 
+// The memo of what each alternative of a field reference finds (EventBuffer::Scratch::
+// alternative_memo) belongs to one layout: records whose names change, alternatives that are
+// present but null or without the nested key, and a reload that renumbers the references.
+TEST_F(LayoutCache, FirstPresentAlternativeFollowsTheLayout) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: p
+    common:
+      trace_id: {field: 'tid|trace.id|t'}
+    rules:
+      - emit: log_record
+        set:
+          level: {field: 'lvl|level|sev', required: true}
+          error_code: {field: 'err.type|code|err.code'}
+)",
+               "test.yaml");
+  const CompiledProfile& p = *set.find("p");
+  using V = std::vector<std::string>;
+  auto with_trace = [](const char* trace, const char* lvl, const char* code = "") {
+    return std::string("log_record service=svc ts=0 trace=") + trace +
+           " span= workflow= level=" + lvl + " error_code=" + code;
+  };
+  EXPECT_EQ(run(p, R"({"level":"info","code":"A","t":"T1"})"), V{with_trace("T1", "info", "A")});
+  EXPECT_EQ(run(p, R"({"level":"warn","code":"B","t":"T2"})"), V{with_trace("T2", "warn", "B")});
+  // Same layout: a present first alternative that is null falls through to the next ones.
+  EXPECT_EQ(run(p, R"({"level":null,"code":"C","t":"T3"})"), V{});
+  // Another layout: an earlier alternative appears.
+  EXPECT_EQ(run(p, R"({"lvl":"error","level":"info","code":"D","tid":"T4","t":"T0"})"),
+            V{with_trace("T4", "error", "D")});
+  EXPECT_EQ(run(p, R"({"lvl":null,"level":"debug","code":"E","tid":null,"t":"T5"})"),
+            V{with_trace("T5", "debug", "E")});
+  // A nested first alternative without its nested key, then with it; a flat dotted spelling.
+  EXPECT_EQ(run(p, R"({"sev":"warn","err":{"x":1},"trace":{"y":2}})"), V{level("warn")});
+  EXPECT_EQ(run(p, R"({"sev":"warn","err":{"type":"F"},"trace":{"id":"T6"}})"),
+            V{with_trace("T6", "warn", "F")});
+  EXPECT_EQ(run(p, R"({"sev":"warn","err":{"code":"G"},"trace.id":"T7"})"),
+            V{with_trace("T7", "warn", "G")});
+  EXPECT_EQ(run(p, R"({"sev":"warn","err":{"type":"H","code":"I"},"code":"J"})"),
+            V{level("warn", "H")});
+  // No alternative present at all, then present again in the same layout as before.
+  EXPECT_EQ(run(p, R"({"x":"warn","y":"K"})"), V{});
+  EXPECT_EQ(run(p, R"({"level":"info","code":"L","t":"T8"})"), V{with_trace("T8", "info", "L")});
+  // Both spellings of a nested name (the first in record order wins), then one of them alone.
+  EXPECT_EQ(run(p, R"({"sev":"info","err.type":"M","err":{"type":"N"}})"), V{level("info", "M")});
+  EXPECT_EQ(run(p, R"({"sev":"info","err":{"type":"O"},"err.type":"P"})"), V{level("info", "O")});
+  EXPECT_EQ(run(p, R"({"sev":"info","err":{"code":"Q"},"err.type":"R"})"), V{level("info", "R")});
+  // A null at the first spelling in record order ends that alternative (as on the scanning path).
+  EXPECT_EQ(run(p, R"({"sev":"info","err":{"type":null},"err.type":"S"})"), V{level("info")});
+  EXPECT_EQ(run(p, R"({"sev":"info","err.type":null,"code":"U"})"), V{level("info", "U")});
+  EXPECT_EQ(run(p, R"({"sev":"info","err.type":"V","code":"U"})"), V{level("info", "V")});
+}
+
+TEST_F(LayoutCache, FirstPresentAlternativeAcrossAReload) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: p
+    rules:
+      - emit: log_record
+        set:
+          level: {field: 'a|b'}
+          error_code: {field: 'c|d'}
+)",
+               "old.yaml");
+  CompiledProfile p = *set.find("p");
+  using V = std::vector<std::string>;
+  const std::string record = R"({"b":"info","d":"X","e":"warn","f":"Y"})";
+  EXPECT_EQ(run(p, record), V{level("info", "X")});
+  EXPECT_EQ(run(p, record), V{level("info", "X")});
+  set.add_yaml(R"(
+profiles:
+  - name: p
+    common:
+      trace_id: {field: 'g|f'}
+    rules:
+      - emit: log_record
+        set:
+          level: {field: 'e|b'}
+          error_code: {field: 'd|c'}
+)",
+               "new.yaml");
+  p = *set.find("p");  // same address, references renumbered, other alternatives present
+  EXPECT_EQ(run(p, record), V{"log_record service=svc ts=0 trace=Y span= workflow= level=warn "
+                              "error_code=X"});
+  EXPECT_EQ(run(p, R"({"b":"error","d":"Z","e":null,"f":"W"})"),
+            V{"log_record service=svc ts=0 trace=W span= workflow= level=error error_code=Z"});
+}
+
 }  // namespace
 }  // namespace specwatch

@@ -76,5 +76,35 @@ TEST(TextUtil, IsoTimeWithMemoEqualsPlainParse) {
   EXPECT_EQ(parse_iso_time("2025-01-15T10:30:01.5Z", memo), 1736937001500000000LL);
 }
 
+// The memo's zone (IsoTimeMemo::zone): the same zone again, another zone of the same length, a
+// zone that is not one, and the same zone after another date.
+TEST(TextUtil, IsoTimeZoneMemoEqualsPlainParse) {
+  const char* texts[] = {"2025-01-15T10:30:01.000001-08:00",
+                         "2025-01-15T10:30:02.5-08:00",
+                         "2025-01-15T10:30:03-08:00",
+                         "2025-01-15T10:30:03+08:00",
+                         "2025-01-15T10:30:03-08:30",
+                         "2025-01-15T10:30:03-0800",
+                         "2025-01-15T10:30:03-08:0",
+                         "2025-01-15T10:30:03-08:00x",
+                         "2025-01-15T10:30:03.-08:00",
+                         "2025-01-15T10:30:03-08:00",
+                         "2025-01-15T10:30:03",
+                         "2025-01-15T10:30:04",
+                         "2025-01-15T10:30:04x",
+                         "2025-01-15T10:30:04Z",
+                         "2025-01-15T10:30:04z",
+                         "2025-01-15T10:30:05Z",
+                         "2025-01-16T10:30:05Z",
+                         "2025-01-16T10:30:05.25+01:30",
+                         "2025-01-16T10:30:06.75+01:30",
+                         "2025-01-16T10:30:06.75+01:30:00"};
+  IsoTimeMemo memo;
+  for (const char* t : texts) EXPECT_EQ(parse_iso_time(t, memo), parse_iso_time(t)) << t;
+  EXPECT_EQ(parse_iso_time("2025-01-15T10:30:01.5-08:00", memo), 1736965801500000000LL);
+  EXPECT_EQ(parse_iso_time("2025-01-15T10:30:02.5-08:00", memo), 1736965802500000000LL);
+  EXPECT_EQ(parse_iso_time("2025-01-15T10:30:02.5+08:00", memo), 1736908202500000000LL);
+}
+
 }  // namespace
 }  // namespace specwatch
