@@ -154,32 +154,6 @@ std::string gzip(const std::string& data) {
   return out;
 }
 
-std::string gzip_bomb(std::size_t mib) {
-  z_stream stream{};
-  if (deflateInit2(&stream, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw std::runtime_error("deflateInit2");
-  }
-  const std::string zeros(1 << 20, '\0');
-  std::string buffer(64 * 1024, '\0');
-  auto run = [&](int flush, std::size_t input) {
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zeros.data()));
-    stream.avail_in = static_cast<uInt>(input);
-    std::string out;
-    do {
-      stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
-      stream.avail_out = static_cast<uInt>(buffer.size());
-      deflate(&stream, flush);
-      out.append(buffer.data(), buffer.size() - stream.avail_out);
-    } while (stream.avail_out == 0 || stream.avail_in > 0);
-    return out;
-  };
-  std::string bomb = run(Z_FULL_FLUSH, zeros.size());  // gzip header + first block
-  const std::string repeated = run(Z_FULL_FLUSH, zeros.size());
-  for (std::size_t i = 2; i < mib; ++i) bomb += repeated;
-  bomb += run(Z_FINISH, 0);  // its trailer's CRC covers only 2 MiB: never reached anyway
-  deflateEnd(&stream);
-  return bomb;
-}
 
 bool FakeSink::try_consume_for(RecordBatch& batch, std::chrono::milliseconds) {
   std::lock_guard lock(mutex_);

@@ -13,6 +13,8 @@
 
 #include "sidecar/otlp/otlp_ingest.h"
 
+#include "tests/support/gzip_bomb.h"
+
 namespace specwatch::testing {
 
 namespace trace_v1 = opentelemetry::proto::collector::trace::v1;
@@ -33,9 +35,6 @@ trace_v1::ExportTraceServiceRequest simple_spans(const std::string& service, int
 trace_v1::ExportTraceServiceRequest spans_with_one_bad(const std::string& service, int good);
 
 std::string gzip(const std::string& data);
-// A gzip stream of `mib` MiB of zeros, about 1 KiB per MiB, built without compressing gigabytes:
-// a full flush makes every 1 MiB block compress to the same bytes.
-std::string gzip_bomb(std::size_t mib);
 
 // Takes every batch while `capacity` allows (held batches count against it); refuses otherwise
 // at once. With hold = false a batch's acknowledgement is released as soon as it is stored.
