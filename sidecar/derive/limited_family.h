@@ -19,6 +19,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 
+#include <array>
 #include <cstddef>
 #include <initializer_list>
 #include <string>
@@ -58,10 +59,12 @@ class LimitedFamily {
   // the overflow series once the limit is reached (and then the overflow counter is incremented
   // by `observations`: pass the number of observations the caller records into the series).
   Metric& get(std::initializer_list<std::string_view> values, std::size_t observations = 1) {
-    // Consecutive events mostly hit the same series (one service, one level, one model): the
-    // last series found is compared value by value against its key, without building the key
-    // or hashing it.
-    if (last_key_ != nullptr && matches_last(values)) return *last_;
+    // Consecutive events mostly hit one of a few series (one service, one level, a handful of
+    // models in turn): the series found last are compared value by value against their keys,
+    // without building the key or hashing it.
+    for (const Recent& recent : recent_) {
+      if (recent.key != nullptr && matches(*recent.key, values)) return *recent.metric;
+    }
     key_.clear();
     for (auto value : values) {
       key_.append(value);
@@ -111,21 +114,21 @@ class LimitedFamily {
   // Only series with their own label values are remembered, never the overflow series: every
   // folded observation must go through the slow path, which counts it.
   void remember(const std::string& key, Metric* metric) {
-    last_key_ = &key;  // a key in series_: nodes keep their address, entries are never removed
-    last_ = metric;
+    // A key in series_: nodes keep their address, entries are never removed.
+    recent_[next_recent_] = Recent{&key, metric};
+    next_recent_ = (next_recent_ + 1) % recent_.size();
   }
 
-  // Whether `values` joined as in get() equal last_key_.
-  bool matches_last(std::initializer_list<std::string_view> values) const {
-    std::string_view rest = *last_key_;
+  // Whether `values` joined as in get() equal `key`.
+  static bool matches(std::string_view key, std::initializer_list<std::string_view> values) {
     for (auto value : values) {
-      if (rest.size() <= value.size() || rest[value.size()] != '\x1f' ||
-          rest.compare(0, value.size(), value) != 0) {
+      if (key.size() <= value.size() || key[value.size()] != '\x1f' ||
+          key.compare(0, value.size(), value) != 0) {
         return false;
       }
-      rest.remove_prefix(value.size() + 1);
+      key.remove_prefix(value.size() + 1);
     }
-    return rest.empty();
+    return key.empty();
   }
 
   Metric& add(const prometheus::Labels& labels) {
@@ -146,8 +149,14 @@ class LimitedFamily {
   Metric* overflow_series_ = nullptr;
   prometheus::Counter* overflow_counter_ = nullptr;
   std::string key_;
-  const std::string* last_key_ = nullptr;  // key in series_ of the series last returned (get())
-  Metric* last_ = nullptr;                 // that series
+  // The series last found or created (get()), replaced in turn. Eight: more than the models or
+  // levels one stream usually alternates between; a miss costs eight short compares.
+  struct Recent {
+    const std::string* key = nullptr;  // in series_
+    Metric* metric = nullptr;
+  };
+  std::array<Recent, 8> recent_{};
+  std::size_t next_recent_ = 0;
 };
 
 using LimitedCounter = LimitedFamily<prometheus::Counter>;

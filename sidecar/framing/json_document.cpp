@@ -2,8 +2,6 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cstdint>
 
@@ -13,13 +11,6 @@ namespace specwatch {
 namespace {
 
 constexpr std::size_t kMaxDocumentDepth = 1000;
-
-std::string to_compact_json(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 // The value at a dotted path below `root`, or nullptr when a step is missing.
 const rapidjson::Value* find_path(const rapidjson::Value& root, std::string_view path) {

@@ -1,6 +1,8 @@
 #include "sidecar/framing/json_parser.h"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <bit>
 #include <cstring>
@@ -153,6 +155,13 @@ ParseResult JsonParser::parse(std::string_view record) {
   }
   result.value = &*document_;
   return result;
+}
+
+std::string to_compact_json(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace specwatch

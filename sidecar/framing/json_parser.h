@@ -39,6 +39,9 @@ struct JsonParserOptions {
   bool iterative = false;
 };
 
+// The value as compact JSON text (RapidJSON's Writer: doubles in shortest round-trip form).
+std::string to_compact_json(const rapidjson::Value& value);
+
 // True when `text` nests objects and arrays deeper than `limit` (brackets inside strings do not
 // count). Cheap enough to run before parsing, so that no input can exhaust the stack.
 bool may_nest_deeper_than(std::string_view text, std::size_t limit);

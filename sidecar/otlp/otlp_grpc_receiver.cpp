@@ -32,6 +32,7 @@ struct Payload {
   std::string raw;
   std::string inflated;
   std::string_view bytes;
+  bool compressed = false;  // bytes is `inflated`
 };
 
 // OK, or the status to answer with.
@@ -68,6 +69,7 @@ grpc::Status read_payload(const grpc::ByteBuffer& buffer, std::size_t max_body_b
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, result.error);
     }
     payload.bytes = payload.inflated;
+    payload.compressed = true;
   } else if (payload.raw.size() > max_body_bytes) {
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                         "message exceeds " + std::to_string(max_body_bytes) + " bytes");
@@ -98,16 +100,10 @@ grpc::ServerUnaryReactor* handle_export(grpc::CallbackServerContext* context,
     reactor->Finish(status);
     return reactor;
   }
-  google::protobuf::Arena arena;  // one allocation block instead of one per string
-  Request& request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
-  if (!request.ParseFromArray(payload.bytes.data(), static_cast<int>(payload.bytes.size()))) {
+  auto invalid = [&](const std::string& message) {
     record(ExportOutcome::kInvalid);
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "invalid OTLP protobuf: cannot parse " +
-                                     Request::descriptor()->name() + " (" +
-                                     std::to_string(payload.bytes.size()) + " bytes)"));
-    return reactor;
-  }
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message));
+  };
   ExportDone done = [reactor, response_bytes, record, signal](ExportResult result) {
     record(result.outcome);
     if (result.outcome == ExportOutcome::kUnavailable) {
@@ -132,11 +128,25 @@ grpc::ServerUnaryReactor* handle_export(grpc::CallbackServerContext* context,
     reactor->Finish(grpc::Status::OK);
   };
   (void)signal;
+  // Spans and logs are decoded straight into records that refer to the payload's bytes.
+  std::string bytes = payload.compressed ? std::move(payload.inflated) : std::move(payload.raw);
   if constexpr (std::is_same_v<Request, trace_v1::ExportTraceServiceRequest>) {
-    ingest.export_traces(request, std::move(done));
+    if (std::string error = ingest.export_traces(std::move(bytes), std::move(done));
+        !error.empty()) {
+      invalid(error);
+    }
   } else if constexpr (std::is_same_v<Request, logs_v1::ExportLogsServiceRequest>) {
-    ingest.export_logs(request, std::move(done));
+    if (std::string error = ingest.export_logs(std::move(bytes), std::move(done)); !error.empty()) {
+      invalid(error);
+    }
   } else {
+    google::protobuf::Arena arena;  // one allocation block instead of one per string
+    Request& request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
+    if (!request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      invalid("invalid OTLP protobuf: cannot parse " + Request::descriptor()->name() + " (" +
+              std::to_string(bytes.size()) + " bytes)");
+      return reactor;
+    }
     ingest.export_metrics(request, std::move(done));
   }
   return reactor;

@@ -123,6 +123,24 @@ std::size_t OtlpIngest::pending() const {
   return state_->pending.size();
 }
 
+std::string OtlpIngest::export_traces(std::string protobuf_bytes, ExportDone done) {
+  Conversion conversion;
+  std::string error = decode_spans(std::move(protobuf_bytes), options_.source, conversion);
+  if (error.empty()) {
+    deliver(std::move(conversion), OtlpSignal::kTraces, options_.span_profile, std::move(done));
+  }
+  return error;
+}
+
+std::string OtlpIngest::export_logs(std::string protobuf_bytes, ExportDone done) {
+  Conversion conversion;
+  std::string error = decode_logs(std::move(protobuf_bytes), options_.source, conversion);
+  if (error.empty()) {
+    deliver(std::move(conversion), OtlpSignal::kLogs, options_.log_profile, std::move(done));
+  }
+  return error;
+}
+
 void OtlpIngest::export_traces(
     const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request,
     ExportDone done) {
@@ -177,6 +195,7 @@ void OtlpIngest::deliver(Conversion&& conversion, OtlpSignal signal, const std::
     batch.service = group.service;
     batch.profile = profile;
     batch.records = std::move(group.records);
+    batch.storage = conversion.storage;
     batch.ack = BatchAck([state = state_, entry](DeliveryStatus status) {
       if (status == DeliveryStatus::kFailed) entry->failed.store(true, std::memory_order_release);
       state->release(entry);

@@ -83,6 +83,13 @@ class OtlpIngest {
 
   // Each calls `done` exactly once: at once (nothing to deliver, refused) or later from the
   // thread that releases the last BatchAck. Thread-safe.
+  //
+  // From the protobuf bytes of an export request (the records refer to them; see
+  // otlp_records.h). Returns "" or, when the bytes do not decode, the error -- `done` is then
+  // not called and the caller answers the sender.
+  std::string export_traces(std::string protobuf_bytes, ExportDone done);
+  std::string export_logs(std::string protobuf_bytes, ExportDone done);
+  // From generated messages (OTLP/JSON bodies): the same records as from their bytes.
   void export_traces(
       const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request,
       ExportDone done);

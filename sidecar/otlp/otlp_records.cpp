@@ -1,146 +1,115 @@
 #include "sidecar/otlp/otlp_records.h"
 
-#include <charconv>
-#include <cmath>
-#include <unordered_map>
+#include <rapidjson/document.h>
 
-#include "sidecar/core/logger.h"
-#include "sidecar/otlp/otlp_json.h"
+#include <unordered_map>
+#include <utility>
+
+#include "sidecar/otlp/otlp_values.h"
 
 namespace specwatch {
 namespace {
 
-namespace common = opentelemetry::proto::common::v1;
 namespace trace = opentelemetry::proto::trace::v1;
-namespace logs = opentelemetry::proto::logs::v1;
-using KeyValues = google::protobuf::RepeatedPtrField<common::KeyValue>;
+using namespace wire;  // the wire reader and the value readers (otlp_values.h)
 
-constexpr int kMaxValueDepth = 32;  // nested arrays / kvlists deeper than this become null
+// The values of a 512-span export take about 0.5 MiB: a few large blocks, not many small ones.
+constexpr std::size_t kValueChunkBytes = 256 * 1024;
 
-// Runs of printable ASCII are copied at once; anything else (escapes, non-ASCII, which
-// append_json_escaped checks for valid UTF-8) goes through the shared escaper.
-void append_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
-    out.append(text.data() + run, i - run);
-    std::size_t end = i + 1;
-    while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0x80) ++end;
-    append_json_escaped(out, text.substr(i, end - i));
-    run = end;
-    i = end - 1;
-  }
-  out.append(text.data() + run, text.size() - run);
-  out.push_back('"');
-}
+// A Conversion's storage. Destroyed in reverse order: the values, their memory, then the bytes
+// their strings refer to.
+struct DecodedRecords {
+  explicit DecodedRecords(std::string request) : bytes(std::move(request)) {}
+  std::string bytes;
+  rapidjson::MemoryPoolAllocator<> allocator{kValueChunkBytes};
+  rapidjson::Document document{&allocator};
+};
 
-template <typename T>
-void append_integer(std::string& out, T value) {
-  char buffer[24];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  out.append(buffer, end);
-}
+// What every item of one ResourceSpans / ResourceLogs shares. Resource: attributes = 1.
+struct ResourceContext {
+  std::vector<std::string_view> resources;  // the `resource` fields (merged)
+  std::string service;
 
-void append_double(std::string& out, double value) {
-  if (std::isnan(value)) {
-    out.append("\"NaN\"");
-  } else if (std::isinf(value)) {
-    out.append(value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-  } else {
-    char buffer[32];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-    out.append(buffer, end);
-  }
-}
-
-void append_key(std::string& out, std::string_view key, bool& first) {
-  if (!first) out.push_back(',');
-  first = false;
-  append_string(out, key);
-  out.push_back(':');
-}
-
-void append_any(std::string& out, const common::AnyValue& value, int depth);
-
-void append_kvlist(std::string& out, const KeyValues& values, int depth) {
-  out.push_back('{');
-  bool first = true;
-  for (const auto& kv : values) {
-    append_key(out, kv.key(), first);
-    append_any(out, kv.value(), depth + 1);
-  }
-  out.push_back('}');
-}
-
-void append_any(std::string& out, const common::AnyValue& value, int depth) {
-  if (depth > kMaxValueDepth) {
-    out.append("null");
-    return;
-  }
-  switch (value.value_case()) {
-    case common::AnyValue::kStringValue:
-      append_string(out, value.string_value());
-      return;
-    case common::AnyValue::kBoolValue:
-      out.append(value.bool_value() ? "true" : "false");
-      return;
-    case common::AnyValue::kIntValue:
-      append_integer(out, value.int_value());
-      return;
-    case common::AnyValue::kDoubleValue:
-      append_double(out, value.double_value());
-      return;
-    case common::AnyValue::kArrayValue: {
-      out.push_back('[');
-      bool first = true;
-      for (const auto& element : value.array_value().values()) {
-        if (!first) out.push_back(',');
-        first = false;
-        append_any(out, element, depth + 1);
-      }
-      out.push_back(']');
-      return;
+  bool read(std::string_view resource_message, int message_depth) {
+    std::vector<std::string_view> found;
+    const bool ok = for_each_field(resource_message, 1, Type::kLengthDelimited,
+                                   [&](const Field& f) {
+                                     found.push_back(f.bytes);
+                                     return validate(f.bytes, {}, {1}, message_depth + 1);
+                                   }) &&
+                    validate(resource_message, {3}, {}, message_depth);  // schema_url
+    if (!ok) return false;
+    resources = std::move(found);
+    service.clear();
+    for (std::string_view r : resources) {
+      if (!find_service(r, message_depth + 1, service)) return false;
     }
-    case common::AnyValue::kKvlistValue:
-      append_kvlist(out, value.kvlist_value().values(), depth);
-      return;
-    case common::AnyValue::kBytesValue:
-      out.push_back('"');
-      append_base64(out, value.bytes_value());
-      out.push_back('"');
-      return;
-    case common::AnyValue::VALUE_NOT_SET:
-      out.append("null");
-      return;
+    if (service.empty()) service = kUnknownService;
+    return true;
   }
-  out.append("null");
-}
 
-std::string service_name(const KeyValues& resource_attributes) {
-  for (const auto& kv : resource_attributes) {
-    if (kv.key() == "service.name" && kv.value().value_case() == common::AnyValue::kStringValue &&
-        !kv.value().string_value().empty()) {
-      return kv.value().string_value();
-    }
+  void emit(Handler* h, int message_depth) const {
+    walk_key_values(resources, 1, 1, message_depth + 1, h);  // validated by read()
   }
-  return std::string(kUnknownService);
-}
+};
 
-// Collects records per service, in order of first appearance.
-class ServiceGroups {
+// InstrumentationScope { name = 1; version = 2; attributes = 3; }, merged over its occurrences.
+struct ScopeContext {
+  std::string_view name;
+  std::string_view version;
+
+  bool read(std::string_view scope_message, int message_depth) {
+    name = {};
+    version = {};
+    return for_each_field(scope_message, 1, Type::kLengthDelimited,
+                          [&](const Field& scope) {
+                            Reader r(scope.bytes);
+                            Field f;
+                            while (r.next(f)) {
+                              if (f.number == 1 && is_bytes(f) && !read_string(f, name))
+                                return false;
+                              if (f.number == 2 && is_bytes(f) && !read_string(f, version))
+                                return false;
+                            }
+                            return !r.failed() && validate(scope.bytes, {}, {3}, message_depth + 1);
+                          }) &&
+           validate(scope_message, {3}, {}, message_depth);  // schema_url
+  }
+};
+
+// Collects records per service, in order of first appearance, and which group each value
+// (in document order) belongs to.
+class Groups {
  public:
-  explicit ServiceGroups(Conversion& conversion) : conversion_(conversion) {}
-  ServiceRecords& get(const std::string& service) {
+  explicit Groups(Conversion& conversion, std::string_view origin)
+      : conversion_(conversion), origin_(origin) {}
+
+  ServiceRecords& add(const std::string& service, std::size_t weight) {
     auto [it, inserted] = index_.emplace(service, conversion_.services.size());
     if (inserted) conversion_.services.push_back(ServiceRecords{service, {}, {}});
-    return conversion_.services[it->second];
+    order_.push_back(static_cast<std::uint32_t>(it->second));
+    ServiceRecords& group = conversion_.services[it->second];
+    Record& record = group.records.emplace_back();
+    record.format = RecordFormat::kValue;
+    record.origin.assign(origin_);
+    record.value_bytes = weight;
+    return group;
+  }
+
+  // Points each record at its value: the document is an array of every record in order.
+  void attach(const rapidjson::Document& document) {
+    std::vector<std::size_t> next(conversion_.services.size(), 0);
+    for (rapidjson::SizeType i = 0; i < document.Size(); ++i) {
+      const std::uint32_t g = order_[i];
+      conversion_.services[g].records[next[g]++].value = &document[i];
+    }
   }
 
  private:
   Conversion& conversion_;
+  std::string_view origin_;
   std::unordered_map<std::string, std::size_t> index_;
+  std::vector<std::uint32_t> order_;
 };
 
 // Remembers the first rejection reason; the final message also says how many were rejected.
@@ -155,32 +124,375 @@ void finish(Conversion& conversion, std::string_view what) {
   }
 }
 
-std::string span_problem(const trace::Span& span) {
-  if (span.trace_id().size() != 16) {
-    return "span \"" + span.name() + "\": trace_id must be 16 bytes, got " +
-           std::to_string(span.trace_id().size());
+// Span fields the record needs, read in a first pass (fields may come in any order).
+struct SpanFields {
+  std::string_view trace_id;
+  std::string_view span_id;
+  std::string_view parent_span_id;
+  std::string_view name;
+  std::int32_t kind = 0;
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  std::string_view status_message;
+  std::int32_t status_code = 0;
+};
+
+// Span: 1 trace_id, 2 span_id, 3 trace_state, 4 parent_span_id, 5 name, 6 kind, 7 start, 8 end,
+// 9 attributes, 11 events, 13 links, 15 status. Attributes and events are read when emitted.
+bool read_span(std::string_view bytes, int message_depth, SpanFields& s) {
+  if (message_depth > wire::kMaxMessageDepth) return false;
+  Reader r(bytes);
+  Field f;
+  std::string_view ignored;
+  while (r.next(f)) {
+    const bool b = is_bytes(f);
+    switch (f.number) {
+      case 1:
+        if (b) s.trace_id = f.bytes;
+        break;
+      case 2:
+        if (b) s.span_id = f.bytes;
+        break;
+      case 3:
+        if (b && !read_string(f, ignored)) return false;
+        break;
+      case 4:
+        if (b) s.parent_span_id = f.bytes;
+        break;
+      case 5:
+        if (b && !read_string(f, s.name)) return false;
+        break;
+      case 6:
+        if (f.type == Type::kVarint) s.kind = static_cast<std::int32_t>(f.scalar);
+        break;
+      case 7:
+        if (f.type == Type::kFixed64) s.start = f.scalar;
+        break;
+      case 8:
+        if (f.type == Type::kFixed64) s.end = f.scalar;
+        break;
+      case 13:  // Link: trace_state = 3, attributes = 4
+        if (b && !validate(f.bytes, {3}, {4}, message_depth + 1)) return false;
+        break;
+      case 15: {  // Status: message = 2, code = 3
+        if (!b) break;
+        if (message_depth + 1 > wire::kMaxMessageDepth) return false;
+        Reader status(f.bytes);
+        Field g;
+        while (status.next(g)) {
+          if (g.number == 2 && is_bytes(g) && !read_string(g, s.status_message)) return false;
+          if (g.number == 3 && g.type == Type::kVarint)
+            s.status_code = static_cast<std::int32_t>(g.scalar);
+        }
+        if (status.failed()) return false;
+        break;
+      }
+      default:
+        break;
+    }
   }
-  if (span.span_id().size() != 8) {
-    return "span \"" + span.name() + "\": span_id must be 8 bytes, got " +
-           std::to_string(span.span_id().size());
+  return !r.failed();
+}
+
+std::string span_problem(const SpanFields& s) {
+  const std::string name(s.name);
+  if (s.trace_id.size() != 16) {
+    return "span \"" + name + "\": trace_id must be 16 bytes, got " +
+           std::to_string(s.trace_id.size());
   }
-  if (!span.parent_span_id().empty() && span.parent_span_id().size() != 8) {
-    return "span \"" + span.name() + "\": parent_span_id must be empty or 8 bytes, got " +
-           std::to_string(span.parent_span_id().size());
+  if (s.span_id.size() != 8) {
+    return "span \"" + name + "\": span_id must be 8 bytes, got " +
+           std::to_string(s.span_id.size());
+  }
+  if (!s.parent_span_id.empty() && s.parent_span_id.size() != 8) {
+    return "span \"" + name + "\": parent_span_id must be empty or 8 bytes, got " +
+           std::to_string(s.parent_span_id.size());
   }
   return {};
 }
 
-std::string log_problem(const logs::LogRecord& log) {
-  if (!log.trace_id().empty() && log.trace_id().size() != 16) {
-    return "log record: trace_id must be empty or 16 bytes, got " +
-           std::to_string(log.trace_id().size());
+// Span.Event: name = 2, attributes = 3. With h == nullptr only validates.
+bool walk_event(std::string_view bytes, int message_depth, Handler* h) {
+  std::string_view name;
+  const bool named = for_each_field(bytes, 2, Type::kLengthDelimited,
+                                    [&](const Field& f) { return read_string(f, name); });
+  if (!named) return false;
+  if (h != nullptr) {
+    h->StartObject();
+    emit_key(h, "name");
+    emit_string(h, name);
+    emit_key(h, "attributes");
   }
-  if (!log.span_id().empty() && log.span_id().size() != 8) {
-    return "log record: span_id must be empty or 8 bytes, got " +
-           std::to_string(log.span_id().size());
+  const std::string_view self[] = {bytes};
+  if (!walk_key_values(self, 3, 1, message_depth, h)) return false;
+  if (h != nullptr) h->EndObject(2);
+  return true;
+}
+
+// The span's record (documented in README.md), or only validation of what read_span left.
+bool walk_span(std::string_view bytes, const SpanFields& s, const ResourceContext& resource,
+               const ScopeContext& scope, int message_depth, Handler* h) {
+  const std::string_view self[] = {bytes};
+  if (h == nullptr) {
+    return walk_key_values(self, 9, 1, message_depth, nullptr) &&
+           for_each_field(bytes, 11, Type::kLengthDelimited, [&](const Field& f) {
+             return walk_event(f.bytes, message_depth + 1, nullptr);
+           });
+  }
+  const std::uint64_t duration = s.end > s.start ? s.end - s.start : 0;
+  h->StartObject();
+  emit_key(h, "signal");
+  emit_string(h, "span");
+  emit_key(h, "name");
+  emit_string(h, s.name);
+  emit_key(h, "kind");
+  emit_string(h, span_kind_name(s.kind));
+  emit_key(h, "trace_id");
+  emit_hex(h, s.trace_id);
+  emit_key(h, "span_id");
+  emit_hex(h, s.span_id);
+  emit_key(h, "parent_span_id");
+  emit_hex(h, s.parent_span_id);
+  emit_key(h, "start_time_unix_nano");
+  h->Uint64(s.start);
+  emit_key(h, "duration_ns");
+  h->Uint64(duration);
+  emit_key(h, "status");
+  h->StartObject();
+  emit_key(h, "code");
+  emit_string(h, status_code_name(s.status_code));
+  emit_key(h, "message");
+  emit_string(h, s.status_message);
+  h->EndObject(2);
+  emit_key(h, "attributes");
+  if (!walk_key_values(self, 9, 1, message_depth, h)) return false;
+  emit_key(h, "resource");
+  resource.emit(h, message_depth - 2);
+  emit_key(h, "scope");
+  h->StartObject();
+  emit_key(h, "name");
+  emit_string(h, scope.name);
+  emit_key(h, "version");
+  emit_string(h, scope.version);
+  h->EndObject(2);
+  emit_key(h, "events");
+  h->StartArray();
+  rapidjson::SizeType events = 0;
+  const bool ok = for_each_field(bytes, 11, Type::kLengthDelimited, [&](const Field& f) {
+    ++events;
+    return walk_event(f.bytes, message_depth + 1, h);
+  });
+  if (!ok) return false;
+  h->EndArray(events);
+  h->EndObject(13);
+  return true;
+}
+
+// The items of an export request, in order, with what they share. Both signals nest alike:
+// Export*ServiceRequest { resource_* = 1 } → Resource* { resource = 1, scope_* = 2 } →
+// Scope* { scope = 1, items = 2 }; an item message is at nesting level 4.
+template <typename OnItem>
+bool walk_request(std::string_view request, Handler& h, OnItem&& on_item) {
+  h.StartArray();
+  rapidjson::SizeType records = 0;
+  ResourceContext resource;
+  ScopeContext scope;
+  const bool ok = for_each_field(request, 1, Type::kLengthDelimited, [&](const Field& r) {
+    if (!resource.read(r.bytes, 2)) return false;
+    return for_each_field(r.bytes, 2, Type::kLengthDelimited, [&](const Field& s) {
+      if (!scope.read(s.bytes, 3)) return false;
+      return for_each_field(s.bytes, 2, Type::kLengthDelimited, [&](const Field& item) {
+        return on_item(item.bytes, resource, scope, records);
+      });
+    });
+  });
+  if (!ok) return false;
+  h.EndArray(records);
+  return true;
+}
+
+bool walk_trace_request(std::string_view request, Groups& groups, Conversion& conversion,
+                        Handler& h) {
+  return walk_request(request, h,
+                      [&](std::string_view span, const ResourceContext& resource,
+                          const ScopeContext& scope, rapidjson::SizeType& records) {
+                        SpanFields s;
+                        if (!read_span(span, 4, s)) return false;
+                        if (std::string problem = span_problem(s); !problem.empty()) {
+                          reject(conversion, std::move(problem));
+                          return walk_span(span, s, resource, scope, 4, nullptr);
+                        }
+                        const std::size_t before = h.GetAllocator().Size();
+                        if (!walk_span(span, s, resource, scope, 4, &h)) return false;
+                        ServiceRecords& group = groups.add(
+                            resource.service, span.size() + h.GetAllocator().Size() - before);
+                        const std::uint64_t duration = s.end > s.start ? s.end - s.start : 0;
+                        group.spans.push_back(SpanObservation{s.name, span_kind_name(s.kind),
+                                                              status_code_name(s.status_code),
+                                                              static_cast<double>(duration) / 1e9});
+                        ++conversion.accepted;
+                        ++records;
+                        return true;
+                      });
+}
+
+// LogRecord: 1 time, 2 severity_number, 3 severity_text, 5 body, 6 attributes, 9 trace_id,
+// 10 span_id, 11 observed_time, 12 event_name.
+struct LogFields {
+  std::uint64_t time = 0;
+  std::uint64_t observed_time = 0;
+  std::int32_t severity_number = 0;
+  std::string_view severity_text;
+  AnyValueState body;
+  bool has_body = false;
+  std::string_view trace_id;
+  std::string_view span_id;
+};
+
+bool read_log(std::string_view bytes, int message_depth, LogFields& l) {
+  if (message_depth > wire::kMaxMessageDepth) return false;
+  Reader r(bytes);
+  Field f;
+  std::string_view ignored;
+  while (r.next(f)) {
+    const bool b = is_bytes(f);
+    switch (f.number) {
+      case 1:
+        if (f.type == Type::kFixed64) l.time = f.scalar;
+        break;
+      case 2:
+        if (f.type == Type::kVarint) l.severity_number = static_cast<std::int32_t>(f.scalar);
+        break;
+      case 3:
+        if (b && !read_string(f, l.severity_text)) return false;
+        break;
+      case 5:
+        if (!b) break;
+        if (!scan_any(f.bytes, l.body, message_depth + 1)) return false;
+        l.has_body = true;
+        break;
+      case 9:
+        if (b) l.trace_id = f.bytes;
+        break;
+      case 10:
+        if (b) l.span_id = f.bytes;
+        break;
+      case 11:
+        if (f.type == Type::kFixed64) l.observed_time = f.scalar;
+        break;
+      case 12:
+        if (b && !read_string(f, ignored)) return false;
+        break;
+      default:
+        break;
+    }
+  }
+  return !r.failed();
+}
+
+std::string log_problem(const LogFields& l) {
+  if (!l.trace_id.empty() && l.trace_id.size() != 16) {
+    return "log record: trace_id must be empty or 16 bytes, got " +
+           std::to_string(l.trace_id.size());
+  }
+  if (!l.span_id.empty() && l.span_id.size() != 8) {
+    return "log record: span_id must be empty or 8 bytes, got " + std::to_string(l.span_id.size());
   }
   return {};
+}
+
+bool walk_log(std::string_view bytes, const LogFields& l, const ResourceContext& resource,
+              int message_depth, Handler* h) {
+  const std::string_view self[] = {bytes};
+  if (h == nullptr) {
+    return walk_key_values(self, 6, 1, message_depth, nullptr) &&
+           walk_any(l.body, 1, message_depth + 1, nullptr);
+  }
+  h->StartObject();
+  emit_key(h, "signal");
+  emit_string(h, "log");
+  emit_key(h, "time_unix_nano");
+  // A record without its own time is placed at the time it was observed.
+  h->Uint64(l.time != 0 ? l.time : l.observed_time);
+  emit_key(h, "severity_number");
+  h->Int(l.severity_number);
+  emit_key(h, "severity_text");
+  emit_string(h, l.severity_text);
+  emit_key(h, "body");
+  if (l.has_body) {
+    if (!walk_any(l.body, 1, message_depth + 1, h)) return false;
+  } else {
+    h->Null();
+  }
+  emit_key(h, "attributes");
+  if (!walk_key_values(self, 6, 1, message_depth, h)) return false;
+  emit_key(h, "resource");
+  resource.emit(h, message_depth - 2);
+  emit_key(h, "trace_id");
+  emit_hex(h, l.trace_id);
+  emit_key(h, "span_id");
+  emit_hex(h, l.span_id);
+  h->EndObject(9);
+  return true;
+}
+
+bool walk_logs_request(std::string_view request, Groups& groups, Conversion& conversion,
+                       Handler& h) {
+  // Log records do not carry their scope: it is only validated.
+  return walk_request(request, h,
+                      [&](std::string_view log, const ResourceContext& resource,
+                          const ScopeContext&, rapidjson::SizeType& records) {
+                        LogFields l;
+                        if (!read_log(log, 4, l)) return false;
+                        if (std::string problem = log_problem(l); !problem.empty()) {
+                          reject(conversion, std::move(problem));
+                          return walk_log(log, l, resource, 4, nullptr);
+                        }
+                        const std::size_t before = h.GetAllocator().Size();
+                        if (!walk_log(log, l, resource, 4, &h)) return false;
+                        groups.add(resource.service, log.size() + h.GetAllocator().Size() - before);
+                        ++conversion.accepted;
+                        ++records;
+                        return true;
+                      });
+}
+
+template <typename Walk>
+std::string decode(std::string bytes, std::string_view origin, std::string_view message_name,
+                   std::string_view items, Conversion& out, Walk walk) {
+  const std::size_t size = bytes.size();
+  auto decoded = std::make_shared<DecodedRecords>(std::move(bytes));
+  Conversion conversion;
+  Groups groups(conversion, origin);
+  bool ok = false;
+  auto generator = [&](rapidjson::Document& h) {
+    ok = walk(std::string_view(decoded->bytes), groups, conversion, h);
+    return ok;
+  };
+  decoded->document.Populate(generator);
+  if (!ok) {
+    return "invalid OTLP protobuf: cannot parse " + std::string(message_name) + " (" +
+           std::to_string(size) + " bytes)";
+  }
+  groups.attach(decoded->document);
+  finish(conversion, items);
+  conversion.storage = std::move(decoded);
+  out = std::move(conversion);
+  return {};
+}
+
+template <typename Request>
+Conversion convert(const Request& request, std::string_view origin, std::int64_t items,
+                   std::string (*decode_bytes)(std::string, std::string_view, Conversion&)) {
+  Conversion conversion;
+  std::string bytes;
+  request.SerializeToString(&bytes);
+  if (std::string error = decode_bytes(std::move(bytes), origin, conversion); !error.empty()) {
+    conversion = Conversion{};
+    conversion.rejected = items;
+    conversion.error_message = std::move(error);
+  }
+  return conversion;
 }
 
 }  // namespace
@@ -213,128 +525,34 @@ std::string_view status_code_name(int code) {
   }
 }
 
+std::string decode_spans(std::string bytes, std::string_view origin, Conversion& out) {
+  return decode(std::move(bytes), origin, "ExportTraceServiceRequest", "spans", out,
+                walk_trace_request);
+}
+
+std::string decode_logs(std::string bytes, std::string_view origin, Conversion& out) {
+  return decode(std::move(bytes), origin, "ExportLogsServiceRequest", "log records", out,
+                walk_logs_request);
+}
+
 Conversion convert_spans(
     const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request,
     std::string_view origin) {
-  Conversion conversion;
-  ServiceGroups groups(conversion);
-  std::string resource_json;
-  for (const auto& resource_spans : request.resource_spans()) {
-    const auto& resource_attributes = resource_spans.resource().attributes();
-    ServiceRecords* group = nullptr;  // created on the first accepted span
-    resource_json.clear();
-    append_kvlist(resource_json, resource_attributes, 0);
-    for (const auto& scope_spans : resource_spans.scope_spans()) {
-      const auto& scope = scope_spans.scope();
-      for (const auto& span : scope_spans.spans()) {
-        if (std::string problem = span_problem(span); !problem.empty()) {
-          reject(conversion, std::move(problem));
-          continue;
-        }
-        if (group == nullptr) group = &groups.get(service_name(resource_attributes));
-        const std::uint64_t start = span.start_time_unix_nano();
-        const std::uint64_t end = span.end_time_unix_nano();
-        const std::uint64_t duration = end > start ? end - start : 0;
-        const std::string_view kind = span_kind_name(span.kind());
-        const std::string_view status = status_code_name(span.status().code());
-
-        std::string out;
-        out.reserve(1024 + resource_json.size());  // ByteSizeLong() would walk the span again
-        out.append("{\"signal\":\"span\",\"name\":");
-        append_string(out, span.name());
-        out.append(",\"kind\":\"").append(kind).append("\",\"trace_id\":\"");
-        append_hex(out, span.trace_id());
-        out.append("\",\"span_id\":\"");
-        append_hex(out, span.span_id());
-        out.append("\",\"parent_span_id\":\"");
-        append_hex(out, span.parent_span_id());
-        out.append("\",\"start_time_unix_nano\":");
-        append_integer(out, start);
-        out.append(",\"duration_ns\":");
-        append_integer(out, duration);
-        out.append(",\"status\":{\"code\":\"").append(status).append("\",\"message\":");
-        append_string(out, span.status().message());
-        out.append("},\"attributes\":");
-        append_kvlist(out, span.attributes(), 0);
-        out.append(",\"resource\":").append(resource_json);
-        out.append(",\"scope\":{\"name\":");
-        append_string(out, scope.name());
-        out.append(",\"version\":");
-        append_string(out, scope.version());
-        out.append("},\"events\":[");
-        bool first = true;
-        for (const auto& event : span.events()) {
-          if (!first) out.push_back(',');
-          first = false;
-          out.append("{\"name\":");
-          append_string(out, event.name());
-          out.append(",\"attributes\":");
-          append_kvlist(out, event.attributes(), 0);
-          out.push_back('}');
-        }
-        out.append("]}");
-
-        group->records.push_back(Record{std::move(out), RecordFormat::kJson, std::string(origin)});
-        group->spans.push_back(
-            SpanObservation{span.name(), kind, status, static_cast<double>(duration) / 1e9});
-        ++conversion.accepted;
-      }
-    }
+  std::int64_t spans = 0;
+  for (const auto& rs : request.resource_spans()) {
+    for (const auto& ss : rs.scope_spans()) spans += ss.spans_size();
   }
-  finish(conversion, "spans");
-  return conversion;
+  return convert(request, origin, spans, decode_spans);
 }
 
 Conversion convert_logs(
     const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request,
     std::string_view origin) {
-  Conversion conversion;
-  ServiceGroups groups(conversion);
-  std::string resource_json;
-  for (const auto& resource_logs : request.resource_logs()) {
-    const auto& resource_attributes = resource_logs.resource().attributes();
-    ServiceRecords* group = nullptr;
-    resource_json.clear();
-    append_kvlist(resource_json, resource_attributes, 0);
-    for (const auto& scope_logs : resource_logs.scope_logs()) {
-      for (const auto& log : scope_logs.log_records()) {
-        if (std::string problem = log_problem(log); !problem.empty()) {
-          reject(conversion, std::move(problem));
-          continue;
-        }
-        if (group == nullptr) group = &groups.get(service_name(resource_attributes));
-        // A record without its own time is placed at the time it was observed.
-        const std::uint64_t time =
-            log.time_unix_nano() != 0 ? log.time_unix_nano() : log.observed_time_unix_nano();
-        std::string out;
-        out.reserve(512 + resource_json.size());
-        out.append("{\"signal\":\"log\",\"time_unix_nano\":");
-        append_integer(out, time);
-        out.append(",\"severity_number\":");
-        append_integer(out, log.severity_number());
-        out.append(",\"severity_text\":");
-        append_string(out, log.severity_text());
-        out.append(",\"body\":");
-        if (log.has_body()) {
-          append_any(out, log.body(), 0);
-        } else {
-          out.append("null");
-        }
-        out.append(",\"attributes\":");
-        append_kvlist(out, log.attributes(), 0);
-        out.append(",\"resource\":").append(resource_json);
-        out.append(",\"trace_id\":\"");
-        append_hex(out, log.trace_id());
-        out.append("\",\"span_id\":\"");
-        append_hex(out, log.span_id());
-        out.append("\"}");
-        group->records.push_back(Record{std::move(out), RecordFormat::kJson, std::string(origin)});
-        ++conversion.accepted;
-      }
-    }
+  std::int64_t logs = 0;
+  for (const auto& rl : request.resource_logs()) {
+    for (const auto& sl : rl.scope_logs()) logs += sl.log_records_size();
   }
-  finish(conversion, "log records");
-  return conversion;
+  return convert(request, origin, logs, decode_logs);
 }
 
 }  // namespace specwatch

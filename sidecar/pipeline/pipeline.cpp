@@ -42,7 +42,9 @@ Pipeline::Pipeline(const PipelineConfig& config, PipelineMetrics& metrics, Error
       logger_(logger),
       queue_(config.queue_max_batches, config.queue_max_bytes) {}
 
-Pipeline::~Pipeline() { stop(); }
+Pipeline::~Pipeline() {
+  stop();
+}
 
 void Pipeline::start() {
   if (started_.exchange(true)) return;
@@ -56,7 +58,7 @@ void Pipeline::stop() {
 
 std::size_t Pipeline::weight_of(const RecordBatch& batch) {
   std::size_t bytes = 0;
-  for (const auto& r : batch.records) bytes += r.data.size();
+  for (const auto& r : batch.records) bytes += r.weight();
   return bytes;
 }
 
@@ -100,6 +102,11 @@ void Pipeline::process(RecordBatch& batch) {
       }
       parsed += 1;
       for (auto* p : processors_) p->on_text(batch, record);
+      continue;
+    }
+    if (record.format == RecordFormat::kValue) {
+      parsed += 1;
+      for (auto* p : processors_) p->on_json(batch, record, *record.value);
       continue;
     }
     ParseResult result = parser_.parse(record.data);

@@ -2,6 +2,7 @@
 #include <zlib.h>
 
 #include "otlp_support.h"
+#include "sidecar/framing/json_parser.h"
 #include "sidecar/otlp/gzip.h"
 #include "sidecar/otlp/otlp_json.h"
 #include "sidecar/otlp/otlp_records.h"
@@ -22,8 +23,11 @@ TEST(OtlpRecords, ProtobufSpanBecomesTheDocumentedRecord) {
   EXPECT_EQ(conversion.services[0].service, "specular");
   ASSERT_EQ(conversion.services[0].records.size(), 1u);
   const Record& record = conversion.services[0].records[0];
-  EXPECT_EQ(record.data, kSpanRecord);
-  EXPECT_EQ(record.format, RecordFormat::kJson);
+  ASSERT_EQ(record.format, RecordFormat::kValue);
+  ASSERT_NE(record.value, nullptr);
+  EXPECT_EQ(to_compact_json(*record.value), kSpanRecord);
+  EXPECT_EQ(record.data, "");
+  EXPECT_GT(record.value_bytes, 0u);
   EXPECT_EQ(record.origin, "otlp-http");
   ASSERT_EQ(conversion.services[0].spans.size(), 1u);
   EXPECT_EQ(conversion.services[0].spans[0].name, "chat gpt-4o");
@@ -38,7 +42,7 @@ TEST(OtlpJson, GenAiSpanDecodesToTheSameMessageAsProtobuf) {
   EXPECT_EQ(parsed.SerializeAsString(), genai_span_request().SerializeAsString());
   Conversion conversion = convert_spans(parsed, "otlp-http");
   ASSERT_EQ(conversion.services.size(), 1u);
-  EXPECT_EQ(conversion.services[0].records[0].data, kSpanRecord);
+  EXPECT_EQ(to_compact_json(*conversion.services[0].records[0].value), kSpanRecord);
 }
 
 TEST(OtlpJson, ProtobufFieldNamesEnumNamesAndSpecialDoublesAreAccepted) {
@@ -57,7 +61,7 @@ TEST(OtlpJson, ProtobufFieldNamesEnumNamesAndSpecialDoublesAreAccepted) {
   ASSERT_EQ(conversion.services.size(), 1u);
   EXPECT_EQ(conversion.services[0].service, "unknown_service");
   EXPECT_EQ(
-      conversion.services[0].records[0].data,
+      to_compact_json(*conversion.services[0].records[0].value),
       R"({"signal":"span","name":"","kind":"server",)"
       R"("trace_id":"0102030405060708090a0b0c0d0e0f10","span_id":"0102030405060708",)"
       R"("parent_span_id":"","start_time_unix_nano":0,"duration_ns":0,)"
@@ -138,33 +142,62 @@ TEST(OtlpRecords, LogRecordsBecomeTheDocumentedRecords) {
   ASSERT_EQ(conversion.services.size(), 1u);
   const auto& records = conversion.services[0].records;
   ASSERT_EQ(records.size(), 3u);
-  EXPECT_EQ(records[0].data,
+  EXPECT_EQ(to_compact_json(*records[0].value),
             R"({"signal":"log","time_unix_nano":1700000000000000000,"severity_number":17,)"
             R"("severity_text":"ERROR","body":"provider failed",)"
             R"("attributes":{"error_code":"PROVIDER-001"},"resource":{"service.name":"specular"},)"
             R"("trace_id":"11111111111111111111111111111111","span_id":"2222222222222222"})");
-  EXPECT_EQ(records[1].data,
+  EXPECT_EQ(to_compact_json(*records[1].value),
             R"({"signal":"log","time_unix_nano":42,"severity_number":0,"severity_text":"",)"
             R"("body":{"msg":"x"},"attributes":{},"resource":{"service.name":"specular"},)"
             R"("trace_id":"","span_id":""})");
-  EXPECT_EQ(records[2].data,
+  EXPECT_EQ(to_compact_json(*records[2].value),
             R"({"signal":"log","time_unix_nano":7,"severity_number":0,"severity_text":"",)"
             R"("body":null,"attributes":{},"resource":{"service.name":"specular"},)"
             R"("trace_id":"","span_id":""})");
   EXPECT_TRUE(conversion.services[0].spans.empty());
 }
 
-TEST(OtlpRecords, StringsAreEscaped) {
+TEST(OtlpRecords, StringsKeepTheirCharactersAndAreEscapedAsJson) {
   trace_v1::ExportTraceServiceRequest request = simple_spans("svc", 1);
   auto* span = request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0);
-  // Built in code, so invalid UTF-8 can reach the converter (decoding refuses it).
-  span->set_name("a\"b\\c\nd\x01" "é€😀 \xff end");
+  span->set_name(
+      "a\"b\\c\nd\x01"
+      "é€😀 end");
   Conversion conversion = convert_spans(request, "otlp-http");
   ASSERT_EQ(conversion.services.size(), 1u);
-  const std::string& data = conversion.services[0].records[0].data;
+  const rapidjson::Value& value = *conversion.services[0].records[0].value;
+  EXPECT_EQ(std::string(value["name"].GetString(), value["name"].GetStringLength()),
+            "a\"b\\c\nd\x01"
+            "é€😀 end");
   const std::string expected =
-      "{\"signal\":\"span\",\"name\":\"a\\\"b\\\\c\\nd\\u0001é€😀 \\ufffd end\",\"kind\"";
-  EXPECT_EQ(data.substr(0, expected.size()), expected);
+      "{\"signal\":\"span\",\"name\":\"a\\\"b\\\\c\\nd\\u0001é€😀 end\",\"kind\"";
+  EXPECT_EQ(to_compact_json(value).substr(0, expected.size()), expected);
+}
+
+TEST(OtlpRecords, StringsThatAreNotUtf8MakeTheRequestUndecodable) {
+  // Built in code, so invalid UTF-8 reaches the wire (protobuf's own parser refuses it too).
+  trace_v1::ExportTraceServiceRequest request = simple_spans("svc", 3);
+  auto* span = request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(1);
+  auto* kv = span->add_attributes();
+  kv->set_key("bad");
+  kv->mutable_value()->set_string_value("\xff");
+  std::string bytes;
+  ASSERT_TRUE(request.SerializePartialToString(&bytes));
+  const std::string size = std::to_string(bytes.size());
+  Conversion decoded;
+  EXPECT_EQ(decode_spans(bytes, "otlp-http", decoded),
+            "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (" + size + " bytes)");
+  EXPECT_TRUE(decoded.services.empty());
+  trace_v1::ExportTraceServiceRequest reparsed;
+  EXPECT_FALSE(reparsed.ParseFromString(bytes));  // the generated parser agrees
+
+  Conversion converted = convert_spans(request, "otlp-http");
+  EXPECT_TRUE(converted.services.empty());
+  EXPECT_EQ(converted.accepted, 0);
+  EXPECT_EQ(converted.rejected, 3);
+  EXPECT_EQ(converted.error_message,
+            "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (" + size + " bytes)");
 }
 
 TEST(OtlpRecords, InvalidSpansAreRejectedWithTheFirstReasonAndACount) {

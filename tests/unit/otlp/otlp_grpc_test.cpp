@@ -6,6 +6,7 @@
 #include <future>
 
 #include "otlp_support.h"
+#include "sidecar/framing/json_parser.h"
 #include "sidecar/otlp/otlp_grpc_receiver.h"
 #include "sidecar/otlp/proto/logs_service.grpc.pb.h"
 #include "sidecar/otlp/proto/metrics_service.grpc.pb.h"
@@ -67,7 +68,7 @@ TEST_F(GrpcTest, GzipTracesAreAcceptedAsRecords) {
   EXPECT_EQ(batches[0].service, "specular");
   EXPECT_EQ(batches[0].profile, "otlp-span");
   ASSERT_EQ(batches[0].records.size(), 1u);
-  EXPECT_EQ(batches[0].records[0].data, kSpanRecord);
+  EXPECT_EQ(to_compact_json(*batches[0].records[0].value), kSpanRecord);
   EXPECT_EQ(batches[0].records[0].origin, "otlp-grpc");
   EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 1);
 }
@@ -107,7 +108,7 @@ TEST_F(GrpcTest, LogsAndMetricsServices) {
   auto batches = sink.taken();
   ASSERT_EQ(batches.size(), 1u);
   EXPECT_EQ(batches[0].profile, "otlp-log");
-  EXPECT_EQ(batches[0].records[0].data,
+  EXPECT_EQ(to_compact_json(*batches[0].records[0].value),
             R"({"signal":"log","time_unix_nano":0,"severity_number":0,"severity_text":"",)"
             R"("body":"hello","attributes":{},"resource":{},"trace_id":"","span_id":""})");
   EXPECT_EQ(metrics_consumer.points(), 1);
@@ -147,7 +148,7 @@ TEST_F(GrpcTest, DeflateMessagesAreInflatedToo) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   auto batches = sink.taken();
   ASSERT_EQ(batches.size(), 1u);
-  EXPECT_EQ(batches[0].records[0].data, kSpanRecord);
+  EXPECT_EQ(to_compact_json(*batches[0].records[0].value), kSpanRecord);
 }
 
 TEST_F(GrpcTest, OversizedMessagesAreRefusedCompressedOrNot) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "otlp_support.h"
+#include "sidecar/framing/json_parser.h"
 #include "sidecar/otlp/otlp_http_receiver.h"
 #include "sidecar/otlp/pipeline_sink.h"
 #include "sidecar/otlp/proto/rpc_status.pb.h"
@@ -85,7 +86,7 @@ TEST_F(HttpTest, ProtobufTracesAreAcceptedWithAnEmptyExportResponse) {
   EXPECT_EQ(batches[0].service, "specular");
   EXPECT_EQ(batches[0].profile, "otlp-span");
   ASSERT_EQ(batches[0].records.size(), 1u);
-  EXPECT_EQ(batches[0].records[0].data, kSpanRecord);
+  EXPECT_EQ(to_compact_json(*batches[0].records[0].value), kSpanRecord);
   EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 1);
 }
 
@@ -99,7 +100,7 @@ TEST_F(HttpTest, JsonTracesAreAcceptedWithAJsonExportResponse) {
   EXPECT_EQ(response->body, "{}");
   auto batches = sink.taken();
   ASSERT_EQ(batches.size(), 1u);
-  EXPECT_EQ(batches[0].records[0].data, kSpanRecord);
+  EXPECT_EQ(to_compact_json(*batches[0].records[0].value), kSpanRecord);
 }
 
 TEST_F(HttpTest, GzipBodiesInBothEncodings) {
@@ -114,8 +115,8 @@ TEST_F(HttpTest, GzipBodiesInBothEncodings) {
   EXPECT_EQ(json->body, "{}");
   auto batches = sink.taken();
   ASSERT_EQ(batches.size(), 2u);
-  EXPECT_EQ(batches[0].records[0].data, kSpanRecord);
-  EXPECT_EQ(batches[1].records[0].data, kSpanRecord);
+  EXPECT_EQ(to_compact_json(*batches[0].records[0].value), kSpanRecord);
+  EXPECT_EQ(to_compact_json(*batches[1].records[0].value), kSpanRecord);
 }
 
 TEST_F(HttpTest, PartialSuccessCountsRejectedItems) {

@@ -154,7 +154,6 @@ std::string gzip(const std::string& data) {
   return out;
 }
 
-
 bool FakeSink::try_consume_for(RecordBatch& batch, std::chrono::milliseconds) {
   std::lock_guard lock(mutex_);
   if (held_.size() >= capacity_) {

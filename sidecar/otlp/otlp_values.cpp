@@ -1,0 +1,231 @@
+#include "sidecar/otlp/otlp_values.h"
+
+#include <cmath>
+
+#include "sidecar/core/utf8.h"
+#include "sidecar/otlp/otlp_json.h"
+
+namespace specwatch::wire {
+namespace {
+
+// The payloads of an array or kvlist value, in order.
+template <typename F>
+bool for_each_payload(const AnyValueState& s, F&& f) {
+  if (!f(s.first)) return false;
+  for (std::string_view more : s.more) {
+    if (!f(more)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// A string field: must be UTF-8, as protobuf's parser requires of proto3 strings.
+bool read_string(const Field& f, std::string_view& out) {
+  if (!is_valid_utf8(f.bytes)) return false;
+  out = f.bytes;
+  return true;
+}
+
+// String values refer to the request's bytes (copy = false); never a null pointer.
+void emit_string(Handler* h, std::string_view s) {
+  h->String(s.empty() ? "" : s.data(), static_cast<rapidjson::SizeType>(s.size()), false);
+}
+
+void emit_key(Handler* h, std::string_view key) {
+  h->Key(key.empty() ? "" : key.data(), static_cast<rapidjson::SizeType>(key.size()), false);
+}
+
+// Lower-case hex of raw bytes, written into the document's memory.
+void emit_hex(Handler* h, std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (bytes.empty()) {
+    h->String("", 0, false);
+    return;
+  }
+  auto* out = static_cast<char*>(h->GetAllocator().Malloc(bytes.size() * 2));
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    out[2 * i] = kHex[c >> 4];
+    out[2 * i + 1] = kHex[c & 0x0f];
+  }
+  h->String(out, static_cast<rapidjson::SizeType>(bytes.size() * 2), false);
+}
+
+// Adds the fields of one AnyValue message to `s`.
+bool scan_any(std::string_view bytes, AnyValueState& s, int message_depth) {
+  if (message_depth > wire::kMaxMessageDepth) return false;
+  Reader r(bytes);
+  Field f;
+  while (r.next(f)) {
+    bool message = false;
+    switch (f.number) {
+      case 1:
+        if (!is_bytes(f)) continue;
+        if (!is_valid_utf8(f.bytes)) return false;
+        break;
+      case 2:
+      case 3:
+        if (f.type != Type::kVarint) continue;
+        break;
+      case 4:
+        if (f.type != Type::kFixed64) continue;
+        break;
+      case 5:
+      case 6:
+        if (!is_bytes(f)) continue;
+        message = true;
+        break;
+      case 7:
+        if (!is_bytes(f)) continue;
+        break;
+      default:
+        continue;  // unknown field
+    }
+    if (message && s.kind == f.number) {
+      s.more.push_back(f.bytes);
+      continue;
+    }
+    // A message value being replaced was parsed all the same: it must be valid.
+    if ((s.kind == 5 || s.kind == 6) && !walk_any(s, kMaxValueDepth + 1, message_depth, nullptr))
+      return false;
+    s.kind = f.number;
+    s.scalar = f;
+    s.first = f.bytes;
+    s.more.clear();
+  }
+  return !r.failed();
+}
+
+// A KeyValue: its key, then its value. With h == nullptr only validates.
+bool walk_key_value(std::string_view bytes, int depth, int message_depth, Handler* h) {
+  if (message_depth > wire::kMaxMessageDepth) return false;
+  Reader r(bytes);
+  Field f;
+  std::string_view key;
+  AnyValueState value;
+  while (r.next(f)) {
+    if (f.number == 1 && is_bytes(f)) {
+      if (!read_string(f, key)) return false;
+    } else if (f.number == 2 && is_bytes(f)) {
+      if (!scan_any(f.bytes, value, message_depth + 1)) return false;
+    }
+  }
+  if (r.failed()) return false;
+  if (h != nullptr) emit_key(h, key);
+  return walk_any(value, depth, message_depth + 1, h);
+}
+
+// Emits the value (or only validates it when h == nullptr). Deeper than kMaxValueDepth it is
+// validated and emitted as null.
+bool walk_any(const AnyValueState& s, int depth, int message_depth, Handler* h) {
+  if (h != nullptr && depth > kMaxValueDepth) {
+    if (!walk_any(s, depth, message_depth, nullptr)) return false;
+    h->Null();
+    return true;
+  }
+  switch (s.kind) {
+    case 5: {  // ArrayValue { repeated AnyValue values = 1; }
+      if (h != nullptr) h->StartArray();
+      rapidjson::SizeType elements = 0;
+      const bool ok = for_each_payload(s, [&](std::string_view payload) {
+        Reader r(payload);
+        Field f;
+        while (r.next(f)) {
+          if (f.number != 1 || !is_bytes(f)) continue;
+          AnyValueState element;
+          if (!scan_any(f.bytes, element, message_depth + 2)) return false;
+          if (!walk_any(element, depth + 1, message_depth + 2, h)) return false;
+          ++elements;
+        }
+        return !r.failed();
+      });
+      if (!ok) return false;
+      if (h != nullptr) h->EndArray(elements);
+      return true;
+    }
+    case 6: {  // KeyValueList { repeated KeyValue values = 1; }
+      std::vector<std::string_view> payloads{s.first};
+      payloads.insert(payloads.end(), s.more.begin(), s.more.end());
+      return walk_key_values(payloads, 1, depth + 1, message_depth + 1, h);
+    }
+    default:
+      break;
+  }
+  if (h == nullptr) return true;  // scalars were checked by scan_any
+  switch (s.kind) {
+    case 1:
+      emit_string(h, s.scalar.bytes);
+      break;
+    case 2:
+      h->Bool(s.scalar.scalar != 0);
+      break;
+    case 3:
+      h->Int64(static_cast<std::int64_t>(s.scalar.scalar));
+      break;
+    case 4: {
+      const double d = wire::as_double(s.scalar.scalar);
+      if (std::isnan(d)) {
+        h->String("NaN", 3, false);
+      } else if (std::isinf(d)) {
+        if (d > 0) {
+          h->String("Infinity", 8, false);
+        } else {
+          h->String("-Infinity", 9, false);
+        }
+      } else {
+        h->Double(d);
+      }
+      break;
+    }
+    case 7: {
+      std::string encoded;
+      append_base64(encoded, s.scalar.bytes);
+      h->String(encoded.data(), static_cast<rapidjson::SizeType>(encoded.size()), true);
+      break;
+    }
+    default:
+      h->Null();  // an AnyValue with nothing set
+      break;
+  }
+  return true;
+}
+
+// Validates a message's fields that are never emitted: strings (`strings`) and KeyValue lists
+// (`key_values`). Depth: the message's own nesting level.
+bool validate(std::string_view message, std::initializer_list<std::uint32_t> strings,
+              std::initializer_list<std::uint32_t> key_values, int message_depth) {
+  if (message_depth > wire::kMaxMessageDepth) return false;
+  Reader r(message);
+  Field f;
+  while (r.next(f)) {
+    if (!is_bytes(f)) continue;
+    for (std::uint32_t n : strings) {
+      if (f.number == n && !is_valid_utf8(f.bytes)) return false;
+    }
+    for (std::uint32_t n : key_values) {
+      if (f.number == n && !walk_key_value(f.bytes, 1, message_depth + 1, nullptr)) return false;
+    }
+  }
+  return !r.failed();
+}
+
+// The service.name of a resource: the first such attribute with a non-empty string value.
+bool find_service(std::string_view resource, int message_depth, std::string& service) {
+  return for_each_field(resource, 1, Type::kLengthDelimited, [&](const Field& kv) {
+    if (!service.empty()) return true;
+    std::string_view key;
+    AnyValueState value;
+    const bool ok = for_each_field(kv.bytes, 1, Type::kLengthDelimited,
+                                   [&](const Field& f) { return read_string(f, key); }) &&
+                    for_each_field(kv.bytes, 2, Type::kLengthDelimited, [&](const Field& f) {
+                      return scan_any(f.bytes, value, message_depth + 2);
+                    });
+    if (!ok) return false;
+    if (key == "service.name" && value.kind == 1 && !value.scalar.bytes.empty())
+      service.assign(value.scalar.bytes);
+    return true;
+  });
+}
+
+}  // namespace specwatch::wire
