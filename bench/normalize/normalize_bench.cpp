@@ -3,7 +3,9 @@
 // front (parsing belongs to the framing stage); BM_ParseAndNormalize includes it for reference.
 // The *Buffer variants normalize into a reused EventBuffer, as the pipeline does; the others into
 // a fresh std::vector. BM_NormalizeGenericW1* run the `generic` profile on the records of the
-// end-to-end benchmark bench/e2e/w1_tail_throughput.sh.
+// end-to-end benchmark bench/e2e/w1_tail_throughput.sh. BM_NormalizeOtlpSpans* run `otlp-span` on
+// span records as the OTLP receivers write them (sidecar/otlp/README.md), with the attributes of
+// bench/otlp's GenAI spans: flat dotted keys under `attributes`, one layout per instrumentation.
 #include <benchmark/benchmark.h>
 #include <rapidjson/document.h>
 
@@ -114,6 +116,45 @@ Stream& w1() {
   return s;
 }
 
+// 512 spans of bench/otlp/genai_spans.cpp, in the receiver's record shape: four models, every
+// 50th span an error with `error.type` (one attribute more, so the layout changes now and then).
+Stream& otlp_spans() {
+  static Stream s = [] {
+    Stream s;
+    const CompiledProfile* profile = s.set.find("otlp-span");
+    const char* const models[] = {"gpt-4o", "claude-sonnet-4-5", "llama-3.3-70b-versatile",
+                                  "gemini-2.0-flash"};
+    const char* const providers[] = {"openai", "anthropic", "groq", "gcp.gemini"};
+    for (int i = 0; i < 512; ++i) {
+      const bool error = i % 50 == 49;
+      char line[2048];
+      std::snprintf(
+          line, sizeof line,
+          R"({"signal":"span","name":"chat %s","kind":"client",)"
+          R"("trace_id":"4bf92f3577b34da6a3ce929d0e0e%04x","span_id":"00f067aa0ba9%04x",)"
+          R"("parent_span_id":"%s","start_time_unix_nano":%llu,"duration_ns":%d,)"
+          R"("status":{"code":"%s","message":"%s"},)"
+          R"("attributes":{"gen_ai.operation.name":"chat","gen_ai.provider.name":"%s",)"
+          R"("gen_ai.request.model":"%s","gen_ai.response.model":"%s",)"
+          R"("gen_ai.usage.input_tokens":%d,"gen_ai.usage.output_tokens":%d,)"
+          R"("gen_ai.response.finish_reasons":"stop","workflow.id":"auto-1736965845"%s},)"
+          R"("resource":{"service.name":"specular","service.version":"1.4.0",)"
+          R"("deployment.environment":"dev"},)"
+          R"("scope":{"name":"specular/provider","version":"1.4.0"},"events":[]})",
+          models[i % 4], i / 8, i, i % 8 == 0 ? "" : "00f067aa0ba90001",
+          1'700'000'000'000'000'000ULL + static_cast<unsigned long long>(i) * 1'000'000ULL,
+          250'000'000 + (i % 50) * 10'000'000, error ? "error" : "unset",
+          error ? "rate limited" : "", providers[i % 4], models[i % 4], models[i % 4],
+          800 + i % 300, 150 + i % 120, error ? R"(,"error.type":"429")" : "");
+      auto doc = std::make_unique<rapidjson::Document>();
+      doc->Parse(line);
+      s.items.push_back({profile, false, line, std::move(doc)});
+    }
+    return s;
+  }();
+  return s;
+}
+
 template <typename Out>
 void run(benchmark::State& state, Stream& s, bool parse) {
   Out out;
@@ -158,6 +199,12 @@ void BM_NormalizeGenai(benchmark::State& state) {
 void BM_NormalizeGenaiBuffer(benchmark::State& state) {
   run<EventBuffer>(state, genai(), false);
 }
+void BM_NormalizeOtlpSpans(benchmark::State& state) {
+  run<Vector>(state, otlp_spans(), false);
+}
+void BM_NormalizeOtlpSpansBuffer(benchmark::State& state) {
+  run<EventBuffer>(state, otlp_spans(), false);
+}
 void BM_NormalizeGenericW1(benchmark::State& state) {
   run<Vector>(state, w1(), false);
 }
@@ -170,6 +217,8 @@ BENCHMARK(BM_NormalizeMixedBuffer);
 BENCHMARK(BM_ParseAndNormalizeMixed);
 BENCHMARK(BM_NormalizeGenai);
 BENCHMARK(BM_NormalizeGenaiBuffer);
+BENCHMARK(BM_NormalizeOtlpSpans);
+BENCHMARK(BM_NormalizeOtlpSpansBuffer);
 BENCHMARK(BM_NormalizeGenericW1);
 BENCHMARK(BM_NormalizeGenericW1Buffer);
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <regex>
 #include <string>
@@ -20,6 +21,11 @@ namespace specwatch {
 inline constexpr int kMaxCaptures = 32;
 // Regexes run on at most this many leading bytes of a value (see run_regex in normalize.cpp).
 inline constexpr std::size_t kMaxRegexInput = 4096;
+// The objects reached by the first this many distinct `roots:` of a profile get a member-name
+// index of their own (EventBuffer::Scratch::roots); paths under further roots are scanned.
+inline constexpr std::size_t kIndexedRoots = 4;
+// PathAlternative::rest of an alternative that no root prefixed.
+inline constexpr std::size_t kNotRooted = std::numeric_limits<std::size_t>::max();
 
 // A cheap hash of a JSON member name (length, first and last 8 bytes), for
 // CompiledProfile::record_name_table. Collisions only cost a comparison: lookups compare the
@@ -56,6 +62,20 @@ inline MemberNameKey member_name_key(std::string_view name) {
   return {a, b, n};
 }
 
+// Whether two names with equal MemberNameKeys of more than kMemberNameKeyBytes bytes are equal:
+// their first and last 8 bytes and their length n are, so only bytes 8 .. n - 8 are compared, 8
+// at a time. Inline because a span's attribute names are mostly 17 to 40 bytes long: a memcmp
+// call cost more than the compare.
+inline bool same_long_name(const char* a, const char* b, std::size_t n) {
+  for (std::size_t offset = 8; offset + 8 < n; offset += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a + offset, 8);
+    std::memcpy(&y, b + offset, 8);
+    if (x != y) return false;
+  }
+  return true;
+}
+
 inline std::uint64_t member_name_hash(const MemberNameKey& k) {
   return (k.a ^ (k.b * 0x9E3779B97F4A7C15ULL) ^ k.n) * 0xC2B2AE3D27D4EB4FULL;
 }
@@ -67,6 +87,7 @@ inline std::uint64_t member_name_hash(std::string_view name) {
 struct PathSegment {
   std::string key;  // member name; empty for an array index
   int index = -1;   // >= 0: array element
+  bool operator==(const PathSegment&) const = default;
 };
 
 // One alternative of a field reference.
@@ -82,6 +103,17 @@ struct PathAlternative {
   // (record_ids[0]) and of its joins (record_ids[1 + k] for joins[0][k]). Empty when the first
   // segment is an array index (the record is then read the slow way).
   std::vector<std::uint16_t> record_ids;
+  // An alternative a root prefixed (`roots: [attributes]` makes `attributes.p` of each record path
+  // `p`): which of CompiledProfile's roots (-1: none) and the segment where `p` starts.
+  int root = -1;
+  std::size_t rest = kNotRooted;
+  // When the root is indexed (root < kIndexedRoots): the ids in CompiledProfile::record_names of
+  // segment `rest`'s key and of its joins, looked up in the object the root leads to (its names
+  // are a record path's first key and joins, which record_names holds anyway), and this
+  // alternative's slot in the per-layout memo of what they find there
+  // (EventBuffer::ObjectIndex::memo of that root). Empty: the root object is scanned.
+  std::vector<std::uint16_t> rest_ids;
+  std::uint32_t rest_memo = 0;
 };
 
 // A field reference: alternatives tried in order, the first present one wins.
@@ -89,7 +121,7 @@ struct FieldRef {
   std::vector<PathAlternative> alternatives;
   // When every alternative is a record path read through CompiledProfile::record_names: the first
   // of this reference's slots (one per alternative) in the per-layout memo of what each
-  // alternative finds at the top level (EventBuffer::Scratch::alternative_memo), so that
+  // alternative finds at the top level (EventBuffer::Scratch::record's memo), so that
   // alternatives a stream's records never contain are not looked up again on each record, and a
   // present one is read at its member. -1: not memoized (index_record_names sets it).
   int memo = -1;
@@ -245,27 +277,33 @@ struct CompiledProfile {
   std::vector<std::string> capture_names;  // slot → name; slot 0 is "line" for text profiles
 
   // Every member name a record path looks up at the top level of a record: the first segment of
-  // each record path and its joins. normalize() finds all of them in one pass over the record's
-  // members (RecordNames in normalize.cpp), so that each path lookup is an array read instead of
-  // a scan of the members. record_name_table: open addressing on member_name_hash (high bits,
-  // shift record_name_shift), each slot an id + 1 (0: empty).
+  // each record path and its joins, which are also what a rooted alternative looks up in the
+  // object its root leads to (PathAlternative::rest_ids). normalize() finds all of them in one
+  // pass over the members of the record, and of each root's object (ObjectNames in
+  // normalize.cpp), so that each path lookup is an array read instead of a scan of the members.
+  // record_name_table: open addressing on member_name_hash (high bits, shift record_name_shift),
+  // each slot an id + 1 (0: empty).
   std::vector<std::string> record_names;
   std::vector<MemberNameKey> record_name_keys;  // member_name_key of each record_names entry
   std::vector<std::uint16_t> record_name_table;
   int record_name_shift = 64;
   // Identifies this indexing of record_names, for the per-thread layout cache
-  // (EventBuffer::Scratch::layout): positions found for one record are reused for the next record
-  // with the same member names, but only while they were found with the same record_names. A
+  // (EventBuffer::ObjectIndex::layout): positions found for one record are reused for the next
+  // record with the same member names, but only while they were found with the same record_names. A
   // pointer to the CompiledProfile is not enough, as a reloaded profile may be allocated where a
   // replaced one was; the cache holds a reference to this token, so its address cannot be reused
   // while the cache remembers it. index_record_names() makes a new token each time.
   std::shared_ptr<const char> layout_id;
   // Number of FieldRef::memo slots (one per alternative of each memoized reference).
   std::size_t memo_count = 0;
+  // Number of distinct `roots:` paths (PathAlternative::root), and of PathAlternative::rest_memo
+  // slots (one per rooted alternative with rest_ids).
+  std::size_t root_count = 0;
+  std::size_t rest_memo_count = 0;
 };
 
-// Fills record_names, record_name_table and every PathAlternative's record_ids (profile_set.cpp;
-// the compiler calls it once a profile is complete).
+// Fills record_names, record_name_table and every PathAlternative's record_ids and rest_ids
+// (profile_set.cpp; the compiler calls it once a profile is complete).
 void index_record_names(CompiledProfile& profile);
 
 }  // namespace specwatch

@@ -8,8 +8,8 @@
 // appended to a vector (the stale contents of a reused slot are always overwritten).
 //
 // Also holds normalize()'s per-record scratch (the common fields of the record, the lowercased
-// text of a value, where the record's members are, the last timestamp's date) for the same reason.
-// One EventBuffer per thread.
+// text of a value, where the members of the record and of its root objects are, the last
+// timestamp's date) for the same reason. One EventBuffer per thread.
 #pragma once
 
 #include <array>
@@ -28,16 +28,20 @@
 namespace specwatch {
 
 // What one alternative of a memoized field reference (FieldRef::memo) finds at the top level of
-// records of one layout (EventBuffer::Scratch::alternative_memo): none of its spellings (the key
+// records of one layout (EventBuffer::Scratch::record's memo): none of its spellings (the key
 // or a flat dotted join of it), exactly one of them (that member's position and the segment the
 // path goes on at), or several (resolved the general way, in record order). `following` skips
-// the absent alternatives after it.
+// the absent alternatives after it. kRootMember is a kOneMember that is the object a root leads
+// to (PathAlternative::rest == next): the path goes on through that object's own index. A root's
+// memo (PathAlternative::rest_memo) holds the same for the rest of a rooted alternative in the
+// root's object (`following` unused, never kRootMember).
 struct AlternativeMemo {
-  enum class State : std::uint8_t { kUnknown, kAbsent, kOneMember, kSeveral };
+  enum class State : std::uint8_t { kUnknown, kAbsent, kOneMember, kRootMember, kSeveral };
   State state = State::kUnknown;
-  std::uint8_t next = 0;  // kOneMember: the segment after the member (0: the member is the value)
+  // kOneMember, kRootMember: the segment after the member (0: the member is the value).
+  std::uint8_t next = 0;
   std::uint16_t following = 0;  // the next alternative that is not kAbsent (or their number)
-  std::uint32_t position = 0;   // kOneMember: the member
+  std::uint32_t position = 0;   // kOneMember, kRootMember: the member
 };
 
 class EventBuffer {
@@ -62,10 +66,11 @@ class EventBuffer {
   void pop_back() { --size_; }
 
   // normalize()'s scratch, reused from record to record (see the header comment).
-  // The member names of the record record_positions were last found for. Records of one stream
-  // mostly have the same members in the same order (one logger, one format): when the next
-  // record's names are the same, for the same indexing of the same profile (layout_id), the
-  // positions are the same and the pass that looks each name up in the profile is skipped.
+  // The member names of the object an ObjectIndex's positions were last found for. Records of one
+  // stream mostly have the same members in the same order (one logger, one format; the
+  // attributes of one instrumentation's spans): when the next object's names are the same, for
+  // the same indexing of the same profile (layout_id), the positions are the same and the pass
+  // that looks each name up in the profile is skipped.
   struct LayoutCache {
     std::shared_ptr<const char> layout_id;  // CompiledProfile::layout_id; null: nothing cached
     std::vector<MemberNameKey> keys;        // member_name_key of each member name, in order
@@ -76,18 +81,34 @@ class EventBuffer {
     bool enabled = true;
   };
 
+  // Where the members of one object (the record, or the object a root leads to) named like the
+  // profile's record_names are, and what the alternatives looked up there find (ObjectNames in
+  // normalize.cpp).
+  struct ObjectIndex {
+    std::vector<std::uint32_t> positions;  // per record_names id: member position or absent
+    // Per memo slot (FieldRef::memo for the record, PathAlternative::rest_memo for a root), found
+    // on its first lookup into a layout and forgotten with the positions.
+    std::vector<AlternativeMemo> memo;
+    LayoutCache layout;  // whose names the positions are for
+  };
+
   struct Scratch {
     CanonicalEvent common;  // the record's common fields, copied into each of its events
     std::string lowercase;  // lowercased text of the value being evaluated
-    std::vector<std::uint32_t> record_positions;  // where the record's path names are
-    // Per alternative of each memoized FieldRef (FieldRef::memo), found on its first lookup into
-    // a layout and forgotten with record_positions.
-    std::vector<AlternativeMemo> alternative_memo;
+    ObjectIndex record;     // the record's top-level names
+    // Per indexed root (PathAlternative::root): the names of the object it leads to. Without
+    // them every rooted alternative scanned the root object's members (all of a span's
+    // attributes for each spelling of each field).
+    std::array<ObjectIndex, kIndexedRoots> roots;
     // The profile's capture slots (CompiledProfile::capture_names); only those are cleared for a
     // record, a JSON profile mostly has none.
     std::array<std::string_view, kMaxCaptures> captures;
-    LayoutCache layout;     // whose names record_positions are for
     IsoTimeMemo time_memo;  // the last date and time of day parsed
+    // For a Scratch used for one record only (see LayoutCache::enabled).
+    void forget_layouts() {
+      record.layout.enabled = false;
+      for (ObjectIndex& root : roots) root.layout.enabled = false;
+    }
   };
   Scratch& scratch() { return scratch_; }
 

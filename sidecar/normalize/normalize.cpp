@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <optional>
+#include <span>
 
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/normalize/text_util.h"
@@ -61,77 +63,102 @@ struct Scalar {
   return r;
 }
 
-// Where the record's members named like the profile's top-level path names are
+// Where the members of one object named like the profile's path names are
 // (CompiledProfile::record_names), found in one pass over the members on the first lookup into
-// the record. Why: a profile looks up a dozen or more paths per record (every alternative of
+// the object. Why: a profile looks up a dozen or more paths per record (every alternative of
 // every common field, condition and assignment) and each lookup used to scan all members,
 // comparing names, to find the nested key and its flat dotted joins; now each is an array read.
-class RecordNames {
+// One ObjectNames indexes the record's top level, one per indexed root the object that root leads
+// to (a span's `attributes`): the rest `p` of a rooted alternative `attributes.p` starts with a
+// record path's first key or one of its joins, which record_names holds already.
+class ObjectNames {
  public:
   static constexpr std::uint32_t kAbsent = 0xffffffff;
 
-  // `positions`, `memo` and `layout` are the caller's (EventBuffer::Scratch): they outlive this
-  // object, so that the next record with the same member names reuses them.
-  RecordNames(std::vector<std::uint32_t>& positions, std::vector<AlternativeMemo>& memo,
-              EventBuffer::LayoutCache& layout)
-      : positions_(positions), memo_(memo), layout_(layout) {}
+  // `index` is the caller's (EventBuffer::Scratch): it outlives this object, so that the next
+  // record whose object has the same member names reuses its positions and memo.
+  void bind(EventBuffer::ObjectIndex& index) { index_ = &index; }
 
-  // Forgets the previous record; `record` is indexed on its first lookup.
-  void reset(const CompiledProfile* profile, const JsonValue* record) {
+  // Forgets the previous record. `object` is indexed on its first lookup; null: the first object
+  // claim() is given. `memo_count`: the number of memo slots the profile numbered.
+  void reset(const CompiledProfile* profile, const JsonValue* object, std::size_t memo_count) {
     profile_ = profile;
-    record_ = record;
+    object_ = object;
+    memo_count_ = memo_count;
     built_ = false;
   }
 
-  // Whether lookups into `v` may use position(); indexes the record on the first call.
+  // Whether lookups into `v` may use position(); indexes the object on the first call.
   bool covers(const JsonValue* v) {
-    if (v != record_ || v == nullptr) return false;
+    if (v != object_ || v == nullptr) return false;
     return built_ ? usable_ : build();
   }
 
+  // covers(), making `v` the indexed object if the record has none yet: the object a root leads
+  // to is known only once a path reaches it. Another object reached at the same depth in the same
+  // record (`{"a.b":{…},"a":{"b":{…}}}` for the root a.b) is scanned.
+  bool claim(const JsonValue* v) {
+    if (object_ == nullptr) object_ = v;
+    return covers(v);
+  }
+
   // Position of the member named record_names[id], or kAbsent.
-  std::uint32_t position(std::uint16_t id) const { return positions_[id]; }
+  std::uint32_t position(std::uint16_t id) const { return index_->positions[id]; }
 
   // What each alternative of a memoized `ref` (FieldRef::memo) finds among the record's names,
   // remembered for as long as the positions are (same layout, same indexing). Only while
   // covers(record) holds.
   [[gnu::always_inline]] const AlternativeMemo* memo(const FieldRef& ref) {
-    AlternativeMemo* m = memo_.data() + ref.memo;
+    AlternativeMemo* m = index_->memo.data() + ref.memo;
     if (m->state == AlternativeMemo::State::kUnknown) find_memos(ref, m);
     return m;
   }
 
+  // What the rest of a rooted alternative (PathAlternative::rest_ids) finds among the names of
+  // the object its root leads to, remembered likewise. Only while covers(that object) holds.
+  [[gnu::always_inline]] const AlternativeMemo& rest_memo(const PathAlternative& alt) {
+    AlternativeMemo& m = index_->memo[alt.rest_memo];
+    if (m.state == AlternativeMemo::State::kUnknown) find_rest_memo(alt, m);
+    return m;
+  }
+
  private:
-  // Out of line: once per record, while covers() runs on every lookup and is inlined into it
+  // Out of line: once per object, while covers() runs on every lookup and is inlined into it
   // (a lookup is then a compare and an array read, without the register saves of a large body).
   [[gnu::noinline]] bool build() {
     built_ = true;
     usable_ = false;
-    if (!record_->IsObject() || profile_->record_names.empty()) return false;
+    if (!object_->IsObject() || profile_->record_names.empty()) return false;
+    EventBuffer::LayoutCache& layout = index_->layout;
     if (same_layout()) {
-      usable_ = layout_.usable;
+      usable_ = layout.usable;
       return usable_;
     }
+    // Invalid while the positions are rewritten, in case an allocation throws half-way.
+    layout.layout_id.reset();
     find_positions();
-    if (layout_.enabled) remember_layout();
+    if (layout.enabled) remember_layout();
     return usable_;
   }
 
-  // Whether positions_ were found for this profile's current indexing and a record with exactly
-  // these member names in this order. Comparing keys is cheaper than the lookup it saves (no
-  // hash, no probe, no writes), and a name of at most kMemberNameKeyBytes is all in its key.
+  // Whether the positions were found for this profile's current indexing and an object with
+  // exactly these member names in this order. Comparing keys is cheaper than the lookup it saves
+  // (no hash, no probe, no writes), and a name of at most kMemberNameKeyBytes is all in its key.
   bool same_layout() const {
-    if (layout_.layout_id == nullptr || layout_.layout_id != profile_->layout_id) return false;
-    const rapidjson::SizeType count = record_->MemberCount();
-    if (count != layout_.keys.size()) return false;
-    const auto members = record_->MemberBegin();
+    const EventBuffer::LayoutCache& layout = index_->layout;
+    if (layout.layout_id == nullptr || layout.layout_id != profile_->layout_id) return false;
+    const rapidjson::SizeType count = object_->MemberCount();
+    if (count != layout.keys.size()) return false;
+    const auto members = object_->MemberBegin();
     std::size_t long_offset = 0;
     for (rapidjson::SizeType m = 0; m < count; ++m) {
       const std::string_view name(members[m].name.GetString(), members[m].name.GetStringLength());
       const MemberNameKey key = member_name_key(name);
-      if (key != layout_.keys[m]) return false;
+      if (key != layout.keys[m]) return false;
       if (key.n > kMemberNameKeyBytes) {
-        if (layout_.long_names.compare(long_offset, key.n, name) != 0) return false;
+        if (!same_long_name(layout.long_names.data() + long_offset, name.data(), key.n)) {
+          return false;
+        }
         long_offset += key.n;
       }
     }
@@ -139,47 +166,60 @@ class RecordNames {
   }
 
   void remember_layout() {
-    // Invalid while being rewritten, in case an allocation throws half-way.
-    layout_.layout_id.reset();
-    const rapidjson::SizeType count = record_->MemberCount();
-    const auto members = record_->MemberBegin();
-    layout_.keys.clear();
-    layout_.long_names.clear();
+    EventBuffer::LayoutCache& layout = index_->layout;
+    const rapidjson::SizeType count = object_->MemberCount();
+    const auto members = object_->MemberBegin();
+    layout.keys.clear();
+    layout.long_names.clear();
     for (rapidjson::SizeType m = 0; m < count; ++m) {
       const std::string_view name(members[m].name.GetString(), members[m].name.GetStringLength());
       const MemberNameKey key = member_name_key(name);
-      layout_.keys.push_back(key);
-      if (key.n > kMemberNameKeyBytes) layout_.long_names.append(name);
+      layout.keys.push_back(key);
+      if (key.n > kMemberNameKeyBytes) layout.long_names.append(name);
     }
-    layout_.usable = usable_;
-    layout_.layout_id = profile_->layout_id;
+    layout.usable = usable_;
+    layout.layout_id = profile_->layout_id;
   }
 
-  AlternativeMemo find_memo(const PathAlternative& alt) const {
+  // What `alt` finds among the object's members under the names `ids`: segment `first`'s key
+  // (ids[0]) and its joins (ids[1 + k] for joins[first][k]).
+  AlternativeMemo find_memo(const PathAlternative& alt, std::span<const std::uint16_t> ids,
+                            std::size_t first) const {
     AlternativeMemo m;
     std::size_t present = 0;
-    for (std::size_t k = 0; k < alt.record_ids.size(); ++k) {
-      if (positions_[alt.record_ids[k]] == kAbsent) continue;
-      // The key (k = 0) or join k - 1 (segments 0..k joined): the path goes on at segment k + 1.
-      m.position = positions_[alt.record_ids[k]];
-      // 0: the member is the value (the path ends with it).
-      m.next = k + 1 == alt.segments.size()
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      const std::uint32_t p = index_->positions[ids[k]];
+      if (p == kAbsent) continue;
+      // The key (k = 0) or join k - 1 (segments first..first + k joined): the path goes on at
+      // segment first + k + 1, or ends with this member (next 0).
+      const std::size_t next = first + k + 1;
+      m.position = p;
+      m.next = next == alt.segments.size()
                    ? 0
-                   : static_cast<std::uint8_t>(std::min<std::size_t>(k + 1, 0xff));
+                   : static_cast<std::uint8_t>(std::min<std::size_t>(next, 0xff));
       ++present;
     }
     using State = AlternativeMemo::State;
-    m.state = present == 0                                 ? State::kAbsent
-              : present == 1 && alt.segments.size() < 0xff ? State::kOneMember
-                                                           : State::kSeveral;
+    if (present == 0) {  // most alternatives: decided first
+      m.state = State::kAbsent;
+    } else if (present > 1 || alt.segments.size() >= 0xff) {
+      m.state = State::kSeveral;
+    } else {
+      m.state = m.next == alt.rest ? State::kRootMember : State::kOneMember;
+    }
     return m;
+  }
+
+  [[gnu::noinline]] void find_rest_memo(const PathAlternative& alt, AlternativeMemo& out) const {
+    out = find_memo(alt, alt.rest_ids, alt.rest);
   }
 
   [[gnu::noinline]] void find_memos(const FieldRef& ref, AlternativeMemo* out) const {
     const std::size_t n = std::min<std::size_t>(ref.alternatives.size(), 0xffff);
     std::uint16_t following = static_cast<std::uint16_t>(ref.alternatives.size());
     for (std::size_t a = n; a-- > 0;) {
-      out[a] = find_memo(ref.alternatives[a]);
+      const PathAlternative& alt = ref.alternatives[a];
+      out[a] = find_memo(alt, alt.record_ids, 0);
       out[a].following = following;
       if (out[a].state != AlternativeMemo::State::kAbsent)
         following = static_cast<std::uint16_t>(a);
@@ -187,12 +227,13 @@ class RecordNames {
   }
 
   void find_positions() {
-    positions_.assign(profile_->record_names.size(), kAbsent);
-    memo_.assign(profile_->memo_count, AlternativeMemo{});
+    index_->positions.assign(profile_->record_names.size(), kAbsent);
+    index_->memo.assign(memo_count_, AlternativeMemo{});
+    std::uint32_t* positions = index_->positions.data();
     const auto& table = profile_->record_name_table;
     const std::size_t mask = table.size() - 1;
-    const auto members = record_->MemberBegin();
-    const rapidjson::SizeType count = record_->MemberCount();
+    const auto members = object_->MemberBegin();
+    const rapidjson::SizeType count = object_->MemberCount();
     for (rapidjson::SizeType m = 0; m < count; ++m) {
       const std::string_view name(members[m].name.GetString(), members[m].name.GetStringLength());
       const MemberNameKey key = member_name_key(name);
@@ -201,49 +242,113 @@ class RecordNames {
         const std::uint16_t slot = table[i];
         if (slot == 0) break;
         if (profile_->record_name_keys[slot - 1] != key) continue;
-        if (key.n > kMemberNameKeyBytes && profile_->record_names[slot - 1] != name) continue;
-        // A name that occurs twice: the slow path keeps the rule that the first member (in
-        // record order) that resolves wins.
-        if (positions_[slot - 1] != kAbsent) return;
-        positions_[slot - 1] = m;
+        if (key.n > kMemberNameKeyBytes &&
+            !same_long_name(profile_->record_names[slot - 1].data(), name.data(), key.n)) {
+          continue;
+        }
+        // A name that occurs twice: the scanning path keeps the rule that the first member (in
+        // member order) that resolves wins.
+        if (positions[slot - 1] != kAbsent) return;
+        positions[slot - 1] = m;
         break;
       }
     }
     usable_ = true;
   }
 
-  std::vector<std::uint32_t>& positions_;
-  std::vector<AlternativeMemo>& memo_;
-  EventBuffer::LayoutCache& layout_;
+  EventBuffer::ObjectIndex* index_ = nullptr;
   const CompiledProfile* profile_ = nullptr;
-  const JsonValue* record_ = nullptr;
+  const JsonValue* object_ = nullptr;
+  std::size_t memo_count_ = 0;
   bool built_ = false;
   bool usable_ = false;
 };
 
-const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i);
+// The indexes of the objects a record's indexed roots lead to, one ObjectNames each
+// (PathAlternative::root).
+class RootNames {
+ public:
+  RootNames(const CompiledProfile& profile,
+            std::array<EventBuffer::ObjectIndex, kIndexedRoots>& indexes)
+      : profile_(profile), count_(std::min(profile.root_count, kIndexedRoots)) {
+    for (std::size_t r = 0; r < count_; ++r) names_[r].bind(indexes[r]);
+  }
 
-// The first step of a record path through RecordNames. Same result as the scan in
-// resolve_path: the members named like the key or one of its joins are tried in record order.
-const JsonValue* resolve_in_record(const JsonValue* record, const PathAlternative& alt,
-                                   const RecordNames& names) {
-  const auto members = record->MemberBegin();
-  const std::uint32_t key = names.position(alt.record_ids[0]);
-  if (alt.record_ids.size() == 1) {  // no joins: the common case
-    if (key == RecordNames::kAbsent) return nullptr;
-    return alt.segments.size() == 1 ? &members[key].value
-                                    : resolve_path(&members[key].value, alt, 1);
+  // Forgets the previous record's objects.
+  void reset() {
+    for (std::size_t r = 0; r < count_; ++r) {
+      names_[r].reset(&profile_, nullptr, profile_.rest_memo_count);
+    }
+  }
+
+  // The index of `v` when `alt` is a rooted alternative whose root is indexed and led to `v`
+  // (the path goes on in `v` at segment alt.rest), else null.
+  ObjectNames* covering(const PathAlternative& alt, const JsonValue* v) {
+    if (alt.rest_ids.empty()) return nullptr;
+    ObjectNames& names = names_[static_cast<std::size_t>(alt.root)];
+    return names.claim(v) ? &names : nullptr;
+  }
+
+ private:
+  const CompiledProfile& profile_;
+  std::size_t count_;
+  std::array<ObjectNames, kIndexedRoots> names_;
+};
+
+const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i,
+                              RootNames* roots);
+
+// Segment i (a key) of `alt` in the object `v`, by scanning its members. One pass finds both the
+// nested key ("gen_ai") and flat dotted keys that start with it ("gen_ai.usage.input_tokens"):
+// the joins of this segment. The first member in member order that resolves wins. Inlined into
+// resolve_path, its main caller, as it was before it had another.
+[[gnu::always_inline]] inline const JsonValue* scan_members(const JsonValue* v,
+                                                            const PathAlternative& alt,
+                                                            std::size_t i, RootNames* roots) {
+  const std::string_view key = alt.segments[i].key;
+  const auto& joins = alt.joins[i];
+  for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) {
+    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    if (name.size() < key.size() || name.compare(0, key.size(), key) != 0) continue;
+    if (name.size() == key.size()) {
+      if (const JsonValue* r = resolve_path(&it->value, alt, i + 1, roots)) return r;
+      continue;
+    }
+    if (name[key.size()] != '.') continue;
+    for (std::size_t k = 0; k < joins.size(); ++k) {
+      if (joins[k] == name) {
+        if (const JsonValue* r = resolve_path(&it->value, alt, i + k + 2, roots)) return r;
+        break;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Segment `first` of `alt` in an indexed object: the same result as scan_members, from the
+// positions of the members named like its key or one of its joins (`ids`), tried in member order.
+const JsonValue* resolve_in_object(const JsonValue* object, const PathAlternative& alt,
+                                   std::span<const std::uint16_t> ids, std::size_t first,
+                                   const ObjectNames& names, RootNames* roots) {
+  const auto members = object->MemberBegin();
+  const std::uint32_t key = names.position(ids[0]);
+  if (ids.size() == 1) {  // no joins: the common case
+    if (key == ObjectNames::kAbsent) return nullptr;
+    return first + 1 == alt.segments.size()
+               ? &members[key].value
+               : resolve_path(&members[key].value, alt, first + 1, roots);
   }
   struct Candidate {
     std::uint32_t position;
     std::size_t next;  // the segment after the key or join matched
   };
   std::array<Candidate, 16> found;
+  // A path of more segments than candidates fit: scanned.
+  if (ids.size() > found.size()) return scan_members(object, alt, first, roots);
   std::size_t n = 0;
-  if (key != RecordNames::kAbsent) found[n++] = {key, 1};
-  for (std::size_t k = 1; k < alt.record_ids.size() && n < found.size(); ++k) {
-    const std::uint32_t p = names.position(alt.record_ids[k]);
-    if (p != RecordNames::kAbsent) found[n++] = {p, k + 1};
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const std::uint32_t p = names.position(ids[k]);
+    if (p != ObjectNames::kAbsent) found[n++] = {p, first + k + 1};
   }
   // Insertion sort by position: n is almost always 0 or 1.
   for (std::size_t c = 1; c < n; ++c) {
@@ -252,51 +357,68 @@ const JsonValue* resolve_in_record(const JsonValue* record, const PathAlternativ
     }
   }
   for (std::size_t c = 0; c < n; ++c) {
-    if (const JsonValue* r = resolve_path(&members[found[c].position].value, alt, found[c].next)) {
-      return r;
-    }
+    const JsonValue* v = resolve_path(&members[found[c].position].value, alt, found[c].next, roots);
+    if (v != nullptr) return v;
   }
   return nullptr;
 }
 
-const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i) {
+// The rest of a rooted alternative in the object its root led to, through that object's index
+// and memo: what scan_members(object, alt, alt.rest) finds.
+const JsonValue* resolve_in_root(const JsonValue* object, const PathAlternative& alt,
+                                 ObjectNames& names, RootNames* roots) {
+  const AlternativeMemo& m = names.rest_memo(alt);
+  switch (m.state) {
+    case AlternativeMemo::State::kAbsent:
+      return nullptr;
+    case AlternativeMemo::State::kOneMember: {
+      const JsonValue* v = &object->MemberBegin()[m.position].value;
+      return m.next == 0 ? v : resolve_path(v, alt, m.next, roots);
+    }
+    default:
+      return resolve_in_object(object, alt, alt.rest_ids, alt.rest, names, roots);
+  }
+}
+
+// The same for a rooted alternative whose root led to `v` (its path goes on in `v` at segment
+// alt.rest), with the frequent outcomes (absent; one member that is the value) decided here. Most
+// rooted lookups come from resolve_memoized: a small function of its own costs them less than
+// resolve_path's register saves, and inlined it would cost every other lookup in resolve().
+[[gnu::noinline]] const JsonValue* resolve_rest(const JsonValue* v, const PathAlternative& alt,
+                                                RootNames* roots) {
+  ObjectNames* names = roots != nullptr ? roots->covering(alt, v) : nullptr;
+  if (names == nullptr) return resolve_path(v, alt, alt.rest, roots);
+  const AlternativeMemo& m = names->rest_memo(alt);
+  if (m.state == AlternativeMemo::State::kAbsent) return nullptr;
+  if (m.state == AlternativeMemo::State::kOneMember && m.next == 0) {
+    return &v->MemberBegin()[m.position].value;
+  }
+  return resolve_in_root(v, alt, *names, roots);
+}
+
+const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i,
+                              RootNames* roots) {
   if (i == alt.segments.size()) return v;
+  if (i == alt.rest && roots != nullptr) {
+    if (ObjectNames* names = roots->covering(alt, v)) return resolve_in_root(v, alt, *names, roots);
+  }
   const PathSegment& seg = alt.segments[i];
   if (seg.index >= 0) {
     if (!v->IsArray() || static_cast<rapidjson::SizeType>(seg.index) >= v->Size()) return nullptr;
-    return resolve_path(&(*v)[static_cast<rapidjson::SizeType>(seg.index)], alt, i + 1);
+    return resolve_path(&(*v)[static_cast<rapidjson::SizeType>(seg.index)], alt, i + 1, roots);
   }
   if (!v->IsObject()) return nullptr;
-  // One pass over the members finds both the nested key ("gen_ai") and flat dotted keys that
-  // start with it ("gen_ai.usage.input_tokens"): the joins of this segment.
-  const std::string_view key = seg.key;
-  const auto& joins = alt.joins[i];
-  for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) {
-    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
-    if (name.size() < key.size() || name.compare(0, key.size(), key) != 0) continue;
-    if (name.size() == key.size()) {
-      if (const JsonValue* r = resolve_path(&it->value, alt, i + 1)) return r;
-      continue;
-    }
-    if (name[key.size()] != '.') continue;
-    for (std::size_t k = 0; k < joins.size(); ++k) {
-      if (joins[k] == name) {
-        if (const JsonValue* r = resolve_path(&it->value, alt, i + k + 2)) return r;
-        break;
-      }
-    }
-  }
-  return nullptr;
+  return scan_members(v, alt, i, roots);
 }
 
-// A record path from the record itself: through RecordNames when the profile compiler gave the
-// path its ids, else scanned.
+// A record path from the record itself: through the record's names when the profile compiler
+// gave the path its ids, else scanned.
 const JsonValue* resolve_record_path(const JsonValue* record, const PathAlternative& alt,
-                                     RecordNames& names) {
+                                     ObjectNames& names, RootNames* roots) {
   if (!alt.record_ids.empty() && names.covers(record)) {
-    return resolve_in_record(record, alt, names);
+    return resolve_in_object(record, alt, alt.record_ids, 0, names, roots);
   }
-  return resolve_path(record, alt, 0);
+  return resolve_path(record, alt, 0, roots);
 }
 
 struct Context {
@@ -304,7 +426,8 @@ struct Context {
   const JsonValue* item = nullptr;
   std::string_view* captures = nullptr;  // EventBuffer::Scratch::captures
   std::string* scratch = nullptr;        // lowercased text of the value being evaluated
-  RecordNames* names = nullptr;          // of *record; reset whenever record changes
+  ObjectNames* names = nullptr;          // of *record; reset whenever record changes
+  RootNames* roots = nullptr;            // of *record's roots; reset likewise
   IsoTimeMemo* time_memo = nullptr;      // kept from record to record (see text_util.h)
   // Which common targets an assignment set (bit 1 << Target), for first_common.
   std::uint32_t common_assigned = 0;
@@ -313,22 +436,26 @@ struct Context {
 
 // The value of a memoized `ref` (FieldRef::memo) in ctx.record, the same as the general loop in
 // resolve() finds: the first alternative present and not null. Alternatives absent from the
-// record's layout cost one read; one present as a single member is read there.
+// record's layout cost one read; one present as a single member is read there, and when that
+// member is a root's object (kRootMember) the path goes on through that object's index.
 [[gnu::always_inline]] inline const JsonValue* resolve_memoized(const FieldRef& ref,
                                                                 const Context& ctx) {
-  RecordNames& names = *ctx.names;
+  ObjectNames& names = *ctx.names;
   const auto members = ctx.record->MemberBegin();
   const std::size_t n = ref.alternatives.size();
   const AlternativeMemo* memo = names.memo(ref);
   std::size_t a = memo[0].state == AlternativeMemo::State::kAbsent ? memo[0].following : 0;
   for (; a < n; a = memo[a].following) {
     const AlternativeMemo& m = memo[a];
+    const PathAlternative& alt = ref.alternatives[a];
     const JsonValue* v;
     if (m.state == AlternativeMemo::State::kOneMember) {
       v = &members[m.position].value;
-      if (m.next != 0) v = resolve_path(v, ref.alternatives[a], m.next);
+      if (m.next != 0) v = resolve_path(v, alt, m.next, ctx.roots);
+    } else if (m.state == AlternativeMemo::State::kRootMember) {  // `attributes` of attributes.p
+      v = resolve_rest(&members[m.position].value, alt, ctx.roots);
     } else {
-      v = resolve_in_record(ctx.record, ref.alternatives[a], names);
+      v = resolve_in_object(ctx.record, alt, alt.record_ids, 0, names, ctx.roots);
     }
     if (v != nullptr && !v->IsNull()) return v;
   }
@@ -341,8 +468,8 @@ const JsonValue* resolve_json(const FieldRef& ref, const Context& ctx) {
     const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
     if (alt.base == PathAlternative::Base::kCapture || base == nullptr) continue;
     const JsonValue* v = alt.base == PathAlternative::Base::kRecord
-                             ? resolve_record_path(base, alt, *ctx.names)
-                             : resolve_path(base, alt, 0);
+                             ? resolve_record_path(base, alt, *ctx.names, ctx.roots)
+                             : resolve_path(base, alt, 0, ctx.roots);
     if (v != nullptr && !v->IsNull()) return v;
   }
   return nullptr;
@@ -362,8 +489,8 @@ Scalar resolve(const FieldRef& ref, const Context& ctx) {
     const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
     if (base == nullptr) continue;
     const JsonValue* v = alt.base == PathAlternative::Base::kRecord
-                             ? resolve_record_path(base, alt, *ctx.names)
-                             : resolve_path(base, alt, 0);
+                             ? resolve_record_path(base, alt, *ctx.names, ctx.roots)
+                             : resolve_path(base, alt, 0, ctx.roots);
     if (v != nullptr && !v->IsNull()) return from_json(*v);
   }
   return {};
@@ -995,15 +1122,15 @@ template <typename Out>
 class Run {
  public:
   Run(const CompiledProfile& p, std::string_view service, Out out, EventBuffer::Scratch& scratch)
-      : p_(p),
-        service_(service),
-        out_(out),
-        common_(scratch.common),
-        names_(scratch.record_positions, scratch.alternative_memo, scratch.layout) {
+      : p_(p), service_(service), out_(out), common_(scratch.common) {
+    names_.bind(scratch.record);
+    // Most profiles have no roots: nothing to set up per record for them.
+    if (p_.root_count > 0) roots_.emplace(p_, scratch.roots);
     ctx.captures = scratch.captures.data();
     clear_captures();
     ctx.scratch = &scratch.lowercase;
     ctx.names = &names_;
+    ctx.roots = roots_ ? &*roots_ : nullptr;
     ctx.time_memo = &scratch.time_memo;
   }
 
@@ -1016,7 +1143,8 @@ class Run {
   // Sets the record (or array element) the rules read.
   void set_record(const JsonValue* record) {
     ctx.record = record;
-    names_.reset(&p_, record);
+    names_.reset(&p_, record, p_.memo_count);
+    if (roots_) roots_->reset();
   }
 
   Context ctx;
@@ -1131,7 +1259,8 @@ class Run {
   bool common_done_ = false;
   bool common_ok_ = true;
   CanonicalEvent& common_;  // the record's common fields (only its common targets are used)
-  RecordNames names_;
+  ObjectNames names_;
+  std::optional<RootNames> roots_;
 };
 
 template <typename Out>
@@ -1171,7 +1300,7 @@ std::string_view normalize_text(const CompiledProfile& profile, std::string_view
 std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
                            std::string_view service, std::vector<CanonicalEvent>& out) {
   EventBuffer::Scratch scratch;
-  scratch.layout.enabled = false;
+  scratch.forget_layouts();
   return normalize_json(profile, record, service, VectorOut{out}, scratch);
 }
 

@@ -156,8 +156,18 @@ class Compiler {
     if (p["roots"]) {
       if (!p["roots"].IsSequence()) fail(p["roots"], "roots", "expected a list of paths");
       roots_.clear();
-      for (const auto& r : p["roots"]) roots_.push_back(split_path(r, scalar(r, "roots"), "roots"));
+      for (const auto& r : p["roots"]) root(split_path(r, scalar(r, "roots"), "roots"));
     }
+  }
+
+  // Adds a root to the current list. Each distinct root path keeps one number for the whole
+  // profile (an extending profile may list other roots than its base), so that the alternatives
+  // it prefixes share one index of the object it leads to (PathAlternative::root).
+  void root(std::vector<PathSegment> segments) {
+    auto known = std::find(all_roots_.begin(), all_roots_.end(), segments);
+    if (known == all_roots_.end()) known = all_roots_.insert(all_roots_.end(), segments);
+    roots_.push_back({std::move(segments), static_cast<int>(known - all_roots_.begin())});
+    out_.root_count = all_roots_.size();
   }
 
   void body(const YAML::Node& p) {
@@ -398,9 +408,12 @@ class Compiler {
     std::vector<PathSegment> segs = split_path(at, text, key);
     ref.alternatives.push_back(alternative(PathAlternative::Base::kRecord, segs));
     for (const auto& root : roots_) {
-      std::vector<PathSegment> rooted = root;
+      std::vector<PathSegment> rooted = root.segments;
       rooted.insert(rooted.end(), segs.begin(), segs.end());
-      ref.alternatives.push_back(alternative(PathAlternative::Base::kRecord, std::move(rooted)));
+      PathAlternative alt = alternative(PathAlternative::Base::kRecord, std::move(rooted));
+      alt.root = root.id;
+      alt.rest = root.segments.size();
+      ref.alternatives.push_back(std::move(alt));
     }
   }
 
@@ -508,7 +521,12 @@ class Compiler {
   CompiledProfile& out_;
   std::string rule_;
   bool in_for_each_ = false;
-  std::vector<std::vector<PathSegment>> roots_;
+  struct Root {
+    std::vector<PathSegment> segments;
+    int id;  // position in all_roots_
+  };
+  std::vector<Root> roots_;                          // the current `roots:` list
+  std::vector<std::vector<PathSegment>> all_roots_;  // every root path seen, numbered
 };
 
 [[noreturn]] void fail_top(std::string_view origin, const YAML::Node& at, const std::string& what) {
@@ -584,11 +602,28 @@ void ProfileSet::add(const YAML::Node& profiles, std::string_view origin) {
 void index_record_names(CompiledProfile& profile) {
   profile.record_names.clear();
   profile.memo_count = 0;
+  profile.rest_memo_count = 0;
   std::map<std::string, std::uint16_t, std::less<>> ids;
   auto id_of = [&](const std::string& name) {
     auto [it, added] = ids.emplace(name, static_cast<std::uint16_t>(profile.record_names.size()));
     if (added) profile.record_names.push_back(name);
     return it->second;
+  };
+  // A rooted alternative's remaining path is looked up in the root's object with the same ids.
+  auto index_rest = [&](PathAlternative& alt) {
+    alt.rest_ids.clear();
+    alt.rest_memo = 0;
+    if (alt.root < 0 ||
+        static_cast<std::size_t>(alt.root) >= std::min(kIndexedRoots, profile.root_count) ||
+        alt.rest >= alt.segments.size() || alt.segments[alt.rest].index >= 0 ||
+        profile.record_names.size() + 1 + alt.joins[alt.rest].size() >
+            std::numeric_limits<std::uint16_t>::max() ||
+        profile.rest_memo_count >= std::numeric_limits<std::uint32_t>::max()) {
+      return;  // scanned
+    }
+    alt.rest_ids.push_back(id_of(alt.segments[alt.rest].key));
+    for (const auto& join : alt.joins[alt.rest]) alt.rest_ids.push_back(id_of(join));
+    alt.rest_memo = static_cast<std::uint32_t>(profile.rest_memo_count++);
   };
   auto visit = [&](FieldRef& ref) {
     for (auto& alt : ref.alternatives) {
@@ -602,6 +637,7 @@ void index_record_names(CompiledProfile& profile) {
       alt.record_ids.push_back(id_of(alt.segments[0].key));
       for (const auto& join : alt.joins[0]) alt.record_ids.push_back(id_of(join));
     }
+    for (auto& alt : ref.alternatives) index_rest(alt);
     const bool memoizable =
         !ref.alternatives.empty() && ref.alternatives.size() < 0xffff &&
         std::all_of(ref.alternatives.begin(), ref.alternatives.end(),

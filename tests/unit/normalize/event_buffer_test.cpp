@@ -1,5 +1,5 @@
 // normalize() into a reused EventBuffer, and the one-pass lookup of a record's top-level names
-// (RecordNames in normalize.cpp): both are speed-ups only, so they must yield exactly the events
+// (ObjectNames in normalize.cpp): both are speed-ups only, so they must yield exactly the events
 // of the plain path (a fresh vector; paths resolved by scanning the members, as for nested
 // objects and records with duplicate names).
 #include "sidecar/normalize/event_buffer.h"
@@ -19,12 +19,6 @@ struct Result {
   std::vector<std::string> reasons;
   bool operator==(const Result&) const = default;
 };
-
-std::vector<std::string> describe(const EventBuffer& buffer) {
-  std::vector<std::string> out;
-  for (const auto& e : buffer) out.push_back(test::describe(e));
-  return out;
-}
 
 // Appends members "~pad0".."~pad9" to every object record (or object element of an array record):
 // names no path uses must not change what the paths find.
@@ -79,7 +73,7 @@ TEST(EventBuffer, SameEventsAsAFreshVectorOnEverySample) {
       buffer.clear();
       const std::string_view r2 = normalize(*p, record, "svc", buffer);
       if (!r2.empty()) reused.reasons.emplace_back(r2);
-      for (const auto& e : describe(buffer)) reused.events.push_back(e);
+      for (const auto& e : test::describe(buffer)) reused.events.push_back(e);
     };
     if (c.text) {
       for (const auto& line : test::read_lines(kSamples + "/" + c.file)) {
@@ -161,7 +155,7 @@ profiles:
   EXPECT_EQ(tokens(R"("y":8)"), "- - ");
 }
 
-// The layout cache (EventBuffer::Scratch::layout): one buffer normalizes records whose member
+// The layout cache (EventBuffer::ObjectIndex::layout): one buffer normalizes records whose member
 // names change from one record to the next, or stay the same, and must give exactly the events
 // of a fresh vector each time.
 class LayoutCache : public ::testing::Test {
@@ -169,16 +163,11 @@ class LayoutCache : public ::testing::Test {
   // Normalizes `text` into the test's one buffer and returns its events, after checking that a
   // fresh vector (no cache) gives the same events and reason.
   std::vector<std::string> run(const CompiledProfile& p, const std::string& text) {
+    SCOPED_TRACE(text);
     rapidjson::Document doc;
     doc.Parse(text.data(), text.size());
-    EXPECT_FALSE(doc.HasParseError()) << text;
-    std::vector<CanonicalEvent> plain;
-    const std::string_view r1 = normalize(p, doc, "svc", plain);
-    buffer_.clear();
-    const std::string_view r2 = normalize(p, doc, "svc", buffer_);
-    EXPECT_EQ(r2, r1) << text;
-    EXPECT_EQ(describe(buffer_), test::describe(plain)) << text;
-    return describe(buffer_);
+    EXPECT_FALSE(doc.HasParseError());
+    return test::normalize_checked(p, doc, buffer_);
   }
 
   static std::string level(const char* level, const char* error_code = "") {
@@ -290,9 +279,9 @@ profiles:
   EXPECT_EQ(run(p, R"({"a":"info","b":"warn","c":null})"), V{level("info")});
 }
 
-// The memo of what each alternative of a field reference finds (EventBuffer::Scratch::
-// alternative_memo) belongs to one layout: records whose names change, alternatives that are
-// present but null or without the nested key, and a reload that renumbers the references.
+// The memo of what each alternative of a field reference finds (EventBuffer::Scratch::record's
+// memo) belongs to one layout: records whose names change, alternatives that are present but null
+// or without the nested key, and a reload that renumbers the references.
 TEST_F(LayoutCache, FirstPresentAlternativeFollowsTheLayout) {
   ProfileSet set;
   set.add_yaml(R"(

@@ -1,9 +1,13 @@
 #include "tests/unit/normalize/event_text.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "sidecar/normalize/profile_set.h"
 
 namespace specwatch::test {
 namespace {
@@ -90,6 +94,23 @@ std::vector<std::string> describe(const std::vector<CanonicalEvent>& events) {
   std::vector<std::string> out;
   for (const auto& e : events) out.push_back(describe(e));
   return out;
+}
+
+std::vector<std::string> describe(const EventBuffer& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(describe(e));
+  return out;
+}
+
+std::vector<std::string> normalize_checked(const CompiledProfile& profile,
+                                           const rapidjson::Value& record, EventBuffer& buffer) {
+  std::vector<CanonicalEvent> fresh;
+  const std::string_view r1 = normalize(profile, record, "svc", fresh);
+  buffer.clear();
+  const std::string_view r2 = normalize(profile, record, "svc", buffer);
+  EXPECT_EQ(r2, r1);
+  EXPECT_EQ(describe(buffer), describe(fresh));
+  return describe(buffer);
 }
 
 std::string read_file(const std::string& path) {

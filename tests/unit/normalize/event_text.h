@@ -1,6 +1,6 @@
 // Test helpers: a one-line text of a CanonicalEvent naming every field (absent ones as "-"), so
-// that tests compare whole events exactly; and readers that frame the sample files the way the
-// tools write them.
+// that tests compare whole events exactly; normalize() into a reused buffer, checked against a
+// fresh vector; and readers that frame the sample files the way the tools write them.
 #pragma once
 
 #include <rapidjson/document.h>
@@ -8,12 +8,22 @@
 #include <string>
 #include <vector>
 
+#include "sidecar/normalize/compiled_profile.h"
 #include "sidecar/normalize/event.h"
+#include "sidecar/normalize/event_buffer.h"
 
 namespace specwatch::test {
 
 std::string describe(const CanonicalEvent& event);
 std::vector<std::string> describe(const std::vector<CanonicalEvent>& events);
+std::vector<std::string> describe(const EventBuffer& events);
+
+// Normalizes `record` into `buffer` (cleared first; a test reuses it from record to record, so
+// that its layout caches are used) and returns describe() of its events, after checking with
+// gtest that a fresh vector (no cache) gets the same events and reason: the caches are speed-ups
+// only.
+std::vector<std::string> normalize_checked(const CompiledProfile& profile,
+                                           const rapidjson::Value& record, EventBuffer& buffer);
 
 std::string read_file(const std::string& path);
 std::vector<std::string> read_lines(const std::string& path);
