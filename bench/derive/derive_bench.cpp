@@ -1,8 +1,7 @@
-// DerivedMetrics::record on a mixed event stream, pricing lookups, and /metrics rendering with
-// 10,000 derived series. Run: build-derive/bench/derive/bench_derive
+// DerivedMetrics::record on a mixed event stream and pricing lookups; /metrics rendering with
+// 10,000 derived series is in render_bench.cpp. Run: build-rel/bench/derive/bench_derive
 #include <benchmark/benchmark.h>
 #include <prometheus/registry.h>
-#include <prometheus/text_serializer.h>
 
 #include <random>
 
@@ -119,37 +118,6 @@ void BM_PricingResolveUncached(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PricingResolveUncached);
-
-// 2,500 models × (requests, input tokens, output tokens, cost) = 10,000 series.
-void BM_RenderMetrics10kSeries(benchmark::State& state) {
-  prometheus::Registry registry;
-  Logger logger(LogLevel::kError, [](std::string_view) {});
-  DeriveLimits limits;
-  limits.max_series_per_metric = 20000;
-  PricingTable table;
-  table.add({ModelPrice{"p", "*", {1e-6, 2e-6, 1e-6, 1e-6, 2e-6}, {}, true, "", ""}});
-  DerivedMetrics metrics(registry, std::move(table), limits, logger);
-  for (int i = 0; i < 2500; ++i) {
-    CanonicalEvent e;
-    e.service = "svc";
-    LlmCall call;
-    call.provider = "p";
-    call.model = "model-" + std::to_string(i);
-    call.operation = "chat";
-    call.input_tokens = 1000;
-    call.output_tokens = 100;
-    e.body = std::move(call);
-    metrics.record(e, "generic");
-  }
-  std::size_t bytes = 0;
-  for (auto _ : state) {
-    const std::string text = prometheus::TextSerializer().Serialize(registry.Collect());
-    bytes = text.size();
-    benchmark::DoNotOptimize(text.data());
-  }
-  state.counters["bytes"] = static_cast<double>(bytes);
-}
-BENCHMARK(BM_RenderMetrics10kSeries)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace specwatch

@@ -10,6 +10,7 @@
 
 #include "sidecar/observability/admin_endpoints.h"
 #include "sidecar/observability/process_collector.h"
+#include "sidecar/observability/text_exposition.h"
 
 namespace specwatch {
 namespace {
@@ -55,14 +56,25 @@ void BM_Collect10kSeries(benchmark::State& state) {
 }
 BENCHMARK(BM_Collect10kSeries)->Unit(benchmark::kMillisecond);
 
+// The serializer /metrics uses (sidecar/observability/text_exposition.h).
 void BM_Serialize10kSeries(benchmark::State& state) {
+  auto families = make_registry(10, 1000)->Collect();
+  for (auto _ : state) {
+    auto text = serialize_text_exposition(families);
+    benchmark::DoNotOptimize(text);
+  }
+}
+BENCHMARK(BM_Serialize10kSeries)->Unit(benchmark::kMillisecond);
+
+// prometheus-cpp's, which /metrics used before, to compare.
+void BM_Serialize10kSeriesPrometheusCpp(benchmark::State& state) {
   auto families = make_registry(10, 1000)->Collect();
   for (auto _ : state) {
     auto text = prometheus::TextSerializer().Serialize(families);
     benchmark::DoNotOptimize(text);
   }
 }
-BENCHMARK(BM_Serialize10kSeries)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Serialize10kSeriesPrometheusCpp)->Unit(benchmark::kMillisecond);
 
 void BM_RenderProcessCollector(benchmark::State& state) {
   prometheus::Registry empty;

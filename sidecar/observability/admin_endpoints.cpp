@@ -1,11 +1,10 @@
 #include "sidecar/observability/admin_endpoints.h"
 
-#include <prometheus/text_serializer.h>
-
 #include <algorithm>
 #include <utility>
 
 #include "sidecar/core/logger.h"
+#include "sidecar/observability/text_exposition.h"
 
 namespace specwatch {
 
@@ -31,7 +30,7 @@ std::string render_metrics(
       }
     }
   }
-  return prometheus::TextSerializer().Serialize(families);
+  return serialize_text_exposition(families);
 }
 
 std::string readiness_body(const std::vector<NotReady>& not_ready) {
