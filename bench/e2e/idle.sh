@@ -9,7 +9,7 @@ source bench/e2e/common.sh
 window="${1:-30}"
 binary="${SPECWATCH_BINARY:-build/sidecar/app/specwatch}"
 work="$(mktemp -d)"
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/logs"
 for i in $(seq 1 20); do generate_ndjson 100 "$work/logs/app-$i.log"; done
 port="$(free_port)"

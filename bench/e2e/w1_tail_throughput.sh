@@ -12,7 +12,7 @@ n="${1:-1000000}"
 profile="${2:-}"
 binary="${SPECWATCH_BINARY:-build/sidecar/app/specwatch}"
 work="$(mktemp -d)"
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 generate_ndjson "$n" "$work/events.log"
 port="$(free_port)"
 profile_line=""
