@@ -1038,11 +1038,54 @@ bool assign(CanonicalEvent& e, const Assignment& a, const Scalar& v, Convert uni
   return a.required ? kMissingField : std::string_view{};
 }
 
-// apply_specs(), with the most frequent assignment inline: one plain spec ({field: X}).
+// The common string target `t` of `e` (service, trace and span id, workflow id), or nullptr.
+std::string* common_string(CanonicalEvent& e, Target t) {
+  switch (t) {
+    case Target::kService:
+      return &e.service;
+    case Target::kTraceId:
+      return &e.trace_id;
+    case Target::kSpanId:
+      return &e.span_id;
+    case Target::kWorkflowId:
+      return &e.workflow_id;
+    default:
+      return nullptr;
+  }
+}
+
+// apply_specs(), with the most frequent assignment inline: one plain spec ({field: X}). A
+// memoized field is read without going through resolve()'s Scalar, and a string for a common
+// string target or an ISO timestamp is set straight away: the same result as assign() with
+// set_string() or to_time(), with about a third of the instructions (every record sets four or
+// five such fields).
 std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
   if (a.specs.size() != 1 || !a.specs[0].plain) return apply_specs(e, a, ctx);
   const ValueSpec& spec = a.specs[0];
-  const Scalar v = resolve(spec.field, ctx);
+  Scalar v;
+  if (spec.field.memo >= 0 && ctx.names->covers(ctx.record)) {
+    const JsonValue* found = resolve_memoized(spec.field, ctx);
+    if (found == nullptr) return a.required ? kMissingField : std::string_view{};
+    if (found->IsString()) {
+      const std::string_view text(found->GetString(), found->GetStringLength());
+      if (std::string* field = common_string(e, a.target)) {
+        assign_text(*field, text);
+        ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
+        return {};
+      }
+      // An ISO 8601 timestamp, as to_time() reads it first; other text goes the general way.
+      if (a.target == Target::kTimestamp) {
+        if (const auto t = parse_iso_time(text, *ctx.time_memo)) {
+          e.timestamp_ns = *t;
+          ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
+          return {};
+        }
+      }
+    }
+    v = from_json(*found);
+  } else {
+    v = resolve(spec.field, ctx);
+  }
   if (v.absent()) return a.required ? kMissingField : std::string_view{};
   return assign(e, a, v, spec.convert, ctx) ? std::string_view{} : kInvalidField;
 }
