@@ -1059,35 +1059,39 @@ std::string* common_string(CanonicalEvent& e, Target t) {
 // string target or an ISO timestamp is set straight away: the same result as assign() with
 // set_string() or to_time(), with about a third of the instructions (every record sets four or
 // five such fields).
+// The general end of apply(): `v` into the target, through assign(). Out of line, so that the
+// frequent cases in apply() save no registers for it.
+[[gnu::noinline]] std::string_view apply_value(CanonicalEvent& e, const Assignment& a,
+                                               const Scalar& v, Context& ctx) {
+  if (v.absent()) return a.required ? kMissingField : std::string_view{};
+  return assign(e, a, v, a.specs[0].convert, ctx) ? std::string_view{} : kInvalidField;
+}
+
 std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
   if (a.specs.size() != 1 || !a.specs[0].plain) return apply_specs(e, a, ctx);
   const ValueSpec& spec = a.specs[0];
-  Scalar v;
-  if (spec.field.memo >= 0 && ctx.names->covers(ctx.record)) {
-    const JsonValue* found = resolve_memoized(spec.field, ctx);
-    if (found == nullptr) return a.required ? kMissingField : std::string_view{};
-    if (found->IsString()) {
-      const std::string_view text(found->GetString(), found->GetStringLength());
-      if (std::string* field = common_string(e, a.target)) {
-        assign_text(*field, text);
+  if (spec.field.memo < 0 || !ctx.names->covers(ctx.record)) {
+    return apply_value(e, a, resolve(spec.field, ctx), ctx);
+  }
+  const JsonValue* found = resolve_memoized(spec.field, ctx);
+  if (found == nullptr) return a.required ? kMissingField : std::string_view{};
+  if (found->IsString()) {
+    const std::string_view text(found->GetString(), found->GetStringLength());
+    if (std::string* field = common_string(e, a.target)) {
+      assign_text(*field, text);
+      ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
+      return {};
+    }
+    // An ISO 8601 timestamp, as to_time() reads it first; other text goes the general way.
+    if (a.target == Target::kTimestamp) {
+      if (const auto t = parse_iso_time(text, *ctx.time_memo)) {
+        e.timestamp_ns = *t;
         ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
         return {};
       }
-      // An ISO 8601 timestamp, as to_time() reads it first; other text goes the general way.
-      if (a.target == Target::kTimestamp) {
-        if (const auto t = parse_iso_time(text, *ctx.time_memo)) {
-          e.timestamp_ns = *t;
-          ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
-          return {};
-        }
-      }
     }
-    v = from_json(*found);
-  } else {
-    v = resolve(spec.field, ctx);
   }
-  if (v.absent()) return a.required ? kMissingField : std::string_view{};
-  return assign(e, a, v, spec.convert, ctx) ? std::string_view{} : kInvalidField;
+  return apply_value(e, a, from_json(*found), ctx);
 }
 
 // Makes e.body a default T. An event slot reused from an earlier record (EventBuffer) that already
