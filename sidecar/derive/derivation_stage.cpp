@@ -24,7 +24,8 @@ void DerivationStage::on_json(const RecordBatch& batch, const Record& record,
                               const rapidjson::Value& value) {
   const CompiledProfile* profile = profile_for(batch);
   if (profile == nullptr) return;  // no profile (the config loader rejects unknown ones)
-  report(batch, record, normalize(*profile, value, batch.service, events_));
+  const std::string_view reason = normalize(*profile, value, batch.service, events_);
+  if (!reason.empty()) report(batch, record, reason);  // the call only for the rare bad record
 }
 
 void DerivationStage::on_text(const RecordBatch& batch, const Record& record) {

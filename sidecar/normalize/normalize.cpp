@@ -451,7 +451,10 @@ struct Context {
     const JsonValue* v;
     if (m.state == AlternativeMemo::State::kOneMember) {
       v = &members[m.position].value;
-      if (m.next != 0) v = resolve_path(v, alt, m.next, ctx.roots);
+      // The path goes on below this member: only into an object or array (a record's "service"
+      // is mostly a string, where "service.name" ends at once without a call).
+      if (m.next != 0)
+        v = v->IsObject() || v->IsArray() ? resolve_path(v, alt, m.next, ctx.roots) : nullptr;
     } else if (m.state == AlternativeMemo::State::kRootMember) {  // `attributes` of attributes.p
       v = resolve_rest(&members[m.position].value, alt, ctx.roots);
     } else {
@@ -817,6 +820,31 @@ bool to_severity(const Scalar& v, Severity& out) {
   }
   if (v.type != Scalar::Type::kString) return false;
   const std::string_view s = v.s;
+  // The usual spellings first, compared four letters at a time (ASCII letters differ from their
+  // capitals in bit 5 only, so OR-ing it in lowercases them; every word here is letters only).
+  if (s.size() == 4 || s.size() == 5) {
+    std::uint32_t head;
+    std::memcpy(&head, s.data(), 4);
+    head |= 0x20202020u;
+    const auto word = [](const char(&w)[5]) {
+      std::uint32_t x;
+      std::memcpy(&x, w, 4);
+      return x;
+    };
+    const char last = ascii_lower(s.back());
+    const auto found = [&out](Severity severity) {
+      out = severity;
+      return true;
+    };
+    if (s.size() == 4) {
+      if (head == word("info")) return found(Severity::kInfo);
+      if (head == word("warn")) return found(Severity::kWarn);
+    } else if (head == word("erro") && last == 'r') {
+      return found(Severity::kError);
+    } else if (head == word("debu") && last == 'g') {
+      return found(Severity::kDebug);
+    }
+  }
   if (iequals(s, "debug") || iequals(s, "trace") || iequals(s, "verbose")) {
     out = Severity::kDebug;
   } else if (iequals(s, "info") || iequals(s, "information") || iequals(s, "notice")) {
@@ -1081,6 +1109,10 @@ std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
       assign_text(*field, text);
       ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
       return {};
+    }
+    if (a.target == Target::kLogLevel) {
+      return to_severity(Scalar::text(text), std::get<LogRecord>(e.body).level) ? std::string_view{}
+                                                                                : kInvalidField;
     }
     // An ISO 8601 timestamp, as to_time() reads it first; other text goes the general way.
     if (a.target == Target::kTimestamp) {

@@ -148,5 +148,49 @@ TEST_F(Language, TextExtractFallbackAndLongLines) {
                 "error_code="}));
 }
 
+// The generic profile's fields through apply()'s inline cases (a string for service, ids and an
+// ISO timestamp; a level spelled four or five letters) and through the general path (numbers,
+// other spellings), on consecutive records of one layout (the per-layout memo) and alone.
+TEST_F(Language, CommonFieldsAndLevelsTheInlineWayAndTheGeneralWay) {
+  const CompiledProfile& generic = *set_.find("generic");
+  const std::pair<std::string_view, std::string_view> levels[] = {
+      {"INFO", "info"},      {"Info", "info"},   {"iNfO", "info"},   {"WARN", "warn"},
+      {"warn", "warn"},      {"ERROR", "error"}, {"Error", "error"}, {"DEBUG", "debug"},
+      {"debuG", "debug"},    {"TRACE", "debug"}, {"FATAL", "fatal"}, {"panic", "fatal"},
+      {"WARNING", "warn"},   {"err", "error"},   {"notice", "info"}, {"information", "info"},
+      {"critical", "fatal"}, {"crit", "fatal"},  {"alert", "fatal"}, {"emergency", "fatal"},
+      {"verbose", "debug"}};
+  EventBuffer buffer;
+  for (const auto& [spelling, level] : levels) {
+    const std::string record = R"({"time":"2025-01-15T10:30:01.000001-08:00","level":")" +
+                               std::string(spelling) +
+                               R"(","service":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e0001",)"
+                               R"("span_id":"00f067aa0ba90001","msg":"m"})";
+    const std::string expected =
+        "log_record service=api ts=1736965801000001000 "
+        "trace=4bf92f3577b34da6a3ce929d0e0e0001 span=00f067aa0ba90001 "
+        "workflow= level=" +
+        std::string(level) + " error_code=";
+    EXPECT_EQ(json("generic", record), std::vector<std::string>{expected}) << spelling;
+    rapidjson::Document doc;
+    doc.Parse(record.data(), record.size());
+    EXPECT_EQ(test::normalize_checked(generic, doc, buffer), std::vector<std::string>{expected})
+        << spelling;
+  }
+  // Not levels: four or five letters that only look like one, and a level that is no word.
+  for (std::string_view bad : {"inf0", "infos", "errox", "debux", "warm", "INFO "}) {
+    const std::string record = R"({"level":")" + std::string(bad) + R"("})";
+    EXPECT_EQ(json("generic", record, "invalid_field"), std::vector<std::string>{}) << bad;
+  }
+  // Numbers take the general way: a numeric service is its text, pino levels are numbers, and an
+  // epoch timestamp is not ISO text.
+  EXPECT_EQ(json("generic", R"({"ts":1736965801.5,"level":40,"service":42,"trace_id":7})"),
+            std::vector<std::string>{"log_record service=42 ts=1736965801500000000 trace=7 span= "
+                                     "workflow= level=warn error_code="});
+  // An object where an id belongs spoils the record.
+  EXPECT_EQ(json("generic", R"({"level":"info","span_id":{"x":1}})", "invalid_field"),
+            std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace specwatch

@@ -25,6 +25,34 @@ TEST(ParseIsoTime, RejectsOtherText) {
   EXPECT_EQ(parse_iso_time("2025-01-15T00:00:00."), std::nullopt);
 }
 
+// Fractions of every length, with eight bytes left after the point (read eight at a time) and
+// fewer (read one by one), ending at a zone, at the end, or at a byte that is no digit.
+TEST(ParseIsoTime, FractionsOfEveryLength) {
+  const std::string base = "2025-01-15T18:30:45";
+  const std::int64_t secs = 1736965845000000000LL;
+  const std::string digits = "123456789012";
+  const std::int64_t nanos[] = {0,         100000000, 120000000, 123000000, 123400000,
+                                123450000, 123456000, 123456700, 123456780, 123456789,
+                                123456789, 123456789, 123456789};
+  for (std::size_t n = 1; n <= digits.size(); ++n) {
+    const std::string fraction = "." + digits.substr(0, n);
+    EXPECT_EQ(parse_iso_time(base + fraction + "Z"), secs + nanos[n]) << n;
+    EXPECT_EQ(parse_iso_time(base + fraction), secs + nanos[n]) << n;
+    EXPECT_EQ(parse_iso_time(base + fraction + "+01:00"), secs - 3600000000000LL + nanos[n]) << n;
+    EXPECT_EQ(parse_iso_time(base + fraction + "x"), std::nullopt) << n;
+    EXPECT_EQ(parse_iso_time(base + fraction + "\xc3\xa9"), std::nullopt) << n;
+  }
+  EXPECT_EQ(parse_iso_time(base + ".000001-08:00"), secs + 8 * 3600000000000LL + 1000);
+  EXPECT_EQ(parse_iso_time(base + ".09999999Z"), secs + 99999990);
+  EXPECT_EQ(parse_iso_time(base + ".Z0000000"), std::nullopt);  // a point with no digit
+  EXPECT_EQ(parse_iso_time(base + ".:0000000"), std::nullopt);
+  EXPECT_EQ(parse_iso_time(base + "./0000000"), std::nullopt);
+  IsoTimeMemo memo;  // the memo's path reads fractions the same way
+  EXPECT_EQ(parse_iso_time(base + ".5Z", memo), secs + 500000000);
+  EXPECT_EQ(parse_iso_time(base + ".25000000Z", memo), secs + 250000000);
+  EXPECT_EQ(parse_iso_time(base + ".987654321Z", memo), secs + 987654321);
+}
+
 TEST(StripNamedGroups, NamesNumberedInOrder) {
   std::vector<std::string> names;
   EXPECT_EQ(strip_named_groups(R"(^(?<a>\d+)(x)(?:y)(?<b>[(]z)(?=q))", names),
