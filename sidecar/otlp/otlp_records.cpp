@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <unordered_map>
 #include <utility>
 
@@ -15,6 +16,14 @@ using namespace wire;  // the wire reader and the value readers (otlp_values.h)
 
 // The values of a 512-span export take about 0.5 MiB: a few large blocks, not many small ones.
 constexpr std::size_t kValueChunkBytes = 256 * 1024;
+// Every record carries its resource's attributes, so a request with a large resource and many
+// small items would expand quadratically: a few MiB received could take gigabytes. The values
+// are bounded instead: 32 times the bytes received plus 1 MiB (a minimal span of ~40 bytes
+// takes ~700; a 512-span GenAI export 3.5 times its size), and never more than 256 MiB. Beyond
+// it the request is refused whole, with a message that says why.
+constexpr std::size_t kMaxExpansion = 32;
+constexpr std::size_t kExpansionAllowance = 1024 * 1024;
+constexpr std::size_t kMaxValueBytes = 256 * 1024 * 1024;
 
 // A Conversion's storage. Destroyed in reverse order: the values, their memory, then the bytes
 // their strings refer to.
@@ -81,10 +90,16 @@ struct ScopeContext {
 // (in document order) belongs to.
 class Groups {
  public:
-  explicit Groups(Conversion& conversion, std::string_view origin)
-      : conversion_(conversion), origin_(origin) {}
+  Groups(Conversion& conversion, std::string_view origin, std::size_t max_value_bytes)
+      : conversion_(conversion), origin_(origin), max_value_bytes_(max_value_bytes) {}
 
-  ServiceRecords& add(const std::string& service, std::size_t weight) {
+  // The record just emitted, of `weight` bytes, with `value_bytes` of values emitted so far; or
+  // nullptr, and decode stops, once those exceed the bound (see kMaxExpansion).
+  ServiceRecords* add(const std::string& service, std::size_t weight, std::size_t value_bytes) {
+    if (value_bytes > max_value_bytes_) {
+      too_large_ = true;
+      return nullptr;
+    }
     auto [it, inserted] = index_.emplace(service, conversion_.services.size());
     if (inserted) conversion_.services.push_back(ServiceRecords{service, {}, {}});
     order_.push_back(static_cast<std::uint32_t>(it->second));
@@ -93,8 +108,10 @@ class Groups {
     record.format = RecordFormat::kValue;
     record.origin.assign(origin_);
     record.value_bytes = weight;
-    return group;
+    return &group;
   }
+
+  bool too_large() const { return too_large_; }
 
   // Points each record at its value: the document is an array of every record in order.
   void attach(const rapidjson::Document& document) {
@@ -108,6 +125,8 @@ class Groups {
  private:
   Conversion& conversion_;
   std::string_view origin_;
+  std::size_t max_value_bytes_;
+  bool too_large_ = false;
   std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::uint32_t> order_;
 };
@@ -324,12 +343,14 @@ bool walk_trace_request(std::string_view request, Groups& groups, Conversion& co
                         }
                         const std::size_t before = h.GetAllocator().Size();
                         if (!walk_span(span, s, resource, scope, 4, &h)) return false;
-                        ServiceRecords& group = groups.add(
-                            resource.service, span.size() + h.GetAllocator().Size() - before);
+                        const std::size_t after = h.GetAllocator().Size();
+                        ServiceRecords* group =
+                            groups.add(resource.service, span.size() + after - before, after);
+                        if (group == nullptr) return false;
                         const std::uint64_t duration = s.end > s.start ? s.end - s.start : 0;
-                        group.spans.push_back(SpanObservation{s.name, span_kind_name(s.kind),
-                                                              status_code_name(s.status_code),
-                                                              static_cast<double>(duration) / 1e9});
+                        group->spans.push_back(SpanObservation{
+                            s.name, span_kind_name(s.kind), status_code_name(s.status_code),
+                            static_cast<double>(duration) / 1e9});
                         ++conversion.accepted;
                         ++records;
                         return true;
@@ -450,7 +471,10 @@ bool walk_logs_request(std::string_view request, Groups& groups, Conversion& con
                         }
                         const std::size_t before = h.GetAllocator().Size();
                         if (!walk_log(log, l, resource, 4, &h)) return false;
-                        groups.add(resource.service, log.size() + h.GetAllocator().Size() - before);
+                        const std::size_t after = h.GetAllocator().Size();
+                        if (!groups.add(resource.service, log.size() + after - before, after)) {
+                          return false;
+                        }
                         ++conversion.accepted;
                         ++records;
                         return true;
@@ -463,13 +487,21 @@ std::string decode(std::string bytes, std::string_view origin, std::string_view 
   const std::size_t size = bytes.size();
   auto decoded = std::make_shared<DecodedRecords>(std::move(bytes));
   Conversion conversion;
-  Groups groups(conversion, origin);
+  const std::size_t max_value_bytes =
+      std::min(kMaxExpansion * size + kExpansionAllowance, kMaxValueBytes);
+  Groups groups(conversion, origin, max_value_bytes);
   bool ok = false;
   auto generator = [&](rapidjson::Document& h) {
     ok = walk(std::string_view(decoded->bytes), groups, conversion, h);
     return ok;
   };
   decoded->document.Populate(generator);
+  if (groups.too_large()) {
+    return "OTLP " + std::string(message_name) + " too large once decoded: its " +
+           std::string(items) + " take more than " + std::to_string(max_value_bytes) + " bytes (" +
+           std::to_string(size) +
+           " bytes received; a resource is repeated in each of its items): send fewer per request";
+  }
   if (!ok) {
     return "invalid OTLP protobuf: cannot parse " + std::string(message_name) + " (" +
            std::to_string(size) + " bytes)";

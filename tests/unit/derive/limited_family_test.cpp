@@ -99,6 +99,33 @@ TEST(LimitedFamily, LastSeriesShortcutKeepsSeriesApartAndCountsEveryFold) {
       (std::vector<std::string>{"specwatch_series_overflow_total{metric=\"requests_total\"} 2"}));
 }
 
+// Series found in turn, more of them than the eight remembered (entries replaced while others
+// are still hit), each with its own exact count; folds past the limit all counted.
+TEST(LimitedFamily, RecentSeriesInTurnKeepTheirOwnCounts) {
+  Fixture f;
+  LimitedCounter counter(f.requests, "requests_total", {"x", "y"}, 11, f.overflow);
+  for (int round = 0; round < 5; ++round) {
+    for (int m = 0; m < 12; ++m) {  // m = 11 is past the limit of 11 series
+      for (int k = 0; k <= m % 3; ++k) {
+        counter.get({"svc", "model-" + std::to_string(m)}).Increment();
+      }
+    }
+  }
+  EXPECT_EQ(counter.size(), 11u);
+  std::vector<std::string> expected;
+  for (int m = 0; m < 11; ++m) {
+    expected.push_back("requests_total{x=\"svc\",y=\"model-" + std::to_string(m) + "\"} " +
+                       std::to_string(5 * (m % 3 + 1)));
+  }
+  expected.push_back("requests_total{x=\"overflow\",y=\"overflow\"} 15");
+  std::sort(expected.begin(), expected.end());
+  const std::string text = render(f.registry);
+  EXPECT_EQ(sample_lines(text, "requests_total"), expected);
+  EXPECT_EQ(
+      sample_lines(text, "specwatch_series_overflow_total"),
+      (std::vector<std::string>{"specwatch_series_overflow_total{metric=\"requests_total\"} 15"}));
+}
+
 TEST(LimitedFamily, HistogramsUseTheirBuckets) {
   prometheus::Registry registry;
   auto& overflow = prometheus::BuildCounter().Name("o_total").Help("h").Register(registry);

@@ -178,6 +178,36 @@ TEST_F(HttpTest, MalformedAndTruncatedProtobufIs400WithAStatus) {
   EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kInvalid), 3);
 }
 
+// A large resource repeated in each of many small spans would take gigabytes once decoded: the
+// request is refused whole with the reason, counted, and the next one goes through.
+TEST_F(HttpTest, ARequestThatWouldExpandBeyondTheBoundIs400) {
+  start();
+  trace_v1::ExportTraceServiceRequest request = simple_spans("svc", 3000);
+  auto* resource = request.mutable_resource_spans(0)->mutable_resource();
+  for (int i = 0; i < 20000; ++i) {
+    auto* kv = resource->add_attributes();
+    kv->set_key("k" + std::to_string(i));
+    kv->mutable_value()->set_string_value("v");
+  }
+  const std::string body = request.SerializeAsString();
+  auto refused = post("/v1/traces", body, kProtobuf);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_EQ(status_of(refused->body).message(),
+            "OTLP ExportTraceServiceRequest too large once decoded: its spans take more than " +
+                std::to_string(32 * body.size() + 1024 * 1024) + " bytes (" +
+                std::to_string(body.size()) +
+                " bytes received; a resource is repeated in each of its items): send fewer per "
+                "request");
+  EXPECT_EQ(sink.taken().size(), 0u);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kInvalid), 1);
+  auto next = post("/v1/traces", simple_spans("svc", 2).SerializeAsString(), kProtobuf);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->status, 200);
+  ASSERT_EQ(sink.taken().size(), 1u);
+  EXPECT_EQ(sink.taken()[0].records.size(), 2u);
+}
+
 TEST_F(HttpTest, MalformedJsonAndCorruptGzipAre400) {
   start();
   auto json = post("/v1/metrics", R"({"resourceMetrics":[{)", kJson);
