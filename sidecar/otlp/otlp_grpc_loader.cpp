@@ -1,13 +1,19 @@
-// make_otlp_grpc_receiver for the daemon: loads libspecwatch_otlp_grpc.so from the executable's
-// directory, so that gRPC (and the TLS and Abseil libraries it pulls in) is mapped only into a
-// sidecar that has the gRPC receiver enabled.
+// make_otlp_grpc_receiver for the daemon: loads libspecwatch_otlp_grpc.so, so that gRPC (and the
+// TLS and Abseil libraries it pulls in) is mapped only into a sidecar that has the gRPC receiver
+// enabled. The module is looked for in two places, in this order:
+//   1. $ORIGIN/../lib/specwatch/  installed (/usr/bin/specwatch, /usr/lib/specwatch/);
+//   2. $ORIGIN/                   the build tree and the container image (beside the binary).
+// The first place where the file exists is the one loaded: a module that exists but fails to load
+// is reported as it is, never silently replaced by another copy further down the list.
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "sidecar/otlp/otlp_grpc_factory.h"
 
@@ -28,6 +34,13 @@ std::string executable_directory() {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+// Where the module may be, in the order tried.
+std::vector<std::string> module_candidates() {
+  const std::filesystem::path origin = executable_directory();
+  return {(origin / "../lib/specwatch" / kOtlpGrpcModuleFile).lexically_normal().string(),
+          (origin / kOtlpGrpcModuleFile).lexically_normal().string()};
 }
 
 std::string dl_error() {
@@ -76,7 +89,17 @@ std::unique_ptr<Source> make_otlp_grpc_receiver(const OtlpGrpcOptions& options, 
                                                 MetricsConsumer& metrics_consumer,
                                                 SpanMetrics& span_metrics, OtlpMetrics& metrics,
                                                 Logger& logger) {
-  const std::string path = executable_directory() + "/" + kOtlpGrpcModuleFile;
+  // The first candidate that exists; when none does, the last one, so that dlopen's own
+  // "No such file or directory" names the place a build tree or an image would hold it.
+  const std::vector<std::string> candidates = module_candidates();
+  std::string path = candidates.back();
+  for (const std::string& candidate : candidates) {
+    std::error_code ignored;
+    if (std::filesystem::exists(candidate, ignored)) {
+      path = candidate;
+      break;
+    }
+  }
   const auto unavailable = [&](const std::string& error) -> std::unique_ptr<Source> {
     std::string reason = "cannot load the gRPC receiver module " + path + ": " + error;
     logger.error("OTLP/gRPC receiver unavailable", {{"error", reason}});
