@@ -16,6 +16,7 @@ run_packages=(
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev jq
   prometheus prometheus-alertmanager
+  lintian dpkg-dev systemd
 )
 # Node.js runs the real OpenTelemetry JavaScript SDK of tests/otel (tests/integration/otel). A node
 # already on PATH (e.g. a newer one from elsewhere) is used as it is; Debian's packages otherwise.
@@ -46,13 +47,16 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-# The SDK packages pinned by tests/otel/package-lock.json: installed when node_modules is missing or
-# older than the lock file.
+# The npm packages pinned by tests/otel/package-lock.json (the OpenTelemetry SDK) and
+# tests/deploy/package-lock.json (Kubernetes and Prometheus Operator schemas, a YAML parser, a
+# Dockerfile linter): installed when node_modules is missing or older than the lock file.
 if [ "$mode" = "test" ]; then
-  otel_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/otel"
-  if [ ! -d "$otel_dir/node_modules" ] || [ "$otel_dir/package-lock.json" -nt "$otel_dir/node_modules" ]; then
-    echo "setup: npm ci in tests/otel" >&2
-    (cd "$otel_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-    touch "$otel_dir/node_modules"
-  fi
+  repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  for npm_dir in "$repo_dir/tests/otel" "$repo_dir/tests/deploy"; do
+    if [ ! -d "$npm_dir/node_modules" ] || [ "$npm_dir/package-lock.json" -nt "$npm_dir/node_modules" ]; then
+      echo "setup: npm ci in ${npm_dir#"$repo_dir"/}" >&2
+      (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+      touch "$npm_dir/node_modules"
+    fi
+  done
 fi
