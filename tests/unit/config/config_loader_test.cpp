@@ -58,7 +58,7 @@ class LoaderTest : public ::testing::Test {
 
 const char kAllowedTopLevel[] =
     "unknown key; allowed keys: http, state_dir, log_level, shutdown_timeout_ms, tail, pipeline, "
-    "sources, profiles, pricing, cardinality";
+    "sources, profiles, pricing, cardinality, redaction";
 
 // --- one test per class of problem -------------------------------------------------------------
 
@@ -704,7 +704,7 @@ TEST_F(LoaderTest, RegisteredSectionParsesItsKeyWithTheSharedReaders) {
                 "cfg.yaml:3:3: billing.tax: unknown key; allowed keys: currency",
                 "cfg.yaml:4:1: extra: unknown key; allowed keys: http, state_dir, log_level, "
                 "shutdown_timeout_ms, tail, pipeline, sources, profiles, pricing, cardinality, "
-                "billing",
+                "redaction, billing",
             }));
 }
 
