@@ -94,18 +94,6 @@ std::optional<MatchSpan> prefixed_run(std::string_view text, std::size_t at,
   return MatchSpan{at, end};
 }
 
-// Exactly `body` characters after the prefix, not followed by another key character.
-template <typename Predicate>
-std::optional<MatchSpan> prefixed_fixed(std::string_view text, std::size_t at,
-                                        std::string_view prefix, std::size_t body,
-                                        Predicate body_char, Predicate continues) {
-  if (!starts_word(text, at) || !has_at(text, at, prefix)) return std::nullopt;
-  const std::size_t end = at + prefix.size() + body;
-  if (end > text.size() || run_end(text, at + prefix.size(), body_char) < end) return std::nullopt;
-  if (end < text.size() && continues(text[end])) return std::nullopt;
-  return MatchSpan{at, end};
-}
-
 // sk-ant-api03-<95 characters>: the prefix is specific, a digit and a letter rule out words.
 std::optional<MatchSpan> anthropic_api_key(std::string_view text, std::size_t at, std::size_t) {
   auto span = prefixed_run(text, at, "sk-ant-", 32, is_key_char);
@@ -115,14 +103,33 @@ std::optional<MatchSpan> anthropic_api_key(std::string_view text, std::size_t at
   return span;
 }
 
+// Whether `text` holds a run of at least `length` letters and digits with both: random key
+// material does (in any case: a profile may have lower-cased the value), words and names joined
+// by '-' do not ("sk-learn-pipeline-classifier-v2024").
+bool has_random_run(std::string_view text, std::size_t length) {
+  std::size_t run = 0;
+  bool digit = false;
+  bool letter = false;
+  for (char c : text) {
+    if (!is_alnum(c)) {
+      run = 0;
+      digit = letter = false;
+      continue;
+    }
+    ++run;
+    digit |= is_digit(c);
+    letter |= is_alpha(c);
+    if (run >= length && digit && letter) return true;
+  }
+  return false;
+}
+
 // sk-<48 characters>, sk-proj-..., sk-svcacct-..., sk-admin-...: "sk-" alone is common, so the
-// body must look random (digits, upper and lower case).
+// body must hold random material (has_random_run).
 std::optional<MatchSpan> openai_api_key(std::string_view text, std::size_t at, std::size_t) {
   if (has_at(text, at, "sk-ant-")) return std::nullopt;  // Anthropic's, even if that one is off
   auto span = prefixed_run(text, at, "sk-", 20, is_key_char);
-  if (!span) return std::nullopt;
-  const Classes c = classes_of(text.substr(at + 3, span->end - at - 3));
-  if (!c.digit || !c.upper || !c.lower) return std::nullopt;
+  if (!span || !has_random_run(text.substr(at + 3, span->end - at - 3), 16)) return std::nullopt;
   return span;
 }
 
@@ -135,17 +142,45 @@ std::optional<MatchSpan> groq_api_key(std::string_view text, std::size_t at, std
   return span;
 }
 
+// A prefix written in its own case, or lower-cased (a profile may lower-case a value) with a
+// digit in the body so that a word is not taken for a key.
+std::optional<MatchSpan> cased_prefix_fixed(std::string_view text, std::size_t at,
+                                            std::string_view prefix, std::size_t body,
+                                            bool (*body_char)(char)) {
+  if (!starts_word(text, at) || text.size() - at < prefix.size() + body) return std::nullopt;
+  const std::string_view written = text.substr(at, prefix.size());
+  const bool own_case = written == prefix;
+  std::string lowered(prefix);
+  for (char& c : lowered) c = lower(c);
+  if (!own_case && written != lowered) return std::nullopt;
+  const std::size_t end = at + prefix.size() + body;
+  bool digit = false;
+  for (std::size_t i = at + prefix.size(); i < end; ++i) {
+    if (!body_char(text[i])) return std::nullopt;
+    digit |= is_digit(text[i]);
+  }
+  if (end < text.size() && is_key_char(text[end])) return std::nullopt;
+  if (!own_case && !digit) return std::nullopt;
+  return MatchSpan{at, end};
+}
+
 // AIza<35 characters>: 39 in all.
 std::optional<MatchSpan> google_api_key(std::string_view text, std::size_t at, std::size_t) {
-  return prefixed_fixed(text, at, "AIza", 35, is_key_char, is_key_char);
+  return cased_prefix_fixed(text, at, "AIza", 35, is_key_char);
 }
 
 // AKIA (long-term) or ASIA (temporary) + 16 upper-case letters or digits: 20 in all.
 std::optional<MatchSpan> aws_access_key_id(std::string_view text, std::size_t at, std::size_t) {
   auto upper_or_digit = [](char c) { return is_upper(c) || is_digit(c); };
-  auto span = prefixed_fixed(text, at, "AKIA", 16, +upper_or_digit, is_alnum);
-  if (!span) span = prefixed_fixed(text, at, "ASIA", 16, +upper_or_digit, is_alnum);
-  return span;
+  auto lower_or_digit = [](char c) { return is_lower(c) || is_digit(c); };
+  const bool own_case = text.size() - at > 0 && text[at] == 'A';
+  for (std::string_view prefix : {"AKIA", "ASIA"}) {
+    if (auto span = cased_prefix_fixed(text, at, prefix, 16,
+                                       own_case ? +upper_or_digit : +lower_or_digit)) {
+      return span;
+    }
+  }
+  return std::nullopt;
 }
 
 // 40 base64 characters are common (hashes), so only the value of a key named like AWS's secret
@@ -340,8 +375,8 @@ constexpr std::array<PatternSpec, kBuiltinPatternCount> kBuiltins = {{
     {"anthropic_api_key", "s", anthropic_api_key, true, 39},
     {"openai_api_key", "s", openai_api_key, true, 23},
     {"groq_api_key", "g", groq_api_key, true, 44},
-    {"google_api_key", "A", google_api_key, true, 39},
-    {"aws_access_key_id", "A", aws_access_key_id, true, 20},
+    {"google_api_key", "Aa", google_api_key, true, 39},
+    {"aws_access_key_id", "Aa", aws_access_key_id, true, 20},
     {"aws_secret_access_key", "sS", aws_secret_access_key, true, 56},
     {"github_token", "g", github_token, true, 33},
     {"bearer_token", "bB", bearer_token, true, 23},

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 #include "tests/support/sample_secrets.h"
@@ -109,6 +110,26 @@ TEST(Redactor, KeysMustStartAWordAndEndWhereTheirCharactersEnd) {
   EXPECT_EQ(redactor.redacted("(" + std::string(kAwsKeyId) + ")"),
             "([REDACTED:aws_access_key_id])");
   EXPECT_EQ(redactor.redacted(std::string(kGoogleKey) + "x"), std::string(kGoogleKey) + "x");
+}
+
+// Profiles may lower-case a value (the GenAI provider name): the key is still a key.
+TEST(Redactor, LowerCasedKeysAreStillFound) {
+  const Redactor redactor;
+  auto lowered = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  for (std::string_view key :
+       {testing::kOpenAiKey, testing::kOpenAiProjectKey, testing::kAnthropicKey, testing::kGroqKey,
+        testing::kGoogleKey, testing::kAwsKeyId, testing::kGithubToken}) {
+    SCOPED_TRACE(std::string(key));
+    EXPECT_TRUE(redactor.redacted(lowered(key)).starts_with("[REDACTED:"));
+  }
+  for (std::string_view clean : {"sk-learn-pipeline-classifier-v2024", "akiaxxxxxxxxxxxxxxxx",
+                                 "aizasyabcdefghijklmnopqrstuvwxyzabcdefg"}) {
+    EXPECT_EQ(redactor.redacted(clean), clean);
+  }
 }
 
 TEST(Redactor, UrlPasswordKeepsUserAndHost) {
