@@ -723,3 +723,39 @@ TEST_F(LoaderTest, SectionParserThatThrowsIsReportedNotFatal) {
 
 }  // namespace
 }  // namespace specwatch
+
+namespace specwatch {
+namespace {
+
+TEST_F(LoaderTest, RedactionPatternsTurnedOnAndOffByName) {
+  ConfigLoadResult result = parse(
+      "redaction:\n  disabled_patterns: [bearer_token, url_password]\n"
+      "  enabled_patterns: [email_address]\n");
+  ASSERT_TRUE(result.config.has_value()) << texts(result)[0];
+  PatternSet expected = PatternSet::defaults();
+  expected.set(BuiltinPattern::kBearerToken, false);
+  expected.set(BuiltinPattern::kUrlPassword, false);
+  expected.set(BuiltinPattern::kEmailAddress, true);
+  EXPECT_EQ(result.config->redaction.patterns, expected);
+  EXPECT_EQ(parse("log_level: info\n").config->redaction.patterns, PatternSet::defaults());
+}
+
+TEST_F(LoaderTest, RedactionProblemsNameTheElement) {
+  ConfigLoadResult result = parse(
+      "redaction:\n  disabled_patterns: [openai, github_token]\n"
+      "  enabled_patterns: [github_token]\n  marker: x\n");
+  EXPECT_EQ(texts(result),
+            (std::vector<std::string>{
+                "cfg.yaml:2:23: redaction.disabled_patterns[0]: unknown pattern \"openai\"; known "
+                "patterns: anthropic_api_key, openai_api_key, groq_api_key, google_api_key, "
+                "aws_access_key_id, aws_secret_access_key, github_token, bearer_token, "
+                "url_password, private_key, email_address, phone_number",
+                "cfg.yaml:3:21: redaction.enabled_patterns: pattern \"github_token\" is also in "
+                "disabled_patterns",
+                "cfg.yaml:4:3: redaction.marker: unknown key; allowed keys: disabled_patterns, "
+                "enabled_patterns",
+            }));
+}
+
+}  // namespace
+}  // namespace specwatch
