@@ -31,6 +31,19 @@ const std::vector<std::string>& clean_values() {
   return values;
 }
 
+// redact() over `values` in turn.
+void redact_in_turn(benchmark::State& state, const std::vector<std::string>& values) {
+  const Redactor redactor;
+  std::string out;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    out.clear();
+    benchmark::DoNotOptimize(redactor.redact(values[i], out));
+    i = (i + 1) % values.size();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 // Clean values: the cost every new series pays.
 void BM_CleanLabelValues(benchmark::State& state) {
   const Redactor redactor;
@@ -46,34 +59,17 @@ BENCHMARK(BM_CleanLabelValues);
 
 // Clean values rewritten (redact() appends the value unchanged).
 void BM_CleanLabelValuesRedact(benchmark::State& state) {
-  const Redactor redactor;
-  const auto& values = clean_values();
-  std::string out;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    out.clear();
-    benchmark::DoNotOptimize(redactor.redact(values[i], out));
-    i = (i + 1) % values.size();
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  redact_in_turn(state, clean_values());
 }
 BENCHMARK(BM_CleanLabelValuesRedact);
 
 // Every built-in secret in its context, replaced.
 void BM_SecretValuesRedact(benchmark::State& state) {
-  const Redactor redactor;
   std::vector<std::string> values;
   for (const auto& sample : testing::kSampleSecrets) {
     values.push_back("model=" + std::string(sample.text) + " rejected");
   }
-  std::string out;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    out.clear();
-    benchmark::DoNotOptimize(redactor.redact(values[i], out));
-    i = (i + 1) % values.size();
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  redact_in_turn(state, values);
 }
 BENCHMARK(BM_SecretValuesRedact);
 

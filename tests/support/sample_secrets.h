@@ -57,4 +57,17 @@ inline constexpr SampleSecret kSampleSecrets[] = {
     {"private_key", kPrivateKey, kPrivateKey},
 };
 
+// Whether any line of `secret` (a PEM block has several; /metrics and the log escape the line
+// breaks) shows in `text`.
+inline bool leaks(std::string_view text, std::string_view secret) {
+  std::size_t start = 0;
+  while (start < secret.size()) {
+    std::size_t end = secret.find('\n', start);
+    if (end == std::string_view::npos) end = secret.size();
+    if (text.find(secret.substr(start, end - start)) != std::string_view::npos) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 }  // namespace specwatch::testing

@@ -26,17 +26,6 @@ std::string json_string(std::string_view text) {
   return out + "\"";
 }
 
-bool leaks(std::string_view text, std::string_view secret) {
-  std::size_t start = 0;
-  while (start < secret.size()) {
-    std::size_t end = secret.find('\n', start);
-    if (end == std::string_view::npos) end = secret.size();
-    if (text.find(secret.substr(start, end - start)) != std::string_view::npos) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
 TEST(Redaction, SecretsInRecordsReachNeitherMetricsNorLog) {
   TempDir dir;
   const std::string logs = dir.file("logs");

@@ -12,6 +12,7 @@ namespace specwatch {
 namespace {
 
 using specwatch::testing::kSampleSecrets;
+using specwatch::testing::leaks;
 using specwatch::testing::render;
 using specwatch::testing::samples;
 
@@ -46,19 +47,6 @@ std::size_t series_holding(const std::string& metrics_text, std::string_view tex
     line_start = line_end + 1;
   }
   return n;
-}
-
-// Whether any line of `secret` (a PEM block has several; /metrics and the log escape the line
-// breaks) shows in `text`.
-bool leaks(std::string_view text, std::string_view secret) {
-  std::size_t start = 0;
-  while (start < secret.size()) {
-    std::size_t end = secret.find('\n', start);
-    if (end == std::string_view::npos) end = secret.size();
-    if (text.find(secret.substr(start, end - start)) != std::string_view::npos) return true;
-    start = end + 1;
-  }
-  return false;
 }
 
 std::string counter_line(std::string_view pattern, std::string_view site, int value) {
