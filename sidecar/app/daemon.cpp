@@ -93,16 +93,20 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   PipelineMetrics pipeline_metrics(*registry);
   FileSourceMetrics file_metrics(*registry);
   std::vector<DeriveError> pricing_errors;
+  DeriveLimits derive_limits;
+  derive_limits.max_series_per_metric = config.cardinality.max_series_per_metric;
+  derive_limits.redaction = config.redaction;
   DerivedMetrics derived(*registry, build_pricing_table(config.pricing, pricing_errors),
-                         DeriveLimits{config.cardinality.max_series_per_metric}, logger);
-  SpanMetrics span_metrics(*registry, config.otlp.span_metrics_max_series);
+                         derive_limits, logger);
+  SpanMetrics span_metrics(*registry, config.otlp.span_metrics_max_series, config.redaction);
   OtlpMetrics otlp_metrics(*registry);
   // Pushed OTLP metrics are served beside the registry. Only specwatch's own namespace is
   // reserved here; a pushed family that shares a name with a derived one (Specular's
   // specular_provider_latency_seconds, say) wins on /metrics: see docs/OTLP_METRICS.md.
   auto otlp_store = std::make_shared<OtlpMetricsStore>(
-      config.otlp.metrics,
-      [](const std::string& name) { return name.rfind("specwatch_", 0) == 0; });
+      config.otlp.metrics, [](const std::string& name) { return name.rfind("specwatch_", 0) == 0; },
+      [] { return std::chrono::steady_clock::now(); },
+      std::make_shared<SiteRedactor>(*registry, config.redaction, RedactionSite::kLabel));
   OtlpMetricsConsumer otlp_consumer(*otlp_store);
   RuntimeServices services{logger,  *registry,    errors,       pipeline_metrics, file_metrics,
                            derived, span_metrics, otlp_metrics, otlp_consumer};
@@ -153,6 +157,9 @@ int run_daemon(const std::string& config_path, const Environment& env) {
       if (next_config.cardinality.max_series_per_metric !=
           config.cardinality.max_series_per_metric) {
         logger.warn("cardinality.max_series_per_metric changes take effect at the next start");
+      }
+      if (next_config.redaction != config.redaction) {
+        logger.warn("redaction changes take effect at the next start");
       }
       if (next_config.http.listen != config.http.listen) {
         server->stop();

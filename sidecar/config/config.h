@@ -3,16 +3,17 @@
 // docs/CONFIGURATION.md. Later capabilities add their own sections beside these.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "sidecar/core/logger.h"
 #include "sidecar/derive/derive_config.h"
 #include "sidecar/otlp/otlp_config.h"
+#include "sidecar/redact/redaction_patterns.h"
 
 namespace specwatch {
 
@@ -76,6 +77,8 @@ struct Config {
   YAML::Node profiles;
   PricingConfig pricing;
   CardinalityConfig cardinality;
+  // The secret patterns redacted from label values and logged input.
+  RedactionConfig redaction;
   // The OTLP receivers. Its section parser lives with them (sidecar/otlp) and is registered by
   // the app (sidecar/app/app_config.h), which keeps the config library free of gRPC.
   OtlpConfig otlp;

@@ -129,6 +129,7 @@ ConfigSections builtin_config_sections() {
   sections.add("profiles", read_profiles_section);
   sections.add("pricing", read_pricing_section);
   sections.add("cardinality", read_cardinality_section);
+  sections.add("redaction", read_redaction_section);
   return sections;
 }
 

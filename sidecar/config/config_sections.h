@@ -49,6 +49,10 @@ void read_shutdown_timeout_ms(const YAML::Node& node, const std::string& key, Co
 void read_sources_section(const YAML::Node& node, const std::string& key_path, Config& out,
                           ConfigReader& in);
 
+// The `redaction` section (redaction_section.cpp).
+void read_redaction_section(const YAML::Node& node, const std::string& key_path, Config& out,
+                            ConfigReader& in);
+
 // Source names become metric label values: [a-z0-9][a-z0-9_.-]*.
 bool is_valid_source_name(std::string_view name);
 

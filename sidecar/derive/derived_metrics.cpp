@@ -98,21 +98,22 @@ struct FamilyFactory {
   prometheus::Registry& registry;
   prometheus::Family<Counter>& overflow;
   std::size_t limit;
+  SiteRedactor& redaction;
 
   LimitedCounter counter(const std::string& name, const std::string& help,
                          std::vector<std::string> labels) {
     return LimitedCounter(counter_family(registry, name, help), name, std::move(labels), limit,
-                          overflow);
+                          overflow, {}, &redaction);
   }
   LimitedGauge gauge(const std::string& name, const std::string& help,
                      std::vector<std::string> labels) {
     return LimitedGauge(gauge_family(registry, name, help), name, std::move(labels), limit,
-                        overflow);
+                        overflow, {}, &redaction);
   }
   LimitedHistogram histogram(const std::string& name, const std::string& help,
                              std::vector<std::string> labels, Histogram::BucketBoundaries buckets) {
     return LimitedHistogram(histogram_family(registry, name, help), name, std::move(labels), limit,
-                            overflow, std::move(buckets));
+                            overflow, std::move(buckets), &redaction);
   }
 };
 
@@ -251,12 +252,16 @@ DerivedMetrics::DerivedMetrics(prometheus::Registry& registry, PricingTable pric
       pricing_(std::move(pricing)),
       limits_(limits),
       logger_(logger),
-      clock_(std::move(clock)) {
+      clock_(std::move(clock)),
+      label_redaction_(registry, limits.redaction, RedactionSite::kLabel),
+      log_redaction_(registry, limits.redaction, RedactionSite::kLog),
+      unpriced_log_(logger, log_redaction_, limits.max_logged_unpriced_models,
+                    limits.unpriced_log_interval) {
   overflow_family_ = &counter_family(registry_, "specwatch_series_overflow_total",
                                      "Observations folded into a metric's overflow series "
                                      "because the metric reached its series limit.");
   families_ = std::make_unique<Families>(
-      FamilyFactory{registry_, *overflow_family_, limits_.max_series_per_metric});
+      FamilyFactory{registry_, *overflow_family_, limits_.max_series_per_metric, label_redaction_});
   daily_cost_day_ = days_since_epoch(clock_());
 }
 
@@ -268,7 +273,8 @@ void DerivedMetrics::enable_tool_metrics(std::string_view profile) {
 }
 
 void DerivedMetrics::ensure_tool(Tool tool) {
-  FamilyFactory factory{registry_, *overflow_family_, limits_.max_series_per_metric};
+  FamilyFactory factory{registry_, *overflow_family_, limits_.max_series_per_metric,
+                        label_redaction_};
   switch (tool) {
     case Tool::kSpecular:
       if (!specular_) {
@@ -311,28 +317,7 @@ void DerivedMetrics::refresh_daily_cost_locked() {
 
 std::size_t DerivedMetrics::unpriced_models_logged() const {
   std::lock_guard lock(mutex_);
-  return logged_unpriced_.size();
-}
-
-void DerivedMetrics::log_unpriced(std::string_view service, std::string_view provider,
-                                  std::string_view model) {
-  std::string key(provider);
-  key.push_back('\x1f');
-  key.append(model);
-  if (logged_unpriced_.count(key) != 0) return;
-  if (logged_unpriced_.size() >= limits_.max_logged_unpriced_models) {
-    if (!unpriced_log_limit_reported_) {
-      unpriced_log_limit_reported_ = true;
-      logger_.warn("too many unpriced models; further ones are counted but not logged",
-                   {{"limit", static_cast<std::uint64_t>(limits_.max_logged_unpriced_models)}});
-    }
-    return;
-  }
-  logged_unpriced_.insert(std::move(key));
-  logger_.warn(
-      "no price for this model: its calls are counted in specwatch_llm_unpriced_requests_total, "
-      "not in specwatch_llm_cost_usd_total; add it to the pricing file",
-      {{"service", service}, {"provider", provider}, {"model", model}});
+  return unpriced_log_.remembered();
 }
 
 void DerivedMetrics::set_pricing(PricingTable pricing) {
@@ -375,6 +360,7 @@ void DerivedMetrics::record(std::span<const CanonicalEvent> events, std::string_
     record_locked(event, tool);
     ++i;
   }
+  if (unpriced_log_.pending()) unpriced_log_.flush_due(clock_());
 }
 
 bool DerivedMetrics::is_latest(std::string_view service, std::string_view standard,
@@ -538,7 +524,7 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
     m.llm_without_usage.get({service, provider, model}).Increment(count);
   } else {
     m.llm_unpriced.get({service, provider, model}).Increment(count);
-    log_unpriced(service, provider, model);
+    unpriced_log_.seen(service, provider, model, clock_());
   }
   if (cost) m.llm_cost.get({service, provider, model, cost_source}).Increment(*cost);
 

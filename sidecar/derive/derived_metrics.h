@@ -7,7 +7,9 @@
 // Only bounded names become labels (service, provider, model, operation, outcome, error type,
 // cache, policy, standard, step type, route, command, error code). The event model offers no
 // user id, query text, goal, workflow id or trace id as label material, and none is used here.
-// Every labelled family is a LimitedFamily (cardinality limit with an overflow series).
+// Every labelled family is a LimitedFamily (cardinality limit with an overflow series), whose
+// new series have their label values redacted (sidecar/redact: an API key written as a model
+// name becomes "[REDACTED:openai_api_key]"), as have the names in the unpriced-model warning.
 //
 // Thread-safe: record() and the other members serialize on one mutex (derivation is a few hash
 // lookups and atomic adds per event); scrapes read the registry concurrently.
@@ -29,7 +31,9 @@
 #include "sidecar/core/logger.h"
 #include "sidecar/derive/limited_family.h"
 #include "sidecar/derive/pricing.h"
+#include "sidecar/derive/unpriced_model_log.h"
 #include "sidecar/normalize/event.h"
+#include "sidecar/redact/redaction_metrics.h"
 
 namespace specwatch {
 
@@ -38,6 +42,10 @@ struct DeriveLimits {
   // Distinct unpriced (provider, model) pairs remembered for "log once"; past it, one more line
   // says that further unpriced models are counted but not logged.
   std::size_t max_logged_unpriced_models = 1000;
+  // At most one unpriced-model line per interval (UnpricedModelLog).
+  std::chrono::seconds unpriced_log_interval{60};
+  // What is redacted from label values and logged names.
+  RedactionConfig redaction;
 };
 
 // Which tool a profile belongs to, by its name prefix.
@@ -78,7 +86,8 @@ class DerivedMetrics {
   // so that a quiet day reads 0 rather than yesterday's total.
   void refresh_daily_cost();
 
-  // How many distinct unpriced (provider, model) pairs have been logged.
+  // How many distinct unpriced (provider, model) pairs have been seen (each logged alone or in
+  // a summary line).
   std::size_t unpriced_models_logged() const;
 
  private:
@@ -93,7 +102,6 @@ class DerivedMetrics {
   bool is_latest(std::string_view service, std::string_view standard, std::int64_t timestamp_ns);
   void record_llm_call(std::string_view service, const LlmCall& call, Tool tool);
   void ensure_tool(Tool tool);
-  void log_unpriced(std::string_view service, std::string_view provider, std::string_view model);
   void refresh_daily_cost_locked();
 
   prometheus::Registry& registry_;
@@ -102,15 +110,16 @@ class DerivedMetrics {
   Logger& logger_;
   WallClock clock_;
   mutable std::mutex mutex_;
+  SiteRedactor label_redaction_;
+  SiteRedactor log_redaction_;
   prometheus::Family<prometheus::Counter>* overflow_family_ = nullptr;
   std::unique_ptr<Families> families_;
   std::unique_ptr<SpecularFamilies> specular_;
   std::unique_ptr<SpecAgentsFamilies> spec_agents_;
   std::unique_ptr<SpekFamilies> spek_;
-  std::unordered_set<std::string> logged_unpriced_;
+  UnpricedModelLog unpriced_log_;
   // Event time of the value each compliance gauge shows, by service and standard.
   std::unordered_map<std::string, std::int64_t> latest_compliance_ns_;
-  bool unpriced_log_limit_reported_ = false;
   std::int64_t daily_cost_day_ = 0;  // days since the epoch (UTC) of the daily cost gauge
 };
 

@@ -10,6 +10,13 @@
 // specwatch_series_overflow_total{metric="<name>"}. Memory therefore stays bounded whatever the
 // input: max_series + 1 series and the same number of map entries.
 //
+// Label values come from input, so they may carry credentials (an API key pasted as a model name):
+// with a SiteRedactor, the values of a new series are redacted when the series is created
+// (sidecar/redact). The lookup key stays the input's own values, so a known series costs no scan
+// and the same input always finds the same redacted series; two secrets that redact alike find
+// one series. specwatch_redactions_total{site="label"} counts each match once per series created,
+// not per observation: see docs/METRICS.md.
+//
 // Not thread-safe: the owner (DerivedMetrics) serializes access. Reading the registry (a scrape)
 // may run concurrently: prometheus-cpp's own series are thread-safe.
 #pragma once
@@ -29,6 +36,8 @@
 #include <utility>
 #include <vector>
 
+#include "sidecar/redact/redaction_metrics.h"
+
 namespace specwatch {
 
 inline constexpr std::size_t kDefaultMaxSeriesPerMetric = 2000;
@@ -39,16 +48,19 @@ class LimitedFamily {
  public:
   // `overflow_total` is the family specwatch_series_overflow_total{metric}; its series for this
   // metric is created on the first folded observation. `buckets` is used for histograms only.
+  // `redaction` (may be null: values are taken as they are) must outlive the family.
   LimitedFamily(prometheus::Family<Metric>& family, std::string metric_name,
                 std::vector<std::string> label_names, std::size_t max_series,
                 prometheus::Family<prometheus::Counter>& overflow_total,
-                prometheus::Histogram::BucketBoundaries buckets = {})
+                prometheus::Histogram::BucketBoundaries buckets = {},
+                SiteRedactor* redaction = nullptr)
       : family_(family),
         metric_name_(std::move(metric_name)),
         label_names_(std::move(label_names)),
         max_series_(max_series),
         overflow_total_(overflow_total),
-        buckets_(std::move(buckets)) {
+        buckets_(std::move(buckets)),
+        redaction_(redaction) {
     series_.reserve(std::min<std::size_t>(max_series_, 1024));
   }
 
@@ -87,10 +99,22 @@ class LimitedFamily {
       return *overflow_series_;
     }
     prometheus::Labels labels;
+    PatternCounts found{};
+    std::size_t matches = 0;
     auto value = values.begin();
     for (const auto& name : label_names_) {
-      labels.emplace(name, value != values.end() ? std::string(*value++) : std::string());
+      std::string text;
+      if (value != values.end()) {
+        if (redaction_ != nullptr) {
+          matches += redaction_->redactor().redact(*value, text, &found);
+        } else {
+          text.assign(*value);
+        }
+        ++value;
+      }
+      labels.emplace(name, std::move(text));
     }
+    if (matches > 0 && !family_.Has(labels)) redaction_->count(found);
     Metric& metric = add(labels);
     auto inserted = series_.emplace(key_, &metric).first;
     remember(inserted->first, &metric);
@@ -145,6 +169,7 @@ class LimitedFamily {
   std::size_t max_series_;
   prometheus::Family<prometheus::Counter>& overflow_total_;
   prometheus::Histogram::BucketBoundaries buckets_;
+  SiteRedactor* redaction_;
   std::unordered_map<std::string, Metric*, StringHash, std::equal_to<>> series_;
   Metric* overflow_series_ = nullptr;
   prometheus::Counter* overflow_counter_ = nullptr;

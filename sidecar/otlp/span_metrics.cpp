@@ -24,18 +24,21 @@ prometheus::Histogram::BucketBoundaries span_duration_buckets() {
   return {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
 }
 
-SpanMetrics::SpanMetrics(prometheus::Registry& registry, std::size_t max_series)
-    : calls_(prometheus::BuildCounter()
+SpanMetrics::SpanMetrics(prometheus::Registry& registry, std::size_t max_series,
+                         const RedactionConfig& redaction)
+    : redaction_(registry, redaction, RedactionSite::kLabel),
+      calls_(prometheus::BuildCounter()
                  .Name("specwatch_span_calls_total")
                  .Help("Spans received over OTLP, by service, span name, kind and status.")
                  .Register(registry),
-             "specwatch_span_calls_total", kLabels, max_series, overflow_family(registry)),
+             "specwatch_span_calls_total", kLabels, max_series, overflow_family(registry), {},
+             &redaction_),
       duration_(prometheus::BuildHistogram()
                     .Name("specwatch_span_duration_seconds")
                     .Help("Duration of spans received over OTLP (end - start).")
                     .Register(registry),
                 "specwatch_span_duration_seconds", kLabels, max_series, overflow_family(registry),
-                span_duration_buckets()) {}
+                span_duration_buckets(), &redaction_) {}
 
 void SpanMetrics::observe(const std::string& service, const std::vector<SpanObservation>& spans) {
   std::lock_guard lock(mutex_);

@@ -5,7 +5,8 @@
 // span_kind is client|server|internal|producer|consumer|unspecified, status_code unset|ok|error.
 // Each metric holds at most `max_series` label sets; later ones fold into one series whose labels
 // read "overflow", counted by specwatch_series_overflow_total{metric} (LimitedFamily, shared with
-// the derived metrics).
+// the derived metrics). The service and span name come from the sender: a new series has its
+// label values redacted (sidecar/redact), counted in specwatch_redactions_total{site="label"}.
 #pragma once
 
 #include <prometheus/registry.h>
@@ -25,7 +26,8 @@ prometheus::Histogram::BucketBoundaries span_duration_buckets();
 
 class SpanMetrics {
  public:
-  SpanMetrics(prometheus::Registry& registry, std::size_t max_series = kDefaultMaxSeriesPerMetric);
+  SpanMetrics(prometheus::Registry& registry, std::size_t max_series = kDefaultMaxSeriesPerMetric,
+              const RedactionConfig& redaction = {});
   SpanMetrics(const SpanMetrics&) = delete;
   SpanMetrics& operator=(const SpanMetrics&) = delete;
 
@@ -34,6 +36,7 @@ class SpanMetrics {
 
  private:
   std::mutex mutex_;
+  SiteRedactor redaction_;
   LimitedCounter calls_;
   LimitedHistogram duration_;
 };

@@ -156,8 +156,11 @@ std::string_view to_string(OtlpDropReason reason) {
 }
 
 OtlpMetricsStore::OtlpMetricsStore(OtlpMetricsConfig config, ReservedNames is_reserved,
-                                   SteadyClock clock)
-    : clock_(std::move(clock)), is_reserved_(std::move(is_reserved)), config_(config) {}
+                                   SteadyClock clock, std::shared_ptr<SiteRedactor> redaction)
+    : clock_(std::move(clock)),
+      is_reserved_(std::move(is_reserved)),
+      redaction_(std::move(redaction)),
+      config_(config) {}
 
 void OtlpMetricsStore::reconfigure(const OtlpMetricsConfig& config) {
   std::lock_guard lock(mutex_);
@@ -233,20 +236,46 @@ void OtlpMetricsStore::drop_locked(OtlpDropReason reason, std::uint64_t points,
   result.rejected_points += points;
 }
 
+OtlpMetricsStore::Series* OtlpMetricsStore::find_fresh_locked(
+    std::map<std::string, Series>& series, const std::string& key,
+    std::chrono::steady_clock::time_point now) {
+  auto found = series.find(key);
+  if (found == series.end()) return nullptr;
+  if (now - found->second.updated < config_.expire_after) return &found->second;
+  // Expired but not swept yet: it starts again like a new series.
+  series.erase(found);
+  --total_series_;
+  return nullptr;
+}
+
 OtlpMetricsStore::Series* OtlpMetricsStore::find_or_create_locked(
     const std::string& name, FamilyKind kind, const std::string& help, Labels labels,
     std::chrono::steady_clock::time_point now) {
-  const std::string key = series_key(labels);
+  std::string key = series_key(labels);
   auto family_it = families_.find(name);
   if (family_it != families_.end()) {
-    auto& series = family_it->second.series;
-    if (auto found = series.find(key); found != series.end()) {
-      if (now - found->second.updated < config_.expire_after) return &found->second;
-      // Expired but not swept yet: it starts again like a new series.
-      series.erase(found);
-      --total_series_;
+    if (Series* found = find_fresh_locked(family_it->second.series, key, now)) return found;
+  }
+  // Not known under the sender's own values: new, or held under redacted values.
+  PatternCounts redactions{};
+  std::size_t matches = 0;
+  if (redaction_ != nullptr) {
+    for (Label& label : labels) {
+      std::string redacted;
+      const std::size_t n = redaction_->redactor().redact(label.value, redacted, &redactions);
+      if (n > 0) label.value = std::move(redacted);
+      matches += n;
     }
-    if (series.size() >= config_.max_series_per_metric) return nullptr;
+  }
+  if (matches > 0) {
+    key = series_key(labels);
+    if (family_it != families_.end()) {
+      if (Series* found = find_fresh_locked(family_it->second.series, key, now)) return found;
+    }
+  }
+  if (family_it != families_.end() &&
+      family_it->second.series.size() >= config_.max_series_per_metric) {
+    return nullptr;
   }
   if (total_series_ >= config_.max_series_total) return nullptr;
   if (family_it == families_.end()) {
@@ -254,6 +283,7 @@ OtlpMetricsStore::Series* OtlpMetricsStore::find_or_create_locked(
   } else if (family_it->second.help.empty()) {
     family_it->second.help = help;
   }
+  if (matches > 0) redaction_->count(redactions);
   ++total_series_;
   Series& created = family_it->second.series[key];
   created.labels = std::move(labels);

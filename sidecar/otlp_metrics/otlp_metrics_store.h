@@ -21,6 +21,11 @@
 // - a translated name the registry already exposes (is_reserved) is renamed otlp_<name> or the
 //   metric is dropped (name_clash), per on_name_clash; Collect() also leaves out any family whose
 //   name became reserved after it was created, so /metrics never holds two families of one name.
+// - label values come from the sender: with a SiteRedactor, a new series has its values redacted
+//   (sidecar/redact) and is keyed by the redacted values, so two inputs that redact alike share
+//   one series; each match is counted once per series created
+//   (specwatch_redactions_total{site="label"}). A point whose values need redaction is redacted
+//   again on every point (clean values cost one scan when their series is created, none after).
 // Every point not shown is counted in specwatch_otlp_metric_points_dropped_total{reason}.
 #pragma once
 
@@ -33,6 +38,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -42,6 +48,7 @@
 #include "sidecar/otlp_metrics/otlp_metric_model.h"
 #include "sidecar/otlp_metrics/otlp_metrics_config.h"
 #include "sidecar/otlp_metrics/prometheus_names.h"
+#include "sidecar/redact/redaction_metrics.h"
 
 namespace specwatch {
 
@@ -77,7 +84,8 @@ class OtlpMetricsStore : public prometheus::Collectable {
  public:
   explicit OtlpMetricsStore(
       OtlpMetricsConfig config = {}, ReservedNames is_reserved = {},
-      SteadyClock clock = [] { return std::chrono::steady_clock::now(); });
+      SteadyClock clock = [] { return std::chrono::steady_clock::now(); },
+      std::shared_ptr<SiteRedactor> redaction = nullptr);
 
   OtlpIngestResult ingest(const otlp_model::MetricsBatch& batch);
 
@@ -138,6 +146,9 @@ class OtlpMetricsStore : public prometheus::Collectable {
   void ingest_metric_locked(const otlp_model::Metric& metric, const Route& route,
                             const std::vector<prometheus::ClientMetric::Label>& resource_labels,
                             std::chrono::steady_clock::time_point now, OtlpIngestResult& result);
+  // The series of `key` (the joined labels) unless absent or expired (then removed).
+  Series* find_fresh_locked(std::map<std::string, Series>& series, const std::string& key,
+                            std::chrono::steady_clock::time_point now);
   // The series for `labels`, created if there is room; nullptr past a limit (counted).
   Series* find_or_create_locked(const std::string& name, FamilyKind kind, const std::string& help,
                                 std::vector<prometheus::ClientMetric::Label> labels,
@@ -149,6 +160,7 @@ class OtlpMetricsStore : public prometheus::Collectable {
 
   SteadyClock clock_;
   ReservedNames is_reserved_;
+  std::shared_ptr<SiteRedactor> redaction_;  // null: label values taken as they are
   mutable std::mutex mutex_;
   OtlpMetricsConfig config_;
   // Mutable: Collect() is const but removes expired series.

@@ -58,7 +58,7 @@ class LoaderTest : public ::testing::Test {
 
 const char kAllowedTopLevel[] =
     "unknown key; allowed keys: http, state_dir, log_level, shutdown_timeout_ms, tail, pipeline, "
-    "sources, profiles, pricing, cardinality";
+    "sources, profiles, pricing, cardinality, redaction";
 
 // --- one test per class of problem -------------------------------------------------------------
 
@@ -704,7 +704,7 @@ TEST_F(LoaderTest, RegisteredSectionParsesItsKeyWithTheSharedReaders) {
                 "cfg.yaml:3:3: billing.tax: unknown key; allowed keys: currency",
                 "cfg.yaml:4:1: extra: unknown key; allowed keys: http, state_dir, log_level, "
                 "shutdown_timeout_ms, tail, pipeline, sources, profiles, pricing, cardinality, "
-                "billing",
+                "redaction, billing",
             }));
 }
 
@@ -719,6 +719,42 @@ TEST_F(LoaderTest, SectionParserThatThrowsIsReportedNotFatal) {
   EXPECT_EQ(
       texts(result),
       (std::vector<std::string>{"cfg.yaml:2:3: otlp: cannot read this section: bad conversion"}));
+}
+
+}  // namespace
+}  // namespace specwatch
+
+namespace specwatch {
+namespace {
+
+TEST_F(LoaderTest, RedactionPatternsTurnedOnAndOffByName) {
+  ConfigLoadResult result = parse(
+      "redaction:\n  disabled_patterns: [bearer_token, url_password]\n"
+      "  enabled_patterns: [email_address]\n");
+  ASSERT_TRUE(result.config.has_value()) << texts(result)[0];
+  PatternSet expected = PatternSet::defaults();
+  expected.set(BuiltinPattern::kBearerToken, false);
+  expected.set(BuiltinPattern::kUrlPassword, false);
+  expected.set(BuiltinPattern::kEmailAddress, true);
+  EXPECT_EQ(result.config->redaction.patterns, expected);
+  EXPECT_EQ(parse("log_level: info\n").config->redaction.patterns, PatternSet::defaults());
+}
+
+TEST_F(LoaderTest, RedactionProblemsNameTheElement) {
+  ConfigLoadResult result = parse(
+      "redaction:\n  disabled_patterns: [openai, github_token]\n"
+      "  enabled_patterns: [github_token]\n  marker: x\n");
+  EXPECT_EQ(texts(result),
+            (std::vector<std::string>{
+                "cfg.yaml:2:23: redaction.disabled_patterns[0]: unknown pattern \"openai\"; known "
+                "patterns: anthropic_api_key, openai_api_key, groq_api_key, google_api_key, "
+                "aws_access_key_id, aws_secret_access_key, github_token, bearer_token, "
+                "url_password, private_key, email_address, phone_number",
+                "cfg.yaml:3:21: redaction.enabled_patterns: pattern \"github_token\" is also in "
+                "disabled_patterns",
+                "cfg.yaml:4:3: redaction.marker: unknown key; allowed keys: disabled_patterns, "
+                "enabled_patterns",
+            }));
 }
 
 }  // namespace

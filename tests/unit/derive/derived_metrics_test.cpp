@@ -502,10 +502,22 @@ TEST_F(DerivedMetricsTest, UnknownModelIsCountedAndLoggedOncePerModel) {
   EXPECT_EQ(samples(t, "specwatch_llm_cost_usd_total"),
             (Lines{"specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"llama-4-"
                    "maverick\",provider=\"cerebras\",service=\"svc\"} 0.01"}));
-  ASSERT_EQ(log_lines_.size(), 2u);
+  // The first unpriced model is logged at once; the next one within the minute waits for the
+  // minute's summary line, written with the first record after it.
+  ASSERT_EQ(log_lines_.size(), 1u);
   EXPECT_NE(log_lines_[0].find("\"provider\":\"openai\",\"model\":\"gpt-5\""), std::string::npos)
       << log_lines_[0];
-  EXPECT_NE(log_lines_[1].find("\"provider\":\"cerebras\",\"model\":\"llama-4-scout\""),
+  now_ += std::chrono::seconds(59);
+  m.record(event(gpt5), "generic");
+  EXPECT_EQ(log_lines_.size(), 1u);
+  now_ += std::chrono::seconds(1);
+  m.record(event(gpt5), "generic");
+  ASSERT_EQ(log_lines_.size(), 2u);
+  EXPECT_NE(log_lines_[1].find("\"msg\":\"no price for more models: their calls are counted in "
+                               "specwatch_llm_unpriced_requests_total, not in "
+                               "specwatch_llm_cost_usd_total; add them to the pricing file\","
+                               "\"fields\":{\"models\":1,\"first\":\"cerebras/llama-4-scout\","
+                               "\"interval_seconds\":60}}"),
             std::string::npos)
       << log_lines_[1];
   EXPECT_EQ(m.unpriced_models_logged(), 2u);
@@ -519,9 +531,42 @@ TEST_F(DerivedMetricsTest, UnpricedLogSetIsBounded) {
     m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), "generic");
   for (int i = 0; i < 10; ++i)
     m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), "generic");
-  EXPECT_EQ(log_lines_.size(), 4u);
-  EXPECT_NE(log_lines_[3].find("too many unpriced models"), std::string::npos);
+  // m0 at once, m1 and m2 wait for the summary, m3 hits the bound.
+  ASSERT_EQ(log_lines_.size(), 2u);
+  EXPECT_NE(log_lines_[0].find("\"model\":\"m0\""), std::string::npos) << log_lines_[0];
+  EXPECT_NE(log_lines_[1].find("too many unpriced models"), std::string::npos);
+  now_ += std::chrono::minutes(1);
+  m.record(event(llm("x", "m0", 1, 1)), "generic");
+  ASSERT_EQ(log_lines_.size(), 3u);
+  EXPECT_NE(log_lines_[2].find("\"models\":2,\"first\":\"x/m1, x/m2\""), std::string::npos)
+      << log_lines_[2];
   EXPECT_EQ(m.unpriced_models_logged(), 3u);
+}
+
+// At most one line a minute: a burst of new models is one line with how many and the first five.
+TEST_F(DerivedMetricsTest, UnpricedLogIsOneLineAMinute) {
+  auto& m = metrics();
+  for (int minute = 0; minute < 3; ++minute) {
+    for (int i = 0; i < 100; ++i) {
+      const std::string model = "m" + std::to_string(minute) + "-" + std::to_string(i);
+      m.record(event(llm("x", model, 1, 1)), "generic");
+      now_ += std::chrono::milliseconds(500);  // 100 models take 50 s
+    }
+    now_ += std::chrono::seconds(10);
+  }
+  m.record(event(llm("x", "m0-0", 1, 1)), "generic");  // writes the last summary
+  ASSERT_EQ(log_lines_.size(), 4u);
+  EXPECT_NE(log_lines_[0].find("\"model\":\"m0-0\""), std::string::npos) << log_lines_[0];
+  // The second line is due one minute after the first (at m1-0, which it includes).
+  EXPECT_NE(log_lines_[1].find("\"models\":100,\"first\":\"x/m0-1, x/m0-2, x/m0-3, x/m0-4, "
+                               "x/m0-5\""),
+            std::string::npos)
+      << log_lines_[1];
+  EXPECT_NE(log_lines_[2].find("\"models\":100,\"first\":\"x/m1-1,"), std::string::npos)
+      << log_lines_[2];
+  EXPECT_NE(log_lines_[3].find("\"models\":99,\"first\":\"x/m2-1,"), std::string::npos)
+      << log_lines_[3];
+  EXPECT_EQ(m.unpriced_models_logged(), 300u);
 }
 
 // A batch's consecutive log records of one service and level are counted as one run: the same
@@ -592,7 +637,10 @@ TEST_F(DerivedMetricsTest, AMillionModelNamesStayWithinTheSeriesLimit) {
                 "specwatch_series_overflow_total{metric=\"specwatch_llm_unpriced_requests_total\"} "
                 "998000",
             }));
-  EXPECT_EQ(log_lines_.size(), 1001u);  // 1000 models logged, then one line about the limit
+  // The first model is logged at once, 999 more wait for the minute's summary (the clock does not
+  // move here), then one line about the limit.
+  EXPECT_EQ(log_lines_.size(), 2u);
+  EXPECT_NE(log_lines_[1].find("too many unpriced models"), std::string::npos);
   RecordProperty("rss_growth_bytes", std::to_string(growth));
   EXPECT_LT(growth, 64u * 1024 * 1024) << growth;
 }
