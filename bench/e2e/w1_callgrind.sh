@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# W1 in instructions, the figure that does not spread with the machine's load: runs the real
+# binary under callgrind over N generated NDJSON events (default 100,000; PROFILE as for
+# w1_tail_throughput.sh, empty = no profile), stops it with SIGTERM once /metrics counts all of
+# them, and prints the instructions of the pipeline worker and the file source thread (inclusive,
+# i.e. per record without the startup both configurations share):
+#   W1-callgrind events=N profile=P pipeline=… source=… per_record=…
+# Usage: bench/e2e/w1_callgrind.sh [N] [PROFILE]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source bench/e2e/common.sh
+n="${1:-100000}"
+profile="${2:-}"
+binary="${SPECWATCH_BINARY:-build/sidecar/app/specwatch}"
+work="$(mktemp -d)"
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+generate_ndjson "$n" "$work/events.log"
+port="$(free_port)"
+profile_line=""
+[ -n "$profile" ] && profile_line="    profile: $profile"
+cat > "$work/specwatch.yaml" <<YAML
+http: { listen: "127.0.0.1:$port" }
+state_dir: "$work/state"
+log_level: warn
+otlp: { grpc: { enabled: false }, http: { enabled: false } }
+sources:
+  - name: w1
+    include: ["$work/events.log"]
+    framing: ndjson
+    service: specular
+$profile_line
+YAML
+valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+  "$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
+pid=$!
+deadline=$((SECONDS + 600))
+while true; do
+  count=$(metric_value "$port" 'specwatch_source_events_total{source="w1"}')
+  [ "${count%.*}" -ge "$n" ] 2>/dev/null && break
+  if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -gt "$deadline" ]; then
+    echo "specwatch exited early or timed out:" >&2
+    tail -20 "$work/stderr.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+kill -TERM "$pid"
+wait "$pid" || true
+callgrind_annotate --inclusive=yes "$work/callgrind.out" >"$work/annotate.txt" 2>/dev/null
+inclusive() {
+  awk -v f="$1" 'index($0, f) && !found { gsub(",", "", $1); print $1; found = 1 }' "$work/annotate.txt"
+}
+pipeline=$(inclusive 'specwatch::Pipeline::run()')
+source_thread=$(inclusive 'specwatch::FileSource::run()')
+per_record=$(awk -v a="${pipeline:-0}" -v b="${source_thread:-0}" -v n="$n" 'BEGIN { printf "%.0f", (a + b) / n }')
+echo "W1-callgrind events=$n profile=${profile:-none} pipeline=${pipeline:-?} source=${source_thread:-?} per_record=$per_record"
