@@ -205,7 +205,8 @@ int run_daemon(const std::string& config_path, const Environment& env) {
           config.cardinality.max_series_per_metric) {
         logger.warn("cardinality.max_series_per_metric changes take effect at the next start");
       }
-      if (next_config.http.listen != config.http.listen) {
+      if (next_config.http.listen != config.http.listen ||
+          next_config.http.header_timeout_ms != config.http.header_timeout_ms) {
         server->stop();
         auto next_server = make_server(next_config);
         if (std::string err = next_server->start(); !err.empty()) {
