@@ -483,14 +483,30 @@ TEST_F(HttpServerTest, BusyConnectionsAtTheCapRefuseWith503AndRetryAfter) {
   EXPECT_EQ(server.open_connections(), 1u);
 }
 
+// What HttpServerOptions::on_server_error reported, in order.
+class ServerErrors {
+ public:
+  using List = std::vector<std::pair<std::string, unsigned>>;
+  std::function<void(std::string_view, unsigned)> recorder() {
+    return [this](std::string_view path, unsigned status) {
+      std::lock_guard lock(mutex_);
+      seen_.emplace_back(std::string(path), status);
+    };
+  }
+  List seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  std::mutex mutex_;
+  List seen_;
+};
+
 TEST_F(HttpServerTest, TransferCodingOtherThanChunkedIs501) {
-  std::vector<std::pair<std::string, unsigned>> errors;
-  std::mutex errors_mutex;
+  ServerErrors errors;
   HttpServerOptions options;
-  options.on_server_error = [&](std::string_view path, unsigned status) {
-    std::lock_guard lock(errors_mutex);
-    errors.emplace_back(std::string(path), status);
-  };
+  options.on_server_error = errors.recorder();
   auto server = started_server(options);
   TestHttpClient client(server->port());
   client.send(
@@ -510,20 +526,13 @@ TEST_F(HttpServerTest, TransferCodingOtherThanChunkedIs501) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200);
   EXPECT_EQ(ok->body, "abc");
-  std::lock_guard lock(errors_mutex);
-  ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].first, "/echo");
-  EXPECT_EQ(errors[0].second, 501u);
+  EXPECT_EQ(errors.seen(), (ServerErrors::List{{"/echo", 501}}));
 }
 
 TEST_F(HttpServerTest, ServerAnsweredErrorsAreReportedWithPathAndStatus) {
-  std::vector<std::pair<std::string, unsigned>> errors;
-  std::mutex errors_mutex;
+  ServerErrors errors;
   HttpServerOptions options;
-  options.on_server_error = [&](std::string_view path, unsigned status) {
-    std::lock_guard lock(errors_mutex);
-    errors.emplace_back(std::string(path), status);
-  };
+  options.on_server_error = errors.recorder();
   auto server = started_server(options);
   {
     TestHttpClient client(server->port());
@@ -550,11 +559,7 @@ TEST_F(HttpServerTest, ServerAnsweredErrorsAreReportedWithPathAndStatus) {
     ASSERT_TRUE(response);
     EXPECT_EQ(response->status, 404);
   }
-  std::lock_guard lock(errors_mutex);
-  ASSERT_EQ(errors.size(), 3u);
-  EXPECT_EQ(errors[0], (std::pair<std::string, unsigned>{"/small", 413}));
-  EXPECT_EQ(errors[1], (std::pair<std::string, unsigned>{"/small", 400}));
-  EXPECT_EQ(errors[2], (std::pair<std::string, unsigned>{"/small", 405}));
+  EXPECT_EQ(errors.seen(), (ServerErrors::List{{"/small", 413}, {"/small", 400}, {"/small", 405}}));
 }
 
 TEST_F(HttpServerTest, RoutesCannotBeAddedAfterStartOrTwice) {
