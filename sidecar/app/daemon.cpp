@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "sidecar/app/app_config.h"
 #include "sidecar/app/runtime.h"
@@ -16,6 +17,8 @@
 #include "sidecar/observability/admin_endpoints.h"
 #include "sidecar/observability/build_info.h"
 #include "sidecar/observability/process_collector.h"
+#include "sidecar/otlp/otlp_receivers.h"
+#include "sidecar/otlp/switching_sink.h"
 #include "sidecar/otlp_metrics/otlp_metrics_consumer.h"
 #include "sidecar/otlp_metrics/otlp_metrics_store.h"
 
@@ -37,16 +40,40 @@ sigset_t daemon_signals() {
   return set;
 }
 
-HttpServerOptions http_options(const Config& config) {
+HttpServerOptions http_options(const Config& config, prometheus::Counter& refused) {
   HttpServerOptions options;
   options.host = config.http.host;
   options.port = config.http.port;
+  options.header_timeout = std::chrono::milliseconds(config.http.header_timeout_ms);
+  options.on_connection_refused = [&refused] { refused.Increment(); };
   return options;
 }
 
-// The runtime currently serving, swapped on reload; /ready reads it from the HTTP thread.
+// Stops sources in parallel: each waits for its own acknowledgements.
+void stop_all(std::vector<std::unique_ptr<Source>>& sources, int drain_timeout_ms) {
+  std::vector<std::thread> stoppers;
+  for (auto& source : sources) {
+    stoppers.emplace_back([&source, drain_timeout_ms] { source->stop(drain_timeout_ms); });
+  }
+  for (auto& t : stoppers) t.join();
+}
+
+// The runtime currently serving and the OTLP receivers, swapped on reload; /ready reads them from
+// the HTTP thread.
 class CurrentRuntime {
  public:
+  void replace_receivers(std::vector<std::unique_ptr<Source>> next) {
+    std::lock_guard lock(mutex_);
+    receivers_ = std::move(next);
+  }
+  std::vector<std::unique_ptr<Source>> take_receivers() {
+    std::lock_guard lock(mutex_);
+    return std::move(receivers_);
+  }
+  void start_receivers() {
+    std::lock_guard lock(mutex_);
+    for (auto& receiver : receivers_) receiver->start();
+  }
   void replace(std::unique_ptr<Runtime> next) {
     std::lock_guard lock(mutex_);
     runtime_ = std::move(next);
@@ -58,12 +85,20 @@ class CurrentRuntime {
   std::vector<NotReady> not_ready() const {
     std::lock_guard lock(mutex_);
     if (!runtime_) return {{"pipeline", "reloading"}};
-    return runtime_->not_ready();
+    auto waiting = runtime_->not_ready();
+    for (const auto& receiver : receivers_) {
+      if (!receiver->ready()) {
+        std::string reason = receiver->not_ready_reason();
+        waiting.push_back({"source/" + receiver->name(), reason.empty() ? "starting" : reason});
+      }
+    }
+    return waiting;
   }
 
  private:
   mutable std::mutex mutex_;
   std::unique_ptr<Runtime> runtime_;
+  std::vector<std::unique_ptr<Source>> receivers_;
 };
 
 }  // namespace
@@ -108,14 +143,21 @@ int run_daemon(const std::string& config_path, const Environment& env) {
       [] { return std::chrono::steady_clock::now(); },
       std::make_shared<SiteRedactor>(*registry, config.redaction, RedactionSite::kLabel));
   OtlpMetricsConsumer otlp_consumer(*otlp_store);
+  // The OTLP receivers outlive runtimes; this sink points them at the current pipeline.
+  SwitchingBatchSink otlp_sink;
   RuntimeServices services{logger,  *registry,    errors,       pipeline_metrics, file_metrics,
-                           derived, span_metrics, otlp_metrics, otlp_consumer};
+                           derived, span_metrics, otlp_metrics, otlp_consumer,    otlp_sink};
+  auto& admin_refused = otlp_metrics.connections_refused().Add({{"listener", "admin"}});
+  auto make_receivers = [&](const Config& c) {
+    return make_otlp_receivers(c.otlp, otlp_sink, otlp_consumer, span_metrics, otlp_metrics,
+                               logger);
+  };
 
   CurrentRuntime current;
   auto probe = [&current] { return current.not_ready(); };
 
   auto make_server = [&](const Config& c) {
-    auto server = std::make_unique<HttpServer>(http_options(c), logger);
+    auto server = std::make_unique<HttpServer>(http_options(c, admin_refused), logger);
     register_admin_endpoints(*server, *registry, probe, {process_collector, otlp_store});
     return server;
   };
@@ -135,6 +177,8 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   Runtime* starting = runtime.get();
   current.replace(std::move(runtime));
   starting->start();
+  current.replace_receivers(make_receivers(config));
+  current.start_receivers();
 
   while (true) {
     int sig = 0;
@@ -150,6 +194,13 @@ int run_daemon(const std::string& config_path, const Environment& env) {
         continue;
       }
       Config next_config = std::move(*next.config);
+      // Receivers whose configuration is unchanged keep their listeners and connections: their
+      // exports wait (bounded) for the new pipeline instead of failing (switching_sink.h).
+      const bool keep_receivers = same_receivers(config.otlp, next_config.otlp);
+      if (!keep_receivers) {
+        auto old_receivers = current.take_receivers();
+        stop_all(old_receivers, config.shutdown_timeout_ms);
+      }
       if (auto old = current.take()) old->stop(config.shutdown_timeout_ms);
       logger.set_level(next_config.log_level);
       std::vector<DeriveError> next_pricing_errors;
@@ -161,7 +212,8 @@ int run_daemon(const std::string& config_path, const Environment& env) {
       if (next_config.redaction != config.redaction) {
         logger.warn("redaction changes take effect at the next start");
       }
-      if (next_config.http.listen != config.http.listen) {
+      if (next_config.http.listen != config.http.listen ||
+          next_config.http.header_timeout_ms != config.http.header_timeout_ms) {
         server->stop();
         auto next_server = make_server(next_config);
         if (std::string err = next_server->start(); !err.empty()) {
@@ -180,13 +232,23 @@ int run_daemon(const std::string& config_path, const Environment& env) {
       Runtime* restarting = next_runtime.get();
       current.replace(std::move(next_runtime));
       restarting->start();
-      logger.info("configuration reloaded", {{"sources", config.sources.size()}});
+      if (!keep_receivers) {
+        current.replace_receivers(make_receivers(config));
+        current.start_receivers();
+      }
+      logger.info("configuration reloaded",
+                  {{"sources", config.sources.size()},
+                   {"otlp_receivers", keep_receivers ? "kept" : "rebuilt"}});
       continue;
     }
     logger.info("stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     break;
   }
 
+  {
+    auto receivers = current.take_receivers();
+    stop_all(receivers, config.shutdown_timeout_ms);
+  }
   if (auto old = current.take()) old->stop(config.shutdown_timeout_ms);
   server->stop();
   for (const auto& source : config.sources) {

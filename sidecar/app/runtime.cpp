@@ -2,7 +2,6 @@
 
 #include <thread>
 
-#include "sidecar/otlp/otlp_receivers.h"
 #include "sidecar/otlp/pipeline_sink.h"
 #include "sidecar/sources/file/file_source.h"
 
@@ -27,11 +26,6 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
   services_.derived.enable_tool_metrics(config_.otlp.span_profile);
   services_.derived.enable_tool_metrics(config_.otlp.log_profile);
   otlp_sink_ = std::make_unique<PipelineSink<Pipeline>>(*pipeline_);
-  for (auto& receiver :
-       make_otlp_receivers(config_.otlp, *otlp_sink_, services_.otlp_metrics_consumer,
-                           services_.span_metrics, services_.otlp_metrics, services_.logger)) {
-    sources_.push_back(std::move(receiver));
-  }
 }
 
 Runtime::~Runtime() {
@@ -41,6 +35,8 @@ Runtime::~Runtime() {
 void Runtime::start() {
   pipeline_->start();
   for (auto& source : sources_) source->start();
+  services_.otlp_sink.attach(*otlp_sink_);
+  attached_ = true;
 }
 
 void Runtime::stop(int drain_timeout_ms) {
@@ -54,6 +50,8 @@ void Runtime::stop(int drain_timeout_ms) {
     stoppers.emplace_back([&source, drain_timeout_ms] { source->stop(drain_timeout_ms); });
   }
   for (auto& t : stoppers) t.join();
+  // OTLP exports arriving from now on wait for the next runtime's pipeline.
+  if (attached_) services_.otlp_sink.detach();
   pipeline_->stop();
 }
 

@@ -1,6 +1,8 @@
 // Everything the daemon builds from one config and replaces on a reload: the pipeline, its record
-// processors and the sources. Long-lived pieces (registry, logger, HTTP listener, metric families)
-// are shared across runtimes through RuntimeServices, so counters continue over a reload.
+// processors and the file sources. Long-lived pieces (registry, logger, HTTP listener, metric
+// families, the OTLP receivers' sink) are shared across runtimes through RuntimeServices, so
+// counters continue over a reload. The OTLP receivers live in the daemon (kept across a reload
+// that leaves their configuration unchanged) and reach the current pipeline through otlp_sink.
 #pragma once
 
 #include <prometheus/registry.h>
@@ -20,6 +22,7 @@
 #include "sidecar/otlp/otlp_ingest.h"
 #include "sidecar/otlp/otlp_metrics.h"
 #include "sidecar/otlp/span_metrics.h"
+#include "sidecar/otlp/switching_sink.h"
 #include "sidecar/pipeline/pipeline.h"
 #include "sidecar/sources/file/file_source_metrics.h"
 
@@ -35,6 +38,7 @@ struct RuntimeServices {
   SpanMetrics& span_metrics;
   OtlpMetrics& otlp_metrics;
   MetricsConsumer& otlp_metrics_consumer;  // pushed OTLP metrics go here
+  SwitchingBatchSink& otlp_sink;           // attached to this runtime's pipeline while it runs
 };
 
 class Runtime {
@@ -60,6 +64,7 @@ class Runtime {
   std::unique_ptr<OtlpBatchSink> otlp_sink_;
   std::vector<std::unique_ptr<Source>> sources_;
   bool stopped_ = false;
+  bool attached_ = false;
 };
 
 }  // namespace specwatch

@@ -44,6 +44,8 @@ struct HttpConfig {
   std::string listen = "0.0.0.0:9464";
   std::string host = "0.0.0.0";  // split from `listen` by the loader
   std::uint16_t port = 9464;
+  // Waiting for a request and reading its header (each); the body deadline stays 10 s.
+  int header_timeout_ms = 5000;
 };
 
 struct TailConfig {

@@ -45,9 +45,10 @@ void read_int_field(const YAML::Node& map, const std::string& key_path, const ch
 
 void read_http(const YAML::Node& node, const std::string& key_path, Config& out, ConfigReader& in) {
   if (!in.expect_map(node, key_path)) return;
-  in.check_unknown_keys(node, key_path, {"listen"});
+  in.check_unknown_keys(node, key_path, {"listen", "header_timeout_ms"});
   const YAML::Node listen = node["listen"];
   if (listen.IsDefined()) read_http_listen(listen, ConfigReader::join(key_path, "listen"), out, in);
+  read_int_field(node, key_path, "header_timeout_ms", 1, 600000, out.http.header_timeout_ms, in);
 }
 
 void read_tail(const YAML::Node& node, const std::string& key_path, Config& out, ConfigReader& in) {

@@ -38,6 +38,73 @@ std::string allow_header(const std::vector<HttpMethod>& methods) {
   return text;
 }
 
+// Refused connections being answered at once; beyond this they are closed without an answer, so
+// that a flood of connections cannot hold more descriptors than the cap plus this.
+constexpr std::size_t kMaxRefusals = 32;
+
+HttpResponse too_many_connections(int retry_after_seconds) {
+  auto response = HttpResponse::json_error(503, "too many connections");
+  response.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+  return response;
+}
+
+// Under sessions_mutex: the session idle the longest, claimed for eviction and removed from the
+// open connections; null if none is idle.
+std::shared_ptr<HttpSession> take_idle_session(HttpServer::State& state) {
+  HttpSession* oldest = nullptr;
+  std::shared_ptr<HttpSession> victim;
+  for (auto& [raw, weak] : state.sessions) {
+    if (!raw->idle() || (oldest != nullptr && raw->idle_since() >= oldest->idle_since())) continue;
+    if (auto session = weak.lock()) {
+      oldest = raw;
+      victim = std::move(session);
+    }
+  }
+  if (!victim || !victim->claim_for_eviction()) return nullptr;
+  state.sessions.erase(oldest);
+  return victim;
+}
+
+// On the acceptor's strand: starts a session for the new connection, making room by evicting an
+// idle one when the cap is reached, or refuses it.
+void admit(const std::shared_ptr<HttpServer::State>& state, tcp::socket socket) {
+  std::shared_ptr<HttpSession> evicted;
+  bool full = false;
+  std::size_t refusals = 0;
+  {
+    std::lock_guard lock(state->sessions_mutex);
+    if (state->sessions.size() - state->refusals >= state->options.max_connections) {
+      evicted = take_idle_session(*state);
+      full = !evicted;
+    }
+    refusals = state->refusals;
+  }
+  if (evicted) {
+    state->logger.debug("http idle connection closed to make room",
+                        {{"max_connections", state->options.max_connections}});
+    net::post(evicted->executor(), [evicted] { evicted->close(); });
+  }
+  if (!full) {
+    state->refusing = false;
+    std::make_shared<HttpSession>(std::move(socket), state)->start();
+    return;
+  }
+  // Logged once per overload episode, not once per refused connection.
+  if (!state->refusing) {
+    state->logger.warn("http connections refused: too many connections",
+                       {{"max_connections", state->options.max_connections}});
+  }
+  state->refusing = true;
+  if (state->options.on_connection_refused) state->options.on_connection_refused();
+  if (refusals < kMaxRefusals) {
+    std::make_shared<HttpSession>(std::move(socket), state)
+        ->start_refusal(too_many_connections(state->options.retry_after_seconds));
+  } else {
+    boost::system::error_code close_ec;
+    socket.close(close_ec);
+  }
+}
+
 void accept_next(const std::shared_ptr<HttpServer::State>& state) {
   state->acceptor.async_accept(
       net::make_strand(state->io), [state](boost::system::error_code ec, tcp::socket socket) {
@@ -51,24 +118,7 @@ void accept_next(const std::shared_ptr<HttpServer::State>& state) {
           });
           return;
         }
-        std::size_t open = 0;
-        {
-          std::lock_guard lock(state->sessions_mutex);
-          open = state->sessions.size();
-        }
-        if (open >= state->options.max_connections) {
-          // Logged once per overload episode, not once per refused connection.
-          if (!state->refusing) {
-            state->logger.warn("http connections refused: too many connections",
-                               {{"max_connections", state->options.max_connections}});
-          }
-          state->refusing = true;
-          boost::system::error_code close_ec;
-          socket.close(close_ec);
-        } else {
-          state->refusing = false;
-          std::make_shared<HttpSession>(std::move(socket), state)->start();
-        }
+        admit(state, std::move(socket));
         accept_next(state);
       });
 }
@@ -160,6 +210,11 @@ std::string HttpServer::start() {
 
 std::uint16_t HttpServer::port() const {
   return port_;
+}
+
+std::size_t HttpServer::open_connections() const {
+  std::lock_guard lock(state_->sessions_mutex);
+  return state_->sessions.size() - state_->refusals;
 }
 
 void HttpServer::stop() {

@@ -7,10 +7,20 @@
 //   400 {"error":"bad request"}          for a malformed request,
 //   431 {"error":"request header too large"} beyond max_header_bytes,
 //   500 {"error":"internal error"}       when a handler throws.
+//   501 {"error":"unsupported transfer coding"} for a Transfer-Encoding other than `chunked`
+//                                        (RFC 9112 section 6.1; gzip is a Content-Encoding),
+//   503 {"error":"too many connections"} with Retry-After, to a connection over max_connections
+//                                        when no open connection is idle.
 // After an error answered before the body was read, the connection is closed (the rest of the body
 // is read and discarded first, so the client sees the answer rather than a reset).
-// HEAD is served by a GET route, without the body. Connections are kept alive; each read (headers
-// or body) and write must finish within `read_timeout`, which also bounds idle keep-alive time.
+// HEAD is served by a GET route, without the body. Connections are kept alive.
+//
+// Deadlines: waiting for a request and reading its header must finish within `header_timeout`
+// (each); reading a body and writing an answer within `read_timeout`. So an idle keep-alive
+// connection, or one that trickles its header, holds a slot for header_timeout at most.
+// Connection cap: when max_connections are open and another client connects, the connection idle
+// the longest (between requests, no byte of a new one received) is closed to make room; if none is
+// idle, the newcomer is answered 503 with Retry-After and closed, and on_connection_refused runs.
 #pragma once
 
 #include <chrono>
@@ -21,6 +31,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -35,9 +46,20 @@ struct HttpServerOptions {
   unsigned threads = 1;                          // io threads; 0 counts as 1
   std::size_t max_body_bytes = 4 * 1024 * 1024;  // default limit for routes without their own
   std::size_t max_header_bytes = 16 * 1024;      // request line + headers
+  // Waiting for a request (keep-alive idle) and reading its request line and headers.
+  std::chrono::milliseconds header_timeout{5'000};
+  // Reading a request body; writing an answer.
   std::chrono::milliseconds read_timeout{10'000};
-  // Connections beyond this are closed right after accept.
+  // Open connections at most; see the connection cap above.
   std::size_t max_connections = 256;
+  // Retry-After of the 503 answered over max_connections.
+  int retry_after_seconds = 1;
+  // Called (on an io thread) for each connection refused over max_connections, answered or not.
+  std::function<void()> on_connection_refused;
+  // Called (on an io thread) for each error the server answers by itself before a route handler
+  // runs (400, 405, 413, 431, 501; not 404): the request path when the request line was read
+  // (else empty) and the status. Lets a receiver count requests its handler never saw.
+  std::function<void(std::string_view path, unsigned status)> on_server_error;
 };
 
 // Runs on an io thread and answers at once. Must not block for long: with one io thread it holds
@@ -72,6 +94,8 @@ class HttpServer {
   std::string start();
   // The bound port once start() succeeded (the ephemeral one when options.port was 0), else 0.
   std::uint16_t port() const;
+  // Connections open now and counted against max_connections (for tests and diagnostics).
+  std::size_t open_connections() const;
   // Closes the listener and every open connection, waits for running handlers and joins the io
   // threads. Safe without start() and more than once.
   void stop();

@@ -53,9 +53,11 @@ struct HttpServer::State {
   std::map<std::string, HttpRoute, std::less<>> routes;  // fixed once started
   bool refusing = false;  // over max_connections; only touched on the acceptor's strand
 
-  // Open connections, so that stop() can close them. Guarded by sessions_mutex.
-  std::mutex sessions_mutex;
+  // Open connections, so that stop() can close them. Guarded by sessions_mutex. `refusals` of
+  // them only answer 503 and close: they do not count against max_connections.
+  mutable std::mutex sessions_mutex;
   std::unordered_map<HttpSession*, std::weak_ptr<HttpSession>> sessions;
+  std::size_t refusals = 0;
   bool stopping = false;
 };
 

@@ -29,6 +29,8 @@ constexpr std::chrono::milliseconds kMaxDrainTime{2000};
 // Read room given to a request body: see on_header().
 constexpr std::size_t kMaxReadRoom = 64 * 1024;
 constexpr std::size_t kChunkedReadRoom = 16 * 1024;
+// First read of a request, while the connection is idle; the rest of the header is read by Beast.
+constexpr std::size_t kFirstReadBytes = 1536;
 
 std::string_view view(beast::string_view text) {
   return {text.data(), text.size()};
@@ -46,6 +48,22 @@ bool method_allowed(const HttpRoute& route, HttpMethod method) {
 bool is_parse_error(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category() &&
          ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
+// True if a Transfer-Encoding value names only `chunked` (possibly more than once, in any case).
+bool only_chunked(std::string_view value) {
+  while (!value.empty()) {
+    auto comma = value.find(',');
+    std::string_view coding = value.substr(0, comma);
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t'))
+      coding.remove_prefix(1);
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
+      coding.remove_suffix(1);
+    if (!beast::iequals(beast::string_view(coding.data(), coding.size()), "chunked")) return false;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return true;
 }
 
 std::string describe(const net::ip::tcp::socket& socket) {
@@ -92,6 +110,7 @@ HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<HttpServ
 HttpSession::~HttpSession() {
   std::lock_guard lock(state_->sessions_mutex);
   state_->sessions.erase(this);
+  if (refusal_) --state_->refusals;
 }
 
 void HttpSession::start() {
@@ -100,13 +119,51 @@ void HttpSession::start() {
     if (state_->stopping) return;  // dropping the last reference closes the socket
     state_->sessions.emplace(this, weak_from_this());
   }
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->wait_for_request(); });
+}
+
+void HttpSession::start_refusal(HttpResponse response) {
+  {
+    std::lock_guard lock(state_->sessions_mutex);
+    if (state_->stopping) return;
+    state_->sessions.emplace(this, weak_from_this());
+    refusal_ = true;
+    ++state_->refusals;
+  }
+  net::dispatch(stream_.get_executor(),
+                [self = shared_from_this(), response = std::move(response)]() mutable {
+                  self->keep_alive_ = false;
+                  self->drain_before_close_ = true;
+                  self->send(std::move(response));
+                });
 }
 
 void HttpSession::close() {
   beast::error_code ec;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
   stream_.close();
+}
+
+void HttpSession::wait_for_request() {
+  if (buffer_.size() > 0) {  // a pipelined request is already here
+    read_header();
+    return;
+  }
+  idle_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
+  phase_ = kIdle;
+  stream_.expires_after(state_->options.header_timeout);
+  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->buffer_.commit(n);
+                            int expected = kIdle;
+                            // Evicted meanwhile (the server needed the slot): the connection is
+                            // being closed.
+                            if (!self->phase_.compare_exchange_strong(expected, kBusy) || ec) {
+                              self->close();
+                              return;
+                            }
+                            self->read_header();
+                          });
 }
 
 void HttpSession::read_header() {
@@ -117,7 +174,7 @@ void HttpSession::read_header() {
   // it were a limit of zero.)
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   route_ = nullptr;
-  stream_.expires_after(state_->options.read_timeout);
+  stream_.expires_after(state_->options.header_timeout);
   http::async_read_header(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -158,6 +215,13 @@ void HttpSession::on_header(beast::error_code ec) {
     return;
   }
   method_ = *method;
+  // Beast decodes `chunked` and ignores codings listed before it ("gzip, chunked"): the body would
+  // reach the handler still encoded. Refused as RFC 9112 section 6.1 says.
+  if (auto coding = request[http::field::transfer_encoding];
+      !coding.empty() && !only_chunked(view(coding))) {
+    reject(HttpResponse::json_error(501, "unsupported transfer coding"));
+    return;
+  }
   auto length = parser_->content_length();
   if (length && *length > route_->max_body_bytes) {
     reject(HttpResponse::json_error(413, "request body too large"));
@@ -264,7 +328,18 @@ void HttpSession::dispatch_request() {
   send(std::move(response));
 }
 
+void HttpSession::report_server_error(unsigned status) {
+  if (!state_->options.on_server_error || status == 404) return;
+  std::string_view path;
+  if (parser_) {
+    std::string_view target = view(parser_->get().target());
+    path = target.substr(0, target.find('?'));
+  }
+  state_->options.on_server_error(path, status);
+}
+
 void HttpSession::reject(HttpResponse response) {
+  report_server_error(response.status);
   // Whatever of the body is still unread would be taken for the next request.
   if (!parser_ || !parser_->is_done()) {
     keep_alive_ = false;
@@ -304,7 +379,7 @@ void HttpSession::on_write(beast::error_code ec, bool keep_alive) {
     close();
     return;
   }
-  read_header();
+  wait_for_request();
 }
 
 void HttpSession::linger() {

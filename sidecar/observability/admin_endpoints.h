@@ -1,5 +1,7 @@
 // The sidecar's own endpoints on the admin HttpServer:
 //   GET /metrics  the Prometheus text format (0.0.4) of the registry and any extra collectables,
+//                 rendered on a thread of its own (metrics_renderer.h) so that a long render never
+//                 delays /health or /ready; at most 8 scrapes wait, more get 503 + Retry-After,
 //   GET /health   200 {"status":"ok"} while the process serves HTTP at all,
 //   GET /ready    200 {"status":"ready"}, or 503 with what is not ready yet and why.
 #pragma once

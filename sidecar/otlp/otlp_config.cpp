@@ -59,13 +59,25 @@ void read_profile(const YAML::Node& map, const std::string& key_path, const char
 
 }  // namespace
 
+bool same_receivers(const OtlpConfig& a, const OtlpConfig& b) {
+  auto same_listener = [](const OtlpListenerConfig& x, const OtlpListenerConfig& y) {
+    return x.enabled == y.enabled && x.host == y.host && x.port == y.port;
+  };
+  return same_listener(a.grpc, b.grpc) && same_listener(a.http, b.http) &&
+         a.max_body_bytes == b.max_body_bytes && a.max_compressed_bytes == b.max_compressed_bytes &&
+         a.span_profile == b.span_profile && a.log_profile == b.log_profile &&
+         a.retry_after_seconds == b.retry_after_seconds &&
+         a.consume_timeout_ms == b.consume_timeout_ms &&
+         a.header_timeout_ms == b.header_timeout_ms && a.max_connections == b.max_connections;
+}
+
 void read_otlp_section(const YAML::Node& node, const std::string& key_path, OtlpConfig& out,
                        ConfigReader& in) {
   if (!in.expect_map(node, key_path)) return;
-  in.check_unknown_keys(
-      node, key_path,
-      {"grpc", "http", "max_body_bytes", "max_compressed_bytes", "span_profile", "log_profile",
-       "retry_after_seconds", "consume_timeout_ms", "span_metrics", "metrics"});
+  in.check_unknown_keys(node, key_path,
+                        {"grpc", "http", "max_body_bytes", "max_compressed_bytes", "span_profile",
+                         "log_profile", "retry_after_seconds", "consume_timeout_ms",
+                         "header_timeout_ms", "max_connections", "span_metrics", "metrics"});
   if (const YAML::Node grpc = node["grpc"]; grpc.IsDefined()) {
     read_listener(grpc, ConfigReader::join(key_path, "grpc"), out.grpc, in);
   }
@@ -82,6 +94,8 @@ void read_otlp_section(const YAML::Node& node, const std::string& key_path, Otlp
   read_profile(node, key_path, "log_profile", out.log_profile, in);
   read_number(node, key_path, "retry_after_seconds", 0, 3600, out.retry_after_seconds, in);
   read_number(node, key_path, "consume_timeout_ms", 0, 60000, out.consume_timeout_ms, in);
+  read_number(node, key_path, "header_timeout_ms", 1, 600000, out.header_timeout_ms, in);
+  read_number(node, key_path, "max_connections", 1, 1000000, out.max_connections, in);
   if (const YAML::Node metrics = node["span_metrics"]; metrics.IsDefined()) {
     const std::string metrics_path = ConfigReader::join(key_path, "span_metrics");
     if (in.expect_map(metrics, metrics_path)) {

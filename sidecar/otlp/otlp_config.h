@@ -34,6 +34,12 @@ struct OtlpConfig {
   int retry_after_seconds = 1;
   // How long one export waits for room in the pipeline before answering 503 / UNAVAILABLE.
   int consume_timeout_ms = 200;
+  // OTLP/HTTP: waiting for a request and reading its header (each); OTLP/gRPC: finishing the
+  // HTTP/2 handshake. Shorter than the 10 s body deadline, so idle connections free their slot.
+  int header_timeout_ms = 5000;
+  // OTLP/HTTP connections at most; at the cap the longest idle one is closed for a newcomer, or
+  // the newcomer is answered 503 with Retry-After.
+  std::size_t max_connections = 256;
   // span_metrics.max_series_per_metric: RED span metrics series limit per metric.
   std::size_t span_metrics_max_series = 2000;
   // metrics: how pushed OTLP metrics are re-exposed on /metrics (docs/OTLP_METRICS.md).
@@ -44,6 +50,10 @@ struct OtlpConfig {
 // file:line:column: key: message. Registration with the loader:
 //   sections.add("otlp", [](const YAML::Node& node, const std::string& key, Config& config,
 //                           ConfigReader& in) { read_otlp_section(node, key, config.otlp, in); });
+// True when the receivers built from `a` and `b` are the same (listeners, limits, profiles), so a
+// reload can keep them running. The `metrics` subsection is applied to the store, not to them.
+bool same_receivers(const OtlpConfig& a, const OtlpConfig& b);
+
 void read_otlp_section(const YAML::Node& node, const std::string& key_path, OtlpConfig& out,
                        ConfigReader& in);
 

@@ -3,7 +3,10 @@
 #include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
+#include <cstdint>
 #include <optional>
 #include <type_traits>
 #include <vector>
@@ -21,6 +24,14 @@ namespace logs_v1 = opentelemetry::proto::collector::logs::v1;
 namespace metrics_v1 = opentelemetry::proto::collector::metrics::v1;
 
 using Clock = std::chrono::steady_clock;
+
+// Connection limits (see add_connection_limits): calls at once on one connection; keepalive pings
+// after 60 s without traffic, the connection closed if one is not answered in 20 s; the memory of
+// all connections and calls together, at least 256 MiB and room for four of the largest messages.
+constexpr int kMaxConcurrentStreams = 64;
+constexpr int kKeepaliveTimeMs = 60'000;
+constexpr int kKeepaliveTimeoutMs = 20'000;
+constexpr std::size_t kMinMemoryQuota = std::size_t{256} * 1024 * 1024;
 
 // The methods are registered "raw" (ByteBuffer in and out) so that an undecodable message is
 // answered INVALID_ARGUMENT with a reason, as OTLP asks; gRPC's typed callback handlers would
@@ -234,6 +245,31 @@ OtlpGrpcReceiver::~OtlpGrpcReceiver() {
   stop(0);
 }
 
+namespace {
+
+// gRPC 1.51 cannot cap the number of connections a server accepts. What bounds them instead:
+// connections that never finish the handshake are closed after handshake_timeout, connections
+// without calls after max_connection_idle, dead peers are found by keepalive pings, and the
+// memory all connections together may take is a ResourceQuota (beyond it gRPC reclaims memory
+// from idle connections and then refuses new allocations).
+void add_connection_limits(grpc::ServerBuilder& builder, const OtlpGrpcOptions& options) {
+  auto milliseconds = [](std::chrono::milliseconds value) {
+    return static_cast<int>(std::min<std::int64_t>(value.count(), INT_MAX));
+  };
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             milliseconds(options.handshake_timeout));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             milliseconds(options.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveTimeMs);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, kKeepaliveTimeoutMs);
+  grpc::ResourceQuota quota("otlp-grpc");
+  quota.Resize(std::max(kMinMemoryQuota, 4 * options.max_compressed_bytes));
+  builder.SetResourceQuota(quota);
+}
+
+}  // namespace
+
 void OtlpGrpcReceiver::start() {
   std::lock_guard lock(mutex_);
   if (started_ || stopped_) return;
@@ -251,6 +287,7 @@ void OtlpGrpcReceiver::start() {
   // gRPC sets SO_REUSEPORT by default: a second sidecar on the same port would then silently
   // share the traffic instead of failing to start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  add_connection_limits(builder, options_);
   builder.RegisterService(&services_->trace);
   builder.RegisterService(&services_->logs);
   builder.RegisterService(&services_->metrics);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -29,7 +30,12 @@ struct OtlpGrpcOptions {
   std::uint16_t port = 4317;                    // 0 = ephemeral (tests)
   std::size_t max_body_bytes = 16777216;        // after decompression
   std::size_t max_compressed_bytes = 16777216;  // as received
-  OtlpIngestOptions ingest;                     // ingest.source is set to "otlp-grpc"
+  // A connection must finish the HTTP/2 handshake (preface and SETTINGS) within this, so idle
+  // TCP connections do not pile up (gRPC 1.51 has no cap on connections; see README.md).
+  std::chrono::milliseconds handshake_timeout{5'000};
+  // A connection with no call for this long is closed (GOAWAY); the client reconnects when needed.
+  std::chrono::milliseconds max_connection_idle{120'000};
+  OtlpIngestOptions ingest;  // ingest.source is set to "otlp-grpc"
 };
 
 class OtlpGrpcReceiver final : public Source {

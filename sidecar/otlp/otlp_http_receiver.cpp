@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <optional>
+#include <string_view>
 
 #include "sidecar/http/http_server.h"
 #include "sidecar/otlp/gzip.h"
@@ -42,6 +44,29 @@ HttpResponse status_response(unsigned http_status, OtlpEncoding encoding, int co
   return response;
 }
 
+// Requests the HttpServer answered before the handler saw them, counted as the handler would.
+void count_server_error(OtlpMetrics& metrics, std::string_view path, unsigned status) {
+  std::optional<OtlpSignal> signal;
+  if (path == "/v1/traces") signal = OtlpSignal::kTraces;
+  if (path == "/v1/logs") signal = OtlpSignal::kLogs;
+  if (path == "/v1/metrics") signal = OtlpSignal::kMetrics;
+  if (!signal) return;  // no OTLP path: not an export request
+  switch (status) {
+    case 413:
+      metrics.server_answered(*signal, ExportOutcome::kTooLarge);
+      return;
+    case 400:
+    case 431:
+      metrics.server_answered(*signal, ExportOutcome::kInvalid);
+      return;
+    case 501:
+      metrics.server_answered(*signal, ExportOutcome::kUnsupportedMediaType);
+      return;
+    default:
+      return;  // 405: another method on an OTLP path is not an export
+  }
+}
+
 }  // namespace
 
 struct OtlpHttpReceiver::Handler {
@@ -64,6 +89,13 @@ OtlpHttpReceiver::OtlpHttpReceiver(OtlpHttpOptions options, OtlpBatchSink& sink,
   server_options.port = options_.port;
   server_options.threads = std::max(1u, options_.threads);
   server_options.max_body_bytes = options_.max_compressed_bytes;
+  server_options.header_timeout = options_.header_timeout;
+  server_options.max_connections = options_.max_connections;
+  server_options.retry_after_seconds = options_.retry_after_seconds;
+  server_options.on_connection_refused = [&metrics] { metrics.connection_refused_otlp_http(); };
+  server_options.on_server_error = [&metrics](std::string_view path, unsigned status) {
+    count_server_error(metrics, path, status);
+  };
   server_ = std::make_unique<HttpServer>(server_options, logger);
   const std::pair<const char*, OtlpSignal> routes[] = {{"/v1/traces", OtlpSignal::kTraces},
                                                        {"/v1/logs", OtlpSignal::kLogs},

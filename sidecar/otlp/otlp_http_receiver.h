@@ -9,11 +9,16 @@
 //        max_compressed_bytes on the wire)
 //   415  google.rpc.Status {code 3} (as JSON) for another Content-Type or Content-Encoding
 //   503  google.rpc.Status {code 14 (UNAVAILABLE)} with Retry-After when the pipeline is full
+// Answers of the server itself (http_server.h) are counted in specwatch_otlp_requests_total too:
+// 413 (over max_compressed_bytes) as too_large, 400 and 431 as invalid, 501 (a Transfer-Encoding
+// other than chunked) as unsupported_media_type; refused connections (503 over max_connections)
+// in specwatch_http_connections_refused_total{listener="otlp-http"}.
 // Routes are asynchronous: the answer is sent only after the pipeline processed the batch (see
 // otlp_ingest.h), without holding an io thread while waiting for the pipeline worker.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -35,8 +40,10 @@ struct OtlpHttpOptions {
   std::uint16_t port = 4318;  // 0 = ephemeral (tests)
   std::size_t max_body_bytes = 16777216;
   std::size_t max_compressed_bytes = 16777216;
-  int retry_after_seconds = 1;
+  int retry_after_seconds = 1;  // pipeline full, and connections over max_connections
   unsigned threads = 2;
+  std::chrono::milliseconds header_timeout{5'000};  // see HttpServerOptions
+  std::size_t max_connections = 256;
   OtlpIngestOptions ingest;  // ingest.source is set to "otlp-http"
 };
 

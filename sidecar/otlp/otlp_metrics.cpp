@@ -71,6 +71,13 @@ OtlpMetrics::OtlpMetrics(prometheus::Registry& registry) {
           &durations.Add({{"protocol", protocol}, {"signal", signal}}, buckets);
     }
   }
+  refused_family_ = &prometheus::BuildCounter()
+                         .Name("specwatch_http_connections_refused_total")
+                         .Help(
+                             "Connections refused because the listener had max_connections open "
+                             "and none idle (answered 503 with Retry-After, or closed).")
+                         .Register(registry);
+  refused_otlp_http_ = &refused_family_->Add({{"listener", "otlp-http"}});
   for (std::size_t s = 0; s < kSignals; ++s) {
     const std::string signal(to_string(static_cast<OtlpSignal>(s)));
     items_[s * 2] = &items.Add({{"signal", signal}, {"outcome", "accepted"}});
@@ -84,6 +91,12 @@ void OtlpMetrics::request(OtlpProtocol protocol, OtlpSignal signal, ExportOutcom
   const auto s = static_cast<std::size_t>(signal);
   requests_[(p * kSignals + s) * kOutcomes + static_cast<std::size_t>(outcome)]->Increment();
   durations_[p * kSignals + s]->Observe(seconds);
+}
+
+void OtlpMetrics::server_answered(OtlpSignal signal, ExportOutcome outcome) {
+  const auto p = static_cast<std::size_t>(OtlpProtocol::kHttp);
+  const auto s = static_cast<std::size_t>(signal);
+  requests_[(p * kSignals + s) * kOutcomes + static_cast<std::size_t>(outcome)]->Increment();
 }
 
 void OtlpMetrics::items(OtlpSignal signal, std::int64_t accepted, std::int64_t rejected) {

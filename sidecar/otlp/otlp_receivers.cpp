@@ -19,6 +19,8 @@ OtlpHttpOptions otlp_http_options(const OtlpConfig& config) {
   options.max_body_bytes = config.max_body_bytes;
   options.max_compressed_bytes = config.max_compressed_bytes;
   options.retry_after_seconds = config.retry_after_seconds;
+  options.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+  options.max_connections = config.max_connections;
   options.ingest = otlp_ingest_options(config);
   return options;
 }
@@ -29,6 +31,7 @@ OtlpGrpcOptions otlp_grpc_options(const OtlpConfig& config) {
   options.port = config.grpc.port;
   options.max_body_bytes = config.max_body_bytes;
   options.max_compressed_bytes = config.max_compressed_bytes;
+  options.handshake_timeout = std::chrono::milliseconds(config.header_timeout_ms);
   options.ingest = otlp_ingest_options(config);
   return options;
 }

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <regex>
 #include <thread>
 
+#include "tests/integration/support/http_client.h"
+#include "tests/integration/support/log_ports.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
@@ -156,6 +159,72 @@ TEST(Signals, KillDashNineMidStreamLosesNothing) {
   // acknowledges, at most 1,000,000 events/s.
   const double window = (8 << 20) / 120.0 + 100000;
   EXPECT_LE(seen_before_kill - records_before, window);
+}
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST(Signals, SighupWithAnUnchangedOtlpSectionKeepsTheReceiversServing) {
+  TempDir dir;
+  write_file(dir.file("a.log"), event_line(1));
+  std::string config = dir.file("specwatch.yaml");
+  write_file(config, test_config(dir.file("state"), ndjson_source("a", dir.file("*.log"))));
+  SidecarProcess sidecar(config, dir.file("sidecar.out"));
+  std::uint16_t port = sidecar.wait_started();
+  ASSERT_NE(port, 0) << sidecar.log();
+  std::uint16_t otlp_port = wait_logged_port(sidecar, kOtlpHttpListening);
+  ASSERT_NE(otlp_port, 0) << sidecar.log();
+
+  const std::string span =
+      R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":)"
+      R"({"stringValue":"svc"}}]},"scopeSpans":[{"spans":[{"traceId":)"
+      R"("5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"op",)"
+      R"("kind":1,"startTimeUnixNano":"1000","endTimeUnixNano":"2000"}]}]}]})";
+  std::atomic<bool> sending{true};
+  std::atomic<int> ok{0}, failed_connections{0}, unavailable{0}, other{0};
+  std::thread client([&] {
+    while (sending) {
+      // A new connection each time: a listener closed by the reload would show as a failure.
+      HttpResult result = http_request(otlp_port, "POST", "/v1/traces", span, "application/json");
+      if (result.status == 200) {
+        ++ok;
+      } else if (result.status == 0) {
+        ++failed_connections;
+      } else if (result.status == 503) {
+        ++unavailable;
+      } else {
+        ++other;
+      }
+    }
+  });
+  for (int reload = 1; reload <= 5; ++reload) {
+    int before = ok;
+    ASSERT_TRUE(wait_until([&] { return ok > before; }));  // exports flow between reloads
+    sidecar.send_signal(SIGHUP);
+    ASSERT_TRUE(wait_until([&] {
+      return occurrences(sidecar.log(), "\"msg\":\"configuration reloaded\"") ==
+             static_cast<std::size_t>(reload);
+    })) << sidecar.log();
+  }
+  int before = ok;
+  EXPECT_TRUE(wait_until([&] { return ok > before; }));
+  sending = false;
+  client.join();
+  EXPECT_EQ(failed_connections.load(), 0);
+  EXPECT_EQ(unavailable.load(), 0);
+  EXPECT_EQ(other.load(), 0);
+  const std::string log = sidecar.log();
+  EXPECT_EQ(occurrences(log, "\"otlp_receivers\":\"kept\""), 5u);
+  EXPECT_EQ(occurrences(log, std::string(kOtlpHttpListening)), 1u);  // never rebuilt
+  EXPECT_EQ(value_of(scrape(port),
+                     "specwatch_otlp_requests_total{outcome=\"success\",protocol=\"http\","
+                     "signal=\"traces\"}"),
+            ok.load());
 }
 
 }  // namespace

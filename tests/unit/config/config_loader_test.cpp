@@ -316,6 +316,18 @@ TEST_F(LoaderTest, HttpListenForms) {
   EXPECT_EQ(v6.config->http.port, 0);
 }
 
+TEST_F(LoaderTest, HttpHeaderTimeout) {
+  ConfigLoadResult unset = parse("http:\n  listen: \":9464\"\n");
+  ASSERT_TRUE(unset.config.has_value());
+  EXPECT_EQ(unset.config->http.header_timeout_ms, 5000);
+  ConfigLoadResult set = parse("http:\n  header_timeout_ms: 750\n");
+  ASSERT_TRUE(set.config.has_value());
+  EXPECT_EQ(set.config->http.header_timeout_ms, 750);
+  ConfigLoadResult zero = parse("http:\n  header_timeout_ms: 0\n");
+  EXPECT_EQ(texts(zero), (std::vector<std::string>{
+                             "cfg.yaml:2:22: http.header_timeout_ms: must be at least 1, got 0"}));
+}
+
 TEST_F(LoaderTest, HttpListenThatIsNotHostPort) {
   ConfigLoadResult result = parse("http:\n  listen: localhost\n");
   EXPECT_EQ(texts(result),

@@ -4,8 +4,13 @@
 #include <prometheus/counter.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
 #include <mutex>
+#include <thread>
 
+#include "sidecar/observability/metrics_renderer.h"
 #include "sidecar/observability/process_collector.h"
 #include "tests/unit/http/test_http_client.h"
 
@@ -162,6 +167,108 @@ TEST_F(AdminEndpointsTest, MetricsReflectChangesBetweenScrapes) {
   ASSERT_TRUE(second);
   EXPECT_NE(first->body.find("{source=\"specular-traces\"} 42\n"), std::string::npos);
   EXPECT_NE(second->body.find("{source=\"specular-traces\"} 43\n"), std::string::npos);
+}
+
+// A collectable whose Collect() blocks until released: a render that takes as long as the test
+// wants, without timing anything.
+class BlockingCollectable final : public prometheus::Collectable {
+ public:
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    std::unique_lock lock(mutex_);
+    ++entered_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return released_; });
+    return {};
+  }
+  // Waits (up to 5 s) until `count` renders have entered Collect().
+  bool wait_entered(int count) const {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(5), [&] { return entered_ >= count; });
+  }
+  void release() const {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  mutable int entered_ = 0;
+  mutable bool released_ = false;
+};
+
+TEST_F(AdminEndpointsTest, HealthAndReadyAnswerWhileMetricsIsRendering) {
+  auto blocking = std::make_shared<BlockingCollectable>();
+  start({blocking});
+  auto scrape =
+      std::async(std::launch::async, [&] { return http_get(server_->port(), "/metrics"); });
+  ASSERT_TRUE(blocking->wait_entered(1));
+  // The render is in progress and cannot finish before release().
+  auto health = http_get(server_->port(), "/health");
+  auto ready = http_get(server_->port(), "/ready");
+  blocking->release();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, R"({"status":"ok"})");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  auto metrics = scrape.get();
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("specwatch_test_events_total{source=\"specular-traces\"} 42\n"),
+            std::string::npos);
+}
+
+TEST(MetricsRendererTest, WaitingScrapesShareOneRenderAndExtraOnesAre503) {
+  auto blocking = std::make_shared<BlockingCollectable>();
+  std::atomic<int> renders{0};
+  MetricsRenderer renderer(
+      [&] {
+        blocking->Collect();
+        return HttpResponse::text(200, "render " + std::to_string(++renders));
+      },
+      3);
+  std::mutex mutex;
+  std::vector<std::pair<int, HttpResponse>> answers;
+  auto responder = [&](int id) {
+    return [&, id](HttpResponse response) {
+      std::lock_guard lock(mutex);
+      answers.emplace_back(id, std::move(response));
+    };
+  };
+  renderer.submit(responder(0));
+  ASSERT_TRUE(blocking->wait_entered(1));
+  for (int id = 1; id <= 4; ++id) renderer.submit(responder(id));
+  {
+    // The fourth waiting scrape is over the bound of 3: answered at once, on this thread.
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, 4);
+    EXPECT_EQ(answers[0].second.status, 503u);
+    EXPECT_EQ(answers[0].second.body, R"({"error":"too many concurrent scrapes"})");
+    ASSERT_EQ(answers[0].second.headers.size(), 1u);
+    EXPECT_EQ(answers[0].second.headers[0].first, "Retry-After");
+    EXPECT_EQ(answers[0].second.headers[0].second, "1");
+  }
+  blocking->release();
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+       std::chrono::steady_clock::now() < deadline;) {
+    {
+      std::lock_guard lock(mutex);
+      if (answers.size() == 5) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(answers.size(), 5u);
+  EXPECT_EQ(answers[1].first, 0);
+  EXPECT_EQ(answers[1].second.body, "render 1");
+  for (std::size_t i = 2; i < 5; ++i) {
+    EXPECT_EQ(answers[i].first, static_cast<int>(i) - 1);
+    EXPECT_EQ(answers[i].second.body, "render 2");  // the three waiting shared one render
+  }
+  EXPECT_EQ(renders.load(), 2);
 }
 
 }  // namespace

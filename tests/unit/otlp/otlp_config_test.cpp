@@ -41,7 +41,46 @@ TEST_F(OtlpConfigTest, DefaultsWhenTheSectionIsEmpty) {
   EXPECT_EQ(config.log_profile, "otlp-log");
   EXPECT_EQ(config.retry_after_seconds, 1);
   EXPECT_EQ(config.consume_timeout_ms, 200);
+  EXPECT_EQ(config.header_timeout_ms, 5000);
+  EXPECT_EQ(config.max_connections, 256u);
   EXPECT_EQ(config.span_metrics_max_series, 2000u);
+}
+
+TEST_F(OtlpConfigTest, ConnectionLimitsAreReadAndChecked) {
+  read(
+      "otlp:\n"
+      "  header_timeout_ms: 1500\n"
+      "  max_connections: 32\n");
+  EXPECT_EQ(texts(), std::vector<std::string>{});
+  EXPECT_EQ(config.header_timeout_ms, 1500);
+  EXPECT_EQ(config.max_connections, 32u);
+  read(
+      "otlp:\n"
+      "  header_timeout_ms: 0\n"
+      "  max_connections: 0\n");
+  EXPECT_EQ(texts(), (std::vector<std::string>{
+                         "c.yaml:2:22: otlp.header_timeout_ms: must be at least 1, got 0",
+                         "c.yaml:3:20: otlp.max_connections: must be at least 1, got 0"}));
+}
+
+TEST_F(OtlpConfigTest, SameReceiversIgnoresOnlyTheMetricsSubsection) {
+  OtlpConfig a;
+  OtlpConfig b;
+  EXPECT_TRUE(same_receivers(a, b));
+  b.metrics.max_series_per_metric = a.metrics.max_series_per_metric + 1;
+  EXPECT_TRUE(same_receivers(a, b));
+  b = a;
+  b.header_timeout_ms = 1;
+  EXPECT_FALSE(same_receivers(a, b));
+  b = a;
+  b.http.port = 1;
+  EXPECT_FALSE(same_receivers(a, b));
+  b = a;
+  b.grpc.enabled = false;
+  EXPECT_FALSE(same_receivers(a, b));
+  b = a;
+  b.span_profile = "other";
+  EXPECT_FALSE(same_receivers(a, b));
 }
 
 TEST_F(OtlpConfigTest, ReadsEveryKey) {
@@ -85,7 +124,7 @@ TEST_F(OtlpConfigTest, ReportsEveryProblemWithItsPlace) {
             (std::vector<std::string>{
                 "c.yaml:8:3: otlp.colour: unknown key; allowed keys: grpc, http, max_body_bytes, "
                 "max_compressed_bytes, span_profile, log_profile, retry_after_seconds, "
-                "consume_timeout_ms, span_metrics, metrics",
+                "consume_timeout_ms, header_timeout_ms, max_connections, span_metrics, metrics",
                 "c.yaml:2:19: otlp.grpc.enabled: expected true or false, got \"maybe\"",
                 "c.yaml:3:18: otlp.http.listen: expected host:port (such as \"0.0.0.0:9464\", "
                 "\"[::1]:9464\" or \":9464\"), got \"nowhere\"",

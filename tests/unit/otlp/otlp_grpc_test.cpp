@@ -1,8 +1,13 @@
+#include <arpa/inet.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <prometheus/registry.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <future>
 
 #include "otlp_support.h"
@@ -245,6 +250,36 @@ TEST_F(GrpcTest, APortInUseLeavesTheReceiverNotReady) {
   EXPECT_FALSE(second.ready());
   EXPECT_EQ(second.not_ready_reason(),
             "cannot listen on 127.0.0.1:" + std::to_string(receiver->port()));
+}
+
+TEST_F(GrpcTest, AConnectionThatNeverHandshakesIsClosedAfterTheHandshakeTimeout) {
+  OtlpGrpcOptions options;
+  options.handshake_timeout = std::chrono::milliseconds(200);
+  start(options);
+  // A TCP connection that never sends the HTTP/2 preface: gRPC's default would keep it 120 s.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(receiver->port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  timeval five_seconds{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof(five_seconds));
+  // The server sends its own SETTINGS at once; then end of file (or a reset) once the handshake
+  // deadline passes. A read that times out (5 s) means the connection was kept.
+  bool closed = false;
+  char buffer[256];
+  for (int reads = 0; reads < 100; ++reads) {
+    auto got = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (got == 0 || (got < 0 && errno == ECONNRESET)) {
+      closed = true;
+      break;
+    }
+    if (got < 0) break;
+  }
+  ::close(fd);
+  EXPECT_TRUE(closed);
 }
 
 }  // namespace

@@ -264,7 +264,88 @@ TEST_F(HttpTest, OversizedBodiesAre413) {
   ASSERT_TRUE(wire.has_value());
   EXPECT_EQ(wire->status, 413);
   EXPECT_EQ(wire->body, R"({"error":"request body too large"})");
-  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kTooLarge), 2);
+  // The server's own 413 (before the handler) is counted too.
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kTooLarge), 3);
+}
+
+TEST_F(HttpTest, AnswersOfTheServerItselfAreCountedPerSignal) {
+  OtlpHttpOptions options;
+  options.max_compressed_bytes = 100;
+  start(options);
+  auto wire = post("/v1/logs", std::string(101, 'x'), kJson);
+  ASSERT_TRUE(wire.has_value());
+  EXPECT_EQ(wire->status, 413);
+  {
+    TestHttpClient client(receiver->port());
+    client.send("POST /v1/metrics HTTP/1.1\r\nHost: t\r\nContent-Length: 1x\r\n\r\n");
+    auto malformed = client.read_response();
+    ASSERT_TRUE(malformed.has_value());
+    EXPECT_EQ(malformed->status, 400);
+  }
+  {
+    TestHttpClient client(receiver->port());
+    client.send(
+        "POST /v1/traces HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+    auto coded = client.read_response();
+    ASSERT_TRUE(coded.has_value());
+    EXPECT_EQ(coded->status, 501);
+    EXPECT_EQ(coded->body, R"({"error":"unsupported transfer coding"})");
+  }
+  {
+    TestHttpClient client(receiver->port());
+    auto wrong_method = client.request("GET", "/v1/traces");  // not an export: not counted
+    ASSERT_TRUE(wrong_method.has_value());
+    EXPECT_EQ(wrong_method->status, 405);
+  }
+  EXPECT_EQ(requests(OtlpSignal::kLogs, ExportOutcome::kTooLarge), 1);
+  EXPECT_EQ(requests(OtlpSignal::kMetrics, ExportOutcome::kInvalid), 1);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kUnsupportedMediaType), 1);
+  double total = 0;
+  for (auto signal : {OtlpSignal::kTraces, OtlpSignal::kLogs, OtlpSignal::kMetrics}) {
+    for (int o = 0; o < 6; ++o) total += requests(signal, static_cast<ExportOutcome>(o));
+  }
+  EXPECT_EQ(total, 3);
+  EXPECT_TRUE(sink.taken().empty());
+}
+
+TEST_F(HttpTest, ConnectionsOverTheCapWithExportsInProgressAre503AndCounted) {
+  OtlpHttpOptions options;
+  options.max_connections = 1;
+  options.retry_after_seconds = 3;
+  sink.set_hold(true);  // the export stays in progress until release_all()
+  start(options);
+  TestHttpClient busy(receiver->port());
+  const std::string body = genai_span_request().SerializeAsString();
+  busy.send("POST /v1/traces HTTP/1.1\r\nHost: t\r\n" + std::string(kProtobuf) +
+            "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  ASSERT_TRUE(sink.wait_batches(1));
+  auto refused = post("/v1/traces", body, kProtobuf);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->header("retry-after"), "3");
+  EXPECT_EQ(refused->body, R"({"error":"too many connections"})");
+  EXPECT_EQ(metrics.connections_refused_otlp_http_value(), 1);
+  sink.set_hold(false);
+  sink.release_all();
+  auto answer = busy.read_response();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200);
+  // Now idle: a newcomer takes its place instead of being refused.
+  auto served = post("/v1/traces", body, kProtobuf);
+  ASSERT_TRUE(served.has_value());
+  EXPECT_EQ(served->status, 200);
+  EXPECT_TRUE(busy.peer_closed());
+  EXPECT_EQ(metrics.connections_refused_otlp_http_value(), 1);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 2);
+}
+
+TEST_F(HttpTest, IdleConnectionsAreClosedAfterTheHeaderTimeout) {
+  OtlpHttpOptions options;
+  options.header_timeout = std::chrono::milliseconds(100);
+  start(options);
+  TestHttpClient idle(receiver->port());
+  EXPECT_TRUE(idle.peer_closed());  // the client's own timeout is 5 s
 }
 
 TEST_F(HttpTest, GzipBombIs413WithBoundedMemoryWhileAGoodSenderIsServed) {
