@@ -32,7 +32,7 @@
 #include "sidecar/derive/limited_family.h"
 #include "sidecar/derive/pricing.h"
 #include "sidecar/derive/unpriced_model_log.h"
-#include "sidecar/normalize/event.h"
+#include "sidecar/core/event.h"
 #include "sidecar/redact/redaction_metrics.h"
 
 namespace specwatch {

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "sidecar/derive/derive_error.h"
-#include "sidecar/normalize/event.h"
+#include "sidecar/core/event.h"
 
 namespace specwatch {
 

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "sidecar/normalize/event.h"
+#include "sidecar/core/event.h"
 
 namespace specwatch {
 

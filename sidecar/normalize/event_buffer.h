@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "sidecar/normalize/compiled_profile.h"
-#include "sidecar/normalize/event.h"
+#include "sidecar/core/event.h"
 #include "sidecar/normalize/text_util.h"
 
 namespace specwatch {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sidecar/normalize/compiled_profile.h"
-#include "sidecar/normalize/event.h"
+#include "sidecar/core/event.h"
 #include "sidecar/normalize/event_buffer.h"
 
 namespace specwatch::test {

@@ -1,4 +1,4 @@
-#include "sidecar/normalize/event.h"
+#include "sidecar/core/event.h"
 
 namespace specwatch {
 

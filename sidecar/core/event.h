@@ -1,6 +1,7 @@
-// The canonical event model: every record of every tool, once normalized by a profile
-// (profile_set.h), becomes zero or more CanonicalEvents. Later stages (metric derivation, sinks)
-// only ever see these structs, never the tools' own shapes.
+// The canonical event model, the one model every stage shares: every record of every tool, once
+// normalized by a profile (sidecar/normalize/profile_set.h), becomes zero or more CanonicalEvents.
+// Later stages (metric derivation, rules, budgets, exporters) only ever see these structs (in an
+// EventBatch, event_batch.h), never the tools' own shapes.
 //
 // Rules of the model:
 // - A value the input did not carry is absent (std::nullopt, or an empty string for names),
