@@ -83,7 +83,7 @@ void BM_RecordMixed(benchmark::State& state) {
   Logger logger(LogLevel::kError, [](std::string_view) {});
   DerivedMetrics metrics(registry, PricingTable::bundled(), {}, logger);
   const auto events = mixed_events(65536);
-  const std::string_view profile = state.range(0) ? "specular-traces" : "generic";
+  const Tool profile = state.range(0) ? Tool::kSpecular : Tool::kNone;
   std::size_t i = 0;
   for (auto _ : state) {
     metrics.record(events[i], profile);

@@ -29,7 +29,7 @@ struct DerivedSeries {
       call.output_tokens = 100;
       if (i < models_with_duration) call.duration_seconds = 0.37 * (i % 20);
       e.body = std::move(call);
-      metrics.record(e, "generic");
+      metrics.record(e, Tool::kNone);
     }
   }
 

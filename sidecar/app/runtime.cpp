@@ -17,14 +17,20 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
   pipeline_ = std::make_unique<Pipeline>(config_.pipeline, services_.pipeline_metrics,
                                          services_.errors, services_.logger);
   pipeline_->add_processor(*derivation_);
+  // The families a tool's docs promise exist from the start, for the tool of each profile in use.
+  auto enable_tool_metrics = [this](const std::string& profile_name) {
+    if (const CompiledProfile* profile = profiles_.find(profile_name)) {
+      services_.derived.enable_tool_metrics(profile->tool);
+    }
+  };
   for (const auto& source_config : config_.sources) {
-    services_.derived.enable_tool_metrics(source_config.profile);
+    enable_tool_metrics(source_config.profile);
     sources_.push_back(std::make_unique<FileSource>(
         source_config, config_.tail, config_.pipeline.batch_max_records, config_.state_dir,
         *pipeline_, services_.logger, services_.errors, services_.file_metrics));
   }
-  services_.derived.enable_tool_metrics(config_.otlp.span_profile);
-  services_.derived.enable_tool_metrics(config_.otlp.log_profile);
+  enable_tool_metrics(config_.otlp.span_profile);
+  enable_tool_metrics(config_.otlp.log_profile);
   otlp_sink_ = std::make_unique<PipelineSink<Pipeline>>(*pipeline_);
 }
 

@@ -34,9 +34,10 @@ void DerivationStage::on_text(const RecordBatch& batch, const Record& record) {
   report(batch, record, normalize(*profile, std::string_view(record.data), batch.service, events_));
 }
 
-void DerivationStage::on_batch_end(RecordBatch& batch) {
+void DerivationStage::on_batch_end(RecordBatch& /*batch*/) {
+  const Tool tool = batch_profile_ != nullptr ? batch_profile_->tool : Tool::kNone;
   batch_ = nullptr;  // another batch may come at the same address
-  metrics_.record(events_.events(), batch.profile);
+  metrics_.record(events_.events(), tool);
   events_.clear();
 }
 

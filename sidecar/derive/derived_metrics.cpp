@@ -77,22 +77,6 @@ std::int64_t days_since_epoch(std::chrono::system_clock::time_point now) {
 
 }  // namespace
 
-Tool tool_of_profile(std::string_view profile) {
-  if (profile.starts_with("specular-")) return Tool::kSpecular;
-  if (profile.starts_with("spec-agents-")) return Tool::kSpecAgents;
-  if (profile.starts_with("spek-")) return Tool::kSpek;
-  if (profile.starts_with("specweaver-")) return Tool::kSpecWeaver;
-  return Tool::kNone;
-}
-
-Tool tool_of_service(std::string_view service) {
-  if (service == "specular") return Tool::kSpecular;
-  if (service == "spec-agents") return Tool::kSpecAgents;
-  if (service == "spek") return Tool::kSpek;
-  if (service == "specweaver") return Tool::kSpecWeaver;
-  return Tool::kNone;
-}
-
 // A LimitedFamily over a family registered under `name`, counting its overflow.
 struct FamilyFactory {
   prometheus::Registry& registry;
@@ -267,9 +251,10 @@ DerivedMetrics::DerivedMetrics(prometheus::Registry& registry, PricingTable pric
 
 DerivedMetrics::~DerivedMetrics() = default;
 
-void DerivedMetrics::enable_tool_metrics(std::string_view profile) {
+void DerivedMetrics::enable_tool_metrics(Tool tool) {
+  if (tool == Tool::kByService) return;
   std::lock_guard lock(mutex_);
-  ensure_tool(tool_of_profile(profile));
+  ensure_tool(tool);
 }
 
 void DerivedMetrics::ensure_tool(Tool tool) {
@@ -299,6 +284,7 @@ void DerivedMetrics::ensure_tool(Tool tool) {
       break;
     case Tool::kSpecWeaver:
     case Tool::kNone:
+    case Tool::kByService:
       break;
   }
 }
@@ -325,16 +311,15 @@ void DerivedMetrics::set_pricing(PricingTable pricing) {
   pricing_ = std::move(pricing);
 }
 
-void DerivedMetrics::record(const CanonicalEvent& event, std::string_view profile) {
-  record(std::span<const CanonicalEvent>(&event, 1), profile);
+void DerivedMetrics::record(const CanonicalEvent& event, Tool tool) {
+  record(std::span<const CanonicalEvent>(&event, 1), tool);
 }
 
-void DerivedMetrics::record(std::span<const CanonicalEvent> events, std::string_view profile) {
+void DerivedMetrics::record(std::span<const CanonicalEvent> events, Tool profile_tool) {
   if (events.empty()) return;
-  const Tool profile_tool = tool_of_profile(profile);
   // OTLP records carry their tool in the resource's service.name, not in the profile: Specular's
   // own spans feed specular_command_* as its trace files do.
-  const bool tool_by_service = profile.starts_with("otlp-");
+  const bool tool_by_service = profile_tool == Tool::kByService;
   std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < events.size();) {
     const CanonicalEvent& event = events[i];

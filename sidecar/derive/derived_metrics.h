@@ -28,11 +28,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sidecar/core/event.h"
 #include "sidecar/core/logger.h"
+#include "sidecar/core/tool.h"
 #include "sidecar/derive/limited_family.h"
 #include "sidecar/derive/pricing.h"
 #include "sidecar/derive/unpriced_model_log.h"
-#include "sidecar/core/event.h"
 #include "sidecar/redact/redaction_metrics.h"
 
 namespace specwatch {
@@ -48,13 +49,6 @@ struct DeriveLimits {
   RedactionConfig redaction;
 };
 
-// Which tool a profile belongs to, by its name prefix.
-enum class Tool : std::uint8_t { kNone, kSpecular, kSpecAgents, kSpek, kSpecWeaver };
-Tool tool_of_profile(std::string_view profile);
-// The tool a service name of the stack belongs to ("specular", "spec-agents", "spek",
-// "specweaver"); kNone for any other service.
-Tool tool_of_service(std::string_view service);
-
 class DerivedMetrics {
  public:
   using WallClock = std::function<std::chrono::system_clock::time_point()>;
@@ -66,17 +60,17 @@ class DerivedMetrics {
   DerivedMetrics(const DerivedMetrics&) = delete;
   DerivedMetrics& operator=(const DerivedMetrics&) = delete;
 
-  // Registers the metric families promised by the docs of the profile's tool ("specular-*",
-  // "spec-agents-*", "spek-*"; "specweaver-*" has no named metrics in its docs), so that they
-  // exist before the first event. Called by the pipeline at startup for each configured source;
-  // idempotent. Other profiles: nothing.
-  void enable_tool_metrics(std::string_view profile);
+  // Registers the metric families promised by the docs of `tool` (the `tool:` of a profile;
+  // Specular, Spec Agents, SPEK; SpecWeaver's docs name none), so that they exist before the
+  // first event. Called at startup for each configured source's profile; idempotent. kNone and
+  // kByService: nothing (a by-service tool registers its families with its first event).
+  void enable_tool_metrics(Tool tool);
 
-  // Updates the metrics for one event normalized by `profile`.
-  void record(const CanonicalEvent& event, std::string_view profile);
+  // Updates the metrics for one event of a profile whose `tool:` is `tool`.
+  void record(const CanonicalEvent& event, Tool tool);
   // The same for several events of one profile (e.g. all those of a batch), in order: takes the
   // mutex once for all of them rather than once per event.
-  void record(std::span<const CanonicalEvent> events, std::string_view profile);
+  void record(std::span<const CanonicalEvent> events, Tool tool);
 
   // Replaces the price table (a reloaded configuration may change pricing).
   void set_pricing(PricingTable pricing);

@@ -25,8 +25,8 @@
 #include <utility>
 #include <vector>
 
-#include "sidecar/derive/derive_error.h"
 #include "sidecar/core/event.h"
+#include "sidecar/derive/derive_error.h"
 
 namespace specwatch {
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sidecar/core/event.h"
+#include "sidecar/core/tool.h"
 
 namespace specwatch {
 
@@ -269,6 +270,7 @@ struct Rule {
 
 struct CompiledProfile {
   std::string name;
+  Tool tool = Tool::kNone;             // `tool:`: whose tool-specific metrics its events feed
   bool text = false;                   // input: text lines (else parsed JSON)
   bool split_arrays = false;           // a JSON array record is normalized element by element
   std::vector<CompiledRegex> extract;  // text: first matching regex fills captures

@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -144,8 +145,18 @@ class Compiler {
 
   // The header keys of a profile (name, input, ...). Called for the base of an `extends` first.
   void header(const YAML::Node& p) {
-    check_keys(p, {"name", "description", "input", "split_arrays", "roots", "extends", "extract",
-                   "common", "rules"});
+    check_keys(p, {"name", "description", "tool", "input", "split_arrays", "roots", "extends",
+                   "extract", "common", "rules"});
+    if (p["tool"]) {
+      const std::string name = scalar(p["tool"], "tool");
+      const std::optional<Tool> tool = tool_from_name(name);
+      if (!tool) {
+        fail(p["tool"], "tool",
+             "expected specular, spec-agents, spek, specweaver, service or none, got \"" + name +
+                 "\"");
+      }
+      out_.tool = *tool;
+    }
     if (p["input"]) {
       const std::string in = scalar(p["input"], "input");
       if (in != "json" && in != "text") fail(p["input"], "input", "expected json or text");

@@ -62,34 +62,34 @@ TEST_F(DerivedMetricsTest, GoldenLlmCalls) {
   LlmCall chat = llm("openai", "gpt-4o", 1000, 1000);
   chat.operation = "chat";
   chat.duration_seconds = 0.5;
-  m.record(event(chat), "generic");
+  m.record(event(chat), Tool::kNone);
 
   LlmCall cached = llm("anthropic", "claude-3-7-sonnet-20250219", 10000, 500);
   cached.operation = "chat";
   cached.cache_read_tokens = 4000;
   cached.cache_creation_tokens = 1000;
   cached.reasoning_tokens = 200;
-  m.record(event(cached), "generic");
+  m.record(event(cached), Tool::kNone);
 
   LlmCall anthropic_native = llm("anthropic", "claude-3-7-sonnet-20250219", 5000, 500);
   anthropic_native.operation = "chat";
   anthropic_native.input_includes_cache = false;
   anthropic_native.cache_read_tokens = 4000;
   anthropic_native.cache_creation_tokens = 1000;
-  m.record(event(anthropic_native), "generic");
+  m.record(event(anthropic_native), Tool::kNone);
 
   LlmCall aggregate = llm("anthropic", "claude-sonnet-4-5", 100, 100);
   aggregate.cost_usd = 0.5;  // reported: wins over the computed 0.0018
   aggregate.count = 3;
-  m.record(event(aggregate), "generic");
+  m.record(event(aggregate), Tool::kNone);
 
   LlmCall failed = llm("groq", "llama-3.3-70b-versatile");
   failed.outcome = Outcome::kError;
   failed.error_type = "rate_limited";
-  m.record(event(failed), "generic");
+  m.record(event(failed), Tool::kNone);
 
-  m.record(event(llm("openai", "gpt-5", 10, 10)), "generic");
-  m.record(event(llm("", "", 10, 10)), "generic");
+  m.record(event(llm("openai", "gpt-5", 10, 10)), Tool::kNone);
+  m.record(event(llm("", "", 10, 10)), Tool::kNone);
 
   const std::string t = text();
   EXPECT_EQ(
@@ -186,37 +186,37 @@ TEST_F(DerivedMetricsTest, GoldenLlmCalls) {
 
 TEST_F(DerivedMetricsTest, GoldenOtherEventKinds) {
   auto& m = metrics();
-  m.record(event(Fallback{"anthropic", "groq", "rate_limited"}), "generic");
-  m.record(event(Fallback{"groq", "", "error"}), "generic");
-  m.record(event(CacheLookup{"query", true}), "generic");
-  m.record(event(CacheLookup{"query", true}), "generic");
-  m.record(event(CacheLookup{"embedding", false}), "generic");
-  m.record(event(PolicyCheck{"cost_limit", false, "projected total 6.2 > 5.0"}), "generic");
-  m.record(event(PolicyCheck{"", true, ""}), "generic");
+  m.record(event(Fallback{"anthropic", "groq", "rate_limited"}), Tool::kNone);
+  m.record(event(Fallback{"groq", "", "error"}), Tool::kNone);
+  m.record(event(CacheLookup{"query", true}), Tool::kNone);
+  m.record(event(CacheLookup{"query", true}), Tool::kNone);
+  m.record(event(CacheLookup{"embedding", false}), Tool::kNone);
+  m.record(event(PolicyCheck{"cost_limit", false, "projected total 6.2 > 5.0"}), Tool::kNone);
+  m.record(event(PolicyCheck{"", true, ""}), Tool::kNone);
   ComplianceResult grounding;
   grounding.standard = "grounding";
   grounding.score = 0.85;
   grounding.critical = 1;
   grounding.high = 2;
-  m.record(event(grounding), "generic");
+  m.record(event(grounding), Tool::kNone);
   grounding.score = 0.9;  // a gauge: the latest value
   grounding.critical = 0;
-  m.record(event(grounding), "generic");
+  m.record(event(grounding), Tool::kNone);
   WorkflowRun run;
   run.duration_seconds = 42.0;
   run.cost_usd = 0.3;
-  m.record(event(run), "generic");
+  m.record(event(run), Tool::kNone);
   run.outcome = Outcome::kFailure;
   run.duration_seconds.reset();
   run.cost_usd.reset();
-  m.record(event(run), "generic");
+  m.record(event(run), Tool::kNone);
   WorkflowStep step;
   step.step_name = "Generate the spec";
   step.step_type = "spec";
-  m.record(event(step), "generic");
-  m.record(event(LogRecord{Severity::kWarn, ""}), "generic");
-  m.record(event(LogRecord{Severity::kError, "PROVIDER-001"}), "generic");
-  m.record(event(LogRecord{Severity::kError, ""}, ""), "generic");
+  m.record(event(step), Tool::kNone);
+  m.record(event(LogRecord{Severity::kWarn, ""}), Tool::kNone);
+  m.record(event(LogRecord{Severity::kError, "PROVIDER-001"}), Tool::kNone);
+  m.record(event(LogRecord{Severity::kError, ""}, ""), Tool::kNone);
 
   const std::string t = text();
   EXPECT_EQ(samples(t, "specwatch_llm_fallbacks_total"),
@@ -284,7 +284,7 @@ TEST_F(DerivedMetricsTest, IdentifiersNeverBecomeLabels) {
   e.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
   e.span_id = "00f067aa0ba902b7";
   e.workflow_id = "auto-1736965845";
-  m.record(e, "specular-traces");
+  m.record(e, Tool::kSpecular);
   const std::string t = text();
   EXPECT_EQ(t.find("4bf92f3577b34da6a3ce929d0e0e4736"), std::string::npos);
   EXPECT_EQ(t.find("00f067aa0ba902b7"), std::string::npos);
@@ -295,7 +295,7 @@ TEST_F(DerivedMetricsTest, IdentifiersNeverBecomeLabels) {
 
 TEST_F(DerivedMetricsTest, SpecularNamesFromTheDocs) {
   auto& m = metrics();
-  m.enable_tool_metrics("specular-traces");
+  m.enable_tool_metrics(Tool::kSpecular);
   std::string t = text();
   // Label-less series read 0 before the first event; labelled families are registered (the
   // name is taken) but have no series until an event brings their label values.
@@ -313,35 +313,35 @@ TEST_F(DerivedMetricsTest, SpecularNamesFromTheDocs) {
 
   LlmCall ok = llm("anthropic", "claude-sonnet-4-5", 2000, 500);
   ok.duration_seconds = 3.0;
-  m.record(event(ok, "specular"), "specular-traces");
+  m.record(event(ok, "specular"), Tool::kSpecular);
   LlmCall timeout = llm("openai", "gpt-4o");
   timeout.outcome = Outcome::kError;
   timeout.error_type = "timeout";
-  m.record(event(timeout, "specular"), "specular-traces");
+  m.record(event(timeout, "specular"), Tool::kSpecular);
   LlmCall attested = llm("anthropic", "claude-sonnet-4-5");
   attested.cost_usd = 1.25;
   attested.count = 4;
-  m.record(event(attested, "specular"), "specular-attestations");
-  m.record(event(Command{"auto", true, ""}, "specular"), "specular-logs");
-  m.record(event(Command{"build", false, "SPEC-001"}, "specular"), "specular-logs");
-  m.record(event(Command{"build", false, ""}, "specular"), "specular-logs");
-  m.record(event(PolicyCheck{"cost_limit", false, ""}, "specular"), "specular-traces");
-  m.record(event(PolicyCheck{"max_steps", true, ""}, "specular"), "specular-traces");
+  m.record(event(attested, "specular"), Tool::kSpecular);
+  m.record(event(Command{"auto", true, ""}, "specular"), Tool::kSpecular);
+  m.record(event(Command{"build", false, "SPEC-001"}, "specular"), Tool::kSpecular);
+  m.record(event(Command{"build", false, ""}, "specular"), Tool::kSpecular);
+  m.record(event(PolicyCheck{"cost_limit", false, ""}, "specular"), Tool::kSpecular);
+  m.record(event(PolicyCheck{"max_steps", true, ""}, "specular"), Tool::kSpecular);
   WorkflowRun run;
-  m.record(event(run, "specular"), "specular-traces");
+  m.record(event(run, "specular"), Tool::kSpecular);
   run.outcome = Outcome::kError;
-  m.record(event(run, "specular"), "specular-traces");
+  m.record(event(run, "specular"), Tool::kSpecular);
   WorkflowStep step;
   step.step_type = "build";
   step.outcome = Outcome::kFailure;
-  m.record(event(step, "specular"), "specular-traces");
-  m.record(event(CacheLookup{"docker_image", true}, "specular"), "specular-cache");
-  m.record(event(CacheLookup{"docker_image", true}, "specular"), "specular-cache");
-  m.record(event(CacheLookup{"docker_image", false}, "specular"), "specular-cache");
-  m.record(event(CacheLookup{"query", false}, "specular"), "specular-cache");
+  m.record(event(step, "specular"), Tool::kSpecular);
+  m.record(event(CacheLookup{"docker_image", true}, "specular"), Tool::kSpecular);
+  m.record(event(CacheLookup{"docker_image", true}, "specular"), Tool::kSpecular);
+  m.record(event(CacheLookup{"docker_image", false}, "specular"), Tool::kSpecular);
+  m.record(event(CacheLookup{"query", false}, "specular"), Tool::kSpecular);
   // The same kinds from a generic profile do not reach the specular names.
-  m.record(event(Command{"auto", true, ""}, "other"), "generic");
-  m.record(event(CacheLookup{"docker_image", true}, "other"), "generic");
+  m.record(event(Command{"auto", true, ""}, "other"), Tool::kNone);
+  m.record(event(CacheLookup{"docker_image", true}, "other"), Tool::kNone);
 
   t = text();
   EXPECT_EQ(
@@ -404,7 +404,7 @@ TEST_F(DerivedMetricsTest, SpecularNamesFromTheDocs) {
 
 TEST_F(DerivedMetricsTest, SpecAgentsNamesAndDailyCost) {
   auto& m = metrics();
-  m.enable_tool_metrics("spec-agents-logs");
+  m.enable_tool_metrics(Tool::kSpecAgents);
   std::string t = text();
   EXPECT_EQ(samples(t, "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0"}));
   EXPECT_THROW(prometheus::BuildGauge().Name("queries_total").Register(registry_),
@@ -416,22 +416,22 @@ TEST_F(DerivedMetricsTest, SpecAgentsNamesAndDailyCost) {
   chat.method = "POST";
   chat.status = 200;
   chat.duration_seconds = 1.2;
-  m.record(event(chat, "spec-agents"), "spec-agents-logs");
+  m.record(event(chat, "spec-agents"), Tool::kSpecAgents);
   chat.status = 503;
   chat.duration_seconds = 20.0;
-  m.record(event(chat, "spec-agents"), "spec-agents-logs");
+  m.record(event(chat, "spec-agents"), Tool::kSpecAgents);
   chat.status.reset();
   chat.duration_seconds.reset();
-  m.record(event(chat, "spec-agents"), "spec-agents-logs");
+  m.record(event(chat, "spec-agents"), Tool::kSpecAgents);
 
   now_ = std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + std::chrono::hours{23} +
          std::chrono::minutes{59};
   m.record(
       event(llm("anthropic", "Anthropic/claude-sonnet-4-5-20250929", 1000, 200), "spec-agents"),
-      "spec-agents-logs");  // 0.003 + 0.003
+      Tool::kSpecAgents);  // 0.003 + 0.003
   LlmCall reported = llm("groq", "llama-3.1-8b-instant");
   reported.cost_usd = 0.25;
-  m.record(event(reported, "spec-agents"), "spec-agents-logs");
+  m.record(event(reported, "spec-agents"), Tool::kSpecAgents);
   t = text();
   EXPECT_EQ(samples(t, "queries_total"), (Lines{"queries_total{endpoint=\"/api/chat\"} 3"}));
   EXPECT_EQ(samples(t, "query_latency_ms_count"),
@@ -448,14 +448,14 @@ TEST_F(DerivedMetricsTest, SpecAgentsNamesAndDailyCost) {
   now_ = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + std::chrono::seconds{1};
   m.refresh_daily_cost();
   EXPECT_EQ(samples(text(), "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0"}));
-  m.record(event(reported, "spec-agents"), "spec-agents-logs");
+  m.record(event(reported, "spec-agents"), Tool::kSpecAgents);
   EXPECT_EQ(samples(text(), "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0.25"}));
   // Without a refresh, the first call of a new day resets before adding.
   now_ += std::chrono::hours{24};
-  m.record(event(reported, "spec-agents"), "spec-agents-logs");
+  m.record(event(reported, "spec-agents"), Tool::kSpecAgents);
   EXPECT_EQ(samples(text(), "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0.25"}));
   // An unpriced call adds nothing (and is counted as unpriced).
-  m.record(event(llm("cerebras", "llama-4-scout", 10, 10), "spec-agents"), "spec-agents-logs");
+  m.record(event(llm("cerebras", "llama-4-scout", 10, 10), "spec-agents"), Tool::kSpecAgents);
   EXPECT_EQ(samples(text(), "daily_llm_cost_usd"), (Lines{"daily_llm_cost_usd 0.25"}));
 }
 
@@ -465,13 +465,13 @@ TEST_F(DerivedMetricsTest, SpekNasaComplianceScore) {
   nasa.standard = "nasa_pot10";
   nasa.score = 0.92;
   nasa.critical = 0;
-  m.record(event(nasa, "spek"), "generic");
+  m.record(event(nasa, "spek"), Tool::kNone);
   EXPECT_EQ(text().find("spek_nasa_compliance_score"), std::string::npos);
-  m.record(event(nasa, "spek"), "spek-analyzer");
+  m.record(event(nasa, "spek"), Tool::kSpek);
   ComplianceResult other;
   other.standard = "connascence";
   other.score = 0.4;
-  m.record(event(other, "spek"), "spek-analyzer");
+  m.record(event(other, "spek"), Tool::kSpek);
   const std::string t = text();
   EXPECT_EQ(samples(t, "spek_nasa_compliance_score"), (Lines{"spek_nasa_compliance_score 0.92"}));
   EXPECT_EQ(
@@ -483,14 +483,14 @@ TEST_F(DerivedMetricsTest, SpekNasaComplianceScore) {
 TEST_F(DerivedMetricsTest, UnknownModelIsCountedAndLoggedOncePerModel) {
   auto& m = metrics();
   LlmCall gpt5 = llm("openai", "gpt-5", 100, 100);
-  m.record(event(gpt5), "generic");
-  m.record(event(gpt5), "generic");
+  m.record(event(gpt5), Tool::kNone);
+  m.record(event(gpt5), Tool::kNone);
   gpt5.count = 2;
-  m.record(event(gpt5), "generic");
-  m.record(event(llm("cerebras", "llama-4-scout", 1, 1)), "generic");
+  m.record(event(gpt5), Tool::kNone);
+  m.record(event(llm("cerebras", "llama-4-scout", 1, 1)), Tool::kNone);
   LlmCall reported = llm("cerebras", "llama-4-maverick", 1, 1);
   reported.cost_usd = 0.01;  // a reported cost needs no price
-  m.record(event(reported), "generic");
+  m.record(event(reported), Tool::kNone);
   const std::string t = text();
   EXPECT_EQ(samples(t, "specwatch_llm_unpriced_requests_total"),
             (Lines{
@@ -508,10 +508,10 @@ TEST_F(DerivedMetricsTest, UnknownModelIsCountedAndLoggedOncePerModel) {
   EXPECT_NE(log_lines_[0].find("\"provider\":\"openai\",\"model\":\"gpt-5\""), std::string::npos)
       << log_lines_[0];
   now_ += std::chrono::seconds(59);
-  m.record(event(gpt5), "generic");
+  m.record(event(gpt5), Tool::kNone);
   EXPECT_EQ(log_lines_.size(), 1u);
   now_ += std::chrono::seconds(1);
-  m.record(event(gpt5), "generic");
+  m.record(event(gpt5), Tool::kNone);
   ASSERT_EQ(log_lines_.size(), 2u);
   EXPECT_NE(log_lines_[1].find("\"msg\":\"no price for more models: their calls are counted in "
                                "specwatch_llm_unpriced_requests_total, not in "
@@ -528,15 +528,15 @@ TEST_F(DerivedMetricsTest, UnpricedLogSetIsBounded) {
   limits.max_logged_unpriced_models = 3;
   auto& m = metrics(limits);
   for (int i = 0; i < 10; ++i)
-    m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), "generic");
+    m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), Tool::kNone);
   for (int i = 0; i < 10; ++i)
-    m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), "generic");
+    m.record(event(llm("x", std::string("m").append(std::to_string(i)), 1, 1)), Tool::kNone);
   // m0 at once, m1 and m2 wait for the summary, m3 hits the bound.
   ASSERT_EQ(log_lines_.size(), 2u);
   EXPECT_NE(log_lines_[0].find("\"model\":\"m0\""), std::string::npos) << log_lines_[0];
   EXPECT_NE(log_lines_[1].find("too many unpriced models"), std::string::npos);
   now_ += std::chrono::minutes(1);
-  m.record(event(llm("x", "m0", 1, 1)), "generic");
+  m.record(event(llm("x", "m0", 1, 1)), Tool::kNone);
   ASSERT_EQ(log_lines_.size(), 3u);
   EXPECT_NE(log_lines_[2].find("\"models\":2,\"first\":\"x/m1, x/m2\""), std::string::npos)
       << log_lines_[2];
@@ -549,12 +549,12 @@ TEST_F(DerivedMetricsTest, UnpricedLogIsOneLineAMinute) {
   for (int minute = 0; minute < 3; ++minute) {
     for (int i = 0; i < 100; ++i) {
       const std::string model = "m" + std::to_string(minute) + "-" + std::to_string(i);
-      m.record(event(llm("x", model, 1, 1)), "generic");
+      m.record(event(llm("x", model, 1, 1)), Tool::kNone);
       now_ += std::chrono::milliseconds(500);  // 100 models take 50 s
     }
     now_ += std::chrono::seconds(10);
   }
-  m.record(event(llm("x", "m0-0", 1, 1)), "generic");  // writes the last summary
+  m.record(event(llm("x", "m0-0", 1, 1)), Tool::kNone);  // writes the last summary
   ASSERT_EQ(log_lines_.size(), 4u);
   EXPECT_NE(log_lines_[0].find("\"model\":\"m0-0\""), std::string::npos) << log_lines_[0];
   // The second line is due one minute after the first (at m1-0, which it includes).
@@ -587,8 +587,8 @@ TEST_F(DerivedMetricsTest, LogRecordRunsInABatchCountLikeSingleEvents) {
       log(Severity::kError, "c"), log(Severity::kError, "c"), log(Severity::kInfo, ""),
       log(Severity::kInfo, "a"),
   };
-  m.record(batch, "generic");
-  m.record(std::span<const CanonicalEvent>(batch).subspan(0, 2), "generic");
+  m.record(batch, Tool::kNone);
+  m.record(std::span<const CanonicalEvent>(batch).subspan(0, 2), Tool::kNone);
   const std::string t = text();
   EXPECT_EQ(samples(t, "specwatch_log_records_total"),
             (Lines{
@@ -618,7 +618,7 @@ TEST_F(DerivedMetricsTest, AMillionModelNamesStayWithinTheSeriesLimit) {
   for (int i = 0; i < 1000000; ++i) {
     call.model = "model-";
     call.model += std::to_string(i);
-    m.record(e, "generic");
+    m.record(e, Tool::kNone);
   }
   const std::size_t after = resident_bytes();
   const std::size_t growth = after > before ? after - before : 0;
@@ -645,14 +645,35 @@ TEST_F(DerivedMetricsTest, AMillionModelNamesStayWithinTheSeriesLimit) {
   EXPECT_LT(growth, 64u * 1024 * 1024) << growth;
 }
 
-TEST(ToolOfProfile, Prefixes) {
-  EXPECT_EQ(tool_of_profile("specular-traces"), Tool::kSpecular);
-  EXPECT_EQ(tool_of_profile("spec-agents-console"), Tool::kSpecAgents);
-  EXPECT_EQ(tool_of_profile("spek-analyzer"), Tool::kSpek);
-  EXPECT_EQ(tool_of_profile("specweaver-logs"), Tool::kSpecWeaver);
-  EXPECT_EQ(tool_of_profile("specular"), Tool::kNone);
-  EXPECT_EQ(tool_of_profile("generic"), Tool::kNone);
-  EXPECT_EQ(tool_of_profile(""), Tool::kNone);
+TEST(Tool, NamesAndServices) {
+  EXPECT_EQ(tool_from_name("specular"), Tool::kSpecular);
+  EXPECT_EQ(tool_from_name("spec-agents"), Tool::kSpecAgents);
+  EXPECT_EQ(tool_from_name("spek"), Tool::kSpek);
+  EXPECT_EQ(tool_from_name("specweaver"), Tool::kSpecWeaver);
+  EXPECT_EQ(tool_from_name("service"), Tool::kByService);
+  EXPECT_EQ(tool_from_name("none"), Tool::kNone);
+  EXPECT_EQ(tool_from_name("specular-trace"), std::nullopt);
+  EXPECT_EQ(tool_name(Tool::kSpecAgents), "spec-agents");
+  EXPECT_EQ(tool_of_service("spek"), Tool::kSpek);
+  EXPECT_EQ(tool_of_service("my-service"), Tool::kNone);
+}
+
+// The tool is what the profile says, never its name: events recorded for Tool::kNone feed no
+// tool-specific family even when their service is "specular".
+TEST_F(DerivedMetricsTest, ToolSpecificMetricsFollowTheToolNotTheService) {
+  auto& m = metrics();
+  m.record(event(Command{"auto", true, ""}, "specular"), Tool::kNone);
+  EXPECT_EQ(text().find("specular_command"), std::string::npos);
+  m.record(event(Command{"auto", true, ""}, "my-service"), Tool::kSpecular);
+  EXPECT_NE(text().find("specular_command_executions_total{command=\"auto\",success=\"true\"} 1\n"),
+            std::string::npos)
+      << text();
+  // By service: the tool of each event's own service.
+  m.record(event(Command{"build", true, ""}, "specular"), Tool::kByService);
+  m.record(event(Command{"build", true, ""}, "other"), Tool::kByService);
+  EXPECT_NE(text().find("specular_command_executions_total{command=\"build\",success=\"true\"} 1\n"),
+            std::string::npos)
+      << text();
 }
 
 }  // namespace
@@ -667,8 +688,8 @@ TEST_F(DerivedMetricsTest, OtlpRecordsFeedTheToolTheirServiceNames) {
   command.command = "auto";
   command.success = false;
   command.error_code = "SPEC-001";
-  m.record(event(command, "specular"), "otlp-span");
-  m.record(event(command, "other-app"), "otlp-span");
+  m.record(event(command, "specular"), Tool::kByService);
+  m.record(event(command, "other-app"), Tool::kByService);
   EXPECT_EQ(samples(text(), "specular_command_executions_total"),
             (Lines{"specular_command_executions_total{command=\"auto\",success=\"false\"} 1"}));
   EXPECT_EQ(samples(text(), "specular_command_errors_total"),
@@ -687,8 +708,8 @@ TEST_F(DerivedMetricsTest, ComplianceGaugesShowTheLatestResultByItsOwnTime) {
   late.timestamp_ns = 2'000'000'000'000'000'000;
   CanonicalEvent early = event(older, "spek");
   early.timestamp_ns = 1'000'000'000'000'000'000;
-  m.record(late, "spek-result");
-  m.record(early, "spek-result");  // read later, but older: ignored
+  m.record(late, Tool::kSpek);
+  m.record(early, Tool::kSpek);  // read later, but older: ignored
   EXPECT_EQ(samples(text(), "spek_nasa_compliance_score"),
             (Lines{"spek_nasa_compliance_score 0.92"}));
   EXPECT_EQ(

@@ -76,8 +76,8 @@ TEST_F(LabelRedactionTest, EveryPatternInEveryLabelField) {
       prometheus::Registry registry;
       DerivedMetrics metrics(registry, PricingTable::bundled(), DeriveLimits{}, logger_);
       // Twice: the second call finds the cached series and counts no redaction.
-      metrics.record(failed_call(fields[f], sample.text), "generic");
-      metrics.record(failed_call(fields[f], sample.text), "generic");
+      metrics.record(failed_call(fields[f], sample.text), Tool::kNone);
+      metrics.record(failed_call(fields[f], sample.text), Tool::kNone);
       const std::string text = render(registry);
       EXPECT_FALSE(leaks(text, sample.secret)) << text;
       const std::string marker = Redactor::marker(sample.pattern);
@@ -109,7 +109,7 @@ TEST_F(LabelRedactionTest, ServiceInTheUnpricedWarning) {
   CanonicalEvent e = failed_call(Field::kService, "svc " + std::string(testing::kAwsKeyId));
   std::get<LlmCall>(e.body).model = "in-house-" + std::string(testing::kGithubToken);
   std::get<LlmCall>(e.body).provider = "acme-" + std::string(testing::kGoogleKey);
-  metrics.record(e, "generic");
+  metrics.record(e, Tool::kNone);
   ASSERT_EQ(log_.size(), 1u);
   EXPECT_NE(
       log_[0].find(
@@ -126,9 +126,9 @@ TEST_F(LabelRedactionTest, ServiceInTheUnpricedWarning) {
 TEST_F(LabelRedactionTest, TwoSecretsThatRedactAlikeShareOneSeries) {
   prometheus::Registry registry;
   DerivedMetrics metrics(registry, PricingTable::bundled(), DeriveLimits{}, logger_);
-  metrics.record(failed_call(Field::kOperation, testing::kOpenAiKey), "generic");
-  metrics.record(failed_call(Field::kOperation, testing::kOpenAiProjectKey), "generic");
-  metrics.record(failed_call(Field::kOperation, testing::kOpenAiKey), "generic");
+  metrics.record(failed_call(Field::kOperation, testing::kOpenAiKey), Tool::kNone);
+  metrics.record(failed_call(Field::kOperation, testing::kOpenAiProjectKey), Tool::kNone);
+  metrics.record(failed_call(Field::kOperation, testing::kOpenAiKey), Tool::kNone);
   const std::string text = render(registry);
   EXPECT_EQ(samples(text, "specwatch_llm_requests_total"),
             (std::vector<std::string>{
@@ -145,7 +145,7 @@ TEST_F(LabelRedactionTest, NearMissesAreLabelsAsWritten) {
   for (std::string_view model :
        {"sk-2024", "skeleton", "task-ant", "gpt-4o-mini", "claude-3-5-sonnet-20241022",
         "123e4567-e89b-12d3-a456-426614174000", "4bf92f3577b34da6a3ce929d0e0e4736"}) {
-    metrics.record(failed_call(Field::kModel, model), "generic");
+    metrics.record(failed_call(Field::kModel, model), Tool::kNone);
   }
   const std::string text = render(registry);
   for (std::string_view model :
@@ -164,7 +164,7 @@ TEST_F(LabelRedactionTest, DisabledPatternIsLeftInPlaceAndHasNoSeries) {
   DeriveLimits limits;
   limits.redaction.patterns.set(BuiltinPattern::kGroqApiKey, false);
   DerivedMetrics metrics(registry, PricingTable::bundled(), limits, logger_);
-  metrics.record(failed_call(Field::kOperation, testing::kGroqKey), "generic");
+  metrics.record(failed_call(Field::kOperation, testing::kGroqKey), Tool::kNone);
   const std::string text = render(registry);
   EXPECT_NE(text.find("operation=\"" + std::string(testing::kGroqKey) + "\""), std::string::npos);
   EXPECT_EQ(text.find("pattern=\"groq_api_key\""), std::string::npos);

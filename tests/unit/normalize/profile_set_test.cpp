@@ -195,5 +195,57 @@ TEST(ProfileErrors, ExactMessages) {
             "field, value, between");
 }
 
+// Which tool's metrics a profile feeds is what its `tool:` says, never its name: a user profile
+// "my-specular" feeds Specular's metrics only when it says so, and one that extends a built-in
+// inherits the built-in's tool.
+TEST(ProfileSet, ToolIsExplicit) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: my-specular
+    tool: specular
+    extends: generic
+  - name: specular-lookalike
+    extends: generic
+  - name: my-trace
+    extends: specular-trace
+  - name: untooled-trace
+    extends: specular-trace
+    tool: none
+)",
+               "user.yaml");
+  EXPECT_EQ(set.find("my-specular")->tool, Tool::kSpecular);
+  EXPECT_EQ(set.find("specular-lookalike")->tool, Tool::kNone);
+  EXPECT_EQ(set.find("my-trace")->tool, Tool::kSpecular);
+  EXPECT_EQ(set.find("untooled-trace")->tool, Tool::kNone);
+  EXPECT_EQ(error_of("profiles:\n  - name: p\n    tool: specularr\n"),
+            "user.yaml:3:11: profile \"p\", key \"tool\": expected specular, spec-agents, spek, "
+            "specweaver, service or none, got \"specularr\"");
+}
+
+TEST(ProfileSet, BuiltinProfilesNameTheirTool) {
+  ProfileSet set;
+  const std::pair<const char*, Tool> expected[] = {
+      {"generic", Tool::kNone},
+      {"genai", Tool::kNone},
+      {"otlp-span", Tool::kByService},
+      {"otlp-log", Tool::kByService},
+      {"specular-trace", Tool::kSpecular},
+      {"specular-log", Tool::kSpecular},
+      {"specular-attestation", Tool::kSpecular},
+      {"spec-agents-log", Tool::kSpecAgents},
+      {"spec-agents-console", Tool::kSpecAgents},
+      {"spek-log", Tool::kSpek},
+      {"spek-result", Tool::kSpek},
+      {"specweaver-log", Tool::kSpecWeaver},
+      {"specweaver-metrics", Tool::kSpecWeaver},
+  };
+  for (const auto& [name, tool] : expected) {
+    const CompiledProfile* p = set.find(name);
+    ASSERT_NE(p, nullptr) << name;
+    EXPECT_EQ(p->tool, tool) << name;
+  }
+}
+
 }  // namespace
 }  // namespace specwatch

@@ -39,13 +39,12 @@ LlmCall llm_call(std::string provider, std::string model, int i) {
 }
 
 void record_a_bit_of_everything(DerivedMetrics& metrics) {
-  const char* const profiles[] = {"generic", "specular-traces", "spec-agents-events",
-                                  "spek-results"};
-  for (const char* profile : profiles) metrics.enable_tool_metrics(profile);
+  const Tool profiles[] = {Tool::kNone, Tool::kSpecular, Tool::kSpecAgents, Tool::kSpek};
+  for (const Tool profile : profiles) metrics.enable_tool_metrics(profile);
   const char* const models[] = {"gpt-4o",      "claude-sonnet-4-5", "model \"quoted\"",
                                 "back\\slash", "line\nbreak",       "h\xC3\xA9llo"};
   for (int i = 0; i < 60; ++i) {
-    const char* profile = profiles[i % 4];
+    const Tool profile = profiles[i % 4];
     const std::string service = i % 4 == 1 ? "specular" : "svc-" + std::to_string(i % 3);
     metrics.record(event_of(llm_call(i % 2 ? "openai" : "anthropic", models[i % 6], i), service),
                    profile);
