@@ -2,7 +2,8 @@
 # Installs whatever is missing on a Debian 12 machine, from Debian's packages only.
 #   scripts/setup.sh run    what building and running the sidecar needs
 #   scripts/setup.sh test   that, plus what the test suite needs (real Prometheus, Alertmanager,
-#                           Kafka client and mock cluster, Node.js for the OpenTelemetry SDK)
+#                           Node.js for the OpenTelemetry SDK and the offline validators of
+#                           tests/deploy, lintian and systemd for the package checks)
 # Idempotent: a package already installed is not touched, and apt is not called at all when
 # nothing is missing.
 set -euo pipefail

@@ -38,7 +38,7 @@ class OtlpBatchSink {
   virtual bool try_consume_for(RecordBatch& batch, std::chrono::milliseconds timeout) = 0;
 };
 
-// Receives OTLP metrics exports (implemented by the metrics translator). Called on a receiver
+// Receives OTLP metrics exports (implemented by the metrics translator, sidecar/otlp_metrics). Called on a receiver
 // thread, concurrently from the gRPC and HTTP receivers: implementations must be thread-safe.
 class MetricsConsumer {
  public:
@@ -47,7 +47,7 @@ class MetricsConsumer {
       const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request) = 0;
 };
 
-// Accepts and ignores metrics (until the translator exists).
+// Accepts and ignores metrics: for receivers built without the metrics translator (tests, tools).
 class NullMetricsConsumer final : public MetricsConsumer {
  public:
   void consume(
