@@ -38,8 +38,9 @@ class OtlpBatchSink {
   virtual bool try_consume_for(RecordBatch& batch, std::chrono::milliseconds timeout) = 0;
 };
 
-// Receives OTLP metrics exports (implemented by the metrics translator, sidecar/otlp_metrics). Called on a receiver
-// thread, concurrently from the gRPC and HTTP receivers: implementations must be thread-safe.
+// Receives OTLP metrics exports (implemented by the metrics translator, sidecar/otlp_metrics).
+// Called on a receiver thread, concurrently from the gRPC and HTTP receivers: implementations must
+// be thread-safe.
 class MetricsConsumer {
  public:
   virtual ~MetricsConsumer() = default;
