@@ -3,12 +3,12 @@
 // docs/CONFIGURATION.md. Later capabilities add their own sections beside these.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "sidecar/core/logger.h"
 #include "sidecar/derive/derive_config.h"
@@ -53,6 +53,8 @@ struct TailConfig {
   std::size_t read_buffer_bytes = 262144;
   std::size_t fingerprint_bytes = 1024;
   int rotate_wait_ms = 5000;  // keep reading a deleted or renamed-away file this long after EOF
+  std::size_t max_open_files = 256;  // descriptors one file source keeps open at most
+  bool follow_symlinks = false;      // read files that matching symlinks point to
 };
 
 struct PipelineConfig {
