@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <utility>
 
 #include "sidecar/framing/json_document.h"
 #include "sidecar/sources/file/discovery.h"
@@ -70,6 +71,7 @@ struct FileSource::AckHub {
     {
       std::lock_guard lock(mutex);
       --outstanding;
+      if (changed && unpersisted_since == Clock::time_point{}) unpersisted_since = Clock::now();
     }
     cv.notify_all();
     if (changed && !dirty.exchange(true)) watcher->wake();
@@ -83,11 +85,30 @@ struct FileSource::AckHub {
     std::lock_guard lock(mutex);
     return outstanding;
   }
+  // The oldest acknowledgement not persisted yet; taken before a checkpoint write, given back
+  // if it fails.
+  Clock::time_point take_unpersisted() {
+    std::lock_guard lock(mutex);
+    return std::exchange(unpersisted_since, Clock::time_point{});
+  }
+  void restore_unpersisted(Clock::time_point since) {
+    std::lock_guard lock(mutex);
+    if (since != Clock::time_point{} &&
+        (unpersisted_since == Clock::time_point{} || since < unpersisted_since)) {
+      unpersisted_since = since;
+    }
+  }
+  double unpersisted_age_seconds() {
+    std::lock_guard lock(mutex);
+    if (unpersisted_since == Clock::time_point{}) return 0;
+    return std::chrono::duration<double>(Clock::now() - unpersisted_since).count();
+  }
 
   std::shared_ptr<Watcher> watcher;
   std::mutex mutex;
   std::condition_variable cv;
   std::int64_t outstanding = 0;
+  Clock::time_point unpersisted_since{};
   std::atomic<bool> dirty{false};
 };
 
@@ -964,6 +985,7 @@ void FileSource::forget_expired() {
 
 void FileSource::update_gauges() {
   open_files_.store(open_count_);
+  if (hub_) series_.oldest_unpersisted_age.Set(hub_->unpersisted_age_seconds());
   series_.files.Set(static_cast<double>(streams_.size() + documents_.size()));
   std::uint64_t lag = 0;
   for (const auto& [key, file] : streams_) {
@@ -1005,13 +1027,34 @@ void FileSource::maybe_checkpoint(bool force) {
     if (now - last_checkpoint_ < std::chrono::milliseconds(tail_.checkpoint_interval_ms)) return;
   }
   hub_->dirty.store(false);
+  const auto since = hub_->take_unpersisted();
   std::string error = store_.save(checkpoint_entries(), retired_entries());
   last_checkpoint_ = now;
   if (!error.empty()) {
     hub_->dirty.store(true);
-    logger_.error("cannot write checkpoint", {{"source", config_.name}, {"error", error}});
+    hub_->restore_unpersisted(since);
+    series_.checkpoint_write_errors.Increment();
+    series_.oldest_unpersisted_age.Set(hub_->unpersisted_age_seconds());
+    // Retried every checkpoint interval; logged at most once a minute with the count between.
+    ++failed_writes_unlogged_;
+    if (last_write_error_log_ == Clock::time_point{} ||
+        now - last_write_error_log_ >= std::chrono::minutes(1)) {
+      logger_.error(
+          "cannot write checkpoint; acknowledged offsets are not persisted",
+          {{"source", config_.name},
+           {"error", error},
+           {"failures_since_last_report", static_cast<unsigned long>(failed_writes_unlogged_)}});
+      last_write_error_log_ = now;
+      failed_writes_unlogged_ = 0;
+    }
     return;
   }
+  if (last_write_error_log_ != Clock::time_point{}) {
+    logger_.info("checkpoint written again", {{"source", config_.name}});
+    last_write_error_log_ = {};
+    failed_writes_unlogged_ = 0;
+  }
+  series_.oldest_unpersisted_age.Set(hub_->unpersisted_age_seconds());
   checkpoint_writes_.Increment();
 }
 

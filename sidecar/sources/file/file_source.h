@@ -196,6 +196,8 @@ class FileSource : public Source {
   std::set<std::pair<std::string, std::string>> reported_;  // (path, reason) currently failing
   std::string buffer_;
   std::chrono::steady_clock::time_point last_checkpoint_{};
+  std::chrono::steady_clock::time_point last_write_error_log_{};  // zero while writes succeed
+  std::size_t failed_writes_unlogged_ = 0;
 };
 
 }  // namespace specwatch
