@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "sidecar/app/app_config.h"
+#include "sidecar/app/descriptor_budget.h"
 #include "sidecar/app/runtime.h"
 #include "sidecar/config/config_loader.h"
 #include "sidecar/http/http_server.h"
@@ -82,6 +83,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Logger logger(config.log_level);
+  fit_descriptor_budget(config, logger);
   auto registry = std::make_shared<prometheus::Registry>();
   register_build_info(*registry, SPECWATCH_VERSION);
   auto process_collector = std::make_shared<ProcessCollector>();
@@ -146,6 +148,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
         continue;
       }
       Config next_config = std::move(*next.config);
+      fit_descriptor_budget(next_config, logger);
       if (auto old = current.take()) old->stop(config.shutdown_timeout_ms);
       logger.set_level(next_config.log_level);
       std::vector<DeriveError> next_pricing_errors;
