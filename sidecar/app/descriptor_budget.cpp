@@ -15,8 +15,9 @@ void fit_descriptor_budget(Config& config, Logger& logger) {
     if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
   }
   const std::size_t sources = std::max<std::size_t>(config.sources.size(), 1);
-  const std::size_t soft = limit.rlim_cur == RLIM_INFINITY ? static_cast<std::size_t>(1) << 20
-                                                           : static_cast<std::size_t>(limit.rlim_cur);
+  const std::size_t soft = limit.rlim_cur == RLIM_INFINITY
+                               ? static_cast<std::size_t>(1) << 20
+                               : static_cast<std::size_t>(limit.rlim_cur);
   const std::size_t available = soft > kReservedDescriptors ? soft - kReservedDescriptors : 0;
   const std::size_t per_source = std::max<std::size_t>(available / sources, 1);
   if (config.tail.max_open_files <= per_source) return;

@@ -475,7 +475,8 @@ bool FileSource::make_room(const InodeKey* keep) {
   StreamFile* oldest = nullptr;
   for (auto& [key, file] : streams_) {
     if (keep != nullptr && key == *keep) continue;
-    if (!file.reader->is_open() || file.identity_pending || file.awaiting_offset || !file.present ||
+    // `present` is not asked: during a scan it is false for files not visited yet.
+    if (!file.reader->is_open() || file.identity_pending || file.awaiting_offset ||
         file.reader->read_offset() < file.size) {
       continue;
     }

@@ -21,8 +21,9 @@ class Durability : public ::testing::Test {
   void start(const std::string& pattern, const std::string& extra = "") {
     write_file(dir_.file("specwatch.yaml"),
                test_config(dir_.file("state"), ndjson_source("t", pattern), extra));
-    sidecar_ = std::make_unique<SidecarProcess>(dir_.file("specwatch.yaml"),
-                                                dir_.file("sidecar.out"));
+    // One log per run: the port is taken from the log's first "specwatch started" line.
+    sidecar_ = std::make_unique<SidecarProcess>(
+        dir_.file("specwatch.yaml"), dir_.file("sidecar" + std::to_string(++runs_) + ".out"));
     port_ = sidecar_->wait_started();
     ASSERT_NE(port_, 0) << sidecar_->log();
   }
@@ -34,6 +35,7 @@ class Durability : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<SidecarProcess> sidecar_;
   std::uint16_t port_ = 0;
+  int runs_ = 0;
 };
 
 TEST_F(Durability, CopytruncateThenKillReadsTheCopyOnlyPastTheCheckpoint) {
@@ -83,7 +85,8 @@ TEST_F(Durability, BurstOfNewFilesIsReadCompletely) {
     write_file(dir_.file("f" + std::to_string(f) + ".log"), event_line(f));
   }
   ASSERT_TRUE(wait_until([&] { return events() >= files + 1; }, std::chrono::seconds(60)))
-      << events();
+      << events() << sidecar_->log().substr(0, 3000)
+      << sidecar_->log().substr(sidecar_->log().size() - 3000);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(events(), files + 1);
 }
@@ -96,7 +99,9 @@ TEST_F(Durability, ThreeThousandFilesUnderADescriptorLimitOf1024AreAllRead) {
   // The child inherits the limit (soft and hard: it cannot raise it).
   struct rlimit saved {};
   ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
-  struct rlimit low {1024, 1024};
+  struct rlimit low {
+    1024, 1024
+  };
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
   start(dir_.file("*.log"), "");
   ::setrlimit(RLIMIT_NOFILE, &saved);  // only the root can raise it again; fine either way
