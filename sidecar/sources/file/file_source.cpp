@@ -298,7 +298,12 @@ void FileSource::scan(bool first) {
   std::size_t opened = 0;
   bool incomplete = false;
   for (const auto& f : found.files) {
-    if (stop_requested_.load()) return;  // stopping: the checkpoint keeps what is not done
+    if (stop_requested_.load()) {
+      // Stopping mid-scan: files not visited are not gone, and their checkpoint entries stay.
+      for (auto& [key, file] : streams_) file.present = true;
+      for (auto& [path, doc] : documents_) doc.present = true;
+      return;
+    }
     if (config_.framing == Framing::kJsonDocument) {
       auto [it, inserted] = documents_.try_emplace(f.path);
       DocumentFile& doc = it->second;
@@ -953,8 +958,8 @@ void FileSource::forget_expired() {
   auto wait = std::chrono::milliseconds(tail_.rotate_wait_ms);
   for (auto it = streams_.begin(); it != streams_.end();) {
     StreamFile& file = it->second;
-    bool expired =
-        !file.present && now - file.gone_since >= wait && file.reader->read_offset() >= file.size;
+    bool expired = !file.present && file.gone_since != Clock::time_point{} &&
+                   now - file.gone_since >= wait && file.reader->read_offset() >= file.size;
     if (!expired) {
       ++it;
       continue;
@@ -968,7 +973,8 @@ void FileSource::forget_expired() {
     it = next;
   }
   for (auto it = documents_.begin(); it != documents_.end();) {
-    if (!it->second.present && now - it->second.gone_since >= wait) {
+    if (!it->second.present && it->second.gone_since != Clock::time_point{} &&
+        now - it->second.gone_since >= wait) {
       it = documents_.erase(it);
       hub_->dirty.store(true);
     } else {
