@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "sidecar/app/app_config.h"
+#include "sidecar/app/descriptor_budget.h"
 #include "sidecar/app/runtime.h"
 #include "sidecar/config/config_loader.h"
 #include "sidecar/http/http_server.h"
@@ -117,6 +118,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Logger logger(config.log_level);
+  fit_descriptor_budget(config, logger);
   auto registry = std::make_shared<prometheus::Registry>();
   register_build_info(*registry, SPECWATCH_VERSION);
   auto process_collector = std::make_shared<ProcessCollector>();
@@ -194,6 +196,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
         continue;
       }
       Config next_config = std::move(*next.config);
+      fit_descriptor_budget(next_config, logger);
       // Receivers whose configuration is unchanged keep their listeners and connections: their
       // exports wait (bounded) for the new pipeline instead of failing (switching_sink.h).
       const bool keep_receivers = same_receivers(config.otlp, next_config.otlp);

@@ -56,6 +56,8 @@ struct TailConfig {
   std::size_t read_buffer_bytes = 262144;
   std::size_t fingerprint_bytes = 1024;
   int rotate_wait_ms = 5000;  // keep reading a deleted or renamed-away file this long after EOF
+  std::size_t max_open_files = 256;  // descriptors one file source keeps open at most
+  bool follow_symlinks = false;      // read files that matching symlinks point to
 };
 
 struct PipelineConfig {

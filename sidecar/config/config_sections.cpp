@@ -53,9 +53,10 @@ void read_http(const YAML::Node& node, const std::string& key_path, Config& out,
 
 void read_tail(const YAML::Node& node, const std::string& key_path, Config& out, ConfigReader& in) {
   if (!in.expect_map(node, key_path)) return;
-  in.check_unknown_keys(node, key_path,
-                        {"poll_interval_ms", "inotify", "checkpoint_interval_ms",
-                         "read_buffer_bytes", "fingerprint_bytes", "rotate_wait_ms"});
+  in.check_unknown_keys(
+      node, key_path,
+      {"poll_interval_ms", "inotify", "checkpoint_interval_ms", "read_buffer_bytes",
+       "fingerprint_bytes", "rotate_wait_ms", "max_open_files", "follow_symlinks"});
   TailConfig& tail = out.tail;
   read_int_field(node, key_path, "poll_interval_ms", 1, kIntMax, tail.poll_interval_ms, in);
   if (const YAML::Node inotify = node["inotify"]; inotify.IsDefined()) {
@@ -68,6 +69,12 @@ void read_tail(const YAML::Node& node, const std::string& key_path, Config& out,
   read_int_field(node, key_path, "read_buffer_bytes", 1, INT64_MAX, tail.read_buffer_bytes, in);
   read_int_field(node, key_path, "fingerprint_bytes", 1, INT64_MAX, tail.fingerprint_bytes, in);
   read_int_field(node, key_path, "rotate_wait_ms", 0, kIntMax, tail.rotate_wait_ms, in);
+  read_int_field(node, key_path, "max_open_files", 1, 1048576, tail.max_open_files, in);
+  if (const YAML::Node follow = node["follow_symlinks"]; follow.IsDefined()) {
+    if (auto value = in.read_bool(follow, ConfigReader::join(key_path, "follow_symlinks"))) {
+      tail.follow_symlinks = *value;
+    }
+  }
 }
 
 void read_pipeline(const YAML::Node& node, const std::string& key_path, Config& out,

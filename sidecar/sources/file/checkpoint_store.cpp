@@ -1,133 +1,70 @@
 #include "sidecar/sources/file/checkpoint_store.h"
 
-#include <fcntl.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace specwatch {
 
 namespace {
 
-constexpr int kFormatVersion = 1;
+// The format before the state store: {"version": 1, "source": ..., "files": [...]}.
+constexpr int kLegacyVersion = 1;
 
-std::string errno_text(const std::string& what) {
-  return what + ": " + std::strerror(errno);
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_string(Writer& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-// mkdir -p for the state directory.
-bool make_dirs(const std::string& dir) {
-  if (dir.empty()) return false;
-  std::string partial;
-  std::size_t pos = 0;
-  while (pos != std::string::npos) {
-    pos = dir.find('/', pos + 1);
-    partial = dir.substr(0, pos);
-    if (partial.empty()) continue;
-    if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) return false;
-  }
+void write_u64(Writer& w, const char* key, std::uint64_t value) {
+  w.Key(key);
+  w.Uint64(value);
+}
+
+void write_tail(Writer& w, const TailCheck& tail) {
+  if (tail.length == 0) return;  // at the start, or unknown
+  write_u64(w, "tail_length", tail.length);
+  write_u64(w, "tail_hash", tail.hash);
+}
+
+bool read_u64(const rapidjson::Value& v, const char* key, std::uint64_t& out) {
+  if (!v.HasMember(key) || !v[key].IsUint64()) return false;
+  out = v[key].GetUint64();
   return true;
 }
 
-bool write_all(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
+// Optional tail fields; the tail's offset is the entry's offset.
+bool read_tail(const rapidjson::Value& v, std::uint64_t offset, TailCheck& tail) {
+  tail.offset = offset;
+  if (!v.HasMember("tail_length")) return true;
+  return read_u64(v, "tail_length", tail.length) && read_u64(v, "tail_hash", tail.hash) &&
+         tail.length <= offset;
 }
 
-}  // namespace
-
-CheckpointStore::CheckpointStore(std::string state_dir, std::string source_name)
-    : dir_(std::move(state_dir) + "/checkpoints"),
-      path_(dir_ + "/" + source_name + ".json"),
-      source_(std::move(source_name)) {}
-
-std::string CheckpointStore::serialize(const std::string& source,
-                                       const std::vector<CheckpointEntry>& entries) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartObject();
-  w.Key("version");
-  w.Int(kFormatVersion);
-  w.Key("source");
-  w.String(source.c_str(), static_cast<rapidjson::SizeType>(source.size()));
-  w.Key("files");
-  w.StartArray();
-  for (const auto& e : entries) {
-    w.StartObject();
-    w.Key("path");
-    w.String(e.path.c_str(), static_cast<rapidjson::SizeType>(e.path.size()));
-    w.Key("dev");
-    w.Uint64(e.identity.dev);
-    w.Key("ino");
-    w.Uint64(e.identity.ino);
-    w.Key("fingerprint_length");
-    w.Uint64(e.identity.fingerprint.length);
-    w.Key("fingerprint_hash");
-    w.Uint64(e.identity.fingerprint.hash);
-    w.Key("offset");
-    w.Uint64(e.offset);
-    if (!e.seen_keys.empty()) {
-      w.Key("seen_keys");
-      w.StartArray();
-      for (const auto& k : e.seen_keys) {
-        w.String(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
-      }
-      w.EndArray();
-    }
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  std::string out(buffer.GetString(), buffer.GetSize());
-  out += '\n';
-  return out;
-}
-
-std::optional<std::vector<CheckpointEntry>> CheckpointStore::parse(const std::string& text,
-                                                                   std::string& error) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  if (doc.HasParseError()) {
-    error = "invalid JSON at offset " + std::to_string(doc.GetErrorOffset());
+std::optional<CheckpointData> parse_document(const rapidjson::Value& doc, std::string& error) {
+  if (!doc.IsObject() || !doc.HasMember("files") || !doc["files"].IsArray()) {
+    error = "not a checkpoint object with a \"files\" array";
     return std::nullopt;
   }
-  if (!doc.IsObject() || !doc.HasMember("version") || !doc["version"].IsInt() ||
-      doc["version"].GetInt() != kFormatVersion || !doc.HasMember("files") ||
-      !doc["files"].IsArray()) {
-    error = "not a version 1 checkpoint object with a \"files\" array";
-    return std::nullopt;
-  }
-  std::vector<CheckpointEntry> entries;
+  CheckpointData data;
   for (const auto& f : doc["files"].GetArray()) {
-    auto u64 = [&](const char* key, std::uint64_t& out) {
-      if (!f.HasMember(key) || !f[key].IsUint64()) return false;
-      out = f[key].GetUint64();
-      return true;
-    };
     CheckpointEntry e;
     if (!f.IsObject() || !f.HasMember("path") || !f["path"].IsString() ||
-        !u64("dev", e.identity.dev) || !u64("ino", e.identity.ino) ||
-        !u64("fingerprint_length", e.identity.fingerprint.length) ||
-        !u64("fingerprint_hash", e.identity.fingerprint.hash) || !u64("offset", e.offset)) {
+        !read_u64(f, "dev", e.identity.dev) || !read_u64(f, "ino", e.identity.ino) ||
+        !read_u64(f, "fingerprint_length", e.identity.fingerprint.length) ||
+        !read_u64(f, "fingerprint_hash", e.identity.fingerprint.hash) ||
+        !read_u64(f, "offset", e.offset)) {
       error =
           "a \"files\" entry lacks path, dev, ino, fingerprint_length, fingerprint_hash or "
           "offset";
+      return std::nullopt;
+    }
+    if (!read_tail(f, e.offset, e.tail)) {
+      error = "a \"files\" entry has an invalid tail_length or tail_hash";
       return std::nullopt;
     }
     e.path.assign(f["path"].GetString(), f["path"].GetStringLength());
@@ -144,59 +81,153 @@ std::optional<std::vector<CheckpointEntry>> CheckpointStore::parse(const std::st
         e.seen_keys.emplace_back(k.GetString(), k.GetStringLength());
       }
     }
-    entries.push_back(std::move(e));
+    data.files.push_back(std::move(e));
   }
-  return entries;
+  if (doc.HasMember("retired")) {
+    if (!doc["retired"].IsArray()) {
+      error = "\"retired\" is not an array";
+      return std::nullopt;
+    }
+    for (const auto& r : doc["retired"].GetArray()) {
+      RetiredEntry e;
+      std::uint64_t offset = 0;
+      if (!r.IsObject() || !r.HasMember("path") || !r["path"].IsString() ||
+          !read_u64(r, "fingerprint_length", e.fingerprint.length) ||
+          !read_u64(r, "fingerprint_hash", e.fingerprint.hash) || !read_u64(r, "offset", offset) ||
+          !read_tail(r, offset, e.tail) || !r.HasMember("retired_unix_ms") ||
+          !r["retired_unix_ms"].IsInt64()) {
+        error = "a \"retired\" entry is incomplete";
+        return std::nullopt;
+      }
+      e.path.assign(r["path"].GetString(), r["path"].GetStringLength());
+      e.retired_unix_ms = r["retired_unix_ms"].GetInt64();
+      data.retired.push_back(std::move(e));
+    }
+  }
+  return data;
+}
+
+}  // namespace
+
+CheckpointStore::CheckpointStore(const std::string& state_dir, std::string source_name)
+    : store_(state_dir + "/checkpoints"),
+      source_(std::move(source_name)),
+      path_(store_.path_of(source_)) {}
+
+std::string CheckpointStore::serialize(const std::string& source,
+                                       const std::vector<CheckpointEntry>& entries,
+                                       const std::vector<RetiredEntry>& retired) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  write_string(w, "source", source);
+  w.Key("files");
+  w.StartArray();
+  for (const auto& e : entries) {
+    w.StartObject();
+    write_string(w, "path", e.path);
+    write_u64(w, "dev", e.identity.dev);
+    write_u64(w, "ino", e.identity.ino);
+    write_u64(w, "fingerprint_length", e.identity.fingerprint.length);
+    write_u64(w, "fingerprint_hash", e.identity.fingerprint.hash);
+    write_u64(w, "offset", e.offset);
+    write_tail(w, e.tail);
+    if (!e.seen_keys.empty()) {
+      w.Key("seen_keys");
+      w.StartArray();
+      for (const auto& k : e.seen_keys) {
+        w.String(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
+      }
+      w.EndArray();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  if (!retired.empty()) {
+    w.Key("retired");
+    w.StartArray();
+    for (const auto& r : retired) {
+      w.StartObject();
+      write_string(w, "path", r.path);
+      write_u64(w, "fingerprint_length", r.fingerprint.length);
+      write_u64(w, "fingerprint_hash", r.fingerprint.hash);
+      write_u64(w, "offset", r.tail.offset);
+      write_tail(w, r.tail);
+      w.Key("retired_unix_ms");
+      w.Int64(r.retired_unix_ms);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::optional<CheckpointData> CheckpointStore::parse_data(const std::string& text,
+                                                          std::string& error) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str(), text.size());
+  if (doc.HasParseError()) {
+    error = "invalid JSON at offset " + std::to_string(doc.GetErrorOffset());
+    return std::nullopt;
+  }
+  if (doc.IsObject() && doc.HasMember("schema_version") && doc.HasMember("data")) {
+    return parse_document(doc["data"], error);
+  }
+  if (doc.IsObject() && doc.HasMember("version")) {
+    if (!doc["version"].IsInt() || doc["version"].GetInt() != kLegacyVersion) {
+      error = "not a version 1 checkpoint object with a \"files\" array";
+      return std::nullopt;
+    }
+  }
+  return parse_document(doc, error);
+}
+
+std::optional<std::vector<CheckpointEntry>> CheckpointStore::parse(const std::string& text,
+                                                                   std::string& error) {
+  auto data = parse_data(text, error);
+  if (!data) return std::nullopt;
+  return std::move(data->files);
 }
 
 CheckpointLoad CheckpointStore::load() const {
   CheckpointLoad result;
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) {
-    if (errno != ENOENT) result.error = errno_text("cannot open " + path_);
-    return result;
+  StateRead read = store_.read(source_, kSchemaVersion);
+  switch (read.status) {
+    case StateRead::Status::kMissing:
+      return result;
+    case StateRead::Status::kError:
+      result.error = read.error;
+      return result;
+    case StateRead::Status::kCorrupt:
+      result.corrupt = true;
+      result.error = read.error;
+      result.corrupt_path = read.corrupt_path;
+      return result;
+    case StateRead::Status::kLegacy:
+    case StateRead::Status::kOk:
+      break;
   }
-  std::stringstream content;
-  content << in.rdbuf();
   std::string error;
-  auto entries = parse(content.str(), error);
-  if (!entries) {
+  auto data = parse_data(read.data, error);
+  if (!data) {
+    // Valid JSON of the wrong shape: set it aside like any unusable state document.
     result.corrupt = true;
-    result.error = error;
+    result.error = path_ + ": " + error;
     result.corrupt_path = path_ + ".corrupt";
     std::rename(path_.c_str(), result.corrupt_path.c_str());
     return result;
   }
   result.found = true;
-  result.entries = std::move(*entries);
+  result.migrated = read.status == StateRead::Status::kLegacy;
+  result.entries = std::move(data->files);
+  result.retired = std::move(data->retired);
   return result;
 }
 
-std::string CheckpointStore::save(const std::vector<CheckpointEntry>& entries) const {
-  if (!make_dirs(dir_)) return errno_text("cannot create " + dir_);
-  std::string tmp = path_ + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return errno_text("cannot create " + tmp);
-  std::string text = serialize(source_, entries);
-  if (!write_all(fd, text) || ::fsync(fd) != 0) {
-    std::string err = errno_text("cannot write " + tmp);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return err;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path_.c_str()) != 0) {
-    std::string err = errno_text("cannot rename " + tmp);
-    ::unlink(tmp.c_str());
-    return err;
-  }
-  // The rename is durable only once the directory entry is.
-  int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  return {};
+std::string CheckpointStore::save(const std::vector<CheckpointEntry>& entries,
+                                  const std::vector<RetiredEntry>& retired) const {
+  return store_.write(source_, kSchemaVersion, serialize(source_, entries, retired));
 }
 
 }  // namespace specwatch

@@ -36,8 +36,8 @@ std::string join(const std::string& dir, const char* name) {
 class Walker {
  public:
   Walker(const std::vector<std::string>& include, const std::vector<std::string>& exclude,
-         DiscoveryResult& result)
-      : include_(include), exclude_(exclude), result_(result) {}
+         bool follow_symlinks, DiscoveryResult& result)
+      : include_(include), exclude_(exclude), follow_symlinks_(follow_symlinks), result_(result) {}
 
   void consider(const std::string& path) {
     if (seen_.count(path) != 0) return;
@@ -51,8 +51,19 @@ class Walker {
     if (!matches || excluded(path, exclude_)) return;
     seen_.insert(path);
     struct stat info {};
+    if (::lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode) && !follow_symlinks_) {
+      result_.problems.push_back(
+          {path, "symlink_not_followed",
+           path + " matches the source's include patterns but is a symlink; not read "
+                  "(tail.follow_symlinks is false)"});
+      return;
+    }
     if (::stat(path.c_str(), &info) != 0) {
-      if (errno == EACCES) {
+      if (errno == ELOOP) {
+        result_.problems.push_back(
+            {path, "symlink_loop",
+             path + " is a symlink that loops (" + std::strerror(errno) + "); not read"});
+      } else if (errno == EACCES) {
         result_.problems.push_back(
             {path, "permission_denied", "cannot stat " + path + ": " + std::strerror(errno)});
       }
@@ -101,6 +112,7 @@ class Walker {
  private:
   const std::vector<std::string>& include_;
   const std::vector<std::string>& exclude_;
+  const bool follow_symlinks_;
   DiscoveryResult& result_;
   std::set<std::string> seen_;
   std::set<std::string> reported_dirs_;
@@ -109,9 +121,9 @@ class Walker {
 }  // namespace
 
 DiscoveryResult discover_files(const std::vector<std::string>& include,
-                               const std::vector<std::string>& exclude) {
+                               const std::vector<std::string>& exclude, bool follow_symlinks) {
   DiscoveryResult result;
-  Walker walker(include, exclude, result);
+  Walker walker(include, exclude, follow_symlinks, result);
   // Walk each prefix once with the deepest reach any pattern needs.
   std::map<std::string, int> prefixes;
   for (const auto& pattern : include) {

@@ -19,7 +19,9 @@ struct DiscoveredFile {
 
 struct DiscoveryProblem {
   std::string path;
-  std::string reason;  // "not_a_regular_file" or "permission_denied"
+  // "not_a_regular_file", "permission_denied", "symlink_not_followed" (a matching symlink while
+  // tail.follow_symlinks is false) or "symlink_loop" (a symlink that resolves to itself)
+  std::string reason;
   std::string message;
 };
 
@@ -29,7 +31,11 @@ struct DiscoveryResult {
   std::set<std::string> directories;       // directories walked (existing ones only)
 };
 
+// A matching path that is a symlink is read (as the file it points to, wherever that is) only
+// when `follow_symlinks` is true; otherwise it is reported, so that a link planted in a log
+// directory cannot make the source read, say, /etc/passwd.
 DiscoveryResult discover_files(const std::vector<std::string>& include,
-                               const std::vector<std::string>& exclude);
+                               const std::vector<std::string>& exclude,
+                               bool follow_symlinks = false);
 
 }  // namespace specwatch

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -12,12 +13,12 @@ namespace {
 constexpr std::uint64_t kFnvOffset = 14695981039346656037ULL;
 constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
 
-// Reads up to `length` bytes from offset 0; returns what could be read (shorter at EOF).
-std::optional<std::string> read_head(int fd, std::uint64_t length) {
+// Reads up to `length` bytes from `from`; returns what could be read (shorter at EOF).
+std::optional<std::string> read_at(int fd, std::uint64_t from, std::uint64_t length) {
   std::string out(length, '\0');
   std::size_t got = 0;
   while (got < length) {
-    ssize_t n = ::pread(fd, out.data() + got, length - got, static_cast<off_t>(got));
+    ssize_t n = ::pread(fd, out.data() + got, length - got, static_cast<off_t>(from + got));
     if (n < 0) {
       if (errno == EINTR) continue;
       return std::nullopt;
@@ -27,6 +28,10 @@ std::optional<std::string> read_head(int fd, std::uint64_t length) {
   }
   out.resize(got);
   return out;
+}
+
+std::optional<std::string> read_head(int fd, std::uint64_t length) {
+  return read_at(fd, 0, length);
 }
 
 }  // namespace
@@ -60,6 +65,22 @@ bool fingerprint_still_matches(int fd, const Fingerprint& known) {
   if (known.length == 0) return true;
   auto h = hash_prefix(fd, known.length);
   return h && *h == known.hash;
+}
+
+std::optional<TailCheck> tail_check_at(int fd, std::uint64_t offset) {
+  const std::uint64_t length = std::min(offset, kTailCheckBytes);
+  auto bytes = read_at(fd, offset - length, length);
+  if (!bytes || bytes->size() < length) return std::nullopt;
+  return TailCheck{offset, length, fingerprint_hash(*bytes)};
+}
+
+bool holds_content(int fd, std::uint64_t size, std::string_view head,
+                   const Fingerprint& fingerprint, const TailCheck& tail) {
+  if (fingerprint.length == 0 || tail.at_start() || tail.unknown()) return false;
+  if (size < tail.offset || head.size() < fingerprint.length) return false;
+  if (fingerprint_hash(head.substr(0, fingerprint.length)) != fingerprint.hash) return false;
+  auto here = tail_check_at(fd, tail.offset);
+  return here && *here == tail;
 }
 
 bool same_content_start(int fd, const Fingerprint& known) {

@@ -22,6 +22,24 @@ struct Fingerprint {
   bool operator==(const Fingerprint&) const = default;
 };
 
+// What was read of a file just before an offset: the hash of the `length` bytes ending at
+// `offset` (length = min(offset, kTailCheckBytes)). A file only counts as a copy of content read
+// up to `offset` if it is that long and holds these same bytes there, so a file that merely
+// starts like a known one is never taken for its copy.
+struct TailCheck {
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+  std::uint64_t hash = 0;
+
+  bool operator==(const TailCheck&) const = default;
+  // Nothing read: there is nothing a copy could skip.
+  bool at_start() const { return offset == 0; }
+  // Content read up to `offset`, but the bytes before it are not known (an older checkpoint).
+  bool unknown() const { return offset != 0 && length == 0; }
+};
+
+inline constexpr std::uint64_t kTailCheckBytes = 4096;
+
 struct FileIdentity {
   std::uint64_t dev = 0;
   std::uint64_t ino = 0;
@@ -44,6 +62,16 @@ std::optional<std::uint64_t> hash_prefix(int fd, std::uint64_t length);
 // True if the file behind `fd` still starts with the bytes `known` was computed over. An empty
 // fingerprint matches everything (nothing to compare yet).
 bool fingerprint_still_matches(int fd, const Fingerprint& known);
+
+// The tail check of `fd` at `offset`; nullopt if the file is shorter or unreadable.
+std::optional<TailCheck> tail_check_at(int fd, std::uint64_t offset);
+
+// True if the file behind `fd` (whose first bytes are `head`, `size` bytes long) holds the
+// content that `fingerprint` and `tail` describe: same first bytes, at least tail.offset long,
+// and the same bytes just before tail.offset. An empty fingerprint, a tail at the start or an
+// unknown tail never match: they cannot tell a copy from a file that merely starts alike.
+bool holds_content(int fd, std::uint64_t size, std::string_view head,
+                   const Fingerprint& fingerprint, const TailCheck& tail);
 
 // True if a file whose first bytes hash as `known` over `known.length` is the same content as
 // the file behind `fd`. Used to recognise a copy or a moved file. An empty fingerprint never

@@ -28,12 +28,13 @@ class Collector : public FramerOutput {
 }  // namespace
 
 FileReader::FileReader(std::string path, int fd, FileIdentity identity, Framing framing,
-                       std::size_t max_record_bytes, std::uint64_t start_offset)
+                       std::size_t max_record_bytes, std::uint64_t start_offset,
+                       TailCheck start_tail)
     : path_(std::move(path)),
       fd_(fd),
       identity_(identity),
       framer_(make_stream_framer(framing, max_record_bytes)),
-      tracker_(std::make_shared<OffsetTracker>(start_offset)) {
+      tracker_(std::make_shared<OffsetTracker>(start_offset, 0, start_tail)) {
   framer_->reset(start_offset);
 }
 
@@ -59,9 +60,19 @@ std::int64_t FileReader::read_chunk(std::string& buffer, std::size_t max_bytes,
   return n;
 }
 
-void FileReader::restart_at(std::uint64_t offset) {
+void FileReader::restart_at(std::uint64_t offset, TailCheck tail) {
   framer_->reset(offset);
-  tracker_->reset(offset);
+  tracker_->reset(offset, tail);
+}
+
+void FileReader::close_fd() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+void FileReader::reopen(int fd) {
+  close_fd();
+  fd_ = fd;
 }
 
 }  // namespace specwatch

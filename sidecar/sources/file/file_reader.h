@@ -30,7 +30,7 @@ class FileReader {
  public:
   // Takes ownership of `fd`. Reading starts at `start_offset`.
   FileReader(std::string path, int fd, FileIdentity identity, Framing framing,
-             std::size_t max_record_bytes, std::uint64_t start_offset);
+             std::size_t max_record_bytes, std::uint64_t start_offset, TailCheck start_tail = {});
   ~FileReader();
   FileReader(const FileReader&) = delete;
   FileReader& operator=(const FileReader&) = delete;
@@ -38,6 +38,11 @@ class FileReader {
   const std::string& path() const { return path_; }
   void set_path(std::string path) { path_ = std::move(path); }
   int fd() const { return fd_; }
+  bool is_open() const { return fd_ >= 0; }
+  // Closes the descriptor (an idle file, to stay within max_open_files); the framer keeps its
+  // state, so reading resumes exactly where it stopped once reopen() hands a new descriptor.
+  void close_fd();
+  void reopen(int fd);
   const FileIdentity& identity() const { return identity_; }
   void set_fingerprint(const Fingerprint& fp) { identity_.fingerprint = fp; }
   const std::shared_ptr<OffsetTracker>& tracker() const { return tracker_; }
@@ -53,7 +58,7 @@ class FileReader {
 
   // Starts over at `offset` (truncation, rewrite): pending framer state and batches in flight
   // are dropped.
-  void restart_at(std::uint64_t offset);
+  void restart_at(std::uint64_t offset, TailCheck tail = {});
 
  private:
   std::string path_;

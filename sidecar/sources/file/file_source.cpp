@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <utility>
 
 #include "sidecar/framing/json_document.h"
 #include "sidecar/sources/file/discovery.h"
@@ -26,6 +27,20 @@ constexpr int kMaxReadRounds = 64;
 constexpr std::size_t kChunksPerRound = 4;
 // How far back start_at=end looks for the last line end.
 constexpr std::uint64_t kStartAtEndLookback = 65536;
+// New files opened per scan: a burst of thousands of files is taken in steps, so reading the
+// others and the stop request are not held up; the rest comes in the next cycles at once.
+constexpr std::size_t kMaxNewFilesPerScan = 256;
+// Known contents sharing one head fingerprint checked for one new file (one pread each). More
+// are not checked: such a file is read from its start (a duplicate at worst, never a loss).
+constexpr std::size_t kMaxCopyCandidates = 16;
+// Retired contents kept (and checkpointed) at most, oldest dropped first.
+constexpr std::size_t kMaxRetired = 4096;
+
+std::int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::string errno_text() {
   return std::strerror(errno);
@@ -56,6 +71,7 @@ struct FileSource::AckHub {
     {
       std::lock_guard lock(mutex);
       --outstanding;
+      if (changed && unpersisted_since == Clock::time_point{}) unpersisted_since = Clock::now();
     }
     cv.notify_all();
     if (changed && !dirty.exchange(true)) watcher->wake();
@@ -69,11 +85,30 @@ struct FileSource::AckHub {
     std::lock_guard lock(mutex);
     return outstanding;
   }
+  // The oldest acknowledgement not persisted yet; taken before a checkpoint write, given back
+  // if it fails.
+  Clock::time_point take_unpersisted() {
+    std::lock_guard lock(mutex);
+    return std::exchange(unpersisted_since, Clock::time_point{});
+  }
+  void restore_unpersisted(Clock::time_point since) {
+    std::lock_guard lock(mutex);
+    if (since != Clock::time_point{} &&
+        (unpersisted_since == Clock::time_point{} || since < unpersisted_since)) {
+      unpersisted_since = since;
+    }
+  }
+  double unpersisted_age_seconds() {
+    std::lock_guard lock(mutex);
+    if (unpersisted_since == Clock::time_point{}) return 0;
+    return std::chrono::duration<double>(Clock::now() - unpersisted_since).count();
+  }
 
   std::shared_ptr<Watcher> watcher;
   std::mutex mutex;
   std::condition_variable cv;
   std::int64_t outstanding = 0;
+  Clock::time_point unpersisted_since{};
   std::atomic<bool> dirty{false};
 };
 
@@ -128,9 +163,27 @@ void FileSource::start() {
     } else if (!load.found && !load.error.empty()) {
       logger_.error("cannot read checkpoint; starting without it",
                     {{"source", config_.name}, {"error", load.error}});
+    } else if (load.migrated) {
+      logger_.info("checkpoint in the older format read; it is rewritten in the current one",
+                   {{"source", config_.name}, {"path", store_.path()}});
     }
     checkpoint_found_ = load.found;
-    checkpoint_ = std::move(load.entries);
+    for (auto& e : load.entries) {
+      ContentIndex::Id id =
+          config_.framing == Framing::kJsonDocument
+              ? known_.add({})
+              : known_.add({e.identity.fingerprint,
+                            {},
+                            e.tail.offset == e.offset ? e.tail : TailCheck{e.offset, 0, 0}});
+      checkpoint_by_inode_[{e.identity.dev, e.identity.ino}] = id;
+      checkpoint_by_path_[e.path] = id;
+      checkpoint_.emplace(id, std::move(e));
+    }
+    const auto until = Clock::now() + std::chrono::milliseconds(tail_.rotate_wait_ms);
+    for (auto& r : load.retired) {
+      ContentIndex::Id id = known_.add({r.fingerprint, {}, r.tail});
+      retired_.emplace(id, Retired{r.path, r.tail, r.retired_unix_ms, until});
+    }
   }
   last_checkpoint_ = Clock::now();
   thread_ = std::thread([this] { run(); });
@@ -153,6 +206,7 @@ void FileSource::stop(int drain_timeout_ms) {
   }
   maybe_checkpoint(true);
   streams_.clear();
+  open_count_ = 0;
   documents_.clear();
   update_gauges();
 }
@@ -167,7 +221,10 @@ void FileSource::run() {
   auto next_poll = Clock::now() + std::chrono::milliseconds(tail_.poll_interval_ms);
   while (!stop_requested_.load()) {
     auto now = Clock::now();
-    int timeout = more ? 0 : ms_until(next_poll, now);
+    // Files left for later (bounded work per cycle, descriptors busy): back at it shortly.
+    int timeout = more               ? 0
+                  : scan_incomplete_ ? std::min(10, ms_until(next_poll, now))
+                                     : ms_until(next_poll, now);
     if (config_.checkpoint && hub_->dirty.load()) {
       timeout = std::min(
           timeout,
@@ -184,7 +241,7 @@ void FileSource::run() {
     }
     now = Clock::now();
     bool poll_due = now >= next_poll;
-    if (overflow || poll_due || events.structure) {
+    if (overflow || poll_due || events.structure || scan_incomplete_) {
       more = cycle(true, false);
       if (poll_due) next_poll = Clock::now() + std::chrono::milliseconds(tail_.poll_interval_ms);
     } else if (events.modified || more) {
@@ -195,14 +252,20 @@ void FileSource::run() {
 }
 
 bool FileSource::cycle(bool full, bool first) {
+  limit_hit_this_cycle_ = false;
   // Existing files first: a copy that shows up in this scan then starts where they stopped.
   bool more = read_streams();
-  if (full) scan(first);
+  if (full) scan(first || !initial_scan_done_);
   for (auto& [path, doc] : documents_) {
     if (stop_requested_.load()) break;
     if (doc.present) read_document(doc, full);
   }
   if (full) more = read_streams() || more;
+  if (limit_hit_this_cycle_) {
+    scan_incomplete_ = true;
+  } else {
+    limit_reported_ = false;  // a later shortage is reported again
+  }
   forget_expired();
   update_gauges();
   if (full) scans_completed_.fetch_add(1);
@@ -210,7 +273,7 @@ bool FileSource::cycle(bool full, bool first) {
 }
 
 void FileSource::scan(bool first) {
-  DiscoveryResult found = discover_files(config_.include, config_.exclude);
+  DiscoveryResult found = discover_files(config_.include, config_.exclude, tail_.follow_symlinks);
   watcher_->set_directories(found.directories);
 
   std::set<std::pair<std::string, std::string>> problems;
@@ -222,26 +285,36 @@ void FileSource::scan(bool first) {
   std::set<std::string> paths;
   for (const auto& f : found.files) paths.insert(f.path);
   for (auto it = reported_.begin(); it != reported_.end();) {
-    bool discovery_reason = it->second == "not_a_regular_file";
-    bool keep = problems.count(*it) != 0 || (!discovery_reason && paths.count(it->first) != 0);
+    bool discovery_reason = it->second == "not_a_regular_file" ||
+                            it->second == "symlink_not_followed" || it->second == "symlink_loop";
+    bool keep = problems.count(*it) != 0 || (!discovery_reason && paths.count(it->first) != 0) ||
+                it->first == config_.name;
     it = keep ? std::next(it) : reported_.erase(it);
   }
 
   for (auto& [key, file] : streams_) file.present = false;
   for (auto& [path, doc] : documents_) doc.present = false;
+  std::set<InodeKey> discovered;
+  std::size_t opened = 0;
+  bool incomplete = false;
   for (const auto& f : found.files) {
+    if (stop_requested_.load()) {
+      // Stopping mid-scan: files not visited are not gone, and their checkpoint entries stay.
+      for (auto& [key, file] : streams_) file.present = true;
+      for (auto& [path, doc] : documents_) doc.present = true;
+      return;
+    }
     if (config_.framing == Framing::kJsonDocument) {
       auto [it, inserted] = documents_.try_emplace(f.path);
       DocumentFile& doc = it->second;
       if (inserted) {
         doc.path = f.path;
         doc.tracker = std::make_shared<OffsetTracker>(0, config_.document_seen_limit);
-        auto entry = std::find_if(checkpoint_.begin(), checkpoint_.end(),
-                                  [&](const CheckpointEntry& e) { return e.path == f.path; });
-        if (entry != checkpoint_.end()) {
-          doc.tracker->load_seen_keys(entry->seen_keys);
-          doc.identity = entry->identity;
-          checkpoint_.erase(entry);
+        if (auto entry = checkpoint_by_path_.find(f.path); entry != checkpoint_by_path_.end()) {
+          const CheckpointEntry& e = checkpoint_.at(entry->second);
+          doc.tracker->load_seen_keys(e.seen_keys);
+          doc.identity = e.identity;
+          claim_checkpoint(entry->second);
         } else if (first && !checkpoint_found_ && config_.start_at == StartAt::kEnd) {
           doc.learn_only = true;
         }
@@ -250,9 +323,16 @@ void FileSource::scan(bool first) {
       doc.present = true;
       continue;
     }
-    auto it = streams_.find(
-        {static_cast<std::uint64_t>(f.info.st_dev), static_cast<std::uint64_t>(f.info.st_ino)});
+    InodeKey key{static_cast<std::uint64_t>(f.info.st_dev),
+                 static_cast<std::uint64_t>(f.info.st_ino)};
+    discovered.insert(key);
+    auto it = streams_.find(key);
     if (it == streams_.end()) {
+      if (opened >= kMaxNewFilesPerScan || limit_hit_this_cycle_) {
+        incomplete = true;  // taken on in the next cycle
+        continue;
+      }
+      ++opened;
       track_new_stream(f.path, first);
       continue;
     }
@@ -265,6 +345,8 @@ void FileSource::scan(bool first) {
       hub_->dirty.store(true);
     }
   }
+  scan_incomplete_ = incomplete;
+  if (!incomplete) initial_scan_done_ = true;
   auto now = Clock::now();
   for (auto& [key, file] : streams_) {
     if (file.present) {
@@ -282,66 +364,82 @@ void FileSource::scan(bool first) {
       doc.gone_since = now;
     }
   }
-  if (first) {
-    // Checkpointed files not found: a copy of one may still appear.
-    for (auto& e : checkpoint_) {
-      retired_.push_back({e.identity.fingerprint,
-                          {},
-                          e.offset,
-                          now + std::chrono::milliseconds(tail_.rotate_wait_ms)});
+  // Checkpointed files not found: a copy of one may still appear. Files found but not opened yet
+  // (bounded work per cycle, descriptors busy) keep their entry, written back at every checkpoint.
+  std::vector<ContentIndex::Id> missing;
+  for (const auto& [id, e] : checkpoint_) {
+    if (config_.framing == Framing::kJsonDocument) {
+      if (first) missing.push_back(id);
+    } else if (discovered.count({e.identity.dev, e.identity.ino}) == 0) {
+      missing.push_back(id);
     }
-    checkpoint_.clear();
+  }
+  for (ContentIndex::Id id : missing) {
+    CheckpointEntry e = checkpoint_.at(id);
+    claim_checkpoint(id);
+    if (config_.framing != Framing::kJsonDocument) {
+      TailCheck tail = e.tail.offset == e.offset ? e.tail : TailCheck{e.offset, 0, 0};
+      retire(e.path, {e.identity.fingerprint, {}, tail}, tail, unix_ms_now());
+    }
   }
 }
 
 void FileSource::track_new_stream(const std::string& path, bool first) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int err = errno;
-    if (err == ENOENT) return;  // gone since discovery
-    report_once(path, err == EACCES ? "permission_denied" : "read_error",
-                "cannot open " + path + ": " + std::strerror(err));
+  if (open_count_ >= tail_.max_open_files && !make_room(nullptr)) {
+    note_descriptor_limit("all " + std::to_string(tail_.max_open_files) +
+                          " descriptors of tail.max_open_files are busy; new files such as " +
+                          path + " wait until one is idle");
     return;
   }
+  int fd = open_counted(path);
+  if (fd < 0) return;
+  auto drop = [&] {
+    ::close(fd);
+    --open_count_;
+  };
   struct stat info {};
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    ::close(fd);
+    drop();
     return;  // replaced between discovery and open: the next scan sees what it is now
   }
   InodeKey key{static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)};
   if (auto it = streams_.find(key); it != streams_.end()) {
-    ::close(fd);
+    drop();
     it->second.present = true;
     return;
   }
   auto head = read_file_head(fd, tail_.fingerprint_bytes);
   if (!head) {
     report_once(path, "read_error", "cannot read " + path + ": " + errno_text());
-    ::close(fd);
+    drop();
     return;
   }
   const auto size = static_cast<std::uint64_t>(info.st_size);
   std::string how;
-  const bool pending = !first && could_be_partial_copy(*head, key);
+  const bool pending = !first && (could_be_partial_copy(*head) || may_become_copy(*head, size));
   std::uint64_t offset = 0;
+  TailCheck tail;
   if (pending) {
     how = "undecided: may be a copy still being written";
   } else {
-    offset = initial_offset(fd, info, first, key, how);
+    offset = initial_offset(fd, info, first, key, *head, tail, how);
   }
   FileIdentity identity{key.first, key.second, {head->size(), fingerprint_hash(*head)}};
   StreamFile file;
   file.reader = std::make_unique<FileReader>(path, fd, identity, config_.framing,
-                                             config_.max_record_bytes, offset);
+                                             config_.max_record_bytes, offset, tail);
   file.emitted_offset = offset;
+  file.emitted_tail = tail;
   file.size = size;
   file.head = std::move(*head);
   file.identity_pending = pending;
   file.pending_since = Clock::now();
+  file.last_change = file.pending_since;
   file.awaiting_offset = offset > size;
-  streams_.emplace(key, std::move(file));
-  for (auto it = reported_.begin(); it != reported_.end();) {
-    it = it->first == path ? reported_.erase(it) : std::next(it);
+  auto [it, inserted] = streams_.emplace(key, std::move(file));
+  if (!pending) index_stream(key, it->second);
+  for (auto r = reported_.lower_bound({path, ""}); r != reported_.end() && r->first == path;) {
+    r = reported_.erase(r);
   }
   hub_->dirty.store(true);
   logger_.info("tailing file", {{"source", config_.name},
@@ -350,27 +448,188 @@ void FileSource::track_new_stream(const std::string& path, bool first) {
                                 {"from", how}});
 }
 
-bool FileSource::is_copy(int fd, std::uint64_t size, const Fingerprint& known) const {
-  // A short fingerprint is weak evidence: two different files may well start with the same
-  // few bytes, and adopting an offset on a false match would skip records. Below the full
-  // fingerprint length only an exact same-size copy counts; anything else is read as new
-  // (at worst a duplicate, never a loss).
-  if (known.length < tail_.fingerprint_bytes && size != known.length) return false;
-  return same_content_start(fd, known);
+int FileSource::open_counted(const std::string& path) {
+  // Without follow_symlinks, a path swapped for a symlink after discovery is not followed either.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (tail_.follow_symlinks ? 0 : O_NOFOLLOW));
+  if (fd >= 0) {
+    ++open_count_;
+    return fd;
+  }
+  int err = errno;
+  if (err == ENOENT) return -1;  // gone since discovery
+  if (err == EMFILE || err == ENFILE) {
+    note_descriptor_limit("cannot open " + path + ": " + std::strerror(err) +
+                          " (the process or system descriptor limit); lower tail.max_open_files "
+                          "or raise the limit");
+    return -1;
+  }
+  report_once(path, err == EACCES ? "permission_denied" : "read_error",
+              "cannot open " + path + ": " + std::strerror(err));
+  return -1;
 }
 
-bool FileSource::could_be_partial_copy(const std::string& head, const InodeKey& self) const {
-  if (head.size() >= tail_.fingerprint_bytes) return false;
-  auto begins = [&](const std::string& known) {
-    return known.size() > head.size() && known.compare(0, head.size(), head) == 0;
-  };
-  for (const auto& [key, file] : streams_) {
-    if (key != self && !file.identity_pending && begins(file.head)) return true;
+void FileSource::note_descriptor_limit(const std::string& message) {
+  limit_hit_this_cycle_ = true;
+  if (limit_reported_) return;
+  limit_reported_ = true;
+  report(config_.name, "too_many_open_files", message);
+}
+
+bool FileSource::make_room(const InodeKey* keep) {
+  // Close the idle file (read to its end) that changed least recently.
+  StreamFile* oldest = nullptr;
+  for (auto& [key, file] : streams_) {
+    if (keep != nullptr && key == *keep) continue;
+    // `present` is not asked: during a scan it is false for files not visited yet.
+    if (!file.reader->is_open() || file.identity_pending || file.awaiting_offset ||
+        file.reader->read_offset() < file.size) {
+      continue;
+    }
+    if (oldest == nullptr || file.last_change < oldest->last_change) oldest = &file;
   }
-  for (const auto& r : retired_) {
-    if (begins(r.head)) return true;
+  if (oldest == nullptr) return false;
+  close_stream(*oldest);
+  return true;
+}
+
+void FileSource::close_stream(StreamFile& file) {
+  if (!file.reader->is_open()) return;
+  file.reader->close_fd();
+  --open_count_;
+}
+
+void FileSource::erase_stream(std::map<InodeKey, StreamFile>::iterator it) {
+  close_stream(it->second);
+  if (it->second.content != 0) {
+    known_.remove(it->second.content);
+    stream_by_content_.erase(it->second.content);
+  }
+  streams_.erase(it);
+  hub_->dirty.store(true);
+}
+
+bool FileSource::ensure_open(const InodeKey& key, StreamFile& file) {
+  if (file.reader->is_open()) return true;
+  if (open_count_ >= tail_.max_open_files && !make_room(&key)) {
+    note_descriptor_limit("all " + std::to_string(tail_.max_open_files) +
+                          " descriptors of tail.max_open_files are busy; " + file.reader->path() +
+                          " waits until one is idle");
+    return false;
+  }
+  int fd = open_counted(file.reader->path());
+  if (fd < 0) return false;
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || static_cast<std::uint64_t>(info.st_dev) != key.first ||
+      static_cast<std::uint64_t>(info.st_ino) != key.second) {
+    // The path names another file now: the scan finds where this one went.
+    ::close(fd);
+    --open_count_;
+    return false;
+  }
+  file.reader->reopen(fd);
+  return true;
+}
+
+void FileSource::index_stream(const InodeKey& key, StreamFile& file) {
+  ContentIndex::Content content{file.reader->identity().fingerprint, file.head, file.emitted_tail};
+  if (file.content == 0) {
+    file.content = known_.add(std::move(content));
+    stream_by_content_[file.content] = key;
+  } else {
+    known_.set(file.content, std::move(content));
+  }
+}
+
+void FileSource::retire(const std::string& path, const ContentIndex::Content& content,
+                        const TailCheck& committed, std::int64_t retired_unix_ms) {
+  if (content.fingerprint.length == 0 || content.tail.at_start()) return;  // nothing to skip
+  ContentIndex::Id id = known_.add(content);
+  retired_.emplace(id, Retired{path, committed, retired_unix_ms,
+                               Clock::now() + std::chrono::milliseconds(tail_.rotate_wait_ms)});
+  while (retired_.size() > kMaxRetired) forget_retired(retired_.begin()->first);  // oldest
+  hub_->dirty.store(true);
+}
+
+void FileSource::forget_retired(ContentIndex::Id id) {
+  known_.remove(id);
+  retired_.erase(id);
+  hub_->dirty.store(true);
+}
+
+void FileSource::claim_checkpoint(ContentIndex::Id id) {
+  auto it = checkpoint_.find(id);
+  if (it == checkpoint_.end()) return;
+  checkpoint_by_inode_.erase({it->second.identity.dev, it->second.identity.ino});
+  checkpoint_by_path_.erase(it->second.path);
+  checkpoint_.erase(it);
+  known_.remove(id);
+  hub_->dirty.store(true);
+}
+
+FileSource::CandidateKind FileSource::kind_of(ContentIndex::Id id) const {
+  if (checkpoint_.count(id) != 0) return CandidateKind::kCheckpoint;
+  if (retired_.count(id) != 0) return CandidateKind::kRetired;
+  return CandidateKind::kStream;
+}
+
+bool FileSource::may_become_copy(const std::string& head, std::uint64_t size) {
+  for (ContentIndex::Id id : known_.candidates(head, kMaxCopyCandidates)) {
+    const ContentIndex::Content* c = known_.find(id);
+    if (c->fingerprint.length < tail_.fingerprint_bytes) continue;  // see find_copy
+    if (!c->tail.at_start() && !c->tail.unknown() && c->tail.offset > size) return true;
   }
   return false;
+}
+
+bool FileSource::find_copy(int fd, std::uint64_t size, const std::string& head,
+                           const InodeKey& self, std::uint64_t& offset, TailCheck& tail,
+                           std::string& how) {
+  // What the checkpoint knew first (a file moved while stopped), then files being read
+  // (copytruncate's copy), then retired content; within each, the one read furthest.
+  std::vector<ContentIndex::Id> ids = known_.candidates(head, kMaxCopyCandidates);
+  auto rank = [&](ContentIndex::Id id) {
+    return std::make_pair(static_cast<int>(kind_of(id)), ~known_.find(id)->tail.offset);
+  };
+  std::sort(ids.begin(), ids.end(),
+            [&](ContentIndex::Id a, ContentIndex::Id b) { return rank(a) < rank(b); });
+  for (ContentIndex::Id id : ids) {
+    const ContentIndex::Content* c = known_.find(id);
+    const CandidateKind kind = kind_of(id);
+    auto stream = streams_.end();
+    if (kind == CandidateKind::kStream) {
+      stream = streams_.find(stream_by_content_.at(id));
+      if (stream == streams_.end() || stream->first == self || stream->second.identity_pending) {
+        continue;
+      }
+    }
+    // A short fingerprint (the known file was shorter than fingerprint_bytes) is weak evidence:
+    // only a copy of exactly that size counts; a longer file that starts alike is read whole.
+    if (c->fingerprint.length < tail_.fingerprint_bytes && size != c->fingerprint.length) continue;
+    if (!holds_content(fd, size, head, c->fingerprint, c->tail)) continue;
+    offset = c->tail.offset;
+    tail = c->tail;
+    switch (kind) {
+      case CandidateKind::kCheckpoint:
+        how = "checkpoint of moved file " + checkpoint_.at(id).path;
+        claim_checkpoint(id);
+        break;
+      case CandidateKind::kStream:
+        how = "copy of " + stream->second.reader->path();
+        // The original is gone: continue as the copy only, so its rest is not read twice.
+        if (!stream->second.present) erase_stream(stream);
+        break;
+      case CandidateKind::kRetired:
+        how = "copy of rotated " + retired_.at(id).path;
+        forget_retired(id);
+        break;
+    }
+    return true;
+  }
+  return false;
+}
+
+bool FileSource::could_be_partial_copy(const std::string& head) const {
+  return head.size() < tail_.fingerprint_bytes && known_.begins_longer_head(head);
 }
 
 void FileSource::refresh_head(StreamFile& file) {
@@ -385,19 +644,24 @@ bool FileSource::resolve_pending(const InodeKey& key, StreamFile& file, std::uin
   refresh_head(file);
   const bool waited_enough =
       Clock::now() - file.pending_since >= std::chrono::milliseconds(tail_.rotate_wait_ms);
-  if (!waited_enough && could_be_partial_copy(file.head, key)) return false;
+  if (!waited_enough && (could_be_partial_copy(file.head) || may_become_copy(file.head, size))) {
+    return false;
+  }
   struct stat info {};
   info.st_size = static_cast<off_t>(size);
   info.st_dev = static_cast<dev_t>(key.first);
   info.st_ino = static_cast<ino_t>(key.second);
   std::string how;
-  std::uint64_t offset = initial_offset(file.reader->fd(), info, false, key, how);
+  TailCheck tail;
+  std::uint64_t offset = initial_offset(file.reader->fd(), info, false, key, file.head, tail, how);
   file.identity_pending = false;
   if (offset != 0) {
-    file.reader->restart_at(offset);
+    file.reader->restart_at(offset, tail);
     file.emitted_offset = offset;
+    file.emitted_tail = tail;
   }
   file.awaiting_offset = offset > size;
+  index_stream(key, file);
   logger_.info("tailing file", {{"source", config_.name},
                                 {"path", file.reader->path()},
                                 {"offset", static_cast<unsigned long>(offset)},
@@ -406,68 +670,47 @@ bool FileSource::resolve_pending(const InodeKey& key, StreamFile& file, std::uin
 }
 
 std::uint64_t FileSource::initial_offset(int fd, const struct stat& info, bool first,
-                                         const InodeKey& self, std::string& how) {
+                                         const InodeKey& self, const std::string& head,
+                                         TailCheck& tail, std::string& how) {
   const auto size = static_cast<std::uint64_t>(info.st_size);
-  const auto dev = static_cast<std::uint64_t>(info.st_dev);
-  const auto ino = static_cast<std::uint64_t>(info.st_ino);
-  // 1. The checkpoint knows this inode, and the content still starts the same.
-  for (auto it = checkpoint_.begin(); it != checkpoint_.end(); ++it) {
-    if (it->identity.dev != dev || it->identity.ino != ino) continue;
-    bool same = fingerprint_still_matches(fd, it->identity.fingerprint);
-    std::uint64_t offset = it->offset;
-    checkpoint_.erase(it);
+  tail = {};
+  // 1. The checkpoint knows this inode, and the content is still what was read up to its offset.
+  if (auto it = checkpoint_by_inode_.find(self); it != checkpoint_by_inode_.end()) {
+    const CheckpointEntry entry = checkpoint_.at(it->second);
+    claim_checkpoint(it->second);
+    const TailCheck known =
+        entry.tail.offset == entry.offset ? entry.tail : TailCheck{entry.offset, 0, 0};
+    bool same = size >= entry.offset && fingerprint_still_matches(fd, entry.identity.fingerprint);
+    if (same && known.length != 0) same = tail_check_at(fd, entry.offset) == known;
     if (same) {
-      if (size < offset) {
-        how = "start (truncated since the checkpoint)";
-        return 0;
-      }
       how = "checkpoint";
-      return offset;
+      tail = known;
+      return entry.offset;
     }
-    break;  // inode reused by other content: a new file
+    // Truncated or rewritten since: its old content may be in a copy (copytruncate's app.log.1),
+    // which must start where the checkpoint stopped.
+    retire(entry.path, {entry.identity.fingerprint, {}, known}, known, unix_ms_now());
+    how = "start (truncated or rewritten since the checkpoint)";
   }
-  // 2. The content of a checkpointed file that moved while we were stopped.
-  for (auto it = checkpoint_.begin(); it != checkpoint_.end(); ++it) {
-    if (!is_copy(fd, size, it->identity.fingerprint)) continue;
-    std::uint64_t offset = it->offset;
-    checkpoint_.erase(it);
-    how = "checkpoint of moved file";
-    return offset;
-  }
-  // 3. A copy of a file we are reading (copytruncate's copy, a move across filesystems).
-  // The offset may lie beyond the copy's current end while the copy is still being written.
-  for (auto it = streams_.begin(); it != streams_.end(); ++it) {
-    if (it->first == self || it->second.identity_pending) continue;
-    if (!is_copy(fd, size, it->second.reader->identity().fingerprint)) continue;
-    std::uint64_t offset = it->second.reader->boundary_offset();
-    how = "copy of " + it->second.reader->path();
-    if (!it->second.present) {
-      // The original is gone: continue as the copy only, so its rest is not read twice.
-      hub_->dirty.store(true);
-      streams_.erase(it);
-    }
-    return offset;
-  }
-  // 4. A copy of content we stopped tracking (truncated or deleted) a short while ago.
-  for (auto it = retired_.begin(); it != retired_.end(); ++it) {
-    if (!is_copy(fd, size, it->fingerprint)) continue;
-    std::uint64_t offset = it->offset;
-    retired_.erase(it);
-    how = "copy of a rotated file";
-    return offset;
-  }
+  // 2.-4. A copy of known content: a checkpointed file moved while we were stopped, a copy of a
+  // file being read, a copy of content truncated or deleted a short while ago.
+  std::uint64_t offset = 0;
+  if (find_copy(fd, size, head, self, offset, tail, how)) return offset;
+  if (!how.empty()) return 0;
   // 5. New content.
   if (first && !checkpoint_found_ && config_.start_at == StartAt::kEnd) {
     how = "end (start_at)";
     if (config_.framing == Framing::kJsonStream || size == 0) return size;
     // Start after the last complete line, so that a line being written is read whole.
     std::uint64_t from = size > kStartAtEndLookback ? size - kStartAtEndLookback : 0;
-    std::string tail(size - from, '\0');
-    ssize_t n = ::pread(fd, tail.data(), tail.size(), static_cast<off_t>(from));
+    std::string last(size - from, '\0');
+    ssize_t n = ::pread(fd, last.data(), last.size(), static_cast<off_t>(from));
     if (n <= 0) return size;
-    tail.resize(static_cast<std::size_t>(n));
-    auto pos = tail.rfind('\n');
-    return pos == std::string::npos ? size : from + pos + 1;
+    last.resize(static_cast<std::size_t>(n));
+    auto pos = last.rfind('\n');
+    std::uint64_t end = pos == std::string::npos ? size : from + pos + 1;
+    tail = tail_check_at(fd, end).value_or(TailCheck{end, 0, 0});
+    return end;
   }
   how = "start";
   return 0;
@@ -488,6 +731,17 @@ bool FileSource::read_streams() {
 
 bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t max_chunks) {
   FileReader& reader = *file.reader;
+  if (!reader.is_open()) {
+    // Closed to stay within max_open_files: reopened once its size changes.
+    struct stat now {};
+    if (!file.present || ::stat(reader.path().c_str(), &now) != 0 ||
+        static_cast<std::uint64_t>(now.st_dev) != key.first ||
+        static_cast<std::uint64_t>(now.st_ino) != key.second ||
+        static_cast<std::uint64_t>(now.st_size) == file.size) {
+      return false;
+    }
+    if (!ensure_open(key, file)) return false;
+  }
   struct stat info {};
   if (::fstat(reader.fd(), &info) != 0) {
     report_once(reader.path(), "read_error", "cannot stat " + reader.path() + ": " + errno_text());
@@ -500,31 +754,33 @@ bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t 
     if (size < reader.read_offset()) return false;
     file.awaiting_offset = false;
   }
-  if (size < reader.read_offset()) {
-    retired_.push_back({reader.identity().fingerprint, file.head, reader.boundary_offset(),
-                        Clock::now() + std::chrono::milliseconds(tail_.rotate_wait_ms)});
-    logger_.info("file truncated; reading it again from the start",
-                 {{"source", config_.name},
-                  {"path", reader.path()},
-                  {"size", static_cast<unsigned long>(size)},
-                  {"offset", static_cast<unsigned long>(reader.read_offset())}});
+  const bool truncated = size < reader.read_offset();
+  if (truncated || !fingerprint_still_matches(reader.fd(), reader.identity().fingerprint)) {
+    // The old content may live on in a copy (copytruncate): remember what was read of it.
+    retire(reader.path(), {reader.identity().fingerprint, file.head, file.emitted_tail},
+           reader.tracker()->committed_tail(), unix_ms_now());
+    if (truncated) {
+      logger_.info("file truncated; reading it again from the start",
+                   {{"source", config_.name},
+                    {"path", reader.path()},
+                    {"size", static_cast<unsigned long>(size)},
+                    {"offset", static_cast<unsigned long>(reader.read_offset())}});
+    } else {
+      logger_.info("file rewritten with new content; reading it from the start",
+                   {{"source", config_.name}, {"path", reader.path()}});
+    }
     reader.restart_at(0);
     file.emitted_offset = 0;
+    file.emitted_tail = {};
     reader.set_fingerprint({});
     file.head.clear();
-    hub_->dirty.store(true);
-  } else if (!fingerprint_still_matches(reader.fd(), reader.identity().fingerprint)) {
-    logger_.info("file rewritten with new content; reading it from the start",
-                 {{"source", config_.name}, {"path", reader.path()}});
-    reader.restart_at(0);
-    file.emitted_offset = 0;
-    reader.set_fingerprint({});
-    file.head.clear();
+    index_stream(key, file);
     hub_->dirty.store(true);
   }
   if (reader.identity().fingerprint.length < tail_.fingerprint_bytes &&
       size > reader.identity().fingerprint.length) {
     refresh_head(file);
+    index_stream(key, file);
   }
   for (std::size_t chunk = 0; chunk < max_chunks; ++chunk) {
     std::vector<FramedRecord> records;
@@ -537,6 +793,7 @@ bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t 
       return false;
     }
     if (n == 0) break;
+    file.last_change = Clock::now();
     reported_.erase({reader.path(), "read_error"});
     series_.bytes_total.Increment(static_cast<double>(n));
     for (const auto& e : framer_errors) {
@@ -566,15 +823,18 @@ bool FileSource::emit_stream(StreamFile& file, std::vector<FramedRecord>& record
         end == records.size() ? reader.boundary_offset() : records[end - 1].end_offset;
     if (batch.empty() && end_offset <= file.emitted_offset) return true;
     file.emitted_offset = end_offset;
-    if (!emit(std::move(batch), reader.tracker(), end_offset, {})) return false;
+    file.emitted_tail =
+        tail_check_at(reader.fd(), end_offset).value_or(TailCheck{end_offset, 0, 0});
+    if (file.content != 0) known_.set_tail(file.content, file.emitted_tail);
+    if (!emit(std::move(batch), reader.tracker(), end_offset, {}, file.emitted_tail)) return false;
     i = end;
   } while (i < records.size());
   return true;
 }
 
 bool FileSource::emit(std::vector<Record> records, const std::shared_ptr<OffsetTracker>& tracker,
-                      std::uint64_t end_offset, std::vector<std::string> keys) {
-  auto ticket = tracker->register_batch(end_offset, std::move(keys));
+                      std::uint64_t end_offset, std::vector<std::string> keys, TailCheck tail) {
+  auto ticket = tracker->register_batch(end_offset, std::move(keys), tail);
   if (records.empty()) {
     // Only an offset advance (skipped bytes): nothing for the pipeline, acknowledged here.
     if (tracker->acknowledge(ticket, DeliveryStatus::kDelivered)) hub_->dirty.store(true);
@@ -698,31 +958,41 @@ void FileSource::forget_expired() {
   auto wait = std::chrono::milliseconds(tail_.rotate_wait_ms);
   for (auto it = streams_.begin(); it != streams_.end();) {
     StreamFile& file = it->second;
-    bool expired =
-        !file.present && now - file.gone_since >= wait && file.reader->read_offset() >= file.size;
+    bool expired = !file.present && file.gone_since != Clock::time_point{} &&
+                   now - file.gone_since >= wait && file.reader->read_offset() >= file.size;
     if (!expired) {
       ++it;
       continue;
     }
     logger_.info("stopped tracking file",
                  {{"source", config_.name}, {"path", file.reader->path()}});
-    retired_.push_back({file.reader->identity().fingerprint, std::move(file.head),
-                        file.reader->boundary_offset(), now + wait});
-    it = streams_.erase(it);
-    hub_->dirty.store(true);
+    retire(file.reader->path(), {file.reader->identity().fingerprint, file.head, file.emitted_tail},
+           file.reader->tracker()->committed_tail(), unix_ms_now());
+    auto next = std::next(it);
+    erase_stream(it);
+    it = next;
   }
   for (auto it = documents_.begin(); it != documents_.end();) {
-    if (!it->second.present && now - it->second.gone_since >= wait) {
+    if (!it->second.present && it->second.gone_since != Clock::time_point{} &&
+        now - it->second.gone_since >= wait) {
       it = documents_.erase(it);
       hub_->dirty.store(true);
     } else {
       ++it;
     }
   }
-  std::erase_if(retired_, [&](const Retired& r) { return r.until <= now; });
+  // While files wait to be taken on, the copy of retired content may be among them.
+  if (scan_incomplete_) return;
+  std::vector<ContentIndex::Id> expired;
+  for (const auto& [id, r] : retired_) {
+    if (r.until <= now) expired.push_back(id);
+  }
+  for (ContentIndex::Id id : expired) forget_retired(id);
 }
 
 void FileSource::update_gauges() {
+  open_files_.store(open_count_);
+  if (hub_) series_.oldest_unpersisted_age.Set(hub_->unpersisted_age_seconds());
   series_.files.Set(static_cast<double>(streams_.size() + documents_.size()));
   std::uint64_t lag = 0;
   for (const auto& [key, file] : streams_) {
@@ -733,17 +1003,26 @@ void FileSource::update_gauges() {
 
 std::vector<CheckpointEntry> FileSource::checkpoint_entries() const {
   std::vector<CheckpointEntry> entries;
+  entries.reserve(streams_.size() + documents_.size() + checkpoint_.size());
   for (const auto& [key, file] : streams_) {
-    entries.push_back({file.reader->path(),
-                       file.reader->identity(),
-                       file.reader->tracker()->committed_offset(),
-                       {}});
+    const auto& tracker = *file.reader->tracker();
+    TailCheck tail = tracker.committed_tail();
+    entries.push_back({file.reader->path(), file.reader->identity(), tail.offset, tail, {}});
   }
   for (const auto& [path, doc] : documents_) {
-    entries.push_back({doc.path, doc.identity, 0, doc.tracker->seen_keys()});
+    entries.push_back({doc.path, doc.identity, 0, {}, doc.tracker->seen_keys()});
   }
-  // Checkpointed files not seen yet (the source stopped before its first scan ended).
-  for (const auto& e : checkpoint_) entries.push_back(e);
+  // Checkpointed files not taken on yet (still to be opened, or the source stopped first).
+  for (const auto& [id, e] : checkpoint_) entries.push_back(e);
+  return entries;
+}
+
+std::vector<RetiredEntry> FileSource::retired_entries() const {
+  std::vector<RetiredEntry> entries;
+  for (const auto& [id, r] : retired_) {
+    if (r.committed.at_start()) continue;
+    entries.push_back({r.path, known_.find(id)->fingerprint, r.committed, r.retired_unix_ms});
+  }
   return entries;
 }
 
@@ -755,13 +1034,34 @@ void FileSource::maybe_checkpoint(bool force) {
     if (now - last_checkpoint_ < std::chrono::milliseconds(tail_.checkpoint_interval_ms)) return;
   }
   hub_->dirty.store(false);
-  std::string error = store_.save(checkpoint_entries());
+  const auto since = hub_->take_unpersisted();
+  std::string error = store_.save(checkpoint_entries(), retired_entries());
   last_checkpoint_ = now;
   if (!error.empty()) {
     hub_->dirty.store(true);
-    logger_.error("cannot write checkpoint", {{"source", config_.name}, {"error", error}});
+    hub_->restore_unpersisted(since);
+    series_.checkpoint_write_errors.Increment();
+    series_.oldest_unpersisted_age.Set(hub_->unpersisted_age_seconds());
+    // Retried every checkpoint interval; logged at most once a minute with the count between.
+    ++failed_writes_unlogged_;
+    if (last_write_error_log_ == Clock::time_point{} ||
+        now - last_write_error_log_ >= std::chrono::minutes(1)) {
+      logger_.error(
+          "cannot write checkpoint; acknowledged offsets are not persisted",
+          {{"source", config_.name},
+           {"error", error},
+           {"failures_since_last_report", static_cast<unsigned long>(failed_writes_unlogged_)}});
+      last_write_error_log_ = now;
+      failed_writes_unlogged_ = 0;
+    }
     return;
   }
+  if (last_write_error_log_ != Clock::time_point{}) {
+    logger_.info("checkpoint written again", {{"source", config_.name}});
+    last_write_error_log_ = {};
+    failed_writes_unlogged_ = 0;
+  }
+  series_.oldest_unpersisted_age.Set(hub_->unpersisted_age_seconds());
   checkpoint_writes_.Increment();
 }
 

@@ -22,6 +22,7 @@
 #include "sidecar/core/logger.h"
 #include "sidecar/core/source.h"
 #include "sidecar/sources/file/checkpoint_store.h"
+#include "sidecar/sources/file/content_index.h"
 #include "sidecar/sources/file/file_reader.h"
 #include "sidecar/sources/file/file_source_metrics.h"
 #include "sidecar/sources/file/watcher.h"
@@ -49,6 +50,9 @@ class FileSource : public Source {
   // Full scans completed so far (tests wait on it instead of sleeping).
   std::uint64_t scans_completed() const { return scans_completed_.load(); }
 
+  // Descriptors of tailed files open now (tests check the max_open_files bound).
+  std::size_t open_files() const { return open_files_.load(); }
+
   // Where this source's checkpoint lives.
   const std::string& checkpoint_path() const { return store_.path(); }
 
@@ -62,6 +66,10 @@ class FileSource : public Source {
     std::uint64_t size = 0;            // size on disk at the last look
     std::uint64_t emitted_offset = 0;  // end offset of the last batch registered
     std::string head;                  // the fingerprinted bytes, to spot copies in progress
+    TailCheck emitted_tail;            // the bytes before emitted_offset (for copies of it)
+    ContentIndex::Id content = 0;      // its entry in known_ (0 while its identity is pending)
+    std::chrono::steady_clock::time_point last_change{};  // last read that found data
+    bool closed_gone = false;  // closed to save descriptors, then found gone: nothing more to read
     // A new file shorter than the fingerprint whose bytes so far begin some known file: it may
     // be a copy still being written. Nothing is read until that is decided.
     bool identity_pending = false;
@@ -88,13 +96,14 @@ class FileSource : public Source {
     DocumentSignature failed_signature;  // last content reported as bad
   };
   // Content we no longer track (truncated, deleted, renamed away) that a new file may turn out
-  // to be a copy of.
+  // to be a copy of; its content (with the read position) is in known_.
   struct Retired {
-    Fingerprint fingerprint;
-    std::string head;  // empty when unknown (entries from the checkpoint)
-    std::uint64_t offset = 0;
+    std::string path;
+    TailCheck committed;  // what the checkpoint keeps: the acknowledged position
+    std::int64_t retired_unix_ms = 0;
     std::chrono::steady_clock::time_point until{};
   };
+  enum class CandidateKind { kCheckpoint, kStream, kRetired };
 
   void run();
   // Returns true if some file has more to read right away.
@@ -104,26 +113,45 @@ class FileSource : public Source {
   // discovery's stat, which may be stale).
   void track_new_stream(const std::string& path, bool first);
   std::uint64_t initial_offset(int fd, const struct stat& info, bool first, const InodeKey& self,
-                               std::string& how);
+                               const std::string& head, TailCheck& tail, std::string& how);
   // True if `head` (shorter than the fingerprint) is the beginning of a longer known file.
-  bool could_be_partial_copy(const std::string& head, const InodeKey& self) const;
+  bool could_be_partial_copy(const std::string& head) const;
+  // True while a new file may still become a copy of known content: it starts like it but is
+  // shorter than where that content was read to.
+  bool may_become_copy(const std::string& head, std::uint64_t size);
+  // Finds known content that the file behind `fd` is a copy of; sets `offset`, `tail`, `how`.
+  bool find_copy(int fd, std::uint64_t size, const std::string& head, const InodeKey& self,
+                 std::uint64_t& offset, TailCheck& tail, std::string& how);
+  CandidateKind kind_of(ContentIndex::Id id) const;
+  void retire(const std::string& path, const ContentIndex::Content& content,
+              const TailCheck& committed, std::int64_t retired_unix_ms);
+  void forget_retired(ContentIndex::Id id);
+  void index_stream(const InodeKey& key, StreamFile& file);
+  // Opens a closed file again if the budget allows (closing an idle one if needed).
+  bool ensure_open(const InodeKey& key, StreamFile& file);
+  bool make_room(const InodeKey* keep);
+  int open_counted(const std::string& path);
+  void close_stream(StreamFile& file);
+  void erase_stream(std::map<InodeKey, StreamFile>::iterator it);
+  void note_descriptor_limit(const std::string& message);
   // Re-reads the file's first bytes; updates head and fingerprint.
   void refresh_head(StreamFile& file);
   // Decides where a pending file starts; returns false while it stays pending.
   bool resolve_pending(const InodeKey& key, StreamFile& file, std::uint64_t size);
   bool read_streams();
-  // True if the new file behind `fd` (of `size` bytes) holds the content `known` describes.
-  bool is_copy(int fd, std::uint64_t size, const Fingerprint& known) const;
+
   // Returns true if the file has more to read.
   bool read_stream(const InodeKey& key, StreamFile& file, std::size_t max_chunks);
   bool emit_stream(StreamFile& file, std::vector<FramedRecord>& records);
   void read_document(DocumentFile& doc, bool poll);
   bool emit(std::vector<Record> records, const std::shared_ptr<OffsetTracker>& tracker,
-            std::uint64_t end_offset, std::vector<std::string> keys);
+            std::uint64_t end_offset, std::vector<std::string> keys, TailCheck tail = {});
   void forget_expired();
   void update_gauges();
   void maybe_checkpoint(bool force);
   std::vector<CheckpointEntry> checkpoint_entries() const;
+  std::vector<RetiredEntry> retired_entries() const;
+  void claim_checkpoint(ContentIndex::Id id);
   void report(const std::string& path, std::string_view reason, const std::string& message);
   void report_once(const std::string& path, const std::string& reason, const std::string& message);
 
@@ -150,12 +178,26 @@ class FileSource : public Source {
   // Owned by the source thread (and by stop() once the thread is joined).
   std::map<InodeKey, StreamFile> streams_;
   std::map<std::string, DocumentFile> documents_;
-  std::vector<Retired> retired_;
-  std::vector<CheckpointEntry> checkpoint_;  // loaded at start, claimed by the first scan
+  ContentIndex known_;
+  std::map<ContentIndex::Id, Retired> retired_;
+  // Checkpoint entries not claimed yet (their file not opened yet): kept, and written back, until
+  // their file is opened or has been missing for rotate_wait_ms.
+  std::map<ContentIndex::Id, CheckpointEntry> checkpoint_;
+  std::map<InodeKey, ContentIndex::Id> checkpoint_by_inode_;
+  std::map<ContentIndex::Id, InodeKey> stream_by_content_;
+  std::map<std::string, ContentIndex::Id> checkpoint_by_path_;
+  std::size_t open_count_ = 0;
+  std::atomic<std::size_t> open_files_{0};
+  bool scan_incomplete_ = false;  // new files left for the next cycle (bounded work per cycle)
+  bool limit_reported_ = false;   // too_many_open_files reported while the condition lasts
+  bool limit_hit_this_cycle_ = false;
+  bool initial_scan_done_ = false;  // every file present at start has been taken on
   bool checkpoint_found_ = false;
   std::set<std::pair<std::string, std::string>> reported_;  // (path, reason) currently failing
   std::string buffer_;
   std::chrono::steady_clock::time_point last_checkpoint_{};
+  std::chrono::steady_clock::time_point last_write_error_log_{};  // zero while writes succeed
+  std::size_t failed_writes_unlogged_ = 0;
 };
 
 }  // namespace specwatch

@@ -15,6 +15,17 @@ FileSourceMetrics::FileSourceMetrics(prometheus::Registry& registry)
                       .Name("specwatch_source_lag_bytes")
                       .Help("Bytes on disk not yet read, summed over a source's files.")
                       .Register(registry)),
+      write_errors_family_(prometheus::BuildCounter()
+                               .Name("specwatch_checkpoint_write_errors_total")
+                               .Help("Checkpoint writes of a source that failed (disk full, "
+                                     "read-only or missing state directory).")
+                               .Register(registry)),
+      unpersisted_age_family_(
+          prometheus::BuildGauge()
+              .Name("specwatch_checkpoint_oldest_unpersisted_age_seconds")
+              .Help("Age of the oldest acknowledgement of a source not yet persisted in its "
+                    "checkpoint; 0 when everything acknowledged is persisted.")
+              .Register(registry)),
       checkpoint_writes_(prometheus::BuildCounter()
                              .Name("specwatch_checkpoint_writes_total")
                              .Help("Checkpoint files written.")
@@ -23,7 +34,9 @@ FileSourceMetrics::FileSourceMetrics(prometheus::Registry& registry)
 
 FileSourceMetrics::Series FileSourceMetrics::series(const std::string& source) {
   return Series{bytes_family_.Add({{"source", source}}), files_family_.Add({{"source", source}}),
-                lag_family_.Add({{"source", source}})};
+                lag_family_.Add({{"source", source}}),
+                write_errors_family_.Add({{"source", source}}),
+                unpersisted_age_family_.Add({{"source", source}})};
 }
 
 }  // namespace specwatch

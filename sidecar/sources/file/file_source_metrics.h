@@ -20,6 +20,8 @@ class FileSourceMetrics {
     prometheus::Counter& bytes_total;  // bytes read from files
     prometheus::Gauge& files;          // files tracked now
     prometheus::Gauge& lag_bytes;      // sum over files of size on disk minus read offset
+    prometheus::Counter& checkpoint_write_errors;  // checkpoint writes that failed
+    prometheus::Gauge& oldest_unpersisted_age;     // seconds; 0 when everything is persisted
   };
   Series series(const std::string& source);
 
@@ -29,6 +31,8 @@ class FileSourceMetrics {
   prometheus::Family<prometheus::Counter>& bytes_family_;
   prometheus::Family<prometheus::Gauge>& files_family_;
   prometheus::Family<prometheus::Gauge>& lag_family_;
+  prometheus::Family<prometheus::Counter>& write_errors_family_;
+  prometheus::Family<prometheus::Gauge>& unpersisted_age_family_;
   prometheus::Counter& checkpoint_writes_;
 };
 

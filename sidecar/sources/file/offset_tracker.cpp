@@ -4,15 +4,16 @@
 
 namespace specwatch {
 
-OffsetTracker::OffsetTracker(std::uint64_t start_offset, std::size_t seen_limit)
-    : committed_(start_offset), seen_limit_(seen_limit) {}
+OffsetTracker::OffsetTracker(std::uint64_t start_offset, std::size_t seen_limit,
+                             TailCheck start_tail)
+    : committed_(start_offset), committed_tail_(start_tail), seen_limit_(seen_limit) {}
 
 OffsetTracker::Ticket OffsetTracker::register_batch(std::uint64_t end_offset,
-                                                    std::vector<std::string> keys) {
+                                                    std::vector<std::string> keys, TailCheck tail) {
   std::lock_guard lock(mutex_);
   for (const auto& k : keys) ++in_flight_keys_[k];
   Ticket ticket{generation_, next_sequence_++};
-  pending_.push_back({ticket.sequence, end_offset, false, false, std::move(keys)});
+  pending_.push_back({ticket.sequence, end_offset, false, false, std::move(keys), tail});
   return ticket;
 }
 
@@ -42,6 +43,7 @@ bool OffsetTracker::acknowledge(const Ticket& ticket, DeliveryStatus status) {
     if (pending_.front().failed) frozen_ = true;
     if (!frozen_ && pending_.front().end_offset > committed_) {
       committed_ = pending_.front().end_offset;
+      committed_tail_ = pending_.front().tail;
       changed = true;
     }
     pending_.pop_front();
@@ -49,13 +51,20 @@ bool OffsetTracker::acknowledge(const Ticket& ticket, DeliveryStatus status) {
   return changed;
 }
 
-void OffsetTracker::reset(std::uint64_t offset) {
+void OffsetTracker::reset(std::uint64_t offset, TailCheck tail) {
   std::lock_guard lock(mutex_);
   ++generation_;
   pending_.clear();
   in_flight_keys_.clear();
   committed_ = offset;
+  committed_tail_ = tail;
   frozen_ = false;
+}
+
+TailCheck OffsetTracker::committed_tail() const {
+  std::lock_guard lock(mutex_);
+  if (committed_tail_.offset != committed_) return TailCheck{committed_, 0, 0};
+  return committed_tail_;
 }
 
 std::uint64_t OffsetTracker::committed_offset() const {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sidecar/core/acknowledgement.h"
+#include "sidecar/sources/file/file_identity.h"
 
 namespace specwatch {
 
@@ -25,16 +26,21 @@ class OffsetTracker {
     std::uint64_t sequence = 0;
   };
 
-  explicit OffsetTracker(std::uint64_t start_offset, std::size_t seen_limit = 0);
+  explicit OffsetTracker(std::uint64_t start_offset, std::size_t seen_limit = 0,
+                         TailCheck start_tail = {});
 
   // Registers the next batch, which ends (resumably) at `end_offset`.
-  Ticket register_batch(std::uint64_t end_offset, std::vector<std::string> keys = {});
+  // `tail`: the bytes just before `end_offset`, kept with the committed offset for the checkpoint.
+  Ticket register_batch(std::uint64_t end_offset, std::vector<std::string> keys = {},
+                        TailCheck tail = {});
   // Returns true if the committed offset or the seen-key set changed.
   bool acknowledge(const Ticket& ticket, DeliveryStatus status);
   // The file restarts at `offset` (truncation, rewrite): batches still in flight no longer count.
-  void reset(std::uint64_t offset);
+  void reset(std::uint64_t offset, TailCheck tail = {});
 
   std::uint64_t committed_offset() const;
+  // The tail check at the committed offset (length 0 when unknown).
+  TailCheck committed_tail() const;
   std::size_t in_flight() const;
 
   // json-document keys.
@@ -53,6 +59,7 @@ class OffsetTracker {
     bool done = false;
     bool failed = false;
     std::vector<std::string> keys;
+    TailCheck tail;
   };
   void add_seen_locked(const std::string& key);
 
@@ -60,6 +67,7 @@ class OffsetTracker {
   std::uint64_t generation_ = 0;
   std::uint64_t next_sequence_ = 0;
   std::uint64_t committed_;
+  TailCheck committed_tail_;
   std::deque<Pending> pending_;
   std::size_t seen_limit_;
   std::deque<std::string> seen_order_;

@@ -107,6 +107,19 @@ TEST_F(LoaderTest, UnknownTopLevelKey) {
             (std::vector<std::string>{std::string("cfg.yaml:1:1: htp: ") + kAllowedTopLevel}));
 }
 
+TEST_F(LoaderTest, TailOpenFileBoundAndSymlinks) {
+  ConfigLoadResult ok = parse("tail:\n  max_open_files: 64\n  follow_symlinks: true\n");
+  EXPECT_EQ(texts(ok), std::vector<std::string>{});
+  ASSERT_TRUE(ok.config.has_value());
+  EXPECT_EQ(ok.config->tail.max_open_files, 64u);
+  EXPECT_TRUE(ok.config->tail.follow_symlinks);
+  ConfigLoadResult defaults = parse("tail:\n  inotify: true\n");
+  ASSERT_TRUE(defaults.config.has_value());
+  EXPECT_EQ(defaults.config->tail.max_open_files, 256u);
+  EXPECT_FALSE(defaults.config->tail.follow_symlinks);
+  EXPECT_EQ(texts(parse("tail:\n  max_open_files: 0\n")).size(), 1u);
+}
+
 TEST_F(LoaderTest, UnknownNestedKeys) {
   ConfigLoadResult result = parse(
       "tail:\n  poll_ms: 5\npipeline:\n  batch: 1\nsources:\n  - name: a\n    include: [x]\n"
@@ -114,7 +127,8 @@ TEST_F(LoaderTest, UnknownNestedKeys) {
   EXPECT_EQ(texts(result),
             (std::vector<std::string>{
                 "cfg.yaml:2:3: tail.poll_ms: unknown key; allowed keys: poll_interval_ms, inotify, "
-                "checkpoint_interval_ms, read_buffer_bytes, fingerprint_bytes, rotate_wait_ms",
+                "checkpoint_interval_ms, read_buffer_bytes, fingerprint_bytes, rotate_wait_ms, "
+                "max_open_files, follow_symlinks",
                 "cfg.yaml:4:3: pipeline.batch: unknown key; allowed keys: queue_max_batches, "
                 "queue_max_bytes, batch_max_records",
                 "cfg.yaml:8:5: sources[0].framming: unknown key; allowed keys: name, include, "

@@ -23,11 +23,11 @@ std::vector<CheckpointEntry> sample_entries() {
 
 TEST(CheckpointStore, SerializesTheDocumentedFormat) {
   EXPECT_EQ(CheckpointStore::serialize("traces", sample_entries()),
-            "{\"version\":1,\"source\":\"traces\",\"files\":["
+            "{\"source\":\"traces\",\"files\":["
             "{\"path\":\"/logs/trace_a.json\",\"dev\":2049,\"ino\":131,\"fingerprint_length\":64,"
             "\"fingerprint_hash\":12345678901234567890,\"offset\":4096},"
             "{\"path\":\"/logs/metrics.json\",\"dev\":2049,\"ino\":132,\"fingerprint_length\":10,"
-            "\"fingerprint_hash\":42,\"offset\":0,\"seen_keys\":[\"run-1\",\"run-2\"]}]}\n");
+            "\"fingerprint_hash\":42,\"offset\":0,\"seen_keys\":[\"run-1\",\"run-2\"]}]}");
 }
 
 TEST(CheckpointStore, SaveThenLoadRoundTripsAndLeavesNoTempFile) {
@@ -37,7 +37,8 @@ TEST(CheckpointStore, SaveThenLoadRoundTripsAndLeavesNoTempFile) {
   ASSERT_EQ(store.save(sample_entries()), "");
   EXPECT_FALSE(std::filesystem::exists(store.path() + ".tmp"));
   EXPECT_EQ(testing::read_text(store.path()),
-            CheckpointStore::serialize("traces", sample_entries()));
+            "{\"schema_version\":2,\"data\":" +
+                CheckpointStore::serialize("traces", sample_entries()) + "}\n");
   CheckpointLoad load = store.load();
   EXPECT_TRUE(load.found);
   EXPECT_FALSE(load.corrupt);
@@ -69,7 +70,7 @@ TEST(CheckpointStore, CorruptCheckpointIsMovedAside) {
   EXPECT_FALSE(load.found);
   EXPECT_TRUE(load.corrupt);
   EXPECT_EQ(load.corrupt_path, store.path() + ".corrupt");
-  EXPECT_EQ(load.error, "invalid JSON at offset 30");
+  EXPECT_EQ(load.error, store.path() + ": invalid JSON at offset 30");
   EXPECT_FALSE(std::filesystem::exists(store.path()));
   EXPECT_EQ(testing::read_text(store.path() + ".corrupt"), "{\"version\":1,\"files\":[{\"path\":");
 }
@@ -77,6 +78,8 @@ TEST(CheckpointStore, CorruptCheckpointIsMovedAside) {
 TEST(CheckpointStore, WrongShapeIsCorrupt) {
   std::string error;
   EXPECT_FALSE(CheckpointStore::parse("[1,2]", error).has_value());
+  EXPECT_EQ(error, "not a checkpoint object with a \"files\" array");
+  EXPECT_FALSE(CheckpointStore::parse("{\"version\":3,\"files\":[]}", error).has_value());
   EXPECT_EQ(error, "not a version 1 checkpoint object with a \"files\" array");
   EXPECT_FALSE(
       CheckpointStore::parse("{\"version\":1,\"files\":[{\"path\":\"/a\",\"dev\":1}]}", error)
@@ -84,6 +87,56 @@ TEST(CheckpointStore, WrongShapeIsCorrupt) {
   EXPECT_EQ(error,
             "a \"files\" entry lacks path, dev, ino, fingerprint_length, fingerprint_hash or "
             "offset");
+}
+
+TEST(CheckpointStore, TailChecksAndRetiredContentRoundTrip) {
+  TempDir dir;
+  CheckpointStore store(dir.path(), "traces");
+  auto entries = sample_entries();
+  entries[0].tail = {4096, 4096, 777};
+  RetiredEntry retired{"/logs/app.log", {1024, 99}, {30000, 4096, 55}, 1700000000123};
+  ASSERT_EQ(store.save(entries, {retired}), "");
+  CheckpointLoad load = store.load();
+  ASSERT_TRUE(load.found);
+  EXPECT_FALSE(load.migrated);
+  ASSERT_EQ(load.entries.size(), 2u);
+  EXPECT_EQ(load.entries[0].tail, (TailCheck{4096, 4096, 777}));
+  EXPECT_EQ(load.entries[1].tail, (TailCheck{0, 0, 0}));
+  ASSERT_EQ(load.retired.size(), 1u);
+  EXPECT_EQ(load.retired[0].path, "/logs/app.log");
+  EXPECT_EQ(load.retired[0].fingerprint, (Fingerprint{1024, 99}));
+  EXPECT_EQ(load.retired[0].tail, (TailCheck{30000, 4096, 55}));
+  EXPECT_EQ(load.retired[0].retired_unix_ms, 1700000000123);
+}
+
+TEST(CheckpointStore, CheckpointOfTheOlderFormatIsMigratedWithoutLoss) {
+  TempDir dir;
+  CheckpointStore store(dir.path(), "traces");
+  std::filesystem::create_directories(dir.path() + "/checkpoints");
+  testing::write_file(store.path(),
+                      "{\"version\":1,\"source\":\"traces\",\"files\":[{\"path\":\"/l/a\","
+                      "\"dev\":7,\"ino\":8,\"fingerprint_length\":64,\"fingerprint_hash\":9,"
+                      "\"offset\":500}]}\n");
+  CheckpointLoad load = store.load();
+  ASSERT_TRUE(load.found);
+  EXPECT_TRUE(load.migrated);
+  ASSERT_EQ(load.entries.size(), 1u);
+  EXPECT_EQ(load.entries[0].path, "/l/a");
+  EXPECT_EQ(load.entries[0].identity.ino, 8u);
+  EXPECT_EQ(load.entries[0].offset, 500u);
+  EXPECT_TRUE(load.entries[0].tail.unknown());
+}
+
+TEST(CheckpointStore, CheckpointFromANewerVersionIsSetAside) {
+  TempDir dir;
+  CheckpointStore store(dir.path(), "traces");
+  std::filesystem::create_directories(dir.path() + "/checkpoints");
+  testing::write_file(store.path(), "{\"schema_version\":3,\"data\":{\"files\":[]}}");
+  CheckpointLoad load = store.load();
+  EXPECT_FALSE(load.found);
+  EXPECT_TRUE(load.corrupt);
+  EXPECT_EQ(load.error, store.path() + ": schema version 3 is newer than this specwatch reads (2)");
+  EXPECT_TRUE(std::filesystem::exists(store.path() + ".corrupt"));
 }
 
 }  // namespace
