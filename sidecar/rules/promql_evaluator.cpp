@@ -1,0 +1,169 @@
+#include "sidecar/rules/promql_evaluator.h"
+
+#include <cmath>
+#include <unordered_set>
+
+#include "sidecar/rules/promql_functions.h"
+#include "sidecar/rules/promql_operators.h"
+
+namespace specwatch::rules {
+namespace {
+
+std::vector<RangeSeries> select_range(const SeriesSource& source, const MatrixSelector& matrix,
+                                      Timestamp now) {
+  std::vector<RangeSeries> out;
+  Timestamp maxt = now - matrix.selector.offset_ms;
+  Timestamp mint = maxt - matrix.range_ms;
+  source.select(matrix.selector.matchers, mint, maxt,
+                [&](const Labels& labels, std::span<const Sample> samples) {
+                  RangeSeries series{labels, {}};
+                  series.samples.reserve(samples.size());
+                  for (const auto& s : samples) {
+                    if (!is_stale_nan(s.v)) series.samples.push_back(s);
+                  }
+                  if (!series.samples.empty()) out.push_back(std::move(series));
+                });
+  return out;
+}
+
+}  // namespace
+
+void check_unique_labelsets(const Vector& vector) {
+  if (vector.size() < 2) return;
+  std::unordered_set<Labels, LabelsHash> seen;
+  seen.reserve(vector.size());
+  for (const auto& element : vector) {
+    if (!seen.insert(element.labels).second) {
+      throw EvalError("vector cannot contain metrics with the same labelset");
+    }
+  }
+}
+
+EvalValue Evaluator::eval(const Expr& expr) {
+  return std::visit(
+      [&](const auto& node) -> EvalValue {
+        using T = std::decay_t<decltype(node)>;
+        if constexpr (std::is_same_v<T, NumberLiteral>) {
+          return EvalValue{ValueType::kScalar, node.value, {}, {}};
+        } else if constexpr (std::is_same_v<T, StringLiteral>) {
+          return EvalValue{ValueType::kString, 0.0, {}, node.value};
+        } else if constexpr (std::is_same_v<T, VectorSelector>) {
+          return eval_selector(node);
+        } else if constexpr (std::is_same_v<T, MatrixSelector>) {
+          throw EvalError("a range vector cannot be the result of an expression");
+        } else if constexpr (std::is_same_v<T, Call>) {
+          return eval_call(node);
+        } else if constexpr (std::is_same_v<T, Aggregation>) {
+          return eval_aggregation(node);
+        } else if constexpr (std::is_same_v<T, Binary>) {
+          return eval_binary(node);
+        } else if constexpr (std::is_same_v<T, Unary>) {
+          return eval_unary(node);
+        } else {
+          return eval(*node.expr);
+        }
+      },
+      expr.node);
+}
+
+EvalValue Evaluator::eval_selector(const VectorSelector& selector) {
+  EvalValue out{ValueType::kVector, 0.0, {}, {}};
+  Timestamp ref = now_ - selector.offset_ms;
+  // The latest sample in [ref - lookback, ref]; a stale marker there means the series ended.
+  source_.select(selector.matchers, ref - lookback_ms_, ref,
+                 [&](const Labels& labels, std::span<const Sample> samples) {
+                   const Sample& last = samples.back();
+                   if (is_stale_nan(last.v)) return;
+                   out.vector.push_back(VectorElement{labels, last.v, last.t});
+                 });
+  return out;
+}
+
+EvalValue Evaluator::eval_call(const Call& call) {
+  FunctionArgs args;
+  args.call = &call;
+  args.now = now_;
+  size_t n = call.args.size();
+  args.scalars.assign(n, std::nan(""));
+  args.vectors.resize(n);
+  args.strings.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Expr& arg = *call.args[i];
+    if (const auto* matrix = std::get_if<MatrixSelector>(&arg.node)) {
+      args.range = select_range(source_, *matrix, now_);
+      continue;
+    }
+    EvalValue value = eval(arg);
+    args.scalars[i] = value.scalar;
+    args.vectors[i] = std::move(value.vector);
+    args.strings[i] = std::move(value.string);
+  }
+  FunctionResult result = call.function->impl(args);
+  if (result.is_scalar) return EvalValue{ValueType::kScalar, result.scalar, {}, {}};
+  check_unique_labelsets(result.vector);
+  return EvalValue{ValueType::kVector, 0.0, std::move(result.vector), {}};
+}
+
+EvalValue Evaluator::eval_aggregation(const Aggregation& aggregation) {
+  double param = 0.0;
+  if (aggregation.param) param = eval(*aggregation.param).scalar;
+  EvalValue input = eval(*aggregation.expr);
+  return EvalValue{ValueType::kVector, 0.0, aggregate(aggregation, input.vector, param, now_), {}};
+}
+
+EvalValue Evaluator::eval_binary(const Binary& binary) {
+  EvalValue lhs = eval(*binary.lhs);
+  EvalValue rhs = eval(*binary.rhs);
+  if (lhs.type == ValueType::kScalar && rhs.type == ValueType::kScalar) {
+    bool keep = true;
+    double v = apply_binary(binary.op, lhs.scalar, rhs.scalar, keep);
+    if (binary.return_bool) v = keep ? 1.0 : 0.0;
+    return EvalValue{ValueType::kScalar, v, {}, {}};
+  }
+  Vector out;
+  if (lhs.type == ValueType::kVector && rhs.type == ValueType::kVector) {
+    out = vector_vector_binary(binary, lhs.vector, rhs.vector, now_);
+  } else if (lhs.type == ValueType::kVector) {
+    out = vector_scalar_binary(binary, lhs.vector, rhs.scalar, false, now_);
+  } else {
+    out = vector_scalar_binary(binary, rhs.vector, lhs.scalar, true, now_);
+  }
+  check_unique_labelsets(out);
+  return EvalValue{ValueType::kVector, 0.0, std::move(out), {}};
+}
+
+EvalValue Evaluator::eval_unary(const Unary& unary) {
+  EvalValue value = eval(*unary.expr);
+  if (value.type == ValueType::kScalar) {
+    value.scalar = -value.scalar;
+    return value;
+  }
+  for (auto& element : value.vector) {
+    element.labels.erase(kMetricNameLabel);
+    element.v = -element.v;
+    element.t = now_;
+  }
+  check_unique_labelsets(value.vector);
+  return value;
+}
+
+QueryResult evaluate_instant(const Expr& expr, const SeriesSource& source, Timestamp now,
+                             int64_t lookback_ms) {
+  QueryResult result;
+  try {
+    EvalValue value = Evaluator(source, now, lookback_ms).eval(expr);
+    if (value.type == ValueType::kString) {
+      result.error = "expression returns a string, not a vector or scalar";
+    } else if (value.type == ValueType::kScalar) {
+      result.is_scalar = true;
+      result.scalar = value.scalar;
+    } else {
+      result.vector = std::move(value.vector);
+    }
+  } catch (const EvalError& e) {
+    result.error = e.what();
+  }
+  return result;
+}
+
+}  // namespace specwatch::rules

@@ -1,0 +1,49 @@
+// The PromQL functions this engine knows: their signatures (checked when parsing) and their
+// implementations (called by the evaluator).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "sidecar/rules/promql_ast.h"
+#include "sidecar/rules/sample.h"
+
+namespace specwatch::rules {
+
+// The samples of one series inside a range selector's window, stale markers removed.
+struct RangeSeries {
+  Labels labels;
+  std::vector<Sample> samples;
+};
+
+// What a function is called with: each argument evaluated at the evaluation time.
+struct FunctionArgs {
+  const Call* call = nullptr;
+  Timestamp now = 0;
+  std::vector<double> scalars;            // per argument position; NaN when not scalar
+  std::vector<Vector> vectors;            // per argument position; empty when not vector
+  std::vector<RangeSeries> range;         // the range-vector argument, when there is one
+  std::vector<std::string> strings;       // per argument position; empty when not string
+};
+
+// The result of a function: a vector, or a scalar (time(), scalar()).
+struct FunctionResult {
+  bool is_scalar = false;
+  double scalar = 0.0;
+  Vector vector;
+};
+
+using FunctionImpl = FunctionResult (*)(const FunctionArgs& args);
+
+struct FunctionInfo {
+  std::string_view name;
+  std::vector<ValueType> arg_types;
+  int optional_args = 0;  // trailing arguments that may be left out (round's to_nearest)
+  ValueType return_type;
+  FunctionImpl impl;
+};
+
+// nullptr for a function outside the subset.
+const FunctionInfo* find_function(std::string_view name);
+
+}  // namespace specwatch::rules

@@ -1,0 +1,76 @@
+#include "sidecar/rules/rule_group.h"
+
+#include <unordered_set>
+
+#include "sidecar/rules/promql_evaluator.h"
+
+namespace specwatch::rules {
+
+RuleGroup::RuleGroup(RuleGroupSpec spec, AlertingContext context)
+    : spec_(std::move(spec)), context_(std::make_unique<AlertingContext>(std::move(context))) {
+  for (const auto& r : spec_.rules) {
+    Rule rule;
+    rule.spec = &r;
+    if (!r.alert.empty()) rule.alerting = std::make_unique<AlertingRule>(r, *context_);
+    rules_.push_back(std::move(rule));
+  }
+}
+
+Vector RuleGroup::eval_recording(const RuleSpec& spec, const SeriesSource& source, Timestamp now) {
+  QueryResult result = evaluate_instant(*spec.expr, source, now, context_->lookback_ms);
+  if (!result.ok()) throw EvalError(result.error);
+  if (result.is_scalar) result.vector.push_back(VectorElement{Labels(), result.scalar, now});
+  std::unordered_set<Labels, LabelsHash> seen;
+  for (auto& sample : result.vector) {
+    sample.labels.set(kMetricNameLabel, spec.record);
+    for (const auto& l : spec.labels) sample.labels.set(l.name, l.text);
+    sample.t = now;
+    if (!seen.insert(sample.labels).second) {
+      throw EvalError("vector contains metrics with the same labelset after applying rule labels");
+    }
+  }
+  if (spec_.limit > 0 && static_cast<int64_t>(result.vector.size()) > spec_.limit) {
+    throw EvalError("exceeded limit of " + std::to_string(spec_.limit) + " with " +
+                    std::to_string(result.vector.size()) + " series");
+  }
+  return std::move(result.vector);
+}
+
+GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source, SampleAppender& appender) {
+  GroupEvaluation out;
+  for (auto& rule : rules_) {
+    RuleOutcome outcome{rule.spec->name(), {}, 0};
+    Vector produced;
+    try {
+      produced = rule.alerting ? rule.alerting->eval(source, now, spec_.limit)
+                               : eval_recording(*rule.spec, source, now);
+    } catch (const EvalError& e) {
+      outcome.error = e.what();
+      out.rules.push_back(std::move(outcome));
+      continue;
+    }
+    std::set<Labels> current;
+    for (const auto& sample : produced) {
+      appender.append(sample.labels, now, sample.v);
+      current.insert(sample.labels);
+    }
+    for (const auto& previous : rule.previous_series) {
+      if (!current.contains(previous)) appender.append(previous, now, stale_nan());
+    }
+    rule.previous_series = std::move(current);
+    outcome.samples = produced.size();
+    out.rules.push_back(std::move(outcome));
+    for (auto& sample : produced) out.samples.push_back(std::move(sample));
+  }
+  return out;
+}
+
+std::vector<const AlertingRule*> RuleGroup::alerting_rules() const {
+  std::vector<const AlertingRule*> out;
+  for (const auto& rule : rules_) {
+    if (rule.alerting) out.push_back(rule.alerting.get());
+  }
+  return out;
+}
+
+}  // namespace specwatch::rules
