@@ -108,6 +108,7 @@ class FileRunner {
     } else {
       report.output += "  FAILED:\n";
       for (const auto& e : errors_) report.output += e + "\n\n";
+      report.output += "\n";
     }
     return report;
   }
@@ -234,7 +235,8 @@ class FileRunner {
     std::sort(got.begin(), got.end());
     std::sort(expected.begin(), expected.end());
     if (got == expected) return;
-    errors_.push_back(test_name + "    alertname: " + alertname + ", time: " + t["eval_time"].Scalar() +
+    errors_.push_back(test_name + "    alertname: " + alertname + ", time: " +
+                      format_duration_ms(duration_of(t["eval_time"]).value_or(0)) +
                       ", \n        exp:" + indent_lines(alerts_text(expected), "            ") +
                       ", \n        got:" + indent_lines(alerts_text(got), "            "));
   }
