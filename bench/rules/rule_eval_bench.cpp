@@ -24,7 +24,8 @@ void fill(InMemorySeriesSource& store) {
       Labels labels(std::vector<Label>{{"__name__", "bench_metric_" + std::to_string(m) + "_total"},
                                        {"service", "svc" + std::to_string(s % 10)},
                                        {"instance", "i" + std::to_string(s / 10)}});
-      for (int i = 0; i < kHistory; ++i) store.append(labels, i * kStep, static_cast<double>(i * (s + 1)));
+      for (int i = 0; i < kHistory; ++i)
+        store.append(labels, i * kStep, static_cast<double>(i * (s + 1)));
     }
   }
 }
@@ -39,16 +40,20 @@ std::string rules_yaml() {
              "\n        expr: sum by (service) (rate(" + metric + "[5m]))\n";
         break;
       case 1:
-        y += "      - alert: A" + std::to_string(r) + "\n        expr: sum by (service) (increase(" + metric +
-             "[5m])) > 1000\n        for: 5m\n        annotations:\n          d: '{{ $labels.service }} {{ $value | "
+        y += "      - alert: A" + std::to_string(r) +
+             "\n        expr: sum by (service) (increase(" + metric +
+             "[5m])) > 1000\n        for: 5m\n        annotations:\n          d: '{{ "
+             "$labels.service }} {{ $value | "
              "humanize }}'\n";
         break;
       case 2:
-        y += "      - record: instance:" + metric + ":ratio_" + std::to_string(r) + "\n        expr: sum by (instance) (rate(" +
-             metric + "{service=\"svc1\"}[5m])) / sum by (instance) (rate(" + metric + "[5m]))\n";
+        y += "      - record: instance:" + metric + ":ratio_" + std::to_string(r) +
+             "\n        expr: sum by (instance) (rate(" + metric +
+             "{service=\"svc1\"}[5m])) / sum by (instance) (rate(" + metric + "[5m]))\n";
         break;
       default:
-        y += "      - alert: B" + std::to_string(r) + "\n        expr: max by (service) (" + metric + ") > 100\n";
+        y += "      - alert: B" + std::to_string(r) + "\n        expr: max by (service) (" +
+             metric + ") > 100\n";
     }
   }
   return y;

@@ -15,9 +15,12 @@ constexpr int64_t kResolvedRetentionMs = 15 * 60 * 1000;
 
 const char* alert_state_name(AlertState state) {
   switch (state) {
-    case AlertState::kInactive: return "inactive";
-    case AlertState::kPending: return "pending";
-    case AlertState::kFiring: return "firing";
+    case AlertState::kInactive:
+      return "inactive";
+    case AlertState::kPending:
+      return "pending";
+    case AlertState::kFiring:
+      return "firing";
   }
   return "unknown";
 }
@@ -34,7 +37,8 @@ Vector AlertingRule::eval(const SeriesSource& source, Timestamp now, int64_t lim
   for (const auto& sample : result.vector) {
     TemplateData data{&sample.labels, &context_.external_labels, context_.external_url, sample.v};
     Labels labels = sample.labels.without_metric_name();
-    for (const auto& l : spec_.labels) labels.set(l.name, l.compiled ? l.compiled->expand(data) : l.text);
+    for (const auto& l : spec_.labels)
+      labels.set(l.name, l.compiled ? l.compiled->expand(data) : l.text);
     labels.set("alertname", spec_.alert);
     std::vector<Label> annotations;
     for (const auto& a : spec_.annotations) {
@@ -96,7 +100,8 @@ Vector AlertingRule::eval(const SeriesSource& source, Timestamp now, int64_t lim
     out.push_back(VectorElement{std::move(series), 1.0, now});
     Labels for_state = a.labels;
     for_state.set(kMetricNameLabel, "ALERTS_FOR_STATE");
-    out.push_back(VectorElement{std::move(for_state), static_cast<double>(a.active_at / 1000), now});
+    out.push_back(
+        VectorElement{std::move(for_state), static_cast<double>(a.active_at / 1000), now});
     ++it;
   }
   if (limit > 0 && active_count > limit) {

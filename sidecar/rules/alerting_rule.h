@@ -18,13 +18,13 @@ enum class AlertState { kInactive, kPending, kFiring };
 const char* alert_state_name(AlertState state);
 
 struct Alert {
-  Labels labels;                 // result labels without __name__, rule labels, alertname
+  Labels labels;                   // result labels without __name__, rule labels, alertname
   std::vector<Label> annotations;  // sorted by name; empty values kept
   AlertState state = AlertState::kInactive;
   double value = 0.0;
   Timestamp active_at = 0;
   Timestamp fired_at = 0;
-  Timestamp resolved_at = 0;  // 0 while not resolved
+  Timestamp resolved_at = 0;        // 0 while not resolved
   Timestamp keep_firing_since = 0;  // 0 while the expression still returns the alert
 };
 

@@ -111,18 +111,24 @@ std::string go_sprintf(std::string_view format, const std::vector<FormatArg>& ar
     }
     bool left = false, zero = false, plus = false;
     for (; i < format.size(); ++i) {
-      if (format[i] == '-') left = true;
-      else if (format[i] == '0') zero = true;
-      else if (format[i] == '+') plus = true;
-      else if (format[i] != ' ' && format[i] != '#') break;
+      if (format[i] == '-')
+        left = true;
+      else if (format[i] == '0')
+        zero = true;
+      else if (format[i] == '+')
+        plus = true;
+      else if (format[i] != ' ' && format[i] != '#')
+        break;
     }
     int width = 0;
-    while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i]))) width = width * 10 + (format[i++] - '0');
+    while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])))
+      width = width * 10 + (format[i++] - '0');
     int precision = -1;
     if (i < format.size() && format[i] == '.') {
       precision = 0;
       ++i;
-      while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i]))) precision = precision * 10 + (format[i++] - '0');
+      while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])))
+        precision = precision * 10 + (format[i++] - '0');
     }
     if (i >= format.size()) {
       out += "%!(NOVERB)";
@@ -141,20 +147,36 @@ std::string go_sprintf(std::string_view format, const std::vector<FormatArg>& ar
     std::string text;
     if (const double* d = std::get_if<double>(&arg)) {
       switch (verb) {
-        case 'f': case 'F': text = c_format('f', precision < 0 ? 6 : precision, plus, *d); break;
-        case 'e': case 'E': text = c_format(verb, precision < 0 ? 6 : precision, plus, *d); break;
-        case 'g': case 'G':
+        case 'f':
+        case 'F':
+          text = c_format('f', precision < 0 ? 6 : precision, plus, *d);
+          break;
+        case 'e':
+        case 'E':
+          text = c_format(verb, precision < 0 ? 6 : precision, plus, *d);
+          break;
+        case 'g':
+        case 'G':
           text = precision < 0 ? go_format_float(*d) : c_format(verb, precision, plus, *d);
           break;
-        case 'v': text = go_format_float(*d); break;
-        default: text = std::string("%!") + verb + "(float64=" + go_format_float(*d) + ")";
+        case 'v':
+          text = go_format_float(*d);
+          break;
+        default:
+          text = std::string("%!") + verb + "(float64=" + go_format_float(*d) + ")";
       }
     } else {
       const std::string& s = std::get<std::string>(arg);
       switch (verb) {
-        case 's': case 'v': text = precision >= 0 ? s.substr(0, static_cast<size_t>(precision)) : s; break;
-        case 'q': text = quote_go_string(s); break;
-        default: text = std::string("%!") + verb + "(string=" + s + ")";
+        case 's':
+        case 'v':
+          text = precision >= 0 ? s.substr(0, static_cast<size_t>(precision)) : s;
+          break;
+        case 'q':
+          text = quote_go_string(s);
+          break;
+        default:
+          text = std::string("%!") + verb + "(string=" + s + ")";
       }
     }
     out += pad(text, width, left, zero && !left);

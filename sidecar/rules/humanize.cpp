@@ -8,7 +8,9 @@
 
 namespace specwatch::rules {
 
-std::string format_4g(double v) { return go_sprintf("%.4g", {v}); }
+std::string format_4g(double v) {
+  return go_sprintf("%.4g", {v});
+}
 
 std::string humanize(double v) {
   if (v == 0 || std::isnan(v) || std::isinf(v)) return format_4g(v);
@@ -41,7 +43,9 @@ std::string humanize1024(double v) {
   return format_4g(v) + prefix;
 }
 
-std::string humanize_percentage(double v) { return go_sprintf("%.4g%%", {v * 100}); }
+std::string humanize_percentage(double v) {
+  return go_sprintf("%.4g%%", {v * 100});
+}
 
 std::string humanize_duration(double v) {
   if (std::isnan(v) || std::isinf(v)) return format_4g(v);
@@ -55,7 +59,8 @@ std::string humanize_duration(double v) {
     int64_t hours = (duration / 3600) % 24;
     int64_t days = duration / 86400;
     auto n = [](int64_t x) { return std::to_string(x); };
-    if (days != 0) return sign + n(days) + "d " + n(hours) + "h " + n(minutes) + "m " + n(seconds) + "s";
+    if (days != 0)
+      return sign + n(days) + "d " + n(hours) + "h " + n(minutes) + "m " + n(seconds) + "s";
     if (hours != 0) return sign + n(hours) + "h " + n(minutes) + "m " + n(seconds) + "s";
     if (minutes != 0) return sign + n(minutes) + "m " + n(seconds) + "s";
     return sign + format_4g(v) + "s";

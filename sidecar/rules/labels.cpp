@@ -26,7 +26,9 @@ std::string_view Labels::get(std::string_view name) const {
   return {};
 }
 
-bool Labels::has(std::string_view name) const { return !get(name).empty(); }
+bool Labels::has(std::string_view name) const {
+  return !get(name).empty();
+}
 
 void Labels::set(std::string_view name, std::string_view value) {
   auto it = std::lower_bound(items_.begin(), items_.end(), name,
@@ -42,7 +44,9 @@ void Labels::set(std::string_view name, std::string_view value) {
   }
 }
 
-void Labels::erase(std::string_view name) { set(name, {}); }
+void Labels::erase(std::string_view name) {
+  set(name, {});
+}
 
 Labels Labels::without_metric_name() const {
   Labels out = *this;

@@ -56,7 +56,8 @@ struct LabelsHash {
 
 // A key that identifies the values of the named labels (on(...)) or of all labels except the
 // named ones and the metric name (ignoring(...)): the join key of vector matching.
-std::string matching_signature(const Labels& labels, bool on, const std::vector<std::string>& names);
+std::string matching_signature(const Labels& labels, bool on,
+                               const std::vector<std::string>& names);
 
 enum class MatchType { kEqual, kNotEqual, kRegexMatch, kRegexNoMatch };
 

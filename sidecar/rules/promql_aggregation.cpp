@@ -18,7 +18,7 @@ struct Group {
   double value = 0.0;
   double mean = 0.0;
   double count = 0.0;
-  std::vector<double> values;    // quantile
+  std::vector<double> values;       // quantile
   std::vector<VectorElement> heap;  // topk / bottomk
 };
 

@@ -29,7 +29,7 @@ struct StringLiteral {
   std::string value;
 };
 struct VectorSelector {
-  std::string metric_name;  // empty for {job="x"}
+  std::string metric_name;             // empty for {job="x"}
   std::vector<LabelMatcher> matchers;  // includes __name__="metric_name" when named
   int64_t offset_ms = 0;
 };
@@ -44,7 +44,19 @@ struct Call {
   std::vector<ExprPtr> args;
 };
 
-enum class AggregateOp { kSum, kAvg, kMin, kMax, kCount, kGroup, kStddev, kStdvar, kTopk, kBottomk, kQuantile };
+enum class AggregateOp {
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kCount,
+  kGroup,
+  kStddev,
+  kStdvar,
+  kTopk,
+  kBottomk,
+  kQuantile
+};
 struct Aggregation {
   AggregateOp op = AggregateOp::kSum;
   ExprPtr param;  // k of topk/bottomk, q of quantile
@@ -53,7 +65,23 @@ struct Aggregation {
   std::vector<std::string> grouping;
 };
 
-enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMod, kPow, kEq, kNe, kGt, kLt, kGe, kLe, kAnd, kOr, kUnless };
+enum class BinaryOp {
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kPow,
+  kEq,
+  kNe,
+  kGt,
+  kLt,
+  kGe,
+  kLe,
+  kAnd,
+  kOr,
+  kUnless
+};
 bool is_comparison(BinaryOp op);
 bool is_set_operator(BinaryOp op);
 const char* binary_op_name(BinaryOp op);

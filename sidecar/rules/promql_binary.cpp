@@ -11,7 +11,9 @@
 namespace specwatch::rules {
 namespace {
 
-bool drops_metric_name(BinaryOp op) { return op >= BinaryOp::kAdd && op <= BinaryOp::kPow; }
+bool drops_metric_name(BinaryOp op) {
+  return op >= BinaryOp::kAdd && op <= BinaryOp::kPow;
+}
 
 std::string signature(const Labels& labels, const VectorMatching& matching) {
   return matching_signature(labels, matching.on, matching.labels);
@@ -85,19 +87,38 @@ double go_min(double a, double b) {
 double apply_binary(BinaryOp op, double lhs, double rhs, bool& keep) {
   keep = true;
   switch (op) {
-    case BinaryOp::kAdd: return lhs + rhs;
-    case BinaryOp::kSub: return lhs - rhs;
-    case BinaryOp::kMul: return lhs * rhs;
-    case BinaryOp::kDiv: return lhs / rhs;
-    case BinaryOp::kMod: return std::fmod(lhs, rhs);
-    case BinaryOp::kPow: return std::pow(lhs, rhs);
-    case BinaryOp::kEq: keep = lhs == rhs; return lhs;
-    case BinaryOp::kNe: keep = lhs != rhs; return lhs;
-    case BinaryOp::kGt: keep = lhs > rhs; return lhs;
-    case BinaryOp::kLt: keep = lhs < rhs; return lhs;
-    case BinaryOp::kGe: keep = lhs >= rhs; return lhs;
-    case BinaryOp::kLe: keep = lhs <= rhs; return lhs;
-    default: throw EvalError("operator not allowed between numbers");
+    case BinaryOp::kAdd:
+      return lhs + rhs;
+    case BinaryOp::kSub:
+      return lhs - rhs;
+    case BinaryOp::kMul:
+      return lhs * rhs;
+    case BinaryOp::kDiv:
+      return lhs / rhs;
+    case BinaryOp::kMod:
+      return std::fmod(lhs, rhs);
+    case BinaryOp::kPow:
+      return std::pow(lhs, rhs);
+    case BinaryOp::kEq:
+      keep = lhs == rhs;
+      return lhs;
+    case BinaryOp::kNe:
+      keep = lhs != rhs;
+      return lhs;
+    case BinaryOp::kGt:
+      keep = lhs > rhs;
+      return lhs;
+    case BinaryOp::kLt:
+      keep = lhs < rhs;
+      return lhs;
+    case BinaryOp::kGe:
+      keep = lhs >= rhs;
+      return lhs;
+    case BinaryOp::kLe:
+      keep = lhs <= rhs;
+      return lhs;
+    default:
+      throw EvalError("operator not allowed between numbers");
   }
 }
 
@@ -139,11 +160,11 @@ Vector vector_vector_binary(const Binary& binary, const Vector& lhs_in, const Ve
     auto [it, inserted] = one_side.emplace(signature(element.labels, m), &element);
     if (!inserted) {
       Labels matched = m.on ? element.labels.keep_only(m.labels) : element.labels.drop(m.labels);
-      throw EvalError("found duplicate series for the match group " + matched.to_string() +
-                      " on the " + (swapped ? "left" : "right") +
-                      " hand-side of the operation: [" + element.labels.to_string() + ", " +
-                      it->second->labels.to_string() +
-                      "];many-to-many matching not allowed: matching labels must be unique on one side");
+      throw EvalError(
+          "found duplicate series for the match group " + matched.to_string() + " on the " +
+          (swapped ? "left" : "right") + " hand-side of the operation: [" +
+          element.labels.to_string() + ", " + it->second->labels.to_string() +
+          "];many-to-many matching not allowed: matching labels must be unique on one side");
     }
   }
   // For one-to-one: which signatures produced a result. For many-to-one: the result label sets

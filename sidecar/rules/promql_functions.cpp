@@ -27,14 +27,30 @@ FunctionResult map_values(const FunctionArgs& args, F f) {
   return out;
 }
 
-FunctionResult fn_abs(const FunctionArgs& a) { return map_values(a, [](double v) { return std::fabs(v); }); }
-FunctionResult fn_ceil(const FunctionArgs& a) { return map_values(a, [](double v) { return std::ceil(v); }); }
-FunctionResult fn_floor(const FunctionArgs& a) { return map_values(a, [](double v) { return std::floor(v); }); }
-FunctionResult fn_exp(const FunctionArgs& a) { return map_values(a, [](double v) { return std::exp(v); }); }
-FunctionResult fn_ln(const FunctionArgs& a) { return map_values(a, [](double v) { return std::log(v); }); }
-FunctionResult fn_log2(const FunctionArgs& a) { return map_values(a, [](double v) { return std::log2(v); }); }
-FunctionResult fn_log10(const FunctionArgs& a) { return map_values(a, [](double v) { return std::log10(v); }); }
-FunctionResult fn_sqrt(const FunctionArgs& a) { return map_values(a, [](double v) { return std::sqrt(v); }); }
+FunctionResult fn_abs(const FunctionArgs& a) {
+  return map_values(a, [](double v) { return std::fabs(v); });
+}
+FunctionResult fn_ceil(const FunctionArgs& a) {
+  return map_values(a, [](double v) { return std::ceil(v); });
+}
+FunctionResult fn_floor(const FunctionArgs& a) {
+  return map_values(a, [](double v) { return std::floor(v); });
+}
+FunctionResult fn_exp(const FunctionArgs& a) {
+  return map_values(a, [](double v) { return std::exp(v); });
+}
+FunctionResult fn_ln(const FunctionArgs& a) {
+  return map_values(a, [](double v) { return std::log(v); });
+}
+FunctionResult fn_log2(const FunctionArgs& a) {
+  return map_values(a, [](double v) { return std::log2(v); });
+}
+FunctionResult fn_log10(const FunctionArgs& a) {
+  return map_values(a, [](double v) { return std::log10(v); });
+}
+FunctionResult fn_sqrt(const FunctionArgs& a) {
+  return map_values(a, [](double v) { return std::sqrt(v); });
+}
 
 FunctionResult fn_round(const FunctionArgs& a) {
   double to_nearest = a.call->args.size() > 1 ? a.scalars[1] : 1.0;
@@ -83,7 +99,8 @@ FunctionResult fn_time(const FunctionArgs& a) {
 FunctionResult fn_timestamp(const FunctionArgs& a) {
   FunctionResult out;
   for (const auto& e : a.vectors[0]) {
-    out.vector.push_back(VectorElement{e.labels.without_metric_name(), static_cast<double>(e.t) / 1000, a.now});
+    out.vector.push_back(
+        VectorElement{e.labels.without_metric_name(), static_cast<double>(e.t) / 1000, a.now});
   }
   return out;
 }
@@ -104,7 +121,8 @@ FunctionResult fn_absent(const FunctionArgs& a) {
     std::vector<std::string> repeated;
     for (const auto& m : selector->matchers) {
       if (m.type() != MatchType::kEqual || m.name() == kMetricNameLabel) continue;
-      if (labels.has(m.name()) || std::find(repeated.begin(), repeated.end(), m.name()) != repeated.end()) {
+      if (labels.has(m.name()) ||
+          std::find(repeated.begin(), repeated.end(), m.name()) != repeated.end()) {
         labels.erase(m.name());
         repeated.push_back(m.name());
         continue;
@@ -140,7 +158,9 @@ std::string expand_template(const std::string& tmpl, const std::smatch& match) {
       name = tmpl.substr(i + 2, end - i - 2);
     } else {
       end = i + 1;
-      while (end < tmpl.size() && (std::isalnum(static_cast<unsigned char>(tmpl[end])) || tmpl[end] == '_')) ++end;
+      while (end < tmpl.size() &&
+             (std::isalnum(static_cast<unsigned char>(tmpl[end])) || tmpl[end] == '_'))
+        ++end;
       name = tmpl.substr(i + 1, end - i - 1);
       --end;
     }
@@ -148,7 +168,8 @@ std::string expand_template(const std::string& tmpl, const std::smatch& match) {
       out += tmpl[i];
       continue;
     }
-    if (std::all_of(name.begin(), name.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (std::all_of(name.begin(), name.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
       size_t group = std::stoul(name);
       if (group < match.size()) out += match[group].str();
     }
@@ -169,7 +190,8 @@ FunctionResult fn_label_replace(const FunctionArgs& a) {
   } catch (const std::regex_error& e) {
     throw EvalError("invalid regular expression in label_replace(): " + pattern);
   }
-  if (!is_valid_label_name(dst)) throw EvalError("invalid destination label name in label_replace(): " + dst);
+  if (!is_valid_label_name(dst))
+    throw EvalError("invalid destination label name in label_replace(): " + dst);
   FunctionResult out;
   for (const auto& e : a.vectors[0]) {
     std::string value(e.labels.get(src));
@@ -199,14 +221,16 @@ FunctionResult fn_histogram_quantile(const FunctionArgs& a) {
     if (end != le.c_str() + le.size()) continue;  // an unparsable le is ignored
     Labels key = e.labels;
     key.erase("le");
-    std::string sig = matching_signature(key, false, {}) + "\xfd" + std::string(key.get(kMetricNameLabel));
+    std::string sig =
+        matching_signature(key, false, {}) + "\xfd" + std::string(key.get(kMetricNameLabel));
     auto [it, inserted] = index.try_emplace(sig, groups.size());
     if (inserted) groups.push_back(Group{key.without_metric_name(), {}});
     groups[it->second].buckets.push_back(Bucket{bound, e.v});
   }
   FunctionResult out;
   for (auto& g : groups) {
-    out.vector.push_back(VectorElement{std::move(g.labels), bucket_quantile(q, std::move(g.buckets)), a.now});
+    out.vector.push_back(
+        VectorElement{std::move(g.labels), bucket_quantile(q, std::move(g.buckets)), a.now});
   }
   return out;
 }
@@ -230,7 +254,11 @@ const std::vector<FunctionInfo>& function_table() {
       {"idelta", {VT::kMatrix}, 0, VT::kVector, fn_idelta},
       {"increase", {VT::kMatrix}, 0, VT::kVector, fn_increase},
       {"irate", {VT::kMatrix}, 0, VT::kVector, fn_irate},
-      {"label_replace", {VT::kVector, VT::kString, VT::kString, VT::kString, VT::kString}, 0, VT::kVector, fn_label_replace},
+      {"label_replace",
+       {VT::kVector, VT::kString, VT::kString, VT::kString, VT::kString},
+       0,
+       VT::kVector,
+       fn_label_replace},
       {"last_over_time", {VT::kMatrix}, 0, VT::kVector, fn_last_over_time},
       {"ln", {VT::kVector}, 0, VT::kVector, fn_ln},
       {"log10", {VT::kVector}, 0, VT::kVector, fn_log10},

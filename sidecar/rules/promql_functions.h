@@ -20,10 +20,10 @@ struct RangeSeries {
 struct FunctionArgs {
   const Call* call = nullptr;
   Timestamp now = 0;
-  std::vector<double> scalars;            // per argument position; NaN when not scalar
-  std::vector<Vector> vectors;            // per argument position; empty when not vector
-  std::vector<RangeSeries> range;         // the range-vector argument, when there is one
-  std::vector<std::string> strings;       // per argument position; empty when not string
+  std::vector<double> scalars;       // per argument position; NaN when not scalar
+  std::vector<Vector> vectors;       // per argument position; empty when not vector
+  std::vector<RangeSeries> range;    // the range-vector argument, when there is one
+  std::vector<std::string> strings;  // per argument position; empty when not string
 };
 
 // The result of a function: a vector, or a scalar (time(), scalar()).

@@ -9,8 +9,12 @@
 namespace specwatch::rules {
 namespace {
 
-bool is_identifier_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
-bool is_identifier_char(char c) { return is_identifier_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
+bool is_identifier_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+}
+bool is_identifier_char(char c) {
+  return is_identifier_start(c) || std::isdigit(static_cast<unsigned char>(c));
+}
 
 void append_utf8(std::string& out, uint32_t code) {
   if (code < 0x80) {
@@ -46,7 +50,8 @@ class Lexer {
       }
       char c = src_[pos_];
       if (std::isdigit(static_cast<unsigned char>(c)) ||
-          (c == '.' && pos_ + 1 < src_.size() && std::isdigit(static_cast<unsigned char>(src_[pos_ + 1])))) {
+          (c == '.' && pos_ + 1 < src_.size() &&
+           std::isdigit(static_cast<unsigned char>(src_[pos_ + 1])))) {
         number_or_duration(token);
       } else if (c == ':' && !tokens.empty() && tokens.back().kind == TokenKind::kDuration) {
         // The step separator of a subquery, foo[5m:1m].
@@ -92,11 +97,14 @@ class Lexer {
     // A duration is digits followed by a unit letter, possibly repeated (1h30m).
     size_t probe = pos_;
     while (probe < src_.size() && std::isdigit(static_cast<unsigned char>(src_[probe]))) ++probe;
-    if (probe < src_.size() && std::string_view("smhdwy").find(src_[probe]) != std::string_view::npos) {
+    if (probe < src_.size() &&
+        std::string_view("smhdwy").find(src_[probe]) != std::string_view::npos) {
       size_t end = probe;
       while (end < src_.size() && std::isalnum(static_cast<unsigned char>(src_[end]))) ++end;
       auto ms = parse_duration_ms(src_.substr(start, end - start));
-      if (!ms) fail(start, "bad duration syntax: \"" + std::string(src_.substr(start, end - start)) + "\"");
+      if (!ms)
+        fail(start,
+             "bad duration syntax: \"" + std::string(src_.substr(start, end - start)) + "\"");
       token.kind = TokenKind::kDuration;
       token.duration_ms = *ms;
       token.text = std::string(src_.substr(start, end - start));
@@ -110,7 +118,8 @@ class Lexer {
     if (length == 0) fail(start, "bad number syntax");
     pos_ = start + length;
     if (pos_ < src_.size() && is_identifier_char(src_[pos_])) {
-      fail(start, "bad number or duration syntax: \"" + std::string(src_.substr(start, pos_ - start + 1)) + "\"");
+      fail(start, "bad number or duration syntax: \"" +
+                      std::string(src_.substr(start, pos_ - start + 1)) + "\"");
     }
     token.kind = TokenKind::kNumber;
     token.number = value;
@@ -122,7 +131,8 @@ class Lexer {
     size_t start = pos_++;
     while (pos_ < src_.size() && src_[pos_] != quote) {
       if (src_[pos_] == '\\' && quote != '`') ++pos_;
-      if (pos_ < src_.size() && src_[pos_] == '\n' && quote != '`') fail(start, "unterminated quoted string");
+      if (pos_ < src_.size() && src_[pos_] == '\n' && quote != '`')
+        fail(start, "unterminated quoted string");
       ++pos_;
     }
     if (pos_ >= src_.size()) fail(start, "unterminated quoted string");
@@ -154,22 +164,37 @@ class Lexer {
       pos_ += length;
     };
     switch (c) {
-      case '(': return single(TokenKind::kLeftParen);
-      case ')': return single(TokenKind::kRightParen);
-      case '{': return single(TokenKind::kLeftBrace);
-      case '}': return single(TokenKind::kRightBrace);
-      case '[': return single(TokenKind::kLeftBracket);
-      case ']': return single(TokenKind::kRightBracket);
-      case ',': return single(TokenKind::kComma);
-      case '@': return single(TokenKind::kAt);
-      case '+': case '-': case '*': case '/': case '%': case '^': return op(1);
+      case '(':
+        return single(TokenKind::kLeftParen);
+      case ')':
+        return single(TokenKind::kRightParen);
+      case '{':
+        return single(TokenKind::kLeftBrace);
+      case '}':
+        return single(TokenKind::kRightBrace);
+      case '[':
+        return single(TokenKind::kLeftBracket);
+      case ']':
+        return single(TokenKind::kRightBracket);
+      case ',':
+        return single(TokenKind::kComma);
+      case '@':
+        return single(TokenKind::kAt);
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+      case '^':
+        return op(1);
       case '=':
         if (next == '=' || next == '~') return op(2);
         return single(TokenKind::kAssign);
       case '!':
         if (next == '=' || next == '~') return op(2);
         break;
-      case '<': case '>':
+      case '<':
+      case '>':
         return op(next == '=' ? 2 : 1);
       default:
         break;
@@ -201,7 +226,9 @@ Position position_of(std::string_view source, size_t offset) {
   return p;
 }
 
-std::vector<Token> tokenize(std::string_view source) { return Lexer(source).run(); }
+std::vector<Token> tokenize(std::string_view source) {
+  return Lexer(source).run();
+}
 
 std::string unquote_go_escapes(std::string_view body, char quote) {
   std::string out;
@@ -218,23 +245,46 @@ std::string unquote_go_escapes(std::string_view body, char quote) {
         if (i + k >= body.size() || !std::isxdigit(static_cast<unsigned char>(body[i + k]))) {
           throw std::invalid_argument("invalid escape sequence");
         }
-        code = code * 16 + static_cast<uint32_t>(std::stoi(std::string(1, body[i + k]), nullptr, 16));
+        code =
+            code * 16 + static_cast<uint32_t>(std::stoi(std::string(1, body[i + k]), nullptr, 16));
       }
       i += digits;
       return code;
     };
     switch (e) {
-      case 'a': out += '\a'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'v': out += '\v'; break;
-      case '\\': out += '\\'; break;
-      case 'x': out += static_cast<char>(hex(2)); break;
-      case 'u': append_utf8(out, hex(4)); break;
-      case 'U': append_utf8(out, hex(8)); break;
+      case 'a':
+        out += '\a';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case 'x':
+        out += static_cast<char>(hex(2));
+        break;
+      case 'u':
+        append_utf8(out, hex(4));
+        break;
+      case 'U':
+        append_utf8(out, hex(8));
+        break;
       default:
         if (e == quote) {
           out += e;

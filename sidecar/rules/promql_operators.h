@@ -12,8 +12,7 @@ Vector vector_scalar_binary(const Binary& binary, const Vector& vector, double s
                             bool scalar_on_left, Timestamp now);
 Vector vector_vector_binary(const Binary& binary, const Vector& lhs, const Vector& rhs,
                             Timestamp now);
-Vector aggregate(const Aggregation& aggregation, const Vector& input, double param,
-                 Timestamp now);
+Vector aggregate(const Aggregation& aggregation, const Vector& input, double param, Timestamp now);
 
 // Go's math.Max / math.Min (NaN wins, unlike std::fmax).
 double go_max(double a, double b);

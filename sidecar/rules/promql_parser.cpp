@@ -22,11 +22,11 @@ struct OperatorInfo {
   int precedence;
 };
 constexpr OperatorInfo kOperators[] = {
-    {"or", BinaryOp::kOr, 1},     {"and", BinaryOp::kAnd, 2},  {"unless", BinaryOp::kUnless, 2},
-    {"==", BinaryOp::kEq, 3},     {"!=", BinaryOp::kNe, 3},    {">", BinaryOp::kGt, 3},
-    {"<", BinaryOp::kLt, 3},      {">=", BinaryOp::kGe, 3},    {"<=", BinaryOp::kLe, 3},
-    {"+", BinaryOp::kAdd, 4},     {"-", BinaryOp::kSub, 4},    {"*", BinaryOp::kMul, 5},
-    {"/", BinaryOp::kDiv, 5},     {"%", BinaryOp::kMod, 5},    {"^", BinaryOp::kPow, 6}};
+    {"or", BinaryOp::kOr, 1}, {"and", BinaryOp::kAnd, 2}, {"unless", BinaryOp::kUnless, 2},
+    {"==", BinaryOp::kEq, 3}, {"!=", BinaryOp::kNe, 3},   {">", BinaryOp::kGt, 3},
+    {"<", BinaryOp::kLt, 3},  {">=", BinaryOp::kGe, 3},   {"<=", BinaryOp::kLe, 3},
+    {"+", BinaryOp::kAdd, 4}, {"-", BinaryOp::kSub, 4},   {"*", BinaryOp::kMul, 5},
+    {"/", BinaryOp::kDiv, 5}, {"%", BinaryOp::kMod, 5},   {"^", BinaryOp::kPow, 6}};
 constexpr int kPowPrecedence = 6;
 
 struct AggregateInfo {
@@ -35,11 +35,11 @@ struct AggregateInfo {
   bool has_param;
 };
 constexpr AggregateInfo kAggregates[] = {
-    {"sum", AggregateOp::kSum, false},       {"avg", AggregateOp::kAvg, false},
-    {"min", AggregateOp::kMin, false},       {"max", AggregateOp::kMax, false},
-    {"count", AggregateOp::kCount, false},   {"group", AggregateOp::kGroup, false},
-    {"stddev", AggregateOp::kStddev, false}, {"stdvar", AggregateOp::kStdvar, false},
-    {"topk", AggregateOp::kTopk, true},      {"bottomk", AggregateOp::kBottomk, true},
+    {"sum", AggregateOp::kSum, false},         {"avg", AggregateOp::kAvg, false},
+    {"min", AggregateOp::kMin, false},         {"max", AggregateOp::kMax, false},
+    {"count", AggregateOp::kCount, false},     {"group", AggregateOp::kGroup, false},
+    {"stddev", AggregateOp::kStddev, false},   {"stdvar", AggregateOp::kStdvar, false},
+    {"topk", AggregateOp::kTopk, true},        {"bottomk", AggregateOp::kBottomk, true},
     {"quantile", AggregateOp::kQuantile, true}};
 
 class Parser {
@@ -88,12 +88,18 @@ class Parser {
   }
   static std::string describe(const Token& t) {
     switch (t.kind) {
-      case TokenKind::kEnd: return "end of input";
-      case TokenKind::kString: return "string \"" + t.text + "\"";
-      case TokenKind::kNumber: return "number \"" + t.text + "\"";
-      case TokenKind::kDuration: return "duration \"" + t.text + "\"";
-      case TokenKind::kIdentifier: return "identifier \"" + t.text + "\"";
-      default: return "\"" + t.text + "\"";
+      case TokenKind::kEnd:
+        return "end of input";
+      case TokenKind::kString:
+        return "string \"" + t.text + "\"";
+      case TokenKind::kNumber:
+        return "number \"" + t.text + "\"";
+      case TokenKind::kDuration:
+        return "duration \"" + t.text + "\"";
+      case TokenKind::kIdentifier:
+        return "identifier \"" + t.text + "\"";
+      default:
+        return "\"" + t.text + "\"";
     }
   }
   const Token& expect(TokenKind kind, const std::string& what) {
@@ -149,20 +155,23 @@ class Parser {
       if (is_keyword(peek(), "group_left") || is_keyword(peek(), "group_right")) {
         const Token& group = next();
         if (is_set_operator(binary.op)) {
-          fail(group, "no grouping allowed for \"" + std::string(binary_op_name(binary.op)) + "\" operation");
+          fail(group, "no grouping allowed for \"" + std::string(binary_op_name(binary.op)) +
+                          "\" operation");
         }
         binary.matching.card =
             lower(group.text) == "group_left" ? Cardinality::kManyToOne : Cardinality::kOneToMany;
         if (peek().kind == TokenKind::kLeftParen) binary.matching.include = parse_label_list();
         for (const auto& name : binary.matching.include) {
-          if (binary.matching.on && std::find(binary.matching.labels.begin(), binary.matching.labels.end(),
-                                              name) != binary.matching.labels.end()) {
+          if (binary.matching.on &&
+              std::find(binary.matching.labels.begin(), binary.matching.labels.end(), name) !=
+                  binary.matching.labels.end()) {
             fail(group, "label \"" + name + "\" must not occur in ON and GROUP clause at once");
           }
         }
       }
     } else if (is_keyword(peek(), "group_left") || is_keyword(peek(), "group_right")) {
-      fail(peek(), "unexpected " + describe(peek()) + ": group modifiers need on(...) or ignoring(...) first");
+      fail(peek(), "unexpected " + describe(peek()) +
+                       ": group modifiers need on(...) or ignoring(...) first");
     }
     if (is_set_operator(binary.op)) binary.matching.card = Cardinality::kManyToMany;
     (void)op_token;
@@ -171,7 +180,9 @@ class Parser {
   ExprPtr check_binary(const Token& op_token, Binary binary) {
     ValueType lt = binary.lhs->type;
     ValueType rt = binary.rhs->type;
-    auto ok_operand = [](ValueType t) { return t == ValueType::kScalar || t == ValueType::kVector; };
+    auto ok_operand = [](ValueType t) {
+      return t == ValueType::kScalar || t == ValueType::kVector;
+    };
     if (!ok_operand(lt) || !ok_operand(rt)) {
       fail(op_token, "binary expression must contain only scalar and instant vector types");
     }
@@ -224,12 +235,15 @@ class Parser {
       const Token& bracket = next();
       auto* selector = std::get_if<VectorSelector>(&expr->node);
       const Token& range = peek();
-      if (range.kind != TokenKind::kDuration) fail(range, "unexpected " + describe(range) + " in range, expected duration");
+      if (range.kind != TokenKind::kDuration)
+        fail(range, "unexpected " + describe(range) + " in range, expected duration");
       next();
-      if (peek().kind == TokenKind::kColon) fail(peek(), "subqueries are not supported (expr[range:step])");
+      if (peek().kind == TokenKind::kColon)
+        fail(peek(), "subqueries are not supported (expr[range:step])");
       expect(TokenKind::kRightBracket, "\"]\"");
       if (selector == nullptr) fail(bracket, "ranges only allowed for vector selectors");
-      if (selector->offset_ms != 0) fail(bracket, "offset must come after the range: foo[5m] offset 1h");
+      if (selector->offset_ms != 0)
+        fail(bracket, "offset must come after the range: foo[5m] offset 1h");
       if (range.duration_ms <= 0) fail(range, "range duration must be greater than 0");
       ExprPtr m = make(bracket, ValueType::kMatrix);
       m->position = expr->position;
@@ -249,7 +263,10 @@ class Parser {
       int64_t* target = nullptr;
       if (auto* vs = std::get_if<VectorSelector>(&expr->node)) target = &vs->offset_ms;
       if (auto* ms = std::get_if<MatrixSelector>(&expr->node)) target = &ms->selector.offset_ms;
-      if (target == nullptr) fail(offset, "offset modifier must be preceded by an instant vector selector or range vector selector");
+      if (target == nullptr)
+        fail(offset,
+             "offset modifier must be preceded by an instant vector selector or range vector "
+             "selector");
       if (*target != 0) fail(offset, "offset may not be set multiple times");
       *target = d.duration_ms;
     }
@@ -304,8 +321,9 @@ class Parser {
     }
     if (word == "count_values") fail(t, "aggregation \"count_values\" is not supported");
     if (peek().kind == TokenKind::kLeftParen) return parse_call(t);
-    static constexpr std::string_view kReserved[] = {"and", "or", "unless", "by", "without", "on",
-                                                     "ignoring", "group_left", "group_right", "bool", "offset"};
+    static constexpr std::string_view kReserved[] = {
+        "and",      "or",         "unless",      "by",   "without", "on",
+        "ignoring", "group_left", "group_right", "bool", "offset"};
     for (auto word_reserved : kReserved) {
       if (word == word_reserved) fail(t, "unexpected " + describe(t));
     }
@@ -330,14 +348,16 @@ class Parser {
     VectorSelector selector;
     selector.metric_name = name;
     if (!name.empty()) {
-      if (name.find(':') != std::string::npos && !is_valid_metric_name(name)) fail(at, "invalid metric name");
+      if (name.find(':') != std::string::npos && !is_valid_metric_name(name))
+        fail(at, "invalid metric name");
       selector.matchers.emplace_back(MatchType::kEqual, std::string(kMetricNameLabel), name);
     }
     if (peek().kind == TokenKind::kLeftBrace) {
       next();
       while (peek().kind != TokenKind::kRightBrace) {
         const Token& label = expect(TokenKind::kIdentifier, "label matching");
-        if (!is_valid_label_name(label.text)) fail(label, "invalid label name \"" + label.text + "\"");
+        if (!is_valid_label_name(label.text))
+          fail(label, "invalid label name \"" + label.text + "\"");
         const Token& op = peek();
         MatchType type;
         if (op.kind == TokenKind::kAssign) {
@@ -349,12 +369,14 @@ class Parser {
         } else if (op.kind == TokenKind::kOperator && op.text == "!~") {
           type = MatchType::kRegexNoMatch;
         } else {
-          fail(op, "unexpected " + describe(op) + " in label matching, expected label matching operator");
+          fail(op, "unexpected " + describe(op) +
+                       " in label matching, expected label matching operator");
         }
         next();
         const Token& value = expect(TokenKind::kString, "label value");
         if (label.text == kMetricNameLabel && !name.empty()) {
-          fail(label, "metric name must not be set twice: \"" + name + "\" or \"" + value.text + "\"");
+          fail(label,
+               "metric name must not be set twice: \"" + name + "\" or \"" + value.text + "\"");
         }
         try {
           selector.matchers.emplace_back(type, label.text, value.text);
@@ -392,7 +414,8 @@ class Parser {
       agg.param = parse_binary(0);
       expect(TokenKind::kComma, "\",\" after the parameter of " + std::string(info.name));
       if (agg.param->type != ValueType::kScalar) {
-        fail(at, "expected type scalar in aggregation parameter, got " + std::string(value_type_name(agg.param->type)));
+        fail(at, "expected type scalar in aggregation parameter, got " +
+                     std::string(value_type_name(agg.param->type)));
       }
     }
     agg.expr = parse_binary(0);
@@ -423,15 +446,17 @@ class Parser {
     size_t max_args = fn->arg_types.size();
     size_t min_args = max_args - static_cast<size_t>(fn->optional_args);
     if (call.args.size() < min_args || call.args.size() > max_args) {
-      std::string expected = min_args == max_args ? std::to_string(max_args)
-                                                  : std::to_string(min_args) + " or " + std::to_string(max_args);
+      std::string expected = min_args == max_args
+                                 ? std::to_string(max_args)
+                                 : std::to_string(min_args) + " or " + std::to_string(max_args);
       fail(at, "expected " + expected + " argument(s) in call to \"" + at.text + "\", got " +
                    std::to_string(call.args.size()));
     }
     for (size_t i = 0; i < call.args.size(); ++i) {
       if (call.args[i]->type != fn->arg_types[i]) {
-        fail(at, "expected type " + std::string(value_type_name(fn->arg_types[i])) + " in call to function \"" +
-                     at.text + "\", got " + value_type_name(call.args[i]->type));
+        fail(at, "expected type " + std::string(value_type_name(fn->arg_types[i])) +
+                     " in call to function \"" + at.text + "\", got " +
+                     value_type_name(call.args[i]->type));
       }
     }
     ExprPtr e = make(at, fn->return_type);
@@ -445,25 +470,6 @@ class Parser {
 };
 
 }  // namespace
-
-const char* value_type_name(ValueType type) {
-  switch (type) {
-    case ValueType::kScalar: return "scalar";
-    case ValueType::kVector: return "instant vector";
-    case ValueType::kMatrix: return "range vector";
-    case ValueType::kString: return "string";
-  }
-  return "unknown";
-}
-
-bool is_comparison(BinaryOp op) { return op >= BinaryOp::kEq && op <= BinaryOp::kLe; }
-bool is_set_operator(BinaryOp op) { return op >= BinaryOp::kAnd; }
-const char* binary_op_name(BinaryOp op) {
-  for (const auto& info : kOperators) {
-    if (info.op == op) return info.text.data();
-  }
-  return "?";
-}
 
 ParsedExpr parse_promql(std::string_view source) {
   ParsedExpr result;

@@ -26,7 +26,8 @@ double bucket_quantile(double q, std::vector<Bucket> buckets) {
   if (q > 1) return std::numeric_limits<double>::infinity();
   std::sort(buckets.begin(), buckets.end(),
             [](const Bucket& a, const Bucket& b) { return a.upper_bound < b.upper_bound; });
-  if (buckets.empty() || !std::isinf(buckets.back().upper_bound) || buckets.back().upper_bound < 0) {
+  if (buckets.empty() || !std::isinf(buckets.back().upper_bound) ||
+      buckets.back().upper_bound < 0) {
     return std::nan("");
   }
   // Buckets with the same bound (from series differing in other labels) are added together.

@@ -1,6 +1,8 @@
 // Functions over range vectors, with Prometheus 2.42's arithmetic: rate/increase/delta
 // extrapolate to the window edges (at most half an average interval beyond the samples, and not
 // below zero for counters), deriv is a least-squares slope, *_over_time aggregate the window.
+#include "sidecar/rules/promql_range_functions.h"
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -8,7 +10,6 @@
 
 #include "sidecar/rules/promql_ast.h"
 #include "sidecar/rules/promql_quantile.h"
-#include "sidecar/rules/promql_range_functions.h"
 
 namespace specwatch::rules {
 namespace {
@@ -29,8 +30,8 @@ FunctionResult per_series(const FunctionArgs& args, F value, bool keep_name = fa
   for (const auto& series : args.range) {
     std::optional<double> v = value(series.samples);
     if (!v) continue;
-    out.vector.push_back(VectorElement{keep_name ? series.labels : series.labels.without_metric_name(),
-                                       *v, args.now});
+    out.vector.push_back(VectorElement{
+        keep_name ? series.labels : series.labels.without_metric_name(), *v, args.now});
   }
   return out;
 }
@@ -94,17 +95,28 @@ void kahan_add(double x, double& sum, double& c) {
 
 }  // namespace
 
-FunctionResult fn_rate(const FunctionArgs& a) { return extrapolated_rate(a, true, true); }
-FunctionResult fn_increase(const FunctionArgs& a) { return extrapolated_rate(a, true, false); }
-FunctionResult fn_delta(const FunctionArgs& a) { return extrapolated_rate(a, false, false); }
-FunctionResult fn_irate(const FunctionArgs& a) { return instant_delta(a, true); }
-FunctionResult fn_idelta(const FunctionArgs& a) { return instant_delta(a, false); }
+FunctionResult fn_rate(const FunctionArgs& a) {
+  return extrapolated_rate(a, true, true);
+}
+FunctionResult fn_increase(const FunctionArgs& a) {
+  return extrapolated_rate(a, true, false);
+}
+FunctionResult fn_delta(const FunctionArgs& a) {
+  return extrapolated_rate(a, false, false);
+}
+FunctionResult fn_irate(const FunctionArgs& a) {
+  return instant_delta(a, true);
+}
+FunctionResult fn_idelta(const FunctionArgs& a) {
+  return instant_delta(a, false);
+}
 
 FunctionResult fn_deriv(const FunctionArgs& args) {
   return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
     if (s.size() < 2) return std::nullopt;
     // Least squares with x measured from the first sample, to keep the sums small.
-    double n = 0, sum_x = 0, c_x = 0, sum_y = 0, c_y = 0, sum_xy = 0, c_xy = 0, sum_x2 = 0, c_x2 = 0;
+    double n = 0, sum_x = 0, c_x = 0, sum_y = 0, c_y = 0, sum_xy = 0, c_xy = 0, sum_x2 = 0,
+           c_x2 = 0;
     bool const_y = true;
     for (size_t i = 0; i < s.size(); ++i) {
       if (const_y && i > 0 && s[i].v != s[0].v) const_y = false;
@@ -230,9 +242,8 @@ FunctionResult fn_stddev_over_time(const FunctionArgs& args) {
 }
 
 FunctionResult fn_stdvar_over_time(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
-    return variance(s);
-  });
+  return per_series(
+      args, [](const std::vector<Sample>& s) -> std::optional<double> { return variance(s); });
 }
 
 FunctionResult fn_quantile_over_time(const FunctionArgs& args) {

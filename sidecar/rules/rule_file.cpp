@@ -14,7 +14,8 @@ namespace {
 
 class Reader {
  public:
-  Reader(const std::string& file, std::vector<std::string>& errors) : file_(file), errors_(errors) {}
+  Reader(const std::string& file, std::vector<std::string>& errors)
+      : file_(file), errors_(errors) {}
 
   std::string where(const YAML::Mark& mark) const {
     return file_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
@@ -69,17 +70,19 @@ class Reader {
     }
     RuleSpec r;
     r.location = where(node.Mark());
-    static const std::set<std::string> kKnown = {"record", "alert", "expr", "for", "keep_firing_for",
-                                                 "labels", "annotations"};
+    static const std::set<std::string> kKnown = {"record",          "alert",  "expr",       "for",
+                                                 "keep_firing_for", "labels", "annotations"};
     for (const auto& item : node) {
       std::string name = item.first.Scalar();
-      if (!kKnown.contains(name)) error(item.first, key, "field " + name + " not found in type rulefmt.RuleNode");
+      if (!kKnown.contains(name))
+        error(item.first, key, "field " + name + " not found in type rulefmt.RuleNode");
     }
     if (node["record"]) scalar(node["record"], key + ".record", r.record);
     if (node["alert"]) scalar(node["alert"], key + ".alert", r.alert);
     if (node["expr"]) scalar(node["expr"], key + ".expr", r.expr_text);
     if (node["for"]) duration(node["for"], key + ".for", r.for_ms);
-    if (node["keep_firing_for"]) duration(node["keep_firing_for"], key + ".keep_firing_for", r.keep_firing_for_ms);
+    if (node["keep_firing_for"])
+      duration(node["keep_firing_for"], key + ".keep_firing_for", r.keep_firing_for_ms);
     if (node["labels"]) string_map(node["labels"], key + ".labels", r.labels);
     if (node["annotations"]) string_map(node["annotations"], key + ".annotations", r.annotations);
 
@@ -106,15 +109,21 @@ class Reader {
       error(node["expr"], key + ".expr", "could not parse expression: " + parsed.error);
     } else if (parsed.expr->type != ValueType::kVector && parsed.expr->type != ValueType::kScalar) {
       error(node["expr"], key + ".expr",
-            std::string("expression must return a vector or scalar, not a ") + value_type_name(parsed.expr->type));
+            std::string("expression must return a vector or scalar, not a ") +
+                value_type_name(parsed.expr->type));
     } else {
       r.expr = std::shared_ptr<const Expr>(std::move(parsed.expr));
     }
     if (!r.record.empty()) {
-      if (!r.annotations.empty()) error(node["annotations"], key + ".annotations", "invalid field 'annotations' in recording rule");
+      if (!r.annotations.empty())
+        error(node["annotations"], key + ".annotations",
+              "invalid field 'annotations' in recording rule");
       if (node["for"]) error(node["for"], key + ".for", "invalid field 'for' in recording rule");
-      if (node["keep_firing_for"]) error(node["keep_firing_for"], key + ".keep_firing_for", "invalid field 'keep_firing_for' in recording rule");
-      if (!is_valid_metric_name(r.record)) error(node["record"], key + ".record", "invalid recording rule name: " + r.record);
+      if (node["keep_firing_for"])
+        error(node["keep_firing_for"], key + ".keep_firing_for",
+              "invalid field 'keep_firing_for' in recording rule");
+      if (!is_valid_metric_name(r.record))
+        error(node["record"], key + ".record", "invalid recording rule name: " + r.record);
     }
     for (const auto& l : r.labels) {
       if (!is_valid_label_name(l.name) || l.name == kMetricNameLabel) {
@@ -122,7 +131,8 @@ class Reader {
       }
     }
     for (auto& a : r.annotations) {
-      if (!is_valid_label_name(a.name)) error(node["annotations"], key + ".annotations", "invalid annotation name: " + a.name);
+      if (!is_valid_label_name(a.name))
+        error(node["annotations"], key + ".annotations", "invalid annotation name: " + a.name);
     }
     if (!r.alert.empty()) {
       // Templates are compiled now so that a broken one fails loading, never an evaluation.
@@ -153,13 +163,15 @@ class Reader {
     static const std::set<std::string> kKnown = {"name", "interval", "limit", "rules"};
     for (const auto& item : node) {
       std::string name = item.first.Scalar();
-      if (!kKnown.contains(name)) error(item.first, key, "field " + name + " not found in type rulefmt.RuleGroup");
+      if (!kKnown.contains(name))
+        error(item.first, key, "field " + name + " not found in type rulefmt.RuleGroup");
     }
     if (node["name"]) scalar(node["name"], key + ".name", g.name);
     if (g.name.empty()) {
       error(node, key + ".name", "Groupname must not be empty");
     } else if (!names.insert(g.name).second) {
-      error(node["name"], key + ".name", "groupname: \"" + g.name + "\" is repeated in the same file");
+      error(node["name"], key + ".name",
+            "groupname: \"" + g.name + "\" is repeated in the same file");
     }
     if (node["interval"]) duration(node["interval"], key + ".interval", g.interval_ms);
     if (node["limit"]) {
@@ -207,7 +219,8 @@ RuleFileResult parse_rule_file(const std::string& text, const std::string& file_
   }
   for (const auto& item : root) {
     if (item.first.Scalar() != "groups") {
-      reader.error(item.first, item.first.Scalar(), "field " + item.first.Scalar() + " not found in type rulefmt.RuleGroups");
+      reader.error(item.first, item.first.Scalar(),
+                   "field " + item.first.Scalar() + " not found in type rulefmt.RuleGroups");
     }
   }
   const YAML::Node groups = root["groups"];

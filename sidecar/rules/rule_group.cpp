@@ -36,7 +36,8 @@ Vector RuleGroup::eval_recording(const RuleSpec& spec, const SeriesSource& sourc
   return std::move(result.vector);
 }
 
-GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source, SampleAppender& appender) {
+GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source,
+                                SampleAppender& appender) {
   GroupEvaluation out;
   for (auto& rule : rules_) {
     RuleOutcome outcome{rule.spec->name(), {}, 0};

@@ -27,14 +27,17 @@ struct TemplateNode {
 
 namespace {
 
-constexpr std::string_view kFunctions[] = {"humanize",  "humanize1024", "humanizePercentage",
-                                           "humanizeDuration", "printf", "or", "and", "toUpper",
-                                           "toLower"};
-constexpr std::string_view kVariables[] = {"$", "$value", "$labels", "$externalLabels", "$externalURL"};
-constexpr std::string_view kUnsupported[] = {"if", "else", "end", "range", "with", "define",
-                                             "template", "block", "break", "continue"};
+constexpr std::string_view kFunctions[] = {
+    "humanize", "humanize1024", "humanizePercentage", "humanizeDuration", "printf", "or", "and",
+    "toUpper",  "toLower"};
+constexpr std::string_view kVariables[] = {"$", "$value", "$labels", "$externalLabels",
+                                           "$externalURL"};
+constexpr std::string_view kUnsupported[] = {"if",     "else",     "end",   "range", "with",
+                                             "define", "template", "block", "break", "continue"};
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 using Value = std::variant<std::monostate, double, std::string, const Labels*>;
 
@@ -93,11 +96,14 @@ Value call(const std::string& name, const std::vector<Value>& args) {
   if (name == "toUpper" || name == "toLower") {
     want(1);
     std::string s = print(args[0]);
-    for (char& c : s) c = static_cast<char>(name == "toUpper" ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : s)
+      c = static_cast<char>(name == "toUpper" ? std::toupper(static_cast<unsigned char>(c))
+                                              : std::tolower(static_cast<unsigned char>(c)));
     return s;
   }
   if (name == "or" || name == "and") {
-    if (args.empty()) throw ExpandError("wrong number of args for " + name + ": want at least 1 got 0");
+    if (args.empty())
+      throw ExpandError("wrong number of args for " + name + ": want at least 1 got 0");
     for (const auto& a : args) {
       if (truthy(a) == (name == "or")) return a;
     }
@@ -135,7 +141,8 @@ class ActionParser {
       }
       pipeline.back().push_back(operand());
     }
-    if (pipeline.back().empty()) fail(pipeline.size() == 1 ? "missing value for command" : "missing value for command");
+    if (pipeline.back().empty())
+      fail(pipeline.size() == 1 ? "missing value for command" : "missing value for command");
     for (size_t i = 0; i < pipeline.size(); ++i) {
       const Command& cmd = pipeline[i];
       if (cmd[0].kind != Operand::Kind::kFunction && cmd.size() > 1) {
@@ -147,7 +154,8 @@ class ActionParser {
 
  private:
   [[noreturn]] void fail(const std::string& message) const {
-    throw std::invalid_argument("template: " + name_ + ":" + std::to_string(line_) + ": " + message);
+    throw std::invalid_argument("template: " + name_ + ":" + std::to_string(line_) + ": " +
+                                message);
   }
   void skip_space() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
@@ -211,7 +219,9 @@ class ActionParser {
       op.name = std::string(text_.substr(start, pos_ - start));
       op.text = op.name;
       for (auto word : kUnsupported) {
-        if (word == op.name) fail("unsupported action \"" + op.name + "\" (control actions are not in the supported template subset)");
+        if (word == op.name)
+          fail("unsupported action \"" + op.name +
+               "\" (control actions are not in the supported template subset)");
       }
       bool known = false;
       for (auto f : kFunctions) known = known || f == op.name;
@@ -243,15 +253,22 @@ Value evaluate(const Operand& op, const TemplateData& data) {
   const Labels* labels = data.labels ? data.labels : &kEmpty;
   const Labels* external = data.external_labels ? data.external_labels : &kEmpty;
   switch (op.kind) {
-    case Operand::Kind::kString: return op.text;
-    case Operand::Kind::kNumber: return op.number;
+    case Operand::Kind::kString:
+      return op.text;
+    case Operand::Kind::kNumber:
+      return op.number;
     case Operand::Kind::kVariable: {
       Value root;
-      if (op.name == "$value") root = data.value;
-      else if (op.name == "$labels") root = labels;
-      else if (op.name == "$externalLabels") root = external;
-      else if (op.name == "$externalURL") root = data.external_url;
-      else throw ExpandError("the root data $ has no printable form");
+      if (op.name == "$value")
+        root = data.value;
+      else if (op.name == "$labels")
+        root = labels;
+      else if (op.name == "$externalLabels")
+        root = external;
+      else if (op.name == "$externalURL")
+        root = data.external_url;
+      else
+        throw ExpandError("the root data $ has no printable form");
       return field_of(root, op.fields, op.name);
     }
     case Operand::Kind::kDot: {
@@ -264,7 +281,8 @@ Value evaluate(const Operand& op, const TemplateData& data) {
       if (f == "ExternalURL") return field_of(data.external_url, rest, ".ExternalURL");
       throw ExpandError("can't evaluate field " + f);
     }
-    case Operand::Kind::kFunction: break;
+    case Operand::Kind::kFunction:
+      break;
   }
   return std::monostate{};
 }
@@ -276,28 +294,33 @@ RuleTemplate::RuleTemplate(std::string name, std::string_view text) : name_(std:
   int line = 1;
   while (pos < text.size()) {
     size_t open = text.find("{{", pos);
-    std::string literal(text.substr(pos, open == std::string_view::npos ? std::string_view::npos : open - pos));
+    std::string literal(
+        text.substr(pos, open == std::string_view::npos ? std::string_view::npos : open - pos));
     size_t close = 0;
     bool trim_left = false, trim_right = false;
     std::string_view action;
     if (open != std::string_view::npos) {
       close = text.find("}}", open + 2);
       if (close == std::string_view::npos) {
-        throw std::invalid_argument("template: " + name_ + ":" + std::to_string(line) + ": unclosed action");
+        throw std::invalid_argument("template: " + name_ + ":" + std::to_string(line) +
+                                    ": unclosed action");
       }
       action = text.substr(open + 2, close - open - 2);
-      trim_left = action.size() >= 2 && action[0] == '-' && std::isspace(static_cast<unsigned char>(action[1]));
+      trim_left = action.size() >= 2 && action[0] == '-' &&
+                  std::isspace(static_cast<unsigned char>(action[1]));
       trim_right = action.size() >= 2 && action.back() == '-' &&
                    std::isspace(static_cast<unsigned char>(action[action.size() - 2]));
       if (trim_left) action.remove_prefix(1);
       if (trim_right) action.remove_suffix(1);
     }
     if (trim_left) {
-      while (!literal.empty() && std::isspace(static_cast<unsigned char>(literal.back()))) literal.pop_back();
+      while (!literal.empty() && std::isspace(static_cast<unsigned char>(literal.back())))
+        literal.pop_back();
     }
     if (!nodes_.empty() && !nodes_.back().is_text && nodes_.back().text == "trim") {
       size_t first = 0;
-      while (first < literal.size() && std::isspace(static_cast<unsigned char>(literal[first]))) ++first;
+      while (first < literal.size() && std::isspace(static_cast<unsigned char>(literal[first])))
+        ++first;
       literal.erase(0, first);
       nodes_.back().text.clear();
     }
@@ -305,11 +328,13 @@ RuleTemplate::RuleTemplate(std::string name, std::string_view text) : name_(std:
     if (!literal.empty()) nodes_.push_back(TemplateNode{true, literal, {}, line});
     if (open == std::string_view::npos) break;
     std::string_view trimmed = action;
-    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front())))
+      trimmed.remove_prefix(1);
     if (trimmed.starts_with("/*")) {
       nodes_.push_back(TemplateNode{false, trim_right ? "trim" : "", {}, line});
     } else {
-      TemplateNode node{false, trim_right ? "trim" : "", ActionParser(action, name_, line).parse(), line};
+      TemplateNode node{false, trim_right ? "trim" : "", ActionParser(action, name_, line).parse(),
+                        line};
       nodes_.push_back(std::move(node));
     }
     for (char c : action) line += c == '\n';
@@ -339,7 +364,8 @@ std::string RuleTemplate::expand(const TemplateData& data) const {
           if (has_piped) args.push_back(piped);
           piped = call(command[0].name, args);
         } else {
-          if (has_piped) throw ExpandError("can't give argument to non-function " + command[0].text);
+          if (has_piped)
+            throw ExpandError("can't give argument to non-function " + command[0].text);
           piped = evaluate(command[0], data);
         }
         has_piped = true;

@@ -140,22 +140,26 @@ class FileRunner {
     for (const auto& series : test["input_series"]) {
       ParsedMetric metric = parse_metric(series["series"].Scalar());
       if (!metric.error.empty()) {
-        errors_.push_back("    series " + quote_go_string(series["series"].Scalar()) + ": " + metric.error);
+        errors_.push_back("    series " + quote_go_string(series["series"].Scalar()) + ": " +
+                          metric.error);
         return;
       }
       SeriesValues values = parse_series_values(series["values"].Scalar());
       if (!values.error.empty()) {
-        errors_.push_back("    series " + quote_go_string(series["series"].Scalar()) + ": " + values.error);
+        errors_.push_back("    series " + quote_go_string(series["series"].Scalar()) + ": " +
+                          values.error);
         return;
       }
       for (size_t i = 0; i < values.values.size(); ++i) {
-        if (values.values[i]) store.append(metric.labels, static_cast<int64_t>(i) * interval, *values.values[i]);
+        if (values.values[i])
+          store.append(metric.labels, static_cast<int64_t>(i) * interval, *values.values[i]);
       }
     }
     AlertingContext context;
     std::vector<Label> external;
     if (test["external_labels"]) {
-      for (const auto& item : test["external_labels"]) external.push_back({item.first.Scalar(), item.second.Scalar()});
+      for (const auto& item : test["external_labels"])
+        external.push_back({item.first.Scalar(), item.second.Scalar()});
     }
     context.external_labels = Labels(external);
     if (test["external_url"]) context.external_url = test["external_url"].Scalar();
@@ -167,7 +171,8 @@ class FileRunner {
         for (const auto& e : loaded.errors) errors_.push_back(e);
         return;
       }
-      for (auto& g : loaded.groups) groups.push_back(std::make_unique<RuleGroup>(std::move(g), context));
+      for (auto& g : loaded.groups)
+        groups.push_back(std::make_unique<RuleGroup>(std::move(g), context));
     }
     auto order = [&](const RuleGroup& g) {
       auto it = std::find(group_order_.begin(), group_order_.end(), g.name());
@@ -181,14 +186,16 @@ class FileRunner {
     for (const auto& t : test["alert_rule_test"]) {
       int64_t at = duration_of(t["eval_time"]).value_or(0);
       if (!t["alertname"] || t["alertname"].Scalar().empty()) {
-        errors_.push_back("an item under alert_rule_test misses required attribute alertname at eval_time " +
-                          format_duration_ms(at) + (name.empty() ? "" : " (in TestGroup " + name + ")"));
+        errors_.push_back(
+            "an item under alert_rule_test misses required attribute alertname at eval_time " +
+            format_duration_ms(at) + (name.empty() ? "" : " (in TestGroup " + name + ")"));
         return;
       }
       alert_tests[at].push_back(t);
       max_eval = std::max(max_eval, at);
     }
-    for (const auto& t : test["promql_expr_test"]) max_eval = std::max(max_eval, duration_of(t["eval_time"]).value_or(0));
+    for (const auto& t : test["promql_expr_test"])
+      max_eval = std::max(max_eval, duration_of(t["eval_time"]).value_or(0));
 
     std::string test_name = name.empty() ? "" : "    name: " + name + ",\n";
     auto next_check = alert_tests.begin();
@@ -198,12 +205,14 @@ class FileRunner {
         GroupEvaluation result = g->eval(ts, store, store);
         for (const auto& r : result.rules) {
           if (r.error.empty()) continue;
-          errors_.push_back("    rule: " + r.rule_name + ", time: " + format_duration_ms(ts) + ", err: " + r.error);
+          errors_.push_back("    rule: " + r.rule_name + ", time: " + format_duration_ms(ts) +
+                            ", err: " + r.error);
           failed = true;
         }
       }
       if (failed) return;
-      while (next_check != alert_tests.end() && ts <= next_check->first && next_check->first < ts + eval_interval_) {
+      while (next_check != alert_tests.end() && ts <= next_check->first &&
+             next_check->first < ts + eval_interval_) {
         for (const auto& t : next_check->second) check_alerts(t, groups, test_name);
         ++next_check;
       }
@@ -228,15 +237,16 @@ class FileRunner {
       std::vector<Label> labels{{"alertname", alertname}};
       for (const auto& l : a["exp_labels"]) labels.push_back({l.first.Scalar(), l.second.Scalar()});
       std::vector<Label> annotations;
-      for (const auto& l : a["exp_annotations"]) annotations.push_back({l.first.Scalar(), l.second.Scalar()});
+      for (const auto& l : a["exp_annotations"])
+        annotations.push_back({l.first.Scalar(), l.second.Scalar()});
       std::sort(annotations.begin(), annotations.end());
       expected.push_back(AlertText{Labels(labels), annotations});
     }
     std::sort(got.begin(), got.end());
     std::sort(expected.begin(), expected.end());
     if (got == expected) return;
-    errors_.push_back(test_name + "    alertname: " + alertname + ", time: " +
-                      format_duration_ms(duration_of(t["eval_time"]).value_or(0)) +
+    errors_.push_back(test_name + "    alertname: " + alertname +
+                      ", time: " + format_duration_ms(duration_of(t["eval_time"]).value_or(0)) +
                       ", \n        exp:" + indent_lines(alerts_text(expected), "            ") +
                       ", \n        got:" + indent_lines(alerts_text(got), "            "));
   }
@@ -274,10 +284,12 @@ class FileRunner {
     bool equal = got.size() == expected.size();
     for (size_t i = 0; equal && i < got.size(); ++i) {
       bool both_nan = std::isnan(got[i].value) && std::isnan(expected[i].value);
-      equal = got[i].labels == expected[i].labels && (both_nan || got[i].value == expected[i].value);
+      equal =
+          got[i].labels == expected[i].labels && (both_nan || got[i].value == expected[i].value);
     }
     if (equal) return;
-    errors_.push_back(prefix + ",\n        exp: " + samples_text(expected) + "\n        got: " + samples_text(got));
+    errors_.push_back(prefix + ",\n        exp: " + samples_text(expected) +
+                      "\n        got: " + samples_text(got));
   }
 
   std::string path_;
@@ -289,7 +301,9 @@ class FileRunner {
 
 }  // namespace
 
-RuleTestReport run_rule_test_file(const std::string& path) { return FileRunner(path).run(); }
+RuleTestReport run_rule_test_file(const std::string& path) {
+  return FileRunner(path).run();
+}
 
 RuleTestReport run_rule_test_files(const std::vector<std::string>& paths) {
   RuleTestReport all;

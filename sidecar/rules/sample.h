@@ -14,8 +14,12 @@ using Timestamp = int64_t;
 
 // Prometheus marks the end of a series with this particular NaN; any other NaN is a value.
 inline constexpr uint64_t kStaleNaNBits = 0x7ff0000000000002ULL;
-inline double stale_nan() { return std::bit_cast<double>(kStaleNaNBits); }
-inline bool is_stale_nan(double value) { return std::bit_cast<uint64_t>(value) == kStaleNaNBits; }
+inline double stale_nan() {
+  return std::bit_cast<double>(kStaleNaNBits);
+}
+inline bool is_stale_nan(double value) {
+  return std::bit_cast<uint64_t>(value) == kStaleNaNBits;
+}
 
 struct Sample {
   Timestamp t = 0;

@@ -12,7 +12,9 @@ namespace {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
@@ -29,7 +31,9 @@ std::optional<double> scan_number(std::string_view item, size_t& pos) {
     }
   }
   size_t digits = pos;
-  while (pos < item.size() && (std::isdigit(static_cast<unsigned char>(item[pos])) || item[pos] == '.')) ++pos;
+  while (pos < item.size() &&
+         (std::isdigit(static_cast<unsigned char>(item[pos])) || item[pos] == '.'))
+    ++pos;
   if (pos == digits) return std::nullopt;
   if (pos < item.size() && (item[pos] == 'e' || item[pos] == 'E')) {
     size_t save = pos++;
@@ -45,7 +49,8 @@ std::optional<double> scan_number(std::string_view item, size_t& pos) {
 std::optional<uint64_t> scan_count(std::string_view item, size_t& pos) {
   size_t start = pos;
   uint64_t n = 0;
-  while (pos < item.size() && std::isdigit(static_cast<unsigned char>(item[pos]))) n = n * 10 + static_cast<uint64_t>(item[pos++] - '0');
+  while (pos < item.size() && std::isdigit(static_cast<unsigned char>(item[pos])))
+    n = n * 10 + static_cast<uint64_t>(item[pos++] - '0');
   if (pos == start) return std::nullopt;
   return n;
 }

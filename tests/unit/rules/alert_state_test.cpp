@@ -56,21 +56,27 @@ TEST_F(AlertStateTest, KeepFiringForHoldsAFiringAlert) {
 }
 
 TEST_F(AlertStateTest, WritesAlertsSeriesAndStaleMarkersForVanishedRecords) {
-  load("groups: [{name: g, rules: [{record: 'r:v', expr: 'v'}, {alert: A, expr: 'r:v > 1', for: 1m}]}]");
+  load(
+      "groups: [{name: g, rules: [{record: 'r:v', expr: 'v'}, {alert: A, expr: 'r:v > 1', for: "
+      "1m}]}]");
   step(0, 5);
   GroupEvaluation e = group_->eval(kMin, input_, input_);
   std::map<Labels, double> got;
   for (const auto& s : e.samples) got[s.labels] = s.v;
   EXPECT_EQ(got.size(), 3u);
   EXPECT_EQ(got[Labels(std::vector<Label>{{"__name__", "r:v"}})], 5);
-  EXPECT_EQ(got[Labels(std::vector<Label>{{"__name__", "ALERTS"}, {"alertname", "A"}, {"alertstate", "firing"}})], 1);
-  EXPECT_EQ(got[Labels(std::vector<Label>{{"__name__", "ALERTS_FOR_STATE"}, {"alertname", "A"}})], 0);
+  EXPECT_EQ(got[Labels(std::vector<Label>{
+                {"__name__", "ALERTS"}, {"alertname", "A"}, {"alertstate", "firing"}})],
+            1);
+  EXPECT_EQ(got[Labels(std::vector<Label>{{"__name__", "ALERTS_FOR_STATE"}, {"alertname", "A"}})],
+            0);
   // The input ends: the recorded series gets a stale marker and so disappears at once.
   input_.append(Labels(std::vector<Label>{{"__name__", "v"}}), 2 * kMin, stale_nan());
   group_->eval(2 * kMin, input_, input_);
   bool found = false;
-  input_.select({LabelMatcher(MatchType::kEqual, "__name__", "r:v")}, 2 * kMin, 2 * kMin,
-                [&](const Labels&, std::span<const Sample> s) { found = is_stale_nan(s.back().v); });
+  input_.select(
+      {LabelMatcher(MatchType::kEqual, "__name__", "r:v")}, 2 * kMin, 2 * kMin,
+      [&](const Labels&, std::span<const Sample> s) { found = is_stale_nan(s.back().v); });
   EXPECT_TRUE(found);
 }
 

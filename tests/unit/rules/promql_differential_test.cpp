@@ -27,7 +27,8 @@ namespace specwatch::rules {
 namespace {
 
 constexpr int kSteps = 30;
-const std::vector<int64_t> kEvalTimes = {4 * 60000, 9 * 60000 + 15000, 17 * 60000 + 30000, 29 * 60000, 33 * 60000};
+const std::vector<int64_t> kEvalTimes = {4 * 60000, 9 * 60000 + 15000, 17 * 60000 + 30000,
+                                         29 * 60000, 33 * 60000};
 
 struct Outcome {
   bool error = false;
@@ -79,7 +80,8 @@ bool close_enough(double a, double b) {
 }
 
 TEST(PromqlDifferential, MatchesPromtoolOnGeneratedExpressions) {
-  if (std::system("promtool --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "promtool not installed";
+  if (std::system("promtool --version > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "promtool not installed";
   testing::PromqlGenerator generator(20240611);
   auto series = generator.series(kSteps);
   auto expressions = generator.expressions(220);
@@ -97,7 +99,8 @@ TEST(PromqlDifferential, MatchesPromtoolOnGeneratedExpressions) {
     SeriesValues values = parse_series_values(s.values);
     ASSERT_EQ(values.error, "");
     for (size_t i = 0; i < values.values.size(); ++i) {
-      if (values.values[i]) store.append(metric.labels, static_cast<int64_t>(i) * 60000, *values.values[i]);
+      if (values.values[i])
+        store.append(metric.labels, static_cast<int64_t>(i) * 60000, *values.values[i]);
     }
   }
   file << "    promql_expr_test:\n";
@@ -115,11 +118,13 @@ TEST(PromqlDifferential, MatchesPromtoolOnGeneratedExpressions) {
       if (result.is_scalar) o.samples[Labels()] = result.scalar;
       for (const auto& e : result.vector) o.samples[e.labels] = e.v;
       non_empty += o.samples.empty() ? 0 : 1;
-      ours["    expr: " + quote_go_string(expr) + ", time: " + format_duration_ms(t)] = std::move(o);
+      ours["    expr: " + quote_go_string(expr) + ", time: " + format_duration_ms(t)] =
+          std::move(o);
     }
   }
   file.close();
-  std::string output = run_command("cd " + dir.string() + " && promtool test rules diff.test.yml 2>&1");
+  std::string output =
+      run_command("cd " + dir.string() + " && promtool test rules diff.test.yml 2>&1");
 
   std::map<std::string, Outcome> theirs;
   size_t pos = 0;
@@ -156,8 +161,10 @@ TEST(PromqlDifferential, MatchesPromtoolOnGeneratedExpressions) {
     if (same) continue;
     if (++mismatches <= 15) {
       std::string mine_text, their_text;
-      for (const auto& [l, v] : mine.samples) mine_text += l.to_string() + " " + std::to_string(v) + "; ";
-      for (const auto& [l, v] : promtool.samples) their_text += l.to_string() + " " + std::to_string(v) + "; ";
+      for (const auto& [l, v] : mine.samples)
+        mine_text += l.to_string() + " " + std::to_string(v) + "; ";
+      for (const auto& [l, v] : promtool.samples)
+        their_text += l.to_string() + " " + std::to_string(v) + "; ";
       ADD_FAILURE() << header << "\n  engine (error=" << mine.error << "): " << mine_text
                     << "\n  promtool (error=" << promtool.error << "): " << their_text;
     }

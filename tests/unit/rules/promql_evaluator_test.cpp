@@ -13,7 +13,9 @@ namespace {
 
 constexpr int64_t kMin = 60000;
 
-Labels L(std::vector<Label> items) { return Labels(std::move(items)); }
+Labels L(std::vector<Label> items) {
+  return Labels(std::move(items));
+}
 
 class EvaluatorTest : public ::testing::Test {
  protected:
@@ -42,7 +44,8 @@ TEST_F(EvaluatorTest, RateExtrapolatesAndHandlesCounterResets) {
   EXPECT_DOUBLE_EQ(single("rate(c_total[4m])", 4 * kMin), 35.0 / 240);
   // Window [30s, 4m30s]: samples 1m..4m, 3 intervals of 60s, both gaps (30s) under 1.1x the
   // average interval: the 180s sampled are extrapolated to the full 240s.
-  EXPECT_DOUBLE_EQ(single("increase(c_total[4m])", 4 * kMin + 30000), (15 - 10 + 20) * (240.0 / 180));
+  EXPECT_DOUBLE_EQ(single("increase(c_total[4m])", 4 * kMin + 30000),
+                   (15 - 10 + 20) * (240.0 / 180));
   EXPECT_DOUBLE_EQ(single("irate(c_total[4m])", 4 * kMin), 10.0 / 60);
   EXPECT_DOUBLE_EQ(single("delta(c_total[2m])", 4 * kMin), -5);
   QueryResult r = query("rate(c_total[4m])", 4 * kMin);
@@ -54,7 +57,7 @@ TEST_F(EvaluatorTest, InstantSelectorLooksBackFiveMinutesAndStopsAtStaleMarkers)
   store_.append(g, 0, 1);
   store_.append(g, 10 * kMin, 2);
   store_.append(g, 11 * kMin, stale_nan());
-  EXPECT_DOUBLE_EQ(single("g", 5 * kMin), 1);             // exactly 5m old: still visible
+  EXPECT_DOUBLE_EQ(single("g", 5 * kMin), 1);            // exactly 5m old: still visible
   EXPECT_TRUE(query("g", 5 * kMin + 1).vector.empty());  // older than the lookback
   EXPECT_DOUBLE_EQ(single("g", 10 * kMin + 30000), 2);
   EXPECT_TRUE(query("g", 11 * kMin).vector.empty());  // ended by the stale marker
@@ -74,8 +77,10 @@ TEST_F(EvaluatorTest, VectorMatchingKeepsLabelsAndRefusesManyToMany) {
   EXPECT_EQ(got[L({{"svc", "x"}, {"i", "1"}, {"team", "t"}})], 2);
   EXPECT_EQ(got[L({{"svc", "x"}, {"i", "2"}, {"team", "t"}})], 3);
   EXPECT_EQ(query("b / on (svc) a", 0).error,
-            "found duplicate series for the match group {svc=\"x\"} on the right hand-side of the operation: "
-            "[{__name__=\"a\", i=\"2\", svc=\"x\"}, {__name__=\"a\", i=\"1\", svc=\"x\"}];many-to-many matching "
+            "found duplicate series for the match group {svc=\"x\"} on the right hand-side of the "
+            "operation: "
+            "[{__name__=\"a\", i=\"2\", svc=\"x\"}, {__name__=\"a\", i=\"1\", "
+            "svc=\"x\"}];many-to-many matching "
             "not allowed: matching labels must be unique on one side");
   // A comparison filters and keeps the left value and the metric name; bool drops the name.
   QueryResult kept = query("a > 5", 0);
@@ -120,12 +125,14 @@ TEST_F(EvaluatorTest, AggregationsAndFunctions) {
   EXPECT_DOUBLE_EQ(single("stddev(m{k=\"a\"})", 0), 1);
   EXPECT_DOUBLE_EQ(single("quantile(0.5, m)", 0), 3);
   EXPECT_DOUBLE_EQ(single("topk(1, m)", 0), 8);
-  EXPECT_EQ(query("topk(1, m)", 0).vector[0].labels, L({{"__name__", "m"}, {"k", "b"}, {"z", "1"}}));
+  EXPECT_EQ(query("topk(1, m)", 0).vector[0].labels,
+            L({{"__name__", "m"}, {"k", "b"}, {"z", "1"}}));
   EXPECT_DOUBLE_EQ(single("count(m) by (k) == 1", 0), 1);
   EXPECT_DOUBLE_EQ(single("scalar(m{k=\"b\"}) + time()", 60000), 68);
   EXPECT_DOUBLE_EQ(single("clamp(m{k=\"b\"}, 0, 5)", 0), 5);
   QueryResult replaced = query("label_replace(m{k=\"b\"}, \"dst\", \"v-$1\", \"k\", \"(.)\")", 0);
-  EXPECT_EQ(replaced.vector[0].labels, L({{"__name__", "m"}, {"k", "b"}, {"z", "1"}, {"dst", "v-b"}}));
+  EXPECT_EQ(replaced.vector[0].labels,
+            L({{"__name__", "m"}, {"k", "b"}, {"z", "1"}, {"dst", "v-b"}}));
   QueryResult missing = query("absent(nothing{job=\"x\", env=~\"p.*\"})", 0);
   ASSERT_EQ(missing.vector.size(), 1u);
   EXPECT_EQ(missing.vector[0].labels, L({{"job", "x"}}));

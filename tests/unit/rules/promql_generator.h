@@ -29,7 +29,9 @@ class PromqlGenerator {
   uint64_t below(uint64_t n) { return rng_() % n; }
   bool chance(int percent) { return below(100) < static_cast<uint64_t>(percent); }
   template <typename T>
-  const T& pick(const std::vector<T>& items) { return items[below(items.size())]; }
+  const T& pick(const std::vector<T>& items) {
+    return items[below(items.size())];
+  }
 
   std::string range();
   std::string offset();

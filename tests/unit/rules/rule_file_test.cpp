@@ -22,7 +22,8 @@ TEST(RuleFile, ReadsGroupsAndRules) {
         keep_firing_for: 10m
         annotations:
           summary: '{{ $labels.job }} is high'
-)", "f.yml");
+)",
+                                     "f.yml");
   ASSERT_TRUE(r.ok()) << r.errors[0];
   ASSERT_EQ(r.groups.size(), 1u);
   EXPECT_EQ(r.groups[0].interval_ms, 30000);
@@ -47,14 +48,17 @@ TEST(RuleFile, ReportsEveryProblemWithFileLineColumnAndKey) {
         annotations: {d: '{{ $value | nope }}'}
       - expr: up
   - name: g
-)", "f.yml");
+)",
+                                     "f.yml");
   std::vector<std::string> expected = {
       "f.yml:6:14: groups[0].rules[0].for: invalid field 'for' in recording rule",
       "f.yml:4:17: groups[0].rules[0].record: invalid recording rule name: bad-name",
-      "f.yml:8:15: groups[0].rules[1].expr: could not parse expression: 1:1: parse error: expected type range "
+      "f.yml:8:15: groups[0].rules[1].expr: could not parse expression: 1:1: parse error: expected "
+      "type range "
       "vector in call to function \"rate\", got instant vector",
       "f.yml:9:17: groups[0].rules[1].labels: invalid label name: 1x",
-      "f.yml:12:26: groups[0].rules[2].annotations.d: template: __alert_B:1: function \"nope\" not defined",
+      "f.yml:12:26: groups[0].rules[2].annotations.d: template: __alert_B:1: function \"nope\" not "
+      "defined",
       "f.yml:13:9: groups[0].rules[3]: one of 'record' or 'alert' must be set",
       "f.yml:14:11: groups[1].name: groupname: \"g\" is repeated in the same file"};
   EXPECT_EQ(r.errors, expected);
