@@ -49,13 +49,18 @@ void Labels::erase(std::string_view name) {
 }
 
 Labels Labels::without_metric_name() const {
-  Labels out = *this;
-  out.erase(kMetricNameLabel);
+  // Copying only the kept labels avoids copying (and allocating) the name only to erase it.
+  Labels out;
+  out.items_.reserve(items_.size());
+  for (const auto& label : items_) {
+    if (label.name != kMetricNameLabel) out.items_.push_back(label);
+  }
   return out;
 }
 
 Labels Labels::keep_only(const std::vector<std::string>& names) const {
   Labels out;
+  out.items_.reserve(std::min(items_.size(), names.size()));
   for (const auto& label : items_) {
     if (std::find(names.begin(), names.end(), label.name) != names.end()) {
       out.items_.push_back(label);

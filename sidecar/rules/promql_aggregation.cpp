@@ -13,8 +13,11 @@
 namespace specwatch::rules {
 namespace {
 
+inline constexpr size_t kNoGroup = static_cast<size_t>(-1);
+
 struct Group {
   Labels labels;
+  size_t next_same_hash = kNoGroup;  // the next group whose key has the same hash
   double value = 0.0;
   double mean = 0.0;
   double count = 0.0;
@@ -57,8 +60,37 @@ bool bottomk_less(const VectorElement& a, const VectorElement& b) {
   return a.v > b.v;
 }
 
+// Whether a label is part of the group key: listed in by(...), or not listed in without(...)
+// and not the metric name.
+bool in_group(const std::string& name, const Aggregation& agg) {
+  bool listed = std::find(agg.grouping.begin(), agg.grouping.end(), name) != agg.grouping.end();
+  return agg.without ? (!listed && name != kMetricNameLabel) : listed;
+}
+
 Labels group_labels(const Labels& labels, const Aggregation& agg) {
   return agg.without ? labels.drop(agg.grouping) : labels.keep_only(agg.grouping);
+}
+
+// The group key is hashed and compared in place, so that an element joining an existing group
+// copies no label and builds no string.
+size_t group_hash(const Labels& labels, const Aggregation& agg) {
+  size_t hash = 1469598103934665603ULL;
+  for (const auto& label : labels.items()) {
+    if (!in_group(label.name, agg)) continue;
+    hash = (hash ^ std::hash<std::string>{}(label.name)) * 1099511628211ULL;
+    hash = (hash ^ std::hash<std::string>{}(label.value)) * 1099511628211ULL;
+  }
+  return hash;
+}
+
+bool is_group_of(const Labels& labels, const Labels& key, const Aggregation& agg) {
+  auto k = key.items().begin();
+  for (const auto& label : labels.items()) {
+    if (!in_group(label.name, agg)) continue;
+    if (k == key.items().end() || *k != label) return false;
+    ++k;
+  }
+  return k == key.items().end();
 }
 
 }  // namespace
@@ -74,19 +106,27 @@ Vector aggregate(const Aggregation& agg, const Vector& input, double param, Time
     k = static_cast<int64_t>(param);
     if (k < 1) return {};
   }
-  std::unordered_map<std::string, size_t> index;
+  std::unordered_map<size_t, size_t> first_with_hash;
   std::vector<Group> groups;
   for (const auto& element : input) {
-    Labels key_labels = group_labels(element.labels, agg);
-    std::string key = matching_signature(key_labels, false, {});
-    if (const auto name = key_labels.get(kMetricNameLabel); !name.empty()) {
-      key += std::string("\xfd") + std::string(name);
+    size_t hash = group_hash(element.labels, agg);
+    auto [it, new_hash] = first_with_hash.try_emplace(hash, groups.size());
+    size_t found = kNoGroup;
+    size_t last_in_chain = kNoGroup;
+    if (!new_hash) {
+      for (size_t i = it->second; i != kNoGroup; i = groups[i].next_same_hash) {
+        if (is_group_of(element.labels, groups[i].labels, agg)) {
+          found = i;
+          break;
+        }
+        last_in_chain = i;
+      }
     }
-    auto [it, inserted] = index.try_emplace(key, groups.size());
     double v = element.v;
-    if (inserted) {
+    if (found == kNoGroup) {
+      if (last_in_chain != kNoGroup) groups[last_in_chain].next_same_hash = groups.size();
       Group g;
-      g.labels = std::move(key_labels);
+      g.labels = group_labels(element.labels, agg);
       g.value = v;
       g.mean = v;
       g.count = 1;
@@ -96,7 +136,7 @@ Vector aggregate(const Aggregation& agg, const Vector& input, double param, Time
       groups.push_back(std::move(g));
       continue;
     }
-    Group& g = groups[it->second];
+    Group& g = groups[found];
     switch (agg.op) {
       case AggregateOp::kSum:
         g.value += v;

@@ -1,7 +1,7 @@
 #include "sidecar/rules/promql_evaluator.h"
 
+#include <algorithm>
 #include <cmath>
-#include <unordered_set>
 
 #include "sidecar/rules/promql_functions.h"
 #include "sidecar/rules/promql_operators.h"
@@ -9,32 +9,48 @@
 namespace specwatch::rules {
 namespace {
 
-std::vector<RangeSeries> select_range(const SeriesSource& source, const MatrixSelector& matrix,
-                                      Timestamp now) {
-  std::vector<RangeSeries> out;
+// Views of the window of every matching series; a window is copied only when it holds stale
+// markers, which range functions skip.
+void select_range(const SeriesSource& source, const MatrixSelector& matrix, Timestamp now,
+                  FunctionArgs& args) {
   Timestamp maxt = now - matrix.selector.offset_ms;
   Timestamp mint = maxt - matrix.range_ms;
   source.select(matrix.selector.matchers, mint, maxt,
                 [&](const Labels& labels, std::span<const Sample> samples) {
-                  RangeSeries series{labels, {}};
-                  series.samples.reserve(samples.size());
-                  for (const auto& s : samples) {
-                    if (!is_stale_nan(s.v)) series.samples.push_back(s);
+                  bool has_stale = std::any_of(samples.begin(), samples.end(),
+                                               [](const Sample& s) { return is_stale_nan(s.v); });
+                  if (!has_stale) {
+                    args.range.push_back(RangeSeries{&labels, samples});
+                    return;
                   }
-                  if (!series.samples.empty()) out.push_back(std::move(series));
+                  std::vector<Sample> kept;
+                  for (const auto& s : samples) {
+                    if (!is_stale_nan(s.v)) kept.push_back(s);
+                  }
+                  if (kept.empty()) return;
+                  // Moving the vector keeps its buffer, so the span stays valid.
+                  args.filtered.push_back(std::move(kept));
+                  args.range.push_back(RangeSeries{&labels, args.filtered.back()});
                 });
-  return out;
 }
 
 }  // namespace
 
 void check_unique_labelsets(const Vector& vector) {
   if (vector.size() < 2) return;
-  std::unordered_set<Labels, LabelsHash> seen;
-  seen.reserve(vector.size());
+  // Sorting hashes finds candidates without copying a label set; equal hashes are compared.
+  std::vector<std::pair<size_t, const Labels*>> hashed;
+  hashed.reserve(vector.size());
   for (const auto& element : vector) {
-    if (!seen.insert(element.labels).second) {
-      throw EvalError("vector cannot contain metrics with the same labelset");
+    hashed.emplace_back(LabelsHash{}(element.labels), &element.labels);
+  }
+  std::sort(hashed.begin(), hashed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 1; i < hashed.size(); ++i) {
+    for (size_t j = i; j-- > 0 && hashed[j].first == hashed[i].first;) {
+      if (*hashed[j].second == *hashed[i].second) {
+        throw EvalError("vector cannot contain metrics with the same labelset");
+      }
     }
   }
 }
@@ -90,7 +106,7 @@ EvalValue Evaluator::eval_call(const Call& call) {
   for (size_t i = 0; i < n; ++i) {
     const Expr& arg = *call.args[i];
     if (const auto* matrix = std::get_if<MatrixSelector>(&arg.node)) {
-      args.range = select_range(source_, *matrix, now_);
+      select_range(source_, *matrix, now_, args);
       continue;
     }
     EvalValue value = eval(arg);

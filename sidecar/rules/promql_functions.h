@@ -2,6 +2,7 @@
 // implementations (called by the evaluator).
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -10,20 +11,23 @@
 
 namespace specwatch::rules {
 
-// The samples of one series inside a range selector's window, stale markers removed.
+// The samples of one series inside a range selector's window, stale markers removed. Both are
+// views: into the series source (valid for the query, see SeriesSource::select) or, when stale
+// markers had to be removed, into FunctionArgs::filtered.
 struct RangeSeries {
-  Labels labels;
-  std::vector<Sample> samples;
+  const Labels* labels = nullptr;
+  std::span<const Sample> samples;
 };
 
 // What a function is called with: each argument evaluated at the evaluation time.
 struct FunctionArgs {
   const Call* call = nullptr;
   Timestamp now = 0;
-  std::vector<double> scalars;       // per argument position; NaN when not scalar
-  std::vector<Vector> vectors;       // per argument position; empty when not vector
-  std::vector<RangeSeries> range;    // the range-vector argument, when there is one
-  std::vector<std::string> strings;  // per argument position; empty when not string
+  std::vector<double> scalars;                // per argument position; NaN when not scalar
+  std::vector<Vector> vectors;                // per argument position; empty when not vector
+  std::vector<RangeSeries> range;             // the range-vector argument, when there is one
+  std::vector<std::vector<Sample>> filtered;  // windows that held stale markers, without them
+  std::vector<std::string> strings;           // per argument position; empty when not string
 };
 
 // The result of a function: a vector, or a scalar (time(), scalar()).

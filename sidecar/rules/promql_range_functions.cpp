@@ -31,7 +31,7 @@ FunctionResult per_series(const FunctionArgs& args, F value, bool keep_name = fa
     std::optional<double> v = value(series.samples);
     if (!v) continue;
     out.vector.push_back(VectorElement{
-        keep_name ? series.labels : series.labels.without_metric_name(), *v, args.now});
+        keep_name ? *series.labels : series.labels->without_metric_name(), *v, args.now});
   }
   return out;
 }
@@ -40,7 +40,7 @@ FunctionResult extrapolated_rate(const FunctionArgs& args, bool is_counter, bool
   const MatrixSelector& m = matrix_arg(args);
   Timestamp range_start = args.now - (m.range_ms + m.selector.offset_ms);
   Timestamp range_end = args.now - m.selector.offset_ms;
-  return per_series(args, [&](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [&](std::span<const Sample> s) -> std::optional<double> {
     if (s.size() < 2) return std::nullopt;
     double result = s.back().v - s.front().v;
     if (is_counter) {
@@ -70,7 +70,7 @@ FunctionResult extrapolated_rate(const FunctionArgs& args, bool is_counter, bool
 }
 
 FunctionResult instant_delta(const FunctionArgs& args, bool is_rate) {
-  return per_series(args, [&](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [&](std::span<const Sample> s) -> std::optional<double> {
     if (s.size() < 2) return std::nullopt;
     const Sample& last = s[s.size() - 1];
     const Sample& previous = s[s.size() - 2];
@@ -112,7 +112,7 @@ FunctionResult fn_idelta(const FunctionArgs& a) {
 }
 
 FunctionResult fn_deriv(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [](std::span<const Sample> s) -> std::optional<double> {
     if (s.size() < 2) return std::nullopt;
     // Least squares with x measured from the first sample, to keep the sums small.
     double n = 0, sum_x = 0, c_x = 0, sum_y = 0, c_y = 0, sum_xy = 0, c_xy = 0, sum_x2 = 0,
@@ -142,7 +142,7 @@ FunctionResult fn_deriv(const FunctionArgs& args) {
 }
 
 FunctionResult fn_changes(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [](std::span<const Sample> s) -> std::optional<double> {
     double changes = 0;
     for (size_t i = 1; i < s.size(); ++i) {
       bool both_nan = std::isnan(s[i].v) && std::isnan(s[i - 1].v);
@@ -153,7 +153,7 @@ FunctionResult fn_changes(const FunctionArgs& args) {
 }
 
 FunctionResult fn_resets(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [](std::span<const Sample> s) -> std::optional<double> {
     double resets = 0;
     for (size_t i = 1; i < s.size(); ++i) {
       if (s[i].v < s[i - 1].v) resets += 1;
@@ -163,7 +163,7 @@ FunctionResult fn_resets(const FunctionArgs& args) {
 }
 
 FunctionResult fn_avg_over_time(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [](std::span<const Sample> s) -> std::optional<double> {
     double mean = 0, c = 0, count = 0;
     for (const auto& sample : s) {
       count += 1;
@@ -179,7 +179,7 @@ FunctionResult fn_avg_over_time(const FunctionArgs& args) {
 }
 
 FunctionResult fn_sum_over_time(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [](std::span<const Sample> s) -> std::optional<double> {
     double sum = 0, c = 0;
     for (const auto& sample : s) kahan_add(sample.v, sum, c);
     if (std::isinf(sum)) return sum;
@@ -188,7 +188,7 @@ FunctionResult fn_sum_over_time(const FunctionArgs& args) {
 }
 
 FunctionResult fn_min_over_time(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [](std::span<const Sample> s) -> std::optional<double> {
     double min = s[0].v;
     for (const auto& sample : s) {
       if (sample.v < min || std::isnan(min)) min = sample.v;
@@ -198,7 +198,7 @@ FunctionResult fn_min_over_time(const FunctionArgs& args) {
 }
 
 FunctionResult fn_max_over_time(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [](std::span<const Sample> s) -> std::optional<double> {
     double max = s[0].v;
     for (const auto& sample : s) {
       if (sample.v > max || std::isnan(max)) max = sample.v;
@@ -208,22 +208,22 @@ FunctionResult fn_max_over_time(const FunctionArgs& args) {
 }
 
 FunctionResult fn_count_over_time(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [](std::span<const Sample> s) -> std::optional<double> {
     return static_cast<double>(s.size());
   });
 }
 
 FunctionResult fn_last_over_time(const FunctionArgs& args) {
   return per_series(
-      args, [](const std::vector<Sample>& s) -> std::optional<double> { return s.back().v; }, true);
+      args, [](std::span<const Sample> s) -> std::optional<double> { return s.back().v; }, true);
 }
 
 FunctionResult fn_present_over_time(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>&) -> std::optional<double> { return 1.0; });
+  return per_series(args, [](std::span<const Sample>) -> std::optional<double> { return 1.0; });
 }
 
 namespace {
-double variance(const std::vector<Sample>& s) {
+double variance(std::span<const Sample> s) {
   double count = 0, mean = 0, c_mean = 0, aux = 0, c_aux = 0;
   for (const auto& sample : s) {
     count += 1;
@@ -236,19 +236,19 @@ double variance(const std::vector<Sample>& s) {
 }  // namespace
 
 FunctionResult fn_stddev_over_time(const FunctionArgs& args) {
-  return per_series(args, [](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [](std::span<const Sample> s) -> std::optional<double> {
     return std::sqrt(variance(s));
   });
 }
 
 FunctionResult fn_stdvar_over_time(const FunctionArgs& args) {
-  return per_series(
-      args, [](const std::vector<Sample>& s) -> std::optional<double> { return variance(s); });
+  return per_series(args,
+                    [](std::span<const Sample> s) -> std::optional<double> { return variance(s); });
 }
 
 FunctionResult fn_quantile_over_time(const FunctionArgs& args) {
   double q = args.scalars[0];
-  return per_series(args, [q](const std::vector<Sample>& s) -> std::optional<double> {
+  return per_series(args, [q](std::span<const Sample> s) -> std::optional<double> {
     std::vector<double> values;
     values.reserve(s.size());
     for (const auto& sample : s) values.push_back(sample.v);
