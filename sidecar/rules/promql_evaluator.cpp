@@ -36,8 +36,8 @@ void select_range(const SeriesSource& source, const MatrixSelector& matrix, Time
 
 }  // namespace
 
-void check_unique_labelsets(const Vector& vector) {
-  if (vector.size() < 2) return;
+bool has_duplicate_labelsets(const Vector& vector) {
+  if (vector.size() < 2) return false;
   // Sorting hashes finds candidates without copying a label set; equal hashes are compared.
   std::vector<std::pair<size_t, const Labels*>> hashed;
   hashed.reserve(vector.size());
@@ -48,10 +48,15 @@ void check_unique_labelsets(const Vector& vector) {
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 1; i < hashed.size(); ++i) {
     for (size_t j = i; j-- > 0 && hashed[j].first == hashed[i].first;) {
-      if (*hashed[j].second == *hashed[i].second) {
-        throw EvalError("vector cannot contain metrics with the same labelset");
-      }
+      if (*hashed[j].second == *hashed[i].second) return true;
     }
+  }
+  return false;
+}
+
+void check_unique_labelsets(const Vector& vector) {
+  if (has_duplicate_labelsets(vector)) {
+    throw EvalError("vector cannot contain metrics with the same labelset");
   }
 }
 

@@ -56,6 +56,8 @@ class Evaluator {
 QueryResult evaluate_instant(const Expr& expr, const SeriesSource& source, Timestamp now,
                              int64_t lookback_ms = kDefaultLookbackMs);
 
+// Whether two elements share a label set (found by hash, without copying label sets).
+bool has_duplicate_labelsets(const Vector& vector);
 // Throws EvalError when two elements share a label set (what Prometheus refuses after functions,
 // operators and aggregations).
 void check_unique_labelsets(const Vector& vector);

@@ -1,6 +1,6 @@
 #include "sidecar/rules/rule_group.h"
 
-#include <unordered_set>
+#include <algorithm>
 
 #include "sidecar/rules/promql_evaluator.h"
 
@@ -20,14 +20,13 @@ Vector RuleGroup::eval_recording(const RuleSpec& spec, const SeriesSource& sourc
   QueryResult result = evaluate_instant(*spec.expr, source, now, context_->lookback_ms);
   if (!result.ok()) throw EvalError(result.error);
   if (result.is_scalar) result.vector.push_back(VectorElement{Labels(), result.scalar, now});
-  std::unordered_set<Labels, LabelsHash> seen;
   for (auto& sample : result.vector) {
     sample.labels.set(kMetricNameLabel, spec.record);
     for (const auto& l : spec.labels) sample.labels.set(l.name, l.text);
     sample.t = now;
-    if (!seen.insert(sample.labels).second) {
-      throw EvalError("vector contains metrics with the same labelset after applying rule labels");
-    }
+  }
+  if (has_duplicate_labelsets(result.vector)) {
+    throw EvalError("vector contains metrics with the same labelset after applying rule labels");
   }
   if (spec_.limit > 0 && static_cast<int64_t>(result.vector.size()) > spec_.limit) {
     throw EvalError("exceeded limit of " + std::to_string(spec_.limit) + " with " +
@@ -50,13 +49,18 @@ GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source,
       out.rules.push_back(std::move(outcome));
       continue;
     }
-    std::set<Labels> current;
+    // The produced label sets are unique (checked above), so a sorted vector serves as the set.
+    std::vector<Labels> current;
+    current.reserve(produced.size());
     for (const auto& sample : produced) {
       appender.append(sample.labels, now, sample.v);
-      current.insert(sample.labels);
+      current.push_back(sample.labels);
     }
+    std::sort(current.begin(), current.end());
     for (const auto& previous : rule.previous_series) {
-      if (!current.contains(previous)) appender.append(previous, now, stale_nan());
+      if (!std::binary_search(current.begin(), current.end(), previous)) {
+        appender.append(previous, now, stale_nan());
+      }
     }
     rule.previous_series = std::move(current);
     outcome.samples = produced.size();

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -42,7 +41,7 @@ class RuleGroup {
   struct Rule {
     const RuleSpec* spec = nullptr;
     std::unique_ptr<AlertingRule> alerting;
-    std::set<Labels> previous_series;
+    std::vector<Labels> previous_series;  // sorted
   };
   Vector eval_recording(const RuleSpec& spec, const SeriesSource& source, Timestamp now);
 
