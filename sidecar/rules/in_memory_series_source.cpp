@@ -8,8 +8,7 @@ namespace {
 
 // The samples of `samples` inside [mint, maxt]. Rule windows sit at the end of a series, so the
 // search starts there and gallops backwards: O(log window) rather than O(log series length).
-std::span<const Sample> window(const std::vector<Sample>& samples, Timestamp mint,
-                               Timestamp maxt) {
+std::span<const Sample> window(const std::vector<Sample>& samples, Timestamp mint, Timestamp maxt) {
   auto by_time = [](const Sample& s, Timestamp t) { return s.t < t; };
   auto end = samples.end();
   if (samples.empty() || samples.front().t > maxt) return {};
@@ -54,7 +53,8 @@ InMemorySeriesSource::SeriesId InMemorySeriesSource::find_or_add(const Labels& l
   series_.push_back(Series{labels, {}, kNoSeries});
   std::string_view name = labels.get(kMetricNameLabel);
   auto named = by_name_.find(std::string(name));
-  if (named == by_name_.end()) named = by_name_.emplace(std::string(name), std::vector<SeriesId>{}).first;
+  if (named == by_name_.end())
+    named = by_name_.emplace(std::string(name), std::vector<SeriesId>{}).first;
   std::vector<SeriesId>& ids = named->second;
   auto at = std::lower_bound(ids.begin(), ids.end(), labels, [&](SeriesId other, const Labels& l) {
     return series_[other].labels < l;

@@ -60,42 +60,59 @@ bool bottomk_less(const VectorElement& a, const VectorElement& b) {
   return a.v > b.v;
 }
 
-// Whether a label is part of the group key: listed in by(...), or not listed in without(...)
-// and not the metric name.
-bool in_group(const std::string& name, const Aggregation& agg) {
-  bool listed = std::find(agg.grouping.begin(), agg.grouping.end(), name) != agg.grouping.end();
-  return agg.without ? (!listed && name != kMetricNameLabel) : listed;
-}
+// The labels of an element that form its group key: listed in by(...), or not listed in
+// without(...) and not the metric name. Collected into a buffer reused across elements, so that
+// an element joining an existing group copies no label and builds no string.
+class GroupKey {
+ public:
+  GroupKey(const Aggregation& agg, bool name_dropped) : agg_(agg), name_dropped_(name_dropped) {}
 
-Labels group_labels(const Labels& labels, const Aggregation& agg) {
-  return agg.without ? labels.drop(agg.grouping) : labels.keep_only(agg.grouping);
-}
-
-// The group key is hashed and compared in place, so that an element joining an existing group
-// copies no label and builds no string.
-size_t group_hash(const Labels& labels, const Aggregation& agg) {
-  size_t hash = 1469598103934665603ULL;
-  for (const auto& label : labels.items()) {
-    if (!in_group(label.name, agg)) continue;
-    hash = (hash ^ std::hash<std::string>{}(label.name)) * 1099511628211ULL;
-    hash = (hash ^ std::hash<std::string>{}(label.value)) * 1099511628211ULL;
+  void collect(const Labels& labels) {
+    key_.clear();
+    for (const auto& label : labels.items()) {
+      if (in_group(label.name)) key_.push_back(&label);
+    }
   }
-  return hash;
-}
-
-bool is_group_of(const Labels& labels, const Labels& key, const Aggregation& agg) {
-  auto k = key.items().begin();
-  for (const auto& label : labels.items()) {
-    if (!in_group(label.name, agg)) continue;
-    if (k == key.items().end() || *k != label) return false;
-    ++k;
+  size_t hash() const {
+    size_t hash = 1469598103934665603ULL;
+    for (const Label* label : key_) {
+      hash = (hash ^ std::hash<std::string>{}(label->name)) * 1099511628211ULL;
+      hash = (hash ^ std::hash<std::string>{}(label->value)) * 1099511628211ULL;
+    }
+    return hash;
   }
-  return k == key.items().end();
-}
+  bool equals(const Labels& group) const {
+    if (group.size() != key_.size()) return false;
+    for (size_t i = 0; i < key_.size(); ++i) {
+      if (group.items()[i] != *key_[i]) return false;
+    }
+    return true;
+  }
+  Labels labels() const {
+    std::vector<Label> items;
+    items.reserve(key_.size());
+    for (const Label* label : key_) items.push_back(*label);
+    return Labels(std::move(items));
+  }
+
+ private:
+  bool in_group(const std::string& name) const {
+    bool is_name = name == kMetricNameLabel;
+    if (is_name && name_dropped_) return false;
+    bool listed =
+        std::find(agg_.grouping.begin(), agg_.grouping.end(), name) != agg_.grouping.end();
+    return agg_.without ? (!listed && !is_name) : listed;
+  }
+
+  const Aggregation& agg_;
+  bool name_dropped_;
+  std::vector<const Label*> key_;  // in label order
+};
 
 }  // namespace
 
-Vector aggregate(const Aggregation& agg, const Vector& input, double param, Timestamp now) {
+Vector aggregate(const Aggregation& agg, const Vector& input, double param, Timestamp now,
+                 const std::vector<const Labels*>* source_labels) {
   bool ranking = agg.op == AggregateOp::kTopk || agg.op == AggregateOp::kBottomk;
   int64_t k = 0;
   if (ranking) {
@@ -108,14 +125,17 @@ Vector aggregate(const Aggregation& agg, const Vector& input, double param, Time
   }
   std::unordered_map<size_t, size_t> first_with_hash;
   std::vector<Group> groups;
-  for (const auto& element : input) {
-    size_t hash = group_hash(element.labels, agg);
+  GroupKey key(agg, source_labels != nullptr);
+  for (size_t e = 0; e < input.size(); ++e) {
+    const VectorElement& element = input[e];
+    key.collect(source_labels ? *(*source_labels)[e] : element.labels);
+    size_t hash = key.hash();
     auto [it, new_hash] = first_with_hash.try_emplace(hash, groups.size());
     size_t found = kNoGroup;
     size_t last_in_chain = kNoGroup;
     if (!new_hash) {
       for (size_t i = it->second; i != kNoGroup; i = groups[i].next_same_hash) {
-        if (is_group_of(element.labels, groups[i].labels, agg)) {
+        if (key.equals(groups[i].labels)) {
           found = i;
           break;
         }
@@ -126,7 +146,7 @@ Vector aggregate(const Aggregation& agg, const Vector& input, double param, Time
     if (found == kNoGroup) {
       if (last_in_chain != kNoGroup) groups[last_in_chain].next_same_hash = groups.size();
       Group g;
-      g.labels = group_labels(element.labels, agg);
+      g.labels = key.labels();
       g.value = v;
       g.mean = v;
       g.count = 1;

@@ -100,18 +100,34 @@ EvalValue Evaluator::eval_selector(const VectorSelector& selector) {
   return out;
 }
 
-EvalValue Evaluator::eval_call(const Call& call) {
+namespace {
+
+// A selector with __name__="m" sees series of one metric name only: their label sets stay
+// unique when a function drops the name.
+bool names_one_metric(const VectorSelector& selector) {
+  return std::any_of(selector.matchers.begin(), selector.matchers.end(), [](const auto& m) {
+    return m.name() == kMetricNameLabel && m.type() == MatchType::kEqual;
+  });
+}
+
+}  // namespace
+
+FunctionResult Evaluator::call_function(const Call& call, bool defer_labels, bool& unique) {
   FunctionArgs args;
   args.call = &call;
   args.now = now_;
+  args.defer_labels = defer_labels;
   size_t n = call.args.size();
   args.scalars.assign(n, std::nan(""));
   args.vectors.resize(n);
   args.strings.resize(n);
+  unique = false;
   for (size_t i = 0; i < n; ++i) {
     const Expr& arg = *call.args[i];
     if (const auto* matrix = std::get_if<MatrixSelector>(&arg.node)) {
       select_range(source_, *matrix, now_, args);
+      // The source's series are distinct label sets; one element per series at most.
+      unique = names_one_metric(matrix->selector);
       continue;
     }
     EvalValue value = eval(arg);
@@ -119,15 +135,44 @@ EvalValue Evaluator::eval_call(const Call& call) {
     args.vectors[i] = std::move(value.vector);
     args.strings[i] = std::move(value.string);
   }
-  FunctionResult result = call.function->impl(args);
+  return call.function->impl(args);
+}
+
+EvalValue Evaluator::eval_call(const Call& call) {
+  bool unique = false;
+  FunctionResult result = call_function(call, false, unique);
   if (result.is_scalar) return EvalValue{ValueType::kScalar, result.scalar, {}, {}};
-  check_unique_labelsets(result.vector);
+  if (!unique) check_unique_labelsets(result.vector);
   return EvalValue{ValueType::kVector, 0.0, std::move(result.vector), {}};
 }
 
 EvalValue Evaluator::eval_aggregation(const Aggregation& aggregation) {
   double param = 0.0;
   if (aggregation.param) param = eval(*aggregation.param).scalar;
+  // sum by (x) (rate(m[5m])): the aggregation reads the store's label sets directly instead of
+  // a copy of each without its name. topk/bottomk output input elements, so they need copies.
+  const auto* call = std::get_if<Call>(&aggregation.expr->node);
+  bool ranking = aggregation.op == AggregateOp::kTopk || aggregation.op == AggregateOp::kBottomk;
+  if (call && !ranking) {
+    bool unique = false;
+    FunctionResult result = call_function(*call, true, unique);
+    if (!result.is_scalar) {
+      if (result.labels_deferred && !unique) {
+        // Uniqueness is about the label sets without the name: check them as the function
+        // would have produced them.
+        for (size_t i = 0; i < result.vector.size(); ++i) {
+          result.vector[i].labels = result.source_labels[i]->without_metric_name();
+        }
+        result.labels_deferred = false;
+      }
+      if (!unique) check_unique_labelsets(result.vector);
+      return EvalValue{ValueType::kVector,
+                       0.0,
+                       aggregate(aggregation, result.vector, param, now_,
+                                 result.labels_deferred ? &result.source_labels : nullptr),
+                       {}};
+    }
+  }
   EvalValue input = eval(*aggregation.expr);
   return EvalValue{ValueType::kVector, 0.0, aggregate(aggregation, input.vector, param, now_), {}};
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sidecar/rules/promql_ast.h"
+#include "sidecar/rules/promql_functions.h"
 #include "sidecar/rules/sample.h"
 #include "sidecar/rules/series_source.h"
 
@@ -44,6 +45,9 @@ class Evaluator {
  private:
   EvalValue eval_selector(const VectorSelector& selector);
   EvalValue eval_call(const Call& call);
+  // Evaluates the arguments and calls the function; `defer_labels` as in FunctionArgs. Whether
+  // the result's label sets are known to be unique is reported in `unique`.
+  FunctionResult call_function(const Call& call, bool defer_labels, bool& unique);
   EvalValue eval_aggregation(const Aggregation& aggregation);
   EvalValue eval_binary(const Binary& binary);
   EvalValue eval_unary(const Unary& unary);

@@ -28,6 +28,9 @@ struct FunctionArgs {
   std::vector<RangeSeries> range;             // the range-vector argument, when there is one
   std::vector<std::vector<Sample>> filtered;  // windows that held stale markers, without them
   std::vector<std::string> strings;           // per argument position; empty when not string
+  // Asks a range function that drops the metric name to leave the output labels empty and
+  // report the series' label sets in FunctionResult::source_labels instead (for aggregate()).
+  bool defer_labels = false;
 };
 
 // The result of a function: a vector, or a scalar (time(), scalar()).
@@ -35,6 +38,10 @@ struct FunctionResult {
   bool is_scalar = false;
   double scalar = 0.0;
   Vector vector;
+  // Set when the function honoured FunctionArgs::defer_labels: element i's labels are
+  // *source_labels[i] without the metric name.
+  bool labels_deferred = false;
+  std::vector<const Labels*> source_labels;
 };
 
 using FunctionImpl = FunctionResult (*)(const FunctionArgs& args);

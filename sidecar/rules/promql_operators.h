@@ -12,7 +12,12 @@ Vector vector_scalar_binary(const Binary& binary, const Vector& vector, double s
                             bool scalar_on_left, Timestamp now);
 Vector vector_vector_binary(const Binary& binary, const Vector& lhs, const Vector& rhs,
                             Timestamp now);
-Vector aggregate(const Aggregation& aggregation, const Vector& input, double param, Timestamp now);
+// `source_labels`, when given, holds the label sets of the input elements (whose own labels are
+// then left empty) with the metric name still in them: it counts as dropped. This lets
+// sum(rate(m[5m])) group the store's label sets without copying each one first. Not for
+// topk/bottomk, which output input elements.
+Vector aggregate(const Aggregation& aggregation, const Vector& input, double param, Timestamp now,
+                 const std::vector<const Labels*>* source_labels = nullptr);
 
 // Go's math.Max / math.Min (NaN wins, unlike std::fmax).
 double go_max(double a, double b);

@@ -27,9 +27,16 @@ template <typename F>
 FunctionResult per_series(const FunctionArgs& args, F value, bool keep_name = false) {
   FunctionResult out;
   out.vector.reserve(args.range.size());
+  out.labels_deferred = args.defer_labels && !keep_name;
+  if (out.labels_deferred) out.source_labels.reserve(args.range.size());
   for (const auto& series : args.range) {
     std::optional<double> v = value(series.samples);
     if (!v) continue;
+    if (out.labels_deferred) {
+      out.vector.push_back(VectorElement{Labels(), *v, args.now});
+      out.source_labels.push_back(series.labels);
+      continue;
+    }
     out.vector.push_back(VectorElement{
         keep_name ? *series.labels : series.labels->without_metric_name(), *v, args.now});
   }
