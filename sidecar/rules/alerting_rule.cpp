@@ -11,6 +11,14 @@ namespace {
 // How long a resolved alert is kept, so that notifiers can report it as resolved.
 constexpr int64_t kResolvedRetentionMs = 15 * 60 * 1000;
 
+// Orders label sets held by pointer; also compares them with label sets held by value.
+struct LabelsPointerLess {
+  using is_transparent = void;
+  bool operator()(const Labels* a, const Labels* b) const { return *a < *b; }
+  bool operator()(const Labels* a, const Labels& b) const { return *a < b; }
+  bool operator()(const Labels& a, const Labels* b) const { return a < *b; }
+};
+
 }  // namespace
 
 const char* alert_state_name(AlertState state) {
@@ -33,10 +41,14 @@ Vector AlertingRule::eval(const SeriesSource& source, Timestamp now, int64_t lim
   if (!result.ok()) throw EvalError(result.error);
   if (result.is_scalar) result.vector.push_back(VectorElement{Labels(), result.scalar, now});
 
-  std::set<Labels> returned;
+  // The alerts' label sets, found by pointer: reserved so that pointers stay valid.
+  std::vector<Labels> returned_labels;
+  returned_labels.reserve(result.vector.size());
+  std::set<const Labels*, LabelsPointerLess> returned;
   for (const auto& sample : result.vector) {
     TemplateData data{&sample.labels, &context_.external_labels, context_.external_url, sample.v};
-    Labels labels = sample.labels.without_metric_name();
+    Labels& labels =
+        returned_labels.emplace_back(sample.labels.without_metric_name(spec_.labels.size() + 1));
     for (const auto& l : spec_.labels)
       labels.set(l.name, l.compiled ? l.compiled->expand(data) : l.text);
     labels.set("alertname", spec_.alert);
@@ -45,7 +57,7 @@ Vector AlertingRule::eval(const SeriesSource& source, Timestamp now, int64_t lim
       annotations.push_back(Label{a.name, a.compiled ? a.compiled->expand(data) : a.text});
     }
     std::sort(annotations.begin(), annotations.end());
-    if (!returned.insert(labels).second) {
+    if (!returned.insert(&labels).second) {
       throw EvalError("vector contains metrics with the same labelset after applying alert labels");
     }
     auto it = active_.find(labels);
@@ -94,11 +106,11 @@ Vector AlertingRule::eval(const SeriesSource& source, Timestamp now, int64_t lim
       a.state = AlertState::kFiring;
       a.fired_at = now;
     }
-    Labels series = a.labels;
+    Labels series = a.labels.copy_with_room(2);
     series.set(kMetricNameLabel, "ALERTS");
     series.set("alertstate", alert_state_name(a.state));
     out.push_back(VectorElement{std::move(series), 1.0, now});
-    Labels for_state = a.labels;
+    Labels for_state = a.labels.copy_with_room(1);
     for_state.set(kMetricNameLabel, "ALERTS_FOR_STATE");
     out.push_back(
         VectorElement{std::move(for_state), static_cast<double>(a.active_at / 1000), now});

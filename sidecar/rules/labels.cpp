@@ -48,13 +48,20 @@ void Labels::erase(std::string_view name) {
   set(name, {});
 }
 
-Labels Labels::without_metric_name() const {
+Labels Labels::without_metric_name(size_t spare_capacity) const {
   // Copying only the kept labels avoids copying (and allocating) the name only to erase it.
   Labels out;
-  out.items_.reserve(items_.size());
+  out.items_.reserve(items_.size() + spare_capacity);
   for (const auto& label : items_) {
     if (label.name != kMetricNameLabel) out.items_.push_back(label);
   }
+  return out;
+}
+
+Labels Labels::copy_with_room(size_t spare_capacity) const {
+  Labels out;
+  out.items_.reserve(items_.size() + spare_capacity);
+  out.items_.insert(out.items_.end(), items_.begin(), items_.end());
   return out;
 }
 

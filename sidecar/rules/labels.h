@@ -35,7 +35,9 @@ class Labels {
   // Setting an empty value removes the label, as in Prometheus.
   void set(std::string_view name, std::string_view value);
   void erase(std::string_view name);
-  Labels without_metric_name() const;
+  // `spare_capacity`: room for that many labels to be set afterwards without reallocating.
+  Labels without_metric_name(size_t spare_capacity = 0) const;
+  Labels copy_with_room(size_t spare_capacity) const;
   // Keeps only the named labels (on / by).
   Labels keep_only(const std::vector<std::string>& names) const;
   // Drops the named labels and the metric name (ignoring / without).

@@ -112,7 +112,7 @@ class GroupKey {
 }  // namespace
 
 Vector aggregate(const Aggregation& agg, const Vector& input, double param, Timestamp now,
-                 const std::vector<const Labels*>* source_labels) {
+                 const std::vector<const Labels*>* source_labels, bool source_names_dropped) {
   bool ranking = agg.op == AggregateOp::kTopk || agg.op == AggregateOp::kBottomk;
   int64_t k = 0;
   if (ranking) {
@@ -125,7 +125,7 @@ Vector aggregate(const Aggregation& agg, const Vector& input, double param, Time
   }
   std::unordered_map<size_t, size_t> first_with_hash;
   std::vector<Group> groups;
-  GroupKey key(agg, source_labels != nullptr);
+  GroupKey key(agg, source_labels != nullptr && source_names_dropped);
   for (size_t e = 0; e < input.size(); ++e) {
     const VectorElement& element = input[e];
     key.collect(source_labels ? *(*source_labels)[e] : element.labels);

@@ -87,16 +87,25 @@ EvalValue Evaluator::eval(const Expr& expr) {
       expr.node);
 }
 
-EvalValue Evaluator::eval_selector(const VectorSelector& selector) {
-  EvalValue out{ValueType::kVector, 0.0, {}, {}};
+Vector Evaluator::select_instant(const VectorSelector& selector,
+                                 std::vector<const Labels*>& labels) {
+  Vector out;
   Timestamp ref = now_ - selector.offset_ms;
   // The latest sample in [ref - lookback, ref]; a stale marker there means the series ended.
   source_.select(selector.matchers, ref - lookback_ms_, ref,
-                 [&](const Labels& labels, std::span<const Sample> samples) {
+                 [&](const Labels& series, std::span<const Sample> samples) {
                    const Sample& last = samples.back();
                    if (is_stale_nan(last.v)) return;
-                   out.vector.push_back(VectorElement{labels, last.v, last.t});
+                   out.push_back(VectorElement{Labels(), last.v, last.t});
+                   labels.push_back(&series);
                  });
+  return out;
+}
+
+EvalValue Evaluator::eval_selector(const VectorSelector& selector) {
+  std::vector<const Labels*> labels;
+  EvalValue out{ValueType::kVector, 0.0, select_instant(selector, labels), {}};
+  for (size_t i = 0; i < labels.size(); ++i) out.vector[i].labels = *labels[i];
   return out;
 }
 
@@ -172,6 +181,13 @@ EvalValue Evaluator::eval_aggregation(const Aggregation& aggregation) {
                                  result.labels_deferred ? &result.source_labels : nullptr),
                        {}};
     }
+  }
+  if (const auto* selector = std::get_if<VectorSelector>(&aggregation.expr->node);
+      selector && !ranking) {
+    std::vector<const Labels*> labels;
+    Vector input = select_instant(*selector, labels);
+    return EvalValue{
+        ValueType::kVector, 0.0, aggregate(aggregation, input, param, now_, &labels, false), {}};
   }
   EvalValue input = eval(*aggregation.expr);
   return EvalValue{ValueType::kVector, 0.0, aggregate(aggregation, input.vector, param, now_), {}};

@@ -44,6 +44,8 @@ class Evaluator {
 
  private:
   EvalValue eval_selector(const VectorSelector& selector);
+  // The selector's elements with empty labels; `labels` gets the source's label sets.
+  Vector select_instant(const VectorSelector& selector, std::vector<const Labels*>& labels);
   EvalValue eval_call(const Call& call);
   // Evaluates the arguments and calls the function; `defer_labels` as in FunctionArgs. Whether
   // the result's label sets are known to be unique is reported in `unique`.

@@ -13,11 +13,12 @@ Vector vector_scalar_binary(const Binary& binary, const Vector& vector, double s
 Vector vector_vector_binary(const Binary& binary, const Vector& lhs, const Vector& rhs,
                             Timestamp now);
 // `source_labels`, when given, holds the label sets of the input elements (whose own labels are
-// then left empty) with the metric name still in them: it counts as dropped. This lets
-// sum(rate(m[5m])) group the store's label sets without copying each one first. Not for
-// topk/bottomk, which output input elements.
+// then left empty), with the metric name counted as dropped when `source_names_dropped`. This
+// lets sum(rate(m[5m])) and max(m) group the store's label sets without copying each one first.
+// Not for topk/bottomk, which output input elements.
 Vector aggregate(const Aggregation& aggregation, const Vector& input, double param, Timestamp now,
-                 const std::vector<const Labels*>* source_labels = nullptr);
+                 const std::vector<const Labels*>* source_labels = nullptr,
+                 bool source_names_dropped = true);
 
 // Go's math.Max / math.Min (NaN wins, unlike std::fmax).
 double go_max(double a, double b);

@@ -35,6 +35,27 @@ Vector RuleGroup::eval_recording(const RuleSpec& spec, const SeriesSource& sourc
   return std::move(result.vector);
 }
 
+void RuleGroup::write_stale_markers(Rule& rule, const Vector& produced, Timestamp now,
+                                    SampleAppender& appender) {
+  std::vector<Labels> current;
+  current.reserve(produced.size());
+  for (const auto& sample : produced) current.push_back(sample.labels);
+  // The produced label sets are unique (checked when evaluating), so a sorted vector serves as
+  // the set; stale markers go out in label order.
+  std::vector<const Labels*> sorted;
+  sorted.reserve(current.size());
+  for (const auto& labels : current) sorted.push_back(&labels);
+  auto less = [](const Labels* a, const Labels* b) { return *a < *b; };
+  std::sort(sorted.begin(), sorted.end(), less);
+  std::sort(rule.previous_series.begin(), rule.previous_series.end());
+  for (const auto& previous : rule.previous_series) {
+    if (!std::binary_search(sorted.begin(), sorted.end(), &previous, less)) {
+      appender.append(previous, now, stale_nan());
+    }
+  }
+  rule.previous_series = std::move(current);
+}
+
 GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source,
                                 SampleAppender& appender) {
   GroupEvaluation out;
@@ -49,20 +70,15 @@ GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source,
       out.rules.push_back(std::move(outcome));
       continue;
     }
-    // The produced label sets are unique (checked above), so a sorted vector serves as the set.
-    std::vector<Labels> current;
-    current.reserve(produced.size());
-    for (const auto& sample : produced) {
-      appender.append(sample.labels, now, sample.v);
-      current.push_back(sample.labels);
-    }
-    std::sort(current.begin(), current.end());
-    for (const auto& previous : rule.previous_series) {
-      if (!std::binary_search(current.begin(), current.end(), previous)) {
-        appender.append(previous, now, stale_nan());
-      }
-    }
-    rule.previous_series = std::move(current);
+    for (const auto& sample : produced) appender.append(sample.labels, now, sample.v);
+    // In the steady state a rule produces the series it produced last time, in the same order:
+    // nothing went stale and the remembered label sets stay as they are.
+    bool same = std::equal(produced.begin(), produced.end(), rule.previous_series.begin(),
+                           rule.previous_series.end(),
+                           [](const VectorElement& sample, const Labels& previous) {
+                             return sample.labels == previous;
+                           });
+    if (!same) write_stale_markers(rule, produced, now, appender);
     outcome.samples = produced.size();
     out.rules.push_back(std::move(outcome));
     for (auto& sample : produced) out.samples.push_back(std::move(sample));

@@ -41,8 +41,11 @@ class RuleGroup {
   struct Rule {
     const RuleSpec* spec = nullptr;
     std::unique_ptr<AlertingRule> alerting;
-    std::vector<Labels> previous_series;  // sorted
+    std::vector<Labels> previous_series;  // what the last evaluation produced
   };
+  // Remembers what `rule` produced and writes a stale marker for each series it no longer does.
+  static void write_stale_markers(Rule& rule, const Vector& produced, Timestamp now,
+                                  SampleAppender& appender);
   Vector eval_recording(const RuleSpec& spec, const SeriesSource& source, Timestamp now);
 
   RuleGroupSpec spec_;
