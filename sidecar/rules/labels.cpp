@@ -102,11 +102,8 @@ std::string Labels::to_string() const {
 }
 
 size_t LabelsHash::operator()(const Labels& labels) const {
-  size_t hash = 1469598103934665603ULL;
-  for (const auto& label : labels.items()) {
-    hash = (hash ^ std::hash<std::string>{}(label.name)) * 1099511628211ULL;
-    hash = (hash ^ std::hash<std::string>{}(label.value)) * 1099511628211ULL;
-  }
+  size_t hash = 0;
+  for (const auto& label : labels.items()) hash = hash_label(label, hash);
   return hash;
 }
 

@@ -2,6 +2,8 @@
 // equal sets compare equal and a signature can be built by walking it once.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <regex>
 #include <string>
@@ -25,6 +27,13 @@ class Labels {
   Labels() = default;
   // Builds a set from any order; a later duplicate name wins, empty values are dropped.
   explicit Labels(std::vector<Label> labels);
+
+  // For a list already sorted by name, without duplicate names or empty values (no checks).
+  static Labels from_sorted(std::vector<Label> sorted) {
+    Labels out;
+    out.items_ = std::move(sorted);
+    return out;
+  }
 
   const std::vector<Label>& items() const { return items_; }
   bool empty() const { return items_.empty(); }
@@ -51,6 +60,29 @@ class Labels {
  private:
   std::vector<Label> items_;
 };
+
+// A fast hash of a short string, 8 bytes per step (label names and values are short; the
+// standard library's hash is an out-of-line call per string).
+inline size_t hash_string(std::string_view s, size_t seed) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  uint64_t h = seed ^ (s.size() * kMul);
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    h = (h ^ word) * kMul;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * kMul;
+  return h ^ (h >> 32);
+}
+
+// The hash of one label, to be combined over a label set by passing the result as the seed.
+inline size_t hash_label(const Label& label, size_t seed) {
+  return hash_string(label.value, hash_string(label.name, seed));
+}
 
 struct LabelsHash {
   size_t operator()(const Labels& labels) const;

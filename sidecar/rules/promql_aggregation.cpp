@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <unordered_map>
 
 #include "sidecar/rules/promql_evaluator.h"
 #include "sidecar/rules/promql_operators.h"
@@ -74,11 +73,8 @@ class GroupKey {
     }
   }
   size_t hash() const {
-    size_t hash = 1469598103934665603ULL;
-    for (const Label* label : key_) {
-      hash = (hash ^ std::hash<std::string>{}(label->name)) * 1099511628211ULL;
-      hash = (hash ^ std::hash<std::string>{}(label->value)) * 1099511628211ULL;
-    }
+    size_t hash = 0;
+    for (const Label* label : key_) hash = hash_label(*label, hash);
     return hash;
   }
   bool equals(const Labels& group) const {
@@ -92,7 +88,7 @@ class GroupKey {
     std::vector<Label> items;
     items.reserve(key_.size());
     for (const Label* label : key_) items.push_back(*label);
-    return Labels(std::move(items));
+    return Labels::from_sorted(std::move(items));  // a subset of a valid label set
   }
 
  private:
@@ -109,6 +105,42 @@ class GroupKey {
   std::vector<const Label*> key_;  // in label order
 };
 
+// Group key hash -> the first group with that hash, by open addressing: an aggregation has few
+// groups and is looked up once per input element, so a flat table beats node-based maps.
+class GroupIndex {
+ public:
+  // The group recorded for `hash`, or kNoGroup after recording `group` for it.
+  size_t find_or_add(size_t hash, size_t group) {
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.group == kNoGroup) {
+        slot = Slot{hash, group};
+        ++used_;
+        return kNoGroup;
+      }
+      if (slot.hash == hash) return slot.group;
+    }
+  }
+
+ private:
+  struct Slot {
+    size_t hash = 0;
+    size_t group = kNoGroup;
+  };
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(16, old.size() * 2), Slot{});
+    used_ = 0;
+    for (const Slot& slot : old) {
+      if (slot.group != kNoGroup) find_or_add(slot.hash, slot.group);
+    }
+  }
+  std::vector<Slot> slots_;  // a power of two in size, at most half full
+  size_t used_ = 0;
+};
+
 }  // namespace
 
 Vector aggregate(const Aggregation& agg, const Vector& input, double param, Timestamp now,
@@ -123,18 +155,18 @@ Vector aggregate(const Aggregation& agg, const Vector& input, double param, Time
     k = static_cast<int64_t>(param);
     if (k < 1) return {};
   }
-  std::unordered_map<size_t, size_t> first_with_hash;
+  GroupIndex first_with_hash;
   std::vector<Group> groups;
   GroupKey key(agg, source_labels != nullptr && source_names_dropped);
   for (size_t e = 0; e < input.size(); ++e) {
     const VectorElement& element = input[e];
     key.collect(source_labels ? *(*source_labels)[e] : element.labels);
     size_t hash = key.hash();
-    auto [it, new_hash] = first_with_hash.try_emplace(hash, groups.size());
+    size_t first = first_with_hash.find_or_add(hash, groups.size());
     size_t found = kNoGroup;
     size_t last_in_chain = kNoGroup;
-    if (!new_hash) {
-      for (size_t i = it->second; i != kNoGroup; i = groups[i].next_same_hash) {
+    if (first != kNoGroup) {
+      for (size_t i = first; i != kNoGroup; i = groups[i].next_same_hash) {
         if (key.equals(groups[i].labels)) {
           found = i;
           break;

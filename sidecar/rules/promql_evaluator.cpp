@@ -15,6 +15,7 @@ void select_range(const SeriesSource& source, const MatrixSelector& matrix, Time
                   FunctionArgs& args) {
   Timestamp maxt = now - matrix.selector.offset_ms;
   Timestamp mint = maxt - matrix.range_ms;
+  args.range.reserve(64);
   source.select(matrix.selector.matchers, mint, maxt,
                 [&](const Labels& labels, std::span<const Sample> samples) {
                   bool has_stale = std::any_of(samples.begin(), samples.end(),
