@@ -3,6 +3,7 @@
 // topk/bottomk kept in a binary heap exactly like Go's container/heap, so ties resolve alike.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "sidecar/rules/promql_evaluator.h"
@@ -64,7 +65,12 @@ bool bottomk_less(const VectorElement& a, const VectorElement& b) {
 // an element joining an existing group copies no label and builds no string.
 class GroupKey {
  public:
-  GroupKey(const Aggregation& agg, bool name_dropped) : agg_(agg), name_dropped_(name_dropped) {}
+  GroupKey(const Aggregation& agg, bool name_dropped) : agg_(agg), name_dropped_(name_dropped) {
+    for (const auto& name : agg.grouping) {
+      listed_lengths_ |= name.size() < 64 ? uint64_t{1} << name.size() : 0;
+      has_long_name_ |= name.size() >= 64;
+    }
+  }
 
   void collect(const Labels& labels) {
     key_.clear();
@@ -92,16 +98,21 @@ class GroupKey {
   }
 
  private:
+  // Called for every label of every input element: the length filter and the first character
+  // settle most labels without a string comparison.
   bool in_group(const std::string& name) const {
-    bool is_name = name == kMetricNameLabel;
+    bool is_name = !name.empty() && name[0] == '_' && name == kMetricNameLabel;
     if (is_name && name_dropped_) return false;
-    bool listed =
-        std::find(agg_.grouping.begin(), agg_.grouping.end(), name) != agg_.grouping.end();
+    bool maybe_listed = name.size() < 64 ? (listed_lengths_ >> name.size()) & 1 : has_long_name_;
+    bool listed = maybe_listed && std::find(agg_.grouping.begin(), agg_.grouping.end(), name) !=
+                                      agg_.grouping.end();
     return agg_.without ? (!listed && !is_name) : listed;
   }
 
   const Aggregation& agg_;
   bool name_dropped_;
+  uint64_t listed_lengths_ = 0;  // bit n set when a grouping label name has n characters
+  bool has_long_name_ = false;
   std::vector<const Label*> key_;  // in label order
 };
 
