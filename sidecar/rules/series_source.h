@@ -17,7 +17,9 @@ class SeriesSource {
   virtual ~SeriesSource() = default;
   // Calls `visit` once for every series matching all `matchers` that has samples in
   // [mint, maxt] (inclusive, milliseconds), with those samples in time order, stale markers
-  // included. Series are visited in label order.
+  // included. Series are visited in label order. The label set and samples passed to `visit`
+  // must stay valid until the source is next modified: the evaluator keeps views of them for
+  // the rest of the query instead of copying them.
   virtual void select(const std::vector<LabelMatcher>& matchers, Timestamp mint, Timestamp maxt,
                       const Visitor& visit) const = 0;
 };
