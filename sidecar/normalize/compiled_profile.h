@@ -15,6 +15,7 @@
 
 #include "sidecar/core/event.h"
 #include "sidecar/core/tool.h"
+#include "sidecar/normalize/event_targets.h"
 
 namespace specwatch {
 
@@ -158,82 +159,6 @@ struct ValueSpec {
   // Only `field` (and maybe a timestamp unit): the value is the field's as read, so evaluation
   // skips every other step (index_record_names sets it).
   bool plain = false;
-};
-
-enum class ValueType : std::uint8_t {
-  kString,
-  kInt,
-  kDouble,
-  kBool,
-  kOutcome,
-  kSeverity,
-  kTime,
-};
-
-// Every assignable field. Common fields first.
-enum class Target : std::uint8_t {
-  kService,
-  kTimestamp,
-  kTraceId,
-  kSpanId,
-  kWorkflowId,
-  // llm_call
-  kLlmProvider,
-  kLlmModel,
-  kLlmOperation,
-  kLlmOutcome,
-  kLlmErrorType,
-  kLlmDuration,
-  kLlmInputTokens,
-  kLlmInputIncludesCache,
-  kLlmOutputTokens,
-  kLlmCacheReadTokens,
-  kLlmCacheCreationTokens,
-  kLlmReasoningTokens,
-  kLlmTotalTokens,
-  kLlmCost,
-  kLlmCount,
-  // fallback
-  kFallbackFrom,
-  kFallbackTo,
-  kFallbackReason,
-  // cache_lookup
-  kCacheName,
-  kCacheHit,
-  // policy_check
-  kPolicyName,
-  kPolicyAllowed,
-  kPolicyReason,
-  // compliance_result
-  kComplianceStandard,
-  kComplianceScore,
-  kCompliancePassing,
-  kComplianceCritical,
-  kComplianceHigh,
-  kComplianceMedium,
-  kComplianceLow,
-  // workflow_run
-  kRunOutcome,
-  kRunDuration,
-  kRunCost,
-  // workflow_step
-  kStepName,
-  kStepType,
-  kStepOutcome,
-  kStepDuration,
-  kStepCost,
-  // http_request
-  kHttpRoute,
-  kHttpMethod,
-  kHttpStatus,
-  kHttpDuration,
-  // log_record
-  kLogLevel,
-  kLogErrorCode,
-  // command
-  kCommandName,
-  kCommandSuccess,
-  kCommandErrorCode,
 };
 
 struct Assignment {
