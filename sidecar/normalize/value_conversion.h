@@ -115,12 +115,6 @@ Status to_time(const Scalar& v, Convert unit, std::int64_t& out, IsoTimeMemo& me
   return Status::kInvalid;
 }
 
-// std::tolower in the "C" locale (specwatch never calls setlocale), without a libc call per
-// character: level and outcome names are compared case-insensitively on every record.
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
