@@ -139,8 +139,9 @@ std::optional<bool> ConfigReader::read_bool(const YAML::Node& node, const std::s
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> ConfigReader::read_string_list(const YAML::Node& node,
-                                                                       const std::string& key) {
+std::optional<std::vector<std::string>> ConfigReader::read_list(const YAML::Node& node,
+                                                                const std::string& key,
+                                                                ElementReader read_element) {
   if (!node.IsDefined() || !node.IsSequence()) {
     errors_.add(node, key, "expected a list of strings, got " + describe(node));
     return std::nullopt;
@@ -148,15 +149,20 @@ std::optional<std::vector<std::string>> ConfigReader::read_string_list(const YAM
   std::vector<std::string> out;
   bool ok = true;
   for (std::size_t i = 0; i < node.size(); ++i) {
-    std::optional<std::string> text = read_string(node[i], index(key, i));
-    if (text) {
-      out.push_back(std::move(*text));
+    std::optional<std::string> element = (this->*read_element)(node[i], index(key, i));
+    if (element) {
+      out.push_back(std::move(*element));
     } else {
       ok = false;
     }
   }
   if (!ok) return std::nullopt;
   return out;
+}
+
+std::optional<std::vector<std::string>> ConfigReader::read_string_list(const YAML::Node& node,
+                                                                       const std::string& key) {
+  return read_list(node, key, &ConfigReader::read_string);
 }
 
 std::string ConfigReader::resolve(std::string_view path) const {
@@ -184,22 +190,7 @@ std::optional<std::string> ConfigReader::read_path(const YAML::Node& node, const
 
 std::optional<std::vector<std::string>> ConfigReader::read_path_list(const YAML::Node& node,
                                                                      const std::string& key) {
-  if (!node.IsDefined() || !node.IsSequence()) {
-    errors_.add(node, key, "expected a list of strings, got " + describe(node));
-    return std::nullopt;
-  }
-  std::vector<std::string> out;
-  bool ok = true;
-  for (std::size_t i = 0; i < node.size(); ++i) {
-    std::optional<std::string> path = read_path(node[i], index(key, i));
-    if (path) {
-      out.push_back(std::move(*path));
-    } else {
-      ok = false;
-    }
-  }
-  if (!ok) return std::nullopt;
-  return out;
+  return read_list(node, key, &ConfigReader::read_path);
 }
 
 bool ConfigReader::expect_map(const YAML::Node& node, const std::string& key) {

@@ -94,6 +94,12 @@ class ConfigReader {
   // The expanded scalar text; reports `expected` + describe(node) for non-scalars.
   std::optional<std::string> scalar(const YAML::Node& node, const std::string& key,
                                     std::string_view expected);
+  // The one reader of lists behind read_string_list and read_path_list: every element read by
+  // `read_element`, element problems named `key[i]`.
+  using ElementReader = std::optional<std::string> (ConfigReader::*)(const YAML::Node&,
+                                                                     const std::string&);
+  std::optional<std::vector<std::string>> read_list(const YAML::Node& node, const std::string& key,
+                                                    ElementReader read_element);
 
   ErrorCollector& errors_;
   Environment env_;

@@ -4,26 +4,11 @@ namespace specwatch {
 
 const char* EventKindName(EventKind kind) {
   switch (kind) {
-    case EventKind::kLlmCall:
-      return "llm_call";
-    case EventKind::kFallback:
-      return "fallback";
-    case EventKind::kCacheLookup:
-      return "cache_lookup";
-    case EventKind::kPolicyCheck:
-      return "policy_check";
-    case EventKind::kComplianceResult:
-      return "compliance_result";
-    case EventKind::kWorkflowRun:
-      return "workflow_run";
-    case EventKind::kWorkflowStep:
-      return "workflow_step";
-    case EventKind::kHttpRequest:
-      return "http_request";
-    case EventKind::kLogRecord:
-      return "log_record";
-    case EventKind::kCommand:
-      return "command";
+#define SPECWATCH_EVENT_KIND_NAME(kind, S, name, FIELDS) \
+  case EventKind::kind:                                  \
+    return name;
+    SPECWATCH_EVENT_KINDS(SPECWATCH_EVENT_KIND_NAME)
+#undef SPECWATCH_EVENT_KIND_NAME
   }
   return "unknown";
 }

@@ -23,22 +23,18 @@
 #include <string>
 #include <variant>
 
+#include "sidecar/core/event_fields.h"
+
 namespace specwatch {
 
-// The order is the order of the alternatives of CanonicalEvent::body (kind() relies on it).
-enum class EventKind : std::uint8_t {
-  kLlmCall = 0,
-  kFallback,
-  kCacheLookup,
-  kPolicyCheck,
-  kComplianceResult,
-  kWorkflowRun,
-  kWorkflowStep,
-  kHttpRequest,
-  kLogRecord,
-  kCommand,
-};
-inline constexpr int kEventKindCount = 10;
+// The order is the order of the alternatives of CanonicalEvent::body (kind() relies on it):
+// both come from SPECWATCH_EVENT_KINDS (event_fields.h).
+#define SPECWATCH_EVENT_KIND_ENUMERATOR(kind, S, name, FIELDS) kind,
+enum class EventKind : std::uint8_t { SPECWATCH_EVENT_KINDS(SPECWATCH_EVENT_KIND_ENUMERATOR) };
+#undef SPECWATCH_EVENT_KIND_ENUMERATOR
+#define SPECWATCH_EVENT_KIND_ONE(kind, S, name, FIELDS) +1
+inline constexpr int kEventKindCount = 0 SPECWATCH_EVENT_KINDS(SPECWATCH_EVENT_KIND_ONE);
+#undef SPECWATCH_EVENT_KIND_ONE
 
 // llm_call uses kSuccess / kError; workflow_run and workflow_step all three (kFailure: the work
 // ran and reported failure, kError: it could not run / crashed).
@@ -47,100 +43,30 @@ enum class Outcome : std::uint8_t { kSuccess = 0, kFailure, kError };
 // Normalized log severity (warning → kWarn, critical/panic → kFatal, trace → kDebug).
 enum class Severity : std::uint8_t { kDebug = 0, kInfo, kWarn, kError, kFatal };
 
-struct LlmCall {
-  std::string provider;   // normalized provider name (lowercase, GenAI names: "gcp.gemini")
-  std::string model;      // response model when reported, else request model
-  std::string operation;  // "chat", "generate_content", ... empty when unknown
-  Outcome outcome = Outcome::kSuccess;
-  std::string error_type;  // empty on success; e.g. "rate_limited", "timeout", "429"
-  std::optional<double> duration_seconds;
-  std::optional<std::int64_t> input_tokens;  // see the note on tokens above
-  bool input_includes_cache = true;          // false: input_tokens excludes the cache tokens
-  std::optional<std::int64_t> output_tokens;
-  std::optional<std::int64_t> cache_read_tokens;
-  std::optional<std::int64_t> cache_creation_tokens;
-  std::optional<std::int64_t> reasoning_tokens;
-  // Only when the input reports a total without the input/output split (Specular's docs'
-  // provider_call `tokens`, OpenLLMetry's llm.usage.total_tokens).
-  std::optional<std::int64_t> total_tokens;
-  std::optional<double> cost_usd;  // as reported by the input (never computed here)
-  // How many calls this event stands for. 1 for a single call; an aggregate such as a Specular
-  // attestation's provenance.models[] entry reports `requests` calls at once, with cost_usd the
-  // total of all of them and no duration.
-  std::int64_t count = 1;
-};
+// The body structs, one per event kind, with their fields from event_fields.h.
+#define SPECWATCH_EVENT_FIELD(S, type, member, default_value, name, target, domain) \
+  type member{default_value};
+#define SPECWATCH_EVENT_STRUCT(kind, S, name, FIELDS) \
+  struct S {                                          \
+    FIELDS(SPECWATCH_EVENT_FIELD, S)                  \
+  };
+SPECWATCH_EVENT_KINDS(SPECWATCH_EVENT_STRUCT)
+#undef SPECWATCH_EVENT_STRUCT
 
-struct Fallback {
-  std::string from_provider;
-  std::string to_provider;  // empty when the input does not say which provider is tried next
-  std::string reason;       // short reason class, e.g. "error", "rate_limited"
-};
+// std::variant<Rest...>: lets a list expansion put a comma before every alternative.
+template <typename Ignored, typename... Rest>
+using VariantOfRest = std::variant<Rest...>;
 
-struct CacheLookup {
-  std::string cache;  // "query", "embedding", "image", ...
-  bool hit = false;
-};
-
-struct PolicyCheck {
-  std::string policy;  // "cost_limit", "timeout", ... or "unknown"
-  bool allowed = true;
-  std::string reason;  // as reported; free text, never a metric label
-};
-
-struct ComplianceResult {
-  std::string standard;  // "nasa_pot10", "grounding", ...
-  double score = 0.0;    // 0..1
-  std::optional<bool> passing;
-  std::optional<std::int64_t> critical;
-  std::optional<std::int64_t> high;
-  std::optional<std::int64_t> medium;
-  std::optional<std::int64_t> low;
-};
-
-struct WorkflowRun {
-  Outcome outcome = Outcome::kSuccess;
-  std::optional<double> duration_seconds;
-  std::optional<double> cost_usd;
-};
-
-struct WorkflowStep {
-  std::string step_name;
-  std::string step_type;  // bounded class of the step (usable as a label); may be empty
-  Outcome outcome = Outcome::kSuccess;
-  std::optional<double> duration_seconds;
-  std::optional<double> cost_usd;
-};
-
-struct ApiRequest {
-  std::string route;  // endpoint / route template, never a raw URL with ids
-  std::string method;
-  std::optional<int> status;
-  std::optional<double> duration_seconds;
-};
-
-struct LogRecord {
-  Severity level = Severity::kInfo;
-  std::string error_code;  // e.g. "PROVIDER-001"; empty when none
-};
-
-struct Command {
-  std::string command;
-  bool success = true;
-  std::string error_code;
-};
-
+#define SPECWATCH_EVENT_ALTERNATIVE(kind, S, name, FIELDS) , S
 struct CanonicalEvent {
-  std::string service;
-  std::int64_t timestamp_ns = 0;  // unix nanoseconds; 0 when the record carries no time
-  std::string trace_id;
-  std::string span_id;
-  std::string workflow_id;
-  std::variant<LlmCall, Fallback, CacheLookup, PolicyCheck, ComplianceResult, WorkflowRun,
-               WorkflowStep, ApiRequest, LogRecord, Command>
-      body;
+  SPECWATCH_COMMON_FIELDS(SPECWATCH_EVENT_FIELD, CanonicalEvent)
+  // std::variant<LlmCall, Fallback, ...>, in the order of EventKind.
+  VariantOfRest<void SPECWATCH_EVENT_KINDS(SPECWATCH_EVENT_ALTERNATIVE)> body;
 
   EventKind kind() const { return static_cast<EventKind>(body.index()); }
 };
+#undef SPECWATCH_EVENT_ALTERNATIVE
+#undef SPECWATCH_EVENT_FIELD
 
 // Names as used in profiles and documents: "llm_call", "fallback", ...
 const char* EventKindName(EventKind kind);

@@ -1,105 +1,18 @@
+// DerivedMetrics: the specwatch_* metric set of every event, and the dispatch of a tool's events
+// to that tool's own metric set (specular_metrics.h, spec_agents_metrics.h, spek_metrics.h).
 #include "sidecar/derive/derived_metrics.h"
 
-#include <prometheus/counter.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
-
-#include <cmath>
+#include <algorithm>
 #include <variant>
 
+#include "sidecar/derive/metric_family_factory.h"
+#include "sidecar/derive/spec_agents_metrics.h"
+#include "sidecar/derive/specular_metrics.h"
+#include "sidecar/derive/spek_metrics.h"
+
 namespace specwatch {
-namespace {
 
-using prometheus::Counter;
-using prometheus::Gauge;
-using prometheus::Histogram;
-
-constexpr std::string_view kUnknown = "unknown";
-constexpr std::string_view kNone = "none";
-
-std::string_view or_unknown(std::string_view value) {
-  return value.empty() ? kUnknown : value;
-}
-
-// The label values are the event model's own names (event.h).
-std::string_view outcome_label(Outcome outcome) {
-  return OutcomeName(outcome);
-}
-std::string_view severity_label(Severity level) {
-  return SeverityName(level);
-}
-
-std::string_view bool_label(bool value) {
-  return value ? "true" : "false";
-}
-
-// The OpenTelemetry GenAI bucket boundaries for gen_ai.client.operation.duration.
-Histogram::BucketBoundaries llm_duration_buckets() {
-  return {0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92};
-}
-// Agent workflows run from seconds to hours.
-Histogram::BucketBoundaries workflow_duration_buckets() {
-  return {1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200};
-}
-// Around Specular's budgets: 1.0 per task, 5.0 per workflow, 20.0 per day.
-Histogram::BucketBoundaries workflow_cost_buckets() {
-  return {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50};
-}
-// Specular's internal/metrics buckets.
-Histogram::BucketBoundaries specular_latency_buckets() {
-  return {0.1, 0.5, 1, 2, 5, 10, 30, 60};
-}
-// Spec Agents: the seed's alert is p95 > 15000 ms.
-Histogram::BucketBoundaries query_latency_ms_buckets() {
-  return {100, 250, 500, 1000, 2500, 5000, 10000, 15000, 30000, 60000};
-}
-
-prometheus::Family<Counter>& counter_family(prometheus::Registry& registry, const std::string& name,
-                                            const std::string& help) {
-  return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
-}
-prometheus::Family<Gauge>& gauge_family(prometheus::Registry& registry, const std::string& name,
-                                        const std::string& help) {
-  return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
-}
-prometheus::Family<Histogram>& histogram_family(prometheus::Registry& registry,
-                                                const std::string& name, const std::string& help) {
-  return prometheus::BuildHistogram().Name(name).Help(help).Register(registry);
-}
-
-bool usable_cost(const std::optional<double>& cost) {
-  return cost && std::isfinite(*cost) && *cost >= 0.0;
-}
-
-std::int64_t days_since_epoch(std::chrono::system_clock::time_point now) {
-  return std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
-}
-
-}  // namespace
-
-// A LimitedFamily over a family registered under `name`, counting its overflow.
-struct FamilyFactory {
-  prometheus::Registry& registry;
-  prometheus::Family<Counter>& overflow;
-  std::size_t limit;
-  SiteRedactor& redaction;
-
-  LimitedCounter counter(const std::string& name, const std::string& help,
-                         std::vector<std::string> labels) {
-    return LimitedCounter(counter_family(registry, name, help), name, std::move(labels), limit,
-                          overflow, {}, &redaction);
-  }
-  LimitedGauge gauge(const std::string& name, const std::string& help,
-                     std::vector<std::string> labels) {
-    return LimitedGauge(gauge_family(registry, name, help), name, std::move(labels), limit,
-                        overflow, {}, &redaction);
-  }
-  LimitedHistogram histogram(const std::string& name, const std::string& help,
-                             std::vector<std::string> labels, Histogram::BucketBoundaries buckets) {
-    return LimitedHistogram(histogram_family(registry, name, help), name, std::move(labels), limit,
-                            overflow, std::move(buckets), &redaction);
-  }
-};
+using namespace metric_labels;
 
 struct DerivedMetrics::Families {
   explicit Families(FamilyFactory f)
@@ -166,70 +79,6 @@ struct DerivedMetrics::Families {
   LimitedCounter log_records;
 };
 
-// Names from Specular's docs and internal/metrics (see docs/METRICS.md).
-struct DerivedMetrics::SpecularFamilies {
-  explicit SpecularFamilies(FamilyFactory f)
-      : provider_latency(f.histogram("specular_provider_latency_seconds",
-                                     "Specular provider call latency, in seconds.",
-                                     {"provider", "model"}, specular_latency_buckets())),
-        provider_calls(f.counter("specular_provider_calls_total", "Specular provider calls.",
-                                 {"provider", "model", "success"})),
-        provider_errors(f.counter("specular_provider_errors_total",
-                                  "Specular provider call errors.",
-                                  {"provider", "model", "error_type"})),
-        provider_cost(f.counter("specular_provider_cost_total",
-                                "Cost of Specular provider calls, in USD.", {"provider", "model"})),
-        command_executions(f.counter("specular_command_executions_total",
-                                     "Specular command executions.", {"command", "success"})),
-        command_errors(f.counter("specular_command_errors_total", "Specular command errors.",
-                                 {"command", "error_code"})),
-        policy_checks(f.counter("specular_policy_checks_total", "Specular policy checks.",
-                                {"policy_type", "result"})),
-        auto_workflows(f.counter("specular_auto_workflows_total", "Specular auto-mode workflows.",
-                                 {"success"})),
-        auto_steps(f.counter("specular_auto_steps_total", "Specular auto-mode steps.",
-                             {"step_type", "success"})),
-        docker_cache_hits(
-            f.counter("specular_docker_cache_hits_total", "Specular Docker image cache hits.", {})),
-        docker_cache_misses(f.counter("specular_docker_cache_misses_total",
-                                      "Specular Docker image cache misses.", {})) {}
-
-  LimitedHistogram provider_latency;
-  LimitedCounter provider_calls;
-  LimitedCounter provider_errors;
-  LimitedCounter provider_cost;
-  LimitedCounter command_executions;
-  LimitedCounter command_errors;
-  LimitedCounter policy_checks;
-  LimitedCounter auto_workflows;
-  LimitedCounter auto_steps;
-  LimitedCounter docker_cache_hits;
-  LimitedCounter docker_cache_misses;
-};
-
-// Names from the Spec Agents docs (no user_id label: it would be unbounded).
-struct DerivedMetrics::SpecAgentsFamilies {
-  explicit SpecAgentsFamilies(FamilyFactory f)
-      : queries(f.counter("queries_total", "Spec Agents queries by endpoint.", {"endpoint"})),
-        query_latency(f.histogram("query_latency_ms", "Spec Agents query latency, in milliseconds.",
-                                  {"status"}, query_latency_ms_buckets())),
-        daily_cost(f.gauge("daily_llm_cost_usd",
-                           "USD spent on Spec Agents LLM calls since 00:00 UTC.", {})) {}
-
-  LimitedCounter queries;
-  LimitedHistogram query_latency;
-  LimitedGauge daily_cost;
-};
-
-// Names from the SPEK docs.
-struct DerivedMetrics::SpekFamilies {
-  explicit SpekFamilies(FamilyFactory f)
-      : nasa_compliance(f.gauge("spek_nasa_compliance_score",
-                                "Latest SPEK NASA Power-of-Ten compliance score (0 to 1).", {})) {}
-
-  LimitedGauge nasa_compliance;
-};
-
 DerivedMetrics::DerivedMetrics(prometheus::Registry& registry, PricingTable pricing,
                                DeriveLimits limits, Logger& logger, WallClock clock)
     : registry_(registry),
@@ -264,19 +113,13 @@ void DerivedMetrics::ensure_tool(Tool tool) {
     case Tool::kSpecular:
       if (!specular_) {
         specular_ = std::make_unique<SpecularFamilies>(factory);
-        // Label-less counters and the two-valued workflow counter read 0 before the first event
-        // (a true zero: nothing observed yet), so rate() works from the first scrape. Labelled
-        // families get their series with the first event: no label value is made up.
-        specular_->docker_cache_hits.get({});
-        specular_->docker_cache_misses.get({});
-        specular_->auto_workflows.get({"true"});
-        specular_->auto_workflows.get({"false"});
+        specular_->create_initial_series();
       }
       break;
     case Tool::kSpecAgents:
       if (!spec_agents_) {
         spec_agents_ = std::make_unique<SpecAgentsFamilies>(factory);
-        spec_agents_->daily_cost.get({});  // the gauge reads 0 before the first call
+        spec_agents_->create_initial_series();
       }
       break;
     case Tool::kSpek:
@@ -298,7 +141,7 @@ void DerivedMetrics::refresh_daily_cost_locked() {
   const std::int64_t today = days_since_epoch(clock_());
   if (today == daily_cost_day_) return;
   daily_cost_day_ = today;
-  if (spec_agents_) spec_agents_->daily_cost.get({}).Set(0.0);
+  if (spec_agents_) spec_agents_->reset_daily_cost();
 }
 
 std::size_t DerivedMetrics::unpriced_models_logged() const {
@@ -381,17 +224,12 @@ void DerivedMetrics::record_locked(const CanonicalEvent& event, Tool tool) {
         } else if constexpr (std::is_same_v<T, CacheLookup>) {
           const std::string_view result = body.hit ? "hit" : "miss";
           m.cache_requests.get({service, or_unknown(body.cache), result}).Increment();
-          if (tool == Tool::kSpecular && body.cache == "docker_image") {
-            (body.hit ? specular_->docker_cache_hits : specular_->docker_cache_misses)
-                .get({})
-                .Increment();
-          }
+          if (tool == Tool::kSpecular) specular_->record_cache_lookup(body);
         } else if constexpr (std::is_same_v<T, PolicyCheck>) {
           const std::string_view result = body.allowed ? "allowed" : "denied";
           m.policy_checks.get({service, or_unknown(body.policy), result}).Increment();
-          if (tool == Tool::kSpecular) {
-            specular_->policy_checks.get({or_unknown(body.policy), result}).Increment();
-          }
+          if (tool == Tool::kSpecular)
+            specular_->record_policy_check(or_unknown(body.policy), result);
         } else if constexpr (std::is_same_v<T, ComplianceResult>) {
           const std::string_view standard = or_unknown(body.standard);
           // "Latest" means latest by the result's own time: documents are discovered in no
@@ -409,45 +247,24 @@ void DerivedMetrics::record_locked(const CanonicalEvent& event, Tool tool) {
                   .Set(static_cast<double>(**count));
             }
           }
-          if (tool == Tool::kSpek && body.standard == "nasa_pot10") {
-            spek_->nasa_compliance.get({}).Set(body.score);
-          }
+          if (tool == Tool::kSpek) spek_->record_compliance(body);
         } else if constexpr (std::is_same_v<T, WorkflowRun>) {
           m.workflow_runs.get({service, outcome_label(body.outcome)}).Increment();
           if (body.duration_seconds && *body.duration_seconds >= 0.0) {
             m.workflow_duration.get({service}).Observe(*body.duration_seconds);
           }
           if (usable_cost(body.cost_usd)) m.workflow_cost.get({service}).Observe(*body.cost_usd);
-          if (tool == Tool::kSpecular) {
-            specular_->auto_workflows.get({bool_label(body.outcome == Outcome::kSuccess)})
-                .Increment();
-          }
+          if (tool == Tool::kSpecular) specular_->record_workflow_run(body);
         } else if constexpr (std::is_same_v<T, WorkflowStep>) {
           const std::string_view step_type = or_unknown(body.step_type);
           m.workflow_steps.get({service, step_type, outcome_label(body.outcome)}).Increment();
-          if (tool == Tool::kSpecular) {
-            specular_->auto_steps.get({step_type, bool_label(body.outcome == Outcome::kSuccess)})
-                .Increment();
-          }
+          if (tool == Tool::kSpecular) specular_->record_workflow_step(step_type, body.outcome);
         } else if constexpr (std::is_same_v<T, ApiRequest>) {
-          if (tool == Tool::kSpecAgents) {
-            spec_agents_->queries.get({or_unknown(body.route)}).Increment();
-            if (body.duration_seconds && *body.duration_seconds >= 0.0) {
-              const std::string_view status =
-                  !body.status ? kUnknown : (*body.status < 400 ? "success" : "error");
-              spec_agents_->query_latency.get({status}).Observe(*body.duration_seconds * 1000.0);
-            }
-          }
+          if (tool == Tool::kSpecAgents) spec_agents_->record_api_request(body);
         } else if constexpr (std::is_same_v<T, LogRecord>) {
           m.log_records.get({service, severity_label(body.level)}).Increment();
         } else if constexpr (std::is_same_v<T, Command>) {
-          if (tool == Tool::kSpecular) {
-            const std::string_view command = or_unknown(body.command);
-            specular_->command_executions.get({command, bool_label(body.success)}).Increment();
-            if (!body.success) {
-              specular_->command_errors.get({command, or_unknown(body.error_code)}).Increment();
-            }
-          }
+          if (tool == Tool::kSpecular) specular_->record_command(body);
         }
       },
       event.body);
@@ -514,14 +331,11 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   if (cost) m.llm_cost.get({service, provider, model, cost_source}).Increment(*cost);
 
   if (tool == Tool::kSpecular) {
-    SpecularFamilies& s = *specular_;
-    s.provider_calls.get({provider, model, bool_label(success)}).Increment(count);
-    if (!success) s.provider_errors.get({provider, model, error_type}).Increment(count);
-    if (has_duration) s.provider_latency.get({provider, model}).Observe(*call.duration_seconds);
-    if (cost) s.provider_cost.get({provider, model}).Increment(*cost);
+    specular_->record_llm_call(provider, model, success, error_type,
+                               has_duration ? call.duration_seconds : std::nullopt, cost, count);
   } else if (tool == Tool::kSpecAgents && cost) {
     refresh_daily_cost_locked();
-    spec_agents_->daily_cost.get({}).Increment(*cost);
+    spec_agents_->add_daily_cost(*cost);
   }
 }
 

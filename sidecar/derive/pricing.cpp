@@ -9,10 +9,6 @@
 namespace specwatch {
 namespace {
 
-std::string lowercase(std::string_view text) {
-  return ascii_lowercase(text);
-}
-
 bool is_digits(std::string_view text) {
   return !text.empty() &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -40,7 +36,7 @@ struct StringHash {
 }  // namespace
 
 std::string normalize_model_name(std::string_view model) {
-  std::string name = lowercase(model);
+  std::string name = ascii_lowercase(model);
   if (auto slash = name.rfind('/'); slash != std::string::npos && slash + 1 < name.size()) {
     name.erase(0, slash + 1);
   }
@@ -187,7 +183,7 @@ struct PricingTable::Impl {
   }
 
   const ModelPrice* resolve(std::string_view provider_raw, std::string_view model) const {
-    const std::string provider = lowercase(provider_raw);
+    const std::string provider = ascii_lowercase(provider_raw);
     if (const ModelPrice* price = pick(model, provider)) return price;
     const std::string normalized = normalize_model_name(model);
     if (const ModelPrice* price = pick_stripped(normalized, provider)) return price;
@@ -208,7 +204,7 @@ struct PricingTable::Impl {
       return &entries[found->second];
     }
     // "ollama/llama3" with no provider field: the prefix names the provider.
-    const std::string lowered = lowercase(model);
+    const std::string lowered = ascii_lowercase(model);
     if (auto slash = lowered.find('/'); slash != std::string::npos) {
       if (auto found = provider_wide.find(std::string_view(lowered).substr(0, slash));
           found != provider_wide.end()) {
@@ -255,7 +251,7 @@ std::vector<DeriveError> PricingTable::set_rules(const std::vector<PricingRule>&
     try {
       impl_->rules.push_back(
           {std::regex(rules[i].match, std::regex::ECMAScript | std::regex::icase),
-           lowercase(rules[i].provider), lowercase(rules[i].model)});
+           ascii_lowercase(rules[i].provider), ascii_lowercase(rules[i].model)});
     } catch (const std::regex_error& e) {
       errors.push_back(make_derive_error(file, YAML::Mark::null_mark(),
                                          "pricing.rules[" + std::to_string(i) + "].match",

@@ -11,10 +11,6 @@
 namespace specwatch {
 namespace {
 
-std::string lowercase(std::string_view text) {
-  return ascii_lowercase(text);
-}
-
 class EntryReader {
  public:
   EntryReader(const std::string& file, std::vector<DeriveError>& errors)
@@ -132,7 +128,7 @@ class EntryReader {
     ModelPrice price;
     if (auto provider = node["provider"]) {
       if (auto value = text(provider, path + ".provider"))
-        price.provider = lowercase(*value);
+        price.provider = ascii_lowercase(*value);
       else
         ok = false;
     } else {
@@ -141,7 +137,7 @@ class EntryReader {
     }
     if (auto model = node["model"]) {
       if (auto value = text(model, path + ".model"))
-        price.model = lowercase(*value);
+        price.model = ascii_lowercase(*value);
       else
         ok = false;
     } else {

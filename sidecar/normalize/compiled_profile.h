@@ -15,12 +15,13 @@
 
 #include "sidecar/core/event.h"
 #include "sidecar/core/tool.h"
+#include "sidecar/normalize/event_targets.h"
 
 namespace specwatch {
 
 // Captures of one profile live in a fixed array of slots (no allocation per record).
 inline constexpr int kMaxCaptures = 32;
-// Regexes run on at most this many leading bytes of a value (see run_regex in normalize.cpp).
+// Regexes run on at most this many leading bytes of a value (see run_regex in rule_evaluation.h).
 inline constexpr std::size_t kMaxRegexInput = 4096;
 // The objects reached by the first this many distinct `roots:` of a profile get a member-name
 // index of their own (EventBuffer::Scratch::roots); paths under further roots are scanned.
@@ -160,82 +161,6 @@ struct ValueSpec {
   bool plain = false;
 };
 
-enum class ValueType : std::uint8_t {
-  kString,
-  kInt,
-  kDouble,
-  kBool,
-  kOutcome,
-  kSeverity,
-  kTime,
-};
-
-// Every assignable field. Common fields first.
-enum class Target : std::uint8_t {
-  kService,
-  kTimestamp,
-  kTraceId,
-  kSpanId,
-  kWorkflowId,
-  // llm_call
-  kLlmProvider,
-  kLlmModel,
-  kLlmOperation,
-  kLlmOutcome,
-  kLlmErrorType,
-  kLlmDuration,
-  kLlmInputTokens,
-  kLlmInputIncludesCache,
-  kLlmOutputTokens,
-  kLlmCacheReadTokens,
-  kLlmCacheCreationTokens,
-  kLlmReasoningTokens,
-  kLlmTotalTokens,
-  kLlmCost,
-  kLlmCount,
-  // fallback
-  kFallbackFrom,
-  kFallbackTo,
-  kFallbackReason,
-  // cache_lookup
-  kCacheName,
-  kCacheHit,
-  // policy_check
-  kPolicyName,
-  kPolicyAllowed,
-  kPolicyReason,
-  // compliance_result
-  kComplianceStandard,
-  kComplianceScore,
-  kCompliancePassing,
-  kComplianceCritical,
-  kComplianceHigh,
-  kComplianceMedium,
-  kComplianceLow,
-  // workflow_run
-  kRunOutcome,
-  kRunDuration,
-  kRunCost,
-  // workflow_step
-  kStepName,
-  kStepType,
-  kStepOutcome,
-  kStepDuration,
-  kStepCost,
-  // http_request
-  kHttpRoute,
-  kHttpMethod,
-  kHttpStatus,
-  kHttpDuration,
-  // log_record
-  kLogLevel,
-  kLogErrorCode,
-  // command
-  kCommandName,
-  kCommandSuccess,
-  kCommandErrorCode,
-};
-
 struct Assignment {
   Target target = Target::kService;
   ValueType type = ValueType::kString;
@@ -282,9 +207,9 @@ struct CompiledProfile {
   // each record path and its joins, which are also what a rooted alternative looks up in the
   // object its root leads to (PathAlternative::rest_ids). normalize() finds all of them in one
   // pass over the members of the record, and of each root's object (ObjectNames in
-  // normalize.cpp), so that each path lookup is an array read instead of a scan of the members.
-  // record_name_table: open addressing on member_name_hash (high bits, shift record_name_shift),
-  // each slot an id + 1 (0: empty).
+  // record_member_index.h), so that each path lookup is an array read instead of a scan of the
+  // members. record_name_table: open addressing on member_name_hash (high bits, shift
+  // record_name_shift), each slot an id + 1 (0: empty).
   std::vector<std::string> record_names;
   std::vector<MemberNameKey> record_name_keys;  // member_name_key of each record_names entry
   std::vector<std::uint16_t> record_name_table;
@@ -305,7 +230,7 @@ struct CompiledProfile {
 };
 
 // Fills record_names, record_name_table and every PathAlternative's record_ids and rest_ids
-// (profile_set.cpp; the compiler calls it once a profile is complete).
+// (record_name_index.cpp; ProfileSet calls it once a profile is complete).
 void index_record_names(CompiledProfile& profile);
 
 }  // namespace specwatch

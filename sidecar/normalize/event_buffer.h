@@ -21,8 +21,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sidecar/normalize/compiled_profile.h"
 #include "sidecar/core/event.h"
+#include "sidecar/normalize/compiled_profile.h"
 #include "sidecar/normalize/text_util.h"
 
 namespace specwatch {
@@ -83,7 +83,7 @@ class EventBuffer {
 
   // Where the members of one object (the record, or the object a root leads to) named like the
   // profile's record_names are, and what the alternatives looked up there find (ObjectNames in
-  // normalize.cpp).
+  // record_member_index.h).
   struct ObjectIndex {
     std::vector<std::uint32_t> positions;  // per record_names id: member position or absent
     // Per memo slot (FieldRef::memo for the record, PathAlternative::rest_memo for a root), found

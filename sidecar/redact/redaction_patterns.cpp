@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "sidecar/core/ascii.h"
+
 namespace specwatch {
 namespace {
 
@@ -38,10 +40,6 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t';
 }
 
-char lower(char c) {
-  return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 // A key starts a word: "xsk-..." is part of some other word, "model=sk-..." is not.
 bool starts_word(std::string_view text, std::size_t at) {
   return at == 0 || !is_alnum(text[at - 1]);
@@ -55,7 +53,7 @@ bool has_at(std::string_view text, std::size_t at, std::string_view prefix) {
 bool has_at_ignoring_case(std::string_view text, std::size_t at, std::string_view word) {
   if (text.size() - at < word.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
-    if (lower(text[at + i]) != word[i]) return false;
+    if (ascii_lower(text[at + i]) != word[i]) return false;
   }
   return true;
 }
@@ -150,8 +148,7 @@ std::optional<MatchSpan> cased_prefix_fixed(std::string_view text, std::size_t a
   if (!starts_word(text, at) || text.size() - at < prefix.size() + body) return std::nullopt;
   const std::string_view written = text.substr(at, prefix.size());
   const bool own_case = written == prefix;
-  std::string lowered(prefix);
-  for (char& c : lowered) c = lower(c);
+  const std::string lowered = ascii_lowercase(prefix);
   if (!own_case && written != lowered) return std::nullopt;
   const std::size_t end = at + prefix.size() + body;
   bool digit = false;

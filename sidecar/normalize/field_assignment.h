@@ -1,0 +1,292 @@
+// Values into event fields: the assignment of one Target (generated from event_fields.h), the
+// fast paths for the most frequent assignments, and the reset of a reused event slot's body.
+//
+// Part of the normalizer's one translation unit (normalize.cpp includes it; nothing else may):
+// the hot path stays one unit so that the compiler inlines across its parts, as it did when
+// they were one file. Hence the unnamed namespace.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sidecar/normalize/profile_set.h"
+#include "sidecar/normalize/rule_evaluation.h"
+
+namespace specwatch {
+namespace {
+
+// std::string::assign, without its out-of-line call when the text fits the field's current
+// length: a reused event slot mostly receives a value as long as the last record's (ids, names).
+// `t` never points into `field` (it is the record's, a capture, a constant or scratch text).
+void assign_text(std::string& field, std::string_view t) {
+  const std::size_t n = t.size();
+  if (n != 0 && n <= field.size()) {
+    char* d = field.data();
+    const char* s = t.data();
+    if (n >= 8 && n <= 32) {  // ids and names: fixed-size moves (overlapping), no memcpy call
+      std::uint64_t w[4];
+      const std::size_t half = n / 2 >= 8 ? 16 : 8;  // bytes copied from each end
+      std::memcpy(w, s, 8);
+      std::memcpy(w + 1, s + n - 8, 8);
+      if (half == 16) {
+        std::memcpy(w + 2, s + 8, 8);
+        std::memcpy(w + 3, s + n - 16, 8);
+        std::memcpy(d + 8, w + 2, 8);
+        std::memcpy(d + n - 16, w + 3, 8);
+      }
+      std::memcpy(d, w, 8);
+      std::memcpy(d + n - 8, w + 1, 8);
+    } else {
+      std::memcpy(d, s, n);
+    }
+    field.resize(n);
+  } else {
+    field.assign(t);
+  }
+}
+
+bool set_string(std::string& field, const Scalar& v, Context& ctx) {
+  std::string_view t;
+  if (!as_text(v, ctx, t)) return false;
+  assign_text(field, t);
+  return true;
+}
+
+// Notes that a common target was set (when `set`), for Run::first_common.
+bool mark_common(const Assignment& a, Context& ctx, bool set) {
+  if (set) ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
+  return set;
+}
+
+// One assign_<domain>() per value domain of event_fields.h: `v` into a field of that domain.
+// All take the same arguments, so that the generated switch in assign() calls them alike.
+bool assign_text(std::string& field, const Scalar& v, Convert, Context& ctx) {
+  return set_string(field, v, ctx);
+}
+
+bool assign_time(std::int64_t& field, const Scalar& v, Convert unit, Context& ctx) {
+  return to_time(v, unit, field, *ctx.time_memo) == Status::kOk;
+}
+
+bool assign_count(std::int64_t& field, const Scalar& v, Convert, Context&) {
+  std::int64_t n;
+  if (!to_int(v, n) || n < 0) return false;
+  field = n;
+  return true;
+}
+
+bool assign_optional_count(std::optional<std::int64_t>& field, const Scalar& v, Convert, Context&) {
+  std::int64_t i;
+  if (!to_int(v, i) || i < 0) return false;
+  field = i;
+  return true;
+}
+
+bool assign_optional_amount(std::optional<double>& field, const Scalar& v, Convert, Context&) {
+  double d;
+  if (!numeric(v, d) || d < 0) return false;
+  field = d;
+  return true;
+}
+
+bool assign_ratio(double& field, const Scalar& v, Convert, Context&) {
+  double d;
+  if (!numeric(v, d) || d < 0 || d > 1) return false;
+  field = d;
+  return true;
+}
+
+bool assign_flag(bool& field, const Scalar& v, Convert, Context&) {
+  return to_bool(v, field);
+}
+
+bool assign_optional_flag(std::optional<bool>& field, const Scalar& v, Convert, Context&) {
+  bool b;
+  if (!to_bool(v, b)) return false;
+  field = b;
+  return true;
+}
+
+bool assign_outcome(Outcome& field, const Scalar& v, Convert, Context&) {
+  return to_outcome(v, false, field);
+}
+
+bool assign_call_outcome(Outcome& field, const Scalar& v, Convert, Context&) {
+  return to_outcome(v, true, field);
+}
+
+bool assign_severity(Severity& field, const Scalar& v, Convert, Context&) {
+  return to_severity(v, field);
+}
+
+bool assign_http_status(std::optional<int>& field, const Scalar& v, Convert, Context&) {
+  std::int64_t n;
+  if (!to_int(v, n) || n < 100 || n > 999) return false;
+  field = static_cast<int>(n);
+  return true;
+}
+
+// `v` into the field a.target names (one case per field of event_fields.h).
+bool assign(CanonicalEvent& e, const Assignment& a, const Scalar& v, Convert unit, Context& ctx) {
+  auto& body = e.body;
+  switch (a.target) {
+#define SPECWATCH_ASSIGN_COMMON(S, type, member, default_value, name, target, domain) \
+  case Target::target:                                                                \
+    return mark_common(a, ctx, assign_##domain(e.member, v, unit, ctx));
+    SPECWATCH_COMMON_FIELDS(SPECWATCH_ASSIGN_COMMON, CanonicalEvent)
+#undef SPECWATCH_ASSIGN_COMMON
+#define SPECWATCH_ASSIGN_BODY(S, type, member, default_value, name, target, domain) \
+  case Target::target:                                                              \
+    return assign_##domain(std::get<S>(body).member, v, unit, ctx);
+#define SPECWATCH_ASSIGN_KIND(kind, S, name, FIELDS) FIELDS(SPECWATCH_ASSIGN_BODY, S)
+    SPECWATCH_EVENT_KINDS(SPECWATCH_ASSIGN_KIND)
+#undef SPECWATCH_ASSIGN_KIND
+#undef SPECWATCH_ASSIGN_BODY
+  }
+  return false;
+}
+
+// Applies one assignment: the first spec that yields a value wins.
+[[gnu::noinline]] std::string_view apply_specs(CanonicalEvent& e, const Assignment& a,
+                                               Context& ctx) {
+  for (const auto& spec : a.specs) {
+    if (spec.plain) {  // the value as read: what evaluate() would return, without its steps
+      const Scalar v = resolve(spec.field, ctx);
+      if (v.absent()) continue;
+      if (!assign(e, a, v, spec.convert, ctx)) return kInvalidField;
+      return {};
+    }
+    Scalar v;
+    const Status s = evaluate(spec, ctx, v);
+    if (s == Status::kAbsent) continue;
+    if (s == Status::kInvalid || !assign(e, a, v, spec.convert, ctx)) return kInvalidField;
+    return {};
+  }
+  return a.required ? kMissingField : std::string_view{};
+}
+
+// The field itself when it is a string, else nullptr (for common_string).
+template <typename T>
+std::string* string_field(T&) {
+  return nullptr;
+}
+std::string* string_field(std::string& field) {
+  return &field;
+}
+
+// The common string target `t` of `e` (service, trace and span id, workflow id), or nullptr.
+std::string* common_string(CanonicalEvent& e, Target t) {
+  switch (t) {
+#define SPECWATCH_COMMON_STRING(S, type, member, default_value, name, target, domain) \
+  case Target::target:                                                                \
+    return string_field(e.member);
+    SPECWATCH_COMMON_FIELDS(SPECWATCH_COMMON_STRING, CanonicalEvent)
+#undef SPECWATCH_COMMON_STRING
+    default:
+      return nullptr;
+  }
+}
+
+// apply_specs(), with the most frequent assignment inline: one plain spec ({field: X}). A
+// memoized field is read without going through resolve()'s Scalar, and a string for a common
+// string target or an ISO timestamp is set straight away: the same result as assign() with
+// set_string() or to_time(), with about a third of the instructions (every record sets four or
+// five such fields).
+// The general end of apply(): `v` into the target, through assign(). Out of line, so that the
+// frequent cases in apply() save no registers for it.
+[[gnu::noinline]] std::string_view apply_value(CanonicalEvent& e, const Assignment& a,
+                                               const Scalar& v, Context& ctx) {
+  if (v.absent()) return a.required ? kMissingField : std::string_view{};
+  return assign(e, a, v, a.specs[0].convert, ctx) ? std::string_view{} : kInvalidField;
+}
+
+std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
+  if (a.specs.size() != 1 || !a.specs[0].plain) return apply_specs(e, a, ctx);
+  const ValueSpec& spec = a.specs[0];
+  if (spec.field.memo < 0 || !ctx.names->covers(ctx.record)) {
+    return apply_value(e, a, resolve(spec.field, ctx), ctx);
+  }
+  const JsonValue* found = resolve_memoized(spec.field, ctx);
+  if (found == nullptr) return a.required ? kMissingField : std::string_view{};
+  if (found->IsString()) {
+    const std::string_view text(found->GetString(), found->GetStringLength());
+    if (std::string* field = common_string(e, a.target)) {
+      assign_text(*field, text);
+      ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
+      return {};
+    }
+    if (a.target == Target::kLogLevel) {
+      return to_severity(Scalar::text(text), std::get<LogRecord>(e.body).level) ? std::string_view{}
+                                                                                : kInvalidField;
+    }
+    // An ISO 8601 timestamp, as to_time() reads it first; other text goes the general way.
+    if (a.target == Target::kTimestamp) {
+      if (const auto t = parse_iso_time(text, *ctx.time_memo)) {
+        e.timestamp_ns = *t;
+        ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
+        return {};
+      }
+    }
+  }
+  return apply_value(e, a, from_json(*found), ctx);
+}
+
+// Sets a member back to its default (`fresh()`); a string is emptied instead, keeping its heap
+// buffer: an event slot reused from an earlier record (EventBuffer) then costs no malloc/free
+// per record for long names.
+template <typename T, typename Fresh>
+[[gnu::always_inline]] inline void reset_member(T& member, Fresh fresh) {
+  member = fresh();
+}
+template <typename Fresh>
+[[gnu::always_inline]] inline void reset_member(std::string& member, Fresh) {
+  member.clear();
+}
+
+#define SPECWATCH_RESET_MEMBER(S, type, member, default_value, name, target, domain) \
+  reset_member(body->member, [] { return type{default_value}; });
+
+// Makes e.body a default body of `kind`. A slot that already holds that kind is reset member by
+// member (no temporary body, no string swaps); see reset_member.
+void set_kind(CanonicalEvent& e, EventKind kind) {
+  switch (kind) {
+#define SPECWATCH_SET_KIND(kind, S, name, FIELDS) \
+  case EventKind::kind:                           \
+    if (S* body = std::get_if<S>(&e.body)) {      \
+      FIELDS(SPECWATCH_RESET_MEMBER, S)           \
+    } else {                                      \
+      e.body.emplace<S>();                        \
+    }                                             \
+    break;
+    SPECWATCH_EVENT_KINDS(SPECWATCH_SET_KIND)
+#undef SPECWATCH_SET_KIND
+  }
+}
+
+// Sets the common fields of `e` that no common assignment set (bit 1 << Target in `assigned`)
+// to their defaults.
+void reset_unassigned_common(CanonicalEvent& e, std::uint32_t assigned) {
+  CanonicalEvent* body = &e;
+#define SPECWATCH_RESET_COMMON(S, type, member, default_value, name, target, domain) \
+  if ((assigned & (1u << static_cast<unsigned>(Target::target))) == 0) {             \
+    SPECWATCH_RESET_MEMBER(S, type, member, default_value, name, target, domain)     \
+  }
+  SPECWATCH_COMMON_FIELDS(SPECWATCH_RESET_COMMON, CanonicalEvent)
+#undef SPECWATCH_RESET_COMMON
+}
+
+// Copies the common fields of `from` into `to` (assigned in place: string capacity is kept).
+void copy_common(CanonicalEvent& to, const CanonicalEvent& from) {
+#define SPECWATCH_COPY_COMMON(S, type, member, default_value, name, target, domain) \
+  to.member = from.member;
+  SPECWATCH_COMMON_FIELDS(SPECWATCH_COPY_COMMON, CanonicalEvent)
+#undef SPECWATCH_COPY_COMMON
+}
+
+#undef SPECWATCH_RESET_MEMBER
+
+}  // namespace
+}  // namespace specwatch

@@ -1,0 +1,66 @@
+// A value as the normalizer reads it from a record, a capture or a constant (Scalar), and how a
+// JSON value becomes one.
+//
+// Part of the normalizer's one translation unit (normalize.cpp includes it; nothing else may):
+// the hot path stays one unit so that the compiler inlines across its parts, as it did when
+// they were one file. Hence the unnamed namespace.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace specwatch {
+namespace {
+
+using JsonValue = rapidjson::Value;
+
+// A value read from a record, a capture or a constant. Strings are views.
+struct Scalar {
+  enum class Type : std::uint8_t { kAbsent, kBool, kInt, kDouble, kString, kComposite };
+  Type type = Type::kAbsent;
+  bool b = false;
+  std::int64_t i = 0;
+  double d = 0;
+  std::string_view s;
+
+  bool absent() const { return type == Type::kAbsent; }
+  static Scalar text(std::string_view v) {
+    Scalar r;
+    r.type = Type::kString;
+    r.s = v;
+    return r;
+  }
+  static Scalar number(double v) {
+    Scalar r;
+    r.type = Type::kDouble;
+    r.d = v;
+    return r;
+  }
+};
+
+[[gnu::always_inline]] inline Scalar from_json(const JsonValue& v) {
+  Scalar r;
+  if (v.IsString()) {
+    r.type = Scalar::Type::kString;
+    r.s = std::string_view(v.GetString(), v.GetStringLength());
+  } else if (v.IsBool()) {
+    r.type = Scalar::Type::kBool;
+    r.b = v.GetBool();
+  } else if (v.IsInt64()) {
+    r.type = Scalar::Type::kInt;
+    r.i = v.GetInt64();
+  } else if (v.IsNumber()) {
+    r.type = Scalar::Type::kDouble;
+    r.d = v.GetDouble();
+  } else if (v.IsNull()) {
+    r.type = Scalar::Type::kAbsent;  // null is "not reported"
+  } else {
+    r.type = Scalar::Type::kComposite;
+  }
+  return r;
+}
+
+}  // namespace
+}  // namespace specwatch

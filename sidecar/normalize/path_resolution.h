@@ -1,0 +1,225 @@
+// Field references resolved in a record: the scanning path, the indexed and memoized paths, and
+// the Context every step of the normalizer reads a record through.
+//
+// Part of the normalizer's one translation unit (normalize.cpp includes it; nothing else may):
+// the hot path stays one unit so that the compiler inlines across its parts, as it did when
+// they were one file. Hence the unnamed namespace.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "sidecar/normalize/record_member_index.h"
+
+namespace specwatch {
+namespace {
+
+const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i,
+                              RootNames* roots);
+
+// Segment i (a key) of `alt` in the object `v`, by scanning its members. One pass finds both the
+// nested key ("gen_ai") and flat dotted keys that start with it ("gen_ai.usage.input_tokens"):
+// the joins of this segment. The first member in member order that resolves wins. Inlined into
+// resolve_path, its main caller, as it was before it had another.
+[[gnu::always_inline]] inline const JsonValue* scan_members(const JsonValue* v,
+                                                            const PathAlternative& alt,
+                                                            std::size_t i, RootNames* roots) {
+  const std::string_view key = alt.segments[i].key;
+  const auto& joins = alt.joins[i];
+  for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) {
+    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    if (name.size() < key.size() || name.compare(0, key.size(), key) != 0) continue;
+    if (name.size() == key.size()) {
+      if (const JsonValue* r = resolve_path(&it->value, alt, i + 1, roots)) return r;
+      continue;
+    }
+    if (name[key.size()] != '.') continue;
+    for (std::size_t k = 0; k < joins.size(); ++k) {
+      if (joins[k] == name) {
+        if (const JsonValue* r = resolve_path(&it->value, alt, i + k + 2, roots)) return r;
+        break;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Segment `first` of `alt` in an indexed object: the same result as scan_members, from the
+// positions of the members named like its key or one of its joins (`ids`), tried in member order.
+const JsonValue* resolve_in_object(const JsonValue* object, const PathAlternative& alt,
+                                   std::span<const std::uint16_t> ids, std::size_t first,
+                                   const ObjectNames& names, RootNames* roots) {
+  const auto members = object->MemberBegin();
+  const std::uint32_t key = names.position(ids[0]);
+  if (ids.size() == 1) {  // no joins: the common case
+    if (key == ObjectNames::kAbsent) return nullptr;
+    return first + 1 == alt.segments.size()
+               ? &members[key].value
+               : resolve_path(&members[key].value, alt, first + 1, roots);
+  }
+  struct Candidate {
+    std::uint32_t position;
+    std::size_t next;  // the segment after the key or join matched
+  };
+  std::array<Candidate, 16> found;
+  // A path of more segments than candidates fit: scanned.
+  if (ids.size() > found.size()) return scan_members(object, alt, first, roots);
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const std::uint32_t p = names.position(ids[k]);
+    if (p != ObjectNames::kAbsent) found[n++] = {p, first + k + 1};
+  }
+  // Insertion sort by position: n is almost always 0 or 1.
+  for (std::size_t c = 1; c < n; ++c) {
+    for (std::size_t d = c; d > 0 && found[d].position < found[d - 1].position; --d) {
+      std::swap(found[d], found[d - 1]);
+    }
+  }
+  for (std::size_t c = 0; c < n; ++c) {
+    const JsonValue* v = resolve_path(&members[found[c].position].value, alt, found[c].next, roots);
+    if (v != nullptr) return v;
+  }
+  return nullptr;
+}
+
+// The rest of a rooted alternative in the object its root led to, through that object's index
+// and memo: what scan_members(object, alt, alt.rest) finds.
+const JsonValue* resolve_in_root(const JsonValue* object, const PathAlternative& alt,
+                                 ObjectNames& names, RootNames* roots) {
+  const AlternativeMemo& m = names.rest_memo(alt);
+  switch (m.state) {
+    case AlternativeMemo::State::kAbsent:
+      return nullptr;
+    case AlternativeMemo::State::kOneMember: {
+      const JsonValue* v = &object->MemberBegin()[m.position].value;
+      return m.next == 0 ? v : resolve_path(v, alt, m.next, roots);
+    }
+    default:
+      return resolve_in_object(object, alt, alt.rest_ids, alt.rest, names, roots);
+  }
+}
+
+// The same for a rooted alternative whose root led to `v` (its path goes on in `v` at segment
+// alt.rest), with the frequent outcomes (absent; one member that is the value) decided here. Most
+// rooted lookups come from resolve_memoized: a small function of its own costs them less than
+// resolve_path's register saves, and inlined it would cost every other lookup in resolve().
+[[gnu::noinline]] const JsonValue* resolve_rest(const JsonValue* v, const PathAlternative& alt,
+                                                RootNames* roots) {
+  ObjectNames* names = roots != nullptr ? roots->covering(alt, v) : nullptr;
+  if (names == nullptr) return resolve_path(v, alt, alt.rest, roots);
+  const AlternativeMemo& m = names->rest_memo(alt);
+  if (m.state == AlternativeMemo::State::kAbsent) return nullptr;
+  if (m.state == AlternativeMemo::State::kOneMember && m.next == 0) {
+    return &v->MemberBegin()[m.position].value;
+  }
+  return resolve_in_root(v, alt, *names, roots);
+}
+
+const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i,
+                              RootNames* roots) {
+  if (i == alt.segments.size()) return v;
+  if (i == alt.rest && roots != nullptr) {
+    if (ObjectNames* names = roots->covering(alt, v)) return resolve_in_root(v, alt, *names, roots);
+  }
+  const PathSegment& seg = alt.segments[i];
+  if (seg.index >= 0) {
+    if (!v->IsArray() || static_cast<rapidjson::SizeType>(seg.index) >= v->Size()) return nullptr;
+    return resolve_path(&(*v)[static_cast<rapidjson::SizeType>(seg.index)], alt, i + 1, roots);
+  }
+  if (!v->IsObject()) return nullptr;
+  return scan_members(v, alt, i, roots);
+}
+
+// A record path from the record itself: through the record's names when the profile compiler
+// gave the path its ids, else scanned.
+const JsonValue* resolve_record_path(const JsonValue* record, const PathAlternative& alt,
+                                     ObjectNames& names, RootNames* roots) {
+  if (!alt.record_ids.empty() && names.covers(record)) {
+    return resolve_in_object(record, alt, alt.record_ids, 0, names, roots);
+  }
+  return resolve_path(record, alt, 0, roots);
+}
+
+struct Context {
+  const JsonValue* record = nullptr;
+  const JsonValue* item = nullptr;
+  std::string_view* captures = nullptr;  // EventBuffer::Scratch::captures
+  std::string* scratch = nullptr;        // lowercased text of the value being evaluated
+  ObjectNames* names = nullptr;          // of *record; reset whenever record changes
+  RootNames* roots = nullptr;            // of *record's roots; reset likewise
+  IsoTimeMemo* time_memo = nullptr;      // kept from record to record (see text_util.h)
+  // Which common targets an assignment set (bit 1 << Target), for first_common.
+  std::uint32_t common_assigned = 0;
+  char number_text[40];
+};
+
+// The value of a memoized `ref` (FieldRef::memo) in ctx.record, the same as the general loop in
+// resolve() finds: the first alternative present and not null. Alternatives absent from the
+// record's layout cost one read; one present as a single member is read there, and when that
+// member is a root's object (kRootMember) the path goes on through that object's index.
+[[gnu::always_inline]] inline const JsonValue* resolve_memoized(const FieldRef& ref,
+                                                                const Context& ctx) {
+  ObjectNames& names = *ctx.names;
+  const auto members = ctx.record->MemberBegin();
+  const std::size_t n = ref.alternatives.size();
+  const AlternativeMemo* memo = names.memo(ref);
+  std::size_t a = memo[0].state == AlternativeMemo::State::kAbsent ? memo[0].following : 0;
+  for (; a < n; a = memo[a].following) {
+    const AlternativeMemo& m = memo[a];
+    const PathAlternative& alt = ref.alternatives[a];
+    const JsonValue* v;
+    if (m.state == AlternativeMemo::State::kOneMember) {
+      v = &members[m.position].value;
+      // The path goes on below this member: only into an object or array (a record's "service"
+      // is mostly a string, where "service.name" ends at once without a call).
+      if (m.next != 0)
+        v = v->IsObject() || v->IsArray() ? resolve_path(v, alt, m.next, ctx.roots) : nullptr;
+    } else if (m.state == AlternativeMemo::State::kRootMember) {  // `attributes` of attributes.p
+      v = resolve_rest(&members[m.position].value, alt, ctx.roots);
+    } else {
+      v = resolve_in_object(ctx.record, alt, alt.record_ids, 0, names, ctx.roots);
+    }
+    if (v != nullptr && !v->IsNull()) return v;
+  }
+  return nullptr;
+}
+
+const JsonValue* resolve_json(const FieldRef& ref, const Context& ctx) {
+  if (ref.memo >= 0 && ctx.names->covers(ctx.record)) return resolve_memoized(ref, ctx);
+  for (const auto& alt : ref.alternatives) {
+    const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
+    if (alt.base == PathAlternative::Base::kCapture || base == nullptr) continue;
+    const JsonValue* v = alt.base == PathAlternative::Base::kRecord
+                             ? resolve_record_path(base, alt, *ctx.names, ctx.roots)
+                             : resolve_path(base, alt, 0, ctx.roots);
+    if (v != nullptr && !v->IsNull()) return v;
+  }
+  return nullptr;
+}
+
+Scalar resolve(const FieldRef& ref, const Context& ctx) {
+  if (ref.memo >= 0 && ctx.names->covers(ctx.record)) {
+    const JsonValue* v = resolve_memoized(ref, ctx);
+    return v != nullptr ? from_json(*v) : Scalar{};
+  }
+  for (const auto& alt : ref.alternatives) {
+    if (alt.base == PathAlternative::Base::kCapture) {
+      const std::string_view c = ctx.captures[alt.capture];
+      if (c.data() != nullptr) return Scalar::text(c);
+      continue;
+    }
+    const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
+    if (base == nullptr) continue;
+    const JsonValue* v = alt.base == PathAlternative::Base::kRecord
+                             ? resolve_record_path(base, alt, *ctx.names, ctx.roots)
+                             : resolve_path(base, alt, 0, ctx.roots);
+    if (v != nullptr && !v->IsNull()) return from_json(*v);
+  }
+  return {};
+}
+
+}  // namespace
+}  // namespace specwatch
