@@ -31,7 +31,8 @@ ConfigLoadResult load_app_config(const std::string& path, const Environment& env
       result.errors.push_back(ConfigError{path, 0, 0, key, "unknown profile \"" + name + "\""});
     }
   }
-  std::vector<std::string> source_names;
+  // An exporter may name the OTLP receivers too: their batches carry these source names.
+  std::vector<std::string> source_names = {"otlp-http", "otlp-grpc"};
   for (const auto& source : config.sources) source_names.push_back(source.name);
   for (ConfigError& error : check_exporter_sources(config.exporters, source_names, path)) {
     result.errors.push_back(std::move(error));
