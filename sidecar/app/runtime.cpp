@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "exporters/exporter_factory.h"
+#include "sidecar/derive/derive_config.h"
 #include "sidecar/otlp/pipeline_sink.h"
 #include "sidecar/sources/file/file_source.h"
 
@@ -17,6 +19,15 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
   pipeline_ = std::make_unique<Pipeline>(config_.pipeline, services_.pipeline_metrics,
                                          services_.errors, services_.logger);
   pipeline_->add_processor(*derivation_);
+  // Interim wiring of the exporters until the normalize stage fans each batch out to every
+  // EventConsumer: the derivation stage hands its events on to the sinks.
+  const SinkServices sink_services{services_.registry, services_.logger, config_.redaction, [this] {
+                                     std::vector<DeriveError> reported_by_the_daemon;
+                                     return build_pricing_table(config_.pricing,
+                                                                reported_by_the_daemon);
+                                   }};
+  sinks_ = make_sinks(config_.exporters, sink_services);
+  for (auto& sink : sinks_) derivation_->add_consumer(*sink);
   // The families a tool's docs promise exist from the start, for the tool of each profile in use.
   auto enable_tool_metrics = [this](const std::string& profile_name) {
     if (const CompiledProfile* profile = profiles_.find(profile_name)) {
@@ -39,6 +50,7 @@ Runtime::~Runtime() {
 }
 
 void Runtime::start() {
+  for (auto& sink : sinks_) sink->start();
   pipeline_->start();
   for (auto& source : sources_) source->start();
   services_.otlp_sink.attach(*otlp_sink_);
@@ -59,6 +71,8 @@ void Runtime::stop(int drain_timeout_ms) {
   // OTLP exports arriving from now on wait for the next runtime's pipeline.
   if (attached_) services_.otlp_sink.detach();
   pipeline_->stop();
+  // Only now: the pipeline's last batches have reached the sinks.
+  for (auto& sink : sinks_) sink->stop(drain_timeout_ms);
 }
 
 std::vector<NotReady> Runtime::not_ready() const {
@@ -67,6 +81,12 @@ std::vector<NotReady> Runtime::not_ready() const {
     if (!source->ready()) {
       std::string reason = source->not_ready_reason();
       waiting.push_back({"source/" + source->name(), reason.empty() ? "starting" : reason});
+    }
+  }
+  for (const auto& sink : sinks_) {
+    if (!sink->ready()) {
+      std::string reason = sink->not_ready_reason();
+      waiting.push_back({"sink/" + sink->name(), reason.empty() ? "starting" : reason});
     }
   }
   return waiting;

@@ -1,8 +1,9 @@
 // Everything the daemon builds from one config and replaces on a reload: the pipeline, its record
-// processors and the file sources. Long-lived pieces (registry, logger, HTTP listener, metric
-// families, the OTLP receivers' sink) are shared across runtimes through RuntimeServices, so
-// counters continue over a reload. The OTLP receivers live in the daemon (kept across a reload
-// that leaves their configuration unchanged) and reach the current pipeline through otlp_sink.
+// processors, the file sources and the exporters. Long-lived pieces (registry, logger, HTTP
+// listener, metric families, the OTLP receivers' sink) are shared across runtimes through
+// RuntimeServices, so counters continue over a reload. The OTLP receivers live in the daemon (kept
+// across a reload that leaves their configuration unchanged) and reach the current pipeline through
+// otlp_sink.
 #pragma once
 
 #include <prometheus/registry.h>
@@ -14,6 +15,7 @@
 #include "sidecar/config/config.h"
 #include "sidecar/core/error_reporter.h"
 #include "sidecar/core/logger.h"
+#include "sidecar/core/sink.h"
 #include "sidecar/core/source.h"
 #include "sidecar/derive/derivation_stage.h"
 #include "sidecar/derive/derived_metrics.h"
@@ -63,6 +65,8 @@ class Runtime {
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<OtlpBatchSink> otlp_sink_;
   std::vector<std::unique_ptr<Source>> sources_;
+  // The exporters (`exporters:`): started before the sources, stopped after the pipeline drained.
+  std::vector<std::unique_ptr<Sink>> sinks_;
   bool stopped_ = false;
   bool attached_ = false;
 };

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "exporters/exporter_config.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/derive/derive_config.h"
 #include "sidecar/otlp/otlp_config.h"
@@ -86,6 +87,9 @@ struct Config {
   // The OTLP receivers. Its section parser lives with them (sidecar/otlp) and is registered by
   // the app (sidecar/app/app_config.h), which keeps the config library free of gRPC.
   OtlpConfig otlp;
+  // The `exporters:` list (sinks). Its section parser lives with the exporters (exporters/) and is
+  // registered by the app like the OTLP one.
+  std::vector<ExporterConfig> exporters;
 };
 
 }  // namespace specwatch

@@ -35,6 +35,10 @@ struct Record {
   const rapidjson::Value* value = nullptr;
   // kValue: the size of the encoded item it was decoded from, for the pipeline's byte bound.
   std::size_t value_bytes = 0;
+  // A record of a byte stream (a tailed file): the stream offset just past the record, what the
+  // checkpoint advances to once the record is acknowledged. 0 when the record has no offset
+  // (OTLP, json-document). Sinks use it for event ids and the document's log.offset.
+  std::uint64_t end_offset = 0;
 
   // What the record weighs in the pipeline queue.
   std::size_t weight() const { return format == RecordFormat::kValue ? value_bytes : data.size(); }

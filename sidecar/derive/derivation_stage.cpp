@@ -26,18 +26,30 @@ void DerivationStage::on_json(const RecordBatch& batch, const Record& record,
   if (profile == nullptr) return;  // no profile (the config loader rejects unknown ones)
   const std::string_view reason = normalize(*profile, value, batch.service, events_);
   if (!reason.empty()) report(batch, record, reason);  // the call only for the rare bad record
+  if (!consumers_.empty()) note_records(batch, record);
 }
 
 void DerivationStage::on_text(const RecordBatch& batch, const Record& record) {
   const CompiledProfile* profile = profile_for(batch);
   if (profile == nullptr) return;
   report(batch, record, normalize(*profile, std::string_view(record.data), batch.service, events_));
+  if (!consumers_.empty()) note_records(batch, record);
 }
 
-void DerivationStage::on_batch_end(RecordBatch& /*batch*/) {
+void DerivationStage::note_records(const RecordBatch& batch, const Record& record) {
+  const auto index = static_cast<std::uint32_t>(&record - batch.records.data());
+  record_index_.resize(events_.size(), index);
+}
+
+void DerivationStage::on_batch_end(RecordBatch& batch) {
   const Tool tool = batch_profile_ != nullptr ? batch_profile_->tool : Tool::kNone;
   batch_ = nullptr;  // another batch may come at the same address
   metrics_.record(events_.events(), tool);
+  if (!consumers_.empty()) {
+    const EventBatch events{batch, tool_name(tool), events_.events(), record_index_};
+    for (EventConsumer* consumer : consumers_) consumer->consume(events);
+    record_index_.clear();
+  }
   events_.clear();
 }
 

@@ -4,10 +4,13 @@
 // (invalid_field, missing_field, wrong_input); its other events still count.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sidecar/core/error_reporter.h"
+#include "sidecar/core/event_consumer.h"
 #include "sidecar/derive/derived_metrics.h"
 #include "sidecar/normalize/event_buffer.h"
 #include "sidecar/normalize/profile_set.h"
@@ -24,12 +27,19 @@ class DerivationStage final : public RecordProcessor {
   void on_json(const RecordBatch& batch, const Record& record,
                const rapidjson::Value& value) override;
   void on_text(const RecordBatch& batch, const Record& record) override;
-  // Records the batch's events in DerivedMetrics (see events_).
+  // Records the batch's events in DerivedMetrics (see events_), then hands them to the consumers.
   void on_batch_end(RecordBatch& batch) override;
+
+  // Interim fan-out until the normalize stage calls every EventConsumer itself: each batch's
+  // events go, after DerivedMetrics, to these consumers (the exporters), in order, on the
+  // pipeline worker thread. `consumer` must outlive the stage.
+  void add_consumer(EventConsumer& consumer) { consumers_.push_back(&consumer); }
 
  private:
   const CompiledProfile* profile_for(const RecordBatch& batch);
   void report(const RecordBatch& batch, const Record& record, std::string_view reason);
+  // For the consumers: the batch's record index of each event normalize() just appended.
+  void note_records(const RecordBatch& batch, const Record& record);
 
   const ProfileSet& profiles_;
   DerivedMetrics& metrics_;
@@ -46,6 +56,9 @@ class DerivationStage final : public RecordProcessor {
   // other records need no look-up (not even a name comparison).
   const RecordBatch* batch_ = nullptr;
   const CompiledProfile* batch_profile_ = nullptr;
+  // Interim fan-out (add_consumer): the consumers and, parallel to events_, each event's record.
+  std::vector<EventConsumer*> consumers_;
+  std::vector<std::uint32_t> record_index_;
 };
 
 }  // namespace specwatch

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "sidecar/derive/call_cost.h"
 #include "sidecar/derive/metric_family_factory.h"
 #include "sidecar/derive/spec_agents_metrics.h"
 #include "sidecar/derive/specular_metrics.h"
@@ -309,26 +310,24 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   if (call.cache_creation_tokens) add_tokens("cache_creation", cache_creation);
   if (call.reasoning_tokens) add_tokens("reasoning", *call.reasoning_tokens);
 
-  // Cost: reported wins; otherwise computed from the table; never a silent 0.
-  std::optional<double> cost;
-  std::string_view cost_source;
-  if (usable_cost(call.cost_usd)) {
-    cost = *call.cost_usd;
-    cost_source = "reported";
-  } else if (const ModelPrice* price = pricing_.find(call.provider, call.model)) {
-    cost = compute_cost(*price, call);
-    cost_source = "computed";
-    if (!cost) m.llm_without_usage.get({service, provider, model}).Increment(count);
-  } else if (call.model.empty() && !call.input_tokens && !call.output_tokens &&
-             !call.cache_read_tokens && !call.cache_creation_tokens) {
-    // No model name and no usage (e.g. "Trying LLM provider: groq" lines): there is nothing a
-    // price table could price, so this is a call without usage, not an unknown model.
-    m.llm_without_usage.get({service, provider, model}).Increment(count);
-  } else {
-    m.llm_unpriced.get({service, provider, model}).Increment(count);
-    unpriced_log_.seen(service, provider, model, clock_());
+  // Cost: reported wins; otherwise computed from the table; never a silent 0 (call_cost.h, shared
+  // with the exported event documents).
+  const CallCost call_cost = llm_call_cost(call, pricing_);
+  const std::optional<double>& cost = call_cost.usd;
+  switch (call_cost.source) {
+    case CostSource::kReported:
+    case CostSource::kComputed:
+      m.llm_cost.get({service, provider, model, cost_source_name(call_cost.source)})
+          .Increment(*cost);
+      break;
+    case CostSource::kNoUsage:
+      m.llm_without_usage.get({service, provider, model}).Increment(count);
+      break;
+    case CostSource::kUnpriced:
+      m.llm_unpriced.get({service, provider, model}).Increment(count);
+      unpriced_log_.seen(service, provider, model, clock_());
+      break;
   }
-  if (cost) m.llm_cost.get({service, provider, model, cost_source}).Increment(*cost);
 
   if (tool == Tool::kSpecular) {
     specular_->record_llm_call(provider, model, success, error_type,

@@ -74,10 +74,6 @@ inline prometheus::Family<Histogram>& histogram_family(prometheus::Registry& reg
   return prometheus::BuildHistogram().Name(name).Help(help).Register(registry);
 }
 
-inline bool usable_cost(const std::optional<double>& cost) {
-  return cost && std::isfinite(*cost) && *cost >= 0.0;
-}
-
 inline std::int64_t days_since_epoch(std::chrono::system_clock::time_point now) {
   return std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
 }

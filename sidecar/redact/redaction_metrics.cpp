@@ -8,6 +8,8 @@ std::string_view to_string(RedactionSite site) {
       return "label";
     case RedactionSite::kLog:
       return "log";
+    case RedactionSite::kExport:
+      return "export";
   }
   return "unknown";
 }
@@ -17,7 +19,7 @@ RedactionMetrics::RedactionMetrics(prometheus::Registry& registry, const Redacto
                      .Name("specwatch_redactions_total")
                      .Help(
                          "Secrets replaced by a redaction marker, by pattern and by where the "
-                         "input was written (label, log).")
+                         "input was written (label, log, export).")
                      .Register(registry);
   for (std::size_t site = 0; site < kRedactionSiteCount; ++site) {
     const std::string site_name(to_string(static_cast<RedactionSite>(site)));

@@ -1,6 +1,7 @@
 // specwatch_redactions_total{pattern, site}: how many secrets were replaced, by pattern and by
 // where: `label` (a metric label value derived from input), `log` (a log field that echoes
-// input); `export` will follow with the exporters. docs/METRICS.md says when each site counts.
+// input), `export` (a string field or the raw record of an exported event document).
+// docs/METRICS.md says when each site counts.
 //
 // Several components may each build a RedactionMetrics on one registry: the family and its
 // series are the same ones (prometheus-cpp merges a family registered twice with the same name
@@ -21,8 +22,8 @@
 
 namespace specwatch {
 
-enum class RedactionSite : std::uint8_t { kLabel, kLog };
-inline constexpr std::size_t kRedactionSiteCount = 2;
+enum class RedactionSite : std::uint8_t { kLabel, kLog, kExport };
+inline constexpr std::size_t kRedactionSiteCount = 3;
 std::string_view to_string(RedactionSite site);
 
 class RedactionMetrics {

@@ -817,6 +817,7 @@ bool FileSource::emit_stream(StreamFile& file, std::vector<FramedRecord>& record
     batch.reserve(end - i);
     for (std::size_t j = i; j < end; ++j) {
       batch.push_back(Record{std::move(records[j].data), format, reader.path()});
+      batch.back().end_offset = records[j].end_offset;
     }
     // The last batch of a read ends at the framer boundary, which also covers skipped bytes.
     std::uint64_t end_offset =

@@ -1,0 +1,70 @@
+#include "exporters/common/batch_encoder.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <limits>
+
+#include "exporters/common/event_id.h"
+
+namespace specwatch {
+
+BatchEncoder::BatchEncoder(PricingTable pricing, bool include_original, const Redactor* redactor)
+    : pricing_(std::move(pricing)), include_original_(include_original), documents_(redactor) {}
+
+std::string_view BatchEncoder::record_text(const Record& record) {
+  if (record.format != RecordFormat::kValue || record.value == nullptr) return record.data;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  record.value->Accept(writer);
+  value_text_.assign(buffer.GetString(), buffer.GetSize());
+  return value_text_;
+}
+
+void BatchEncoder::encode(const EventBatch& batch, std::string& out,
+                          std::vector<std::size_t>& ends) {
+  constexpr std::uint32_t kNoRecord = std::numeric_limits<std::uint32_t>::max();
+  std::uint32_t previous_record = kNoRecord;
+  std::uint32_t index = 0;  // of the event among its record's events (they follow each other)
+  const Record* text_of = nullptr;  // the record whose text is in `text`
+  std::string_view text;
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    const CanonicalEvent& event = batch.events[i];
+    const std::uint32_t record_index = batch.record_index[i];
+    index = record_index == previous_record ? index + 1 : 0;
+    previous_record = record_index;
+    const Record& record = batch.record_of(i);
+    auto text_of_record = [&]() {
+      if (text_of != &record) {
+        text = record_text(record);
+        text_of = &record;
+      }
+      return text;
+    };
+
+    std::string id;
+    if (record.end_offset != 0) {
+      id = event_id_at_offset(batch.source(), stream_identity(record), record.end_offset, index);
+    } else if (!event.span_id.empty()) {
+      id = event_id_of_span(event.trace_id, event.span_id, index);
+    } else {
+      id = event_id_of_content(batch.source(), stream_identity(record), text_of_record(), index);
+    }
+    std::optional<CallCost> cost;
+    if (const auto* call = std::get_if<LlmCall>(&event.body)) {
+      cost = llm_call_cost(*call, pricing_);
+    }
+    EventOrigin origin;
+    origin.id = id;
+    origin.source = batch.source();
+    origin.path = record.origin;
+    origin.offset = record.end_offset;
+    if (include_original_) origin.original = text_of_record();
+    documents_.append(event, origin, cost, out);
+    out.push_back('\n');
+    ends.push_back(out.size());
+  }
+}
+
+}  // namespace specwatch

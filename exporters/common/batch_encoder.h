@@ -1,0 +1,48 @@
+// Turns an EventBatch into event documents (event_document.h), one per event, each followed by a
+// line break: what every exporter writes, whatever it writes to (the file exporter as NDJSON,
+// later Kafka one message per line, Elasticsearch a bulk body). Per event it derives the event id
+// (event_id.h), the cost (call_cost.h, the same as specwatch_llm_cost_usd_total), the index of
+// the event among its record's events, and when asked the raw record (event.original).
+//
+// Not thread-safe (the pricing table caches lookups): one encoder per sink, used by one thread at
+// a time.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "exporters/common/event_document.h"
+#include "sidecar/core/event_batch.h"
+#include "sidecar/derive/pricing.h"
+
+namespace specwatch {
+
+class BatchEncoder {
+ public:
+  // `redactor`: nullptr for none; otherwise it must outlive the encoder.
+  BatchEncoder(PricingTable pricing, bool include_original, const Redactor* redactor);
+
+  // Appends the documents of every event of `batch` to `out`; ends receives, per document, the
+  // offset in `out` just past its line break.
+  void encode(const EventBatch& batch, std::string& out, std::vector<std::size_t>& ends);
+
+  // Redactions since the last reset (EventDocumentEncoder::redactions).
+  EventDocumentEncoder& documents() { return documents_; }
+
+  // The stream identity of a record for its event ids. Until records carry the file source's
+  // fingerprint this is the record's origin (its path): ids then change when a file is renamed.
+  static std::string_view stream_identity(const Record& record) { return record.origin; }
+
+ private:
+  // The record as text: its bytes, or for a value decoded by a receiver its JSON serialization.
+  std::string_view record_text(const Record& record);
+
+  PricingTable pricing_;
+  bool include_original_;
+  EventDocumentEncoder documents_;
+  std::string value_text_;  // record_text() of a kValue record
+};
+
+}  // namespace specwatch

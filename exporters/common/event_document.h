@@ -1,0 +1,88 @@
+// The event document: one normalized event as the JSON object every exporter writes (the file
+// exporter as one NDJSON line, later Kafka as a message value, Elasticsearch as a document). The
+// schema is docs/EVENTS.md; its version is kEventSchemaVersion.
+//
+// Pure (no I/O) and built for the export hot path: a RapidJSON Writer into a buffer reused from
+// document to document, nothing allocated once the buffers are warm. Every string field and the
+// raw record pass through the redactor when one is given, and are made valid UTF-8 (ill-formed
+// bytes become U+FFFD) so that the document is always valid JSON text.
+#pragma once
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sidecar/core/event.h"
+#include "sidecar/derive/call_cost.h"
+#include "sidecar/redact/redactor.h"
+
+namespace specwatch {
+
+inline constexpr int kEventSchemaVersion = 1;
+
+// Where an event came from and what identifies it.
+struct EventOrigin {
+  std::string_view id;       // event.id (event_id.h)
+  std::string_view source;   // the configured source name
+  std::string_view path;     // Record::origin: the file (or "otlp"); empty: none
+  std::uint64_t offset = 0;  // Record::end_offset; 0: the record has no offset
+  // The raw record as text (event.original); nullopt: not included.
+  std::optional<std::string_view> original;
+};
+
+class EventDocumentEncoder {
+ public:
+  // `redactor`: nullptr writes strings unchanged; otherwise it must outlive the encoder.
+  explicit EventDocumentEncoder(const Redactor* redactor = nullptr) : redactor_(redactor) {}
+
+  // Appends the document (one JSON object, no line break) to `out`. `cost`: the call's cost as
+  // specwatch_llm_cost_usd_total counts it (call_cost.h); only used for llm_call events.
+  void append(const CanonicalEvent& event, const EventOrigin& origin,
+              const std::optional<CallCost>& cost, std::string& out);
+
+  // Matches replaced since the last take_redactions(), per pattern (for
+  // specwatch_redactions_total{site="export"}).
+  const PatternCounts& redactions() const { return redactions_; }
+  std::size_t redaction_total() const { return redaction_total_; }
+  void reset_redactions() {
+    redactions_ = {};
+    redaction_total_ = 0;
+  }
+
+ private:
+  using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+  void key(const char* name);
+  void string(std::string_view text);
+  void string_member(const char* name, std::string_view text);  // skipped when empty
+  void int_member(const char* name, const std::optional<std::int64_t>& value);
+  void double_member(const char* name, const std::optional<double>& value);
+  void bool_member(const char* name, const std::optional<bool>& value);
+  void duration_member(const std::optional<double>& seconds);
+  void timestamp(std::int64_t unix_ns);
+
+  void write_event_object(const CanonicalEvent& event, const EventOrigin& origin);
+  void write_log_object(const CanonicalEvent& event, const EventOrigin& origin);
+  void write_error_object(const CanonicalEvent& event);
+  void write_gen_ai_object(const LlmCall& call);
+  void write_http_object(const ApiRequest& request);
+  void write_specwatch_object(const CanonicalEvent& event, const EventOrigin& origin,
+                              const std::optional<CallCost>& cost);
+  void write_cost(const std::optional<double>& usd, std::string_view source);
+
+  const Redactor* redactor_;
+  rapidjson::StringBuffer buffer_;
+  JsonWriter writer_{buffer_};
+  std::string scratch_;  // a string field after redaction / UTF-8 repair
+  PatternCounts redactions_{};
+  std::size_t redaction_total_ = 0;
+};
+
+// unix nanoseconds → "2025-01-15T18:30:45.100000000Z" (RFC 3339, UTC, always nine digits).
+std::string rfc3339_nanos(std::int64_t unix_ns);
+
+}  // namespace specwatch

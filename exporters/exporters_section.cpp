@@ -1,0 +1,126 @@
+#include "exporters/exporters_section.h"
+
+#include <algorithm>
+#include <map>
+
+#include "sidecar/config/config_sections.h"
+
+namespace specwatch {
+namespace {
+
+const std::vector<std::string> kCommonKeys = {"type", "name", "sources"};
+
+std::vector<std::string> keys_with(const std::vector<std::string>& type_keys) {
+  std::vector<std::string> keys = kCommonKeys;
+  keys.insert(keys.end(), type_keys.begin(), type_keys.end());
+  return keys;
+}
+
+void read_name(const YAML::Node& item, const std::string& key_path, ExporterConfig& out,
+               ConfigReader& in) {
+  const YAML::Node name = in.require(item, key_path, "name");
+  if (!name.IsDefined()) return;
+  const std::string key = ConfigReader::join(key_path, "name");
+  if (auto text = in.read_non_empty_string(name, key)) {
+    if (is_valid_source_name(*text)) {
+      out.name = *text;
+    } else {
+      in.errors().add(name, key,
+                      "invalid exporter name \"" + *text +
+                          "\": must match [a-z0-9][a-z0-9_.-]* (it becomes a metric label)");
+    }
+  }
+}
+
+void read_sources(const YAML::Node& item, const std::string& key_path, ExporterConfig& out,
+                  ConfigReader& in) {
+  const YAML::Node sources = item["sources"];
+  if (!sources.IsDefined()) return;
+  const std::string key = ConfigReader::join(key_path, "sources");
+  auto names = in.read_string_list(sources, key);
+  if (!names) return;
+  if (names->empty()) {
+    in.errors().add(sources, key, "must not be empty (leave it out to take every source)");
+    return;
+  }
+  out.sources = std::move(*names);
+  for (std::size_t i = 0; i < sources.size(); ++i) out.source_marks.push_back(sources[i].Mark());
+}
+
+void read_exporter(const YAML::Node& item, const std::string& key_path, ExporterConfig& out,
+                   ConfigReader& in) {
+  out.line = item.Mark().line + 1;
+  const YAML::Node type = in.require(item, key_path, "type");
+  enum class Type { kFile };
+  std::optional<Type> kind;
+  if (type.IsDefined()) {
+    kind = in.read_enum<Type>(type, ConfigReader::join(key_path, "type"), {{"file", Type::kFile}});
+  }
+  read_name(item, key_path, out, in);
+  read_sources(item, key_path, out, in);
+  if (!kind) {
+    // Without a known type the other keys cannot be judged; only the common ones are checked.
+    return;
+  }
+  switch (*kind) {
+    case Type::kFile: {
+      in.check_unknown_keys(item, key_path, keys_with(file_exporter_keys()));
+      FileExporterConfig file;
+      read_file_exporter_config(item, key_path, file, in);
+      out.settings = std::move(file);
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void read_exporters_section(const YAML::Node& node, const std::string& key_path,
+                            std::vector<ExporterConfig>& out, ConfigReader& in) {
+  if (!node.IsDefined() || !node.IsSequence()) {
+    in.errors().add(node, key_path,
+                    "expected a list of exporters, got " + ConfigReader::describe(node));
+    return;
+  }
+  std::map<std::string, int> first_line;  // exporter name → line of its entry
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node item = node[i];
+    const std::string item_path = ConfigReader::index(key_path, i);
+    if (!in.expect_map(item, item_path)) continue;
+    ExporterConfig exporter;
+    read_exporter(item, item_path, exporter, in);
+    if (!exporter.name.empty()) {
+      auto [seen, inserted] = first_line.emplace(exporter.name, exporter.line);
+      if (!inserted) {
+        in.errors().add(item["name"], ConfigReader::join(item_path, "name"),
+                        "duplicate exporter name \"" + exporter.name +
+                            "\"; first defined at line " + std::to_string(seen->second));
+      }
+    }
+    out.push_back(std::move(exporter));
+  }
+}
+
+std::vector<ConfigError> check_exporter_sources(const std::vector<ExporterConfig>& exporters,
+                                                const std::vector<std::string>& source_names,
+                                                const std::string& file) {
+  std::vector<ConfigError> errors;
+  for (std::size_t e = 0; e < exporters.size(); ++e) {
+    const ExporterConfig& exporter = exporters[e];
+    for (std::size_t i = 0; i < exporter.sources.size(); ++i) {
+      const std::string& name = exporter.sources[i];
+      if (std::find(source_names.begin(), source_names.end(), name) != source_names.end()) {
+        continue;
+      }
+      const YAML::Mark mark =
+          i < exporter.source_marks.size() ? exporter.source_marks[i] : YAML::Mark::null_mark();
+      errors.push_back(
+          ConfigError{file, mark.line + 1, mark.column + 1,
+                      "exporters[" + std::to_string(e) + "].sources[" + std::to_string(i) + "]",
+                      "unknown source \"" + name + "\""});
+    }
+  }
+  return errors;
+}
+
+}  // namespace specwatch

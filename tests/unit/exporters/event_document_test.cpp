@@ -1,0 +1,253 @@
+// One exact document per event kind (docs/EVENTS.md), plus the timestamp format and what
+// redaction and UTF-8 repair do to string fields.
+#include "exporters/common/event_document.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/sample_secrets.h"
+
+namespace specwatch {
+namespace {
+
+constexpr std::int64_t kTime = 1736965845100000000;  // 2025-01-15T18:30:45.1Z
+
+CanonicalEvent base_event() {
+  CanonicalEvent event;
+  event.service = "specular";
+  event.timestamp_ns = kTime;
+  return event;
+}
+
+EventOrigin origin() {
+  EventOrigin o;
+  o.id = "0123456789abcdef0123456789abcdef";
+  o.source = "traces";
+  o.path = "/var/log/app.ndjson";
+  o.offset = 4096;
+  return o;
+}
+
+std::string encode(const CanonicalEvent& event, const EventOrigin& o = origin(),
+                   const std::optional<CallCost>& cost = std::nullopt,
+                   const Redactor* redactor = nullptr) {
+  EventDocumentEncoder encoder(redactor);
+  std::string out;
+  encoder.append(event, o, cost, out);
+  return out;
+}
+
+const std::string kHead = R"({"schema_version":1,"@timestamp":"2025-01-15T18:30:45.100000000Z",)"
+                          R"("event":{"id":"0123456789abcdef0123456789abcdef",)";
+const std::string kLog = R"("log":{"file":{"path":"/var/log/app.ndjson"},"offset":4096},)";
+
+TEST(EventDocument, LlmCallWithUsageAndComputedCost) {
+  CanonicalEvent event = base_event();
+  event.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  event.span_id = "00f067aa0ba902b7";
+  LlmCall call;
+  call.provider = "anthropic";
+  call.model = "claude-sonnet-4-5";
+  call.operation = "chat";
+  call.duration_seconds = 1.25;
+  call.input_tokens = 1200;
+  call.output_tokens = 300;
+  call.cache_read_tokens = 1000;
+  call.cache_creation_tokens = 100;
+  call.reasoning_tokens = 50;
+  event.body = call;
+  EXPECT_EQ(encode(event, origin(), CallCost{0.0123, CostSource::kComputed}),
+            kHead +
+                R"("kind":"llm_call","outcome":"success","duration":1250000000},)"
+                R"("service":{"name":"specular"},)"
+                R"("trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7",)" +
+                kLog +
+                R"("gen_ai":{"provider":{"name":"anthropic"},"operation":{"name":"chat"},)"
+                R"("response":{"model":"claude-sonnet-4-5"},"usage":{"input_tokens":1200,)"
+                R"("output_tokens":300,"cache_read":{"input_tokens":1000},)"
+                R"("cache_creation":{"input_tokens":100},"reasoning":{"output_tokens":50}}},)"
+                R"("specwatch":{"source":"traces","cost":{"usd":0.0123,"source":"computed"},)"
+                R"("llm":{"count":1,"input_includes_cache":true}}})");
+}
+
+TEST(EventDocument, FailedLlmCallWithoutPriceOrUsage) {
+  CanonicalEvent event = base_event();
+  LlmCall call;
+  call.provider = "groq";
+  call.outcome = Outcome::kError;
+  call.error_type = "rate_limited";
+  call.total_tokens = 77;
+  event.body = call;
+  EXPECT_EQ(encode(event, origin(), CallCost{std::nullopt, CostSource::kUnpriced}),
+            kHead + R"("kind":"llm_call","outcome":"error"},"service":{"name":"specular"},)" +
+                kLog +
+                R"("error":{"type":"rate_limited"},"gen_ai":{"provider":{"name":"groq"}},)"
+                R"("specwatch":{"source":"traces","cost":{"source":"unpriced"},)"
+                R"("llm":{"count":1,"total_tokens":77}}})");
+}
+
+TEST(EventDocument, Fallback) {
+  CanonicalEvent event = base_event();
+  event.body = Fallback{"openai", "groq", "rate_limited"};
+  EXPECT_EQ(encode(event), kHead + R"("kind":"fallback"},"service":{"name":"specular"},)" + kLog +
+                               R"("specwatch":{"source":"traces","fallback":{"from_provider":)"
+                               R"("openai","to_provider":"groq","reason":"rate_limited"}}})");
+}
+
+TEST(EventDocument, CacheLookup) {
+  CanonicalEvent event = base_event();
+  event.body = CacheLookup{"embedding", true};
+  EXPECT_EQ(encode(event), kHead + R"("kind":"cache_lookup"},"service":{"name":"specular"},)" +
+                               kLog +
+                               R"("specwatch":{"source":"traces",)"
+                               R"("cache":{"name":"embedding","hit":true}}})");
+}
+
+TEST(EventDocument, PolicyCheck) {
+  CanonicalEvent event = base_event();
+  event.body = PolicyCheck{"cost_limit", false, "daily budget reached"};
+  EXPECT_EQ(encode(event), kHead + R"("kind":"policy_check"},"service":{"name":"specular"},)" +
+                               kLog +
+                               R"("specwatch":{"source":"traces","policy":{"name":"cost_limit",)"
+                               R"("allowed":false,"reason":"daily budget reached"}}})");
+}
+
+TEST(EventDocument, ComplianceResult) {
+  CanonicalEvent event = base_event();
+  ComplianceResult result;
+  result.standard = "nasa_pot10";
+  result.score = 0.875;
+  result.passing = false;
+  result.critical = 1;
+  result.low = 4;
+  event.body = result;
+  EXPECT_EQ(encode(event),
+            kHead + R"("kind":"compliance_result"},"service":{"name":"specular"},)" + kLog +
+                R"("specwatch":{"source":"traces","compliance":{"standard":"nasa_pot10",)"
+                R"("score":0.875,"passing":false,"critical":1,"low":4}}})");
+}
+
+TEST(EventDocument, WorkflowRunWithReportedCost) {
+  CanonicalEvent event = base_event();
+  event.workflow_id = "wf-42";
+  event.body = WorkflowRun{Outcome::kFailure, 12.5, 0.75};
+  EXPECT_EQ(encode(event),
+            kHead +
+                R"("kind":"workflow_run","outcome":"failure","duration":12500000000},)"
+                R"("service":{"name":"specular"},)" +
+                kLog +
+                R"("specwatch":{"source":"traces","workflow":{"id":"wf-42"},)"
+                R"("cost":{"usd":0.75,"source":"reported"}}})");
+}
+
+TEST(EventDocument, WorkflowStep) {
+  CanonicalEvent event = base_event();
+  event.workflow_id = "wf-42";
+  event.body = WorkflowStep{"plan", "llm", Outcome::kSuccess, 0.5, std::nullopt};
+  EXPECT_EQ(encode(event),
+            kHead +
+                R"("kind":"workflow_step","outcome":"success","duration":500000000},)"
+                R"("service":{"name":"specular"},)" +
+                kLog +
+                R"("specwatch":{"source":"traces","workflow":{"id":"wf-42",)"
+                R"("step":{"name":"plan","type":"llm"}}}})");
+}
+
+TEST(EventDocument, HttpRequest) {
+  CanonicalEvent event = base_event();
+  event.body = ApiRequest{"/v1/queries/{id}", "GET", 503, 0.002};
+  EXPECT_EQ(encode(event),
+            kHead + R"("kind":"http_request","duration":2000000},"service":{"name":"specular"},)" +
+                kLog +
+                R"("http":{"route":"/v1/queries/{id}","request":{"method":"GET"},)"
+                R"("response":{"status_code":503}},"specwatch":{"source":"traces"}})");
+}
+
+TEST(EventDocument, LogRecord) {
+  CanonicalEvent event = base_event();
+  event.body = LogRecord{Severity::kWarn, "PROVIDER-001"};
+  EXPECT_EQ(encode(event),
+            kHead + R"("kind":"log_record"},"service":{"name":"specular"},)"
+                    R"("log":{"file":{"path":"/var/log/app.ndjson"},"offset":4096,"level":"warn"},)"
+                    R"("error":{"code":"PROVIDER-001"},"specwatch":{"source":"traces"}})");
+}
+
+TEST(EventDocument, Command) {
+  CanonicalEvent event = base_event();
+  event.body = Command{"verify", false, "E42"};
+  EXPECT_EQ(encode(event), kHead +
+                               R"("kind":"command","outcome":"failure"},)"
+                               R"("service":{"name":"specular"},)" +
+                               kLog +
+                               R"("error":{"code":"E42"},"specwatch":{"source":"traces",)"
+                               R"("command":{"name":"verify","success":false}}})");
+}
+
+TEST(EventDocument, AbsentTimeOffsetAndPathAreLeftOutAndOriginalIsAString) {
+  CanonicalEvent event;  // no service, no time
+  event.body = CacheLookup{"query", false};
+  EventOrigin o;
+  o.id = "ffffffffffffffffffffffffffffffff";
+  o.source = "otlp-spans";
+  o.original = R"({"a":"b\"c"})";
+  EXPECT_EQ(encode(event, o),
+            R"({"schema_version":1,"event":{"id":"ffffffffffffffffffffffffffffffff",)"
+            R"("kind":"cache_lookup","original":"{\"a\":\"b\\\"c\"}"},)"
+            R"("specwatch":{"source":"otlp-spans","cache":{"name":"query","hit":false}}})");
+}
+
+TEST(EventDocument, RedactsEveryStringFieldAndTheOriginal) {
+  const std::string key(testing::kOpenAiKey);
+  CanonicalEvent event;
+  event.service = "svc-" + key;
+  event.trace_id = key;
+  event.span_id = key;
+  event.workflow_id = key;
+  event.body = WorkflowStep{key, key, Outcome::kSuccess, std::nullopt, std::nullopt};
+  EventOrigin o;
+  o.id = "00000000000000000000000000000000";
+  o.source = "s";
+  const std::string path = "/logs/" + key;
+  o.path = path;
+  const std::string original = R"({"authorization":")" + key + R"("})";
+  o.original = original;
+  Redactor redactor;
+  EventDocumentEncoder encoder(&redactor);
+  std::string out;
+  encoder.append(event, o, std::nullopt, out);
+  const std::string m = "[REDACTED:openai_api_key]";
+  EXPECT_EQ(out, R"({"schema_version":1,"event":{"id":"00000000000000000000000000000000",)"
+                 R"("kind":"workflow_step","outcome":"success",)"
+                 R"("original":"{\"authorization\":\")" +
+                     m + R"(\"}"},"service":{"name":"svc-)" + m + R"("},"trace_id":")" + m +
+                     R"(","span_id":")" + m + R"(","log":{"file":{"path":"/logs/)" + m +
+                     R"("}},"specwatch":{"source":"s","workflow":{"id":")" + m +
+                     R"(","step":{"name":")" + m + R"(","type":")" + m + R"("}}}})");
+  EXPECT_EQ(out.find(key), std::string::npos);
+  EXPECT_EQ(encoder.redaction_total(), 8u);
+  encoder.reset_redactions();
+  EXPECT_EQ(encoder.redaction_total(), 0u);
+}
+
+TEST(EventDocument, RepairsInvalidUtf8) {
+  CanonicalEvent event;
+  event.body = Fallback{std::string("op\xff"
+                                    "enai"),
+                        "", ""};
+  EventOrigin o;
+  o.id = "00000000000000000000000000000000";
+  EXPECT_EQ(encode(event, o),
+            R"({"schema_version":1,"event":{"id":"00000000000000000000000000000000",)"
+            R"("kind":"fallback"},"specwatch":{"fallback":{"from_provider":"op)"
+            "\xef\xbf\xbd"
+            R"(enai"}}})");
+}
+
+TEST(Rfc3339, NanosecondsInUtc) {
+  EXPECT_EQ(rfc3339_nanos(0), "1970-01-01T00:00:00.000000000Z");
+  EXPECT_EQ(rfc3339_nanos(kTime + 23), "2025-01-15T18:30:45.100000023Z");
+  EXPECT_EQ(rfc3339_nanos(951782400000000000), "2000-02-29T00:00:00.000000000Z");
+  EXPECT_EQ(rfc3339_nanos(-1), "1969-12-31T23:59:59.999999999Z");
+}
+
+}  // namespace
+}  // namespace specwatch

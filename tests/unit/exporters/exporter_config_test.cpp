@@ -1,0 +1,128 @@
+// The `exporters:` section: defaults, every setting, and the exact text of every error.
+#include <gtest/gtest.h>
+
+#include "exporters/exporters_section.h"
+#include "sidecar/config/config_loader.h"
+#include "tests/unit/exporters/test_dir.h"
+
+namespace specwatch {
+namespace {
+
+class ExporterConfigTest : public ::testing::Test {
+ protected:
+  ConfigLoadResult parse(const std::string& exporters_yaml) {
+    ConfigSections sections = builtin_config_sections();
+    sections.add("exporters", [](const YAML::Node& node, const std::string& key_path, Config& out,
+                                 ConfigReader& in) {
+      read_exporters_section(node, key_path, out.exporters, in);
+    });
+    const std::string text = "sources:\n  - name: traces\n    include: [\"" + dir_.path() +
+                             "/*.ndjson\"]\n" + exporters_yaml;
+    ConfigLoadResult result = parse_config(
+        text, "cfg.yaml", dir_.path(),
+        fixed_environment({{"HOME", "/home/ada"}, {"SPECWATCH_STATE_DIR", dir_.file("state")}}),
+        sections);
+    if (result.config) {
+      std::vector<std::string> names;
+      for (const auto& source : result.config->sources) names.push_back(source.name);
+      for (ConfigError& error :
+           check_exporter_sources(result.config->exporters, names, "cfg.yaml")) {
+        result.errors.push_back(std::move(error));
+      }
+    }
+    return result;
+  }
+  static std::vector<std::string> texts(const ConfigLoadResult& result) {
+    std::vector<std::string> out;
+    for (const ConfigError& error : result.errors) out.push_back(error.to_string());
+    return out;
+  }
+
+  testing::ScratchDir dir_;
+};
+
+TEST_F(ExporterConfigTest, Defaults) {
+  ConfigLoadResult result =
+      parse("exporters:\n  - type: file\n    name: events\n    path: out.ndjson\n");
+  ASSERT_TRUE(result.errors.empty()) << texts(result).front();
+  ASSERT_EQ(result.config->exporters.size(), 1u);
+  const ExporterConfig& exporter = result.config->exporters[0];
+  EXPECT_EQ(exporter.name, "events");
+  EXPECT_TRUE(exporter.sources.empty());
+  EXPECT_EQ(exporter.line, 5);
+  const auto& file = std::get<FileExporterConfig>(exporter.settings);
+  EXPECT_EQ(file.path, dir_.file("out.ndjson"));  // relative to the config file
+  EXPECT_EQ(file.rotate_max_bytes, 104857600u);
+  EXPECT_EQ(file.rotate_max_files, 5);
+  EXPECT_FALSE(file.fsync);
+  EXPECT_FALSE(file.include_original);
+  EXPECT_TRUE(file.redact);
+}
+
+TEST_F(ExporterConfigTest, EverySetting) {
+  ConfigLoadResult result = parse(
+      "exporters:\n  - type: file\n    name: events\n    sources: [traces]\n"
+      "    path: /var/log/events.ndjson\n    rotate: {max_bytes: 1000, max_files: 3}\n"
+      "    fsync: true\n    include_original: true\n    redact: false\n"
+      "  - {type: file, name: stdout, path: \"-\"}\n");
+  ASSERT_TRUE(result.errors.empty()) << texts(result).front();
+  ASSERT_EQ(result.config->exporters.size(), 2u);
+  const ExporterConfig& first = result.config->exporters[0];
+  EXPECT_EQ(first.sources, std::vector<std::string>{"traces"});
+  const auto& file = std::get<FileExporterConfig>(first.settings);
+  EXPECT_EQ(file.path, "/var/log/events.ndjson");
+  EXPECT_EQ(file.rotate_max_bytes, 1000u);
+  EXPECT_EQ(file.rotate_max_files, 3);
+  EXPECT_TRUE(file.fsync);
+  EXPECT_TRUE(file.include_original);
+  EXPECT_FALSE(file.redact);
+  const auto& out = std::get<FileExporterConfig>(result.config->exporters[1].settings);
+  EXPECT_EQ(out.path, "-");
+  EXPECT_TRUE(out.to_stdout());
+}
+
+TEST_F(ExporterConfigTest, ErrorsNameFileLineColumnAndKey) {
+  ConfigLoadResult result = parse(
+      "exporters:\n"
+      "  - type: kafka\n    name: a\n"                                                     // 5
+      "  - type: file\n    name: Bad Name\n    path: x\n    colour: red\n"                 // 7
+      "  - type: file\n    name: c\n    rotate: {max_bytes: -1, max_files: 0, keep: 2}\n"  // 11
+      "    fsync: maybe\n"
+      "  - type: file\n    name: c\n    path: \"-\"\n    rotate: {max_files: 2}\n"  // 15
+      "  - name: e\n    path: y\n"                                                  // 19
+      "  - type: file\n    name: f\n    path: z\n    sources: []\n"                 // 21
+      "  - not a mapping\n");
+  EXPECT_EQ(texts(result),
+            (std::vector<std::string>{
+                "cfg.yaml:5:11: exporters[0].type: must be one of: file (got \"kafka\")",
+                "cfg.yaml:8:11: exporters[1].name: invalid exporter name \"Bad Name\": must "
+                "match [a-z0-9][a-z0-9_.-]* (it becomes a metric label)",
+                "cfg.yaml:10:5: exporters[1].colour: unknown key; allowed keys: type, name, "
+                "sources, path, rotate, fsync, include_original, redact",
+                "cfg.yaml:11:5: exporters[2].path: required key is missing",
+                "cfg.yaml:13:25: exporters[2].rotate.max_bytes: must be at least 0, got -1",
+                "cfg.yaml:13:40: exporters[2].rotate.max_files: must be at least 1, got 0",
+                "cfg.yaml:13:43: exporters[2].rotate.keep: unknown key; allowed keys: "
+                "max_bytes, max_files",
+                "cfg.yaml:14:12: exporters[2].fsync: expected true or false, got \"maybe\"",
+                "cfg.yaml:16:11: exporters[3].name: duplicate exporter name \"c\"; first "
+                "defined at line 11",
+                "cfg.yaml:18:13: exporters[3].rotate: standard output (path \"-\") cannot be "
+                "rotated",
+                "cfg.yaml:19:5: exporters[4].type: required key is missing",
+                "cfg.yaml:24:14: exporters[5].sources: must not be empty (leave it out to take "
+                "every source)",
+                "cfg.yaml:25:5: exporters[6]: expected a mapping, got \"not a mapping\"",
+            }));
+}
+
+TEST_F(ExporterConfigTest, UnknownSourceIsReportedAtItsPlace) {
+  ConfigLoadResult result = parse(
+      "exporters:\n  - type: file\n    name: events\n    path: out.ndjson\n"
+      "    sources: [traces, nope]\n");
+  EXPECT_EQ(texts(result), (std::vector<std::string>{
+                               "cfg.yaml:8:23: exporters[0].sources[1]: unknown source \"nope\""}));
+}
+
+}  // namespace
+}  // namespace specwatch
