@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -14,7 +15,7 @@ class Collector : public FramerOutput {
   Collector(std::vector<FramedRecord>& records, std::vector<FramedError>& errors)
       : records_(records), errors_(errors) {}
   void on_record(std::string_view data, std::uint64_t end_offset) override {
-    records_.push_back({std::string(data), end_offset});
+    records_.push_back({std::string(data), end_offset, std::nullopt});
   }
   void on_error(std::string_view reason, std::string_view message, std::uint64_t offset) override {
     errors_.push_back({std::string(reason), std::string(message), offset});
@@ -43,26 +44,57 @@ FileReader::~FileReader() {
 }
 
 std::int64_t FileReader::read_chunk(std::string& buffer, std::size_t max_bytes,
-                                    std::vector<FramedRecord>& records,
+                                    std::size_t batch_records, std::vector<FramedRecord>& records,
                                     std::vector<FramedError>& errors, std::string& error) {
-  if (buffer.size() < max_bytes) buffer.resize(max_bytes);
-  ssize_t n;
+  const std::uint64_t fed = framer_->fed_offset();
+  // The buffer holds the bytes before the read offset, then the new ones: from the previous read
+  // when it ended here, else read again in the same pread as the new bytes.
+  const auto before = static_cast<std::size_t>(std::min<std::uint64_t>(fed, kTailCheckBytes));
+  const bool carried = carry_.size() >= before;
+  if (buffer.size() < before + max_bytes) buffer.resize(before + max_bytes);
+  if (carried) std::memcpy(buffer.data(), carry_.data() + carry_.size() - before, before);
+  const std::uint64_t from = carried ? fed : fed - before;
+  char* into = carried ? buffer.data() + before : buffer.data();
+  const std::size_t want = carried ? max_bytes : before + max_bytes;
+  ssize_t got;
   do {
-    n = ::pread(fd_, buffer.data(), max_bytes, static_cast<off_t>(framer_->fed_offset()));
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) {
+    got = ::pread(fd_, into, want, static_cast<off_t>(from));
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) {
     error = std::strerror(errno);
     return -1;
   }
-  if (n == 0) return 0;
+  const std::size_t window =
+      carried ? before + static_cast<std::size_t>(got) : static_cast<std::size_t>(got);
+  if (window <= before) return 0;  // nothing new (or shorter than where we read: truncated)
+  const std::size_t n = window - before;
+  const std::size_t first = records.size();
   Collector collector(records, errors);
-  framer_->feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), collector);
-  return n;
+  framer_->feed(std::string_view(buffer.data() + before, n), collector);
+
+  // Tail checks from the window [fed - before, fed + n) that was just read.
+  const std::uint64_t window_start = fed - before;
+  auto tail_at = [&](std::uint64_t offset) -> std::optional<TailCheck> {
+    const std::uint64_t length = std::min(offset, kTailCheckBytes);
+    if (offset - length < window_start || offset > window_start + window) return std::nullopt;
+    std::string_view bytes(buffer.data() + (offset - length - window_start), length);
+    return TailCheck{offset, length, fingerprint_hash(bytes)};
+  };
+  const std::size_t every = std::max<std::size_t>(batch_records, 1);
+  for (std::size_t i = first + every - 1; i < records.size(); i += every) {
+    records[i].tail = tail_at(records[i].end_offset);
+  }
+  boundary_tail_ = tail_at(framer_->boundary_offset());
+  const std::size_t keep = std::min<std::size_t>(window, kTailCheckBytes);
+  carry_.assign(buffer.data() + window - keep, keep);
+  return static_cast<std::int64_t>(n);
 }
 
 void FileReader::restart_at(std::uint64_t offset, TailCheck tail) {
   framer_->reset(offset);
   tracker_->reset(offset, tail);
+  carry_.clear();
+  boundary_tail_.reset();
 }
 
 void FileReader::close_fd() {

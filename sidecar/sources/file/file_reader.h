@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ namespace specwatch {
 struct FramedRecord {
   std::string data;
   std::uint64_t end_offset = 0;
+  // The tail check at end_offset, hashed from the bytes read; set on the records that end a batch.
+  std::optional<TailCheck> tail;
 };
 
 struct FramedError {
@@ -51,10 +54,16 @@ class FileReader {
   std::uint64_t boundary_offset() const { return framer_->boundary_offset(); }
 
   // Reads up to `max_bytes` at the read offset and frames them. Returns the bytes read (0 at
-  // EOF), or -1 with `error` set.
-  std::int64_t read_chunk(std::string& buffer, std::size_t max_bytes,
+  // EOF), or -1 with `error` set. Every `batch_records`-th record carries the tail check at its
+  // end, and boundary_tail() is the one at boundary_offset(): both are hashed from the bytes this
+  // read returned (with those kept from the previous read), never read again from the file,
+  // which may have been truncated meanwhile (copytruncate while a chunk is being emitted).
+  std::int64_t read_chunk(std::string& buffer, std::size_t max_bytes, std::size_t batch_records,
                           std::vector<FramedRecord>& records, std::vector<FramedError>& errors,
                           std::string& error);
+  // The tail check at boundary_offset() after the last read_chunk; nullopt if that read did not
+  // cover the bytes before it.
+  const std::optional<TailCheck>& boundary_tail() const { return boundary_tail_; }
 
   // Starts over at `offset` (truncation, rewrite): pending framer state and batches in flight
   // are dropped.
@@ -66,6 +75,10 @@ class FileReader {
   FileIdentity identity_;
   std::unique_ptr<Framer> framer_;
   std::shared_ptr<OffsetTracker> tracker_;
+  // The last bytes fed (up to kTailCheckBytes, ending at the read offset): tail checks of the next
+  // read can reach back before it without reading the file again.
+  std::string carry_;
+  std::optional<TailCheck> boundary_tail_;
 };
 
 }  // namespace specwatch

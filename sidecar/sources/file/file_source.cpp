@@ -786,8 +786,8 @@ bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t 
     std::vector<FramedRecord> records;
     std::vector<FramedError> framer_errors;
     std::string error;
-    std::int64_t n =
-        reader.read_chunk(buffer_, tail_.read_buffer_bytes, records, framer_errors, error);
+    std::int64_t n = reader.read_chunk(buffer_, tail_.read_buffer_bytes, batch_max_records_,
+                                       records, framer_errors, error);
     if (n < 0) {
       report_once(reader.path(), "read_error", "cannot read " + reader.path() + ": " + error);
       return false;
@@ -824,8 +824,13 @@ bool FileSource::emit_stream(StreamFile& file, std::vector<FramedRecord>& record
         end == records.size() ? reader.boundary_offset() : records[end - 1].end_offset;
     if (batch.empty() && end_offset <= file.emitted_offset) return true;
     file.emitted_offset = end_offset;
+    // Hashed from the bytes read: the file may have been truncated since (copytruncate), and a
+    // tail read from it now would be unknown, so its copy would not be recognised.
+    const std::optional<TailCheck>& read_tail =
+        end == records.size() ? reader.boundary_tail() : records[end - 1].tail;
     file.emitted_tail =
-        tail_check_at(reader.fd(), end_offset).value_or(TailCheck{end_offset, 0, 0});
+        read_tail ? *read_tail
+                  : tail_check_at(reader.fd(), end_offset).value_or(TailCheck{end_offset, 0, 0});
     if (file.content != 0) known_.set_tail(file.content, file.emitted_tail);
     if (!emit(std::move(batch), reader.tracker(), end_offset, {}, file.emitted_tail)) return false;
     i = end;

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <functional>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "sidecar/sources/file/file_source.h"
 #include "tests/unit/file_source/test_support.h"
@@ -88,6 +91,46 @@ TEST_F(RotationTest, CopytruncateDoesNotRereadTheCopy) {
   auto data = consumer_.data();
   EXPECT_EQ(data.size(), 60u);
   EXPECT_EQ(sorted_by_n(data), expected_lines(0, 60));
+}
+
+// Runs `action` inside the first consume(), i.e. while the source is between reading a chunk and
+// emitting its later batches.
+class ActingConsumer : public RecordingConsumer {
+ public:
+  explicit ActingConsumer(std::function<void()> action) : action_(std::move(action)) {}
+  bool consume(RecordBatch&& batch) override {
+    if (action_) std::exchange(action_, nullptr)();
+    return RecordingConsumer::consume(std::move(batch));
+  }
+
+ private:
+  std::function<void()> action_;
+};
+
+TEST_F(RotationTest, CopytruncateWhileAChunkIsBeingEmittedStillRecognisesTheCopy) {
+  // One 4 KiB read holds all 100 records, emitted in batches of 10. The copy and the truncation
+  // happen while the first batch is handed over: the tail checks of the later batches must come
+  // from the bytes read, not from the file, which no longer holds them.
+  const std::string live = logs_ / "app.json";
+  write_file(live, ndjson_lines(0, 100));
+  ActingConsumer consumer([&] {
+    std::filesystem::copy_file(live, logs_ / "app.1.json");
+    ASSERT_EQ(::truncate(live.c_str(), 0), 0);
+  });
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer, 10);
+  source->start();
+  ASSERT_TRUE(consumer.wait_count(100));
+  ASSERT_TRUE(wait_scans(*source, 3));
+  append_file(live, ndjson_lines(100, 105));
+  ASSERT_TRUE(consumer.wait_count(105));
+  ASSERT_TRUE(wait_scans(*source, 3));
+  source->stop(1000);
+  auto data = consumer.data();
+  EXPECT_EQ(data.size(), 105u) << harness_.log();
+  EXPECT_EQ(sorted_by_n(data), expected_lines(0, 105));
+  EXPECT_NE(harness_.log().find("\"offset\":890,\"from\":\"copy of"), std::string::npos)
+      << harness_.log();
 }
 
 TEST_F(RotationTest, TruncationInPlaceRestartsAtZero) {
