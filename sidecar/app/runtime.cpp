@@ -13,10 +13,16 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
   if (config_.profiles.IsDefined() && config_.profiles.IsSequence()) {
     profiles_.add(config_.profiles, config_.path);
   }
-  derivation_ = std::make_unique<DerivationStage>(profiles_, services_.derived, services_.errors);
+  normalize_ = std::make_unique<NormalizeStage>(profiles_, services_.errors);
+  derived_consumer_ =
+      std::make_unique<DerivedMetricsConsumer>(services_.derived, services_.registry);
+  span_consumer_ =
+      std::make_unique<SpanMetricsConsumer>(services_.span_metrics, services_.registry);
+  normalize_->add_consumer(*derived_consumer_);
+  normalize_->add_consumer(*span_consumer_);
   pipeline_ = std::make_unique<Pipeline>(config_.pipeline, services_.pipeline_metrics,
                                          services_.errors, services_.logger);
-  pipeline_->add_processor(*derivation_);
+  pipeline_->add_processor(*normalize_);
   // The families a tool's docs promise exist from the start, for the tool of each profile in use.
   auto enable_tool_metrics = [this](const std::string& profile_name) {
     if (const CompiledProfile* profile = profiles_.find(profile_name)) {
