@@ -18,6 +18,7 @@
 #include "sidecar/pipeline/pipeline.h"
 #include "sidecar/pipeline/queued_consumer.h"
 #include "tests/support/gated_delivery.h"
+#include "tests/support/metric_sample.h"
 #include "tests/support/test_event_batch.h"
 
 namespace specwatch {
@@ -85,19 +86,6 @@ class RecordingConsumer final : public EventConsumer {
   std::vector<SeenBatch> batches_;
 };
 
-std::optional<double> counter(prometheus::Registry& registry, const std::string& name,
-                              const std::map<std::string, std::string>& labels) {
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& metric : family.metric) {
-      std::map<std::string, std::string> got;
-      for (const auto& pair : metric.label) got[pair.name] = pair.value;
-      if (got == labels) return metric.counter.value;
-    }
-  }
-  return std::nullopt;
-}
-
 struct NormalizeStageTest : ::testing::Test {
   NormalizeStageTest() { profiles.add_yaml(kProfile, "test.yaml"); }
 
@@ -158,8 +146,8 @@ TEST_F(NormalizeStageTest, EveryConsumerGetsTheEventsWithTheirRecordsAndTheAckWa
             (std::vector<std::string>{"0:info:", "1:error:P-1", "1:fatal:P-1", "4:warn:"}));
   EXPECT_EQ(seen[0].records.size(), 5u);
   EXPECT_EQ(seen[0].records[4], R"({"level":"WARN"})");
-  EXPECT_EQ(counter(registry, "specwatch_source_errors_total",
-                    {{"source", "src"}, {"reason", "missing_field"}}),
+  EXPECT_EQ(testing::metric_sample(registry, "specwatch_source_errors_total",
+                                   {{"source", "src"}, {"reason", "missing_field"}}),
             1);
 
   // The pipeline and the synchronous consumers are done; the queued sink is not.
@@ -172,14 +160,16 @@ TEST_F(NormalizeStageTest, EveryConsumerGetsTheEventsWithTheirRecordsAndTheAckWa
   EXPECT_TRUE(ack.released_with(DeliveryStatus::kDelivered));
   EXPECT_EQ(gate.delivered, std::vector<std::string>{"src:4"});
 
-  EXPECT_EQ(counter(registry, "specwatch_component_events_total",
-                    {{"component", "derived-metrics"}, {"kind", "stage"}, {"outcome", "received"}}),
+  EXPECT_EQ(testing::metric_sample(
+                registry, "specwatch_component_events_total",
+                {{"component", "derived-metrics"}, {"kind", "stage"}, {"outcome", "received"}}),
             4);
-  EXPECT_EQ(counter(registry, "specwatch_component_events_total",
-                    {{"component", "derived-metrics"}, {"kind", "stage"}, {"outcome", "sent"}}),
+  EXPECT_EQ(testing::metric_sample(
+                registry, "specwatch_component_events_total",
+                {{"component", "derived-metrics"}, {"kind", "stage"}, {"outcome", "sent"}}),
             4);
-  EXPECT_EQ(counter(registry, "specwatch_log_records_total",
-                    {{"service", "specular"}, {"level", "fatal"}}),
+  EXPECT_EQ(testing::metric_sample(registry, "specwatch_log_records_total",
+                                   {{"service", "specular"}, {"level", "fatal"}}),
             1);
   pipeline.stop();
 }

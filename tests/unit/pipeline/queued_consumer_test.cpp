@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/support/gated_delivery.h"
+#include "tests/support/metric_sample.h"
 #include "tests/support/test_event_batch.h"
 
 namespace specwatch {
@@ -19,21 +20,6 @@ namespace {
 using testing::AckProbe;
 using testing::GatedDelivery;
 using testing::TestEventBatch;
-
-std::optional<double> value_of(prometheus::Registry& registry, const std::string& name,
-                               const std::map<std::string, std::string>& labels) {
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& metric : family.metric) {
-      std::map<std::string, std::string> got;
-      for (const auto& pair : metric.label) got[pair.name] = pair.value;
-      if (got != labels) continue;
-      return family.type == prometheus::MetricType::Gauge ? metric.gauge.value
-                                                          : metric.counter.value;
-    }
-  }
-  return std::nullopt;
-}
 
 struct QueuedConsumerTest : ::testing::Test {
   prometheus::Registry registry;
@@ -44,12 +30,14 @@ struct QueuedConsumerTest : ::testing::Test {
                                             std::make_unique<GatedDelivery>(shared), registry);
   }
   double events(const std::string& outcome) {
-    return value_of(registry, "specwatch_component_events_total",
-                    {{"component", "test-sink"}, {"kind", "sink"}, {"outcome", outcome}})
+    return testing::metric_sample(
+               registry, "specwatch_component_events_total",
+               {{"component", "test-sink"}, {"kind", "sink"}, {"outcome", outcome}})
         .value_or(-1);
   }
   double queue_depth() {
-    return value_of(registry, "specwatch_component_queue_events", {{"component", "test-sink"}})
+    return testing::metric_sample(registry, "specwatch_component_queue_events",
+                                  {{"component", "test-sink"}})
         .value_or(-1);
   }
   // Waits until the worker holds one batch in deliver().
