@@ -100,8 +100,12 @@ void BM_SpanMetricsObserve(benchmark::State& state) {
   prometheus::Registry registry;
   SpanMetrics metrics(registry);
   Conversion conversion = convert_spans(bench::genai_batch(kSpans, 1), "otlp-http");
+  std::vector<SpanObservation> spans(conversion.services[0].records.size());
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    span_observation_of(conversion.services[0].records[i], spans[i]);
+  }
   for (auto _ : state) {
-    metrics.observe(conversion.services[0].service, conversion.services[0].spans);
+    metrics.observe(conversion.services[0].service, spans);
   }
   state.SetItemsProcessed(state.iterations() * kSpans);
 }

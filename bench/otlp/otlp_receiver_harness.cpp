@@ -47,17 +47,16 @@ int main(int argc, char** argv) {
   pipeline.start();
   PipelineSink<Pipeline> sink(pipeline);
   OtlpMetrics metrics(registry);
-  SpanMetrics span_metrics(registry);
   NullMetricsConsumer metrics_consumer;
 
   OtlpHttpOptions http_options;
   http_options.host = "127.0.0.1";
   http_options.port = static_cast<std::uint16_t>(http_port);
-  OtlpHttpReceiver http(http_options, sink, metrics_consumer, span_metrics, metrics, logger);
+  OtlpHttpReceiver http(http_options, sink, metrics_consumer, metrics, logger);
   OtlpGrpcOptions grpc_options;
   grpc_options.host = "127.0.0.1";
   grpc_options.port = static_cast<std::uint16_t>(grpc_port);
-  OtlpGrpcReceiver grpc(grpc_options, sink, metrics_consumer, span_metrics, metrics, logger);
+  OtlpGrpcReceiver grpc(grpc_options, sink, metrics_consumer, metrics, logger);
   http.start();
   grpc.start();
   if (!http.ready() || !grpc.ready()) {

@@ -5,8 +5,7 @@
 //     (discarded on purpose, counted; a synchronous sink drops nothing);
 //   specwatch_component_queue_events{component}: events held and not yet delivered (0 for a
 //     synchronous sink, which holds nothing after consume() returns).
-// Several components register on one registry: prometheus-cpp returns the same family for the same
-// name and help, so the definitions below are the only place that spells them.
+// The families themselves are defined once, in sidecar/core/component_metrics.h.
 #pragma once
 
 #include <prometheus/counter.h>
@@ -19,6 +18,13 @@ namespace specwatch {
 
 struct SinkMetrics {
   SinkMetrics(prometheus::Registry& registry, const std::string& component);
+  SinkMetrics(prometheus::Counter& received, prometheus::Counter& sent, prometheus::Counter& failed,
+              prometheus::Counter& dropped, prometheus::Gauge& queue_events)
+      : received(received),
+        sent(sent),
+        failed(failed),
+        dropped(dropped),
+        queue_events(queue_events) {}
 
   prometheus::Counter& received;
   prometheus::Counter& sent;

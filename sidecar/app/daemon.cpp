@@ -151,8 +151,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
                            derived, span_metrics, otlp_metrics, otlp_consumer,    otlp_sink};
   auto& admin_refused = otlp_metrics.connections_refused().Add({{"listener", "admin"}});
   auto make_receivers = [&](const Config& c) {
-    return make_otlp_receivers(c.otlp, otlp_sink, otlp_consumer, span_metrics, otlp_metrics,
-                               logger);
+    return make_otlp_receivers(c.otlp, otlp_sink, otlp_consumer, otlp_metrics, logger);
   };
 
   CurrentRuntime current;

@@ -15,19 +15,25 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
   if (config_.profiles.IsDefined() && config_.profiles.IsSequence()) {
     profiles_.add(config_.profiles, config_.path);
   }
-  derivation_ = std::make_unique<DerivationStage>(profiles_, services_.derived, services_.errors);
+  normalize_ = std::make_unique<NormalizeStage>(profiles_, services_.errors);
+  derived_consumer_ =
+      std::make_unique<DerivedMetricsConsumer>(services_.derived, services_.registry);
+  span_consumer_ =
+      std::make_unique<SpanMetricsConsumer>(services_.span_metrics, services_.registry);
+  normalize_->add_consumer(*derived_consumer_);
+  normalize_->add_consumer(*span_consumer_);
   pipeline_ = std::make_unique<Pipeline>(config_.pipeline, services_.pipeline_metrics,
                                          services_.errors, services_.logger);
-  pipeline_->add_processor(*derivation_);
-  // Interim wiring of the exporters until the normalize stage fans each batch out to every
-  // EventConsumer: the derivation stage hands its events on to the sinks.
+  pipeline_->add_processor(*normalize_);
+  // Exporters are consumers of the normalize stage like the metrics; they take the events of the
+  // sources they name (all by default).
   const SinkServices sink_services{services_.registry, services_.logger, config_.redaction, [this] {
                                      std::vector<DeriveError> reported_by_the_daemon;
                                      return build_pricing_table(config_.pricing,
                                                                 reported_by_the_daemon);
                                    }};
   sinks_ = make_sinks(config_.exporters, sink_services);
-  for (auto& sink : sinks_) derivation_->add_consumer(*sink);
+  for (auto& sink : sinks_) normalize_->add_consumer(*sink);
   // The families a tool's docs promise exist from the start, for the tool of each profile in use.
   auto enable_tool_metrics = [this](const std::string& profile_name) {
     if (const CompiledProfile* profile = profiles_.find(profile_name)) {

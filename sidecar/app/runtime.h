@@ -1,9 +1,9 @@
-// Everything the daemon builds from one config and replaces on a reload: the pipeline, its record
-// processors, the file sources and the exporters. Long-lived pieces (registry, logger, HTTP
-// listener, metric families, the OTLP receivers' sink) are shared across runtimes through
-// RuntimeServices, so counters continue over a reload. The OTLP receivers live in the daemon (kept
-// across a reload that leaves their configuration unchanged) and reach the current pipeline through
-// otlp_sink.
+// Everything the daemon builds from one config and replaces on a reload: the pipeline, the
+// normalize stage and the event consumers it fans out to (metrics, exporters), and the file
+// sources. Long-lived pieces (registry, logger, HTTP listener, metric families, the OTLP receivers'
+// sink) are shared across runtimes through RuntimeServices, so counters continue over a reload.
+// The OTLP receivers live in the daemon (kept across a reload that leaves their configuration
+// unchanged) and reach the current pipeline through otlp_sink.
 #pragma once
 
 #include <prometheus/registry.h>
@@ -17,13 +17,15 @@
 #include "sidecar/core/logger.h"
 #include "sidecar/core/sink.h"
 #include "sidecar/core/source.h"
-#include "sidecar/derive/derivation_stage.h"
 #include "sidecar/derive/derived_metrics.h"
+#include "sidecar/derive/derived_metrics_consumer.h"
+#include "sidecar/normalize/normalize_stage.h"
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/observability/admin_endpoints.h"
 #include "sidecar/otlp/otlp_ingest.h"
 #include "sidecar/otlp/otlp_metrics.h"
 #include "sidecar/otlp/span_metrics.h"
+#include "sidecar/otlp/span_metrics_consumer.h"
 #include "sidecar/otlp/switching_sink.h"
 #include "sidecar/pipeline/pipeline.h"
 #include "sidecar/sources/file/file_source_metrics.h"
@@ -61,7 +63,10 @@ class Runtime {
   Config config_;
   RuntimeServices services_;
   ProfileSet profiles_;
-  std::unique_ptr<DerivationStage> derivation_;
+  // pipeline → normalize stage → [derived metrics, span metrics, (sinks)]
+  std::unique_ptr<NormalizeStage> normalize_;
+  std::unique_ptr<DerivedMetricsConsumer> derived_consumer_;
+  std::unique_ptr<SpanMetricsConsumer> span_consumer_;
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<OtlpBatchSink> otlp_sink_;
   std::vector<std::unique_ptr<Source>> sources_;

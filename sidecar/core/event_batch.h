@@ -14,20 +14,20 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string_view>
 
 #include "sidecar/core/acknowledgement.h"
 #include "sidecar/core/event.h"
 #include "sidecar/core/record.h"
+#include "sidecar/core/tool.h"
 
 namespace specwatch {
 
 struct EventBatch {
   // The batch the events were normalized from: source, service, profile name, raw records.
   const RecordBatch& records;
-  // The tool whose metrics the profile feeds ("specular", "spec-agents", "spek", "specweaver"),
-  // or empty (CompiledProfile::tool).
-  std::string_view tool;
+  // The tool whose metrics the batch's profile feeds (CompiledProfile::tool); kNone for a batch
+  // without profile.
+  Tool tool = Tool::kNone;
   std::span<const CanonicalEvent> events;
   // Parallel to `events`: the index in records.records of the record each event came from.
   std::span<const std::uint32_t> record_index;

@@ -35,10 +35,15 @@ struct Record {
   const rapidjson::Value* value = nullptr;
   // kValue: the size of the encoded item it was decoded from, for the pipeline's byte bound.
   std::size_t value_bytes = 0;
-  // A record of a byte stream (a tailed file): the stream offset just past the record, what the
-  // checkpoint advances to once the record is acknowledged. 0 when the record has no offset
-  // (OTLP, json-document). Sinks use it for event ids and the document's log.offset.
+  // What an exporter needs for a stable event id (with the batch's source and the index of the
+  // event in the record): where the record ends in its file (the framer's end offset; 0 for a
+  // json-document record) and which stream it belongs to -- the hash of the file's first bytes
+  // (its fingerprint), which survives rename and copytruncate, unlike device, inode or path. A
+  // file shorter than the fingerprint length has a fingerprint that grows with it, so the records
+  // of its first bytes may carry an earlier hash. 0 for records not read from files (an OTLP
+  // exporter uses the span id).
   std::uint64_t end_offset = 0;
+  std::uint64_t stream_id = 0;
 
   // What the record weighs in the pipeline queue.
   std::size_t weight() const { return format == RecordFormat::kValue ? value_bytes : data.size(); }

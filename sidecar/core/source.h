@@ -1,14 +1,16 @@
-// The interface every source implements (file tailing now; OTLP receivers later). A source turns
+// The interface every source implements (file tailing, the OTLP receivers). A source turns
 // outside input into RecordBatches and hands them to the pipeline through a BatchConsumer; it
 // learns that a batch is done through the batch's BatchAck.
 //
-// Lifecycle contract: start() is called once; stop() may be called without start() and more than
-// once; after stop() returns the source emits nothing more and has persisted its final state
-// (a file source writes its last checkpoint covering every acknowledged batch).
+// Lifecycle contract (component.h, shared with sinks): start() is called once; stop() may be
+// called without start() and more than once; after stop() returns the source emits nothing more
+// and has persisted its final state (a file source writes its last checkpoint covering every
+// acknowledged batch).
 #pragma once
 
 #include <string>
 
+#include "sidecar/core/component.h"
 #include "sidecar/core/record.h"
 
 namespace specwatch {
@@ -21,18 +23,11 @@ class BatchConsumer {
   virtual bool consume(RecordBatch&& batch) = 0;
 };
 
-class Source {
+class Source : public Component {
  public:
-  virtual ~Source() = default;
-  virtual const std::string& name() const = 0;
-  virtual void start() = 0;
-  // Stop reading, wait for in-flight batches to be acknowledged (bounded by `drain_timeout_ms`),
-  // write the final state.
-  virtual void stop(int drain_timeout_ms) = 0;
-  // True once the source is running (files discovered, watches set up).
-  virtual bool ready() const = 0;
-  // Why the source is not ready, for GET /ready; empty when ready.
-  virtual std::string not_ready_reason() const = 0;
+  // stop(drain_timeout_ms): stop reading, wait for in-flight batches to be acknowledged (bounded
+  // by the timeout), write the final state. ready(): true once the source is running (files
+  // discovered, watches set up, listening).
 };
 
 }  // namespace specwatch

@@ -5,10 +5,8 @@ namespace specwatch {
 
 std::unique_ptr<Source> make_otlp_grpc_receiver(const OtlpGrpcOptions& options, OtlpBatchSink& sink,
                                                 MetricsConsumer& metrics_consumer,
-                                                SpanMetrics& span_metrics, OtlpMetrics& metrics,
-                                                Logger& logger) {
-  return std::make_unique<OtlpGrpcReceiver>(options, sink, metrics_consumer, span_metrics, metrics,
-                                            logger);
+                                                OtlpMetrics& metrics, Logger& logger) {
+  return std::make_unique<OtlpGrpcReceiver>(options, sink, metrics_consumer, metrics, logger);
 }
 
 }  // namespace specwatch

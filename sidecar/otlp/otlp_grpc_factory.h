@@ -22,12 +22,11 @@ inline constexpr const char* kOtlpGrpcFactorySymbol = "specwatch_otlp_grpc_recei
 // The module's factory: returns a new receiver that the caller owns at once
 // (std::unique_ptr<Source>; the receiver's destructor is virtual and lives in the module).
 using OtlpGrpcFactory = Source* (*)(const OtlpGrpcOptions* options, OtlpBatchSink* sink,
-                                    MetricsConsumer* metrics_consumer, SpanMetrics* span_metrics,
-                                    OtlpMetrics* metrics, Logger* logger);
+                                    MetricsConsumer* metrics_consumer, OtlpMetrics* metrics,
+                                    Logger* logger);
 
 std::unique_ptr<Source> make_otlp_grpc_receiver(const OtlpGrpcOptions& options, OtlpBatchSink& sink,
                                                 MetricsConsumer& metrics_consumer,
-                                                SpanMetrics& span_metrics, OtlpMetrics& metrics,
-                                                Logger& logger);
+                                                OtlpMetrics& metrics, Logger& logger);
 
 }  // namespace specwatch

@@ -87,8 +87,7 @@ class UnavailableGrpcReceiver final : public Source {
 
 std::unique_ptr<Source> make_otlp_grpc_receiver(const OtlpGrpcOptions& options, OtlpBatchSink& sink,
                                                 MetricsConsumer& metrics_consumer,
-                                                SpanMetrics& span_metrics, OtlpMetrics& metrics,
-                                                Logger& logger) {
+                                                OtlpMetrics& metrics, Logger& logger) {
   // The first candidate that exists; when none does, the last one, so that dlopen's own
   // "No such file or directory" names the place a build tree or an image would hold it.
   const std::vector<std::string> candidates = module_candidates();
@@ -113,8 +112,7 @@ std::unique_ptr<Source> make_otlp_grpc_receiver(const OtlpGrpcOptions& options, 
   void* symbol = dlsym(module.get(), kOtlpGrpcFactorySymbol);
   if (symbol == nullptr) return unavailable(dl_error());
   const auto factory = reinterpret_cast<OtlpGrpcFactory>(symbol);
-  std::unique_ptr<Source> receiver(
-      factory(&options, &sink, &metrics_consumer, &span_metrics, &metrics, &logger));
+  std::unique_ptr<Source> receiver(factory(&options, &sink, &metrics_consumer, &metrics, &logger));
   return std::make_unique<LoadedGrpcReceiver>(std::move(module), std::move(receiver));
 }
 

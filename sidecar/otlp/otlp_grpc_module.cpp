@@ -3,10 +3,9 @@
 
 extern "C" specwatch::Source* specwatch_otlp_grpc_receiver_create(
     const specwatch::OtlpGrpcOptions* options, specwatch::OtlpBatchSink* sink,
-    specwatch::MetricsConsumer* metrics_consumer, specwatch::SpanMetrics* span_metrics,
-    specwatch::OtlpMetrics* metrics, specwatch::Logger* logger) {
-  return new specwatch::OtlpGrpcReceiver(*options, *sink, *metrics_consumer, *span_metrics,
-                                         *metrics, *logger);
+    specwatch::MetricsConsumer* metrics_consumer, specwatch::OtlpMetrics* metrics,
+    specwatch::Logger* logger) {
+  return new specwatch::OtlpGrpcReceiver(*options, *sink, *metrics_consumer, *metrics, *logger);
 }
 
 namespace specwatch {

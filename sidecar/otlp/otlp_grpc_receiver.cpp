@@ -232,12 +232,11 @@ struct OtlpGrpcReceiver::Services {
 };
 
 OtlpGrpcReceiver::OtlpGrpcReceiver(OtlpGrpcOptions options, OtlpBatchSink& sink,
-                                   MetricsConsumer& metrics_consumer, SpanMetrics& span_metrics,
-                                   OtlpMetrics& metrics, Logger& logger)
+                                   MetricsConsumer& metrics_consumer, OtlpMetrics& metrics,
+                                   Logger& logger)
     : options_(std::move(options)), logger_(logger) {
   options_.ingest.source = name_;
-  ingest_ =
-      std::make_unique<OtlpIngest>(options_.ingest, sink, metrics_consumer, span_metrics, metrics);
+  ingest_ = std::make_unique<OtlpIngest>(options_.ingest, sink, metrics_consumer, metrics);
   services_ = std::make_unique<Services>(*ingest_, metrics, options_.max_body_bytes);
 }
 

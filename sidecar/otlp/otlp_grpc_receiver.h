@@ -41,7 +41,7 @@ struct OtlpGrpcOptions {
 class OtlpGrpcReceiver final : public Source {
  public:
   OtlpGrpcReceiver(OtlpGrpcOptions options, OtlpBatchSink& sink, MetricsConsumer& metrics_consumer,
-                   SpanMetrics& span_metrics, OtlpMetrics& metrics, Logger& logger);
+                   OtlpMetrics& metrics, Logger& logger);
   ~OtlpGrpcReceiver() override;
 
   const std::string& name() const override { return name_; }

@@ -77,12 +77,11 @@ struct OtlpHttpReceiver::Handler {
 };
 
 OtlpHttpReceiver::OtlpHttpReceiver(OtlpHttpOptions options, OtlpBatchSink& sink,
-                                   MetricsConsumer& metrics_consumer, SpanMetrics& span_metrics,
-                                   OtlpMetrics& metrics, Logger& logger)
+                                   MetricsConsumer& metrics_consumer, OtlpMetrics& metrics,
+                                   Logger& logger)
     : options_(std::move(options)), metrics_(metrics), logger_(logger) {
   options_.ingest.source = name_;
-  ingest_ =
-      std::make_unique<OtlpIngest>(options_.ingest, sink, metrics_consumer, span_metrics, metrics);
+  ingest_ = std::make_unique<OtlpIngest>(options_.ingest, sink, metrics_consumer, metrics);
   handler_ = std::make_unique<Handler>(Handler{options_, metrics_, *ingest_});
   HttpServerOptions server_options;
   server_options.host = options_.host;

@@ -50,7 +50,7 @@ struct OtlpHttpOptions {
 class OtlpHttpReceiver final : public Source {
  public:
   OtlpHttpReceiver(OtlpHttpOptions options, OtlpBatchSink& sink, MetricsConsumer& metrics_consumer,
-                   SpanMetrics& span_metrics, OtlpMetrics& metrics, Logger& logger);
+                   OtlpMetrics& metrics, Logger& logger);
   ~OtlpHttpReceiver() override;
 
   const std::string& name() const override { return name_; }

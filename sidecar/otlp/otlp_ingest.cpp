@@ -80,12 +80,10 @@ std::int64_t count_data_points(
 }
 
 OtlpIngest::OtlpIngest(OtlpIngestOptions options, OtlpBatchSink& sink,
-                       MetricsConsumer& metrics_consumer, SpanMetrics& span_metrics,
-                       OtlpMetrics& metrics)
+                       MetricsConsumer& metrics_consumer, OtlpMetrics& metrics)
     : options_(std::move(options)),
       sink_(sink),
       metrics_consumer_(metrics_consumer),
-      span_metrics_(span_metrics),
       metrics_(metrics),
       state_(std::make_shared<State>()) {}
 
@@ -208,7 +206,6 @@ void OtlpIngest::deliver(Conversion&& conversion, OtlpSignal signal, const std::
       break;
     }
     metrics_.items(signal, count, 0);
-    if (!group.spans.empty()) span_metrics_.observe(group.service, group.spans);
   }
   state_->release(entry);
 }

@@ -1,8 +1,8 @@
 // The protocol-independent half of the OTLP receivers: takes a decoded export request, turns it
-// into RecordBatches (one per service), offers them to the pipeline with a bounded wait, records
-// the RED span metrics, and reports the outcome through a callback once the pipeline has
-// *processed* every batch (their BatchAcks ran) -- so a 200 / OK tells the sender the data went
-// through normalization and derivation, and a crash before that makes the sender retry.
+// into RecordBatches (one per service), offers them to the pipeline with a bounded wait, and
+// reports the outcome through a callback once the pipeline has *processed* every batch (their
+// BatchAcks ran) -- so a 200 / OK tells the sender the data went through normalization and
+// derivation, and a crash before that makes the sender retry.
 //
 // Backpressure: a batch the pipeline does not take within `consume_timeout` ends the export with
 // kUnavailable (HTTP 503 + Retry-After, gRPC UNAVAILABLE); memory is bounded by the pipeline queue
@@ -26,7 +26,6 @@
 #include "sidecar/otlp/proto/logs_service.pb.h"
 #include "sidecar/otlp/proto/metrics_service.pb.h"
 #include "sidecar/otlp/proto/trace_service.pb.h"
-#include "sidecar/otlp/span_metrics.h"
 
 namespace specwatch {
 
@@ -76,7 +75,7 @@ std::int64_t count_data_points(
 class OtlpIngest {
  public:
   OtlpIngest(OtlpIngestOptions options, OtlpBatchSink& sink, MetricsConsumer& metrics_consumer,
-             SpanMetrics& span_metrics, OtlpMetrics& metrics);
+             OtlpMetrics& metrics);
   // Answers what is still pending with kUnavailable.
   ~OtlpIngest();
   OtlpIngest(const OtlpIngest&) = delete;
@@ -121,7 +120,6 @@ class OtlpIngest {
   OtlpIngestOptions options_;
   OtlpBatchSink& sink_;
   MetricsConsumer& metrics_consumer_;
-  SpanMetrics& span_metrics_;
   OtlpMetrics& metrics_;
   std::shared_ptr<State> state_;  // shared with BatchAck callbacks, which may outlive us
 };

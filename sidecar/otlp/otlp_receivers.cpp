@@ -39,16 +39,15 @@ OtlpGrpcOptions otlp_grpc_options(const OtlpConfig& config) {
 std::vector<std::unique_ptr<Source>> make_otlp_receivers(const OtlpConfig& config,
                                                          OtlpBatchSink& sink,
                                                          MetricsConsumer& metrics_consumer,
-                                                         SpanMetrics& span_metrics,
                                                          OtlpMetrics& metrics, Logger& logger) {
   std::vector<std::unique_ptr<Source>> receivers;
   if (config.grpc.enabled) {
     receivers.push_back(make_otlp_grpc_receiver(otlp_grpc_options(config), sink, metrics_consumer,
-                                                span_metrics, metrics, logger));
+                                                metrics, logger));
   }
   if (config.http.enabled) {
-    receivers.push_back(std::make_unique<OtlpHttpReceiver>(
-        otlp_http_options(config), sink, metrics_consumer, span_metrics, metrics, logger));
+    receivers.push_back(std::make_unique<OtlpHttpReceiver>(otlp_http_options(config), sink,
+                                                           metrics_consumer, metrics, logger));
   }
   return receivers;
 }

@@ -1,9 +1,10 @@
 // Builds the enabled OTLP receivers from the `otlp:` configuration, for the daemon:
 //   OtlpMetrics otlp_metrics(registry);                       // once per process (registry series)
-//   SpanMetrics span_metrics(registry, config.otlp.span_metrics_max_series);
 //   PipelineSink<Pipeline> sink(pipeline);                    // pipeline_sink.h
-//   for (auto& receiver : make_otlp_receivers(config.otlp, sink, metrics_consumer, span_metrics,
-//                                             otlp_metrics, logger)) sources.push_back(...);
+//   for (auto& receiver : make_otlp_receivers(config.otlp, sink, metrics_consumer, otlp_metrics,
+//                                             logger)) sources.push_back(...);
+// The RED span metrics are not the receivers' business: SpanMetricsConsumer computes them from the
+// span records when the pipeline hands their batch on (span_metrics_consumer.h).
 // The receivers are Sources: start() listens, ready() is true once listening, stop(ms) drains.
 #pragma once
 
@@ -28,7 +29,6 @@ OtlpGrpcOptions otlp_grpc_options(const OtlpConfig& config);
 std::vector<std::unique_ptr<Source>> make_otlp_receivers(const OtlpConfig& config,
                                                          OtlpBatchSink& sink,
                                                          MetricsConsumer& metrics_consumer,
-                                                         SpanMetrics& span_metrics,
                                                          OtlpMetrics& metrics, Logger& logger);
 
 }  // namespace specwatch

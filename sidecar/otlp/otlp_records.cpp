@@ -101,7 +101,7 @@ class Groups {
       return nullptr;
     }
     auto [it, inserted] = index_.emplace(service, conversion_.services.size());
-    if (inserted) conversion_.services.push_back(ServiceRecords{service, {}, {}});
+    if (inserted) conversion_.services.push_back(ServiceRecords{service, {}});
     order_.push_back(static_cast<std::uint32_t>(it->second));
     ServiceRecords& group = conversion_.services[it->second];
     Record& record = group.records.emplace_back();
@@ -347,10 +347,6 @@ bool walk_trace_request(std::string_view request, Groups& groups, Conversion& co
                         ServiceRecords* group =
                             groups.add(resource.service, span.size() + after - before, after);
                         if (group == nullptr) return false;
-                        const std::uint64_t duration = s.end > s.start ? s.end - s.start : 0;
-                        group->spans.push_back(SpanObservation{
-                            s.name, span_kind_name(s.kind), status_code_name(s.status_code),
-                            static_cast<double>(duration) / 1e9});
                         ++conversion.accepted;
                         ++records;
                         return true;
@@ -585,6 +581,45 @@ Conversion convert_logs(
     for (const auto& sl : rl.scope_logs()) logs += sl.log_records_size();
   }
   return convert(request, origin, logs, decode_logs);
+}
+
+namespace {
+
+// The member `name` of `object`, looked for first at `position` (where walk_span writes it).
+const rapidjson::Value* member(const rapidjson::Value& object, rapidjson::SizeType position,
+                               std::string_view name) {
+  if (position < object.MemberCount()) {
+    const auto& m = object.MemberBegin()[position];
+    if (std::string_view(m.name.GetString(), m.name.GetStringLength()) == name) return &m.value;
+  }
+  const auto it = object.FindMember(rapidjson::StringRef(name.data(), name.size()));
+  return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
+bool string_of(const rapidjson::Value* value, std::string_view& out) {
+  if (value == nullptr || !value->IsString()) return false;
+  out = std::string_view(value->GetString(), value->GetStringLength());
+  return true;
+}
+
+}  // namespace
+
+bool span_observation_of(const Record& record, SpanObservation& out) {
+  if (record.format != RecordFormat::kValue || record.value == nullptr) return false;
+  const rapidjson::Value& span = *record.value;
+  if (!span.IsObject()) return false;
+  std::string_view signal;
+  if (!string_of(member(span, 0, "signal"), signal) || signal != "span") return false;
+  const rapidjson::Value* duration = member(span, 7, "duration_ns");
+  const rapidjson::Value* status = member(span, 8, "status");
+  if (!string_of(member(span, 1, "name"), out.name) ||
+      !string_of(member(span, 2, "kind"), out.kind) || duration == nullptr ||
+      !duration->IsUint64() || status == nullptr || !status->IsObject() ||
+      !string_of(member(*status, 0, "code"), out.status)) {
+    return false;
+  }
+  out.duration_seconds = static_cast<double>(duration->GetUint64()) / 1e9;
+  return true;
 }
 
 }  // namespace specwatch

@@ -25,19 +25,24 @@ namespace specwatch {
 
 inline constexpr std::string_view kUnknownService = "unknown_service";
 
-// What the RED span metrics need of one span. `name` points into the Conversion's storage.
+// What the RED span metrics need of one span. The views point into the span record (and so
+// into the Conversion's storage).
 struct SpanObservation {
   std::string_view name;
-  std::string_view kind;    // "client", ... (static strings)
+  std::string_view kind;    // "client", ...
   std::string_view status;  // "unset" | "ok" | "error"
   double duration_seconds = 0;
 };
+
+// The observation of a span record this decoder built (RecordFormat::kValue, "signal": "span");
+// false for any other record (a log record, a record read from a file). Reads the members at the
+// places the decoder puts them, by name only when a record is shaped otherwise.
+bool span_observation_of(const Record& record, SpanObservation& out);
 
 // The records of one service (resource service.name).
 struct ServiceRecords {
   std::string service;
   std::vector<Record> records;
-  std::vector<SpanObservation> spans;  // one per record for traces; empty for logs
 };
 
 struct Conversion {

@@ -40,7 +40,7 @@ SpanMetrics::SpanMetrics(prometheus::Registry& registry, std::size_t max_series,
                 "specwatch_span_duration_seconds", kLabels, max_series, overflow_family(registry),
                 span_duration_buckets(), &redaction_) {}
 
-void SpanMetrics::observe(const std::string& service, const std::vector<SpanObservation>& spans) {
+void SpanMetrics::observe(const std::string& service, std::span<const SpanObservation> spans) {
   std::lock_guard lock(mutex_);
   for (const auto& span : spans) {
     calls_.get({service, span.name, span.kind, span.status}).Increment();

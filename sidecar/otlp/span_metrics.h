@@ -1,5 +1,5 @@
 // RED metrics of every received span (the idea of the OpenTelemetry Collector's spanmetrics
-// connector), computed by the receiver:
+// connector), computed from the span records by SpanMetricsConsumer (span_metrics_consumer.h):
 //   specwatch_span_calls_total{service, span_name, span_kind, status_code}          counter
 //   specwatch_span_duration_seconds{service, span_name, span_kind, status_code}     histogram
 // span_kind is client|server|internal|producer|consumer|unspecified, status_code unset|ok|error.
@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ class SpanMetrics {
   SpanMetrics& operator=(const SpanMetrics&) = delete;
 
   // Thread-safe (one lock per call: call it once per batch).
-  void observe(const std::string& service, const std::vector<SpanObservation>& spans);
+  void observe(const std::string& service, std::span<const SpanObservation> spans);
 
  private:
   std::mutex mutex_;

@@ -816,8 +816,10 @@ bool FileSource::emit_stream(StreamFile& file, std::vector<FramedRecord>& record
     std::vector<Record> batch;
     batch.reserve(end - i);
     for (std::size_t j = i; j < end; ++j) {
-      batch.push_back(Record{std::move(records[j].data), format, reader.path()});
-      batch.back().end_offset = records[j].end_offset;
+      Record& record =
+          batch.emplace_back(Record{std::move(records[j].data), format, reader.path()});
+      record.end_offset = records[j].end_offset;
+      record.stream_id = reader.identity().fingerprint.hash;
     }
     // The last batch of a read ends at the framer boundary, which also covers skipped bytes.
     std::uint64_t end_offset =
@@ -941,6 +943,7 @@ void FileSource::read_document(DocumentFile& doc, bool poll) {
     if (doc.tracker->known_key(r.key) || !this_read.insert(r.key).second) continue;
     keys.push_back(r.key);
     records.push_back(Record{std::move(r.json), RecordFormat::kJson, doc.path});
+    records.back().stream_id = doc.identity.fingerprint.hash;
   }
   doc.has_ok_signature = true;
   doc.ok_signature = sig;

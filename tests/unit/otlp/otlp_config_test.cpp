@@ -161,12 +161,10 @@ TEST_F(OtlpConfigTest, ReceiversAreBuiltFromTheSection) {
 
   prometheus::Registry registry;
   OtlpMetrics metrics(registry);
-  SpanMetrics span_metrics(registry, config.span_metrics_max_series);
   testing::FakeSink sink;
   NullMetricsConsumer metrics_consumer;
   Logger logger(LogLevel::kError, [](std::string_view) {});
-  auto receivers =
-      make_otlp_receivers(config, sink, metrics_consumer, span_metrics, metrics, logger);
+  auto receivers = make_otlp_receivers(config, sink, metrics_consumer, metrics, logger);
   ASSERT_EQ(receivers.size(), 1u);
   EXPECT_EQ(receivers[0]->name(), "otlp-grpc");
   EXPECT_FALSE(receivers[0]->ready());

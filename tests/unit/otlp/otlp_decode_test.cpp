@@ -29,11 +29,12 @@ TEST(OtlpRecords, ProtobufSpanBecomesTheDocumentedRecord) {
   EXPECT_EQ(record.data, "");
   EXPECT_GT(record.value_bytes, 0u);
   EXPECT_EQ(record.origin, "otlp-http");
-  ASSERT_EQ(conversion.services[0].spans.size(), 1u);
-  EXPECT_EQ(conversion.services[0].spans[0].name, "chat gpt-4o");
-  EXPECT_EQ(conversion.services[0].spans[0].kind, "client");
-  EXPECT_EQ(conversion.services[0].spans[0].status, "error");
-  EXPECT_DOUBLE_EQ(conversion.services[0].spans[0].duration_seconds, 1.5);
+  SpanObservation span;
+  ASSERT_TRUE(span_observation_of(record, span));
+  EXPECT_EQ(span.name, "chat gpt-4o");
+  EXPECT_EQ(span.kind, "client");
+  EXPECT_EQ(span.status, "error");
+  EXPECT_DOUBLE_EQ(span.duration_seconds, 1.5);
 }
 
 TEST(OtlpJson, GenAiSpanDecodesToTheSameMessageAsProtobuf) {
@@ -155,7 +156,8 @@ TEST(OtlpRecords, LogRecordsBecomeTheDocumentedRecords) {
             R"({"signal":"log","time_unix_nano":7,"severity_number":0,"severity_text":"",)"
             R"("body":null,"attributes":{},"resource":{"service.name":"specular"},)"
             R"("trace_id":"","span_id":""})");
-  EXPECT_TRUE(conversion.services[0].spans.empty());
+  SpanObservation span;
+  for (const Record& record : records) EXPECT_FALSE(span_observation_of(record, span));
 }
 
 TEST(OtlpRecords, StringsKeepTheirCharactersAndAreEscapedAsJson) {

@@ -25,7 +25,6 @@ using namespace specwatch::testing;
 struct GrpcTest : ::testing::Test {
   prometheus::Registry registry;
   OtlpMetrics metrics{registry};
-  SpanMetrics span_metrics{registry};
   FakeSink sink;
   CountingMetricsConsumer metrics_consumer;
   Logger logger{LogLevel::kError, [](std::string_view) {}};
@@ -36,8 +35,7 @@ struct GrpcTest : ::testing::Test {
     options.host = "127.0.0.1";
     options.port = 0;
     options.ingest.consume_timeout = std::chrono::milliseconds(20);
-    receiver = std::make_unique<OtlpGrpcReceiver>(options, sink, metrics_consumer, span_metrics,
-                                                  metrics, logger);
+    receiver = std::make_unique<OtlpGrpcReceiver>(options, sink, metrics_consumer, metrics, logger);
     receiver->start();
     ASSERT_TRUE(receiver->ready()) << receiver->error();
     grpc::ChannelArguments arguments;
@@ -245,7 +243,7 @@ TEST_F(GrpcTest, APortInUseLeavesTheReceiverNotReady) {
   OtlpGrpcOptions options;
   options.host = "127.0.0.1";
   options.port = receiver->port();
-  OtlpGrpcReceiver second(options, sink, metrics_consumer, span_metrics, metrics, logger);
+  OtlpGrpcReceiver second(options, sink, metrics_consumer, metrics, logger);
   second.start();
   EXPECT_FALSE(second.ready());
   EXPECT_EQ(second.not_ready_reason(),

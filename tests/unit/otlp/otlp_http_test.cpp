@@ -45,7 +45,6 @@ long peak_rss_kib() {
 struct HttpTest : ::testing::Test {
   prometheus::Registry registry;
   OtlpMetrics metrics{registry};
-  SpanMetrics span_metrics{registry};
   FakeSink sink;
   CountingMetricsConsumer metrics_consumer;
   Logger logger{LogLevel::kError, [](std::string_view) {}};
@@ -56,7 +55,7 @@ struct HttpTest : ::testing::Test {
     options.port = 0;
     options.ingest.consume_timeout = std::chrono::milliseconds(20);
     receiver = std::make_unique<OtlpHttpReceiver>(options, custom_sink ? *custom_sink : sink,
-                                                  metrics_consumer, span_metrics, metrics, logger);
+                                                  metrics_consumer, metrics, logger);
     receiver->start();
     ASSERT_TRUE(receiver->ready()) << receiver->error();
   }
@@ -391,7 +390,7 @@ TEST_F(HttpTest, ReadinessFollowsTheListener) {
   OtlpHttpOptions options;
   options.host = "127.0.0.1";
   options.port = receiver->port();
-  OtlpHttpReceiver second(options, sink, metrics_consumer, span_metrics, metrics, logger);
+  OtlpHttpReceiver second(options, sink, metrics_consumer, metrics, logger);
   second.start();
   EXPECT_FALSE(second.ready());
   EXPECT_EQ(second.not_ready_reason(),

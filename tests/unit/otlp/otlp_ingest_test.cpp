@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "otlp_support.h"
+#include "sidecar/otlp/span_metrics_consumer.h"
 
 namespace specwatch {
 namespace {
@@ -41,12 +42,20 @@ struct IngestTest : ::testing::Test {
   prometheus::Registry registry;
   OtlpMetrics metrics{registry};
   SpanMetrics span_metrics{registry, 3};
+  // The RED span metrics are computed where the pipeline hands the batches on: here, from what
+  // the sink took, as the normalize stage would hand them over (no profile, no events).
+  SpanMetricsConsumer span_metrics_consumer{span_metrics, registry};
   FakeSink sink;
   CountingMetricsConsumer metrics_consumer;
   OtlpIngest ingest{
       OtlpIngestOptions{"otlp-http", "otlp-span", "otlp-log", std::chrono::milliseconds(10)}, sink,
-      metrics_consumer, span_metrics, metrics};
+      metrics_consumer, metrics};
   std::optional<ExportResult> result;
+  void observe_taken_spans() {
+    for (const RecordBatch& batch : sink.taken()) {
+      span_metrics_consumer.consume(EventBatch{batch, Tool::kNone, {}, {}});
+    }
+  }
   ExportDone capture() {
     return [this](ExportResult r) { result = std::move(r); };
   }
@@ -69,6 +78,7 @@ TEST_F(IngestTest, AcceptedSpansAreBatchedPerServiceAndCounted) {
   EXPECT_EQ(batches[1].records.size(), 1u);
   EXPECT_EQ(metrics.items_value(OtlpSignal::kTraces, true), 3);
   EXPECT_EQ(metrics.items_value(OtlpSignal::kTraces, false), 0);
+  observe_taken_spans();
   EXPECT_EQ(sample(registry, "specwatch_span_calls_total",
                    {{"service", "a"},
                     {"span_name", "span-1"},
@@ -87,6 +97,7 @@ TEST_F(IngestTest, AcceptedSpansAreBatchedPerServiceAndCounted) {
 TEST_F(IngestTest, SpanMetricsFoldIntoOverflowBeyondTheLimit) {
   ingest.export_traces(simple_spans("svc", 5), capture());  // limit is 3 series per metric
   ASSERT_TRUE(result.has_value());
+  observe_taken_spans();
   EXPECT_EQ(series_count(registry, "specwatch_span_calls_total"), 4u);
   EXPECT_EQ(sample(registry, "specwatch_span_calls_total",
                    {{"service", "overflow"},

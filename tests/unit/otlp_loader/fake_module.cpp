@@ -10,7 +10,6 @@ namespace specwatch {
 struct OtlpGrpcOptions;
 class OtlpBatchSink;
 class MetricsConsumer;
-class SpanMetrics;
 class OtlpMetrics;
 class Logger;
 }  // namespace specwatch
@@ -31,8 +30,10 @@ class PlaceReceiver final : public specwatch::Source {
 
 }  // namespace
 
-extern "C" specwatch::Source* specwatch_otlp_grpc_receiver_create(
-    const specwatch::OtlpGrpcOptions*, specwatch::OtlpBatchSink*, specwatch::MetricsConsumer*,
-    specwatch::SpanMetrics*, specwatch::OtlpMetrics*, specwatch::Logger*) {
+extern "C" specwatch::Source* specwatch_otlp_grpc_receiver_create(const specwatch::OtlpGrpcOptions*,
+                                                                  specwatch::OtlpBatchSink*,
+                                                                  specwatch::MetricsConsumer*,
+                                                                  specwatch::OtlpMetrics*,
+                                                                  specwatch::Logger*) {
   return new PlaceReceiver();
 }

@@ -7,7 +7,6 @@
 
 #include "sidecar/otlp/otlp_grpc_factory.h"
 #include "sidecar/otlp/otlp_metrics.h"
-#include "sidecar/otlp/span_metrics.h"
 
 namespace {
 
@@ -28,14 +27,13 @@ class IgnoringMetricsConsumer final : public specwatch::MetricsConsumer {
 
 int main() {
   prometheus::Registry registry;
-  specwatch::SpanMetrics span_metrics(registry);
   specwatch::OtlpMetrics metrics(registry);
   specwatch::Logger logger(specwatch::LogLevel::kError, [](std::string_view) {});
   RefusingSink sink;
   IgnoringMetricsConsumer consumer;
   const specwatch::OtlpGrpcOptions options;
   const auto receiver =
-      specwatch::make_otlp_grpc_receiver(options, sink, consumer, span_metrics, metrics, logger);
+      specwatch::make_otlp_grpc_receiver(options, sink, consumer, metrics, logger);
   std::cout << "name=" << receiver->name() << " ready=" << (receiver->ready() ? 1 : 0)
             << " reason=" << receiver->not_ready_reason() << "\n";
   return 0;

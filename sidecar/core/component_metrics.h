@@ -1,0 +1,45 @@
+// The self-metrics every component reports the same way, named once here:
+//   specwatch_component_events_total{component, kind, outcome}   counter
+//   specwatch_component_queue_events{component}                    gauge
+// kind is source | stage | sink | notifier; outcome is received (handed to the component), sent
+// (delivered or recorded by it), failed (it could not deliver; the source keeps the data for a
+// re-read) or dropped (discarded on purpose, e.g. a full queue configured to drop). The metric
+// names that predate them (specwatch_source_*, specwatch_otlp_*, specwatch_pipeline_*) stay as
+// they are: they are a contract, and these families add to them rather than replace them.
+//
+// Registering is idempotent (the same name and help merge in the registry), so each component
+// asks for its own series without a shared registrar.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace specwatch {
+
+enum class ComponentKind : std::uint8_t { kSource, kStage, kSink, kNotifier };
+
+std::string_view component_kind_name(ComponentKind kind);
+
+// One component's series of specwatch_component_events_total. Increment per batch (by the number
+// of events), not per event: each increment is an atomic update.
+struct ComponentCounters {
+  prometheus::Counter& received;
+  prometheus::Counter& sent;
+  prometheus::Counter& failed;
+  prometheus::Counter& dropped;
+};
+
+ComponentCounters component_counters(prometheus::Registry& registry, const std::string& component,
+                                     ComponentKind kind);
+
+// specwatch_component_queue_events{component}: events waiting in the component's own queue. Only
+// components with a queue have it.
+prometheus::Gauge& component_queue_gauge(prometheus::Registry& registry,
+                                         const std::string& component);
+
+}  // namespace specwatch

@@ -1,0 +1,66 @@
+#include "sidecar/normalize/normalize_stage.h"
+
+#include "sidecar/core/event_batch.h"
+
+namespace specwatch {
+
+NormalizeStage::NormalizeStage(const ProfileSet& profiles, ErrorReporter& errors)
+    : profiles_(profiles), errors_(errors) {}
+
+const CompiledProfile* NormalizeStage::profile_for(const RecordBatch& batch) {
+  if (&batch == batch_) return batch_profile_;
+  batch_ = &batch;
+  batch_profile_ = nullptr;
+  if (batch.profile.empty()) return nullptr;  // a source without profile yields no events
+  const std::string& name = batch.profile;
+  if (cached_profile_ == nullptr || cached_name_ != name) {
+    cached_name_ = name;
+    cached_profile_ = profiles_.find(name);
+  }
+  batch_profile_ = cached_profile_;
+  return cached_profile_;
+}
+
+void NormalizeStage::index_events(const RecordBatch& batch, const Record& record) {
+  // The pipeline hands over the batch's own records, so the address gives the index.
+  const auto index = static_cast<std::uint32_t>(&record - batch.records.data());
+  record_index_.resize(events_.size(), index);
+}
+
+void NormalizeStage::on_json(const RecordBatch& batch, const Record& record,
+                             const rapidjson::Value& value) {
+  const CompiledProfile* profile = profile_for(batch);
+  if (profile == nullptr) return;  // no profile (the config loader rejects unknown ones)
+  const std::string_view reason = normalize(*profile, value, batch.service, events_);
+  index_events(batch, record);
+  if (!reason.empty()) report(batch, record, reason);  // the call only for the rare bad record
+}
+
+void NormalizeStage::on_text(const RecordBatch& batch, const Record& record) {
+  const CompiledProfile* profile = profile_for(batch);
+  if (profile == nullptr) return;
+  const std::string_view reason =
+      normalize(*profile, std::string_view(record.data), batch.service, events_);
+  index_events(batch, record);
+  if (!reason.empty()) report(batch, record, reason);
+}
+
+void NormalizeStage::on_batch_end(RecordBatch& batch) {
+  // A batch none of whose records was handed over (all failed to parse) was never looked up.
+  const CompiledProfile* profile = &batch == batch_ ? batch_profile_ : profile_for(batch);
+  batch_ = nullptr;  // another batch may come at the same address
+  const EventBatch events{batch, profile != nullptr ? profile->tool : Tool::kNone, events_.events(),
+                          record_index_};
+  for (EventConsumer* consumer : consumers_) consumer->consume(events);
+  events_.clear();
+  record_index_.clear();
+}
+
+void NormalizeStage::report(const RecordBatch& batch, const Record& record,
+                            std::string_view reason) {
+  errors_.report(batch.source, record.origin, reason,
+                 "record does not fit profile \"" + cached_name_ + "\" (" + std::string(reason) +
+                     "); its other events are kept");
+}
+
+}  // namespace specwatch
