@@ -72,8 +72,11 @@ std::uint64_t checkpoint_offset(const std::string& state_dir) {
   rapidjson::Document doc;
   const std::string text = read_file(path);
   doc.Parse(text.data(), text.size());
-  if (doc.HasParseError() || !doc["files"].IsArray() || doc["files"].Empty()) return 0;
-  return doc["files"][0]["offset"].GetUint64();
+  // A state-store document: {"schema_version": N, "data": {"files": [...]}}.
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data")) return 0;
+  const rapidjson::Value& data = doc["data"];
+  if (!data.HasMember("files") || !data["files"].IsArray() || data["files"].Empty()) return 0;
+  return data["files"][0]["offset"].GetUint64();
 }
 
 TEST(FileExporter, KillDuringExportLosesNothingAndDuplicatesOnlyTheInFlightWindow) {

@@ -76,7 +76,7 @@ class FileSinkTest : public ::testing::Test {
       fed.file_at_ack = slurp(out);
     });
     {
-      const EventBatch view{batch, "", events, index};
+      const EventBatch view{batch, Tool::kNone, events, index};
       sink.consume(view);
     }
     EXPECT_FALSE(fed.status.has_value()) << "acknowledged while the pipeline still holds it";
