@@ -15,7 +15,7 @@ run_packages=(
   prometheus-cpp-dev libboost-dev rapidjson-dev libyaml-cpp-dev zlib1g-dev
 )
 test_packages=(
-  libgtest-dev libgmock-dev libbenchmark-dev jq
+  libgtest-dev libgmock-dev libbenchmark-dev jq clang-format git
   prometheus prometheus-alertmanager
   lintian dpkg-dev systemd
 )

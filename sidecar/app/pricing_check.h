@@ -13,7 +13,7 @@ namespace specwatch {
 
 // Returns the exit code: 0 when every model seen has a price, 1 when some have none (listed on
 // `out`), 2 when an input cannot be checked (explained on `err`).
-int run_pricing_check(const Config& config, const std::vector<std::string>& inputs,
-                      std::FILE* out, std::FILE* err);
+int run_pricing_check(const Config& config, const std::vector<std::string>& inputs, std::FILE* out,
+                      std::FILE* err);
 
 }  // namespace specwatch

@@ -1,7 +1,5 @@
 #include "sidecar/config/config_loader.h"
 
-#include "sidecar/config/derivation_sections.h"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +12,8 @@
 #include <filesystem>
 #include <set>
 #include <system_error>
+
+#include "sidecar/config/derivation_sections.h"
 
 namespace specwatch {
 namespace {

@@ -24,8 +24,7 @@ using AckCallback = std::function<void(DeliveryStatus)>;
 class BatchAck {
  public:
   BatchAck() = default;
-  explicit BatchAck(AckCallback callback)
-      : state_(std::make_shared<State>(std::move(callback))) {}
+  explicit BatchAck(AckCallback callback) : state_(std::make_shared<State>(std::move(callback))) {}
 
   // Copies share one pending acknowledgement; the callback runs when the last copy goes away.
   BatchAck(const BatchAck&) = default;

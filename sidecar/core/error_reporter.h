@@ -22,9 +22,10 @@ class ErrorReporter {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
-  ErrorReporter(Logger& logger, prometheus::Family<prometheus::Counter>& errors_total,
-                std::chrono::seconds log_interval = std::chrono::seconds(60),
-                Clock clock = [] { return std::chrono::steady_clock::now(); });
+  ErrorReporter(
+      Logger& logger, prometheus::Family<prometheus::Counter>& errors_total,
+      std::chrono::seconds log_interval = std::chrono::seconds(60),
+      Clock clock = [] { return std::chrono::steady_clock::now(); });
 
   // Thread-safe. `origin` is the file path (or peer) the bad input came from; `reason` a short
   // snake_case word that becomes the metric label; `message` the human explanation for the log.

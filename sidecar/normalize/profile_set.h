@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "sidecar/normalize/compiled_profile.h"
 #include "sidecar/core/event.h"
+#include "sidecar/normalize/compiled_profile.h"
 #include "sidecar/normalize/event_buffer.h"
 
 namespace specwatch {

@@ -79,7 +79,7 @@ class Pipeline final : public BatchConsumer {
   Logger& logger_;
   BoundedQueue<RecordBatch> queue_;
   std::vector<RecordProcessor*> processors_;  // not owned: they outlive the pipeline
-  JsonParser parser_;                          // used by the worker thread only
+  JsonParser parser_;                         // used by the worker thread only
   std::thread worker_;
   std::atomic<bool> started_{false};
 };

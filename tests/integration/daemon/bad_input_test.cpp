@@ -19,11 +19,11 @@ TEST(BadInput, IsCountedByReasonAndNeverStopsGoodData) {
   for (int i = 0; i < 500; ++i) good += event_line(i);
   write_file(logs + "/good.log", good);
   std::string bad;
-  bad += "{\"msg\": \"missing brace\"\n";                     // invalid_json
-  bad += std::string("\x00\x01\x02\xff\xfe binary", 12) + "\n";  // invalid_json
-  bad += "{\"msg\":\"caf\xe9 latin-1\"}\n";                  // invalid_utf8, kept
+  bad += "{\"msg\": \"missing brace\"\n";                               // invalid_json
+  bad += std::string("\x00\x01\x02\xff\xfe binary", 12) + "\n";         // invalid_json
+  bad += "{\"msg\":\"caf\xe9 latin-1\"}\n";                             // invalid_utf8, kept
   bad += "{\"huge\":\"" + std::string(2 * 1024 * 1024, 'x') + "\"}\n";  // record_too_large
-  bad += event_line(1000);                                  // good, after all of it
+  bad += event_line(1000);                                              // good, after all of it
   write_file(logs + "/bad.log", bad);
   mkdir((logs + "/dir.log").c_str(), 0755);  // a directory matching the glob
 

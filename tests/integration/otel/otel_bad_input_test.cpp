@@ -33,7 +33,6 @@ RawAnswer post(std::uint16_t port, const std::string& path, const std::string& h
   return http_request(port, "POST", path, body, "", headers);
 }
 
-
 google::rpc::Status status_of(const std::string& protobuf_body) {
   google::rpc::Status status;
   EXPECT_TRUE(status.ParseFromString(protobuf_body)) << "not a google.rpc.Status";

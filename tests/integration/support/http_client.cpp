@@ -25,7 +25,8 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
     ::close(fd);
     return result;
   }
-  std::string request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  std::string request =
+      method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
   if (!content_type.empty()) request += "Content-Type: " + content_type + "\r\n";
   request += extra_headers;
   if (!body.empty() || method == "POST") {

@@ -10,7 +10,9 @@ namespace specwatch::testing {
 inline std::string test_config(const std::string& state_dir, const std::string& sources_yaml,
                                const std::string& extra = "") {
   return "http:\n  listen: \"127.0.0.1:0\"\n"
-         "state_dir: \"" + state_dir + "\"\n"
+         "state_dir: \"" +
+         state_dir +
+         "\"\n"
          "log_level: info\n"
          "shutdown_timeout_ms: 5000\n"
          "tail:\n  poll_interval_ms: 100\n  checkpoint_interval_ms: 100\n  rotate_wait_ms: 1000\n"
@@ -26,7 +28,8 @@ inline std::string ndjson_source(const std::string& name, const std::string& pat
 // One NDJSON line of about 120 bytes with a sequence number.
 inline std::string event_line(int seq) {
   return "{\"time\":\"2025-01-15T10:30:45.1-08:00\",\"level\":\"INFO\",\"msg\":\"step done\","
-         "\"seq\":" + std::to_string(seq) + ",\"context\":{\"k\":\"v\"}}\n";
+         "\"seq\":" +
+         std::to_string(seq) + ",\"context\":{\"k\":\"v\"}}\n";
 }
 
 }  // namespace specwatch::testing

@@ -20,8 +20,8 @@ class Tailing : public ::testing::Test {
   void start(const std::string& pattern) {
     write_file(dir_.file("specwatch.yaml"),
                test_config(dir_.file("state"), ndjson_source("t", pattern)));
-    sidecar_ = std::make_unique<SidecarProcess>(dir_.file("specwatch.yaml"),
-                                                dir_.file("sidecar.out"));
+    sidecar_ =
+        std::make_unique<SidecarProcess>(dir_.file("specwatch.yaml"), dir_.file("sidecar.out"));
     port_ = sidecar_->wait_started();
     ASSERT_NE(port_, 0) << sidecar_->log();
   }
@@ -31,7 +31,8 @@ class Tailing : public ::testing::Test {
   // Waits for exactly `n`, then makes sure no more arrive.
   void expect_exactly(double n) {
     ASSERT_TRUE(wait_until([&] { return events() >= n; }, std::chrono::seconds(30)))
-        << "events=" << events() << " expected " << n << "\n" << sidecar_->log();
+        << "events=" << events() << " expected " << n << "\n"
+        << sidecar_->log();
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // several poll intervals
     EXPECT_EQ(events(), n);
   }

@@ -7,8 +7,8 @@ namespace {
 
 TEST(Utf8, ValidatesWellFormedText) {
   EXPECT_TRUE(is_valid_utf8("plain ascii text that is longer than eight bytes"));
-  EXPECT_TRUE(is_valid_utf8("\xE2\x9C\x85 gemini succeeded"));   // ✅
-  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x93\x8A"));                // 📊
+  EXPECT_TRUE(is_valid_utf8("\xE2\x9C\x85 gemini succeeded"));  // ✅
+  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x93\x8A"));               // 📊
   EXPECT_FALSE(is_valid_utf8("bad \xC0\xAF overlong"));
   EXPECT_FALSE(is_valid_utf8("surrogate \xED\xA0\x80"));
   EXPECT_FALSE(is_valid_utf8("truncated \xE2\x9C"));

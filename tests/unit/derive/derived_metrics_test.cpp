@@ -671,8 +671,9 @@ TEST_F(DerivedMetricsTest, ToolSpecificMetricsFollowTheToolNotTheService) {
   // By service: the tool of each event's own service.
   m.record(event(Command{"build", true, ""}, "specular"), Tool::kByService);
   m.record(event(Command{"build", true, ""}, "other"), Tool::kByService);
-  EXPECT_NE(text().find("specular_command_executions_total{command=\"build\",success=\"true\"} 1\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text().find("specular_command_executions_total{command=\"build\",success=\"true\"} 1\n"),
+      std::string::npos)
       << text();
 }
 

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "sidecar/otlp/otlp_ingest.h"
-
 #include "tests/support/gzip_bomb.h"
 
 namespace specwatch::testing {

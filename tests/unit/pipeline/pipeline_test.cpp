@@ -15,8 +15,8 @@ class RecordingProcessor : public RecordProcessor {
   void on_json(const RecordBatch& batch, const Record&, const rapidjson::Value& value) override {
     std::unique_lock lock(mutex_);
     blocked_.wait(lock, [&] { return !hold_; });
-    seen.push_back(batch.source + ":" + (value.HasMember("n") ? std::to_string(value["n"].GetInt())
-                                                               : std::string("?")));
+    seen.push_back(batch.source + ":" +
+                   (value.HasMember("n") ? std::to_string(value["n"].GetInt()) : std::string("?")));
   }
   void on_text(const RecordBatch& batch, const Record& record) override {
     std::lock_guard lock(mutex_);
