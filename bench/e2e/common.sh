@@ -44,3 +44,22 @@ generate_ndjson() {
     }
   }' > "$out"
 }
+
+# Writes the W1 config into DIR/specwatch.yaml: one ndjson source "w1" over DIR/events.log, listening
+# on PORT, with PROFILE (empty: none); OTLP off.
+write_w1_config() {
+  local dir="$1" port="$2" profile="$3" profile_line=""
+  [ -n "$profile" ] && profile_line="    profile: $profile"
+  cat > "$dir/specwatch.yaml" <<YAML
+http: { listen: "127.0.0.1:$port" }
+state_dir: "$dir/state"
+log_level: warn
+otlp: { grpc: { enabled: false }, http: { enabled: false } }
+sources:
+  - name: w1
+    include: ["$dir/events.log"]
+    framing: ndjson
+    service: specular
+$profile_line
+YAML
+}

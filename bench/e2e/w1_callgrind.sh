@@ -16,20 +16,7 @@ work="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 generate_ndjson "$n" "$work/events.log"
 port="$(free_port)"
-profile_line=""
-[ -n "$profile" ] && profile_line="    profile: $profile"
-cat > "$work/specwatch.yaml" <<YAML
-http: { listen: "127.0.0.1:$port" }
-state_dir: "$work/state"
-log_level: warn
-otlp: { grpc: { enabled: false }, http: { enabled: false } }
-sources:
-  - name: w1
-    include: ["$work/events.log"]
-    framing: ndjson
-    service: specular
-$profile_line
-YAML
+write_w1_config "$work" "$port" "$profile"
 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
   "$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
 pid=$!
