@@ -10,6 +10,14 @@
 
 namespace specwatch {
 
+std::string_view BatchEncoder::stream_identity(const Record& record) {
+  if (record.stream_id == 0) return record.origin;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t v = record.stream_id;
+  for (std::size_t i = stream_hex_.size(); i-- > 0; v >>= 4) stream_hex_[i] = kHex[v & 0xf];
+  return {stream_hex_.data(), stream_hex_.size()};
+}
+
 BatchEncoder::BatchEncoder(PricingTable pricing, bool include_original, const Redactor* redactor)
     : pricing_(std::move(pricing)), include_original_(include_original), documents_(redactor) {}
 

@@ -8,6 +8,7 @@
 // a time.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -31,9 +32,10 @@ class BatchEncoder {
   // Redactions since the last reset (EventDocumentEncoder::redactions).
   EventDocumentEncoder& documents() { return documents_; }
 
-  // The stream identity of a record for its event ids. Until records carry the file source's
-  // fingerprint this is the record's origin (its path): ids then change when a file is renamed.
-  static std::string_view stream_identity(const Record& record) { return record.origin; }
+  // The stream identity of a record for its event ids: the file source's fingerprint of the
+  // file's first bytes (Record::stream_id, as 16 hex digits), which survives a rename and
+  // copytruncate; the record's origin only for a record without one. Valid until the next call.
+  std::string_view stream_identity(const Record& record);
 
  private:
   // The record as text: its bytes, or for a value decoded by a receiver its JSON serialization.
@@ -41,6 +43,7 @@ class BatchEncoder {
 
   PricingTable pricing_;
   bool include_original_;
+  std::array<char, 16> stream_hex_{};
   EventDocumentEncoder documents_;
   std::string value_text_;  // record_text() of a kValue record
 };
