@@ -215,7 +215,9 @@ for name in "${want_active[@]}" "${want_silent[@]}"; do
 done
 if [[ -n $expect_alerts && -n $expect_silent ]]; then
   for name in $all_alerts; do
-    printf '%s\n' "${want_active[@]}" "${want_silent[@]}" | grep -qx "$name" \
+    # A here-string, not a pipe: grep -q exits at its first match, and under pipefail the
+    # writer's SIGPIPE would make a listed alert look unlisted.
+    grep -qx "$name" <<<"$(printf '%s\n' "${want_active[@]}" "${want_silent[@]}")" \
       || { echo "alert $name is in neither the expected nor the silent list" >&2; list_problems=1; }
   done
 fi

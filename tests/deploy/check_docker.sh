@@ -28,7 +28,7 @@ ln -s "$root/alerts" "$work/rules"
 shopt -s nullglob
 rule_files=("$root"/alerts/*.rules.yml)
 if out=$("$promtool" check config "$work/prometheus.yml" 2>&1); then
-  echo "$out" | head -3
+  sed -n 1,3p <<<"$out"
   grep -q "SUCCESS: ${#rule_files[@]} rule files found" <<<"$out" || fail "expected ${#rule_files[@]} rule files: $out"
 else
   fail "promtool check config: $out"

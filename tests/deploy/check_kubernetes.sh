@@ -39,7 +39,7 @@ done
 targets=(base variants/pre-1.29 variants/servicemonitor variants/scrape-annotations
          overlays/specular overlays/spec-agents overlays/spek overlays/specweaver monitoring)
 can_render=false
-if [[ -n $kubectl ]] && "$kubectl" version --client 2>/dev/null | grep -q 'Kustomize Version: v5'; then
+if [[ -n $kubectl ]] && grep -q 'Kustomize Version: v5' <<<"$("$kubectl" version --client 2>/dev/null)"; then
   can_render=true
 fi
 
