@@ -4,7 +4,7 @@
 //
 // Contract:
 // - The producer calls AlertReceiver::notify() after every evaluation with every alert that is
-//   pending-free and worth telling: firing alerts (every time, so a notifier can resend and
+//   worth telling (never a pending one): firing alerts (every time, so a notifier can resend and
 //   repeat) and alerts resolved within the last 15 minutes (so a resolve that was lost in
 //   transit is sent again), the same set Prometheus hands to Alertmanager.
 // - notify() never blocks on the network: a notifier queues (bounded; a full queue drops and
