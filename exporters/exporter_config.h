@@ -4,11 +4,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "exporters/file/file_exporter_config.h"
+#include "sidecar/pipeline/queue_config.h"
 
 namespace specwatch {
 
@@ -17,7 +19,10 @@ struct ExporterConfig {
   std::vector<std::string> sources;           // the sources it takes; empty: every source
   std::vector<YAML::Mark> source_marks;       // where each of `sources` was written (for messages)
   std::variant<FileExporterConfig> settings;  // by `type:`
-  int line = 0;                               // where the entry was written
+  // `queue:` as written (nullopt: not written). Only exporters that deliver asynchronously (a
+  // QueuedConsumer) take it; the file exporter writes within consume() and refuses it.
+  std::optional<QueueConfig> queue;
+  int line = 0;  // where the entry was written
 };
 
 }  // namespace specwatch

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <map>
 
-#include "sidecar/config/config_sections.h"
+#include "sidecar/config/component_name.h"
 
 namespace specwatch {
 namespace {
 
-const std::vector<std::string> kCommonKeys = {"type", "name", "sources"};
+const std::vector<std::string> kCommonKeys = {"type", "name", "sources", "queue"};
 
 std::vector<std::string> keys_with(const std::vector<std::string>& type_keys) {
   std::vector<std::string> keys = kCommonKeys;
@@ -22,7 +22,7 @@ void read_name(const YAML::Node& item, const std::string& key_path, ExporterConf
   if (!name.IsDefined()) return;
   const std::string key = ConfigReader::join(key_path, "name");
   if (auto text = in.read_non_empty_string(name, key)) {
-    if (is_valid_source_name(*text)) {
+    if (is_valid_component_name(*text)) {
       out.name = *text;
     } else {
       in.errors().add(name, key,
@@ -47,6 +47,15 @@ void read_sources(const YAML::Node& item, const std::string& key_path, ExporterC
   for (std::size_t i = 0; i < sources.size(); ++i) out.source_marks.push_back(sources[i].Mark());
 }
 
+void read_queue(const YAML::Node& item, const std::string& key_path, ExporterConfig& out,
+                ConfigReader& in) {
+  const YAML::Node queue = item["queue"];
+  if (!queue.IsDefined()) return;
+  QueueConfig config;
+  read_queue_config(queue, ConfigReader::join(key_path, "queue"), config, in);
+  out.queue = config;
+}
+
 void read_exporter(const YAML::Node& item, const std::string& key_path, ExporterConfig& out,
                    ConfigReader& in) {
   out.line = item.Mark().line + 1;
@@ -58,6 +67,7 @@ void read_exporter(const YAML::Node& item, const std::string& key_path, Exporter
   }
   read_name(item, key_path, out, in);
   read_sources(item, key_path, out, in);
+  read_queue(item, key_path, out, in);
   if (!kind) {
     // Without a known type the other keys cannot be judged; only the common ones are checked.
     return;
@@ -67,6 +77,11 @@ void read_exporter(const YAML::Node& item, const std::string& key_path, Exporter
       in.check_unknown_keys(item, key_path, keys_with(file_exporter_keys()));
       FileExporterConfig file;
       read_file_exporter_config(item, key_path, file, in);
+      if (out.queue) {
+        in.errors().add(item["queue"], ConfigReader::join(key_path, "queue"),
+                        "the file exporter writes each batch before acknowledging it and has no "
+                        "queue (its backpressure is the pipeline's); leave queue out");
+      }
       out.settings = std::move(file);
       break;
     }

@@ -18,9 +18,9 @@
 #include "sidecar/observability/admin_endpoints.h"
 #include "sidecar/observability/build_info.h"
 #include "sidecar/observability/process_collector.h"
+#include "sidecar/otlp/otlp_metrics_consumer.h"
 #include "sidecar/otlp/otlp_receivers.h"
 #include "sidecar/otlp/switching_sink.h"
-#include "sidecar/otlp_metrics/otlp_metrics_consumer.h"
 #include "sidecar/otlp_metrics/otlp_metrics_store.h"
 
 namespace specwatch {
@@ -256,8 +256,8 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   for (const auto& source : config.sources) {
     logger.info(
         "source totals",
-        {{"source", source.name},
-         {"events", static_cast<std::uint64_t>(pipeline_metrics.events(source.name).Value())}});
+        {{"source", source.name()},
+         {"events", static_cast<std::uint64_t>(pipeline_metrics.events(source.name()).Value())}});
   }
   logger.info("specwatch stopped");
   return 0;

@@ -3,7 +3,7 @@
 // and lowers every source's tail.max_open_files so that all sources together fit in the rest.
 #pragma once
 
-#include "sidecar/config/config.h"
+#include "sidecar/app/config.h"
 #include "sidecar/core/logger.h"
 
 namespace specwatch {

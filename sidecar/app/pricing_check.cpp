@@ -17,11 +17,13 @@ namespace specwatch {
 namespace {
 
 const FileSourceConfig* source_for(const Config& config, const std::string& path) {
-  for (const auto& source : config.sources) {
+  for (const auto& entry : config.sources) {
+    const auto* source = std::get_if<FileSourceConfig>(&entry.settings);
+    if (source == nullptr) continue;
     bool included = false;
-    for (const auto& pattern : source.include) included = included || glob_match(pattern, path);
-    for (const auto& pattern : source.exclude) included = included && !glob_match(pattern, path);
-    if (included) return &source;
+    for (const auto& pattern : source->include) included = included || glob_match(pattern, path);
+    for (const auto& pattern : source->exclude) included = included && !glob_match(pattern, path);
+    if (included) return source;
   }
   return nullptr;
 }

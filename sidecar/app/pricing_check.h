@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sidecar/config/config.h"
+#include "sidecar/app/config.h"
 
 namespace specwatch {
 

@@ -3,9 +3,9 @@
 #include <thread>
 
 #include "exporters/exporter_factory.h"
+#include "sidecar/app/source_factory.h"
 #include "sidecar/derive/derive_config.h"
 #include "sidecar/otlp/pipeline_sink.h"
-#include "sidecar/sources/file/file_source.h"
 
 namespace specwatch {
 
@@ -40,11 +40,16 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
       services_.derived.enable_tool_metrics(profile->tool);
     }
   };
+  const SourceServices source_services{*pipeline_,
+                                       services_.logger,
+                                       services_.errors,
+                                       config_.state_dir,
+                                       config_.pipeline.batch_max_records,
+                                       config_.tail,
+                                       services_.file_metrics};
   for (const auto& source_config : config_.sources) {
-    enable_tool_metrics(source_config.profile);
-    sources_.push_back(std::make_unique<FileSource>(
-        source_config, config_.tail, config_.pipeline.batch_max_records, config_.state_dir,
-        *pipeline_, services_.logger, services_.errors, services_.file_metrics));
+    enable_tool_metrics(source_config.profile());
+    sources_.push_back(make_source(source_config, source_services));
   }
   enable_tool_metrics(config_.otlp.span_profile);
   enable_tool_metrics(config_.otlp.log_profile);

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "sidecar/config/config.h"
+#include "sidecar/app/config.h"
 #include "sidecar/core/error_reporter.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/core/sink.h"
@@ -23,7 +23,7 @@
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/observability/admin_endpoints.h"
 #include "sidecar/otlp/otlp_ingest.h"
-#include "sidecar/otlp/otlp_metrics.h"
+#include "sidecar/otlp/otlp_receiver_metrics.h"
 #include "sidecar/otlp/span_metrics.h"
 #include "sidecar/otlp/span_metrics_consumer.h"
 #include "sidecar/otlp/switching_sink.h"

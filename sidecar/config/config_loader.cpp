@@ -10,16 +10,11 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <set>
 #include <system_error>
 
-#include "sidecar/config/derivation_sections.h"
-
 namespace specwatch {
-namespace {
 
-// Reads the whole file; the error message on failure.
-std::optional<std::string> read_file(const std::string& path, std::string& out) {
+std::optional<std::string> read_config_text(const std::string& path, std::string& out) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::string(std::strerror(errno));
   char buffer[65536];
@@ -44,12 +39,26 @@ std::string current_dir() {
   return ec ? std::string(".") : cwd.string();
 }
 
+YAML::Node parse_yaml_root(std::string_view yaml_text, ErrorCollector& errors) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    errors.add(e.mark, "", e.msg);
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  if (documents.size() > 1) {
+    errors.add(documents[1], "",
+               "expected one YAML document, found " + std::to_string(documents.size()));
+  }
+  return documents.empty() ? YAML::Node() : documents[0];
+}
+
 bool has_error_for(const std::vector<ConfigError>& errors, std::string_view key) {
   return std::any_of(errors.begin(), errors.end(),
                      [&](const ConfigError& error) { return error.key == key; });
 }
 
-// File problems in the order they appear in the file, then the <env> problems.
 void order_errors(std::vector<ConfigError>& errors) {
   std::stable_sort(errors.begin(), errors.end(), [](const ConfigError& a, const ConfigError& b) {
     const bool a_env = a.file == kEnvironmentFile;
@@ -59,18 +68,6 @@ void order_errors(std::vector<ConfigError>& errors) {
     if (a.line != b.line) return a.line < b.line;
     return a.column < b.column;
   });
-}
-
-}  // namespace
-
-const std::vector<EnvOverride>& env_overrides() {
-  static const std::vector<EnvOverride> overrides = {
-      {"SPECWATCH_STATE_DIR", "state_dir", read_state_dir},
-      {"SPECWATCH_LOG_LEVEL", "log_level", read_log_level},
-      {"SPECWATCH_HTTP_LISTEN", "http.listen", read_http_listen},
-      {"SPECWATCH_SHUTDOWN_TIMEOUT_MS", "shutdown_timeout_ms", read_shutdown_timeout_ms},
-  };
-  return overrides;
 }
 
 std::optional<std::string> check_state_dir(const std::string& dir) {
@@ -89,104 +86,6 @@ std::optional<std::string> check_state_dir(const std::string& dir) {
   ::close(fd);
   ::unlink(probe.c_str());
   return std::nullopt;
-}
-
-ConfigLoadResult load_config(const std::string& path, const Environment& env) {
-  return load_config(path, env, builtin_config_sections());
-}
-
-ConfigLoadResult load_config(const std::string& path, const Environment& env,
-                             const ConfigSections& sections) {
-  std::string text;
-  if (auto problem = read_file(path, text)) {
-    ConfigLoadResult result;
-    result.errors.push_back(
-        ConfigError{path, 0, 0, "", "cannot read configuration file: " + *problem});
-    return result;
-  }
-  std::filesystem::path base = std::filesystem::path(path).parent_path();
-  return parse_config(text, path, base.empty() ? current_dir() : base.string(), env, sections);
-}
-
-ConfigLoadResult parse_config(std::string_view yaml_text, const std::string& file_for_messages,
-                              const std::string& base_dir, const Environment& env) {
-  return parse_config(yaml_text, file_for_messages, base_dir, env, builtin_config_sections());
-}
-
-ConfigLoadResult parse_config(std::string_view yaml_text, const std::string& file_for_messages,
-                              const std::string& base_dir, const Environment& env,
-                              const ConfigSections& sections) {
-  ConfigLoadResult result;
-  ErrorCollector errors(file_for_messages);
-
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml_text));
-  } catch (const YAML::Exception& e) {
-    errors.add(e.mark, "", e.msg);
-    result.errors = errors.take();
-    return result;
-  }
-  if (documents.size() > 1) {
-    errors.add(documents[1], "",
-               "expected one YAML document, found " + std::to_string(documents.size()));
-  }
-
-  Config config;
-  config.path = file_for_messages;
-  ConfigReader reader(errors, env, base_dir);
-  const YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
-  if (root.IsDefined() && !root.IsNull() && reader.expect_map(root, "")) {
-    reader.check_unknown_keys(root, "", sections.keys());
-    std::set<std::string> seen;
-    for (auto it = root.begin(); it != root.end(); ++it) {
-      if (!it->first.IsScalar()) continue;
-      const std::string& key = it->first.Scalar();
-      if (!seen.insert(key).second) continue;  // a duplicate key is reported, not read
-      const SectionParser* parser = sections.find(key);
-      if (parser == nullptr) continue;
-      try {
-        (*parser)(it->second, key, config, reader);
-      } catch (const YAML::Exception& e) {
-        // A section parser that used yaml-cpp wrongly must not take the daemon down.
-        errors.add(e.mark, key, "cannot read this section: " + e.msg);
-      }
-    }
-    check_source_profiles(root, config, reader);
-  }
-
-  // Overrides come after the file. Their values are taken literally.
-  ErrorCollector env_errors(kEnvironmentFile);
-  ConfigReader env_reader(env_errors, env, current_dir(), /*expand=*/false);
-  bool state_dir_overridden = false;
-  for (const EnvOverride& entry : env_overrides()) {
-    const std::string variable(entry.variable);
-    std::optional<std::string> value = env ? env(variable) : std::nullopt;
-    if (!value || value->empty()) continue;
-    entry.apply(YAML::Node(*value), variable, config, env_reader);
-    if (entry.key == "state_dir") state_dir_overridden = true;
-  }
-
-  // The state directory is checked once, for its final value, where that value was written.
-  if (state_dir_overridden) {
-    if (!has_error_for(env_errors.errors(), "SPECWATCH_STATE_DIR")) {
-      if (auto problem = check_state_dir(config.state_dir)) {
-        env_errors.add(YAML::Mark::null_mark(), "SPECWATCH_STATE_DIR", *problem);
-      }
-    }
-  } else if (!has_error_for(errors.errors(), "state_dir")) {
-    if (auto problem = check_state_dir(config.state_dir)) {
-      const YAML::Node written =
-          root.IsMap() && root["state_dir"].IsDefined() ? root["state_dir"] : root;
-      errors.add(written, "state_dir", *problem);
-    }
-  }
-
-  result.errors = errors.take();
-  for (ConfigError& error : env_errors.take()) result.errors.push_back(std::move(error));
-  order_errors(result.errors);
-  if (result.errors.empty()) result.config = std::move(config);
-  return result;
 }
 
 }  // namespace specwatch

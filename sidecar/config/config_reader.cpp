@@ -139,6 +139,13 @@ std::optional<bool> ConfigReader::read_bool(const YAML::Node& node, const std::s
   return std::nullopt;
 }
 
+void ConfigReader::read_bool_key(const YAML::Node& map, const std::string& key_path,
+                                 const char* name, bool& target) {
+  const YAML::Node value = map[name];
+  if (!value.IsDefined()) return;
+  if (auto flag = read_bool(value, join(key_path, name))) target = *flag;
+}
+
 std::optional<std::vector<std::string>> ConfigReader::read_list(const YAML::Node& node,
                                                                 const std::string& key,
                                                                 ElementReader read_element) {

@@ -50,6 +50,20 @@ class ConfigReader {
   // Same as read_path for every element of a list.
   std::optional<std::vector<std::string>> read_path_list(const YAML::Node& node,
                                                          const std::string& key);
+  // The optional integer `name` of mapping `map` into `target`, when written and within
+  // [min, max]; the key in messages is `key_path.name`.
+  template <typename T>
+  void read_int_key(const YAML::Node& map, const std::string& key_path, const char* name,
+                    std::int64_t min, std::int64_t max, T& target) {
+    const YAML::Node value = map[name];
+    if (!value.IsDefined()) return;
+    if (auto number = read_int(value, join(key_path, name), min, max)) {
+      target = static_cast<T>(*number);
+    }
+  }
+  // The optional boolean `name` of mapping `map` into `target`, when written and valid.
+  void read_bool_key(const YAML::Node& map, const std::string& key_path, const char* name,
+                     bool& target);
   // One of the given names (exact, case-sensitive):
   // 'must be one of: a, b, c (got "x")'.
   template <typename T>

@@ -8,9 +8,10 @@
 #include <memory>
 #include <string_view>
 
-#include "sidecar/config/config.h"
-
 namespace specwatch {
+
+// How a file's bytes are cut into records (a file source's `framing:`).
+enum class Framing : std::uint8_t { kNdjson, kJsonStream, kJsonDocument, kLines };
 
 class FramerOutput {
  public:

@@ -21,7 +21,7 @@
 #include <unordered_set>
 
 #include "sidecar/core/record.h"
-#include "sidecar/otlp/otlp_metrics.h"
+#include "sidecar/otlp/otlp_receiver_metrics.h"
 #include "sidecar/otlp/otlp_records.h"
 #include "sidecar/otlp/proto/logs_service.pb.h"
 #include "sidecar/otlp/proto/metrics_service.pb.h"

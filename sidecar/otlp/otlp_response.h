@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "sidecar/otlp/otlp_metrics.h"
+#include "sidecar/otlp/otlp_receiver_metrics.h"
 
 namespace specwatch {
 

@@ -15,12 +15,12 @@
 #include <thread>
 #include <vector>
 
-#include "sidecar/config/config.h"
 #include "sidecar/core/bounded_queue.h"
 #include "sidecar/core/error_reporter.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/core/source.h"
 #include "sidecar/framing/json_parser.h"
+#include "sidecar/pipeline/pipeline_config.h"
 #include "sidecar/pipeline/record_processor.h"
 
 namespace specwatch {

@@ -6,16 +6,6 @@
 
 namespace specwatch {
 
-std::optional<QueueConfig::WhenFull> when_full_from_name(std::string_view name) {
-  if (name == "block") return QueueConfig::WhenFull::kBlock;
-  if (name == "drop") return QueueConfig::WhenFull::kDrop;
-  return std::nullopt;
-}
-
-std::string_view when_full_name(QueueConfig::WhenFull when_full) {
-  return when_full == QueueConfig::WhenFull::kDrop ? "drop" : "block";
-}
-
 QueuedConsumer::QueuedConsumer(std::string name, QueueConfig config,
                                std::unique_ptr<QueuedDelivery> delivery,
                                prometheus::Registry& registry)

@@ -38,19 +38,9 @@
 #include "sidecar/core/bounded_queue.h"
 #include "sidecar/core/component_metrics.h"
 #include "sidecar/core/sink.h"
+#include "sidecar/pipeline/queue_config.h"
 
 namespace specwatch {
-
-// `queue:` of a component that delivers asynchronously.
-struct QueueConfig {
-  enum class WhenFull : std::uint8_t { kBlock, kDrop };
-  std::size_t max_events = 10000;         // queue.max_events: events waiting at most (≥ 1)
-  WhenFull when_full = WhenFull::kBlock;  // queue.when_full: block | drop
-};
-
-// "block" / "drop"; nullopt for any other spelling.
-std::optional<QueueConfig::WhenFull> when_full_from_name(std::string_view name);
-std::string_view when_full_name(QueueConfig::WhenFull when_full);
 
 // One batch as a sink encoded it.
 struct EncodedBatch {

@@ -9,7 +9,7 @@ cd "$1"
 declare -A allowed=(
   [core]=""
   [state]="core"
-  [redact]="core"
+  [redact]="core config"
   [config]="core"
   [framing]="core config"
   [pipeline]="core config framing"

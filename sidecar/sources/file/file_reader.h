@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "sidecar/config/config.h"
 #include "sidecar/framing/framer.h"
 #include "sidecar/sources/file/file_identity.h"
 #include "sidecar/sources/file/offset_tracker.h"

@@ -17,13 +17,13 @@
 #include <utility>
 #include <vector>
 
-#include "sidecar/config/config.h"
 #include "sidecar/core/error_reporter.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/core/source.h"
 #include "sidecar/sources/file/checkpoint_store.h"
 #include "sidecar/sources/file/content_index.h"
 #include "sidecar/sources/file/file_reader.h"
+#include "sidecar/sources/file/file_source_config.h"
 #include "sidecar/sources/file/file_source_metrics.h"
 #include "sidecar/sources/file/watcher.h"
 

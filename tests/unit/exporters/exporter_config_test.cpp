@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "exporters/exporters_section.h"
-#include "sidecar/config/config_loader.h"
+#include "sidecar/app/app_config.h"
 #include "tests/unit/exporters/test_dir.h"
 
 namespace specwatch {
@@ -24,7 +24,7 @@ class ExporterConfigTest : public ::testing::Test {
         sections);
     if (result.config) {
       std::vector<std::string> names;
-      for (const auto& source : result.config->sources) names.push_back(source.name);
+      for (const auto& source : result.config->sources) names.push_back(source.name());
       for (ConfigError& error :
            check_exporter_sources(result.config->exporters, names, "cfg.yaml")) {
         result.errors.push_back(std::move(error));
@@ -98,7 +98,7 @@ TEST_F(ExporterConfigTest, ErrorsNameFileLineColumnAndKey) {
                 "cfg.yaml:8:11: exporters[1].name: invalid exporter name \"Bad Name\": must "
                 "match [a-z0-9][a-z0-9_.-]* (it becomes a metric label)",
                 "cfg.yaml:10:5: exporters[1].colour: unknown key; allowed keys: type, name, "
-                "sources, path, rotate, fsync, include_original, redact",
+                "sources, queue, path, rotate, fsync, include_original, redact",
                 "cfg.yaml:11:5: exporters[2].path: required key is missing",
                 "cfg.yaml:13:25: exporters[2].rotate.max_bytes: must be at least 0, got -1",
                 "cfg.yaml:13:40: exporters[2].rotate.max_files: must be at least 1, got 0",
@@ -122,6 +122,33 @@ TEST_F(ExporterConfigTest, UnknownSourceIsReportedAtItsPlace) {
       "    sources: [traces, nope]\n");
   EXPECT_EQ(texts(result), (std::vector<std::string>{
                                "cfg.yaml:8:23: exporters[0].sources[1]: unknown source \"nope\""}));
+}
+
+// `queue:` is read for every entry (max_events >= 1, when_full block|drop); the file exporter
+// writes within consume() and refuses a queue rather than ignoring it.
+TEST_F(ExporterConfigTest, QueueIsReadForEveryEntryAndRefusedByTheFileExporter) {
+  ConfigLoadResult result = parse(
+      "exporters:\n"
+      "  - type: file\n    name: a\n    path: x\n    queue: {max_events: 0, when_full: wait}\n"
+      "  - type: file\n    name: b\n    path: y\n    queue: {max_events: 5, size: 1}\n"
+      "  - type: file\n    name: c\n    path: z\n    queue: {when_full: drop}\n");
+  EXPECT_EQ(texts(result),
+            (std::vector<std::string>{
+                "cfg.yaml:8:12: exporters[0].queue: the file exporter writes each batch before "
+                "acknowledging it and has no queue (its backpressure is the pipeline's); leave "
+                "queue out",
+                "cfg.yaml:8:25: exporters[0].queue.max_events: must be at least 1, got 0",
+                "cfg.yaml:8:39: exporters[0].queue.when_full: must be one of: block, drop (got "
+                "\"wait\")",
+                "cfg.yaml:12:12: exporters[1].queue: the file exporter writes each batch before "
+                "acknowledging it and has no queue (its backpressure is the pipeline's); leave "
+                "queue out",
+                "cfg.yaml:12:29: exporters[1].queue.size: unknown key; allowed keys: max_events, "
+                "when_full",
+                "cfg.yaml:16:12: exporters[2].queue: the file exporter writes each batch before "
+                "acknowledging it and has no queue (its backpressure is the pipeline's); leave "
+                "queue out",
+            }));
 }
 
 }  // namespace

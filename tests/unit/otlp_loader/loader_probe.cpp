@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "sidecar/otlp/otlp_grpc_factory.h"
-#include "sidecar/otlp/otlp_metrics.h"
+#include "sidecar/otlp/otlp_receiver_metrics.h"
 
 namespace {
 

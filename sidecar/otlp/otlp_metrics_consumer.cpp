@@ -1,4 +1,4 @@
-#include "sidecar/otlp_metrics/otlp_metrics_consumer.h"
+#include "sidecar/otlp/otlp_metrics_consumer.h"
 
 #include <charconv>
 

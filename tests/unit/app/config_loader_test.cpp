@@ -1,5 +1,3 @@
-#include "sidecar/config/config_loader.h"
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -10,8 +8,15 @@
 #include <functional>
 #include <map>
 
+#include "sidecar/app/app_config.h"
+
 namespace specwatch {
 namespace {
+
+// The settings of the i-th source, a file source.
+const FileSourceConfig& file_source(const Config& config, std::size_t i) {
+  return std::get<FileSourceConfig>(config.sources.at(i).settings);
+}
 
 class LoaderTest : public ::testing::Test {
  protected:
@@ -124,17 +129,18 @@ TEST_F(LoaderTest, UnknownNestedKeys) {
   ConfigLoadResult result = parse(
       "tail:\n  poll_ms: 5\npipeline:\n  batch: 1\nsources:\n  - name: a\n    include: [x]\n"
       "    framming: lines\n");
-  EXPECT_EQ(texts(result),
-            (std::vector<std::string>{
-                "cfg.yaml:2:3: tail.poll_ms: unknown key; allowed keys: poll_interval_ms, inotify, "
-                "checkpoint_interval_ms, read_buffer_bytes, fingerprint_bytes, rotate_wait_ms, "
-                "max_open_files, follow_symlinks",
-                "cfg.yaml:4:3: pipeline.batch: unknown key; allowed keys: queue_max_batches, "
-                "queue_max_bytes, batch_max_records",
-                "cfg.yaml:8:5: sources[0].framming: unknown key; allowed keys: name, include, "
-                "exclude, framing, start_at, service, profile, max_record_bytes, document_key, "
-                "document_max_bytes, document_seen_limit, checkpoint",
-            }));
+  EXPECT_EQ(
+      texts(result),
+      (std::vector<std::string>{
+          "cfg.yaml:2:3: tail.poll_ms: unknown key; allowed keys: poll_interval_ms, inotify, "
+          "checkpoint_interval_ms, read_buffer_bytes, fingerprint_bytes, rotate_wait_ms, "
+          "max_open_files, follow_symlinks",
+          "cfg.yaml:4:3: pipeline.batch: unknown key; allowed keys: queue_max_batches, "
+          "queue_max_bytes, batch_max_records",
+          "cfg.yaml:8:5: sources[0].framming: unknown key; allowed keys: type, name, "
+          "include, exclude, framing, start_at, service, profile, max_record_bytes, document_key, "
+          "document_max_bytes, document_seen_limit, checkpoint",
+      }));
 }
 
 TEST_F(LoaderTest, DuplicateKeyInAMapping) {
@@ -212,6 +218,26 @@ TEST_F(LoaderTest, MissingRequiredKeysAreReportedAtTheEnclosingMapping) {
                            }));
 }
 
+// `type:` defaults to file (configs written before there were types keep working); an unknown
+// type names its place and the allowed values, and the entry's other keys are not judged.
+TEST_F(LoaderTest, SourceTypeDefaultsToFileAndAnUnknownTypeIsAnError) {
+  ConfigLoadResult ok = parse(
+      "sources:\n  - name: a\n    include: [x]\n  - type: file\n    name: b\n    include: [y]\n");
+  EXPECT_EQ(texts(ok), (std::vector<std::string>{}));
+  ASSERT_TRUE(ok.config.has_value());
+  ASSERT_EQ(ok.config->sources.size(), 2u);
+  EXPECT_EQ(file_source(*ok.config, 0).name, "a");
+  EXPECT_EQ(file_source(*ok.config, 1).name, "b");
+  EXPECT_EQ(ok.config->sources[1].line(), 4);
+
+  ConfigLoadResult bad =
+      parse("sources:\n  - type: kafka\n    topic: t\n  - type: [file]\n    name: c\n");
+  EXPECT_EQ(texts(bad), (std::vector<std::string>{
+                            "cfg.yaml:2:11: sources[0].type: must be one of: file (got \"kafka\")",
+                            "cfg.yaml:4:11: sources[1].type: expected a string, got a list",
+                        }));
+}
+
 TEST_F(LoaderTest, EmptyIncludeListAndNonMappingSource) {
   ConfigLoadResult result = parse("sources:\n  - name: a\n    include: []\n  - just-a-string\n");
   EXPECT_EQ(texts(result), (std::vector<std::string>{
@@ -269,7 +295,7 @@ TEST_F(LoaderTest, IncludePrefixThatDoesNotExistIsFine) {
       parse("sources:\n  - name: a\n    include: [not-installed-yet/**/*.json]\n");
   EXPECT_EQ(texts(result), (std::vector<std::string>{}));
   ASSERT_TRUE(result.config.has_value());
-  EXPECT_EQ(result.config->sources[0].include,
+  EXPECT_EQ(file_source(*result.config, 0).include,
             (std::vector<std::string>{dir_ + "/not-installed-yet/**/*.json"}));
 }
 
@@ -421,9 +447,9 @@ TEST_F(LoaderTest, ExpansionInEveryScalarBeforeTyping) {
   EXPECT_EQ(config.shutdown_timeout_ms, 250);
   EXPECT_FALSE(config.tail.inotify);
   ASSERT_EQ(config.sources.size(), 1u);
-  EXPECT_EQ(config.sources[0].name, "agent");
-  EXPECT_EQ(config.sources[0].service, "cost$center");
-  EXPECT_EQ(config.sources[0].include,
+  EXPECT_EQ(file_source(config, 0).name, "agent");
+  EXPECT_EQ(file_source(config, 0).service, "cost$center");
+  EXPECT_EQ(file_source(config, 0).include,
             (std::vector<std::string>{"/var/log/agent/*.json", "/home/ada/traces/*.json"}));
 }
 
@@ -489,7 +515,7 @@ TEST_F(LoaderTest, BadOverridesAreReportedAsEnvironmentProblems) {
 
 TEST(EnvOverrides, TableListsEveryOverride) {
   std::vector<std::string> rows;
-  for (const EnvOverride& entry : env_overrides()) {
+  for (const EnvOverride<Config>& entry : env_overrides()) {
     rows.push_back(std::string(entry.variable) + "=" + std::string(entry.key));
   }
   EXPECT_EQ(rows, (std::vector<std::string>{"SPECWATCH_STATE_DIR=state_dir",
@@ -508,9 +534,9 @@ TEST_F(LoaderTest, RelativePathsResolveAgainstTheBaseDirectory) {
   EXPECT_EQ(texts(result), (std::vector<std::string>{}));
   ASSERT_TRUE(result.config.has_value());
   EXPECT_EQ(result.config->state_dir, dir_ + "/state2");
-  EXPECT_EQ(result.config->sources[0].include,
+  EXPECT_EQ(file_source(*result.config, 0).include,
             (std::vector<std::string>{dir_ + "/logs/*.json", "/abs/*.json"}));
-  EXPECT_EQ(result.config->sources[0].exclude,
+  EXPECT_EQ(file_source(*result.config, 0).exclude,
             (std::vector<std::string>{dir_ + "/logs/skip-*.json"}));
 }
 
@@ -524,7 +550,7 @@ TEST_F(LoaderTest, LoadConfigResolvesAgainstTheFilesDirectory) {
   ASSERT_TRUE(result.config.has_value());
   EXPECT_EQ(result.config->path, dir_ + "/etc/specwatch.yaml");
   EXPECT_EQ(result.config->state_dir, dir_ + "/state");
-  EXPECT_EQ(result.config->sources[0].include,
+  EXPECT_EQ(file_source(*result.config, 0).include,
             (std::vector<std::string>{dir_ + "/etc/traces/*.json"}));
 }
 
@@ -564,7 +590,7 @@ TEST_F(LoaderTest, DefaultsOfEveryKey) {
   EXPECT_EQ(c.pipeline.queue_max_bytes, 8388608u);
   EXPECT_EQ(c.pipeline.batch_max_records, 1024u);
   ASSERT_EQ(c.sources.size(), 1u);
-  const FileSourceConfig& s = c.sources[0];
+  const FileSourceConfig& s = file_source(c, 0);
   EXPECT_EQ(s.name, "app");
   EXPECT_EQ(s.include, (std::vector<std::string>{dir_ + "/x.json"}));
   EXPECT_EQ(s.exclude, (std::vector<std::string>{}));
@@ -660,7 +686,7 @@ TEST_F(LoaderTest, RealisticFullConfiguration) {
   evals.document_seen_limit = 500;
   evals.checkpoint = false;
   evals.line = 26;
-  expected.sources = {agent, evals};
+  const std::vector<FileSourceConfig> expected_sources = {agent, evals};
 
   EXPECT_EQ(c.path, expected.path);
   EXPECT_EQ(c.http.listen, expected.http.listen);
@@ -681,8 +707,8 @@ TEST_F(LoaderTest, RealisticFullConfiguration) {
   ASSERT_EQ(c.sources.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
     SCOPED_TRACE(i);
-    const FileSourceConfig& got = c.sources[i];
-    const FileSourceConfig& want = expected.sources[i];
+    const FileSourceConfig& got = file_source(c, i);
+    const FileSourceConfig& want = expected_sources[i];
     EXPECT_EQ(got.name, want.name);
     EXPECT_EQ(got.include, want.include);
     EXPECT_EQ(got.exclude, want.exclude);

@@ -4,10 +4,9 @@
 //   redaction:
 //     disabled_patterns: [bearer_token]    # built-in patterns to turn off
 //     enabled_patterns: [email_address]    # patterns that are off by default, to turn on
-#include <set>
+#include "sidecar/redact/redaction_section.h"
 
-#include "sidecar/config/config_sections.h"
-#include "sidecar/redact/redaction_patterns.h"
+#include <set>
 
 namespace specwatch {
 namespace {
@@ -46,8 +45,8 @@ std::set<std::string> read_pattern_list(const YAML::Node& list, const std::strin
 
 }  // namespace
 
-void read_redaction_section(const YAML::Node& node, const std::string& key_path, Config& out,
-                            ConfigReader& in) {
+void read_redaction_section(const YAML::Node& node, const std::string& key_path,
+                            RedactionConfig& out, ConfigReader& in) {
   if (node.IsNull()) return;  // `redaction:` with nothing under it: the defaults
   if (!in.expect_map(node, key_path)) return;
   in.check_unknown_keys(node, key_path, {"disabled_patterns", "enabled_patterns"});
@@ -65,7 +64,7 @@ void read_redaction_section(const YAML::Node& node, const std::string& key_path,
       }
     }
   }
-  out.redaction.patterns = patterns;
+  out.patterns = patterns;
 }
 
 }  // namespace specwatch

@@ -1,19 +1,18 @@
-// The `sources` section: a list of file sources, each tailed by the file source.
+#include "sidecar/sources/file/file_source_config.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <map>
 
-#include "sidecar/config/config_sections.h"
+#include "sidecar/config/component_name.h"
 #include "sidecar/core/glob.h"
 
 namespace specwatch {
-namespace {
 
-const std::vector<std::string>& source_keys() {
+const std::vector<std::string>& file_source_keys() {
   static const std::vector<std::string> keys = {"name",
                                                 "include",
                                                 "exclude",
@@ -28,6 +27,8 @@ const std::vector<std::string>& source_keys() {
                                                 "checkpoint"};
   return keys;
 }
+
+namespace {
 
 // The watcher starts from the pattern's fixed leading directory. A directory that does not
 // exist yet is fine (the traced tool may not be installed yet); one that exists but cannot be
@@ -65,25 +66,16 @@ std::optional<std::vector<std::string>> read_patterns(const YAML::Node& node,
   return patterns;
 }
 
-template <typename T>
-void read_size(const YAML::Node& map, const std::string& key_path, const char* name, T& target,
-               ConfigReader& in) {
-  const YAML::Node value = map[name];
-  if (!value.IsDefined()) return;
-  if (auto number = in.read_int(value, ConfigReader::join(key_path, name), 1)) {
-    target = static_cast<T>(*number);
-  }
-}
+}  // namespace
 
-void read_source(const YAML::Node& item, const std::string& key_path, FileSourceConfig& source,
-                 ConfigReader& in) {
-  in.check_unknown_keys(item, key_path, source_keys());
+void read_file_source(const YAML::Node& item, const std::string& key_path, FileSourceConfig& source,
+                      ConfigReader& in) {
   source.line = item.Mark().line + 1;
 
   if (const YAML::Node name = in.require(item, key_path, "name"); name.IsDefined()) {
     const std::string key = ConfigReader::join(key_path, "name");
     if (auto text = in.read_non_empty_string(name, key)) {
-      if (is_valid_source_name(*text)) {
+      if (is_valid_component_name(*text)) {
         source.name = *text;
       } else {
         in.errors().add(name, key,
@@ -130,57 +122,35 @@ void read_source(const YAML::Node& item, const std::string& key_path, FileSource
       source.profile = *text;
     }
   }
-  read_size(item, key_path, "max_record_bytes", source.max_record_bytes, in);
+  in.read_int_key(item, key_path, "max_record_bytes", 1, INT64_MAX, source.max_record_bytes);
   if (const YAML::Node document_key = item["document_key"]; document_key.IsDefined()) {
     if (auto text = in.read_string(document_key, ConfigReader::join(key_path, "document_key"))) {
       source.document_key = *text;
     }
   }
-  read_size(item, key_path, "document_max_bytes", source.document_max_bytes, in);
-  read_size(item, key_path, "document_seen_limit", source.document_seen_limit, in);
-  if (const YAML::Node checkpoint = item["checkpoint"]; checkpoint.IsDefined()) {
-    if (auto value = in.read_bool(checkpoint, ConfigReader::join(key_path, "checkpoint"))) {
-      source.checkpoint = *value;
-    }
-  }
+  in.read_int_key(item, key_path, "document_max_bytes", 1, INT64_MAX, source.document_max_bytes);
+  in.read_int_key(item, key_path, "document_seen_limit", 1, INT64_MAX, source.document_seen_limit);
+  in.read_bool_key(item, key_path, "checkpoint", source.checkpoint);
   if (source.service.empty()) source.service = source.name;
 }
 
-}  // namespace
-
-bool is_valid_source_name(std::string_view name) {
-  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (name.empty() || !lower_or_digit(name[0])) return false;
-  for (char c : name) {
-    if (!lower_or_digit(c) && c != '_' && c != '.' && c != '-') return false;
-  }
-  return true;
-}
-
-void read_sources_section(const YAML::Node& node, const std::string& key_path, Config& out,
-                          ConfigReader& in) {
-  if (!node.IsDefined() || !node.IsSequence()) {
-    in.errors().add(node, key_path,
-                    "expected a list of sources, got " + ConfigReader::describe(node));
-    return;
-  }
-  std::map<std::string, int> first_line;  // source name → line of its entry
-  for (std::size_t i = 0; i < node.size(); ++i) {
-    const YAML::Node item = node[i];
-    const std::string item_path = ConfigReader::index(key_path, i);
-    if (!in.expect_map(item, item_path)) continue;
-    FileSourceConfig source;
-    read_source(item, item_path, source, in);
-    if (!source.name.empty()) {
-      auto [seen, inserted] = first_line.emplace(source.name, source.line);
-      if (!inserted) {
-        in.errors().add(item["name"], ConfigReader::join(item_path, "name"),
-                        "duplicate source name \"" + source.name + "\"; first defined at line " +
-                            std::to_string(seen->second));
-      }
-    }
-    out.sources.push_back(std::move(source));
-  }
+void read_tail_section(const YAML::Node& node, const std::string& key_path, TailConfig& tail,
+                       ConfigReader& in) {
+  if (!in.expect_map(node, key_path)) return;
+  in.check_unknown_keys(
+      node, key_path,
+      {"poll_interval_ms", "inotify", "checkpoint_interval_ms", "read_buffer_bytes",
+       "fingerprint_bytes", "rotate_wait_ms", "max_open_files", "follow_symlinks"});
+  constexpr std::int64_t kIntMax = INT_MAX;
+  in.read_int_key(node, key_path, "poll_interval_ms", 1, kIntMax, tail.poll_interval_ms);
+  in.read_bool_key(node, key_path, "inotify", tail.inotify);
+  in.read_int_key(node, key_path, "checkpoint_interval_ms", 1, kIntMax,
+                  tail.checkpoint_interval_ms);
+  in.read_int_key(node, key_path, "read_buffer_bytes", 1, INT64_MAX, tail.read_buffer_bytes);
+  in.read_int_key(node, key_path, "fingerprint_bytes", 1, INT64_MAX, tail.fingerprint_bytes);
+  in.read_int_key(node, key_path, "rotate_wait_ms", 0, kIntMax, tail.rotate_wait_ms);
+  in.read_int_key(node, key_path, "max_open_files", 1, 1048576, tail.max_open_files);
+  in.read_bool_key(node, key_path, "follow_symlinks", tail.follow_symlinks);
 }
 
 }  // namespace specwatch

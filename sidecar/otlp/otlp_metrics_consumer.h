@@ -1,7 +1,7 @@
 // The adapter between the OTLP receivers (sidecar/otlp/) and the store: decoded
 // ExportMetricsServiceRequests become the plain model (otlp_metric_model.h) and are ingested.
-// Built only when the otlp part is configured (library specwatch_otlp_metrics_consumer), so the
-// store itself stays free of protobuf and gRPC.
+// It lives with the receivers (library specwatch_otlp), so the store itself stays free of
+// protobuf and gRPC.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-#include "sidecar/otlp/otlp_metrics.h"
+#include "sidecar/otlp/otlp_receiver_metrics.h"
 
 #include <string>
 

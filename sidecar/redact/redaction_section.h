@@ -1,0 +1,16 @@
+// The `redaction:` section: which built-in secret patterns apply (README.md lists them).
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+
+#include "sidecar/config/config_reader.h"
+#include "sidecar/redact/redaction_patterns.h"
+
+namespace specwatch {
+
+void read_redaction_section(const YAML::Node& node, const std::string& key_path,
+                            RedactionConfig& out, ConfigReader& in);
+
+}  // namespace specwatch
