@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <set>
 
-#include "tests/unit/file_source/test_support.h"
+#include "tests/unit/sources/file/test_support.h"
 
 namespace specwatch {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "sidecar/sources/file/checkpoint_store.h"
 #include "sidecar/sources/file/file_source.h"
-#include "tests/unit/file_source/test_support.h"
+#include "tests/unit/sources/file/test_support.h"
 
 namespace specwatch {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/file_source/test_support.h"
+#include "tests/unit/sources/file/test_support.h"
 
 namespace specwatch {
 namespace {

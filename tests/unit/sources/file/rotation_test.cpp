@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "sidecar/sources/file/file_source.h"
-#include "tests/unit/file_source/test_support.h"
+#include "tests/unit/sources/file/test_support.h"
 
 namespace specwatch {
 namespace {

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "sidecar/sources/file/checkpoint_store.h"
-#include "tests/unit/file_source/test_support.h"
+#include "tests/unit/sources/file/test_support.h"
 
 namespace specwatch {
 namespace {
