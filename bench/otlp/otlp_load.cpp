@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "genai_spans.h"
+#include "sidecar/core/ascii.h"
 #include "sidecar/otlp/proto/trace_service.grpc.pb.h"
 
 namespace {
@@ -191,8 +192,7 @@ class HttpConnection {
     const std::string head = buffer_.substr(0, end);
     const int status = std::atoi(head.c_str() + 9);  // "HTTP/1.1 200"
     std::size_t length = 0;
-    std::string lower = head;
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    const std::string lower = ascii_lowercase(head);
     if (auto at = lower.find("content-length:"); at != std::string::npos) {
       length = std::strtoull(lower.c_str() + at + 15, nullptr, 10);
     }

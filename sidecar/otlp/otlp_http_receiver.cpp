@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "sidecar/core/ascii.h"
 #include "sidecar/http/http_server.h"
 #include "sidecar/otlp/gzip.h"
 #include "sidecar/otlp/otlp_json.h"
@@ -20,19 +21,12 @@ namespace trace_v1 = opentelemetry::proto::collector::trace::v1;
 namespace logs_v1 = opentelemetry::proto::collector::logs::v1;
 namespace metrics_v1 = opentelemetry::proto::collector::metrics::v1;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // The media type without parameters and surrounding blanks, lower-cased.
 std::string media_type(std::string_view value) {
   value = value.substr(0, value.find(';'));
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-  return lower(value);
+  return ascii_lowercase(value);
 }
 
 HttpResponse status_response(unsigned http_status, OtlpEncoding encoding, int code,
@@ -182,7 +176,8 @@ void OtlpHttpReceiver::Handler::handle(OtlpSignal signal, HttpRequest&& request,
   std::string inflated;
   std::string_view body = request.body;
   bool inflated_body = false;
-  const std::string coding = lower(request.headers.get("Content-Encoding").value_or("identity"));
+  const std::string coding =
+      ascii_lowercase(request.headers.get("Content-Encoding").value_or("identity"));
   if (coding == "gzip") {
     InflateResult result = gunzip_bounded(request.body, options.max_body_bytes, inflated);
     if (result.status == InflateStatus::kTooLarge) {

@@ -4,17 +4,12 @@
 #include <cmath>
 #include <limits>
 
+#include "sidecar/core/ascii.h"
 #include "sidecar/rules/promql_functions.h"
 #include "sidecar/rules/promql_lexer.h"
 
 namespace specwatch::rules {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 struct OperatorInfo {
   std::string_view text;
@@ -107,7 +102,7 @@ class Parser {
     return next();
   }
   bool is_keyword(const Token& t, std::string_view word) const {
-    return t.kind == TokenKind::kIdentifier && lower(t.text) == word;
+    return t.kind == TokenKind::kIdentifier && ascii_lowercase(t.text) == word;
   }
   ExprPtr make(const Token& at, ValueType type) const {
     auto e = std::make_unique<Expr>();
@@ -119,7 +114,7 @@ class Parser {
   const OperatorInfo* peek_operator() const {
     const Token& t = peek();
     if (t.kind != TokenKind::kOperator && t.kind != TokenKind::kIdentifier) return nullptr;
-    std::string text = t.kind == TokenKind::kIdentifier ? lower(t.text) : t.text;
+    std::string text = t.kind == TokenKind::kIdentifier ? ascii_lowercase(t.text) : t.text;
     for (const auto& info : kOperators) {
       if (info.text == text) return &info;
     }
@@ -158,8 +153,9 @@ class Parser {
           fail(group, "no grouping allowed for \"" + std::string(binary_op_name(binary.op)) +
                           "\" operation");
         }
-        binary.matching.card =
-            lower(group.text) == "group_left" ? Cardinality::kManyToOne : Cardinality::kOneToMany;
+        binary.matching.card = ascii_lowercase(group.text) == "group_left"
+                                   ? Cardinality::kManyToOne
+                                   : Cardinality::kOneToMany;
         if (peek().kind == TokenKind::kLeftParen) binary.matching.include = parse_label_list();
         for (const auto& name : binary.matching.include) {
           if (binary.matching.on &&
@@ -306,7 +302,7 @@ class Parser {
 
   ExprPtr parse_identifier() {
     const Token& t = next();
-    std::string word = lower(t.text);
+    std::string word = ascii_lowercase(t.text);
     if (word == "inf" || word == "nan") {
       ExprPtr e = make(t, ValueType::kScalar);
       e->node = NumberLiteral{word == "inf" ? std::numeric_limits<double>::infinity()
@@ -403,7 +399,7 @@ class Parser {
     auto grouping = [&]() {
       if (is_keyword(peek(), "by") || is_keyword(peek(), "without")) {
         if (grouped) fail(peek(), "aggregation may only have one by or without clause");
-        agg.without = lower(next().text) == "without";
+        agg.without = ascii_lowercase(next().text) == "without";
         agg.grouping = parse_label_list();
         grouped = true;
       }

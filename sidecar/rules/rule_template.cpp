@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <variant>
 
+#include "sidecar/core/ascii.h"
 #include "sidecar/rules/go_format.h"
 #include "sidecar/rules/humanize.h"
 #include "sidecar/rules/promql_lexer.h"
@@ -96,9 +97,7 @@ Value call(const std::string& name, const std::vector<Value>& args) {
   if (name == "toUpper" || name == "toLower") {
     want(1);
     std::string s = print(args[0]);
-    for (char& c : s)
-      c = static_cast<char>(name == "toUpper" ? std::toupper(static_cast<unsigned char>(c))
-                                              : std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : s) c = name == "toUpper" ? ascii_upper(c) : ascii_lower(c);
     return s;
   }
   if (name == "or" || name == "and") {

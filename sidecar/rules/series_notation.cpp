@@ -4,27 +4,18 @@
 #include <cmath>
 #include <limits>
 
+#include "sidecar/core/ascii.h"
 #include "sidecar/rules/sample.h"
 
 namespace specwatch::rules {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 // A decimal number with optional sign and exponent, or Inf / NaN; never hex (x is "times").
 std::optional<double> scan_number(std::string_view item, size_t& pos) {
   size_t start = pos;
   if (pos < item.size() && (item[pos] == '+' || item[pos] == '-')) ++pos;
   for (std::string_view word : {"Inf", "NaN"}) {
-    if (iequals(item.substr(pos, 3), word)) {
+    if (ascii_iequals(item.substr(pos, 3), word)) {
       pos += 3;
       double v = word == "Inf" ? std::numeric_limits<double>::infinity() : std::nan("");
       return item[start] == '-' ? -v : v;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <string>
 
+#include "sidecar/core/ascii.h"
 #include "tests/support/sample_secrets.h"
 
 namespace specwatch {
@@ -115,11 +116,7 @@ TEST(Redactor, KeysMustStartAWordAndEndWhereTheirCharactersEnd) {
 // Profiles may lower-case a value (the GenAI provider name): the key is still a key.
 TEST(Redactor, LowerCasedKeysAreStillFound) {
   const Redactor redactor;
-  auto lowered = [](std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-  };
+  auto lowered = [](std::string_view text) { return ascii_lowercase(text); };
   for (std::string_view key :
        {testing::kOpenAiKey, testing::kOpenAiProjectKey, testing::kAnthropicKey, testing::kGroqKey,
         testing::kGoogleKey, testing::kAwsKeyId, testing::kGithubToken}) {
