@@ -163,64 +163,40 @@ grpc::ServerUnaryReactor* handle_export(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+// One OTLP export service: the generated raw-callback base of its `Export` method, its request and
+// response messages and its signal; the three services differ in nothing else.
+template <typename Base, typename Request, typename Response, OtlpSignal kSignal>
+class ExportService final : public Base {
+ public:
+  ExportService(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
+      : ingest_(ingest), metrics_(metrics), max_body_bytes_(max_body_bytes) {}
+  grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override {
+    return handle_export<Request, Response>(context, request, response, kSignal, max_body_bytes_,
+                                            ingest_, metrics_);
+  }
+
+ private:
+  OtlpIngest& ingest_;
+  OtlpMetrics& metrics_;
+  std::size_t max_body_bytes_;
+};
+
 }  // namespace
 
 struct OtlpGrpcReceiver::Services {
-  class Trace final : public trace_v1::TraceService::WithRawCallbackMethod_Export<
-                          trace_v1::TraceService::Service> {
-   public:
-    Trace(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
-        : ingest_(ingest), metrics_(metrics), max_body_bytes_(max_body_bytes) {}
-    grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-                                     const grpc::ByteBuffer* request,
-                                     grpc::ByteBuffer* response) override {
-      return handle_export<trace_v1::ExportTraceServiceRequest,
-                           trace_v1::ExportTraceServiceResponse>(
-          context, request, response, OtlpSignal::kTraces, max_body_bytes_, ingest_, metrics_);
-    }
-
-   private:
-    OtlpIngest& ingest_;
-    OtlpMetrics& metrics_;
-    std::size_t max_body_bytes_;
-  };
-
-  class Logs final
-      : public logs_v1::LogsService::WithRawCallbackMethod_Export<logs_v1::LogsService::Service> {
-   public:
-    Logs(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
-        : ingest_(ingest), metrics_(metrics), max_body_bytes_(max_body_bytes) {}
-    grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-                                     const grpc::ByteBuffer* request,
-                                     grpc::ByteBuffer* response) override {
-      return handle_export<logs_v1::ExportLogsServiceRequest, logs_v1::ExportLogsServiceResponse>(
-          context, request, response, OtlpSignal::kLogs, max_body_bytes_, ingest_, metrics_);
-    }
-
-   private:
-    OtlpIngest& ingest_;
-    OtlpMetrics& metrics_;
-    std::size_t max_body_bytes_;
-  };
-
-  class Metrics final : public metrics_v1::MetricsService::WithRawCallbackMethod_Export<
-                            metrics_v1::MetricsService::Service> {
-   public:
-    Metrics(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
-        : ingest_(ingest), metrics_(metrics), max_body_bytes_(max_body_bytes) {}
-    grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-                                     const grpc::ByteBuffer* request,
-                                     grpc::ByteBuffer* response) override {
-      return handle_export<metrics_v1::ExportMetricsServiceRequest,
-                           metrics_v1::ExportMetricsServiceResponse>(
-          context, request, response, OtlpSignal::kMetrics, max_body_bytes_, ingest_, metrics_);
-    }
-
-   private:
-    OtlpIngest& ingest_;
-    OtlpMetrics& metrics_;
-    std::size_t max_body_bytes_;
-  };
+  using Trace = ExportService<
+      trace_v1::TraceService::WithRawCallbackMethod_Export<trace_v1::TraceService::Service>,
+      trace_v1::ExportTraceServiceRequest, trace_v1::ExportTraceServiceResponse,
+      OtlpSignal::kTraces>;
+  using Logs = ExportService<
+      logs_v1::LogsService::WithRawCallbackMethod_Export<logs_v1::LogsService::Service>,
+      logs_v1::ExportLogsServiceRequest, logs_v1::ExportLogsServiceResponse, OtlpSignal::kLogs>;
+  using Metrics = ExportService<
+      metrics_v1::MetricsService::WithRawCallbackMethod_Export<metrics_v1::MetricsService::Service>,
+      metrics_v1::ExportMetricsServiceRequest, metrics_v1::ExportMetricsServiceResponse,
+      OtlpSignal::kMetrics>;
 
   Services(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
       : trace(ingest, metrics, max_body_bytes),
