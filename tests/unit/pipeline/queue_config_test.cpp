@@ -37,15 +37,16 @@ TEST(QueueConfigSection, ReadsMaxEventsAndDrop) {
   EXPECT_EQ(parsed.config.when_full, QueueConfig::WhenFull::kDrop);
 }
 
+// In the order they are found: unknown keys first, then each value.
 TEST(QueueConfigSection, ReportsEveryProblemAndKeepsTheDefaults) {
   const Parsed parsed = parse("{max_events: 0, when_full: Drop, depth: 3}");
   EXPECT_EQ(parsed.errors,
             (std::vector<std::string>{
-                "cfg.yaml:1:2: exporters[0].queue.max_events: must be at least 1, got 0",
-                "cfg.yaml:1:17: exporters[0].queue.when_full: must be one of: block, drop (got "
-                "\"Drop\")",
                 "cfg.yaml:1:34: exporters[0].queue.depth: unknown key; allowed keys: max_events, "
                 "when_full",
+                "cfg.yaml:1:14: exporters[0].queue.max_events: must be at least 1, got 0",
+                "cfg.yaml:1:28: exporters[0].queue.when_full: must be one of: block, drop (got "
+                "\"Drop\")",
             }));
   EXPECT_EQ(parsed.config.max_events, 10000u);
   EXPECT_EQ(parsed.config.when_full, QueueConfig::WhenFull::kBlock);
