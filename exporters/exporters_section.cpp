@@ -16,22 +16,6 @@ std::vector<std::string> keys_with(const std::vector<std::string>& type_keys) {
   return keys;
 }
 
-void read_name(const YAML::Node& item, const std::string& key_path, ExporterConfig& out,
-               ConfigReader& in) {
-  const YAML::Node name = in.require(item, key_path, "name");
-  if (!name.IsDefined()) return;
-  const std::string key = ConfigReader::join(key_path, "name");
-  if (auto text = in.read_non_empty_string(name, key)) {
-    if (is_valid_component_name(*text)) {
-      out.name = *text;
-    } else {
-      in.errors().add(name, key,
-                      "invalid exporter name \"" + *text +
-                          "\": must match [a-z0-9][a-z0-9_.-]* (it becomes a metric label)");
-    }
-  }
-}
-
 void read_sources(const YAML::Node& item, const std::string& key_path, ExporterConfig& out,
                   ConfigReader& in) {
   const YAML::Node sources = item["sources"];
@@ -65,7 +49,7 @@ void read_exporter(const YAML::Node& item, const std::string& key_path, Exporter
   if (type.IsDefined()) {
     kind = in.read_enum<Type>(type, ConfigReader::join(key_path, "type"), {{"file", Type::kFile}});
   }
-  read_name(item, key_path, out, in);
+  if (auto name = read_component_name(item, key_path, "exporter", in)) out.name = *name;
   read_sources(item, key_path, out, in);
   read_queue(item, key_path, out, in);
   if (!kind) {

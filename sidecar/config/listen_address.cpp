@@ -61,4 +61,16 @@ std::variant<ListenAddress, std::string> parse_listen_address(std::string_view t
   return out;
 }
 
+std::optional<ListenSetting> read_listen_address(const YAML::Node& node, const std::string& key,
+                                                 ConfigReader& in) {
+  std::optional<std::string> text = in.read_string(node, key);
+  if (!text) return std::nullopt;
+  auto parsed = parse_listen_address(*text);
+  if (auto* message = std::get_if<std::string>(&parsed)) {
+    in.errors().add(node, key, *message);
+    return std::nullopt;
+  }
+  return ListenSetting{*text, std::get<ListenAddress>(parsed)};
+}
+
 }  // namespace specwatch

@@ -1,7 +1,5 @@
 #include "sidecar/http/http_config.h"
 
-#include <variant>
-
 #include "sidecar/config/listen_address.h"
 
 namespace specwatch {
@@ -17,17 +15,11 @@ void read_http_section(const YAML::Node& node, const std::string& key_path, Http
 
 void read_http_listen(const YAML::Node& node, const std::string& key, HttpConfig& out,
                       ConfigReader& in) {
-  std::optional<std::string> text = in.read_string(node, key);
-  if (!text) return;
-  auto parsed = parse_listen_address(*text);
-  if (auto* message = std::get_if<std::string>(&parsed)) {
-    in.errors().add(node, key, *message);
-    return;
+  if (auto listen = read_listen_address(node, key, in)) {
+    out.listen = listen->text;
+    out.host = listen->address.host;
+    out.port = listen->address.port;
   }
-  const auto& address = std::get<ListenAddress>(parsed);
-  out.listen = *text;
-  out.host = address.host;
-  out.port = address.port;
 }
 
 }  // namespace specwatch

@@ -22,17 +22,11 @@ void read_listener(const YAML::Node& node, const std::string& key_path, OtlpList
   }
   if (const YAML::Node listen = node["listen"]; listen.IsDefined()) {
     const std::string key = ConfigReader::join(key_path, "listen");
-    std::optional<std::string> text = in.read_string(listen, key);
-    if (!text) return;
-    auto parsed = parse_listen_address(*text);
-    if (auto* message = std::get_if<std::string>(&parsed)) {
-      in.errors().add(listen, key, *message);
-      return;
+    if (auto setting = read_listen_address(listen, key, in)) {
+      out.listen = setting->text;
+      out.host = setting->address.host;
+      out.port = setting->address.port;
     }
-    const auto& address = std::get<ListenAddress>(parsed);
-    out.listen = *text;
-    out.host = address.host;
-    out.port = address.port;
   }
 }
 

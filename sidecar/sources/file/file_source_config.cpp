@@ -72,18 +72,7 @@ void read_file_source(const YAML::Node& item, const std::string& key_path, FileS
                       ConfigReader& in) {
   source.line = item.Mark().line + 1;
 
-  if (const YAML::Node name = in.require(item, key_path, "name"); name.IsDefined()) {
-    const std::string key = ConfigReader::join(key_path, "name");
-    if (auto text = in.read_non_empty_string(name, key)) {
-      if (is_valid_component_name(*text)) {
-        source.name = *text;
-      } else {
-        in.errors().add(name, key,
-                        "invalid source name \"" + *text +
-                            "\": must match [a-z0-9][a-z0-9_.-]* (it becomes a metric label)");
-      }
-    }
-  }
+  if (auto name = read_component_name(item, key_path, "source", in)) source.name = *name;
   if (const YAML::Node include = in.require(item, key_path, "include"); include.IsDefined()) {
     const std::string key = ConfigReader::join(key_path, "include");
     if (auto patterns = read_patterns(include, key, true, in)) {

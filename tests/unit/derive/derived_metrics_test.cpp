@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "tests/unit/derive/metrics_text.h"
+#include "tests/support/metrics_text.h"
 
 namespace specwatch {
 namespace {

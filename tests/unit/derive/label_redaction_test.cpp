@@ -6,7 +6,7 @@
 
 #include "sidecar/derive/derived_metrics.h"
 #include "tests/support/sample_secrets.h"
-#include "tests/unit/derive/metrics_text.h"
+#include "tests/support/metrics_text.h"
 
 namespace specwatch {
 namespace {
