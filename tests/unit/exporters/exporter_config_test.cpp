@@ -143,7 +143,7 @@ TEST_F(ExporterConfigTest, QueueIsReadForEveryEntryAndRefusedByTheFileExporter) 
                 "cfg.yaml:12:12: exporters[1].queue: the file exporter writes each batch before "
                 "acknowledging it and has no queue (its backpressure is the pipeline's); leave "
                 "queue out",
-                "cfg.yaml:12:29: exporters[1].queue.size: unknown key; allowed keys: max_events, "
+                "cfg.yaml:12:28: exporters[1].queue.size: unknown key; allowed keys: max_events, "
                 "when_full",
                 "cfg.yaml:16:12: exporters[2].queue: the file exporter writes each batch before "
                 "acknowledging it and has no queue (its backpressure is the pipeline's); leave "
