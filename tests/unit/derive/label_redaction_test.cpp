@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "sidecar/derive/derived_metrics.h"
-#include "tests/support/sample_secrets.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/sample_secrets.h"
 
 namespace specwatch {
 namespace {

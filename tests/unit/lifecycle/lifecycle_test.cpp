@@ -17,9 +17,9 @@
 #include "sidecar/sources/file/checkpoint_store.h"
 #include "tests/support/gated_delivery.h"
 #include "tests/support/test_event_batch.h"
-#include "tests/unit/sources/file/test_support.h"
 #include "tests/unit/http/test_http_client.h"
 #include "tests/unit/otlp/otlp_support.h"
+#include "tests/unit/sources/file/test_support.h"
 
 namespace specwatch {
 namespace {
