@@ -15,6 +15,7 @@
 #include "sidecar/derive/derive_config.h"
 #include "sidecar/otlp/otlp_config.h"
 #include "sidecar/redact/redaction_patterns.h"
+#include "sidecar/rules/rules_config.h"
 
 namespace specwatch {
 
@@ -90,6 +91,8 @@ struct Config {
   // The `exporters:` list (sinks). Its section parser lives with the exporters (exporters/) and is
   // registered by the app like the OTLP one.
   std::vector<ExporterConfig> exporters;
+  // The `rules:` section (sidecar/rules/rules_section.h), registered by the app.
+  RulesConfig rules;
 };
 
 }  // namespace specwatch
