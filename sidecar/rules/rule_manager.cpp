@@ -307,12 +307,9 @@ void RuleManager::stop() {
 }
 
 void RuleManager::run() {
+  // The first cycle runs one interval after the start, as a scrape would: the sources have read
+  // by then, so a restored firing alert finds its series instead of resolving on an empty store.
   while (true) {
-    try {
-      evaluate_once();
-    } catch (const std::exception& e) {
-      deps_.logger.error("rule evaluation cycle failed", {{"error", e.what()}});
-    }
     int64_t interval_ms = 0;
     {
       std::lock_guard lock(mutex_);
@@ -322,9 +319,17 @@ void RuleManager::run() {
           interval_ms = std::min(interval_ms, g.group->spec().interval_ms);
       }
     }
-    std::unique_lock lock(wake_mutex_);
-    if (wake_.wait_for(lock, std::chrono::milliseconds(interval_ms), [this] { return stopping_; }))
-      return;
+    {
+      std::unique_lock lock(wake_mutex_);
+      if (wake_.wait_for(lock, std::chrono::milliseconds(interval_ms),
+                         [this] { return stopping_; }))
+        return;
+    }
+    try {
+      evaluate_once();
+    } catch (const std::exception& e) {
+      deps_.logger.error("rule evaluation cycle failed", {{"error", e.what()}});
+    }
   }
 }
 
