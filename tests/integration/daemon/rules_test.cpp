@@ -141,5 +141,51 @@ TEST(Rules, ValidateNamesEachBadRuleWithFileLineAndColumn) {
       << r.output;
 }
 
+TEST(Rules, EveryBundledTestFilePassesUnderRulesTest) {
+  std::vector<std::string> args = {"rules", "test"};
+  for (const char* name : {"llm-daily", "llm", "sidecar", "spec-agents", "specular", "specweaver",
+                           "spek"}) {
+    args.push_back(std::string(SPECWATCH_SOURCE_DIR) + "/alerts/tests/" + name + ".test.yml");
+  }
+  ProcessResult r = run_specwatch(args);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  size_t successes = 0;
+  for (size_t at = r.output.find("  SUCCESS\n"); at != std::string::npos;
+       at = r.output.find("  SUCCESS\n", at + 1))
+    ++successes;
+  EXPECT_EQ(successes, 7u) << r.output;
+  EXPECT_EQ(r.output.find("FAILED"), std::string::npos) << r.output;
+  // Rules over series only Prometheus has are skipped, and say why; the sidecar's own are run.
+  EXPECT_NE(r.output.find("  SKIPPED alertname: SPEKServiceDown at 1m: Prometheus-only: selects "
+                          "job=\"spek\"; the sidecar's own series carry job=\"specwatch\"\n"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("  SKIPPED alertname: SPEKByzantineConsensusFailure at 3m: "
+                          "Prometheus-only: the sidecar has no series named "
+                          "spek_byzantine_consensus_score\n"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("SKIPPED alertname: SpecularCostExceeded"), std::string::npos);
+  EXPECT_EQ(r.output.find("SKIPPED alertname: SpecwatchSourceStalled"), std::string::npos);
+}
+
+TEST(Rules, CheckListsEveryRuleWithItsScope) {
+  TempDir dir;
+  write_file(dir.file("alerts.rules.yml"), kRules);
+  const std::string config = dir.file("specwatch.yaml");
+  write_file(config, rules_config(dir));
+  ProcessResult r = run_specwatch({"rules", "check", "--config", config});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::string file = dir.file("alerts.rules.yml");
+  EXPECT_EQ(r.output,
+            file + ":5:9\tsource:events:sum\trecord\tin-sidecar\tevery series it selects is the "
+                   "sidecar's own\n" +
+                file + ":7:9\tEventsSeen\talert\tin-sidecar\tevery series it selects is the "
+                       "sidecar's own\n" +
+                file + ":14:9\tServiceDown\talert\tprometheus-only\tselects job=\"spek\"; the "
+                       "sidecar's own series carry job=\"specwatch\"\n"
+                       "3 rules: 2 in-sidecar, 1 Prometheus-only\n");
+}
+
 }  // namespace
 }  // namespace specwatch::testing
