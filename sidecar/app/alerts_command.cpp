@@ -88,9 +88,8 @@ int run_alerts(const std::string& url, std::FILE* out, std::FILE* err) {
   }
   rapidjson::Document doc;
   doc.Parse(body.c_str(), body.size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data") ||
-      !doc["data"].IsObject() || !doc["data"].HasMember("alerts") ||
-      !doc["data"]["alerts"].IsArray()) {
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data") || !doc["data"].IsObject() ||
+      !doc["data"].HasMember("alerts") || !doc["data"]["alerts"].IsArray()) {
     std::fprintf(err, "specwatch: %s/api/v1/alerts did not answer in the API's shape\n",
                  url.c_str());
     return 1;
@@ -110,8 +109,7 @@ int run_alerts(const std::string& url, std::FILE* out, std::FILE* err) {
         others = pairs_text(labels->value);
       }
       std::fprintf(out, "%-8s %-36s %-24s %-12s %s\n", state, name.c_str(),
-                   string_member(alert, "activeAt"), string_member(alert, "value"),
-                   others.c_str());
+                   string_member(alert, "activeAt"), string_member(alert, "value"), others.c_str());
     }
   }
   std::fprintf(out, "%zu alerts\n", static_cast<size_t>(alerts.Size()));

@@ -41,7 +41,8 @@ ConfigLoadResult load_app_config(const std::string& path, const Environment& env
   for (ConfigError& error : check_exporter_sources(config.exporters, source_names, path)) {
     result.errors.push_back(std::move(error));
   }
-  for (ConfigError& error : check_rule_files(config.rules)) result.errors.push_back(std::move(error));
+  for (ConfigError& error : check_rule_files(config.rules))
+    result.errors.push_back(std::move(error));
   if (!result.errors.empty()) result.config.reset();
   return result;
 }

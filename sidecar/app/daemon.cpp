@@ -169,18 +169,21 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   rules::DiscardingAlertReceiver alert_receiver;
   rules::RuleManager rule_manager(
       config.rules, rules_instance(config, env),
-      rules::RuleManagerDeps{[&] {
-                               auto families = registry->Collect();
-                               for (const prometheus::Collectable* extra :
-                                    {static_cast<const prometheus::Collectable*>(
-                                         process_collector.get()),
-                                     static_cast<const prometheus::Collectable*>(
-                                         otlp_store.get())}) {
-                                 for (auto& f : extra->Collect()) families.push_back(std::move(f));
-                               }
-                               return families;
-                             },
-                             *registry, logger, alert_receiver, StateStore(config.state_dir), {}});
+      rules::RuleManagerDeps{
+          [&] {
+            auto families = registry->Collect();
+            for (const prometheus::Collectable* extra :
+                 {static_cast<const prometheus::Collectable*>(process_collector.get()),
+                  static_cast<const prometheus::Collectable*>(otlp_store.get())}) {
+              for (auto& f : extra->Collect()) families.push_back(std::move(f));
+            }
+            return families;
+          },
+          *registry,
+          logger,
+          alert_receiver,
+          StateStore(config.state_dir),
+          {}});
   for (const auto& error : rule_manager.load()) {
     logger.error("rule file not loaded", {{"problem", error}});
   }

@@ -5,7 +5,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
-
 #include <set>
 
 #include "sidecar/derive/derived_metrics.h"

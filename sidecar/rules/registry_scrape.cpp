@@ -1,8 +1,9 @@
 #include "sidecar/rules/registry_scrape.h"
 
+#include <prometheus/gauge.h>
+
 #include <charconv>
 #include <cmath>
-#include <prometheus/gauge.h>
 #include <stdexcept>
 
 namespace specwatch::rules {
@@ -14,7 +15,8 @@ std::string bound_text(double value) {
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   if (std::isnan(value)) return "NaN";
   char buffer[32];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 16);
+  auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 16);
   return std::string(buffer, result.ptr);
 }
 
@@ -116,8 +118,8 @@ size_t RegistryScrape::scrape(std::span<const prometheus::MetricFamily> families
                          "le", bound_text(b.upper_bound));
           }
           if (!has_inf) {
-            writer.write(family.name + "_bucket", metric, static_cast<double>(h.sample_count),
-                         "le", "+Inf");
+            writer.write(family.name + "_bucket", metric, static_cast<double>(h.sample_count), "le",
+                         "+Inf");
           }
           break;
         }

@@ -69,8 +69,8 @@ GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source,
     }
     const auto started = std::chrono::steady_clock::now();
     auto elapsed = [&started] {
-      return std::chrono::duration_cast<std::chrono::nanoseconds>(
-                 std::chrono::steady_clock::now() - started)
+      return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                                  started)
           .count();
     };
     Vector produced;

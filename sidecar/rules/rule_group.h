@@ -17,8 +17,8 @@ struct RuleOutcome {
   std::string rule_name;
   std::string error;  // empty when the rule evaluated
   size_t samples = 0;
-  bool skipped = false;            // not evaluated (set_evaluated(i, false))
-  int64_t duration_ns = 0;         // how long the evaluation took
+  bool skipped = false;     // not evaluated (set_evaluated(i, false))
+  int64_t duration_ns = 0;  // how long the evaluation took
 };
 
 struct GroupEvaluation {
@@ -36,7 +36,9 @@ class RuleGroup {
 
   // A rule that is not evaluated keeps its state and writes nothing (the sidecar's
   // Prometheus-only rules). Every rule is evaluated by default.
-  void set_evaluated(size_t rule_index, bool evaluated) { rules_[rule_index].evaluated = evaluated; }
+  void set_evaluated(size_t rule_index, bool evaluated) {
+    rules_[rule_index].evaluated = evaluated;
+  }
 
   const RuleGroupSpec& spec() const { return spec_; }
   const std::string& name() const { return spec_.name; }

@@ -147,8 +147,7 @@ void RuleManager::classify_locked() {
   if (classified_with_names_ == scrape_.names().size()) return;
   classified_with_names_ = scrape_.names().size();
   VisibleSeries visible{[this](std::string_view name) {
-                          return scrape_.names().contains(name) ||
-                                 recorded_names_.contains(name) ||
+                          return scrape_.names().contains(name) || recorded_names_.contains(name) ||
                                  registry_has_family(deps_.registry, name);
                         },
                         config_.job};

@@ -83,8 +83,8 @@ class RuleManager {
  private:
   struct LoadedGroup {
     std::unique_ptr<RuleGroup> group;
-    std::vector<RuleScope> scopes;   // per rule
-    std::vector<RuleOutcome> last;   // per rule, from the last evaluation
+    std::vector<RuleScope> scopes;  // per rule
+    std::vector<RuleOutcome> last;  // per rule, from the last evaluation
     Timestamp next_due = 0;
     Timestamp last_evaluation = 0;
     double evaluation_seconds = 0.0;

@@ -46,9 +46,13 @@ void RuleManager::publish_locked(Timestamp now) {
   auto snapshot = std::make_shared<RulesSnapshot>();
   for (const auto& g : groups_) {
     const RuleGroupSpec& spec = g.group->spec();
-    GroupView group{spec.name, spec.file, spec.interval_ms > 0 ? spec.interval_ms
-                                                               : config_.evaluation_interval_ms,
-                    spec.limit, {}, g.evaluation_seconds, g.last_evaluation};
+    GroupView group{spec.name,
+                    spec.file,
+                    spec.interval_ms > 0 ? spec.interval_ms : config_.evaluation_interval_ms,
+                    spec.limit,
+                    {},
+                    g.evaluation_seconds,
+                    g.last_evaluation};
     std::vector<const AlertingRule*> alerting = g.group->alerting_rules();
     for (size_t i = 0; i < spec.rules.size(); ++i) {
       const RuleSpec& r = spec.rules[i];
@@ -73,11 +77,10 @@ void RuleManager::publish_locked(Timestamp now) {
         for (const AlertingRule* a : alerting) {
           if (&a->spec() != &r) continue;
           for (const Alert* alert : a->alerts()) {
-            rule.alerts.push_back(AlertView{pairs_of(alert->labels.items()),
-                                            pairs_of(alert->annotations),
-                                            alert_state_name(alert->state), alert->active_at,
-                                            alert->keep_firing_since, alert->resolved_at,
-                                            alert->value});
+            rule.alerts.push_back(
+                AlertView{pairs_of(alert->labels.items()), pairs_of(alert->annotations),
+                          alert_state_name(alert->state), alert->active_at,
+                          alert->keep_firing_since, alert->resolved_at, alert->value});
           }
         }
       }
@@ -108,8 +111,8 @@ void RuleManager::notify_locked(Timestamp now) {
         }
         n.labels = pairs_of(labels.items());
         n.annotations = pairs_of(a->annotations);
-        n.status = firing ? AlertNotification::Status::kFiring
-                          : AlertNotification::Status::kResolved;
+        n.status =
+            firing ? AlertNotification::Status::kFiring : AlertNotification::Status::kResolved;
         n.value = a->value;
         n.starts_at = at_ms(a->active_at);
         const int64_t resend = std::max(kResendDelayMs, config_.evaluation_interval_ms);

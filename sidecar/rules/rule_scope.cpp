@@ -50,8 +50,8 @@ RuleScope classify_expr(const Expr& expr, const VisibleSeries& visible) {
   for (const VectorSelector* s : selectors) {
     for (const auto& m : s->matchers) {
       if (m.name() == "job" && !m.matches(visible.job)) {
-        return {false, "selects " + m.to_string() + "; the sidecar's own series carry job=" +
-                           quote_go_string(visible.job)};
+        return {false, "selects " + m.to_string() +
+                           "; the sidecar's own series carry job=" + quote_go_string(visible.job)};
       }
     }
     if (s->metric_name.empty()) continue;

@@ -231,8 +231,8 @@ class FileRunner {
           if (rule->name() != alertname) continue;
           if (std::string why = options_.skip_reason(*rule->spec().expr); !why.empty()) {
             skipped_.push_back("alertname: " + alertname + " at " +
-                               format_duration_ms(duration_of(t["eval_time"]).value_or(0)) +
-                               ": " + why);
+                               format_duration_ms(duration_of(t["eval_time"]).value_or(0)) + ": " +
+                               why);
             return;
           }
         }

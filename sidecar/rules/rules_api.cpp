@@ -85,7 +85,8 @@ void write_rule(Writer& w, const RuleView& r) {
   }
   w.Key("health");
   write_string(w, r.in_sidecar ? r.health : std::string("unknown"));
-  std::string error = r.in_sidecar ? r.last_error : "not evaluated in the sidecar: " + r.scope_reason;
+  std::string error =
+      r.in_sidecar ? r.last_error : "not evaluated in the sidecar: " + r.scope_reason;
   if (!error.empty()) {
     w.Key("lastError");
     write_string(w, error);
@@ -193,7 +194,8 @@ void register_rules_api(HttpServer& server, SnapshotReader read) {
     std::string type = query_parameter(request.query, "type");
     if (!type.empty() && type != "alert" && type != "record") {
       return HttpResponse::json(
-          400, R"({"status":"error","errorType":"bad_data","error":"type must be alert or record"})");
+          400,
+          R"({"status":"error","errorType":"bad_data","error":"type must be alert or record"})");
     }
     return HttpResponse::json(200, rules_json(*read(), type));
   });

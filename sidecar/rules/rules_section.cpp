@@ -34,9 +34,9 @@ void read_rules_section(const YAML::Node& node, const std::string& key_path, Rul
     if (auto text = in.read_string(interval, key("evaluation_interval"))) {
       auto ms = rules::parse_duration_ms(*text);
       if (!ms || *ms < 1000) {
-        in.errors().add(interval, key("evaluation_interval"),
-                        "must be a duration of at least 1s such as 15s or 1m (got \"" + *text +
-                            "\")");
+        in.errors().add(
+            interval, key("evaluation_interval"),
+            "must be a duration of at least 1s such as 15s or 1m (got \"" + *text + "\")");
       } else {
         out.evaluation_interval_ms = *ms;
       }

@@ -29,7 +29,7 @@ struct RuleView {
   int64_t keep_firing_for_ms = 0;
   LabelPairs labels;
   LabelPairs annotations;
-  std::vector<AlertView> alerts;  // alerting rules: pending, firing and recently resolved
+  std::vector<AlertView> alerts;   // alerting rules: pending, firing and recently resolved
   std::string health = "unknown";  // "ok", "err", "unknown" (not evaluated yet or never)
   std::string last_error;
   double evaluation_seconds = 0.0;

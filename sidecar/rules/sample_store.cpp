@@ -20,7 +20,8 @@ void SampleStore::append(const Labels& labels, Timestamp t, double v) {
     return;
   }
   if (series == nullptr) {
-    if (named == by_name_.end()) named = by_name_.emplace(std::string(name), SeriesByLabels{}).first;
+    if (named == by_name_.end())
+      named = by_name_.emplace(std::string(name), SeriesByLabels{}).first;
     series = &named->second.emplace(labels, Series{}).first->second;
     ++series_count_;
   }
@@ -32,17 +33,16 @@ void SampleStore::visit_name(const SeriesByLabels& series,
                              const std::vector<LabelMatcher>& matchers, Timestamp mint,
                              Timestamp maxt, const Visitor& visit) const {
   for (const auto& [labels, data] : series) {
-    bool all = std::all_of(matchers.begin(), matchers.end(), [&](const LabelMatcher& m) {
-      return m.matches(labels.get(m.name()));
-    });
+    bool all = std::all_of(matchers.begin(), matchers.end(),
+                           [&](const LabelMatcher& m) { return m.matches(labels.get(m.name())); });
     if (!all) continue;
     std::span<const Sample> samples = sample_window(data.samples, mint, maxt);
     if (!samples.empty()) visit(labels, samples);
   }
 }
 
-void SampleStore::select(const std::vector<LabelMatcher>& matchers, Timestamp mint,
-                         Timestamp maxt, const Visitor& visit) const {
+void SampleStore::select(const std::vector<LabelMatcher>& matchers, Timestamp mint, Timestamp maxt,
+                         const Visitor& visit) const {
   for (const auto& m : matchers) {
     if (m.name() == kMetricNameLabel && m.type() == MatchType::kEqual) {
       auto it = by_name_.find(m.value());

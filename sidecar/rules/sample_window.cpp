@@ -4,7 +4,8 @@
 
 namespace specwatch::rules {
 
-std::span<const Sample> sample_window(const std::vector<Sample>& samples, Timestamp mint, Timestamp maxt) {
+std::span<const Sample> sample_window(const std::vector<Sample>& samples, Timestamp mint,
+                                      Timestamp maxt) {
   auto by_time = [](const Sample& s, Timestamp t) { return s.t < t; };
   auto end = samples.end();
   if (samples.empty() || samples.front().t > maxt) return {};
@@ -31,6 +32,5 @@ std::span<const Sample> sample_window(const std::vector<Sample>& samples, Timest
   return std::span<const Sample>(&*samples.begin() + (begin - samples.begin()),
                                  static_cast<size_t>(end - begin));
 }
-
 
 }  // namespace specwatch::rules

@@ -86,11 +86,12 @@ TEST(Rules, InputMakesAnAlertFireAndAKillDashNineKeepsItFiring) {
     }));
     // The Prometheus-only rule is listed, not evaluated, with the reason.
     const std::string rules = http_get(port, "/api/v1/rules").body;
-    EXPECT_NE(rules.find(R"("name":"ServiceDown","query":"up{job=\"spek\"} == 0","duration":0.0,)"
-                         R"("keepFiringFor":0.0,"labels":{},"annotations":{},"alerts":[],)"
-                         R"("health":"unknown","lastError":"not evaluated in the sidecar: )"
-                         R"(selects job=\"spek\"; the sidecar's own series carry job=\"specwatch\"")"),
-              std::string::npos)
+    EXPECT_NE(
+        rules.find(R"("name":"ServiceDown","query":"up{job=\"spek\"} == 0","duration":0.0,)"
+                   R"("keepFiringFor":0.0,"labels":{},"annotations":{},"alerts":[],)"
+                   R"("health":"unknown","lastError":"not evaluated in the sidecar: )"
+                   R"(selects job=\"spek\"; the sidecar's own series carry job=\"specwatch\"")"),
+        std::string::npos)
         << rules;
     EXPECT_NE(rules.find(R"("name":"source:events:sum")"), std::string::npos);
     ProcessResult table =
@@ -143,8 +144,8 @@ TEST(Rules, ValidateNamesEachBadRuleWithFileLineAndColumn) {
 
 TEST(Rules, EveryBundledTestFilePassesUnderRulesTest) {
   std::vector<std::string> args = {"rules", "test"};
-  for (const char* name : {"llm-daily", "llm", "sidecar", "spec-agents", "specular", "specweaver",
-                           "spek"}) {
+  for (const char* name :
+       {"llm-daily", "llm", "sidecar", "spec-agents", "specular", "specweaver", "spek"}) {
     args.push_back(std::string(SPECWATCH_SOURCE_DIR) + "/alerts/tests/" + name + ".test.yml");
   }
   ProcessResult r = run_specwatch(args);
@@ -178,13 +179,16 @@ TEST(Rules, CheckListsEveryRuleWithItsScope) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   const std::string file = dir.file("alerts.rules.yml");
   EXPECT_EQ(r.output,
-            file + ":5:9\tsource:events:sum\trecord\tin-sidecar\tevery series it selects is the "
-                   "sidecar's own\n" +
-                file + ":7:9\tEventsSeen\talert\tin-sidecar\tevery series it selects is the "
-                       "sidecar's own\n" +
-                file + ":14:9\tServiceDown\talert\tprometheus-only\tselects job=\"spek\"; the "
-                       "sidecar's own series carry job=\"specwatch\"\n"
-                       "3 rules: 2 in-sidecar, 1 Prometheus-only\n");
+            file +
+                ":5:9\tsource:events:sum\trecord\tin-sidecar\tevery series it selects is the "
+                "sidecar's own\n" +
+                file +
+                ":7:9\tEventsSeen\talert\tin-sidecar\tevery series it selects is the "
+                "sidecar's own\n" +
+                file +
+                ":14:9\tServiceDown\talert\tprometheus-only\tselects job=\"spek\"; the "
+                "sidecar's own series carry job=\"specwatch\"\n"
+                "3 rules: 2 in-sidecar, 1 Prometheus-only\n");
 }
 
 }  // namespace

@@ -31,14 +31,15 @@ TEST(RegistryScrape, WritesSeriesAsAScrapeOfMetricsWould) {
   RegistryScrape scrape(Labels(std::vector<Label>{{"instance", "i:1"}, {"job", "specwatch"}}));
   InMemorySeriesSource store;
   EXPECT_EQ(scrape.scrape(registry.Collect(), 1000, store), 6u);
-  EXPECT_EQ(dump(store, 1000),
-            (std::vector<std::string>{
-                R"({__name__="c_total", exported_job="mine", instance="i:1", job="specwatch", k="v"} 2.000000)",
-                R"({__name__="h_seconds_bucket", instance="i:1", job="specwatch", le="+Inf"} 1.000000)",
-                R"({__name__="h_seconds_bucket", instance="i:1", job="specwatch", le="0.1"} 0.000000)",
-                R"({__name__="h_seconds_bucket", instance="i:1", job="specwatch", le="1"} 1.000000)",
-                R"({__name__="h_seconds_count", instance="i:1", job="specwatch"} 1.000000)",
-                R"({__name__="h_seconds_sum", instance="i:1", job="specwatch"} 0.500000)"}));
+  EXPECT_EQ(
+      dump(store, 1000),
+      (std::vector<std::string>{
+          R"({__name__="c_total", exported_job="mine", instance="i:1", job="specwatch", k="v"} 2.000000)",
+          R"({__name__="h_seconds_bucket", instance="i:1", job="specwatch", le="+Inf"} 1.000000)",
+          R"({__name__="h_seconds_bucket", instance="i:1", job="specwatch", le="0.1"} 0.000000)",
+          R"({__name__="h_seconds_bucket", instance="i:1", job="specwatch", le="1"} 1.000000)",
+          R"({__name__="h_seconds_count", instance="i:1", job="specwatch"} 1.000000)",
+          R"({__name__="h_seconds_sum", instance="i:1", job="specwatch"} 0.500000)"}));
   EXPECT_TRUE(scrape.names().contains("h_seconds_bucket"));
   EXPECT_TRUE(scrape.names().contains("c_total"));
 
@@ -47,8 +48,9 @@ TEST(RegistryScrape, WritesSeriesAsAScrapeOfMetricsWould) {
   scrape.scrape(registry.Collect(), 2000, store);
   std::vector<std::string> after = dump(store, 2000);
   ASSERT_EQ(after.size(), 6u);
-  EXPECT_EQ(after[0],
-            R"({__name__="c_total", exported_job="mine", instance="i:1", job="specwatch", k="v"} stale)");
+  EXPECT_EQ(
+      after[0],
+      R"({__name__="c_total", exported_job="mine", instance="i:1", job="specwatch", k="v"} stale)");
   scrape.scrape(registry.Collect(), 3000, store);
   EXPECT_EQ(dump(store, 3000).size(), 5u);
 }

@@ -109,11 +109,12 @@ TEST_F(RuleManagerTest, AlertFiresNotifiesSurvivesARestartAndResolves) {
                          R"("duration":2.0,"keepFiringFor":0.0,"labels":{"severity":"critical"})"),
               std::string::npos)
         << rules;
-    EXPECT_EQ(rules_json(*m->snapshot(), "record").rfind(
-                  R"({"status":"success","data":{"groups":[{"name":"g","file":")" + dir_ +
-                      R"(/a.rules.yml","rules":[],"interval":1.0,"limit":0,"evaluationTime":)",
-                  0),
-              0u);
+    EXPECT_EQ(
+        rules_json(*m->snapshot(), "record")
+            .rfind(R"({"status":"success","data":{"groups":[{"name":"g","file":")" + dir_ +
+                       R"(/a.rules.yml","rules":[],"interval":1.0,"limit":0,"evaluationTime":)",
+                   0),
+        0u);
   }
   // A new process: the firing alert is restored with its activeAt and stays firing.
   RecordingReceiver after;

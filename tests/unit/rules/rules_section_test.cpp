@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "sidecar/rules/rule_scope.h"
 #include "sidecar/rules/promql_parser.h"
+#include "sidecar/rules/rule_scope.h"
 
 namespace specwatch {
 namespace {
@@ -45,8 +45,8 @@ TEST(RulesSection, ReadsEveryKey) {
   EXPECT_FALSE(r.config.enabled);
   EXPECT_EQ(r.config.files, std::vector<std::string>{"/etc/specwatch/rules/*.yml"});
   EXPECT_EQ(r.config.evaluation_interval_ms, 30000);
-  EXPECT_EQ(r.config.external_labels,
-            (std::vector<std::pair<std::string, std::string>>{{"cluster", "c1"}, {"region", "eu"}}));
+  EXPECT_EQ(r.config.external_labels, (std::vector<std::pair<std::string, std::string>>{
+                                          {"cluster", "c1"}, {"region", "eu"}}));
   EXPECT_EQ(r.config.external_url, "http://x");
   EXPECT_EQ(r.config.job, "sidecar");
   EXPECT_EQ(r.config.instance, "pod-1");
@@ -82,8 +82,9 @@ TEST(RuleScope, PrometheusOnlyRulesSayWhy) {
   EXPECT_EQ(scope("up == 0").reason, "up is written by Prometheus' scrapes, not by the sidecar");
   EXPECT_EQ(scope("rate(other_total[5m]) > 0").reason,
             "the sidecar has no series named other_total");
-  rules::RuleScope own = scope("sum by (job) (rate(derived_total{job=~\"spec.*\"}[5m])) > "
-                               "on (job) group_left specwatch_anything");
+  rules::RuleScope own = scope(
+      "sum by (job) (rate(derived_total{job=~\"spec.*\"}[5m])) > "
+      "on (job) group_left specwatch_anything");
   EXPECT_TRUE(own.in_sidecar);
   EXPECT_EQ(own.reason, "every series it selects is the sidecar's own");
   EXPECT_FALSE(scope("up{job=\"spek\"} == 0").in_sidecar);
