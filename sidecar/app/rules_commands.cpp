@@ -1,10 +1,8 @@
 #include "sidecar/app/rules_commands.h"
 
-#include <glob.h>
 #include <prometheus/registry.h>
 #include <yaml-cpp/yaml.h>
 
-#include <filesystem>
 #include <set>
 
 #include "sidecar/derive/derived_metrics.h"
@@ -83,25 +81,13 @@ rules::VisibleSeries visible_series(const Config& config, SidecarFamilies& famil
                               config.rules.job};
 }
 
-// The rule files a promtool test file names (relative to it, globs).
+// The rule files a promtool test file names; empty when it cannot be read (the runner reports it).
 std::vector<std::string> test_rule_files(const std::string& test_file) {
-  std::vector<std::string> out;
   try {
-    YAML::Node root = YAML::LoadFile(test_file);
-    auto base = std::filesystem::path(test_file).parent_path();
-    for (const auto& f : root["rule_files"]) {
-      std::filesystem::path p(f.Scalar());
-      if (p.is_relative()) p = base / p;
-      glob_t matches{};
-      if (::glob(p.c_str(), 0, nullptr, &matches) == 0) {
-        for (size_t i = 0; i < matches.gl_pathc; ++i) out.emplace_back(matches.gl_pathv[i]);
-      }
-      ::globfree(&matches);
-    }
+    return rules::rule_files_of(YAML::LoadFile(test_file), test_file);
   } catch (const YAML::Exception&) {
-    // The runner reports the file's problem itself.
+    return {};
   }
-  return out;
 }
 
 }  // namespace

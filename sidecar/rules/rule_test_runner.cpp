@@ -118,16 +118,7 @@ class FileRunner {
  private:
   void run_file() {
     YAML::Node root = YAML::LoadFile(path_);
-    auto base = std::filesystem::path(path_).parent_path();
-    for (const auto& f : root["rule_files"]) {
-      std::filesystem::path p(f.Scalar());
-      if (p.is_relative()) p = base / p;
-      glob_t g{};
-      if (::glob(p.c_str(), 0, nullptr, &g) == 0) {
-        for (size_t i = 0; i < g.gl_pathc; ++i) rule_files_.emplace_back(g.gl_pathv[i]);
-      }
-      globfree(&g);
-    }
+    rule_files_ = rule_files_of(root, path_);
     eval_interval_ = duration_of(root["evaluation_interval"]).value_or(kMinute);
     if (eval_interval_ <= 0) eval_interval_ = kMinute;
     for (const auto& name : root["group_eval_order"]) group_order_.push_back(name.Scalar());
@@ -324,6 +315,21 @@ class FileRunner {
 };
 
 }  // namespace
+
+std::vector<std::string> rule_files_of(const YAML::Node& root, const std::string& test_file) {
+  std::vector<std::string> out;
+  auto base = std::filesystem::path(test_file).parent_path();
+  for (const auto& f : root["rule_files"]) {
+    std::filesystem::path p(f.Scalar());
+    if (p.is_relative()) p = base / p;
+    glob_t g{};
+    if (::glob(p.c_str(), 0, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+    }
+    globfree(&g);
+  }
+  return out;
+}
 
 RuleTestReport run_rule_test_file(const std::string& path, const RuleTestOptions& options) {
   return FileRunner(path, options).run();

@@ -3,6 +3,8 @@
 // group_eval_order. The report text follows promtool's layout (expected vs got).
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,6 +17,9 @@ struct RuleTestReport {
   bool passed = false;
   std::string output;  // "Unit Testing:  FILE\n  SUCCESS\n" or the failures
 };
+
+// The rule files a test file's `rule_files` names (relative to the test file, globs expanded).
+std::vector<std::string> rule_files_of(const YAML::Node& root, const std::string& test_file);
 
 struct RuleTestOptions {
   // When set and it returns a reason for an expression, the alert_rule_test cases of rules with

@@ -100,6 +100,17 @@ void write_rule(Writer& w, const RuleView& r) {
   w.EndObject();
 }
 
+// {"status":"success","data":{"<list>":[ — the envelope of every successful answer.
+void start_success(Writer& w, const char* list) {
+  w.StartObject();
+  w.Key("status");
+  w.String("success");
+  w.Key("data");
+  w.StartObject();
+  w.Key(list);
+  w.StartArray();
+}
+
 std::string query_parameter(const std::string& query, const std::string& name) {
   size_t pos = 0;
   while (pos <= query.size()) {
@@ -130,13 +141,7 @@ std::string rfc3339_ms(int64_t ms) {
 std::string rules_json(const RulesSnapshot& snapshot, const std::string& type) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  w.StartObject();
-  w.Key("status");
-  w.String("success");
-  w.Key("data");
-  w.StartObject();
-  w.Key("groups");
-  w.StartArray();
+  start_success(w, "groups");
   for (const auto& g : snapshot.groups) {
     w.StartObject();
     w.Key("name");
@@ -169,13 +174,7 @@ std::string rules_json(const RulesSnapshot& snapshot, const std::string& type) {
 std::string alerts_json(const RulesSnapshot& snapshot) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  w.StartObject();
-  w.Key("status");
-  w.String("success");
-  w.Key("data");
-  w.StartObject();
-  w.Key("alerts");
-  w.StartArray();
+  start_success(w, "alerts");
   for (const auto& g : snapshot.groups) {
     for (const auto& r : g.rules) {
       for (const auto& a : r.alerts) {
