@@ -6,6 +6,7 @@
 #include "exporters/exporters_section.h"
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/otlp/otlp_config.h"
+#include "sidecar/rules/rules_section.h"
 
 namespace specwatch {
 namespace {
@@ -45,6 +46,9 @@ ConfigSections app_config_sections() {
   sections.add("exporters",
                [](const YAML::Node& node, const std::string& key_path, Config& out,
                   ConfigReader& in) { read_exporters_section(node, key_path, out.exporters, in); });
+  sections.add("rules",
+               [](const YAML::Node& node, const std::string& key_path, Config& out,
+                  ConfigReader& in) { read_rules_section(node, key_path, out.rules, in); });
   return sections;
 }
 
@@ -137,6 +141,8 @@ ConfigLoadResult load_app_config(const std::string& path, const Environment& env
   for (ConfigError& error : check_exporter_sources(config.exporters, source_names, path)) {
     result.errors.push_back(std::move(error));
   }
+  for (ConfigError& error : check_rule_files(config.rules))
+    result.errors.push_back(std::move(error));
   if (!result.errors.empty()) result.config.reset();
   return result;
 }

@@ -26,6 +26,17 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       }
       cl.command = CommandName::kPricingCheck;
       ++i;
+    } else if (word == "rules") {
+      const std::string next = i + 1 < args.size() ? args[i + 1] : "";
+      if (next != "test" && next != "check") {
+        cl.error = "unknown command 'rules" + (next.empty() ? std::string() : " " + next) +
+                   "'; did you mean 'rules test FILE...' or 'rules check'?";
+        return cl;
+      }
+      cl.command = next == "test" ? CommandName::kRulesTest : CommandName::kRulesCheck;
+      ++i;
+    } else if (word == "alerts") {
+      cl.command = CommandName::kAlerts;
     } else {
       cl.error = "unknown command '" + word + "'";
       return cl;
@@ -46,10 +57,16 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       cl.config_path = args[++i];
     } else if (arg.rfind("--config=", 0) == 0) {
       cl.config_path = arg.substr(9);
+    } else if (arg == "--url" && cl.command == CommandName::kAlerts) {
+      if (i + 1 >= args.size()) {
+        cl.error = "option --url needs an address";
+        return cl;
+      }
+      cl.url = args[++i];
     } else if (!arg.empty() && arg[0] == '-') {
       cl.error = "unknown option '" + arg + "'";
       return cl;
-    } else if (cl.command == CommandName::kPricingCheck) {
+    } else if (cl.command == CommandName::kPricingCheck || cl.command == CommandName::kRulesTest) {
       cl.inputs.push_back(arg);
     } else {
       cl.error = "unexpected argument '" + arg + "'";
@@ -58,6 +75,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   }
   if (cl.command == CommandName::kPricingCheck && cl.inputs.empty()) {
     cl.error = "pricing check needs at least one input file";
+  }
+  if (cl.command == CommandName::kRulesTest && cl.inputs.empty()) {
+    cl.error = "rules test needs at least one test file";
   }
   return cl;
 }
@@ -78,6 +98,14 @@ Usage:
   specwatch pricing check [--config FILE] FILE...
                                        list the models in the given inputs that have no price
                                        (exit 1 if any)
+  specwatch rules test FILE...         run rule unit-test files (promtool's format); cases of
+                                       rules over series the sidecar cannot see are skipped
+                                       and listed (exit 1 if any case fails)
+  specwatch rules check [--config FILE]
+                                       list every rule of rules.files: evaluated in the
+                                       sidecar or Prometheus-only, and why
+  specwatch alerts [--url URL]         the firing and pending alerts of a running sidecar
+                                       (default URL: http://127.0.0.1:<http.listen port>)
   specwatch version                    print the version
   specwatch --help                     print this help
 
@@ -88,7 +116,8 @@ Signals (run):
   SIGTERM, SIGINT     stop reading, finish in-flight events, write checkpoints, exit 0
   SIGHUP              re-read the config; an invalid one is logged and the old one kept
 
-Endpoints (run): GET /metrics, GET /health, GET /ready on http.listen (default 0.0.0.0:9464).
+Endpoints (run): GET /metrics, GET /health, GET /ready, GET /api/v1/rules, GET /api/v1/alerts
+on http.listen (default 0.0.0.0:9464).
 Documentation: docs/CONFIGURATION.md, docs/METRICS.md, docs/ARCHITECTURE.md.
 )";
 }

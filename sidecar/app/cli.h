@@ -1,5 +1,6 @@
 // The command line: `specwatch [run] [--config FILE]`, `specwatch validate --config FILE`,
-// `specwatch version`, `specwatch --help`.
+// `specwatch version`, `specwatch --help`, `specwatch pricing check`, `specwatch rules test|check`,
+// `specwatch alerts`.
 #pragma once
 
 #include <string>
@@ -7,12 +8,22 @@
 
 namespace specwatch {
 
-enum class CommandName { kRun, kValidate, kVersion, kHelp, kPricingCheck };
+enum class CommandName {
+  kRun,
+  kValidate,
+  kVersion,
+  kHelp,
+  kPricingCheck,
+  kRulesTest,
+  kRulesCheck,
+  kAlerts
+};
 
 struct CommandLine {
   CommandName command = CommandName::kRun;
   std::string config_path;          // empty: the default path
-  std::vector<std::string> inputs;  // files for `pricing check`
+  std::vector<std::string> inputs;  // files for `pricing check` and `rules test`
+  std::string url;                  // `alerts --url`: the daemon's address
   std::string error;                // set when the arguments are unusable
 };
 

@@ -17,6 +17,7 @@
 #include "sidecar/otlp/otlp_config.h"
 #include "sidecar/pipeline/pipeline_config.h"
 #include "sidecar/redact/redaction_patterns.h"
+#include "sidecar/rules/rules_config.h"
 #include "sidecar/sources/file/file_source_config.h"
 
 namespace specwatch {
@@ -41,6 +42,8 @@ struct Config {
   OtlpConfig otlp;
   // The `exporters:` list (sinks; exporters/exporters_section.h).
   std::vector<ExporterConfig> exporters;
+  // The `rules:` section (sidecar/rules/rules_section.h), registered by the app.
+  RulesConfig rules;
 };
 
 }  // namespace specwatch

@@ -4,6 +4,7 @@
 #include <prometheus/registry.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -22,6 +23,8 @@
 #include "sidecar/otlp/otlp_receivers.h"
 #include "sidecar/otlp/switching_sink.h"
 #include "sidecar/otlp_metrics/otlp_metrics_store.h"
+#include "sidecar/rules/rule_manager.h"
+#include "sidecar/rules/rules_api.h"
 
 namespace specwatch {
 namespace {
@@ -32,6 +35,14 @@ void print_errors(const std::vector<ConfigError>& errors) {
 
 // Signals are taken synchronously by the main thread with sigwait(); every other thread inherits
 // the blocked mask, so no handler runs at an arbitrary point.
+// The sidecar's `instance` label for its rules: configured, else as a scrape would name it.
+std::string rules_instance(const Config& config, const Environment& env) {
+  if (!config.rules.instance.empty()) return config.rules.instance;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return default_instance(env("POD_IP").value_or(""), host, config.http.port);
+}
+
 sigset_t daemon_signals() {
   sigset_t set;
   sigemptyset(&set);
@@ -154,12 +165,38 @@ int run_daemon(const std::string& config_path, const Environment& env) {
     return make_otlp_receivers(c.otlp, otlp_sink, otlp_consumer, otlp_metrics, logger);
   };
 
+  // The rule evaluator outlives runtimes and listeners: its alert state carries over a reload.
+  rules::DiscardingAlertReceiver alert_receiver;
+  rules::RuleManager rule_manager(
+      config.rules, rules_instance(config, env),
+      rules::RuleManagerDeps{
+          [&] {
+            auto families = registry->Collect();
+            for (const prometheus::Collectable* extra :
+                 {static_cast<const prometheus::Collectable*>(process_collector.get()),
+                  static_cast<const prometheus::Collectable*>(otlp_store.get())}) {
+              for (auto& f : extra->Collect()) families.push_back(std::move(f));
+            }
+            return families;
+          },
+          *registry,
+          logger,
+          alert_receiver,
+          StateStore(config.state_dir),
+          {}});
+  for (const auto& error : rule_manager.load()) {
+    logger.error("rule file not loaded", {{"problem", error}});
+  }
+  auto rules_snapshot = [&rule_manager] { return rule_manager.snapshot(); };
+
   CurrentRuntime current;
   auto probe = [&current] { return current.not_ready(); };
 
   auto make_server = [&](const Config& c) {
     auto server = std::make_unique<HttpServer>(http_options(c, admin_refused), logger);
-    register_admin_endpoints(*server, *registry, probe, {process_collector, otlp_store});
+    register_admin_endpoints(*server, *registry, probe,
+                             {process_collector, otlp_store, rule_manager.alerts_metric()});
+    rules::register_rules_api(*server, rules_snapshot);
     return server;
   };
   auto server = make_server(config);
@@ -180,6 +217,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   starting->start();
   current.replace_receivers(make_receivers(config));
   current.start_receivers();
+  rule_manager.start();
 
   while (true) {
     int sig = 0;
@@ -229,6 +267,9 @@ int run_daemon(const std::string& config_path, const Environment& env) {
         server = std::move(next_server);
       }
       otlp_store->reconfigure(next_config.otlp.metrics);
+      for (const auto& error : rule_manager.reload(next_config.rules)) {
+        logger.error("rule file not loaded", {{"problem", error}});
+      }
       config = std::move(next_config);
       auto next_runtime = std::make_unique<Runtime>(config, services);
       Runtime* restarting = next_runtime.get();
@@ -252,6 +293,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
     stop_all(receivers, config.shutdown_timeout_ms);
   }
   if (auto old = current.take()) old->stop(config.shutdown_timeout_ms);
+  rule_manager.stop();
   server->stop();
   for (const auto& source : config.sources) {
     logger.info(

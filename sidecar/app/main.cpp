@@ -9,6 +9,7 @@
 #include "sidecar/app/cli.h"
 #include "sidecar/app/daemon.h"
 #include "sidecar/app/pricing_check.h"
+#include "sidecar/app/rules_commands.h"
 
 namespace {
 
@@ -60,6 +61,31 @@ int main(int argc, char** argv) {
         return 2;
       }
       return specwatch::run_pricing_check(*loaded.config, cl.inputs, stdout, stderr);
+    }
+    case specwatch::CommandName::kRulesTest:
+    case specwatch::CommandName::kRulesCheck: {
+      // `rules test` runs without a config (defaults: job="specwatch", every tool's metrics).
+      specwatch::Config defaults;
+      const bool need_config =
+          cl.command == specwatch::CommandName::kRulesCheck || !cl.config_path.empty();
+      auto loaded = specwatch::load_app_config(config, specwatch::process_environment());
+      if (need_config && !loaded.config) {
+        for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+        return 2;
+      }
+      const specwatch::Config& use = loaded.config ? *loaded.config : defaults;
+      if (cl.command == specwatch::CommandName::kRulesTest)
+        return specwatch::run_rules_test(use, cl.inputs, stdout);
+      return specwatch::run_rules_check(use, stdout, stderr);
+    }
+    case specwatch::CommandName::kAlerts: {
+      std::string url = cl.url;
+      if (url.empty()) {
+        auto loaded = specwatch::load_app_config(config, specwatch::process_environment());
+        const int port = loaded.config ? loaded.config->http.port : 9464;
+        url = "http://127.0.0.1:" + std::to_string(port);
+      }
+      return specwatch::run_alerts(url, stdout, stderr);
     }
     case specwatch::CommandName::kRun:
       tune_allocator();

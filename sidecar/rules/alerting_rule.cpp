@@ -124,6 +124,14 @@ Vector AlertingRule::eval(const SeriesSource& source, Timestamp now, int64_t lim
   return out;
 }
 
+void AlertingRule::restore(std::vector<Alert> alerts) {
+  for (auto& alert : alerts) {
+    if (alert.state == AlertState::kInactive && alert.resolved_at == 0) continue;
+    Labels key = alert.labels;
+    active_[std::move(key)] = std::move(alert);
+  }
+}
+
 std::vector<const Alert*> AlertingRule::alerts() const {
   std::vector<const Alert*> out;
   for (const auto& [labels, alert] : active_) out.push_back(&alert);

@@ -43,6 +43,11 @@ class AlertingRule {
   // Pending, firing, and recently resolved alerts.
   std::vector<const Alert*> alerts() const;
   const std::string& name() const { return spec_.alert; }
+  const RuleSpec& spec() const { return spec_; }
+  // Puts back alerts saved before a restart (state, active/fired/resolved times), replacing any
+  // with the same labels: a pending alert keeps counting its `for` from its active_at, a firing
+  // one stays firing with its activeAt, so no new notification starts.
+  void restore(std::vector<Alert> alerts);
 
  private:
   const RuleSpec& spec_;

@@ -3,41 +3,9 @@
 #include <algorithm>
 #include <map>
 
+#include "sidecar/rules/sample_window.h"
+
 namespace specwatch::rules {
-namespace {
-
-// The samples of `samples` inside [mint, maxt]. Rule windows sit at the end of a series, so the
-// search starts there and gallops backwards: O(log window) rather than O(log series length).
-std::span<const Sample> window(const std::vector<Sample>& samples, Timestamp mint, Timestamp maxt) {
-  auto by_time = [](const Sample& s, Timestamp t) { return s.t < t; };
-  auto end = samples.end();
-  if (samples.empty() || samples.front().t > maxt) return {};
-  if (samples.back().t > maxt) {
-    end = std::upper_bound(samples.begin(), samples.end(), maxt,
-                           [](Timestamp t, const Sample& s) { return t < s.t; });
-  }
-  // Find a sample before mint by doubling the distance from `end`, then search between.
-  size_t high = static_cast<size_t>(end - samples.begin());
-  size_t step = 1;
-  size_t low = high;
-  while (low > 0) {
-    size_t candidate = low > step ? low - step : 0;
-    if (samples[candidate].t < mint) {
-      low = candidate;
-      break;
-    }
-    high = candidate;
-    low = candidate;
-    step *= 2;
-  }
-  auto begin = std::lower_bound(samples.begin() + static_cast<std::ptrdiff_t>(low),
-                                samples.begin() + static_cast<std::ptrdiff_t>(high), mint, by_time);
-  return std::span<const Sample>(&*samples.begin() + (begin - samples.begin()),
-                                 static_cast<size_t>(end - begin));
-}
-
-}  // namespace
-
 InMemorySeriesSource::SeriesId InMemorySeriesSource::find_or_add(const Labels& labels) {
   size_t hash = LabelsHash{}(labels);
   auto [it, new_hash] = first_with_hash_.try_emplace(hash, static_cast<SeriesId>(series_.size()));
@@ -79,7 +47,7 @@ void InMemorySeriesSource::visit_series(const std::vector<SeriesId>& ids,
       return &m == skip || m.matches(series.labels.get(m.name()));
     });
     if (!all) continue;
-    std::span<const Sample> samples = window(series.samples, mint, maxt);
+    std::span<const Sample> samples = sample_window(series.samples, mint, maxt);
     if (!samples.empty()) visit(series.labels, samples);
   }
 }

@@ -1,6 +1,7 @@
 #include "sidecar/rules/rule_group.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "sidecar/rules/promql_evaluator.h"
 
@@ -61,12 +62,24 @@ GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source,
   GroupEvaluation out;
   for (auto& rule : rules_) {
     RuleOutcome outcome{rule.spec->name(), {}, 0};
+    if (!rule.evaluated) {
+      outcome.skipped = true;
+      out.rules.push_back(std::move(outcome));
+      continue;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    auto elapsed = [&started] {
+      return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                                  started)
+          .count();
+    };
     Vector produced;
     try {
       produced = rule.alerting ? rule.alerting->eval(source, now, spec_.limit)
                                : eval_recording(*rule.spec, source, now);
     } catch (const EvalError& e) {
       outcome.error = e.what();
+      outcome.duration_ns = elapsed();
       out.rules.push_back(std::move(outcome));
       continue;
     }
@@ -80,10 +93,18 @@ GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source,
                            });
     if (!same) write_stale_markers(rule, produced, now, appender);
     outcome.samples = produced.size();
+    outcome.duration_ns = elapsed();
     out.rules.push_back(std::move(outcome));
     for (auto& sample : produced) out.samples.push_back(std::move(sample));
   }
   return out;
+}
+
+AlertingRule* RuleGroup::find_alerting_rule(const std::string& name) {
+  for (auto& rule : rules_) {
+    if (rule.alerting && rule.alerting->name() == name) return rule.alerting.get();
+  }
+  return nullptr;
 }
 
 std::vector<const AlertingRule*> RuleGroup::alerting_rules() const {

@@ -17,6 +17,8 @@ struct RuleOutcome {
   std::string rule_name;
   std::string error;  // empty when the rule evaluated
   size_t samples = 0;
+  bool skipped = false;     // not evaluated (set_evaluated(i, false))
+  int64_t duration_ns = 0;  // how long the evaluation took
 };
 
 struct GroupEvaluation {
@@ -32,15 +34,24 @@ class RuleGroup {
 
   GroupEvaluation eval(Timestamp now, const SeriesSource& source, SampleAppender& appender);
 
+  // A rule that is not evaluated keeps its state and writes nothing (the sidecar's
+  // Prometheus-only rules). Every rule is evaluated by default.
+  void set_evaluated(size_t rule_index, bool evaluated) {
+    rules_[rule_index].evaluated = evaluated;
+  }
+
   const RuleGroupSpec& spec() const { return spec_; }
   const std::string& name() const { return spec_.name; }
   // The alerting rules in file order (for alert state, notifiers and tests).
   std::vector<const AlertingRule*> alerting_rules() const;
+  // The alerting rule with this name, or nullptr (for restoring saved alerts).
+  AlertingRule* find_alerting_rule(const std::string& name);
 
  private:
   struct Rule {
     const RuleSpec* spec = nullptr;
     std::unique_ptr<AlertingRule> alerting;
+    bool evaluated = true;
     std::vector<Labels> previous_series;  // what the last evaluation produced
   };
   // Remembers what `rule` produced and writes a stale marker for each series it no longer does.

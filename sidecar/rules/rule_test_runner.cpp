@@ -89,7 +89,8 @@ std::optional<int64_t> duration_of(const YAML::Node& node) {
 
 class FileRunner {
  public:
-  explicit FileRunner(std::string path) : path_(std::move(path)) {}
+  FileRunner(std::string path, const RuleTestOptions& options)
+      : path_(std::move(path)), options_(options) {}
 
   RuleTestReport run() {
     RuleTestReport report;
@@ -102,6 +103,7 @@ class FileRunner {
     } catch (const std::invalid_argument& e) {
       errors_.push_back(e.what());
     }
+    for (const auto& line : skipped_) report.output += "  SKIPPED " + line + "\n";
     if (errors_.empty()) {
       report.passed = true;
       report.output += "  SUCCESS\n\n";
@@ -116,16 +118,7 @@ class FileRunner {
  private:
   void run_file() {
     YAML::Node root = YAML::LoadFile(path_);
-    auto base = std::filesystem::path(path_).parent_path();
-    for (const auto& f : root["rule_files"]) {
-      std::filesystem::path p(f.Scalar());
-      if (p.is_relative()) p = base / p;
-      glob_t g{};
-      if (::glob(p.c_str(), 0, nullptr, &g) == 0) {
-        for (size_t i = 0; i < g.gl_pathc; ++i) rule_files_.emplace_back(g.gl_pathv[i]);
-      }
-      globfree(&g);
-    }
+    rule_files_ = rule_files_of(root, path_);
     eval_interval_ = duration_of(root["evaluation_interval"]).value_or(kMinute);
     if (eval_interval_ <= 0) eval_interval_ = kMinute;
     for (const auto& name : root["group_eval_order"]) group_order_.push_back(name.Scalar());
@@ -223,6 +216,19 @@ class FileRunner {
   void check_alerts(const YAML::Node& t, const std::vector<std::unique_ptr<RuleGroup>>& groups,
                     const std::string& test_name) {
     std::string alertname = t["alertname"].Scalar();
+    if (options_.skip_reason) {
+      for (const auto& g : groups) {
+        for (const auto* rule : g->alerting_rules()) {
+          if (rule->name() != alertname) continue;
+          if (std::string why = options_.skip_reason(*rule->spec().expr); !why.empty()) {
+            skipped_.push_back("alertname: " + alertname + " at " +
+                               format_duration_ms(duration_of(t["eval_time"]).value_or(0)) + ": " +
+                               why);
+            return;
+          }
+        }
+      }
+    }
     std::vector<AlertText> got;
     for (const auto& g : groups) {
       for (const auto* rule : g->alerting_rules()) {
@@ -260,6 +266,13 @@ class FileRunner {
       errors_.push_back(prefix + ", err: " + parsed.error);
       return;
     }
+    if (options_.skip_reason) {
+      if (std::string why = options_.skip_reason(*parsed.expr); !why.empty()) {
+        skipped_.push_back("expr: " + quote_go_string(expr) + " at " + format_duration_ms(at) +
+                           ": " + why);
+        return;
+      }
+    }
     QueryResult result = evaluate_instant(*parsed.expr, store, at);
     if (!result.ok()) {
       errors_.push_back(prefix + ", err: " + result.error);
@@ -293,6 +306,8 @@ class FileRunner {
   }
 
   std::string path_;
+  const RuleTestOptions& options_;
+  std::vector<std::string> skipped_;
   std::vector<std::string> rule_files_;
   std::vector<std::string> group_order_;
   int64_t eval_interval_ = kMinute;
@@ -301,15 +316,31 @@ class FileRunner {
 
 }  // namespace
 
-RuleTestReport run_rule_test_file(const std::string& path) {
-  return FileRunner(path).run();
+std::vector<std::string> rule_files_of(const YAML::Node& root, const std::string& test_file) {
+  std::vector<std::string> out;
+  auto base = std::filesystem::path(test_file).parent_path();
+  for (const auto& f : root["rule_files"]) {
+    std::filesystem::path p(f.Scalar());
+    if (p.is_relative()) p = base / p;
+    glob_t g{};
+    if (::glob(p.c_str(), 0, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+    }
+    globfree(&g);
+  }
+  return out;
 }
 
-RuleTestReport run_rule_test_files(const std::vector<std::string>& paths) {
+RuleTestReport run_rule_test_file(const std::string& path, const RuleTestOptions& options) {
+  return FileRunner(path, options).run();
+}
+
+RuleTestReport run_rule_test_files(const std::vector<std::string>& paths,
+                                   const RuleTestOptions& options) {
   RuleTestReport all;
   all.passed = true;
   for (const auto& p : paths) {
-    RuleTestReport one = run_rule_test_file(p);
+    RuleTestReport one = run_rule_test_file(p, options);
     all.passed = all.passed && one.passed;
     all.output += one.output;
   }
