@@ -1,6 +1,7 @@
 #include "sidecar/app/app_config.h"
 
 #include "exporters/exporters_section.h"
+#include "exporters/notifiers_section.h"
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/otlp/otlp_config.h"
 
@@ -13,6 +14,9 @@ ConfigSections app_config_sections() {
   sections.add("exporters",
                [](const YAML::Node& node, const std::string& key_path, Config& out,
                   ConfigReader& in) { read_exporters_section(node, key_path, out.exporters, in); });
+  sections.add("notifiers",
+               [](const YAML::Node& node, const std::string& key_path, Config& out,
+                  ConfigReader& in) { read_notifiers_section(node, key_path, out.notifiers, in); });
   return sections;
 }
 

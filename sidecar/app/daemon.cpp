@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "sidecar/app/app_config.h"
+#include "sidecar/app/daemon_notifiers.h"
 #include "sidecar/app/descriptor_budget.h"
 #include "sidecar/app/runtime.h"
 #include "sidecar/config/config_loader.h"
@@ -155,7 +156,13 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   };
 
   CurrentRuntime current;
-  auto probe = [&current] { return current.not_ready(); };
+  // Alert producers hand their alerts to notifiers.receiver() (docs/NOTIFIERS.md).
+  DaemonNotifiers notifiers(*registry, logger);
+  auto probe = [&current, &notifiers] {
+    auto waiting = current.not_ready();
+    notifiers.add_not_ready(waiting);
+    return waiting;
+  };
 
   auto make_server = [&](const Config& c) {
     auto server = std::make_unique<HttpServer>(http_options(c, admin_refused), logger);
@@ -180,6 +187,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   starting->start();
   current.replace_receivers(make_receivers(config));
   current.start_receivers();
+  notifiers.apply(config, config.shutdown_timeout_ms);
 
   while (true) {
     int sig = 0;
@@ -238,6 +246,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
         current.replace_receivers(make_receivers(config));
         current.start_receivers();
       }
+      notifiers.apply(config, config.shutdown_timeout_ms);
       logger.info("configuration reloaded",
                   {{"sources", config.sources.size()},
                    {"otlp_receivers", keep_receivers ? "kept" : "rebuilt"}});
@@ -252,6 +261,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
     stop_all(receivers, config.shutdown_timeout_ms);
   }
   if (auto old = current.take()) old->stop(config.shutdown_timeout_ms);
+  notifiers.stop(config.shutdown_timeout_ms);
   server->stop();
   for (const auto& source : config.sources) {
     logger.info(

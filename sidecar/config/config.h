@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "exporters/exporter_config.h"
+#include "exporters/notifier_config.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/derive/derive_config.h"
 #include "sidecar/otlp/otlp_config.h"
@@ -90,6 +91,8 @@ struct Config {
   // The `exporters:` list (sinks). Its section parser lives with the exporters (exporters/) and is
   // registered by the app like the OTLP one.
   std::vector<ExporterConfig> exporters;
+  // The `notifiers:` list (exporters/notifiers_section.h), read like `exporters:`.
+  std::vector<NotifierConfig> notifiers;
 };
 
 }  // namespace specwatch
