@@ -22,8 +22,7 @@ std::string base64(const std::string& text) {
 
 }  // namespace
 
-AlertmanagerDelivery::AlertmanagerDelivery(AlertmanagerConfig config)
-    : config_(std::move(config)) {
+AlertmanagerDelivery::AlertmanagerDelivery(AlertmanagerConfig config) : config_(std::move(config)) {
   for (const std::string& url : config_.urls) {
     std::string error;
     if (auto parsed = HttpUrl::parse(url, error)) {  // checked when the config was read

@@ -41,6 +41,18 @@ std::string DeliveryLedger::load() {
   return "";
 }
 
+std::string DeliveryLedger::load_once() {
+  if (loaded_) return "";
+  std::string error = load();
+  loaded_ = error.empty();
+  return error;
+}
+
+std::string DeliveryLedger::settle(std::chrono::system_clock::time_point now) {
+  forget_resolved_before(now - std::chrono::minutes(30));
+  return save();
+}
+
 std::string DeliveryLedger::save() {
   if (!store_ || !dirty_) return "";
   rapidjson::StringBuffer buffer;
@@ -54,9 +66,9 @@ std::string DeliveryLedger::save() {
     writer.Key("firing");
     writer.Bool(entry.firing);
     writer.Key("last_sent_ms");
-    writer.Int64(std::chrono::duration_cast<std::chrono::milliseconds>(
-                     entry.last_sent.time_since_epoch())
-                     .count());
+    writer.Int64(
+        std::chrono::duration_cast<std::chrono::milliseconds>(entry.last_sent.time_since_epoch())
+            .count());
     writer.EndObject();
   }
   writer.EndObject();
@@ -98,7 +110,8 @@ std::vector<DueAlert> select_due(const std::vector<AlertNotification>& alerts,
     const LedgerEntry* entry = ledger.find(fingerprint);
     const bool sent_firing = entry != nullptr && entry->firing;
     if (alert.status == AlertNotification::Status::kFiring) {
-      const bool repeat = sent_firing && repeat_interval && now - entry->last_sent >= *repeat_interval;
+      const bool repeat =
+          sent_firing && repeat_interval && now - entry->last_sent >= *repeat_interval;
       if (!sent_firing || repeat) due.push_back({&alert, std::move(fingerprint)});
     } else if (sent_firing) {
       if (send_resolved) {

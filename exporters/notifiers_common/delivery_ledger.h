@@ -9,7 +9,6 @@
 #include <map>
 #include <optional>
 #include <string>
-
 #include <vector>
 
 #include "sidecar/core/alert_notification.h"
@@ -31,6 +30,9 @@ class DeliveryLedger {
 
   // Reads the persisted document; returns an error text ("" when loaded or absent).
   std::string load();
+  // load() until it succeeded once (a delivery's prepare() calls it before every batch until
+  // the notifier is ready).
+  std::string load_once();
   // Writes the document when something changed since the last save; returns an error text.
   std::string save();
 
@@ -41,12 +43,16 @@ class DeliveryLedger {
   // 15 minutes after they resolved).
   void forget_resolved_before(std::chrono::system_clock::time_point before);
   std::size_t size() const { return entries_.size(); }
+  // After a batch: forget resolved entries older than the producer resends them (15 minutes;
+  // twice that is kept), then save. Returns save()'s error text.
+  std::string settle(std::chrono::system_clock::time_point now);
 
  private:
   std::optional<StateStore> store_;
   std::string document_;
   std::map<std::string, LedgerEntry> entries_;
   bool dirty_ = false;
+  bool loaded_ = false;
 };
 
 // An alert that is due to be sent, with its fingerprint.

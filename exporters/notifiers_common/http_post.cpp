@@ -9,7 +9,6 @@
 #include <boost/beast/ssl.hpp>
 #include <charconv>
 
-
 namespace specwatch {
 namespace {
 
@@ -63,7 +62,8 @@ HttpPostResult exchange(asio::io_context& io, Stream& stream, beast::tcp_stream&
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(kMaxAnswerRead);
-  if (auto ec = run_step(io, [&](auto handler) { http::async_read(stream, buffer, parser, handler); })) {
+  if (auto ec =
+          run_step(io, [&](auto handler) { http::async_read(stream, buffer, parser, handler); })) {
     result.error = "cannot read the answer: " + describe(ec);
     return result;
   }
@@ -71,7 +71,8 @@ HttpPostResult exchange(asio::io_context& io, Stream& stream, beast::tcp_stream&
   result.status = answer.result_int();
   result.body = answer.body().substr(0, kMaxAnswerBody);
   if (auto it = answer.find(http::field::retry_after); it != answer.end()) {
-    result.retry_after = parse_retry_after(std::string_view(it->value().data(), it->value().size()));
+    result.retry_after =
+        parse_retry_after(std::string_view(it->value().data(), it->value().size()));
   }
   return result;
 }
@@ -106,7 +107,7 @@ std::optional<HttpUrl> HttpUrl::parse(std::string_view url, std::string& error) 
     }
     out.host = std::string(authority.substr(1, close - 1));
     colon = authority.size() > close + 1 && authority[close + 1] == ':' ? close + 1
-                                                                         : std::string_view::npos;
+                                                                        : std::string_view::npos;
   } else {
     out.host = std::string(authority.substr(0, colon));
   }

@@ -35,8 +35,8 @@ struct HttpPostRequest {
 };
 
 struct HttpPostResult {
-  unsigned status = 0;  // 0: no answer (error says why)
-  std::string body;     // at most 4 KiB of the answer
+  unsigned status = 0;                              // 0: no answer (error says why)
+  std::string body;                                 // at most 4 KiB of the answer
   std::optional<std::chrono::seconds> retry_after;  // Retry-After in seconds, when given
   std::string error;
 };

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "exporters/notifiers_common/http_post.h"
 #include "sidecar/rules/duration.h"
 
 namespace specwatch {
@@ -16,8 +17,8 @@ const std::vector<std::string>& repeat_keys() {
   return keys;
 }
 
-void read_repeat_settings(const YAML::Node& entry, const std::string& key_path,
-                          RepeatSettings& out, ConfigReader& in) {
+void read_repeat_settings(const YAML::Node& entry, const std::string& key_path, RepeatSettings& out,
+                          ConfigReader& in) {
   if (const YAML::Node n = entry["repeat_interval"]; n.IsDefined()) {
     if (auto v = read_duration(n, ConfigReader::join(key_path, "repeat_interval"),
                                std::chrono::milliseconds(1000), in)) {
@@ -86,12 +87,32 @@ std::optional<std::chrono::milliseconds> read_duration(const YAML::Node& node,
     return std::nullopt;
   }
   if (std::chrono::milliseconds(*ms) < min) {
-    in.errors().add(node, key,
-                    "must be at least " + rules::format_duration_ms(min.count()) + " (got \"" +
-                        *text + "\")");
+    in.errors().add(
+        node, key,
+        "must be at least " + rules::format_duration_ms(min.count()) + " (got \"" + *text + "\")");
     return std::nullopt;
   }
   return std::chrono::milliseconds(*ms);
+}
+
+void read_url(const YAML::Node& entry, const std::string& key_path, const char* name, bool required,
+              std::string& out, ConfigReader& in) {
+  const YAML::Node node = required ? in.require(entry, key_path, name) : entry[name];
+  if (!node.IsDefined()) return;
+  const std::string key = ConfigReader::join(key_path, name);
+  if (auto text = in.read_non_empty_string(node, key)) {
+    std::string error;
+    if (HttpUrl::parse(*text, error)) {
+      out = *text;
+    } else {
+      in.errors().add(node, key, "invalid URL: " + error);
+    }
+  }
+}
+
+std::vector<std::string> with_repeat_keys(std::vector<std::string> keys) {
+  keys.insert(keys.end(), repeat_keys().begin(), repeat_keys().end());
+  return keys;
 }
 
 void read_secret_path(const YAML::Node& entry, const std::string& key_path, const char* name,
@@ -143,7 +164,8 @@ void read_retry(const YAML::Node& node, const std::string& key, RetrySettings& o
   }
   using std::chrono::milliseconds;
   if (const YAML::Node n = node["initial_backoff"]; n.IsDefined()) {
-    if (auto v = read_duration(n, ConfigReader::join(key, "initial_backoff"), milliseconds(1), in)) {
+    if (auto v =
+            read_duration(n, ConfigReader::join(key, "initial_backoff"), milliseconds(1), in)) {
       out.initial_backoff = *v;
     }
   }

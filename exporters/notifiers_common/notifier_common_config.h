@@ -53,8 +53,8 @@ void read_notifier_common_config(const YAML::Node& entry, const std::string& key
 
 // `repeat_interval` and `send_resolved` of `entry`.
 const std::vector<std::string>& repeat_keys();
-void read_repeat_settings(const YAML::Node& entry, const std::string& key_path,
-                          RepeatSettings& out, ConfigReader& in);
+void read_repeat_settings(const YAML::Node& entry, const std::string& key_path, RepeatSettings& out,
+                          ConfigReader& in);
 
 // `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"` (the value may be
 // unquoted). nullopt with `error` set for anything else.
@@ -65,6 +65,13 @@ std::optional<std::chrono::milliseconds> read_duration(const YAML::Node& node,
                                                        const std::string& key,
                                                        std::chrono::milliseconds min,
                                                        ConfigReader& in);
+
+// An http:// or https:// URL (checked by HttpUrl::parse); `required` reports a missing key.
+void read_url(const YAML::Node& entry, const std::string& key_path, const char* name, bool required,
+              std::string& out, ConfigReader& in);
+
+// The type's own keys followed by `repeat_interval` and `send_resolved`.
+std::vector<std::string> with_repeat_keys(std::vector<std::string> keys);
 
 // A path to a file holding a secret (`*_file` keys); its content is never logged.
 void read_secret_path(const YAML::Node& entry, const std::string& key_path, const char* name,

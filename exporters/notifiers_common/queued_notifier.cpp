@@ -12,14 +12,15 @@ using std::chrono::milliseconds;
 constexpr std::chrono::seconds kMaxRetryAfter{600};
 constexpr std::chrono::seconds kFailureLogInterval{60};
 
-bool matches_all(const std::vector<rules::LabelMatcher>& matchers,
-                 const AlertNotification& alert) {
+bool matches_all(const std::vector<rules::LabelMatcher>& matchers, const AlertNotification& alert) {
   return std::all_of(matchers.begin(), matchers.end(), [&](const rules::LabelMatcher& m) {
     return m.matches(alert.label(m.name()));
   });
 }
 
-bool retryable(unsigned status) { return status == 0 || status == 429 || status >= 500; }
+bool retryable(unsigned status) {
+  return status == 0 || status == 429 || status >= 500;
+}
 
 }  // namespace
 
@@ -36,7 +37,9 @@ QueuedNotifier::QueuedNotifier(std::string name, std::string type, NotifierCommo
       queue_(config_.queue_size, config_.queue_size),
       not_ready_("not started") {}
 
-QueuedNotifier::~QueuedNotifier() { stop(0); }
+QueuedNotifier::~QueuedNotifier() {
+  stop(0);
+}
 
 bool QueuedNotifier::routes(const AlertNotification& alert) const {
   return matches_all(config_.match, alert);

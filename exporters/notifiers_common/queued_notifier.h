@@ -102,7 +102,8 @@ class QueuedNotifier final : public AlertNotifier, private DeliveryContext {
   bool stopping_ = false;
   bool prepared_ = false;
   std::string not_ready_;
-  std::chrono::steady_clock::time_point drain_deadline_ = std::chrono::steady_clock::time_point::max();
+  std::chrono::steady_clock::time_point drain_deadline_ =
+      std::chrono::steady_clock::time_point::max();
   std::chrono::steady_clock::time_point last_failure_log_{};
   std::uint64_t suppressed_failures_ = 0;
   std::thread thread_;

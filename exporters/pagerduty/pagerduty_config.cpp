@@ -1,7 +1,5 @@
 #include "exporters/pagerduty/pagerduty_config.h"
 
-#include "exporters/notifiers_common/http_post.h"
-
 namespace specwatch {
 
 const std::vector<std::string>& pagerduty_keys() {
@@ -24,11 +22,9 @@ void read_severity_map(const YAML::Node& node, const std::string& key, PagerDuty
   if (!in.expect_map(node, key)) return;
   for (const auto& item : node) {
     const std::string label = item.first.as<std::string>();
-    auto value = in.read_enum<std::string>(item.second, ConfigReader::join(key, label),
-                                           {{"critical", "critical"},
-                                            {"error", "error"},
-                                            {"warning", "warning"},
-                                            {"info", "info"}});
+    auto value = in.read_enum<std::string>(
+        item.second, ConfigReader::join(key, label),
+        {{"critical", "critical"}, {"error", "error"}, {"warning", "warning"}, {"info", "info"}});
     if (value) out.severity_map[label] = *value;
   }
 }
@@ -39,17 +35,7 @@ void read_pagerduty_config(const YAML::Node& entry, const std::string& key_path,
                            PagerDutyConfig& out, ConfigReader& in) {
   read_notifier_common_config(entry, key_path, "severity=\"critical\"", out.common, in);
   read_secret_path(entry, key_path, "routing_key_file", true, out.routing_key_file, in);
-  if (const YAML::Node n = entry["url"]; n.IsDefined()) {
-    const std::string key = ConfigReader::join(key_path, "url");
-    if (auto text = in.read_non_empty_string(n, key)) {
-      std::string error;
-      if (HttpUrl::parse(*text, error)) {
-        out.url = *text;
-      } else {
-        in.errors().add(n, key, "invalid URL: " + error);
-      }
-    }
-  }
+  read_url(entry, key_path, "url", false, out.url, in);
   read_text(entry, key_path, "source", out.source, in);
   read_text(entry, key_path, "component_label", out.component_label, in);
   read_text(entry, key_path, "group_label", out.group_label, in);

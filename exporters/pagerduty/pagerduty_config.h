@@ -23,10 +23,8 @@ struct PagerDutyConfig {
   std::string component_label = "service";
   std::string group_label = "job";
   // The alert's `severity` label → PagerDuty's severity; anything else maps to "error".
-  std::map<std::string, std::string> severity_map = {{"critical", "critical"},
-                                                     {"error", "error"},
-                                                     {"warning", "warning"},
-                                                     {"info", "info"}};
+  std::map<std::string, std::string> severity_map = {
+      {"critical", "critical"}, {"error", "error"}, {"warning", "warning"}, {"info", "info"}};
 };
 
 const std::vector<std::string>& pagerduty_keys();

@@ -11,9 +11,6 @@
 namespace specwatch {
 namespace {
 
-// Resolved instances are handed over for 15 minutes after they resolve; twice that is enough.
-constexpr std::chrono::minutes kKeepResolved{30};
-
 std::string local_host_name() {
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "specwatch";
@@ -55,16 +52,12 @@ std::string PagerDutyDelivery::dedup_key(const std::string& fingerprint) {
 }
 
 std::string PagerDutyDelivery::prepare(DeliveryContext&) {
-  if (!loaded_) {
-    if (std::string error = ledger_.load(); !error.empty()) return error;
-    loaded_ = true;
-  }
+  if (std::string error = ledger_.load_once(); !error.empty()) return error;
   std::string error;
   return read_secret_file(config_.routing_key_file, "routing key", error) ? "" : error;
 }
 
-std::string PagerDutyDelivery::event(const AlertNotification& alert,
-                                     const std::string& fingerprint,
+std::string PagerDutyDelivery::event(const AlertNotification& alert, const std::string& fingerprint,
                                      const std::string& routing_key) const {
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
@@ -142,8 +135,7 @@ void PagerDutyDelivery::deliver(const std::vector<AlertNotification>& alerts,
       }
     }
   }
-  ledger_.forget_resolved_before(now - kKeepResolved);
-  if (std::string error = ledger_.save(); !error.empty()) {
+  if (std::string error = ledger_.settle(now); !error.empty()) {
     context.report_failure("cannot persist the PagerDuty ledger", error);
   }
 }

@@ -34,7 +34,6 @@ class PagerDutyDelivery final : public NotificationDelivery {
   HttpUrl endpoint_;
   std::string host_name_;
   DeliveryLedger ledger_;
-  bool loaded_ = false;
 };
 
 }  // namespace specwatch

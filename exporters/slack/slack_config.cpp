@@ -3,11 +3,7 @@
 namespace specwatch {
 
 const std::vector<std::string>& slack_keys() {
-  static const std::vector<std::string> keys = [] {
-    std::vector<std::string> all = {"webhook_url_file"};
-    all.insert(all.end(), repeat_keys().begin(), repeat_keys().end());
-    return all;
-  }();
+  static const std::vector<std::string> keys = with_repeat_keys({"webhook_url_file"});
   return keys;
 }
 

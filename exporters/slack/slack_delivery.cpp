@@ -4,24 +4,15 @@
 #include "exporters/slack/slack_message.h"
 
 namespace specwatch {
-namespace {
-
-constexpr std::chrono::minutes kKeepResolved{30};
-
-}  // namespace
-
 SlackDelivery::SlackDelivery(std::string name, SlackConfig config, std::string state_dir)
     : config_(std::move(config)), ledger_(std::move(state_dir), "notifier-" + name) {}
 
 std::string SlackDelivery::prepare(DeliveryContext&) {
-  if (!loaded_) {
-    if (std::string error = ledger_.load(); !error.empty()) return error;
-    loaded_ = true;
-  }
+  if (std::string error = ledger_.load_once(); !error.empty()) return error;
   std::string error;
   auto url = read_secret_file(config_.webhook_url_file, "webhook URL", error);
-  if (url && !HttpUrl::parse(*url, error)) error = "webhook URL in " + config_.webhook_url_file +
-                                                   " is invalid: " + error;
+  if (url && !HttpUrl::parse(*url, error))
+    error = "webhook URL in " + config_.webhook_url_file + " is invalid: " + error;
   return error;
 }
 
@@ -47,8 +38,7 @@ void SlackDelivery::deliver(const std::vector<AlertNotification>& alerts,
       if (context.send(request, 1, "Slack message")) ledger_.record(item.fingerprint, firing, now);
     }
   }
-  ledger_.forget_resolved_before(now - kKeepResolved);
-  if (std::string error = ledger_.save(); !error.empty()) {
+  if (std::string error = ledger_.settle(now); !error.empty()) {
     context.report_failure("cannot persist the Slack ledger", error);
   }
 }

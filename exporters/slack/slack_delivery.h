@@ -23,7 +23,6 @@ class SlackDelivery final : public NotificationDelivery {
  private:
   SlackConfig config_;
   DeliveryLedger ledger_;
-  bool loaded_ = false;
 };
 
 }  // namespace specwatch

@@ -4,12 +4,6 @@
 #include "exporters/webhook/webhook_payload.h"
 
 namespace specwatch {
-namespace {
-
-constexpr std::chrono::minutes kKeepResolved{30};
-
-}  // namespace
-
 WebhookDelivery::WebhookDelivery(std::string name, WebhookConfig config, std::string state_dir)
     : name_(name), config_(std::move(config)), ledger_(std::move(state_dir), "notifier-" + name) {
   std::string error;
@@ -17,10 +11,7 @@ WebhookDelivery::WebhookDelivery(std::string name, WebhookConfig config, std::st
 }
 
 std::string WebhookDelivery::prepare(DeliveryContext&) {
-  if (!loaded_) {
-    if (std::string error = ledger_.load(); !error.empty()) return error;
-    loaded_ = true;
-  }
+  if (std::string error = ledger_.load_once(); !error.empty()) return error;
   if (config_.secret_file.empty()) return "";
   std::string error;
   return read_secret_file(config_.secret_file, "webhook secret", error) ? "" : error;
@@ -47,13 +38,12 @@ void WebhookDelivery::deliver(const std::vector<AlertNotification>& alerts,
     }
     if (context.send(request, due.size(), "webhook")) {
       for (const DueAlert& item : due) {
-        ledger_.record(item.fingerprint,
-                       item.alert->status == AlertNotification::Status::kFiring, now);
+        ledger_.record(item.fingerprint, item.alert->status == AlertNotification::Status::kFiring,
+                       now);
       }
     }
   }
-  ledger_.forget_resolved_before(now - kKeepResolved);
-  if (std::string error = ledger_.save(); !error.empty()) {
+  if (std::string error = ledger_.settle(now); !error.empty()) {
     context.report_failure("cannot persist the webhook ledger", error);
   }
 }

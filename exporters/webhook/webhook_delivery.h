@@ -24,7 +24,6 @@ class WebhookDelivery final : public NotificationDelivery {
   WebhookConfig config_;
   HttpUrl endpoint_;
   DeliveryLedger ledger_;
-  bool loaded_ = false;
 };
 
 }  // namespace specwatch

@@ -15,7 +15,6 @@
 #include <thread>
 #include <vector>
 
-
 namespace specwatch::testing {
 namespace {
 
@@ -48,10 +47,12 @@ unsigned get_status(std::uint16_t port, const std::string& path) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   unsigned status = 0;
   if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    const std::string request =
+        "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
       char buffer[64] = {};
-      if (read(fd, buffer, sizeof buffer - 1) > 12) status = static_cast<unsigned>(std::atoi(buffer + 9));
+      if (read(fd, buffer, sizeof buffer - 1) > 12)
+        status = static_cast<unsigned>(std::atoi(buffer + 9));
     }
   }
   close(fd);
@@ -76,13 +77,15 @@ std::uint16_t free_loopback_port() {
   return ntohs(address.sin_port);
 }
 
-std::string rewritten_alertmanager_config(const std::string& bundled, const std::string& secrets_dir,
+std::string rewritten_alertmanager_config(const std::string& bundled,
+                                          const std::string& secrets_dir,
                                           const std::string& pagerduty_url) {
   std::string config = bundled;
   replace_all(config, "/etc/alertmanager/secrets/", secrets_dir + "/");
   replace_all(config, "group_wait: 30s", "group_wait: 1s");
   replace_all(config, "group_interval: 5m", "group_interval: 1s");
-  const std::string key_line = "      - routing_key_file: " + secrets_dir + "/pagerduty-routing-key\n";
+  const std::string key_line =
+      "      - routing_key_file: " + secrets_dir + "/pagerduty-routing-key\n";
   const std::size_t at = config.find(key_line);
   if (at == std::string::npos) throw std::runtime_error("no routing_key_file in alertmanager.yml");
   config.insert(at + key_line.size(), "        url: " + pagerduty_url + "\n");
@@ -150,6 +153,8 @@ bool AlertmanagerProcess::wait_ready(std::chrono::milliseconds timeout) {
   return false;
 }
 
-std::string AlertmanagerProcess::log() const { return read_all(dir_ + "/alertmanager.log"); }
+std::string AlertmanagerProcess::log() const {
+  return read_all(dir_ + "/alertmanager.log");
+}
 
 }  // namespace specwatch::testing

@@ -39,7 +39,8 @@ class AlertmanagerProcess {
 };
 
 // The bundled config with the receivers redirected (what AlertmanagerProcess writes).
-std::string rewritten_alertmanager_config(const std::string& bundled, const std::string& secrets_dir,
+std::string rewritten_alertmanager_config(const std::string& bundled,
+                                          const std::string& secrets_dir,
                                           const std::string& pagerduty_url);
 
 // A loopback TCP port free at the time of the call.

@@ -47,8 +47,7 @@ void check_text_object(const Value& text, const std::string& where, std::size_t 
   }
 }
 
-void check_block(const Value& block, const std::string& where,
-                 std::vector<std::string>& problems) {
+void check_block(const Value& block, const std::string& where, std::vector<std::string>& problems) {
   if (!block.IsObject() || !is_string(block, "type")) {
     problems.push_back(where + ": a block needs a type");
     return;
@@ -98,7 +97,8 @@ std::vector<std::string> validate_slack(const rapidjson::Document& message) {
               "link_names", "mrkdwn", "thread_ts", "unfurl_links", "unfurl_media"},
              "message", problems);
   const bool has_text = is_string(message, "text") && message["text"].GetStringLength() > 0;
-  if (message.HasMember("text") && (!message["text"].IsString() || characters(message["text"]) > 40000)) {
+  if (message.HasMember("text") &&
+      (!message["text"].IsString() || characters(message["text"]) > 40000)) {
     problems.push_back("text: a string of at most 40000 characters");
   }
   const bool has_blocks = message.HasMember("blocks");
@@ -125,16 +125,17 @@ std::vector<std::string> validate_slack(const rapidjson::Document& message) {
 }  // namespace
 
 PagerDutyStandIn::PagerDutyStandIn()
-    : StandInServer(kPath, 202, "{\"status\":\"success\",\"message\":\"Event processed\"}",
-                    [this](const rapidjson::Document& event) { return validate(event); },
-                    [this](const rapidjson::Document& event) {
-                      const std::string action = event["event_action"].GetString();
-                      const std::string key =
-                          event.HasMember("dedup_key") ? event["dedup_key"].GetString() : "";
-                      std::lock_guard lock(open_mutex_);
-                      if (action == "trigger") open_.insert(key);
-                      if (action == "resolve") open_.erase(key);
-                    }) {}
+    : StandInServer(
+          kPath, 202, "{\"status\":\"success\",\"message\":\"Event processed\"}",
+          [this](const rapidjson::Document& event) { return validate(event); },
+          [this](const rapidjson::Document& event) {
+            const std::string action = event["event_action"].GetString();
+            const std::string key =
+                event.HasMember("dedup_key") ? event["dedup_key"].GetString() : "";
+            std::lock_guard lock(open_mutex_);
+            if (action == "trigger") open_.insert(key);
+            if (action == "resolve") open_.erase(key);
+          }) {}
 
 std::set<std::string> PagerDutyStandIn::open_incidents() const {
   std::lock_guard lock(open_mutex_);

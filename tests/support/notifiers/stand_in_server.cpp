@@ -31,13 +31,17 @@ StandInServer::StandInServer(std::string path, unsigned ok_status, std::string o
   if (std::string error = server_->start(); !error.empty()) throw std::runtime_error(error);
 }
 
-StandInServer::~StandInServer() { server_->stop(); }
+StandInServer::~StandInServer() {
+  server_->stop();
+}
 
 std::string StandInServer::base_url() const {
   return "http://127.0.0.1:" + std::to_string(port());
 }
 
-std::string StandInServer::url() const { return base_url() + path_; }
+std::string StandInServer::url() const {
+  return base_url() + path_;
+}
 
 void StandInServer::answer_next(std::vector<ScriptedAnswer> answers) {
   std::lock_guard lock(mutex_);
@@ -68,7 +72,8 @@ HttpResponse StandInServer::handle(const HttpRequest& request) {
     for (const auto& problem : record.problems) {
       errors += (errors.empty() ? "\"" : ",\"") + problem + "\"";
     }
-    response = HttpResponse::json(400, "{\"status\":\"invalid event\",\"errors\":[" + errors + "]}");
+    response =
+        HttpResponse::json(400, "{\"status\":\"invalid event\",\"errors\":[" + errors + "]}");
   } else if (!script_.empty()) {
     const ScriptedAnswer answer = script_.front();
     script_.pop_front();

@@ -190,7 +190,8 @@ class NotifierSubject final : public Subject {
   std::size_t emitted() override { return receiver_.accepted().size(); }
   bool final_state_persisted() override {
     StateRead read = StateStore(state_.path()).read("notifier-lifecycle-notifier", 1);
-    return read.status == StateRead::Status::kOk && read.data.find("\"firing\":true") != std::string::npos;
+    return read.status == StateRead::Status::kOk &&
+           read.data.find("\"firing\":true") != std::string::npos;
   }
 
  private:
@@ -214,10 +215,8 @@ SubjectFactory subject(const char* name) {
 
 // Every source and sink. A new one: its Subject above and one line here.
 const SubjectFactory kSubjects[] = {
-    subject<FileSourceSubject>("file_source"),
-    subject<OtlpHttpSubject>("otlp_http_receiver"),
-    subject<OtlpGrpcSubject>("otlp_grpc_receiver"),
-    subject<QueuedSinkSubject>("queued_sink"),
+    subject<FileSourceSubject>("file_source"),      subject<OtlpHttpSubject>("otlp_http_receiver"),
+    subject<OtlpGrpcSubject>("otlp_grpc_receiver"), subject<QueuedSinkSubject>("queued_sink"),
     subject<NotifierSubject>("notifier"),
 };
 

@@ -28,7 +28,8 @@ class AlertmanagerTest : public ::testing::Test {
     rapidjson::Document doc;
     doc.Parse(body.c_str());
     std::vector<std::string> names;
-    for (const auto& alert : doc.GetArray()) names.push_back(alert["labels"]["alertname"].GetString());
+    for (const auto& alert : doc.GetArray())
+      names.push_back(alert["labels"]["alertname"].GetString());
     return names;
   }
 
@@ -108,8 +109,8 @@ TEST_F(AlertmanagerTest, BasicAuthFromAPasswordFile) {
 }
 
 TEST_F(AlertmanagerTest, AnAlertNotTakenIsSentAgainAtTheNextEvaluation) {
-  first_.answer_next({{500, std::nullopt}, {500, std::nullopt}, {500, std::nullopt},
-                      {500, std::nullopt}});
+  first_.answer_next(
+      {{500, std::nullopt}, {500, std::nullopt}, {500, std::nullopt}, {500, std::nullopt}});
   auto notifier = make(AlertmanagerConfig{});
   const AlertNotification alert = firing_alert("HighErrorRate", "critical");
   notifier->notify(std::span<const AlertNotification>(&alert, 1));

@@ -1,5 +1,7 @@
 // HTTP(S) posts: URL parsing (and what may be logged of a URL), TLS verified against a CA file,
 // refused without it, refused for another host name, and accepted with insecure_skip_verify.
+#include "exporters/notifiers_common/http_post.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -10,7 +12,6 @@
 #include <cstdlib>
 #include <thread>
 
-#include "exporters/notifiers_common/http_post.h"
 #include "tests/unit/notifiers/notifier_test_support.h"
 
 namespace specwatch {
@@ -25,9 +26,10 @@ namespace http = beast::http;
 bool make_certificate(const std::string& dir, const std::string& name) {
   const bool address = name.find_first_not_of("0123456789.") == std::string::npos;
   const std::string san = address ? "IP:" + name : "DNS:" + name;
-  const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=" +
-                              name + " -addext subjectAltName=" + san + " -keyout '" + dir +
-                              "/key.pem' -out '" + dir + "/cert.pem' >/dev/null 2>&1";
+  const std::string command =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=" + name +
+      " -addext subjectAltName=" + san + " -keyout '" + dir + "/key.pem' -out '" + dir +
+      "/cert.pem' >/dev/null 2>&1";
   return std::system(command.c_str()) == 0;
 }
 
@@ -131,10 +133,10 @@ TEST_F(TlsTest, VerifiesAgainstTheCaFile) {
   // The system's CA store does not know the self-signed certificate.
   result = http_post(request_to(url), TlsSettings{}, std::chrono::seconds(10));
   EXPECT_EQ(result.status, 0u);
-  EXPECT_EQ(result.error.rfind("TLS handshake with https://127.0.0.1:" +
-                                   std::to_string(server.port()) + " failed: ",
-                               0),
-            0u)
+  EXPECT_EQ(
+      result.error.rfind(
+          "TLS handshake with https://127.0.0.1:" + std::to_string(server.port()) + " failed: ", 0),
+      0u)
       << result.error;
   EXPECT_NE(result.error.find("certificate verify failed"), std::string::npos) << result.error;
   EXPECT_EQ(result.error.find("/hook"), std::string::npos);
@@ -162,12 +164,11 @@ TEST(HttpPost, NoAnswerIsAnErrorWithinTheTimeout) {
   asio::io_context io;
   asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
   const auto port = acceptor.local_endpoint().port();
-  HttpPostResult result =
-      http_post(request_to("http://127.0.0.1:" + std::to_string(port) + "/"), TlsSettings{},
-                std::chrono::milliseconds(300));
+  HttpPostResult result = http_post(request_to("http://127.0.0.1:" + std::to_string(port) + "/"),
+                                    TlsSettings{}, std::chrono::milliseconds(300));
   EXPECT_EQ(result.status, 0u);
-  EXPECT_EQ(result.error, "cannot read the answer: timed out (http://127.0.0.1:" +
-                              std::to_string(port) + ")");
+  EXPECT_EQ(result.error,
+            "cannot read the answer: timed out (http://127.0.0.1:" + std::to_string(port) + ")");
 }
 
 }  // namespace

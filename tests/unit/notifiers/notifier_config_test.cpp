@@ -17,8 +17,7 @@ class NotifierConfigTest : public ::testing::Test {
       read_notifiers_section(node, key_path, out.notifiers, in);
     });
     return parse_config(yaml, "cfg.yaml", dir_.path(),
-                        fixed_environment({{"SPECWATCH_STATE_DIR", dir_.file("state")}}),
-                        sections);
+                        fixed_environment({{"SPECWATCH_STATE_DIR", dir_.file("state")}}), sections);
   }
   static std::vector<std::string> texts(const ConfigLoadResult& result) {
     std::vector<std::string> out;

@@ -60,9 +60,9 @@ inline NotifierCommonConfig fast_common() {
 
 // A wall clock the test sets.
 struct TestClock {
-  std::atomic<std::int64_t> ms{std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   fixed_time().time_since_epoch())
-                                   .count()};
+  std::atomic<std::int64_t> ms{
+      std::chrono::duration_cast<std::chrono::milliseconds>(fixed_time().time_since_epoch())
+          .count()};
   std::chrono::system_clock::time_point now() const {
     return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms.load()));
   }

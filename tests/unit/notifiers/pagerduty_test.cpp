@@ -13,8 +13,8 @@
 namespace specwatch {
 namespace {
 
-using testing::fixed_time;
 using testing::firing_alert;
+using testing::fixed_time;
 
 class PagerDutyTest : public ::testing::Test {
  protected:
@@ -205,8 +205,9 @@ TEST_F(PagerDutyTest, TheRoutingKeyNeverAppearsInLogsOrMetrics) {
 TEST_F(PagerDutyTest, AnUnreadableRoutingKeyFileKeepsTheNotifierNotReady) {
   std::filesystem::remove(key_file());
   auto notifier = make();
-  ASSERT_TRUE(testing::wait_until([&] { return !notifier->not_ready_reason().empty() &&
-                                                notifier->not_ready_reason() != "starting"; }));
+  ASSERT_TRUE(testing::wait_until([&] {
+    return !notifier->not_ready_reason().empty() && notifier->not_ready_reason() != "starting";
+  }));
   EXPECT_FALSE(notifier->ready());
   EXPECT_EQ(notifier->not_ready_reason(),
             "cannot read routing key file " + key_file() + ": No such file or directory");

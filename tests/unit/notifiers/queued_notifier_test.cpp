@@ -40,16 +40,17 @@ TEST_F(QueuedNotifierTest, AFullQueueDropsAndCountsAndStopKeepsToItsDeadline) {
   auto notifier = make(common);
   notifier->start();
   notify(*notifier, firing_alert("First", "critical"));
-  ASSERT_TRUE(stand_in_.wait_requests(1));  // the delivery thread is busy with it
+  ASSERT_TRUE(stand_in_.wait_requests(1));                // the delivery thread is busy with it
   notify(*notifier, firing_alert("Second", "critical"));  // queued
   notify(*notifier, firing_alert("Third", "critical"));   // the queue is full: dropped
   EXPECT_EQ(testing::notifications(registry_, "hook", "dropped"), 1);
-  EXPECT_EQ(testing::metric_value(registry_, "specwatch_component_events_total",
-                                  {{"component", "hook"}, {"kind", "notifier"}, {"outcome", "received"}}),
-            3);
-  EXPECT_EQ(testing::metric_value(registry_, "specwatch_component_queue_events",
-                                  {{"component", "hook"}}),
-            1);
+  EXPECT_EQ(
+      testing::metric_value(registry_, "specwatch_component_events_total",
+                            {{"component", "hook"}, {"kind", "notifier"}, {"outcome", "received"}}),
+      3);
+  EXPECT_EQ(
+      testing::metric_value(registry_, "specwatch_component_queue_events", {{"component", "hook"}}),
+      1);
   const auto before = std::chrono::steady_clock::now();
   notifier->stop(100);  // the backoff is cut at the deadline; Second is not delivered
   EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(10));
