@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "exporters/exporters_section.h"
+#include "exporters/notifiers_section.h"
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/otlp/otlp_config.h"
 #include "sidecar/rules/rules_section.h"
@@ -49,6 +50,9 @@ ConfigSections app_config_sections() {
   sections.add("rules",
                [](const YAML::Node& node, const std::string& key_path, Config& out,
                   ConfigReader& in) { read_rules_section(node, key_path, out.rules, in); });
+  sections.add("notifiers",
+               [](const YAML::Node& node, const std::string& key_path, Config& out,
+                  ConfigReader& in) { read_notifiers_section(node, key_path, out.notifiers, in); });
   return sections;
 }
 

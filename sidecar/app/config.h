@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "exporters/exporter_config.h"
+#include "exporters/notifier_config.h"
 #include "sidecar/app/source_config.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/derive/derive_config.h"
@@ -44,6 +45,8 @@ struct Config {
   std::vector<ExporterConfig> exporters;
   // The `rules:` section (sidecar/rules/rules_section.h), registered by the app.
   RulesConfig rules;
+  // The `notifiers:` list (exporters/notifiers_section.h), read like `exporters:`.
+  std::vector<NotifierConfig> notifiers;
 };
 
 }  // namespace specwatch

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "sidecar/app/app_config.h"
+#include "sidecar/app/daemon_notifiers.h"
 #include "sidecar/app/descriptor_budget.h"
 #include "sidecar/app/runtime.h"
 #include "sidecar/config/config_loader.h"
@@ -166,7 +167,8 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   };
 
   // The rule evaluator outlives runtimes and listeners: its alert state carries over a reload.
-  rules::DiscardingAlertReceiver alert_receiver;
+  // Alert producers hand their alerts to notifiers.receiver() (docs/NOTIFIERS.md).
+  DaemonNotifiers notifiers(*registry, logger);
   rules::RuleManager rule_manager(
       config.rules, rules_instance(config, env),
       rules::RuleManagerDeps{
@@ -181,7 +183,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
           },
           *registry,
           logger,
-          alert_receiver,
+          notifiers.receiver(),
           StateStore(config.state_dir),
           {}});
   for (const auto& error : rule_manager.load()) {
@@ -190,7 +192,11 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   auto rules_snapshot = [&rule_manager] { return rule_manager.snapshot(); };
 
   CurrentRuntime current;
-  auto probe = [&current] { return current.not_ready(); };
+  auto probe = [&current, &notifiers] {
+    auto waiting = current.not_ready();
+    notifiers.add_not_ready(waiting);
+    return waiting;
+  };
 
   auto make_server = [&](const Config& c) {
     auto server = std::make_unique<HttpServer>(http_options(c, admin_refused), logger);
@@ -217,6 +223,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   starting->start();
   current.replace_receivers(make_receivers(config));
   current.start_receivers();
+  notifiers.apply(config, config.shutdown_timeout_ms);
   rule_manager.start();
 
   while (true) {
@@ -279,6 +286,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
         current.replace_receivers(make_receivers(config));
         current.start_receivers();
       }
+      notifiers.apply(config, config.shutdown_timeout_ms);
       logger.info("configuration reloaded",
                   {{"sources", config.sources.size()},
                    {"otlp_receivers", keep_receivers ? "kept" : "rebuilt"}});
@@ -294,6 +302,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   }
   if (auto old = current.take()) old->stop(config.shutdown_timeout_ms);
   rule_manager.stop();
+  notifiers.stop(config.shutdown_timeout_ms);
   server->stop();
   for (const auto& source : config.sources) {
     logger.info(

@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "exporters/webhook/webhook_factory.h"
 #include "sidecar/otlp/otlp_grpc_receiver.h"
 #include "sidecar/otlp/otlp_http_receiver.h"
 #include "sidecar/otlp/proto/trace_service.grpc.pb.h"
 #include "sidecar/pipeline/queued_consumer.h"
 #include "sidecar/sources/file/checkpoint_store.h"
 #include "tests/support/gated_delivery.h"
+#include "tests/support/notifiers/notification_stand_ins.h"
 #include "tests/support/test_event_batch.h"
 #include "tests/unit/http/test_http_client.h"
 #include "tests/unit/otlp/otlp_support.h"
@@ -168,6 +170,39 @@ class QueuedSinkSubject final : public Subject {
   std::vector<std::unique_ptr<testing::AckProbe>> probes_;
 };
 
+// A notifier (the webhook type; every type shares QueuedNotifier) in front of a receiver that
+// accepts at once: each feed is a new firing alert, emitted once the receiver took it, and the
+// delivery ledger is in state_dir after stop().
+class NotifierSubject final : public Subject {
+ public:
+  NotifierSubject() {
+    WebhookConfig config;
+    config.url = receiver_.url();
+    notifier_ = make_webhook_notifier("lifecycle-notifier", config,
+                                      NotifierServices{registry_, logger_, state_.path()});
+  }
+  Component& component() override { return *notifier_; }
+  void feed() override {
+    AlertNotification alert;
+    alert.labels = {{"alertname", "Lifecycle" + std::to_string(++fed_)}};
+    notifier_->notify(std::span<const AlertNotification>(&alert, 1));
+  }
+  std::size_t emitted() override { return receiver_.accepted().size(); }
+  bool final_state_persisted() override {
+    StateRead read = StateStore(state_.path()).read("notifier-lifecycle-notifier", 1);
+    return read.status == StateRead::Status::kOk &&
+           read.data.find("\"firing\":true") != std::string::npos;
+  }
+
+ private:
+  testing::TempDir state_;
+  prometheus::Registry registry_;
+  Logger logger_{LogLevel::kError, [](std::string_view) {}};
+  testing::JsonStandIn receiver_{"/hook"};
+  std::unique_ptr<QueuedNotifier> notifier_;
+  int fed_ = 0;
+};
+
 struct SubjectFactory {
   const char* name;
   std::function<std::unique_ptr<Subject>()> make;
@@ -180,10 +215,9 @@ SubjectFactory subject(const char* name) {
 
 // Every source and sink. A new one: its Subject above and one line here.
 const SubjectFactory kSubjects[] = {
-    subject<FileSourceSubject>("file_source"),
-    subject<OtlpHttpSubject>("otlp_http_receiver"),
-    subject<OtlpGrpcSubject>("otlp_grpc_receiver"),
-    subject<QueuedSinkSubject>("queued_sink"),
+    subject<FileSourceSubject>("file_source"),      subject<OtlpHttpSubject>("otlp_http_receiver"),
+    subject<OtlpGrpcSubject>("otlp_grpc_receiver"), subject<QueuedSinkSubject>("queued_sink"),
+    subject<NotifierSubject>("notifier"),
 };
 
 class Lifecycle : public ::testing::TestWithParam<SubjectFactory> {
