@@ -1,6 +1,7 @@
 #include "sidecar/app/app_config.h"
 
 #include "exporters/exporters_section.h"
+#include "sidecar/budgets/budget_section.h"
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/otlp/otlp_config.h"
 
@@ -13,6 +14,9 @@ ConfigSections app_config_sections() {
   sections.add("exporters",
                [](const YAML::Node& node, const std::string& key_path, Config& out,
                   ConfigReader& in) { read_exporters_section(node, key_path, out.exporters, in); });
+  sections.add("budgets",
+               [](const YAML::Node& node, const std::string& key_path, Config& out,
+                  ConfigReader& in) { read_budgets_section(node, key_path, out.budgets, in); });
   return sections;
 }
 

@@ -7,13 +7,19 @@
 
 namespace specwatch {
 
-enum class CommandName { kRun, kValidate, kVersion, kHelp, kPricingCheck };
+enum class CommandName { kRun, kValidate, kVersion, kHelp, kPricingCheck, kStatus, kRulesExport };
 
 struct CommandLine {
   CommandName command = CommandName::kRun;
   std::string config_path;          // empty: the default path
   std::vector<std::string> inputs;  // files for `pricing check`
   std::string error;                // set when the arguments are unusable
+  // `status`: the daemon's address (empty: from the config), --json, --watch SECONDS (0: once).
+  std::string status_url;
+  bool status_json = false;
+  int status_watch_s = 0;
+  // `rules export --prometheus-rule NAME`: a PrometheusRule object instead of a rule file.
+  std::string prometheus_rule_name;
 };
 
 // argv without the program name.

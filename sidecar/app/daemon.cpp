@@ -22,6 +22,7 @@
 #include "sidecar/otlp/switching_sink.h"
 #include "sidecar/otlp_metrics/otlp_metrics_consumer.h"
 #include "sidecar/otlp_metrics/otlp_metrics_store.h"
+#include "sidecar/status/status_endpoints.h"
 
 namespace specwatch {
 namespace {
@@ -95,6 +96,16 @@ class CurrentRuntime {
     }
     return waiting;
   }
+  std::vector<ComponentHealth> components() const {
+    std::lock_guard lock(mutex_);
+    std::vector<ComponentHealth> all;
+    if (runtime_) all = runtime_->components();
+    for (const auto& receiver : receivers_) {
+      all.push_back({"source", receiver->name(), receiver->ready(),
+                     receiver->ready() ? "" : receiver->not_ready_reason()});
+    }
+    return all;
+  }
 
  private:
   mutable std::mutex mutex_;
@@ -149,6 +160,10 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   SwitchingBatchSink otlp_sink;
   RuntimeServices services{logger,  *registry,    errors,       pipeline_metrics, file_metrics,
                            derived, span_metrics, otlp_metrics, otlp_consumer,    otlp_sink};
+  // The budgets' metrics, API and alerts across reloads (sidecar/budgets/budget_board.h). Their
+  // alerts reach no notifier yet: the board keeps them for the status page.
+  auto budget_board = std::make_shared<BudgetBoard>();
+  services.budget_board = budget_board.get();
   auto& admin_refused = otlp_metrics.connections_refused().Add({{"listener", "admin"}});
   auto make_receivers = [&](const Config& c) {
     return make_otlp_receivers(c.otlp, otlp_sink, otlp_consumer, otlp_metrics, logger);
@@ -159,7 +174,11 @@ int run_daemon(const std::string& config_path, const Environment& env) {
 
   auto make_server = [&](const Config& c) {
     auto server = std::make_unique<HttpServer>(http_options(c, admin_refused), logger);
-    register_admin_endpoints(*server, *registry, probe, {process_collector, otlp_store});
+    register_admin_endpoints(*server, *registry, probe,
+                             {process_collector, otlp_store, budget_board});
+    register_status_endpoints(*server, {[&current] { return current.components(); },
+                                        [budget_board] { return budget_board->status(); },
+                                        {[budget_board] { return budget_board->alerts(); }}});
     return server;
   };
   auto server = make_server(config);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "exporters/exporter_config.h"
+#include "sidecar/budgets/budget_config.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/derive/derive_config.h"
 #include "sidecar/otlp/otlp_config.h"
@@ -90,6 +91,8 @@ struct Config {
   // The `exporters:` list (sinks). Its section parser lives with the exporters (exporters/) and is
   // registered by the app like the OTLP one.
   std::vector<ExporterConfig> exporters;
+  // The `budgets:` section (sidecar/budgets), registered by the app like the OTLP one.
+  BudgetsConfig budgets;
 };
 
 }  // namespace specwatch
