@@ -73,7 +73,9 @@ void BudgetConsumer::stop() {
   if (thread_.joinable()) thread_.join();
   if (budgets_ > 0) flush();
   std::lock_guard lock(mutex_);
-  held_.clear();  // a state that could not be written: the records are read again
+  // Still held: the last state could not be written. Their records must be read again.
+  for (BatchAck& ack : held_) ack.update(DeliveryStatus::kFailed);
+  held_.clear();
 }
 
 void BudgetConsumer::flush() {

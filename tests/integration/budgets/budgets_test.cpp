@@ -83,6 +83,17 @@ class Budgets : public ::testing::Test {
     return result;
   }
 
+  // One openai call of `cost` USD, counted, and specular-daily's 50 % threshold firing.
+  void start_with_one_call_and_wait_for_the_alert(const std::string& cost) {
+    write_file(dir_.file("calls.log"), "{\"provider\":\"openai\",\"model\":\"m\",\"cost\":" + cost +
+                                           ",\"in\":10,\"out\":5}\n");
+    start();
+    ASSERT_TRUE(wait_until([&] { return spend().usd == std::stod(cost); })) << sidecar_->log();
+    ASSERT_TRUE(wait_until([&] {
+      return http_get(port_, "/api/v1/status").body.find("BudgetThreshold") != std::string::npos;
+    }));
+  }
+
   TempDir dir_;
   std::unique_ptr<SidecarProcess> sidecar_;
   std::uint16_t port_ = 0;
@@ -148,14 +159,8 @@ TEST_F(Budgets, KillNineLoopDuringAHundredThousandCallsKeepsTheSpendExact) {
 }
 
 TEST_F(Budgets, StatusPageApiAndCommandShowABudget) {
-  write_file(dir_.file("calls.log"),
-             "{\"provider\":\"openai\",\"model\":\"m\",\"cost\":0.3,\"in\":10,\"out\":5}\n");
-  start();
-  ASSERT_TRUE(wait_until([&] { return spend().usd == 0.3; })) << sidecar_->log();
   // The 50 % threshold of specular-daily ($0.30 of $0.50) fires at the next evaluation.
-  ASSERT_TRUE(wait_until([&] {
-    return http_get(port_, "/api/v1/status").body.find("BudgetThreshold") != std::string::npos;
-  }));
+  ASSERT_NO_FATAL_FAILURE(start_with_one_call_and_wait_for_the_alert("0.3"));
   const HttpResult page = http_get(port_, "/");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("<tr class=\"budget\" id=\"budget-specular-daily\"><td "
@@ -198,13 +203,7 @@ TEST_F(Budgets, StatusPageRenderedByHeadlessChromiumShowsTheBudget) {
   if (output_of("command -v chromium").empty()) {
     GTEST_SKIP() << "chromium is not installed (scripts/setup.sh test installs it)";
   }
-  write_file(dir_.file("calls.log"),
-             "{\"provider\":\"openai\",\"model\":\"m\",\"cost\":0.45,\"in\":10,\"out\":5}\n");
-  start();
-  ASSERT_TRUE(wait_until([&] { return spend().usd == 0.45; })) << sidecar_->log();
-  ASSERT_TRUE(wait_until([&] {
-    return http_get(port_, "/api/v1/status").body.find("BudgetThreshold") != std::string::npos;
-  }));
+  ASSERT_NO_FATAL_FAILURE(start_with_one_call_and_wait_for_the_alert("0.45"));
   const std::string profile = dir_.file("chromium-profile");
   const std::string dom = output_of(
       "chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir=" +
