@@ -155,6 +155,8 @@ TEST_F(Budgets, KillNineLoopDuringAHundredThousandCallsKeepsTheSpendExact) {
   ASSERT_EQ(sidecar_->wait_exit().exit_code, 0);
   sidecar_.reset();
   start();
+  // The budgets appear once the runtime has started (after the listener).
+  ASSERT_TRUE(wait_until([&] { return spend().tokens >= 0; }));
   EXPECT_EQ(spend().tokens, tokens);
 }
 

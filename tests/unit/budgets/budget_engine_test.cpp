@@ -214,7 +214,7 @@ TEST(BudgetEngine, RequestCeilingCountsCallsOverIt) {
   auto alerts = evaluate(engine, kDay + 10);
   // The ceiling alert says it; the thresholds show in the status only.
   EXPECT_EQ(firing(alerts), std::vector<std::string>{"BudgetRequestCeiling:100:warning"});
-  EXPECT_TRUE(status[0].thresholds[0].fired);
+  EXPECT_TRUE(engine.status(kDay + 10)[0].thresholds[0].fired);
 }
 
 TEST(BudgetEngine, RollingWindowForgetsOldSpendAndResolves) {
