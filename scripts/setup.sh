@@ -13,11 +13,13 @@ run_packages=(
   build-essential cmake pkg-config ca-certificates curl procps
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   prometheus-cpp-dev libboost-dev rapidjson-dev libyaml-cpp-dev zlib1g-dev
+  libabsl-dev tzdata
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev jq clang-format git
   prometheus prometheus-alertmanager
   lintian dpkg-dev systemd
+  chromium
 )
 # Node.js runs the real OpenTelemetry JavaScript SDK of tests/otel (tests/integration/otel). A node
 # already on PATH (e.g. a newer one from elsewhere) is used as it is; Debian's packages otherwise.

@@ -62,4 +62,6 @@ sources:
     service: specular
 $profile_line
 YAML
+  # W1_EXTRA_CONFIG: a file of further top-level sections (e.g. bench/e2e/budgets20.yaml).
+  if [ -n "${W1_EXTRA_CONFIG:-}" ]; then cat "$W1_EXTRA_CONFIG" >> "$dir/specwatch.yaml"; fi
 }

@@ -76,7 +76,7 @@ Version: $version
 Architecture: $arch
 Maintainer: specwatch maintainers <maintainers@specwatch.dev>
 Installed-Size: $installed_size
-Depends: $shlibs, adduser
+Depends: $shlibs, adduser, tzdata
 Section: admin
 Priority: optional
 Homepage: https://github.com/specwatch/specwatch

@@ -5,6 +5,7 @@
 
 #include "exporters/exporters_section.h"
 #include "exporters/notifiers_section.h"
+#include "sidecar/budgets/budget_section.h"
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/otlp/otlp_config.h"
 #include "sidecar/rules/rules_section.h"
@@ -53,6 +54,9 @@ ConfigSections app_config_sections() {
   sections.add("notifiers",
                [](const YAML::Node& node, const std::string& key_path, Config& out,
                   ConfigReader& in) { read_notifiers_section(node, key_path, out.notifiers, in); });
+  sections.add("budgets",
+               [](const YAML::Node& node, const std::string& key_path, Config& out,
+                  ConfigReader& in) { read_budgets_section(node, key_path, out.budgets, in); });
   return sections;
 }
 

@@ -1,8 +1,37 @@
 #include "sidecar/app/cli.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace specwatch {
+namespace {
+
+// --url URL, --json, --watch [SECONDS]; true when args[i] was one of them (i moves past values).
+bool parse_status_option(const std::vector<std::string>& args, std::size_t& i, CommandLine& cl) {
+  const std::string& arg = args[i];
+  if (arg == "--json") {
+    cl.status_json = true;
+  } else if (arg == "--url") {
+    if (i + 1 >= args.size()) {
+      cl.error = "option --url needs an address such as http://127.0.0.1:9464";
+    } else {
+      cl.status_url = args[++i];
+    }
+  } else if (arg.rfind("--url=", 0) == 0) {
+    cl.status_url = arg.substr(6);
+  } else if (arg == "--watch") {
+    cl.status_watch_s = 2;
+    if (i + 1 < args.size() && !args[i + 1].empty() &&
+        args[i + 1].find_first_not_of("0123456789") == std::string::npos) {
+      cl.status_watch_s = std::max(1, std::atoi(args[++i].c_str()));
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
   CommandLine cl;
@@ -17,6 +46,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       cl.command = CommandName::kVersion;
     } else if (word == "help") {
       cl.command = CommandName::kHelp;
+    } else if (word == "status") {
+      cl.command = CommandName::kStatus;
+    } else if (word == "rules" && i + 1 < args.size() && args[i + 1] == "export") {
+      cl.command = CommandName::kRulesExport;
+      ++i;
     } else if (word == "pricing") {
       if (i + 1 >= args.size() || args[i + 1] != "check") {
         cl.error = "unknown command 'pricing" +
@@ -30,7 +64,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       const std::string next = i + 1 < args.size() ? args[i + 1] : "";
       if (next != "test" && next != "check") {
         cl.error = "unknown command 'rules" + (next.empty() ? std::string() : " " + next) +
-                   "'; did you mean 'rules test FILE...' or 'rules check'?";
+                   "'; did you mean 'rules test FILE...', 'rules check' or 'rules export'?";
         return cl;
       }
       cl.command = next == "test" ? CommandName::kRulesTest : CommandName::kRulesCheck;
@@ -63,6 +97,14 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
         return cl;
       }
       cl.url = args[++i];
+    } else if (cl.command == CommandName::kRulesExport && arg == "--prometheus-rule") {
+      if (i + 1 >= args.size()) {
+        cl.error = "option --prometheus-rule needs a name";
+        return cl;
+      }
+      cl.prometheus_rule_name = args[++i];
+    } else if (cl.command == CommandName::kStatus && parse_status_option(args, i, cl)) {
+      if (!cl.error.empty()) return cl;
     } else if (!arg.empty() && arg[0] == '-') {
       cl.error = "unknown option '" + arg + "'";
       return cl;
@@ -106,6 +148,12 @@ Usage:
                                        sidecar or Prometheus-only, and why
   specwatch alerts [--url URL]         the firing and pending alerts of a running sidecar
                                        (default URL: http://127.0.0.1:<http.listen port>)
+  specwatch status [--url URL] [--json] [--watch [SECONDS]]
+                                       sources, budgets, alerts and exporters of a running
+                                       sidecar (URL default: the config's http.listen)
+  specwatch rules export [--config FILE] [--prometheus-rule NAME]
+                                       the budgets' rolling windows as Prometheus alerting rules
+                                       over the fleet's summed series (or a PrometheusRule)
   specwatch version                    print the version
   specwatch --help                     print this help
 
@@ -117,7 +165,8 @@ Signals (run):
   SIGHUP              re-read the config; an invalid one is logged and the old one kept
 
 Endpoints (run): GET /metrics, GET /health, GET /ready, GET /api/v1/rules, GET /api/v1/alerts
-on http.listen (default 0.0.0.0:9464).
+on http.listen (default 0.0.0.0:9464); GET / (status page), GET /api/v1/status,
+GET /api/v1/budgets.
 Documentation: docs/CONFIGURATION.md, docs/METRICS.md, docs/ARCHITECTURE.md.
 )";
 }

@@ -16,7 +16,9 @@ enum class CommandName {
   kPricingCheck,
   kRulesTest,
   kRulesCheck,
-  kAlerts
+  kAlerts,
+  kStatus,
+  kRulesExport
 };
 
 struct CommandLine {
@@ -25,6 +27,12 @@ struct CommandLine {
   std::vector<std::string> inputs;  // files for `pricing check` and `rules test`
   std::string url;                  // `alerts --url`: the daemon's address
   std::string error;                // set when the arguments are unusable
+  // `status`: the daemon's address (empty: from the config), --json, --watch SECONDS (0: once).
+  std::string status_url;
+  bool status_json = false;
+  int status_watch_s = 0;
+  // `rules export --prometheus-rule NAME`: a PrometheusRule object instead of a rule file.
+  std::string prometheus_rule_name;
 };
 
 // argv without the program name.

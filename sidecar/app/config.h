@@ -12,6 +12,7 @@
 #include "exporters/exporter_config.h"
 #include "exporters/notifier_config.h"
 #include "sidecar/app/source_config.h"
+#include "sidecar/budgets/budget_config.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/derive/derive_config.h"
 #include "sidecar/http/http_config.h"
@@ -47,6 +48,8 @@ struct Config {
   RulesConfig rules;
   // The `notifiers:` list (exporters/notifiers_section.h), read like `exporters:`.
   std::vector<NotifierConfig> notifiers;
+  // The `budgets:` section (sidecar/budgets), registered by the app like the OTLP one.
+  BudgetsConfig budgets;
 };
 
 }  // namespace specwatch

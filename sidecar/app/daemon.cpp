@@ -26,6 +26,7 @@
 #include "sidecar/otlp_metrics/otlp_metrics_store.h"
 #include "sidecar/rules/rule_manager.h"
 #include "sidecar/rules/rules_api.h"
+#include "sidecar/status/status_endpoints.h"
 
 namespace specwatch {
 namespace {
@@ -107,6 +108,16 @@ class CurrentRuntime {
     }
     return waiting;
   }
+  std::vector<ComponentHealth> components() const {
+    std::lock_guard lock(mutex_);
+    std::vector<ComponentHealth> all;
+    if (runtime_) all = runtime_->components();
+    for (const auto& receiver : receivers_) {
+      all.push_back({"source", receiver->name(), receiver->ready(),
+                     receiver->ready() ? "" : receiver->not_ready_reason()});
+    }
+    return all;
+  }
 
  private:
   mutable std::mutex mutex_;
@@ -161,6 +172,10 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   SwitchingBatchSink otlp_sink;
   RuntimeServices services{logger,  *registry,    errors,       pipeline_metrics, file_metrics,
                            derived, span_metrics, otlp_metrics, otlp_consumer,    otlp_sink};
+  // The budgets' metrics, API and alerts across reloads (sidecar/budgets/budget_board.h). The
+  // board keeps their alerts for the status page and hands them on to the notifiers.
+  auto budget_board = std::make_shared<BudgetBoard>();
+  services.budget_board = budget_board.get();
   auto& admin_refused = otlp_metrics.connections_refused().Add({{"listener", "admin"}});
   auto make_receivers = [&](const Config& c) {
     return make_otlp_receivers(c.otlp, otlp_sink, otlp_consumer, otlp_metrics, logger);
@@ -169,6 +184,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   // The rule evaluator outlives runtimes and listeners: its alert state carries over a reload.
   // Alert producers hand their alerts to notifiers.receiver() (docs/NOTIFIERS.md).
   DaemonNotifiers notifiers(*registry, logger);
+  budget_board->set_downstream(&notifiers.receiver());
   rules::RuleManager rule_manager(
       config.rules, rules_instance(config, env),
       rules::RuleManagerDeps{
@@ -201,8 +217,12 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   auto make_server = [&](const Config& c) {
     auto server = std::make_unique<HttpServer>(http_options(c, admin_refused), logger);
     register_admin_endpoints(*server, *registry, probe,
-                             {process_collector, otlp_store, rule_manager.alerts_metric()});
+                             {process_collector, otlp_store, rule_manager.alerts_metric(),
+                              budget_board});
     rules::register_rules_api(*server, rules_snapshot);
+    register_status_endpoints(*server, {[&current] { return current.components(); },
+                                        [budget_board] { return budget_board->status(); },
+                                        {[budget_board] { return budget_board->alerts(); }}});
     return server;
   };
   auto server = make_server(config);

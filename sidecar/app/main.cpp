@@ -2,6 +2,7 @@
 #include <malloc.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@
 #include "sidecar/app/daemon.h"
 #include "sidecar/app/pricing_check.h"
 #include "sidecar/app/rules_commands.h"
+#include "sidecar/app/status_command.h"
+#include "sidecar/budgets/budget_rules_export.h"
 
 namespace {
 
@@ -87,6 +90,23 @@ int main(int argc, char** argv) {
       }
       return specwatch::run_alerts(url, stdout, stderr);
     }
+    case specwatch::CommandName::kRulesExport: {
+      auto loaded = specwatch::load_app_config(config, specwatch::process_environment());
+      if (!loaded.config) {
+        for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+        return 2;
+      }
+      const std::string origin = std::filesystem::path(config).filename().string();
+      std::fputs(cl.prometheus_rule_name.empty()
+                     ? specwatch::export_budget_rules(loaded.config->budgets, origin).c_str()
+                     : specwatch::export_budget_prometheus_rule(loaded.config->budgets, origin,
+                                                                cl.prometheus_rule_name)
+                           .c_str(),
+                 stdout);
+      return 0;
+    }
+    case specwatch::CommandName::kStatus:
+      return specwatch::run_status_command(cl, config);
     case specwatch::CommandName::kRun:
       tune_allocator();
       return specwatch::run_daemon(config, specwatch::process_environment());

@@ -22,6 +22,13 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
       std::make_unique<SpanMetricsConsumer>(services_.span_metrics, services_.registry);
   normalize_->add_consumer(*derived_consumer_);
   normalize_->add_consumer(*span_consumer_);
+  if (!config_.budgets.budgets.empty() && services_.budget_board != nullptr) {
+    std::vector<DeriveError> reported_by_the_daemon;
+    budget_consumer_ = std::make_unique<BudgetConsumer>(
+        config_.budgets, build_pricing_table(config_.pricing, reported_by_the_daemon),
+        config_.state_dir, *services_.budget_board, services_.logger);
+    normalize_->add_consumer(*budget_consumer_);
+  }
   pipeline_ = std::make_unique<Pipeline>(config_.pipeline, services_.pipeline_metrics,
                                          services_.errors, services_.logger);
   pipeline_->add_processor(*normalize_);
@@ -62,6 +69,11 @@ Runtime::~Runtime() {
 
 void Runtime::start() {
   for (auto& sink : sinks_) sink->start();
+  if (budget_consumer_) {
+    budget_consumer_->start();
+    services_.budget_board->attach(
+        [consumer = budget_consumer_.get()] { return consumer->status(); });
+  }
   pipeline_->start();
   for (auto& source : sources_) source->start();
   services_.otlp_sink.attach(*otlp_sink_);
@@ -82,8 +94,25 @@ void Runtime::stop(int drain_timeout_ms) {
   // OTLP exports arriving from now on wait for the next runtime's pipeline.
   if (attached_) services_.otlp_sink.detach();
   pipeline_->stop();
+  if (budget_consumer_) {
+    services_.budget_board->detach();
+    budget_consumer_->stop();  // the final state, then the last held file positions
+  }
   // Only now: the pipeline's last batches have reached the sinks.
   for (auto& sink : sinks_) sink->stop(drain_timeout_ms);
+}
+
+std::vector<ComponentHealth> Runtime::components() const {
+  std::vector<ComponentHealth> all;
+  for (const auto& source : sources_) {
+    all.push_back({"source", source->name(), source->ready(),
+                   source->ready() ? "" : source->not_ready_reason()});
+  }
+  for (const auto& sink : sinks_) {
+    all.push_back(
+        {"exporter", sink->name(), sink->ready(), sink->ready() ? "" : sink->not_ready_reason()});
+  }
+  return all;
 }
 
 std::vector<NotReady> Runtime::not_ready() const {

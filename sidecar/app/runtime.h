@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "sidecar/app/config.h"
+#include "sidecar/budgets/budget_board.h"
+#include "sidecar/budgets/budget_consumer.h"
 #include "sidecar/core/error_reporter.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/core/sink.h"
@@ -29,6 +31,7 @@
 #include "sidecar/otlp/switching_sink.h"
 #include "sidecar/pipeline/pipeline.h"
 #include "sidecar/sources/file/file_source_metrics.h"
+#include "sidecar/status/status_model.h"
 
 namespace specwatch {
 
@@ -43,6 +46,8 @@ struct RuntimeServices {
   OtlpMetrics& otlp_metrics;
   MetricsConsumer& otlp_metrics_consumer;  // pushed OTLP metrics go here
   SwitchingBatchSink& otlp_sink;           // attached to this runtime's pipeline while it runs
+  // Shows this runtime's budgets while it runs and takes their alerts (none: budgets unseen).
+  BudgetBoard* budget_board = nullptr;
 };
 
 class Runtime {
@@ -58,6 +63,8 @@ class Runtime {
   void stop(int drain_timeout_ms);
 
   std::vector<NotReady> not_ready() const;
+  // Every file source and exporter with its health, for the status page.
+  std::vector<ComponentHealth> components() const;
 
  private:
   Config config_;
@@ -67,6 +74,7 @@ class Runtime {
   std::unique_ptr<NormalizeStage> normalize_;
   std::unique_ptr<DerivedMetricsConsumer> derived_consumer_;
   std::unique_ptr<SpanMetricsConsumer> span_consumer_;
+  std::unique_ptr<BudgetConsumer> budget_consumer_;  // only with `budgets:` entries
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<OtlpBatchSink> otlp_sink_;
   std::vector<std::unique_ptr<Source>> sources_;

@@ -1,0 +1,129 @@
+#include "sidecar/status/status_page.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "sidecar/status/status_format.h"
+
+namespace specwatch {
+namespace {
+
+std::string escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string percent(double ratio) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f %%", ratio * 100.0);
+  return text;
+}
+
+constexpr const char* kStyle = R"(body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
+h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}table{border-collapse:collapse}
+td,th{padding:.25em .8em;text-align:left;border-bottom:1px solid #ddd}
+.bar{width:16em;height:.9em;background:#eee;border-radius:3px;overflow:hidden}
+.fill{height:100%;background:#3a7}.warn .fill{background:#e90}.over .fill{background:#d33}
+.ok{color:#180}.bad{color:#c00}nav a{margin-right:1em})";
+
+void components_section(std::string& html, const StatusSnapshot& snapshot, const std::string& kind,
+                        const char* title) {
+  html += "<h2>" + std::string(title) + "</h2><table id=\"" + kind +
+          "s\"><tr><th>name</th><th>state</th></tr>";
+  bool any = false;
+  for (const ComponentHealth& component : snapshot.components) {
+    if (component.kind != kind) continue;
+    any = true;
+    html += "<tr class=\"" + kind + "\"><td class=\"name\">" + escape(component.name) +
+            "</td><td class=\"" +
+            (component.ready ? "ok\">ready" : "bad\">" + escape(component.reason)) + "</td></tr>";
+  }
+  if (!any) html += "<tr><td colspan=\"2\">none</td></tr>";
+  html += "</table>";
+}
+
+}  // namespace
+
+std::string render_status_page(const StatusSnapshot& snapshot, int refresh_s) {
+  std::string html =
+      "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta http-equiv=\"refresh\" content=\"" +
+      std::to_string(refresh_s) + "\"><title>specwatch status</title><style>" + kStyle +
+      "</style></head><body><h1>specwatch</h1><nav><a href=\"/metrics\">/metrics</a>"
+      "<a href=\"/api/v1/status\">/api/v1/status</a><a href=\"/api/v1/budgets\">/api/v1/budgets</a>"
+      "<a href=\"/api/v1/alerts\">/api/v1/alerts</a><a href=\"/api/v1/rules\">/api/v1/rules</a>"
+      "<a href=\"/ready\">/ready</a><a href=\"/health\">/health</a></nav>"
+      "<p id=\"updated\">as of " +
+      format_utc(snapshot.now_s) + "</p>";
+  components_section(html, snapshot, "source", "Sources");
+
+  html +=
+      "<h2>Budgets</h2><table id=\"budgets\"><tr><th>budget</th><th>window</th><th></th>"
+      "<th>spent</th><th>limit</th><th>used</th><th>forecast</th><th>period ends</th></tr>";
+  if (snapshot.budgets.empty()) html += "<tr><td colspan=\"8\">no budgets configured</td></tr>";
+  for (const BudgetStatus& budget : snapshot.budgets) {
+    const double width = std::clamp(budget.utilization, 0.0, 1.0) * 100.0;
+    const char* level = budget.utilization >= 1.0    ? "over"
+                        : budget.utilization >= 0.75 ? "warn"
+                                                     : "";
+    char bar[160];
+    std::snprintf(bar, sizeof bar,
+                  "<div class=\"bar %s\"><div class=\"fill\" style=\"width:%.1f%%\"></div></div>",
+                  level, width);
+    html += "<tr class=\"budget\" id=\"budget-" + escape(budget.name) + "\"><td class=\"name\">" +
+            escape(budget.name) + "</td><td class=\"window\">" + escape(budget.window) +
+            (budget.time_zone.empty() ? "" : " (" + escape(budget.time_zone) + ")") + "</td><td>" +
+            bar + "</td><td class=\"spent\">" +
+            escape(format_budget_amount(budget.spent, budget.unit)) + "</td><td class=\"limit\">" +
+            escape(format_budget_amount(budget.limit, budget.unit)) +
+            "</td><td class=\"utilization\">" + percent(budget.utilization) +
+            "</td><td class=\"forecast\">" +
+            (budget.forecast ? escape(format_budget_amount(*budget.forecast, budget.unit)) : "-") +
+            "</td><td class=\"period-end\">" +
+            (budget.period_end_s != 0 ? format_utc(budget.period_end_s) : "-") + "</td></tr>";
+  }
+  html += "</table>";
+
+  html +=
+      "<h2>Alerts</h2><table id=\"alerts\"><tr><th>alert</th><th>severity</th><th>state</th>"
+      "<th>summary</th></tr>";
+  bool any_alert = false;
+  for (const AlertNotification& alert : snapshot.alerts) {
+    any_alert = true;
+    const bool firing = alert.status == AlertNotification::Status::kFiring;
+    html += "<tr class=\"alert\"><td class=\"name\">" + escape(alert.label("alertname")) +
+            (alert.label("budget").empty() ? "" : " " + escape(alert.label("budget"))) +
+            "</td><td class=\"severity\">" + escape(alert.label("severity")) + "</td><td class=\"" +
+            (firing ? "bad\">firing" : "ok\">resolved") + "</td><td class=\"summary\">" +
+            escape(alert.annotation("summary")) + "</td></tr>";
+  }
+  if (!any_alert) html += "<tr><td colspan=\"4\">no alerts</td></tr>";
+  html += "</table>";
+  components_section(html, snapshot, "exporter", "Exporters");
+  html += "</body></html>\n";
+  return html;
+}
+
+}  // namespace specwatch
