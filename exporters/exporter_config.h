@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "exporters/file/file_exporter_config.h"
+#include "exporters/kafka/kafka_exporter_config.h"
 
 namespace specwatch {
 
@@ -16,7 +17,7 @@ struct ExporterConfig {
   std::string name;  // unique among exporters; the `component` label and `sink/<name>` in /ready
   std::vector<std::string> sources;           // the sources it takes; empty: every source
   std::vector<YAML::Mark> source_marks;       // where each of `sources` was written (for messages)
-  std::variant<FileExporterConfig> settings;  // by `type:`
+  std::variant<FileExporterConfig, KafkaExporterConfig> settings;  // by `type:`
   int line = 0;                               // where the entry was written
 };
 

@@ -51,10 +51,10 @@ void read_exporter(const YAML::Node& item, const std::string& key_path, Exporter
                    ConfigReader& in) {
   out.line = item.Mark().line + 1;
   const YAML::Node type = in.require(item, key_path, "type");
-  enum class Type { kFile };
+  enum class Type { kFile, kKafka };
   std::optional<Type> kind;
   if (type.IsDefined()) {
-    kind = in.read_enum<Type>(type, ConfigReader::join(key_path, "type"), {{"file", Type::kFile}});
+    kind = in.read_enum<Type>(type, ConfigReader::join(key_path, "type"), {{"file", Type::kFile}, {"kafka", Type::kKafka}});
   }
   read_name(item, key_path, out, in);
   read_sources(item, key_path, out, in);
@@ -68,6 +68,13 @@ void read_exporter(const YAML::Node& item, const std::string& key_path, Exporter
       FileExporterConfig file;
       read_file_exporter_config(item, key_path, file, in);
       out.settings = std::move(file);
+      break;
+    }
+    case Type::kKafka: {
+      in.check_unknown_keys(item, key_path, keys_with(kafka_exporter_keys()));
+      KafkaExporterConfig kafka;
+      read_kafka_exporter_config(item, key_path, kafka, in);
+      out.settings = std::move(kafka);
       break;
     }
   }

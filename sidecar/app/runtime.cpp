@@ -31,7 +31,8 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
                                      std::vector<DeriveError> reported_by_the_daemon;
                                      return build_pricing_table(config_.pricing,
                                                                 reported_by_the_daemon);
-                                   }};
+                                   },
+                                   config_.state_dir};
   sinks_ = make_sinks(config_.exporters, sink_services);
   for (auto& sink : sinks_) normalize_->add_consumer(*sink);
   // The families a tool's docs promise exist from the start, for the tool of each profile in use.
