@@ -15,10 +15,10 @@ namespace specwatch {
 
 struct ExporterConfig {
   std::string name;  // unique among exporters; the `component` label and `sink/<name>` in /ready
-  std::vector<std::string> sources;           // the sources it takes; empty: every source
-  std::vector<YAML::Mark> source_marks;       // where each of `sources` was written (for messages)
+  std::vector<std::string> sources;      // the sources it takes; empty: every source
+  std::vector<YAML::Mark> source_marks;  // where each of `sources` was written (for messages)
   std::variant<FileExporterConfig, KafkaExporterConfig> settings;  // by `type:`
-  int line = 0;                               // where the entry was written
+  int line = 0;                                                    // where the entry was written
 };
 
 }  // namespace specwatch

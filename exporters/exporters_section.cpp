@@ -54,7 +54,8 @@ void read_exporter(const YAML::Node& item, const std::string& key_path, Exporter
   enum class Type { kFile, kKafka };
   std::optional<Type> kind;
   if (type.IsDefined()) {
-    kind = in.read_enum<Type>(type, ConfigReader::join(key_path, "type"), {{"file", Type::kFile}, {"kafka", Type::kKafka}});
+    kind = in.read_enum<Type>(type, ConfigReader::join(key_path, "type"),
+                              {{"file", Type::kFile}, {"kafka", Type::kKafka}});
   }
   read_name(item, key_path, out, in);
   read_sources(item, key_path, out, in);

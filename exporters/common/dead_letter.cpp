@@ -36,8 +36,8 @@ void json_value_or_string(std::string_view text, std::string& out) {
 
 }  // namespace
 
-void read_dead_letter_config(const YAML::Node& node, const std::string& key,
-                             DeadLetterConfig& out, ConfigReader& in) {
+void read_dead_letter_config(const YAML::Node& node, const std::string& key, DeadLetterConfig& out,
+                             ConfigReader& in) {
   if (!in.expect_map(node, key)) return;
   in.check_unknown_keys(node, key, {"path", "max_bytes", "max_files"});
   if (const YAML::Node path = node["path"]; path.IsDefined()) {

@@ -28,14 +28,14 @@ namespace specwatch {
 
 // `dead_letter:` of an exporter entry.
 struct DeadLetterConfig {
-  std::string path;                    // "": <state_dir>/dead_letter/<exporter>.ndjson
+  std::string path;                     // "": <state_dir>/dead_letter/<exporter>.ndjson
   std::uint64_t max_bytes = 104857600;  // 100 MiB per file
-  int max_files = 5;                   // rotated files kept
+  int max_files = 5;                    // rotated files kept
 };
 
 // Reads `dead_letter:` (a mapping) of an exporter entry; errors `file:line:column: key: message`.
-void read_dead_letter_config(const YAML::Node& node, const std::string& key,
-                             DeadLetterConfig& out, ConfigReader& in);
+void read_dead_letter_config(const YAML::Node& node, const std::string& key, DeadLetterConfig& out,
+                             ConfigReader& in);
 
 using DeadLetterCallback = std::function<void(
     std::string_view event_document, std::string_view reason, std::string_view remote_answer)>;

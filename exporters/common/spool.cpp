@@ -313,8 +313,8 @@ void DiskSpool::drop_committed_segments() {
   std::size_t dropped = 0;
   while (dropped < segments_.size()) {
     const Segment& segment = segments_[dropped];
-    const bool read_through = dropped < reader_.segment ||
-                              (dropped == reader_.segment && reader_.offset >= segment.size);
+    const bool read_through =
+        dropped < reader_.segment || (dropped == reader_.segment && reader_.offset >= segment.size);
     if (!read_through || segment.last > committed_) break;
     if (dropped + 1 == segments_.size() && write_fd_ >= 0) {
       // The writable segment, wholly delivered: the next append starts a new one.

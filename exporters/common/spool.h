@@ -104,9 +104,9 @@ class DiskSpool {
 
  private:
   struct Segment {
-    std::uint64_t first = 0;   // sequence in its name
-    std::uint64_t size = 0;    // bytes written (and synced) so far
-    std::uint64_t last = 0;    // last sequence known to be in it (0: none yet)
+    std::uint64_t first = 0;  // sequence in its name
+    std::uint64_t size = 0;   // bytes written (and synced) so far
+    std::uint64_t last = 0;   // last sequence known to be in it (0: none yet)
     std::string path;
   };
   struct Reader {

@@ -26,8 +26,8 @@ class KafkaClient {
   using DeliveryHandler = std::function<void(void* opaque, rd_kafka_resp_err_t error)>;
   // A client-level error (brokers down, authentication failed); `fatal` when the producer can no
   // longer be used (idempotence broken) and must be recreated.
-  using ErrorHandler = std::function<void(rd_kafka_resp_err_t error, const std::string& reason,
-                                          bool fatal)>;
+  using ErrorHandler =
+      std::function<void(rd_kafka_resp_err_t error, const std::string& reason, bool fatal)>;
 
   KafkaClient(DeliveryHandler on_delivery, ErrorHandler on_error);
   ~KafkaClient();
@@ -38,8 +38,7 @@ class KafkaClient {
   std::string create(const KafkaExporterConfig& config);
 
   // Queues one message in librdkafka (copied); its delivery report comes through poll().
-  rd_kafka_resp_err_t produce(const KafkaMessage& message, std::string_view source,
-                              void* opaque);
+  rd_kafka_resp_err_t produce(const KafkaMessage& message, std::string_view source, void* opaque);
 
   // Serves delivery reports and errors for up to `timeout_ms`.
   void poll(int timeout_ms);

@@ -48,9 +48,8 @@ bool parse_kafka_entry(std::string_view entry, std::string_view& source,
   if (!take(entry, source)) return false;
   while (!entry.empty()) {
     KafkaMessage message;
-    if (!take(entry, message.topic) || !take(entry, message.key) ||
-        !take(entry, message.service) || !take(entry, message.kind) ||
-        !take(entry, message.value)) {
+    if (!take(entry, message.topic) || !take(entry, message.key) || !take(entry, message.service) ||
+        !take(entry, message.kind) || !take(entry, message.value)) {
       return false;
     }
     messages.push_back(message);

@@ -48,8 +48,9 @@ void read_topic(const YAML::Node& node, const std::string& key, std::string& out
     const std::string field =
         close == std::string::npos ? "" : text->substr(open + 1, close - open - 1);
     if (field != "service" && field != "source" && field != "kind") {
-      in.errors().add(node, key,
-                      "unknown topic field \"{" + field + "}\"; allowed: {service}, {source}, {kind}");
+      in.errors().add(
+          node, key,
+          "unknown topic field \"{" + field + "}\"; allowed: {service}, {source}, {kind}");
       return;
     }
   }
@@ -76,7 +77,8 @@ std::optional<std::string> read_secret_file(const YAML::Node& node, const std::s
 void read_properties(const YAML::Node& entry, const std::string& key_path, KafkaExporterConfig& out,
                      ConfigReader& in) {
   ConfHandle conf(rd_kafka_conf_new());
-  for (const auto& [name, value] : kafka_default_properties()) check_property(conf.get(), name, value);
+  for (const auto& [name, value] : kafka_default_properties())
+    check_property(conf.get(), name, value);
   auto add = [&](const YAML::Node& at, const std::string& key, const std::string& name,
                  const std::string& value, bool secret) {
     if (name == "bootstrap.servers") {
@@ -173,8 +175,8 @@ void read_kafka_exporter_config(const YAML::Node& entry, const std::string& key_
   if (const YAML::Node key = entry["key"]; key.IsDefined()) {
     read_key(key, ConfigReader::join(key_path, "key"), out, in);
   }
-  for (auto [name, flag] : {std::pair{"include_original", &out.include_original},
-                            std::pair{"redact", &out.redact}}) {
+  for (auto [name, flag] :
+       {std::pair{"include_original", &out.include_original}, std::pair{"redact", &out.redact}}) {
     if (const YAML::Node node = entry[name]; node.IsDefined()) {
       if (auto value = in.read_bool(node, ConfigReader::join(key_path, name))) *flag = *value;
     }

@@ -1,6 +1,7 @@
 // The Kafka exporter's settings (exporters/kafka/README.md has the table): brokers, the topic (one,
 // or a template over event fields with a bounded set of topics), the message key, librdkafka
-// properties passed through (with secrets read from files), the disk spool and the dead-letter file.
+// properties passed through (with secrets read from files), the disk spool and the dead-letter
+// file.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

@@ -58,9 +58,10 @@ void KafkaSender::run() {
       recreate_ = false;
     }
     bool worked = produce_pending();
-    while (in_flight_.size() < kMaxInFlightEntries &&
-           (in_flight_.empty() || in_flight_.back()->produced == in_flight_.back()->messages.size()) &&
-           take_next()) {
+    while (
+        in_flight_.size() < kMaxInFlightEntries &&
+        (in_flight_.empty() || in_flight_.back()->produced == in_flight_.back()->messages.size()) &&
+        take_next()) {
       worked = true;
       if (!produce_pending()) break;
     }

@@ -55,8 +55,9 @@ SpoolGauges spool_gauges(prometheus::Registry& registry, const std::string& comp
                     .Add({{"component", component}});
   auto& age = prometheus::BuildGauge()
                   .Name("specwatch_component_oldest_unacknowledged_age_seconds")
-                  .Help("Age of the oldest event a component holds that its peer has not "
-                        "acknowledged; 0 when none.")
+                  .Help(
+                      "Age of the oldest event a component holds that its peer has not "
+                      "acknowledged; 0 when none.")
                   .Register(registry)
                   .Add({{"component", component}});
   auto& errors = prometheus::BuildCounter()

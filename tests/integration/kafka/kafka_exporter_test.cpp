@@ -200,7 +200,8 @@ TEST_F(KafkaExport, KillDuringTheStreamLosesNothingAndDuplicatesOnlyTheWindow) {
     ASSERT_EQ(sidecar.wait_exit().signal, SIGKILL);
     checkpoint_at_kill = checkpoint_offset();
   }
-  const std::set<std::uint64_t> spooled = uncommitted_spool_offsets(dir_.file("state/spool/stream"));
+  const std::set<std::uint64_t> spooled =
+      uncommitted_spool_offsets(dir_.file("state/spool/stream"));
   const std::size_t before_restart = offsets_in_kafka().size();
   ASSERT_LT(before_restart, static_cast<std::size_t>(kLines)) << "killed too late to test";
 

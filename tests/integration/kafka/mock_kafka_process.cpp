@@ -1,7 +1,7 @@
 #include "tests/integration/kafka/mock_kafka_process.h"
 
-#include <signal.h>
 #include <rapidjson/document.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -29,7 +29,7 @@ class MockKafkaCluster {
   void fail_produce(rd_kafka_resp_err_t error, int count);
 
  private:
-  rd_kafka_t* handle_ = nullptr;  // owned: the instance the cluster lives in
+  rd_kafka_t* handle_ = nullptr;                // owned: the instance the cluster lives in
   rd_kafka_mock_cluster_t* cluster_ = nullptr;  // owned
   int brokers_;
   std::string bootstraps_;
@@ -46,7 +46,6 @@ struct ConsumedMessage {
 // Reads every message of `topic` from the beginning until `expected` arrived or `timeout` passed
 // (then a little longer, to see any extra message); an in-process consumer for unit tests.
 std::vector<ConsumedMessage> consume_topic(const std::string& bootstraps, const std::string& topic,
-                                           std::size_t expected,
-                                           std::chrono::milliseconds timeout);
+                                           std::size_t expected, std::chrono::milliseconds timeout);
 
 }  // namespace specwatch::testing

@@ -1,10 +1,10 @@
 // The `exporters:` section: defaults, every setting, and the exact text of every error.
 #include <gtest/gtest.h>
 
-#include "exporters/exporters_section.h"
-
 #include <fstream>
 #include <map>
+
+#include "exporters/exporters_section.h"
 #include "sidecar/config/config_loader.h"
 #include "tests/unit/exporters/test_dir.h"
 
@@ -174,14 +174,13 @@ TEST_F(ExporterConfigTest, KafkaPropertiesPassThroughWithSecretsFromFiles) {
   EXPECT_EQ(kafka.max_topics, 3u);
   EXPECT_EQ(kafka.overflow_topic, "spill");
   EXPECT_EQ(kafka.key, KafkaKeyField::kWorkflowId);
-  EXPECT_EQ(kafka.properties,
-            (std::vector<std::pair<std::string, std::string>>{
-                {"security.protocol", "SASL_SSL"},
-                {"sasl.mechanism", "SCRAM-SHA-512"},
-                {"sasl.username", "specwatch"},
-                {"ssl.ca.location", "/etc/ssl/ca.pem"},
-                {"compression.type", "zstd"},
-                {"sasl.password", "s3cr3t"}}));
+  EXPECT_EQ(kafka.properties, (std::vector<std::pair<std::string, std::string>>{
+                                  {"security.protocol", "SASL_SSL"},
+                                  {"sasl.mechanism", "SCRAM-SHA-512"},
+                                  {"sasl.username", "specwatch"},
+                                  {"ssl.ca.location", "/etc/ssl/ca.pem"},
+                                  {"compression.type", "zstd"},
+                                  {"sasl.password", "s3cr3t"}}));
   EXPECT_EQ(kafka.secret_properties, std::vector<std::string>{"sasl.password"});
   EXPECT_EQ(kafka.spool.path, dir_.file("spool"));
   EXPECT_EQ(kafka.spool.max_bytes, 2097152u);
@@ -193,13 +192,13 @@ TEST_F(ExporterConfigTest, KafkaPropertiesPassThroughWithSecretsFromFiles) {
 
 TEST_F(ExporterConfigTest, KafkaErrorsNameFileLineColumnAndKey) {
   ConfigLoadResult result = parse(
-      "exporters:\n  - type: kafka\n    name: stream\n"                   // 5
-      "    topic: \"specwatch.{model}\"\n"                                   // 7
-      "    key: user\n"                                                     // 8
-      "    properties:\n      security.protocol: TLS-ISH\n"                 // 9
-      "      no.such.property: 1\n      bootstrap.servers: x:1\n"         // 11
-      "    property_files: {sasl.password: missing-file}\n"                // 13
-      "    spool: {max_bytes: 10, when_full: drop_oldest}\n");             // 14
+      "exporters:\n  - type: kafka\n    name: stream\n"            // 5
+      "    topic: \"specwatch.{model}\"\n"                         // 7
+      "    key: user\n"                                            // 8
+      "    properties:\n      security.protocol: TLS-ISH\n"        // 9
+      "      no.such.property: 1\n      bootstrap.servers: x:1\n"  // 11
+      "    property_files: {sasl.password: missing-file}\n"        // 13
+      "    spool: {max_bytes: 10, when_full: drop_oldest}\n");     // 14
   EXPECT_EQ(texts(result),
             (std::vector<std::string>{
                 "cfg.yaml:5:5: exporters[0].brokers: required key is missing",
@@ -214,7 +213,8 @@ TEST_F(ExporterConfigTest, KafkaErrorsNameFileLineColumnAndKey) {
                 "cfg.yaml:12:26: exporters[0].properties.bootstrap.servers: set the brokers with "
                 "`brokers:`",
                 "cfg.yaml:13:37: exporters[0].property_files.sasl.password: cannot read secret "
-                "file " + dir_.file("missing-file"),
+                "file " +
+                    dir_.file("missing-file"),
                 "cfg.yaml:14:24: exporters[0].spool.max_bytes: must be at least 1048576, got 10",
                 "cfg.yaml:14:39: exporters[0].spool.when_full: must be one of: block, drop_newest "
                 "(got \"drop_oldest\")"}));

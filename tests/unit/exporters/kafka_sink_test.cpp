@@ -63,9 +63,8 @@ class KafkaSinkTest : public ::testing::Test {
     return out;
   }
   double metric(prometheus::Registry& registry, const std::string& outcome) {
-    return testing::metric_sample(
-               registry, "specwatch_component_events_total",
-               {{"component", "stream"}, {"kind", "sink"}, {"outcome", outcome}})
+    return testing::metric_sample(registry, "specwatch_component_events_total",
+                                  {{"component", "stream"}, {"kind", "sink"}, {"outcome", outcome}})
         .value_or(-1);
   }
 

@@ -180,9 +180,9 @@ class KafkaSinkSubject final : public Subject {
     kafka.brokers = cluster_.bootstraps();
     kafka.topic = "lifecycle";
     kafka.properties = {{"linger.ms", "1"}, {"log_level", "0"}};
-    sink_ = std::make_unique<KafkaSink>(
-        KafkaSinkSettings{"lifecycle-kafka", {}, kafka, state_.path()}, PricingTable(),
-        RedactionConfig{}, registry_, logger_);
+    sink_ =
+        std::make_unique<KafkaSink>(KafkaSinkSettings{"lifecycle-kafka", {}, kafka, state_.path()},
+                                    PricingTable(), RedactionConfig{}, registry_, logger_);
   }
   Component& component() override { return *sink_; }
   void feed() override {
@@ -192,17 +192,17 @@ class KafkaSinkSubject final : public Subject {
   }
   std::size_t emitted() override {
     return static_cast<std::size_t>(
-        testing::metric_sample(registry_, "specwatch_component_events_total",
-                               {{"component", "lifecycle-kafka"},
-                                {"kind", "sink"},
-                                {"outcome", "acknowledged"}})
+        testing::metric_sample(
+            registry_, "specwatch_component_events_total",
+            {{"component", "lifecycle-kafka"}, {"kind", "sink"}, {"outcome", "acknowledged"}})
             .value_or(0));
   }
   bool final_state_persisted() override {
     for (const auto& probe : probes_) {
       if (probe->calls.load() != 1) return false;
     }
-    const std::filesystem::path spool = std::filesystem::path(state_.path()) / "spool/lifecycle-kafka";
+    const std::filesystem::path spool =
+        std::filesystem::path(state_.path()) / "spool/lifecycle-kafka";
     for (const auto& item : std::filesystem::directory_iterator(spool)) {
       if (item.path().extension() == ".seg") return false;
     }
@@ -230,10 +230,8 @@ SubjectFactory subject(const char* name) {
 
 // Every source and sink. A new one: its Subject above and one line here.
 const SubjectFactory kSubjects[] = {
-    subject<FileSourceSubject>("file_source"),
-    subject<OtlpHttpSubject>("otlp_http_receiver"),
-    subject<OtlpGrpcSubject>("otlp_grpc_receiver"),
-    subject<QueuedSinkSubject>("queued_sink"),
+    subject<FileSourceSubject>("file_source"),      subject<OtlpHttpSubject>("otlp_http_receiver"),
+    subject<OtlpGrpcSubject>("otlp_grpc_receiver"), subject<QueuedSinkSubject>("queued_sink"),
     subject<KafkaSinkSubject>("kafka_sink"),
 };
 
