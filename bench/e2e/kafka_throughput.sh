@@ -44,16 +44,7 @@ start=$(date +%s.%N)
 "$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
 pid=$!
 series='specwatch_component_events_total{component="bench",kind="sink",outcome="acknowledged"}'
-while true; do
-  count=$(metric_value "$port" "$series")
-  [ "${count%.*}" -ge "$n" ] 2>/dev/null && break
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "specwatch exited early:" >&2
-    cat "$work/stderr.log" >&2
-    exit 1
-  fi
-  sleep 0.05
-done
+wait_for_count "$port" "$series" "$n" "$pid" "$work/stderr.log"
 end=$(date +%s.%N)
 cpu=$(cpu_seconds "$pid")
 rss=$(peak_rss_mb "$pid")
