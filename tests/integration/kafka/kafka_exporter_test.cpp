@@ -127,7 +127,7 @@ TEST_F(KafkaExport, EveryEventArrivesOnceWithItsKeyHeadersAndDocument) {
     EXPECT_EQ(message.headers.at("schema_version"), "1");
     EXPECT_EQ(message.headers.count("service"), 1u);
     EXPECT_STREQ(doc["event"]["kind"].GetString(), "llm_call");
-    EXPECT_STREQ(doc["gen_ai"]["request"]["model"].GetString(), "gpt-4o");
+    EXPECT_STREQ(doc["gen_ai"]["response"]["model"].GetString(), "gpt-4o");
   }
   EXPECT_EQ(spans.size(), static_cast<std::size_t>(kLines));
   EXPECT_EQ(outcome(port, "dead_lettered"), 0);
