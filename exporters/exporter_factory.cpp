@@ -1,6 +1,7 @@
 #include "exporters/exporter_factory.h"
 
 #include "exporters/file/file_sink_factory.h"
+#include "exporters/kafka/kafka_sink_factory.h"
 
 namespace specwatch {
 
@@ -15,6 +16,9 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const std::vector<ExporterConfig>&
           if constexpr (std::is_same_v<T, FileExporterConfig>) {
             sinks.push_back(make_file_sink(
                 FileSinkSettings{exporter.name, exporter.sources, settings}, services));
+          } else if constexpr (std::is_same_v<T, KafkaExporterConfig>) {
+            sinks.push_back(make_kafka_sink(
+                KafkaSinkSettings{exporter.name, exporter.sources, settings, {}}, services));
           }
         },
         exporter.settings);

@@ -44,10 +44,11 @@ void read_exporter(const YAML::Node& item, const std::string& key_path, Exporter
                    ConfigReader& in) {
   out.line = item.Mark().line + 1;
   const YAML::Node type = in.require(item, key_path, "type");
-  enum class Type { kFile };
+  enum class Type { kFile, kKafka };
   std::optional<Type> kind;
   if (type.IsDefined()) {
-    kind = in.read_enum<Type>(type, ConfigReader::join(key_path, "type"), {{"file", Type::kFile}});
+    kind = in.read_enum<Type>(type, ConfigReader::join(key_path, "type"),
+                              {{"file", Type::kFile}, {"kafka", Type::kKafka}});
   }
   if (auto name = read_component_name(item, key_path, "exporter", in)) out.name = *name;
   read_sources(item, key_path, out, in);
@@ -67,6 +68,13 @@ void read_exporter(const YAML::Node& item, const std::string& key_path, Exporter
                         "queue (its backpressure is the pipeline's); leave queue out");
       }
       out.settings = std::move(file);
+      break;
+    }
+    case Type::kKafka: {
+      in.check_unknown_keys(item, key_path, keys_with(kafka_exporter_keys()));
+      KafkaExporterConfig kafka;
+      read_kafka_exporter_config(item, key_path, kafka, in);
+      out.settings = std::move(kafka);
       break;
     }
   }

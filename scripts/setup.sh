@@ -2,6 +2,7 @@
 # Installs whatever is missing on a Debian 12 machine, from Debian's packages only.
 #   scripts/setup.sh run    what building and running the sidecar needs
 #   scripts/setup.sh test   that, plus what the test suite needs (real Prometheus, Alertmanager,
+#                           kcat as the Kafka consumer of tests/integration/kafka,
 #                           Node.js for the OpenTelemetry SDK and the offline validators of
 #                           tests/deploy, lintian and systemd for the package checks)
 # Idempotent: a package already installed is not touched, and apt is not called at all when
@@ -14,12 +15,14 @@ run_packages=(
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   prometheus-cpp-dev libboost-dev rapidjson-dev libyaml-cpp-dev zlib1g-dev
   libabsl-dev tzdata
+  librdkafka1 librdkafka-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev jq clang-format git
   prometheus prometheus-alertmanager
   lintian dpkg-dev systemd
   chromium
+  librdkafka-dev kcat
 )
 # Node.js runs the real OpenTelemetry JavaScript SDK of tests/otel (tests/integration/otel). A node
 # already on PATH (e.g. a newer one from elsewhere) is used as it is; Debian's packages otherwise.

@@ -18,6 +18,21 @@ metric_value() {
   { curl -s "http://127.0.0.1:$port/metrics" || true; } | awk -v s="$series" '$1 == s { print $2; found=1 } END { if (!found) print 0 }'
 }
 
+# Polls /metrics until SERIES reaches N; exits with the sidecar's log when it dies first.
+wait_for_count() {
+  local port="$1" series="$2" n="$3" pid="$4" log="$5" count
+  while true; do
+    count=$(metric_value "$port" "$series")
+    [ "${count%.*}" -ge "$n" ] 2>/dev/null && return 0
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "specwatch exited early:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
+    sleep 0.05
+  done
+}
+
 # CPU seconds (user + system) of a process, from /proc/PID/stat.
 cpu_seconds() {
   local pid="$1" ticks

@@ -19,16 +19,7 @@ write_w1_config "$work" "$port" "$profile"
 start=$(date +%s.%N)
 "$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
 pid=$!
-while true; do
-  count=$(metric_value "$port" 'specwatch_source_events_total{source="w1"}')
-  [ "${count%.*}" -ge "$n" ] 2>/dev/null && break
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "specwatch exited early:" >&2
-    cat "$work/stderr.log" >&2
-    exit 1
-  fi
-  sleep 0.05
-done
+wait_for_count "$port" 'specwatch_source_events_total{source="w1"}' "$n" "$pid" "$work/stderr.log"
 end=$(date +%s.%N)
 cpu=$(cpu_seconds "$pid")
 rss=$(peak_rss_mb "$pid")

@@ -16,4 +16,9 @@ SinkMetrics::SinkMetrics(prometheus::Registry& registry, const std::string& comp
     : SinkMetrics(from(component_counters(registry, component, ComponentKind::kSink),
                        component_queue_gauge(registry, component))) {}
 
+ForwarderMetrics::ForwarderMetrics(prometheus::Registry& registry, const std::string& component)
+    : sink(registry, component),
+      delivery(delivery_counters(registry, component, ComponentKind::kSink)),
+      spool(spool_gauges(registry, component)) {}
+
 }  // namespace specwatch

@@ -5,6 +5,8 @@
 //     (discarded on purpose, counted; a synchronous sink drops nothing);
 //   specwatch_component_queue_events{component}: events held and not yet delivered (0 for a
 //     synchronous sink, which holds nothing after consume() returns).
+// A forwarder (an exporter that sends to a remote peer and may spool to disk) adds the outcomes
+// acknowledged, retried and dead_lettered, and its spool's gauges (ForwarderMetrics below).
 // The families themselves are defined once, in sidecar/core/component_metrics.h.
 #pragma once
 
@@ -13,6 +15,8 @@
 #include <prometheus/registry.h>
 
 #include <string>
+
+#include "sidecar/core/component_metrics.h"
 
 namespace specwatch {
 
@@ -31,6 +35,14 @@ struct SinkMetrics {
   prometheus::Counter& failed;
   prometheus::Counter& dropped;
   prometheus::Gauge& queue_events;
+};
+
+struct ForwarderMetrics {
+  ForwarderMetrics(prometheus::Registry& registry, const std::string& component);
+
+  SinkMetrics sink;
+  DeliveryCounters delivery;
+  SpoolGauges spool;
 };
 
 }  // namespace specwatch

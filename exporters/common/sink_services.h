@@ -5,6 +5,7 @@
 #include <prometheus/registry.h>
 
 #include <functional>
+#include <string>
 
 #include "sidecar/core/logger.h"
 #include "sidecar/derive/pricing.h"
@@ -19,6 +20,8 @@ struct SinkServices {
   // A pricing table built like the one behind specwatch_llm_cost_usd_total (bundled prices, the
   // user's pricing file and rules): each sink gets its own, as lookups are not thread-safe.
   std::function<PricingTable()> pricing;
+  // `state_dir`: where an exporter keeps its spool and dead-letter file unless configured.
+  std::string state_dir;
 };
 
 }  // namespace specwatch

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "exporters/common/batch_encoder.h"
+#include "exporters/common/rotating_file.h"
 #include "exporters/common/sink_metrics.h"
 #include "exporters/file/file_exporter_config.h"
-#include "exporters/file/rotating_file.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/core/sink.h"
 #include "sidecar/redact/redaction_metrics.h"

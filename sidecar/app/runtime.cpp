@@ -34,11 +34,13 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
   pipeline_->add_processor(*normalize_);
   // Exporters are consumers of the normalize stage like the metrics; they take the events of the
   // sources they name (all by default).
-  const SinkServices sink_services{services_.registry, services_.logger, config_.redaction, [this] {
+  const SinkServices sink_services{services_.registry, services_.logger, config_.redaction,
+                                   [this] {
                                      std::vector<DeriveError> reported_by_the_daemon;
                                      return build_pricing_table(config_.pricing,
                                                                 reported_by_the_daemon);
-                                   }};
+                                   },
+                                   config_.state_dir};
   sinks_ = make_sinks(config_.exporters, sink_services);
   for (auto& sink : sinks_) normalize_->add_consumer(*sink);
   // The families a tool's docs promise exist from the start, for the tool of each profile in use.

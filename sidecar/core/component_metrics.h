@@ -37,6 +37,32 @@ struct ComponentCounters {
 ComponentCounters component_counters(prometheus::Registry& registry, const std::string& component,
                                      ComponentKind kind);
 
+// The outcomes of specwatch_component_events_total that only a component delivering to a remote
+// peer has: acknowledged (the peer confirmed it stored them), retried (sent again after a
+// transient failure), dead_lettered (refused for good and written to its dead-letter file).
+struct DeliveryCounters {
+  prometheus::Counter& acknowledged;
+  prometheus::Counter& retried;
+  prometheus::Counter& dead_lettered;
+};
+
+DeliveryCounters delivery_counters(prometheus::Registry& registry, const std::string& component,
+                                   ComponentKind kind);
+
+// The state of a component that spools to disk and waits for a peer's acknowledgement:
+//   specwatch_component_spool_bytes{component}                              gauge
+//   specwatch_component_oldest_unacknowledged_age_seconds{component}        gauge
+//   specwatch_component_spool_errors_total{component, reason}               counter
+// reason: corrupt_segment (a segment's rest skipped), write_failed (an append not stored).
+struct SpoolGauges {
+  prometheus::Gauge& bytes;
+  prometheus::Gauge& oldest_unacknowledged_age_seconds;
+  prometheus::Counter& corrupt_segments;
+  prometheus::Counter& write_failures;
+};
+
+SpoolGauges spool_gauges(prometheus::Registry& registry, const std::string& component);
+
 // specwatch_component_queue_events{component}: events waiting in the component's own queue. Only
 // components with a queue have it.
 prometheus::Gauge& component_queue_gauge(prometheus::Registry& registry,

@@ -1,6 +1,9 @@
 // The `exporters:` section: defaults, every setting, and the exact text of every error.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+
 #include "exporters/exporters_section.h"
 #include "sidecar/app/app_config.h"
 #include "tests/unit/exporters/test_dir.h"
@@ -84,7 +87,7 @@ TEST_F(ExporterConfigTest, EverySetting) {
 TEST_F(ExporterConfigTest, ErrorsNameFileLineColumnAndKey) {
   ConfigLoadResult result = parse(
       "exporters:\n"
-      "  - type: kafka\n    name: a\n"                                                     // 5
+      "  - type: pigeon\n    name: a\n"                                                    // 5
       "  - type: file\n    name: Bad Name\n    path: x\n    colour: red\n"                 // 7
       "  - type: file\n    name: c\n    rotate: {max_bytes: -1, max_files: 0, keep: 2}\n"  // 11
       "    fsync: maybe\n"
@@ -94,7 +97,7 @@ TEST_F(ExporterConfigTest, ErrorsNameFileLineColumnAndKey) {
       "  - not a mapping\n");
   EXPECT_EQ(texts(result),
             (std::vector<std::string>{
-                "cfg.yaml:5:11: exporters[0].type: must be one of: file (got \"kafka\")",
+                "cfg.yaml:5:11: exporters[0].type: must be one of: file, kafka (got \"pigeon\")",
                 "cfg.yaml:8:11: exporters[1].name: invalid exporter name \"Bad Name\": must "
                 "match [a-z0-9][a-z0-9_.-]* (it becomes a metric label)",
                 "cfg.yaml:10:5: exporters[1].colour: unknown key; allowed keys: type, name, "
@@ -149,6 +152,99 @@ TEST_F(ExporterConfigTest, QueueIsReadForEveryEntryAndRefusedByTheFileExporter) 
                 "acknowledging it and has no queue (its backpressure is the pipeline's); leave "
                 "queue out",
             }));
+}
+
+TEST_F(ExporterConfigTest, KafkaDefaults) {
+  ConfigLoadResult result =
+      parse("exporters:\n  - type: kafka\n    name: stream\n    brokers: \"k1:9092,k2:9092\"\n");
+  ASSERT_TRUE(result.errors.empty()) << texts(result).front();
+  const auto& kafka = std::get<KafkaExporterConfig>(result.config->exporters[0].settings);
+  EXPECT_EQ(kafka.brokers, "k1:9092,k2:9092");
+  EXPECT_EQ(kafka.topic, "specwatch.events");
+  EXPECT_EQ(kafka.max_topics, 64u);
+  EXPECT_EQ(kafka.overflow_topic, "");
+  EXPECT_EQ(kafka.key, KafkaKeyField::kTraceId);
+  EXPECT_TRUE(kafka.redact);
+  EXPECT_FALSE(kafka.include_original);
+  EXPECT_TRUE(kafka.properties.empty());
+  EXPECT_TRUE(kafka.spool.enabled);
+  EXPECT_EQ(kafka.spool.path, "");
+  EXPECT_EQ(kafka.spool.max_bytes, 1073741824u);
+  EXPECT_EQ(kafka.spool.when_full, SpoolOptions::WhenFull::kBlock);
+  EXPECT_EQ(kafka.dead_letter.max_bytes, 104857600u);
+  EXPECT_EQ(kafka.dead_letter.max_files, 5);
+  const auto& defaults = kafka_default_properties();
+  const std::map<std::string, std::string> by_name(defaults.begin(), defaults.end());
+  EXPECT_EQ(by_name.at("enable.idempotence"), "true");
+  EXPECT_EQ(by_name.at("acks"), "all");
+  EXPECT_EQ(by_name.at("compression.type"), "lz4");
+  EXPECT_EQ(by_name.at("linger.ms"), "20");
+}
+
+// TLS and SASL (PLAIN, SCRAM) are librdkafka properties: they pass through as written, checked by
+// librdkafka itself, and a secret is read from its file (the trailing line break dropped).
+TEST_F(ExporterConfigTest, KafkaPropertiesPassThroughWithSecretsFromFiles) {
+  { std::ofstream(dir_.file("password")) << "s3cr3t\n"; }
+  ConfigLoadResult result = parse(
+      "exporters:\n  - type: kafka\n    name: stream\n    brokers: k:9093\n"
+      "    topic: \"specwatch.{service}\"\n    max_topics: 3\n    overflow_topic: spill\n"
+      "    key: workflow_id\n"
+      "    properties:\n      security.protocol: SASL_SSL\n      sasl.mechanism: SCRAM-SHA-512\n"
+      "      sasl.username: specwatch\n      ssl.ca.location: /etc/ssl/ca.pem\n"
+      "      compression.type: zstd\n"
+      "    property_files:\n      sasl.password: password\n"
+      "    spool: {path: spool, max_bytes: 2097152, when_full: drop_newest}\n"
+      "    dead_letter: {path: dl.ndjson, max_bytes: 8192, max_files: 2}\n");
+  ASSERT_TRUE(result.errors.empty()) << texts(result).front();
+  const auto& kafka = std::get<KafkaExporterConfig>(result.config->exporters[0].settings);
+  EXPECT_EQ(kafka.topic, "specwatch.{service}");
+  EXPECT_EQ(kafka.max_topics, 3u);
+  EXPECT_EQ(kafka.overflow_topic, "spill");
+  EXPECT_EQ(kafka.key, KafkaKeyField::kWorkflowId);
+  EXPECT_EQ(kafka.properties, (std::vector<std::pair<std::string, std::string>>{
+                                  {"security.protocol", "SASL_SSL"},
+                                  {"sasl.mechanism", "SCRAM-SHA-512"},
+                                  {"sasl.username", "specwatch"},
+                                  {"ssl.ca.location", "/etc/ssl/ca.pem"},
+                                  {"compression.type", "zstd"},
+                                  {"sasl.password", "s3cr3t"}}));
+  EXPECT_EQ(kafka.secret_properties, std::vector<std::string>{"sasl.password"});
+  EXPECT_EQ(kafka.spool.path, dir_.file("spool"));
+  EXPECT_EQ(kafka.spool.max_bytes, 2097152u);
+  EXPECT_EQ(kafka.spool.when_full, SpoolOptions::WhenFull::kDropNewest);
+  EXPECT_EQ(kafka.dead_letter.path, dir_.file("dl.ndjson"));
+  EXPECT_EQ(kafka.dead_letter.max_bytes, 8192u);
+  EXPECT_EQ(kafka.dead_letter.max_files, 2);
+}
+
+TEST_F(ExporterConfigTest, KafkaErrorsNameFileLineColumnAndKey) {
+  ConfigLoadResult result = parse(
+      "exporters:\n  - type: kafka\n    name: stream\n"            // 5
+      "    topic: \"specwatch.{model}\"\n"                         // 7
+      "    key: user\n"                                            // 8
+      "    properties:\n      security.protocol: TLS-ISH\n"        // 9
+      "      no.such.property: 1\n      bootstrap.servers: x:1\n"  // 11
+      "    property_files: {sasl.password: missing-file}\n"        // 13
+      "    spool: {max_bytes: 10, when_full: drop_oldest}\n");     // 14
+  EXPECT_EQ(texts(result),
+            (std::vector<std::string>{
+                "cfg.yaml:5:5: exporters[0].brokers: required key is missing",
+                "cfg.yaml:7:12: exporters[0].topic: unknown topic field \"{model}\"; allowed: "
+                "{service}, {source}, {kind}",
+                "cfg.yaml:8:10: exporters[0].key: must be one of: trace_id, workflow_id, span_id, "
+                "service, none (got \"user\")",
+                "cfg.yaml:10:26: exporters[0].properties.security.protocol: librdkafka refuses "
+                "it: Invalid value \"TLS-ISH\" for configuration property \"security.protocol\"",
+                "cfg.yaml:11:25: exporters[0].properties.no.such.property: librdkafka refuses it: "
+                "No such configuration property: \"no.such.property\"",
+                "cfg.yaml:12:26: exporters[0].properties.bootstrap.servers: set the brokers with "
+                "`brokers:`",
+                "cfg.yaml:13:37: exporters[0].property_files.sasl.password: cannot read secret "
+                "file " +
+                    dir_.file("missing-file"),
+                "cfg.yaml:14:24: exporters[0].spool.max_bytes: must be at least 1048576, got 10",
+                "cfg.yaml:14:39: exporters[0].spool.when_full: must be one of: block, drop_newest "
+                "(got \"drop_oldest\")"}));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Size rotation: exact files kept and exact contents; a document is never split; fsync is
 // exercised; a failed open is reported.
-#include "exporters/file/rotating_file.h"
+#include "exporters/common/rotating_file.h"
 
 #include <gtest/gtest.h>
 

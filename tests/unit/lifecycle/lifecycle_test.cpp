@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "exporters/webhook/webhook_factory.h"
+#include "exporters/kafka/kafka_sink.h"
 #include "sidecar/otlp/otlp_grpc_receiver.h"
 #include "sidecar/otlp/otlp_http_receiver.h"
 #include "sidecar/otlp/proto/trace_service.grpc.pb.h"
@@ -18,6 +19,8 @@
 #include "sidecar/sources/file/checkpoint_store.h"
 #include "tests/support/gated_delivery.h"
 #include "tests/support/notifiers/notification_stand_ins.h"
+#include "tests/support/kafka/mock_kafka_cluster.h"
+#include "tests/support/metric_sample.h"
 #include "tests/support/test_event_batch.h"
 #include "tests/unit/http/test_http_client.h"
 #include "tests/unit/otlp/otlp_support.h"
@@ -203,6 +206,53 @@ class NotifierSubject final : public Subject {
   int fed_ = 0;
 };
 
+// The Kafka exporter in front of librdkafka's mock cluster: an event emitted is one Kafka
+// acknowledged; the final state is every batch settled and the spool holding nothing.
+class KafkaSinkSubject final : public Subject {
+ public:
+  KafkaSinkSubject() {
+    KafkaExporterConfig kafka;
+    kafka.brokers = cluster_.bootstraps();
+    kafka.topic = "lifecycle";
+    kafka.properties = {{"linger.ms", "1"}, {"log_level", "0"}};
+    sink_ =
+        std::make_unique<KafkaSink>(KafkaSinkSettings{"lifecycle-kafka", {}, kafka, state_.path()},
+                                    PricingTable(), RedactionConfig{}, registry_, logger_);
+  }
+  Component& component() override { return *sink_; }
+  void feed() override {
+    auto& probe = probes_.emplace_back(std::make_unique<testing::AckProbe>());
+    testing::TestEventBatch batch("lifecycle", 1, probe->make());
+    sink_->consume(batch.view());
+  }
+  std::size_t emitted() override {
+    return static_cast<std::size_t>(
+        testing::metric_sample(
+            registry_, "specwatch_component_events_total",
+            {{"component", "lifecycle-kafka"}, {"kind", "sink"}, {"outcome", "acknowledged"}})
+            .value_or(0));
+  }
+  bool final_state_persisted() override {
+    for (const auto& probe : probes_) {
+      if (probe->calls.load() != 1) return false;
+    }
+    const std::filesystem::path spool =
+        std::filesystem::path(state_.path()) / "spool/lifecycle-kafka";
+    for (const auto& item : std::filesystem::directory_iterator(spool)) {
+      if (item.path().extension() == ".seg") return false;
+    }
+    return true;
+  }
+
+ private:
+  testing::MockKafkaCluster cluster_;
+  testing::TempDir state_;
+  prometheus::Registry registry_;
+  Logger logger_{LogLevel::kError, [](std::string_view) {}};
+  std::unique_ptr<KafkaSink> sink_;
+  std::vector<std::unique_ptr<testing::AckProbe>> probes_;
+};
+
 struct SubjectFactory {
   const char* name;
   std::function<std::unique_ptr<Subject>()> make;
@@ -218,6 +268,7 @@ const SubjectFactory kSubjects[] = {
     subject<FileSourceSubject>("file_source"),      subject<OtlpHttpSubject>("otlp_http_receiver"),
     subject<OtlpGrpcSubject>("otlp_grpc_receiver"), subject<QueuedSinkSubject>("queued_sink"),
     subject<NotifierSubject>("notifier"),
+    subject<KafkaSinkSubject>("kafka_sink"),
 };
 
 class Lifecycle : public ::testing::TestWithParam<SubjectFactory> {

@@ -1,9 +1,10 @@
-// The output of the file exporter: a file that is appended to, and rotated by size before a
-// document would take it beyond max_bytes (path → path.1 → ... → path.<max_files>; the oldest is
-// dropped), or standard output (never rotated, never closed). A document is never split across
-// two files; a document bigger than max_bytes gets a file of its own.
+// An append-only file rotated by size: the output of the file exporter and of every dead-letter
+// file (dead_letter.h). Rotated before a document would take it beyond max_bytes (path → path.1 →
+// ... → path.<max_files>; the oldest is dropped), or standard output (never rotated, never
+// closed). A document is never split across two files; a document bigger than max_bytes gets a
+// file of its own.
 //
-// Not thread-safe: the owning sink serializes calls.
+// Not thread-safe: the owner serializes calls.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "exporters/file/rotating_file.h"
+#include "exporters/common/rotating_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
