@@ -41,7 +41,7 @@ void read_notifier(const YAML::Node& item, const std::string& key_path, Notifier
   if (const YAML::Node name = in.require(item, key_path, "name"); name.IsDefined()) {
     const std::string key = ConfigReader::join(key_path, "name");
     if (auto text = in.read_non_empty_string(name, key)) {
-      if (is_valid_source_name(*text)) {
+      if (is_valid_component_name(*text)) {
         out.name = *text;
       } else {
         in.errors().add(name, key,

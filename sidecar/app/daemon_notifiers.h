@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "exporters/notifier_set.h"
-#include "sidecar/config/config.h"
+#include "sidecar/app/config.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/observability/admin_endpoints.h"
 

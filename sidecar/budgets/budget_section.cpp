@@ -134,7 +134,7 @@ void read_budget(const YAML::Node& node, const std::string& key, BudgetConfig& o
                          "thresholds", "forecast", "forecast_min_period_share"});
   if (const YAML::Node name = in.require(node, key, "name"); name.IsDefined()) {
     if (auto text = in.read_non_empty_string(name, ConfigReader::join(key, "name"))) {
-      if (!is_valid_source_name(*text)) {
+      if (!is_valid_component_name(*text)) {
         in.errors().add(name, ConfigReader::join(key, "name"),
                         "must match [a-z0-9][a-z0-9_.-]* (got \"" + *text + "\")");
       }
