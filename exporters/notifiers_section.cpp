@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "sidecar/config/component_name.h"
 #include "sidecar/config/config_sections.h"
 
 namespace specwatch {

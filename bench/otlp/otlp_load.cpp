@@ -192,7 +192,7 @@ class HttpConnection {
     const std::string head = buffer_.substr(0, end);
     const int status = std::atoi(head.c_str() + 9);  // "HTTP/1.1 200"
     std::size_t length = 0;
-    const std::string lower = ascii_lowercase(head);
+    const std::string lower = specwatch::ascii_lowercase(head);
     if (auto at = lower.find("content-length:"); at != std::string::npos) {
       length = std::strtoull(lower.c_str() + at + 15, nullptr, 10);
     }

@@ -43,7 +43,7 @@ class SidecarFamilies {
     if (config.profiles.IsDefined() && config.profiles.IsSequence())
       profiles.add(config.profiles, config.path);
     std::vector<std::string> in_use = {config.otlp.span_profile, config.otlp.log_profile};
-    for (const auto& source : config.sources) in_use.push_back(source.profile);
+    for (const auto& source : config.sources) in_use.push_back(source.profile());
     for (const auto& name : in_use) {
       if (const CompiledProfile* profile = profiles.find(name))
         derived_.enable_tool_metrics(profile->tool);

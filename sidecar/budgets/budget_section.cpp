@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "sidecar/config/component_name.h"
 #include "sidecar/config/config_sections.h"
 
 namespace specwatch {

@@ -20,7 +20,9 @@ declare -A allowed=(
   [observability]="core config http"
   [otlp_metrics]="core config redact"
   [otlp]="core config redact framing pipeline normalize derive http otlp_metrics"
-  [rules]="core config state"
+  [rules]="core config state http"
+  [budgets]="core config state redact framing pipeline normalize derive"
+  [status]="core config http state redact framing pipeline normalize derive budgets"
 )
 part_of() {
   local f="$1" p

@@ -4,8 +4,7 @@
 #include <filesystem>
 
 #include "sidecar/budgets/budget_section.h"
-#include "sidecar/config/config_loader.h"
-#include "sidecar/config/config_sections.h"
+#include "sidecar/app/app_config.h"
 
 namespace specwatch {
 namespace {

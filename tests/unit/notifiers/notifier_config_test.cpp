@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "exporters/notifiers_section.h"
-#include "sidecar/config/config_loader.h"
+#include "sidecar/app/app_config.h"
 #include "tests/unit/exporters/test_dir.h"
 
 namespace specwatch {
