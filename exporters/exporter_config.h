@@ -10,15 +10,15 @@
 #include <vector>
 
 #include "exporters/file/file_exporter_config.h"
-#include "sidecar/pipeline/queue_config.h"
 #include "exporters/kafka/kafka_exporter_config.h"
+#include "sidecar/pipeline/queue_config.h"
 
 namespace specwatch {
 
 struct ExporterConfig {
   std::string name;  // unique among exporters; the `component` label and `sink/<name>` in /ready
-  std::vector<std::string> sources;           // the sources it takes; empty: every source
-  std::vector<YAML::Mark> source_marks;       // where each of `sources` was written (for messages)
+  std::vector<std::string> sources;      // the sources it takes; empty: every source
+  std::vector<YAML::Mark> source_marks;  // where each of `sources` was written (for messages)
   std::variant<FileExporterConfig, KafkaExporterConfig> settings;  // by `type:`
   // `queue:` as written (nullopt: not written). Only exporters that deliver asynchronously (a
   // QueuedConsumer) take it; the file exporter writes within consume() and refuses it.

@@ -22,7 +22,7 @@ test_packages=(
   prometheus prometheus-alertmanager
   lintian dpkg-dev systemd
   chromium
-  librdkafka-dev kcat
+  kcat
 )
 # Node.js runs the real OpenTelemetry JavaScript SDK of tests/otel (tests/integration/otel). A node
 # already on PATH (e.g. a newer one from elsewhere) is used as it is; Debian's packages otherwise.

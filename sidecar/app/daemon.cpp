@@ -216,9 +216,9 @@ int run_daemon(const std::string& config_path, const Environment& env) {
 
   auto make_server = [&](const Config& c) {
     auto server = std::make_unique<HttpServer>(http_options(c, admin_refused), logger);
-    register_admin_endpoints(*server, *registry, probe,
-                             {process_collector, otlp_store, rule_manager.alerts_metric(),
-                              budget_board});
+    register_admin_endpoints(
+        *server, *registry, probe,
+        {process_collector, otlp_store, rule_manager.alerts_metric(), budget_board});
     rules::register_rules_api(*server, rules_snapshot);
     register_status_endpoints(*server, {[&current] { return current.components(); },
                                         [budget_board] { return budget_board->status(); },

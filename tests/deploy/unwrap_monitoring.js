@@ -2,7 +2,8 @@
 //   - writes each PrometheusRule's spec to OUT_DIR/<name>.rules.yml, for promtool check rules;
 //   - asserts the dashboard ConfigMaps carry exactly dashboards/*.json (the files the dashboard
 //     checks test), byte for byte, one per ConfigMap, labelled grafana_dashboard: "1";
-//   - asserts one PrometheusRule per alerts/*.rules.yml with the same groups.
+//   - asserts one PrometheusRule per alerts/*.rules.yml (and rules/generated/budgets.rules.yml)
+//     with the same groups.
 // Usage: node unwrap_monitoring.js RENDERED.yaml OUT_DIR REPO_ROOT
 'use strict';
 const fs = require('fs');
@@ -21,7 +22,7 @@ const canonical = (value) => JSON.stringify(value, (key, v) =>
 const rules = docs.filter((d) => d.kind === 'PrometheusRule');
 const ruleFiles = fs.readdirSync(path.join(repo, 'alerts')).filter((f) => f.endsWith('.rules.yml')).sort();
 const expectedRules = ruleFiles.map((f) => `specwatch-${f.replace(/\.rules\.yml$/, '')}`);
-for (const extra of ['rules/budgets.rules.yml']) {
+for (const extra of ['rules/generated/budgets.rules.yml']) {
   if (fs.existsSync(path.join(repo, extra))) expectedRules.push('specwatch-budgets');
 }
 const gotRules = rules.map((r) => r.metadata.name).sort();
@@ -30,11 +31,13 @@ if (JSON.stringify(gotRules) !== JSON.stringify(expectedRules.sort())) {
 }
 for (const rule of rules) {
   const name = rule.metadata.name.replace(/^specwatch-/, '');
-  const source = path.join(repo, 'alerts', `${name}.rules.yml`);
+  const bundled = path.join(repo, 'alerts', `${name}.rules.yml`);
+  const generated = path.join(repo, 'rules', 'generated', `${name}.rules.yml`);
+  const source = fs.existsSync(bundled) ? bundled : generated;
   if (fs.existsSync(source)) {
     const original = YAML.parse(fs.readFileSync(source, 'utf8'));
     if (canonical(original.groups) !== canonical(rule.spec.groups)) {
-      fail(`PrometheusRule ${rule.metadata.name}: groups differ from alerts/${name}.rules.yml`);
+      fail(`PrometheusRule ${rule.metadata.name}: groups differ from ${path.relative(repo, source)}`);
     }
   }
   fs.writeFileSync(path.join(outDir, `${name}.rules.yml`), YAML.stringify({ groups: rule.spec.groups }));

@@ -3,8 +3,8 @@
 
 #include <filesystem>
 
-#include "sidecar/budgets/budget_section.h"
 #include "sidecar/app/app_config.h"
+#include "sidecar/budgets/budget_section.h"
 
 namespace specwatch {
 namespace {

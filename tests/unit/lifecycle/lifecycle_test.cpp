@@ -10,17 +10,17 @@
 #include <string>
 #include <vector>
 
-#include "exporters/webhook/webhook_factory.h"
 #include "exporters/kafka/kafka_sink.h"
+#include "exporters/webhook/webhook_factory.h"
 #include "sidecar/otlp/otlp_grpc_receiver.h"
 #include "sidecar/otlp/otlp_http_receiver.h"
 #include "sidecar/otlp/proto/trace_service.grpc.pb.h"
 #include "sidecar/pipeline/queued_consumer.h"
 #include "sidecar/sources/file/checkpoint_store.h"
 #include "tests/support/gated_delivery.h"
-#include "tests/support/notifiers/notification_stand_ins.h"
 #include "tests/support/kafka/mock_kafka_cluster.h"
 #include "tests/support/metric_sample.h"
+#include "tests/support/notifiers/notification_stand_ins.h"
 #include "tests/support/test_event_batch.h"
 #include "tests/unit/http/test_http_client.h"
 #include "tests/unit/otlp/otlp_support.h"
@@ -267,8 +267,7 @@ SubjectFactory subject(const char* name) {
 const SubjectFactory kSubjects[] = {
     subject<FileSourceSubject>("file_source"),      subject<OtlpHttpSubject>("otlp_http_receiver"),
     subject<OtlpGrpcSubject>("otlp_grpc_receiver"), subject<QueuedSinkSubject>("queued_sink"),
-    subject<NotifierSubject>("notifier"),
-    subject<KafkaSinkSubject>("kafka_sink"),
+    subject<NotifierSubject>("notifier"),           subject<KafkaSinkSubject>("kafka_sink"),
 };
 
 class Lifecycle : public ::testing::TestWithParam<SubjectFactory> {
