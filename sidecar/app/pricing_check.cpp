@@ -4,13 +4,12 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
+#include <vector>
 
+#include "sidecar/app/file_replay.h"
+#include "sidecar/core/event_consumer.h"
 #include "sidecar/core/glob.h"
 #include "sidecar/derive/pricing.h"
-#include "sidecar/framing/framer.h"
-#include "sidecar/framing/json_document.h"
-#include "sidecar/framing/json_parser.h"
 #include "sidecar/normalize/profile_set.h"
 
 namespace specwatch {
@@ -33,13 +32,32 @@ struct Seen {
   std::string first_input;
 };
 
-// Collects the records of one file as the source's framing cuts them.
-class Collector : public FramerOutput {
+// Sorts the LLM calls of the replayed files into priced and unpriced models (called on the
+// replay's pipeline thread, one batch at a time).
+class PriceSorter final : public EventConsumer {
  public:
-  void on_record(std::string_view data, std::uint64_t) override { records.emplace_back(data); }
-  void on_error(std::string_view, std::string_view, std::uint64_t) override { ++skipped; }
-  std::vector<std::string> records;
-  std::size_t skipped = 0;
+  explicit PriceSorter(PricingTable& pricing) : pricing_(pricing) {}
+  const std::string& name() const override { return name_; }
+  void consume(const EventBatch& batch) override {
+    for (std::size_t i = 0; i < batch.events.size(); ++i) {
+      const auto* call = std::get_if<LlmCall>(&batch.events[i].body);
+      if (call == nullptr || call->model.empty()) continue;  // no model: nothing to price
+      auto key = std::make_pair(call->provider.empty() ? "unknown" : call->provider, call->model);
+      if (pricing_.find(call->provider, call->model) != nullptr) {
+        priced.insert(key);
+        continue;
+      }
+      Seen& seen = unpriced[key];
+      seen.calls += static_cast<std::uint64_t>(call->count);
+      if (seen.first_input.empty()) seen.first_input = batch.record_of(i).origin;
+    }
+  }
+  std::map<std::pair<std::string, std::string>, Seen> unpriced;
+  std::set<std::pair<std::string, std::string>> priced;
+
+ private:
+  PricingTable& pricing_;  // find() caches its look-ups
+  const std::string name_ = "pricing-check";
 };
 
 }  // namespace
@@ -54,8 +72,10 @@ int run_pricing_check(const Config& config, const std::vector<std::string>& inpu
   PricingTable pricing = build_pricing_table(config.pricing, pricing_errors);
   for (const auto& e : pricing_errors) std::fprintf(err, "%s\n", e.to_string().c_str());
 
-  std::map<std::pair<std::string, std::string>, Seen> unpriced;
-  std::set<std::pair<std::string, std::string>> priced;
+  PriceSorter sorter(pricing);
+  // The inputs of each source are read together, through the daemon's record path.
+  std::map<const FileSourceConfig*, std::vector<std::string>> by_source;
+  std::vector<const FileSourceConfig*> source_order;
   int status = 0;
   for (const auto& input : inputs) {
     std::error_code ec;
@@ -67,61 +87,38 @@ int run_pricing_check(const Config& config, const std::vector<std::string>& inpu
       status = 2;
       continue;
     }
-    const CompiledProfile* profile = profiles.find(source->profile);
-    if (profile == nullptr) {
+    if (profiles.find(source->profile) == nullptr) {
       std::fprintf(err, "%s: source %s has no profile, so no LLM calls can be read from it\n",
                    input.c_str(), source->name.c_str());
       status = 2;
       continue;
     }
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
+    if (!std::ifstream(path, std::ios::binary)) {
       std::fprintf(err, "%s: cannot read the file\n", input.c_str());
       status = 2;
       continue;
     }
-    std::stringstream content;
-    content << file.rdbuf();
-    const std::string text = content.str();
-
-    std::vector<CanonicalEvent> events;
-    JsonParser parser;
-    auto normalize_json = [&](std::string_view record) {
-      ParseResult parsed = parser.parse(record);
-      if (parsed.ok()) normalize(*profile, *parsed.value, source->service, events);
-    };
-    if (source->framing == Framing::kJsonDocument) {
-      DocumentSplit split = split_json_document(text, source->document_key);
-      for (const auto& record : split.records) normalize_json(record.json);
-    } else {
-      Collector collector;
-      auto framer = make_stream_framer(source->framing, source->max_record_bytes);
-      framer->feed(text, collector);
-      // The last line of a finished file may lack its newline: it counts here.
-      if (!text.empty() && text.back() != '\n' && source->framing != Framing::kJsonStream) {
-        framer->feed("\n", collector);
-      }
-      for (const auto& record : collector.records) {
-        if (source->framing == Framing::kLines) {
-          normalize(*profile, std::string_view(record), source->service, events);
-        } else {
-          normalize_json(record);
-        }
-      }
+    if (by_source.find(source) == by_source.end()) source_order.push_back(source);
+    by_source[source].push_back(path);
+  }
+  Logger logger(LogLevel::kWarn,
+                [err](std::string_view line) { std::fwrite(line.data(), 1, line.size(), err); });
+  for (const FileSourceConfig* source : source_order) {
+    ReplayResult replay = replay_files(*source, by_source[source], profiles, sorter, logger);
+    if (replay.timed_out) {
+      std::fprintf(err, "source %s: the files were not read to their end in time\n",
+                   source->name.c_str());
+      status = 2;
     }
-    for (const auto& event : events) {
-      const auto* call = std::get_if<LlmCall>(&event.body);
-      if (call == nullptr || call->model.empty()) continue;  // no model: nothing to price
-      auto key = std::make_pair(call->provider.empty() ? "unknown" : call->provider, call->model);
-      if (pricing.find(call->provider, call->model) != nullptr) {
-        priced.insert(key);
-        continue;
-      }
-      Seen& seen = unpriced[key];
-      seen.calls += static_cast<std::uint64_t>(call->count);
-      if (seen.first_input.empty()) seen.first_input = input;
+    for (const auto& path : replay.unterminated) {
+      std::fprintf(err,
+                   "%s: the last record has no newline yet, so it was not read (the sidecar "
+                   "reads it once the line ends)\n",
+                   path.c_str());
     }
   }
+  const auto& unpriced = sorter.unpriced;
+  const auto& priced = sorter.priced;
   if (!unpriced.empty()) {
     std::fprintf(out, "%zu model(s) without a price:\n", unpriced.size());
     for (const auto& [key, seen] : unpriced) {

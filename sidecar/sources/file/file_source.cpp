@@ -174,6 +174,10 @@ bool FileSource::cycle(bool full, bool first) {
   }
   forget_expired();
   update_gauges();
+  const bool pending = std::any_of(streams_.begin(), streams_.end(), [](const auto& entry) {
+    return entry.second.identity_pending || entry.second.awaiting_offset;
+  });
+  caught_up_.store(!more && !scan_incomplete_ && initial_scan_done_ && !pending);
   if (full) scans_completed_.fetch_add(1);
   return more && !stop_requested_.load();
 }

@@ -50,6 +50,11 @@ class FileSource : public Source {
   // Full scans completed so far (tests wait on it instead of sleeping).
   std::uint64_t scans_completed() const { return scans_completed_.load(); }
 
+  // True after a cycle that left nothing to read: the initial scan is complete and every file was
+  // read to its end (a last record without its newline stays unread, as always when tailing).
+  // For readers of finished files (sidecar/app/file_replay.h) and tests.
+  bool caught_up() const { return caught_up_.load(); }
+
   // Descriptors of tailed files open now (tests check the max_open_files bound).
   std::size_t open_files() const { return open_files_.load(); }
 
@@ -174,6 +179,7 @@ class FileSource : public Source {
   std::atomic<bool> ready_{false};
   std::atomic<bool> inject_overflow_{false};
   std::atomic<std::uint64_t> scans_completed_{0};
+  std::atomic<bool> caught_up_{false};
 
   // Owned by the source thread (and by stop() once the thread is joined).
   std::map<InodeKey, StreamFile> streams_;

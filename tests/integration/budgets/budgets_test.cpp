@@ -9,11 +9,11 @@
 #include <cstdio>
 #include <thread>
 
-#include "tests/integration/support/http_client.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
 #include "tests/integration/support/test_config.h"
+#include "tests/support/http/http_client.h"
 
 namespace specwatch::testing {
 namespace {
@@ -71,7 +71,7 @@ class Budgets : public ::testing::Test {
   }
   Spend spend() {
     Spend result;
-    HttpResult answer = http_get(port_, "/api/v1/budgets");
+    HttpResponse answer = http_get(port_, "/api/v1/budgets");
     rapidjson::Document doc;
     doc.Parse(answer.body.c_str());
     if (doc.HasParseError() || !doc.IsObject()) return result;
@@ -163,7 +163,7 @@ TEST_F(Budgets, KillNineLoopDuringAHundredThousandCallsKeepsTheSpendExact) {
 TEST_F(Budgets, StatusPageApiAndCommandShowABudget) {
   // The 50 % threshold of specular-daily ($0.30 of $0.50) fires at the next evaluation.
   ASSERT_NO_FATAL_FAILURE(start_with_one_call_and_wait_for_the_alert("0.3"));
-  const HttpResult page = http_get(port_, "/");
+  const HttpResponse page = http_get(port_, "/");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("<tr class=\"budget\" id=\"budget-specular-daily\"><td "
                            "class=\"name\">specular-daily</td>"),

@@ -110,6 +110,23 @@ TEST(Cli, PricingCheckListsModelsWithoutAPrice) {
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_EQ(ok.output, "every model in the inputs has a price (1 model(s) seen)\n");
 
+  // The daemon's record path: a last line without its newline is not read yet, and says so.
+  write_file(calls,
+             "{\"gen_ai.provider.name\":\"openai\",\"gen_ai.request.model\":\"gpt-9-mega\"}\n"
+             "{\"gen_ai.provider.name\":\"openai\",\"gen_ai.request.model\":\"gpt-9-ultra\"}");
+  auto partial = run_specwatch({"pricing", "check", "--config", config, calls});
+  EXPECT_EQ(partial.exit_code, 1) << partial.output;
+  EXPECT_EQ(partial.output,
+            calls +
+                ": the last record has no newline yet, so it was not read (the sidecar reads it "
+                "once the line ends)\n"
+                "1 model(s) without a price:\n"
+                "  provider=openai model=gpt-9-mega calls=1 first_seen_in=" +
+                calls +
+                "\n"
+                "Add them to a pricing file (pricing.file) or map them with pricing.rules; see "
+                "docs/METRICS.md.\n");
+
   auto unwatched = run_specwatch({"pricing", "check", "--config", config, dir.file("x.log")});
   EXPECT_EQ(unwatched.exit_code, 2);
   EXPECT_EQ(unwatched.output, dir.file("x.log") + ": no source of " + config +

@@ -5,11 +5,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "tests/integration/support/http_client.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
 #include "tests/integration/support/test_config.h"
+#include "tests/support/http/http_client.h"
 
 namespace specwatch::testing {
 namespace {
@@ -38,9 +38,7 @@ TEST(Endpoints, ServeMetricsHealthReadyAndRejectOthers) {
   })) << sidecar.log();
   auto metrics = http_get(port, "/metrics");
   EXPECT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.headers.find("Content-Type: text/plain; version=0.0.4; charset=utf-8"),
-            std::string::npos)
-      << metrics.headers;
+  EXPECT_EQ(metrics.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
   auto m = parse_metrics(metrics.body);
   EXPECT_EQ(value_of(m, "specwatch_source_bytes_total{source=\"app\"}"),
             static_cast<double>(lines.size()));
@@ -53,7 +51,7 @@ TEST(Endpoints, ServeMetricsHealthReadyAndRejectOthers) {
   EXPECT_EQ(http_get(port, "/nope").status, 404);
   auto post = http_request(port, "POST", "/metrics", "x", "text/plain");
   EXPECT_EQ(post.status, 405);
-  EXPECT_NE(post.headers.find("Allow: GET, HEAD"), std::string::npos) << post.headers;
+  EXPECT_EQ(post.header("allow"), "GET, HEAD");
 }
 
 }  // namespace
@@ -94,7 +92,7 @@ TEST(Endpoints, ReadyIs503NamingTheComponentThatIsNotReady) {
       "{\"status\":\"not ready\",\"waiting_for\":[{\"component\":"
       "\"source/otlp-http\",\"reason\":\"cannot listen on " +
       taken + ": Address already in use\"}]}";
-  HttpResult ready;
+  HttpResponse ready;
   ASSERT_TRUE(wait_until([&] {
     ready = http_get(port, "/ready");
     return ready.body == expected;

@@ -12,12 +12,12 @@
 #include <sstream>
 
 #include "sidecar/otlp/proto/trace_service.pb.h"
-#include "tests/integration/support/http_client.h"
 #include "tests/integration/support/log_ports.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
 #include "tests/integration/support/test_config.h"
+#include "tests/support/http/http_client.h"
 
 namespace specwatch::testing {
 namespace {
@@ -131,7 +131,7 @@ TEST(GrpcModule, MissingModuleLeavesGrpcNotReadyAndTheRestRunning) {
   const std::string expected = R"({"status":"not ready","waiting_for":[{"component":)"
                                R"("source/otlp-grpc","reason":")" +
                                reason + R"("}]})";
-  HttpResult ready;
+  HttpResponse ready;
   ASSERT_TRUE(wait_until([&] {
     ready = http_get(port, "/ready");
     return ready.body == expected;

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "tests/integration/support/http_client.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
 #include "tests/integration/support/test_config.h"
+#include "tests/support/http/http_client.h"
 #include "tests/support/sample_secrets.h"
 
 namespace specwatch::testing {

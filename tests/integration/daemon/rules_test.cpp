@@ -7,11 +7,11 @@
 
 #include <regex>
 
-#include "tests/integration/support/http_client.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
 #include "tests/integration/support/test_config.h"
+#include "tests/support/http/http_client.h"
 
 namespace specwatch::testing {
 namespace {
@@ -48,7 +48,7 @@ struct AlertSeen {
 
 // The EventsSeen alert in /api/v1/alerts, if listed.
 std::optional<AlertSeen> events_seen(std::uint16_t port) {
-  HttpResult r = http_get(port, "/api/v1/alerts");
+  HttpResponse r = http_get(port, "/api/v1/alerts");
   if (r.status != 200) return std::nullopt;
   std::smatch m;
   static const std::regex alert(

@@ -7,12 +7,12 @@
 #include <regex>
 #include <thread>
 
-#include "tests/integration/support/http_client.h"
 #include "tests/integration/support/log_ports.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
 #include "tests/integration/support/test_config.h"
+#include "tests/support/http/http_client.h"
 
 namespace specwatch::testing {
 namespace {
@@ -190,7 +190,7 @@ TEST(Signals, SighupWithAnUnchangedOtlpSectionKeepsTheReceiversServing) {
   std::thread client([&] {
     while (sending) {
       // A new connection each time: a listener closed by the reload would show as a failure.
-      HttpResult result = http_request(otlp_port, "POST", "/v1/traces", span, "application/json");
+      HttpResponse result = http_request(otlp_port, "POST", "/v1/traces", span, "application/json");
       if (result.status == 200) {
         ++ok;
       } else if (result.status == 0) {

@@ -4,10 +4,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include "tests/integration/support/http_client.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
 #include "tests/integration/support/test_config.h"
+#include "tests/support/http/http_client.h"
 
 namespace specwatch::testing {
 namespace {
@@ -33,7 +33,7 @@ TEST(DaemonNotifiers, ReadyNamesANotifierWithoutItsSecretAndAReloadRebuildsIt) {
       "{\"status\":\"not ready\",\"waiting_for\":[{\"component\":\"notifier/oncall\","
       "\"reason\":\"cannot read routing key file " +
       dir.file("routing-key") + ": No such file or directory\"}]}";
-  HttpResult ready;
+  HttpResponse ready;
   ASSERT_TRUE(wait_until([&] {
     ready = http_get(port, "/ready");
     return ready.body == expected;

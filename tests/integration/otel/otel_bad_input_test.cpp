@@ -16,8 +16,8 @@
 
 #include "sidecar/otlp/proto/rpc_status.pb.h"
 #include "tests/integration/otel/otel_harness.h"
-#include "tests/integration/support/http_client.h"
 #include "tests/support/gzip_bomb.h"
+#include "tests/support/http/http_client.h"
 
 namespace specwatch::testing {
 namespace {
@@ -25,7 +25,7 @@ namespace {
 constexpr std::size_t kMaxBody = 1 << 20;  // otlp.max_body_bytes below
 const std::string kLimits = "  max_body_bytes: 1048576\n";
 
-using RawAnswer = HttpResult;
+using RawAnswer = HttpResponse;
 
 // One POST with the given extra header lines ("Name: value\r\n" each); Connection: close.
 RawAnswer post(std::uint16_t port, const std::string& path, const std::string& headers,
@@ -69,7 +69,7 @@ class OtelBadInput : public ::testing::Test {
 TEST_F(OtelBadInput, HttpMalformedProtobufIs400WithStatus) {
   RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces",
                      "Content-Type: application/x-protobuf\r\n", std::string("\xff\xff\xff", 3));
-  EXPECT_EQ(a.status, 400) << a.headers;
+  EXPECT_EQ(a.status, 400) << a.header_text();
   google::rpc::Status status = status_of(a.body);
   EXPECT_EQ(status.code(), 3);  // INVALID_ARGUMENT
   EXPECT_EQ(status.message(),
@@ -83,7 +83,7 @@ TEST_F(OtelBadInput, HttpMalformedProtobufIs400WithStatus) {
 TEST_F(OtelBadInput, HttpMalformedJsonIs400WithJsonStatus) {
   RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces", "Content-Type: application/json\r\n",
                      "{\"resourceSpans\": [");
-  EXPECT_EQ(a.status, 400) << a.headers;
+  EXPECT_EQ(a.status, 400) << a.header_text();
   EXPECT_NE(a.body.find("\"code\":3"), std::string::npos) << a.body;
   good_export_is_counted("genai-spans-http", 3);
   EXPECT_EQ(value_of(sidecar_->scrape(), counter("http", "invalid")), 1);
@@ -92,7 +92,7 @@ TEST_F(OtelBadInput, HttpMalformedJsonIs400WithJsonStatus) {
 TEST_F(OtelBadInput, HttpWrongContentTypeIs415) {
   RawAnswer a =
       post(sidecar_->otlp_http_port(), "/v1/traces", "Content-Type: text/plain\r\n", "hello");
-  EXPECT_EQ(a.status, 415) << a.headers;
+  EXPECT_EQ(a.status, 415) << a.header_text();
   EXPECT_NE(a.body.find("\"code\""), std::string::npos) << a.body;  // a Status, in JSON
   good_export_is_counted("specular-spans", 4);
   EXPECT_EQ(value_of(sidecar_->scrape(), counter("http", "unsupported_media_type")), 1);
@@ -101,7 +101,7 @@ TEST_F(OtelBadInput, HttpWrongContentTypeIs415) {
 TEST_F(OtelBadInput, HttpOversizedBodyIs413) {
   RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces",
                      "Content-Type: application/x-protobuf\r\n", std::string(kMaxBody + 1, '\x0a'));
-  EXPECT_EQ(a.status, 413) << a.headers;
+  EXPECT_EQ(a.status, 413) << a.header_text();
   good_export_is_counted("specular-spans", 4);
 }
 
@@ -112,7 +112,7 @@ TEST_F(OtelBadInput, HttpGzipBombIs413Quickly) {
   RawAnswer a = post(sidecar_->otlp_http_port(), "/v1/traces",
                      "Content-Type: application/x-protobuf\r\nContent-Encoding: gzip\r\n", bomb);
   auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_EQ(a.status, 413) << a.headers;
+  EXPECT_EQ(a.status, 413) << a.header_text();
   google::rpc::Status status = status_of(a.body);
   EXPECT_EQ(status.message(), "request body exceeds 1048576 bytes after decompression");
   // Inflation stops one byte past the limit: far less than inflating 512 MiB would take.

@@ -18,11 +18,11 @@
 #include "sidecar/pipeline/queued_consumer.h"
 #include "sidecar/sources/file/checkpoint_store.h"
 #include "tests/support/gated_delivery.h"
+#include "tests/support/http/http_client.h"
 #include "tests/support/kafka/mock_kafka_cluster.h"
 #include "tests/support/metric_sample.h"
 #include "tests/support/notifiers/notification_stand_ins.h"
 #include "tests/support/test_event_batch.h"
-#include "tests/unit/http/test_http_client.h"
 #include "tests/unit/otlp/otlp_support.h"
 #include "tests/unit/sources/file/test_support.h"
 

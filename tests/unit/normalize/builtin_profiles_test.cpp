@@ -1,7 +1,16 @@
-// Every built-in profile against its samples (samples/README.md): the exact events, every field.
+// Every built-in profile against its samples (samples/README.md): the exact events, every field,
+// each sample read as the daemon reads it with the bundled config (deploy/specwatch.yaml).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <filesystem>
+#include <stdexcept>
+
+#include "sidecar/app/app_config.h"
+#include "sidecar/app/file_replay.h"
+#include "sidecar/config/environment.h"
+#include "sidecar/core/event_consumer.h"
+#include "sidecar/core/glob.h"
 #include "sidecar/normalize/profile_set.h"
 #include "tests/unit/normalize/event_text.h"
 
@@ -9,40 +18,81 @@ namespace specwatch {
 namespace {
 
 const std::string kSamples = SPECWATCH_SAMPLES_DIR;
+const std::string kBundledConfig = SPECWATCH_BUNDLED_CONFIG;
 
 struct RunResult {
   std::vector<std::string> events;
-  std::vector<std::string> reasons;
+  std::vector<std::string> reasons;  // error reasons, one entry per counted error
 };
 
-RunResult run_json(const std::string& profile, const std::string& file) {
-  ProfileSet set;
-  const CompiledProfile* p = set.find(profile);
-  EXPECT_NE(p, nullptr) << profile;
-  RunResult o;
-  if (p == nullptr) return o;
-  std::vector<CanonicalEvent> events;
-  for (const auto& doc : test::read_json_values(kSamples + "/" + file)) {
-    const std::string_view r = normalize(*p, doc, "svc", events);
-    if (!r.empty()) o.reasons.emplace_back(r);
+// The bundled config, as `specwatch run` loads it (a temporary HOME and state directory).
+const Config& bundled_config() {
+  static const Config config = [] {
+    const std::string home = ::testing::TempDir() + "/builtin-profiles-home";
+    std::filesystem::create_directories(home + "/state");
+    ConfigLoadResult loaded = load_app_config(
+        kBundledConfig,
+        fixed_environment({{"HOME", home}, {"SPECWATCH_STATE_DIR", home + "/state"}}));
+    if (!loaded.config) throw std::runtime_error("the bundled config does not load");
+    return *loaded.config;
+  }();
+  return config;
+}
+
+// Keeps the description of every event it is handed.
+class Describer final : public EventConsumer {
+ public:
+  const std::string& name() const override { return name_; }
+  void consume(const EventBatch& batch) override {
+    for (const auto& event : batch.events) events.push_back(test::describe(event));
   }
-  o.events = test::describe(events);
+  std::vector<std::string> events;
+
+ private:
+  const std::string name_ = "describer";
+};
+
+// Reads a sample file as the daemon does with the bundled config: the bundled source that
+// watches it (framing, limits) and the daemon's record path (replay_files); `profile` must be the
+// one that source names. The service is "svc" so that expectations stay short.
+RunResult run_sample(const std::string& profile, const std::string& file) {
+  const std::string path = std::filesystem::weakly_canonical(kSamples + "/" + file).string();
+  const Config& config = bundled_config();
+  const FileSourceConfig* source = nullptr;
+  for (const auto& entry : config.sources) {
+    const auto* candidate = std::get_if<FileSourceConfig>(&entry.settings);
+    if (candidate == nullptr || source != nullptr) continue;
+    for (const auto& pattern : candidate->include) {
+      if (glob_match(pattern, path)) source = candidate;
+    }
+  }
+  RunResult o;
+  EXPECT_NE(source, nullptr) << "no bundled source watches " << path;
+  if (source == nullptr) return o;
+  EXPECT_EQ(source->profile, profile) << path;
+  FileSourceConfig settings = *source;
+  settings.service = "svc";
+  ProfileSet profiles;
+  if (config.profiles.IsDefined() && config.profiles.IsSequence()) {
+    profiles.add(config.profiles, config.path);
+  }
+  Describer describer;
+  Logger quiet(LogLevel::kError, [](std::string_view) {});
+  const ReplayResult replay = replay_files(settings, {path}, profiles, describer, quiet);
+  EXPECT_FALSE(replay.timed_out);
+  EXPECT_TRUE(replay.unterminated.empty()) << path;
+  for (const auto& [reason, count] : replay.errors) {
+    for (std::uint64_t i = 0; i < count; ++i) o.reasons.push_back(reason);
+  }
+  o.events = std::move(describer.events);
   return o;
 }
 
+RunResult run_json(const std::string& profile, const std::string& file) {
+  return run_sample(profile, file);
+}
 RunResult run_text(const std::string& profile, const std::string& file) {
-  ProfileSet set;
-  const CompiledProfile* p = set.find(profile);
-  EXPECT_NE(p, nullptr) << profile;
-  RunResult o;
-  if (p == nullptr) return o;
-  std::vector<CanonicalEvent> events;
-  for (const auto& line : test::read_lines(kSamples + "/" + file)) {
-    const std::string_view r = normalize(*p, line, "svc", events);
-    if (!r.empty()) o.reasons.emplace_back(r);
-  }
-  o.events = test::describe(events);
-  return o;
+  return run_sample(profile, file);
 }
 
 TEST(BuiltinProfiles, SpecularTraceAuto) {
@@ -295,21 +345,7 @@ TEST(BuiltinProfiles, Generic) {
 // SPEK's log holds two lines its template formatter wrote without escaping: they fail to parse
 // upstream (counted there); the valid lines still normalize.
 TEST(BuiltinProfiles, SpekLogSkipsInvalidLines) {
-  ProfileSet set;
-  const CompiledProfile* p = set.find("spek-log");
-  ASSERT_NE(p, nullptr);
-  std::vector<CanonicalEvent> events;
-  int invalid = 0;
-  for (const auto& line : test::read_lines(kSamples + "/spek/logs/spek.log")) {
-    rapidjson::Document doc;
-    doc.Parse(line.data(), line.size());
-    if (doc.HasParseError()) {
-      ++invalid;
-      continue;
-    }
-    EXPECT_TRUE(normalize(*p, doc, "svc", events).empty());
-  }
-  EXPECT_EQ(invalid, 2);
+  const RunResult o = run_text("spek-log", "spek/logs/spek.log");
   const std::vector<std::string> expected = {
       "log_record service=svc ts=1741598098120000000 trace= span= workflow= level=info error_code=",
       "log_record service=svc ts=1741598100300000000 trace= span= workflow= level=error "
@@ -318,7 +354,8 @@ TEST(BuiltinProfiles, SpekLogSkipsInvalidLines) {
       "log_record service=svc ts=1741598103000000000 trace= span= workflow= level=fatal "
       "error_code=",
   };
-  EXPECT_EQ(test::describe(events), expected);
+  EXPECT_EQ(o.events, expected);
+  EXPECT_EQ(o.reasons, (std::vector<std::string>{"invalid_json", "invalid_json"}));
 }
 
 // OTLP log records in the receivers' shape: the level from the severity text, else (text "" as

@@ -12,7 +12,7 @@
 
 #include "sidecar/observability/metrics_renderer.h"
 #include "sidecar/observability/process_collector.h"
-#include "tests/unit/http/test_http_client.h"
+#include "tests/support/http/http_client.h"
 
 namespace specwatch {
 namespace {
@@ -59,10 +59,10 @@ class AdminEndpointsTest : public ::testing::Test {
 TEST_F(AdminEndpointsTest, MetricsServesTextFormat) {
   start();
   auto response = http_get(server_->port(), "/metrics");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->status, 200);
-  EXPECT_EQ(response->header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
-  EXPECT_EQ(response->body,
+  ASSERT_NE(response.status, 0);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(response.body,
             "# HELP specwatch_test_events_total Events seen by the test.\n"
             "# TYPE specwatch_test_events_total counter\n"
             "specwatch_test_events_total{source=\"specular-traces\"} 42\n");
@@ -71,12 +71,12 @@ TEST_F(AdminEndpointsTest, MetricsServesTextFormat) {
 TEST_F(AdminEndpointsTest, MetricsIncludesExtraCollectables) {
   start({std::make_shared<ProcessCollector>()});
   auto response = http_get(server_->port(), "/metrics");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->status, 200);
-  EXPECT_NE(response->body.find("specwatch_test_events_total{source=\"specular-traces\"} 42\n"),
+  ASSERT_NE(response.status, 0);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_NE(response.body.find("specwatch_test_events_total{source=\"specular-traces\"} 42\n"),
             std::string::npos);
-  EXPECT_NE(response->body.find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos);
-  EXPECT_NE(response->body.find("\nprocess_open_fds "), std::string::npos);
+  EXPECT_NE(response.body.find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos);
+  EXPECT_NE(response.body.find("\nprocess_open_fds "), std::string::npos);
 }
 
 TEST_F(AdminEndpointsTest, MetricsAnswersHeadWithoutBody) {
@@ -93,37 +93,37 @@ TEST_F(AdminEndpointsTest, MetricsAnswersHeadWithoutBody) {
 TEST_F(AdminEndpointsTest, HealthIsOk) {
   start();
   auto response = http_get(server_->port(), "/health");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->status, 200);
-  EXPECT_EQ(response->header("content-type"), "application/json");
-  EXPECT_EQ(response->body, R"({"status":"ok"})");
+  ASSERT_NE(response.status, 0);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.header("content-type"), "application/json");
+  EXPECT_EQ(response.body, R"({"status":"ok"})");
 }
 
 TEST_F(AdminEndpointsTest, ReadyWhenProbeReportsNothing) {
   start();
   auto response = http_get(server_->port(), "/ready");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->status, 200);
-  EXPECT_EQ(response->header("content-type"), "application/json");
-  EXPECT_EQ(response->body, R"({"status":"ready"})");
+  ASSERT_NE(response.status, 0);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.header("content-type"), "application/json");
+  EXPECT_EQ(response.body, R"({"status":"ready"})");
 }
 
 TEST_F(AdminEndpointsTest, NotReadyListsComponentsAndFollowsTheProbe) {
   start();
   set_not_ready({{"source/specular-traces", "starting"}, {"sink/\"odd\"", "line\nbreak"}});
   auto response = http_get(server_->port(), "/ready");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->status, 503);
-  EXPECT_EQ(response->header("content-type"), "application/json");
-  EXPECT_EQ(response->body, R"({"status":"not ready","waiting_for":[)"
-                            R"({"component":"source/specular-traces","reason":"starting"},)"
-                            R"({"component":"sink/\"odd\"","reason":"line\nbreak"}]})");
+  ASSERT_NE(response.status, 0);
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(response.header("content-type"), "application/json");
+  EXPECT_EQ(response.body, R"({"status":"not ready","waiting_for":[)"
+                           R"({"component":"source/specular-traces","reason":"starting"},)"
+                           R"({"component":"sink/\"odd\"","reason":"line\nbreak"}]})");
 
   set_not_ready({});
   auto ready = http_get(server_->port(), "/ready");
-  ASSERT_TRUE(ready);
-  EXPECT_EQ(ready->status, 200);
-  EXPECT_EQ(ready->body, R"({"status":"ready"})");
+  ASSERT_NE(ready.status, 0);
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, R"({"status":"ready"})");
 }
 
 TEST_F(AdminEndpointsTest, EmptyProbeMeansReady) {
@@ -133,17 +133,17 @@ TEST_F(AdminEndpointsTest, EmptyProbeMeansReady) {
   register_admin_endpoints(server, *registry_, ReadinessProbe{});
   ASSERT_EQ(server.start(), "");
   auto response = http_get(server.port(), "/ready");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->status, 200);
-  EXPECT_EQ(response->body, R"({"status":"ready"})");
+  ASSERT_NE(response.status, 0);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, R"({"status":"ready"})");
 }
 
 TEST_F(AdminEndpointsTest, OtherPathsAndMethods) {
   start();
   auto missing = http_get(server_->port(), "/metricz");
-  ASSERT_TRUE(missing);
-  EXPECT_EQ(missing->status, 404);
-  EXPECT_EQ(missing->body, R"({"error":"not found"})");
+  ASSERT_NE(missing.status, 0);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.body, R"({"error":"not found"})");
 
   TestHttpClient client(server_->port());
   auto post = client.request("POST", "/metrics", "x");
@@ -208,15 +208,14 @@ TEST_F(AdminEndpointsTest, HealthAndReadyAnswerWhileMetricsIsRendering) {
   auto health = http_get(server_->port(), "/health");
   auto ready = http_get(server_->port(), "/ready");
   blocking->release();
-  ASSERT_TRUE(health);
-  EXPECT_EQ(health->status, 200);
-  EXPECT_EQ(health->body, R"({"status":"ok"})");
-  ASSERT_TRUE(ready);
-  EXPECT_EQ(ready->status, 200);
+  ASSERT_NE(health.status, 0);
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, R"({"status":"ok"})");
+  ASSERT_NE(ready.status, 0);
+  EXPECT_EQ(ready.status, 200);
   auto metrics = scrape.get();
-  ASSERT_TRUE(metrics);
-  EXPECT_EQ(metrics->status, 200);
-  EXPECT_NE(metrics->body.find("specwatch_test_events_total{source=\"specular-traces\"} 42\n"),
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("specwatch_test_events_total{source=\"specular-traces\"} 42\n"),
             std::string::npos);
 }
 

@@ -12,7 +12,7 @@
 #include "sidecar/otlp/pipeline_sink.h"
 #include "sidecar/otlp/proto/rpc_status.pb.h"
 #include "sidecar/pipeline/pipeline.h"
-#include "tests/unit/http/test_http_client.h"
+#include "tests/support/http/http_client.h"
 
 namespace specwatch {
 namespace {
@@ -62,8 +62,8 @@ struct HttpTest : ::testing::Test {
   void TearDown() override {
     if (receiver) receiver->stop(1000);
   }
-  std::optional<TestHttpResponse> post(const std::string& path, const std::string& body,
-                                       const std::string& headers) {
+  std::optional<HttpResponse> post(const std::string& path, const std::string& body,
+                                   const std::string& headers) {
     TestHttpClient client(receiver->port());
     return client.request("POST", path, body, headers);
   }

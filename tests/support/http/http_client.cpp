@@ -1,4 +1,4 @@
-#include "tests/unit/http/test_http_client.h"
+#include "tests/support/http/http_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -7,21 +7,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
+#include "sidecar/core/ascii.h"
+
 namespace specwatch::testing {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -31,22 +25,28 @@ std::string trim(std::string_view text) {
 
 }  // namespace
 
-std::string TestHttpResponse::header(std::string_view name) const {
+std::string HttpResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (key == name) return value;
   }
   return "<absent>";
 }
 
-std::size_t TestHttpResponse::header_count(std::string_view name) const {
+std::string HttpResponse::header_text() const {
+  std::string text;
+  for (const auto& [key, value] : headers) text.append(key).append(": ").append(value).append("\n");
+  return text;
+}
+
+std::size_t HttpResponse::header_count(std::string_view name) const {
   return static_cast<std::size_t>(std::count_if(
       headers.begin(), headers.end(), [&](const auto& entry) { return entry.first == name; }));
 }
 
-TestHttpClient::TestHttpClient(std::uint16_t port) {
+TestHttpClient::TestHttpClient(std::uint16_t port, int timeout_seconds) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd_ < 0) throw std::runtime_error("socket failed");
-  timeval timeout{5, 0};
+  timeval timeout{timeout_seconds, 0};
   ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
   ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
   sockaddr_in address{};
@@ -72,6 +72,16 @@ void TestHttpClient::send(std::string_view bytes) {
   }
 }
 
+std::size_t TestHttpClient::send_some(std::string_view bytes) {
+  std::size_t total = 0;
+  while (total < bytes.size()) {
+    auto sent = ::send(fd_, bytes.data() + total, bytes.size() - total, MSG_NOSIGNAL);
+    if (sent <= 0) break;
+    total += static_cast<std::size_t>(sent);
+  }
+  return total;
+}
+
 bool TestHttpClient::fill() {
   char chunk[16384];
   auto got = ::recv(fd_, chunk, sizeof(chunk), 0);
@@ -80,7 +90,7 @@ bool TestHttpClient::fill() {
   return true;
 }
 
-std::optional<TestHttpResponse> TestHttpClient::read_response(bool head) {
+std::optional<HttpResponse> TestHttpClient::read_response(bool head) {
   std::size_t end;
   while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
     if (!fill()) return std::nullopt;
@@ -88,7 +98,7 @@ std::optional<TestHttpResponse> TestHttpClient::read_response(bool head) {
   std::string header_block = buffer_.substr(0, end);
   buffer_.erase(0, end + 4);
 
-  TestHttpResponse response;
+  HttpResponse response;
   std::size_t line_end = header_block.find("\r\n");
   std::string status_line = header_block.substr(0, line_end);
   // "HTTP/1.1 200 OK"
@@ -102,7 +112,8 @@ std::optional<TestHttpResponse> TestHttpClient::read_response(bool head) {
         start, line_end == std::string::npos ? std::string::npos : line_end - start);
     auto colon = line.find(':');
     if (colon == std::string::npos) continue;
-    response.headers.emplace_back(lower(line.substr(0, colon)), trim(line.substr(colon + 1)));
+    response.headers.emplace_back(ascii_lowercase(line.substr(0, colon)),
+                                  trim(line.substr(colon + 1)));
   }
   if (head || response.status == 204 || response.status == 304 || response.status < 200) {
     return response;
@@ -125,10 +136,9 @@ std::optional<TestHttpResponse> TestHttpClient::read_response(bool head) {
   return response;
 }
 
-std::optional<TestHttpResponse> TestHttpClient::request(std::string_view method,
-                                                        std::string_view target,
-                                                        std::string_view body,
-                                                        std::string_view extra_headers) {
+std::optional<HttpResponse> TestHttpClient::request(std::string_view method,
+                                                    std::string_view target, std::string_view body,
+                                                    std::string_view extra_headers) {
   std::string raw;
   raw.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
   if (!body.empty() || method == "POST" || method == "PUT") {
@@ -149,9 +159,27 @@ bool TestHttpClient::peer_closed() {
   return false;  // data, or a timeout (EAGAIN): still open
 }
 
-std::optional<TestHttpResponse> http_get(std::uint16_t port, std::string_view target) {
-  TestHttpClient client(port);
-  return client.request("GET", target);
+HttpResponse http_request(std::uint16_t port, std::string_view method, std::string_view target,
+                          std::string_view body, std::string_view content_type,
+                          std::string_view extra_headers) {
+  std::string raw;
+  raw.append(method).append(" ").append(target);
+  raw.append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+  if (!content_type.empty()) raw.append("Content-Type: ").append(content_type).append("\r\n");
+  raw.append(extra_headers);
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    raw.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
+  }
+  raw.append("\r\n").append(body);
+  try {
+    // Integration tests wait on a busy sidecar: a longer read deadline than unit tests.
+    TestHttpClient client(port, 10);
+    client.send_some(raw);
+    std::optional<HttpResponse> response = client.read_response(method == "HEAD");
+    return response ? std::move(*response) : HttpResponse{};
+  } catch (const std::exception&) {
+    return HttpResponse{};  // refused, or not an HTTP answer
+  }
 }
 
 }  // namespace specwatch::testing
