@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "tests/integration/budgets/chromium_dom.h"
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
@@ -190,26 +191,13 @@ TEST_F(Budgets, StatusPageApiAndCommandShowABudget) {
   EXPECT_EQ(json.output.rfind("{\"status\":\"success\"", 0), 0u) << json.output;
 }
 
-// The command's standard output (its stderr goes to the test's log).
-std::string output_of(const std::string& command) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-  ::pclose(pipe);
-  return out;
-}
-
 TEST_F(Budgets, StatusPageRenderedByHeadlessChromiumShowsTheBudget) {
-  if (output_of("command -v chromium").empty()) {
+  if (!chromium_installed()) {
     GTEST_SKIP() << "chromium is not installed (scripts/setup.sh test installs it)";
   }
   ASSERT_NO_FATAL_FAILURE(start_with_one_call_and_wait_for_the_alert("0.45"));
-  const std::string profile = dir_.file("chromium-profile");
-  const std::string dom = output_of(
-      "chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir=" +
-      profile + " --dump-dom http://127.0.0.1:" + std::to_string(port_) + "/ 2>/dev/null");
+  const std::string dom = chromium_dom("http://127.0.0.1:" + std::to_string(port_) + "/",
+                                       dir_.file("chromium-profile"));
   EXPECT_NE(dom.find("<td class=\"spent\">$0.45</td><td class=\"limit\">$0.50</td>"
                      "<td class=\"utilization\">90 %</td>"),
             std::string::npos)
