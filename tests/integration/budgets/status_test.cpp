@@ -49,7 +49,7 @@ class Status : public ::testing::Test {
     write_file(dir_.file("alerts.rules.yml"), kRules);
     const std::string extra = std::string(kProfile) +
                               "budgets:\n  evaluation_interval_ms: 100\n  list:\n"
-                              "    - {name: all-usd, window: month, limit: 10}\n"
+                              "    - {name: all-usd, window: month, limit: 1000}\n"
                               "rules:\n  files: [\"" +
                               dir_.file("*.rules.yml") +
                               "\"]\n  evaluation_interval: 1s\n  instance: sidecar-1\n"
@@ -85,7 +85,9 @@ class Status : public ::testing::Test {
         exporter_done = true;
       }
     }
-    return source_done && exporter_done && body.find("\"state\":\"firing\"") != std::string::npos;
+    return source_done && exporter_done &&
+           body.find("\"alertname\":\"CallsRead\"") != std::string::npos &&
+           body.find("\"state\":\"firing\"") != std::string::npos;
   }
 
   TempDir dir_;
