@@ -158,6 +158,18 @@ TEST_F(Status, ShowsSourcesExportersAndRuleAlerts) {
             std::string::npos)
       << text.output;
 
+  // --watch renders again every interval until stopped; piped, without clearing the screen.
+  const std::string watched =
+      command_output("timeout 2.5 " SPECWATCH_BINARY " status --watch 1 --url " + url());
+  std::size_t renderings = 0;
+  for (auto at = watched.find("specwatch  as of "); at != std::string::npos;
+       at = watched.find("specwatch  as of ", at + 1)) {
+    ++renderings;
+  }
+  EXPECT_GE(renderings, 2u) << watched;
+  EXPECT_LE(renderings, 3u) << watched;
+  EXPECT_EQ(watched.find('\x1b'), std::string::npos);
+
   if (!chromium_installed()) {
     GTEST_SKIP() << "chromium is not installed (scripts/setup.sh test installs it)";
   }
