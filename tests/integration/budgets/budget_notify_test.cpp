@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "tests/integration/budgets/calls_profile.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
 #include "tests/integration/support/test_config.h"
@@ -14,17 +15,7 @@
 namespace specwatch::testing {
 namespace {
 
-constexpr const char* kProfileAndBudget = R"(profiles:
-  - name: calls
-    input: json
-    rules:
-      - name: call
-        emit: llm_call
-        set:
-          provider: {field: provider}
-          model: {field: model}
-          cost_usd: {field: cost}
-budgets:
+constexpr const char* kBudget = R"(budgets:
   evaluation_interval_ms: 100
   list:
     - name: specular-daily
@@ -50,7 +41,7 @@ TEST(BudgetNotify, AThresholdCrossedIsPostedToTheNotifier) {
   write_file(dir.file("specwatch.yaml"),
              test_config(dir.file("state"),
                          ndjson_source("calls", dir.file("calls.log"), "    profile: calls\n"),
-                         std::string(kProfileAndBudget) + notifiers));
+                         std::string(kCallsProfile) + kBudget + notifiers));
   SidecarProcess sidecar(dir.file("specwatch.yaml"), dir.file("sidecar.out"));
   ASSERT_NE(sidecar.wait_started(), 0) << sidecar.log();
   ASSERT_TRUE(receiver.wait_accepted(1)) << sidecar.log();

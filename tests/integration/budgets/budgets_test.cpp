@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "tests/integration/budgets/calls_profile.h"
 #include "tests/integration/budgets/chromium_dom.h"
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/metrics_text.h"
@@ -18,22 +19,6 @@
 
 namespace specwatch::testing {
 namespace {
-
-constexpr const char* kProfile = R"(profiles:
-  - name: calls
-    input: json
-    common:
-      workflow_id: {field: wf}
-    rules:
-      - name: call
-        emit: llm_call
-        set:
-          provider: {field: provider}
-          model: {field: model}
-          input_tokens: {field: in}
-          output_tokens: {field: out}
-          cost_usd: {field: cost}
-)";
 
 constexpr const char* kBudgets = R"(budgets:
   evaluation_interval_ms: 100
@@ -64,7 +49,7 @@ class Budgets : public ::testing::Test {
     write_file(dir_.file("specwatch.yaml"),
                test_config(dir_.file("state"),
                            ndjson_source("calls", dir_.file("calls.log"), "    profile: calls\n"),
-                           std::string(kProfile) + kBudgets));
+                           std::string(kCallsProfile) + kBudgets));
     sidecar_ = std::make_unique<SidecarProcess>(
         dir_.file("specwatch.yaml"), dir_.file("sidecar" + std::to_string(++runs_) + ".out"));
     port_ = sidecar_->wait_started();

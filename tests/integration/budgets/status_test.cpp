@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "tests/integration/budgets/calls_profile.h"
 #include "tests/integration/budgets/chromium_dom.h"
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/sidecar_process.h"
@@ -14,18 +15,6 @@
 
 namespace specwatch::testing {
 namespace {
-
-constexpr const char* kProfile = R"(profiles:
-  - name: calls
-    input: json
-    rules:
-      - name: call
-        emit: llm_call
-        set:
-          provider: {field: provider}
-          model: {field: model}
-          cost_usd: {field: cost}
-)";
 
 constexpr const char* kRules = R"(groups:
   - name: input
@@ -47,7 +36,7 @@ class Status : public ::testing::Test {
                "{\"provider\":\"openai\",\"model\":\"m\",\"cost\":0.5\n"  // no closing brace
                "{\"provider\":\"openai\",\"model\":\"m\",\"cost\":0.125}\n");
     write_file(dir_.file("alerts.rules.yml"), kRules);
-    const std::string extra = std::string(kProfile) +
+    const std::string extra = std::string(kCallsProfile) +
                               "budgets:\n  evaluation_interval_ms: 100\n  list:\n"
                               "    - {name: all-usd, window: month, limit: 1000}\n"
                               "rules:\n  files: [\"" +
