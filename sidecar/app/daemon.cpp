@@ -13,6 +13,7 @@
 
 #include "sidecar/app/app_config.h"
 #include "sidecar/app/daemon_notifiers.h"
+#include "sidecar/app/daemon_status.h"
 #include "sidecar/app/descriptor_budget.h"
 #include "sidecar/app/runtime.h"
 #include "sidecar/config/config_loader.h"
@@ -26,6 +27,7 @@
 #include "sidecar/otlp_metrics/otlp_metrics_store.h"
 #include "sidecar/rules/rule_manager.h"
 #include "sidecar/rules/rules_api.h"
+#include "sidecar/status/component_figures.h"
 #include "sidecar/status/status_endpoints.h"
 
 namespace specwatch {
@@ -220,9 +222,17 @@ int run_daemon(const std::string& config_path, const Environment& env) {
         *server, *registry, probe,
         {process_collector, otlp_store, rule_manager.alerts_metric(), budget_board});
     rules::register_rules_api(*server, rules_snapshot);
-    register_status_endpoints(*server, {[&current] { return current.components(); },
-                                        [budget_board] { return budget_board->status(); },
-                                        {[budget_board] { return budget_board->alerts(); }}});
+    register_status_endpoints(
+        *server,
+        {[&current, registry] {
+           // The figures of each source and exporter are the values /metrics shows.
+           auto components = current.components();
+           add_component_figures(components, registry->Collect());
+           return components;
+         },
+         [budget_board] { return budget_board->status(); },
+         {[budget_board] { return budget_alerts_for_status(budget_board->alerts()); },
+          [&rule_manager] { return rule_alerts_for_status(rule_manager.snapshot().get()); }}});
     return server;
   };
   auto server = make_server(config);

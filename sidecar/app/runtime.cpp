@@ -26,7 +26,7 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
     std::vector<DeriveError> reported_by_the_daemon;
     budget_consumer_ = std::make_unique<BudgetConsumer>(
         config_.budgets, build_pricing_table(config_.pricing, reported_by_the_daemon),
-        config_.state_dir, *services_.budget_board, services_.logger);
+        config_.state_dir, *services_.budget_board, services_.logger, services_.registry);
     normalize_->add_consumer(*budget_consumer_);
   }
   pipeline_ = std::make_unique<Pipeline>(config_.pipeline, services_.pipeline_metrics,
@@ -106,9 +106,14 @@ void Runtime::stop(int drain_timeout_ms) {
 
 std::vector<ComponentHealth> Runtime::components() const {
   std::vector<ComponentHealth> all;
-  for (const auto& source : sources_) {
-    all.push_back({"source", source->name(), source->ready(),
-                   source->ready() ? "" : source->not_ready_reason()});
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    const Source& source = *sources_[i];
+    ComponentHealth health{"source", source.name(), source.ready(),
+                           source.ready() ? "" : source.not_ready_reason()};
+    // sources_ is built in the order of config_.sources.
+    health.paths = std::visit([](const auto& settings) { return settings.include; },
+                              config_.sources[i].settings);
+    all.push_back(std::move(health));
   }
   for (const auto& sink : sinks_) {
     all.push_back(

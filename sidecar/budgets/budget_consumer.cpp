@@ -15,11 +15,12 @@ std::int64_t system_seconds() {
 
 BudgetConsumer::BudgetConsumer(const BudgetsConfig& config, PricingTable pricing,
                                const std::string& state_dir, AlertReceiver& alerts, Logger& logger,
-                               Clock clock)
+                               prometheus::Registry& registry, Clock clock)
     : interval_ms_(config.evaluation_interval_ms),
       budgets_(config.budgets.size()),
       alerts_(alerts),
       logger_(logger),
+      counters_(component_counters(registry, name_, ComponentKind::kStage)),
       clock_(clock ? std::move(clock) : Clock(system_seconds)),
       store_(state_dir),
       engine_(config, std::move(pricing)) {
@@ -41,9 +42,19 @@ BudgetConsumer::~BudgetConsumer() {
 }
 
 void BudgetConsumer::consume(const EventBatch& batch) {
-  if (budgets_ == 0) return;
-  std::lock_guard lock(mutex_);
-  if (engine_.record(batch, now())) held_.push_back(batch.ack());
+  if (budgets_ == 0 || batch.events.empty()) return;
+  const std::size_t events = batch.events.size();
+  counters_.received.Increment(static_cast<double>(events));
+  BudgetEngine::Recorded recorded;
+  {
+    std::lock_guard lock(mutex_);
+    recorded = engine_.record(batch, now());
+    if (recorded.changed) held_.push_back({batch.ack(), events});
+  }
+  counters_.sent.Increment(static_cast<double>(events - recorded.already_counted));
+  if (recorded.already_counted > 0) {
+    counters_.dropped.Increment(static_cast<double>(recorded.already_counted));
+  }
 }
 
 void BudgetConsumer::start() {
@@ -74,7 +85,10 @@ void BudgetConsumer::stop() {
   if (budgets_ > 0) flush();
   std::lock_guard lock(mutex_);
   // Still held: the last state could not be written. Their records must be read again.
-  for (BatchAck& ack : held_) ack.update(DeliveryStatus::kFailed);
+  for (Held& held : held_) {
+    held.ack.update(DeliveryStatus::kFailed);
+    counters_.failed.Increment(static_cast<double>(held.events));
+  }
   held_.clear();
 }
 
@@ -82,7 +96,7 @@ void BudgetConsumer::flush() {
   std::lock_guard flushing(flush_mutex_);
   std::vector<AlertNotification> alerts;
   std::string state;
-  std::vector<BatchAck> acks;
+  std::vector<Held> acks;
   {
     std::lock_guard lock(mutex_);
     engine_.evaluate(now(), alerts);

@@ -8,7 +8,15 @@
 // Record::stream_id + end_offset) skip, after a restart, the records of the re-read window that
 // the state already holds. So after kill -9 at any moment the spend equals that of the records in
 // the files (docs/BUDGETS.md says where this holds and where it cannot).
+//
+// Self-metrics: specwatch_component_events_total{component="budgets",kind="stage"}: `received`
+// every event of each batch; `sent` the events evaluated against the budgets; `dropped` the LLM
+// calls skipped as already counted (the re-read window after a restart); `failed` the events of
+// batches released as failed at stop because their state could not be written (read again). It
+// has no queue: it counts on the pipeline worker, and only holds acknowledgements.
 #pragma once
+
+#include <prometheus/registry.h>
 
 #include <condition_variable>
 #include <cstdint>
@@ -19,6 +27,7 @@
 #include <vector>
 
 #include "sidecar/budgets/budget_engine.h"
+#include "sidecar/core/component_metrics.h"
 #include "sidecar/core/event_consumer.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/state/state_store.h"
@@ -33,7 +42,8 @@ class BudgetConsumer : public EventConsumer {
   using Clock = std::function<std::int64_t()>;  // unix seconds
 
   BudgetConsumer(const BudgetsConfig& config, PricingTable pricing, const std::string& state_dir,
-                 AlertReceiver& alerts, Logger& logger, Clock clock = {});
+                 AlertReceiver& alerts, Logger& logger, prometheus::Registry& registry,
+                 Clock clock = {});
   ~BudgetConsumer() override;
   BudgetConsumer(const BudgetConsumer&) = delete;
   BudgetConsumer& operator=(const BudgetConsumer&) = delete;
@@ -52,6 +62,12 @@ class BudgetConsumer : public EventConsumer {
   bool enabled() const { return budgets_ > 0; }
 
  private:
+  // A batch whose state is not written yet, with the number of its events.
+  struct Held {
+    BatchAck ack;
+    std::size_t events = 0;
+  };
+
   std::int64_t now() const { return clock_(); }
   void run();
 
@@ -60,11 +76,12 @@ class BudgetConsumer : public EventConsumer {
   std::size_t budgets_;
   AlertReceiver& alerts_;
   Logger& logger_;
+  ComponentCounters counters_;
   Clock clock_;
   StateStore store_;
   mutable std::mutex mutex_;  // engine_, held_
   BudgetEngine engine_;
-  std::vector<BatchAck> held_;
+  std::vector<Held> held_;
   std::mutex flush_mutex_;  // one flush at a time, so states are written in order
   std::mutex run_mutex_;
   std::condition_variable wake_;

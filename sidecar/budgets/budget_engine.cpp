@@ -61,9 +61,10 @@ std::size_t BudgetEngine::budget_count() const {
   return tracks_.size();
 }
 
-bool BudgetEngine::record(const EventBatch& batch, std::int64_t now_s) {
-  if (tracks_.empty()) return false;
-  bool changed = false;
+BudgetEngine::Recorded BudgetEngine::record(const EventBatch& batch, std::int64_t now_s) {
+  Recorded recorded;
+  if (tracks_.empty()) return recorded;
+  bool& changed = recorded.changed;
   batch_marks_.clear();
   // The watermark of the batch's current stream, looked up once per stream change.
   std::uint64_t cached_stream = 0;
@@ -80,7 +81,10 @@ bool BudgetEngine::record(const EventBatch& batch, std::int64_t now_s) {
         auto found = watermarks_.find(StreamKey{batch.source(), record.stream_id});
         cached_mark = found == watermarks_.end() ? 0 : found->second.offset;
       }
-      if (record.end_offset <= cached_mark) continue;  // counted before a restart
+      if (record.end_offset <= cached_mark) {  // counted before a restart
+        ++recorded.already_counted;
+        continue;
+      }
       if (batch_marks_.empty() || batch_marks_.back().first != record.stream_id) {
         batch_marks_.emplace_back(record.stream_id, record.end_offset);
       } else {
@@ -126,7 +130,7 @@ bool BudgetEngine::record(const EventBatch& batch, std::int64_t now_s) {
       watermarks_.erase(oldest);
     }
   }
-  return changed;
+  return recorded;
 }
 
 void BudgetEngine::evaluate(std::int64_t now_s, std::vector<AlertNotification>& out) {

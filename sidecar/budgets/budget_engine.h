@@ -38,10 +38,15 @@ class BudgetEngine {
   BudgetEngine(const BudgetEngine&) = delete;
   BudgetEngine& operator=(const BudgetEngine&) = delete;
 
+  struct Recorded {
+    // A budget changed: the batch must be persisted before its file positions are released.
+    bool changed = false;
+    // LLM calls at or below their file stream's watermark: counted before a restart, skipped.
+    std::size_t already_counted = 0;
+  };
   // Counts the batch's LLM calls into every budget whose scope they match. `now_s` (unix seconds)
-  // bounds event times from above; an event without time counts at `now_s`. Returns true when
-  // any budget changed (the batch must then be persisted before its file positions are released).
-  bool record(const EventBatch& batch, std::int64_t now_s);
+  // bounds event times from above; an event without time counts at `now_s`.
+  Recorded record(const EventBatch& batch, std::int64_t now_s);
 
   // Rolls finished periods, closes idle workflows, and appends the alerts worth telling (firing,
   // and resolved within the last 15 minutes) to `out`.

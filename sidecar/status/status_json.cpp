@@ -4,13 +4,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <chrono>
-
 namespace specwatch {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-using Clock = std::chrono::system_clock;
 
 void string(Writer& w, const std::string& text) {
   w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
@@ -83,6 +80,73 @@ void write_pairs(Writer& w, const NotificationLabels& pairs) {
   w.EndObject();
 }
 
+void optional_int(Writer& w, const std::optional<std::int64_t>& value) {
+  if (value) {
+    w.Int64(*value);
+  } else {
+    w.Null();
+  }
+}
+
+void write_counts(Writer& w, const NamedCounts& counts) {
+  w.StartObject();
+  for (const auto& [name, count] : counts) {
+    string(w, name);
+    w.Int64(count);
+  }
+  w.EndObject();
+}
+
+void write_component(Writer& w, const ComponentHealth& component) {
+  w.StartObject();
+  w.Key("kind");
+  string(w, component.kind);
+  w.Key("name");
+  string(w, component.name);
+  w.Key("ready");
+  w.Bool(component.ready);
+  w.Key("reason");
+  string(w, component.reason);
+  w.Key("paths");
+  w.StartArray();
+  for (const std::string& path : component.paths) string(w, path);
+  w.EndArray();
+  w.Key("files");
+  optional_int(w, component.files);
+  w.Key("lag_bytes");
+  optional_int(w, component.lag_bytes);
+  w.Key("events");
+  optional_int(w, component.events);
+  w.Key("errors");
+  write_counts(w, component.errors);
+  w.Key("outcomes");
+  write_counts(w, component.outcomes);
+  w.Key("queue");
+  optional_int(w, component.queue);
+  w.Key("spool_bytes");
+  optional_int(w, component.spool_bytes);
+  w.EndObject();
+}
+
+void write_alert(Writer& w, const StatusAlert& alert) {
+  w.StartObject();
+  w.Key("labels");
+  write_pairs(w, alert.labels);
+  w.Key("annotations");
+  write_pairs(w, alert.annotations);
+  w.Key("state");
+  string(w, alert.state);
+  w.Key("value");
+  w.Double(alert.value);
+  w.Key("starts_at");
+  w.Int64(alert.starts_at_s);
+  w.Key("ends_at");
+  w.Int64(alert.ends_at_s);
+  w.Key("origin");
+  string(w, alert.origin);
+  w.EndObject();
+}
+
 std::string text_of(const rapidjson::Value& object, const char* key) {
   auto found = object.FindMember(key);
   return found != object.MemberEnd() && found->value.IsString() ? found->value.GetString() : "";
@@ -101,6 +165,45 @@ std::int64_t int_of(const rapidjson::Value& object, const char* key) {
 const rapidjson::Value* array_of(const rapidjson::Value& object, const char* key) {
   auto found = object.FindMember(key);
   return found != object.MemberEnd() && found->value.IsArray() ? &found->value : nullptr;
+}
+
+std::optional<std::int64_t> optional_int_of(const rapidjson::Value& object, const char* key) {
+  auto found = object.FindMember(key);
+  if (found == object.MemberEnd() || !found->value.IsInt64()) return std::nullopt;
+  return found->value.GetInt64();
+}
+
+NamedCounts counts_of(const rapidjson::Value& object, const char* key) {
+  NamedCounts counts;
+  auto found = object.FindMember(key);
+  if (found == object.MemberEnd() || !found->value.IsObject()) return counts;
+  for (const auto& member : found->value.GetObject()) {
+    if (member.value.IsInt64())
+      counts.emplace_back(member.name.GetString(), member.value.GetInt64());
+  }
+  return counts;
+}
+
+ComponentHealth component_of(const rapidjson::Value& item) {
+  ComponentHealth component;
+  component.kind = text_of(item, "kind");
+  component.name = text_of(item, "name");
+  auto ready = item.FindMember("ready");
+  component.ready = ready != item.MemberEnd() && ready->value.IsBool() && ready->value.GetBool();
+  component.reason = text_of(item, "reason");
+  if (const auto* paths = array_of(item, "paths")) {
+    for (const auto& path : paths->GetArray()) {
+      if (path.IsString()) component.paths.emplace_back(path.GetString());
+    }
+  }
+  component.files = optional_int_of(item, "files");
+  component.lag_bytes = optional_int_of(item, "lag_bytes");
+  component.events = optional_int_of(item, "events");
+  component.errors = counts_of(item, "errors");
+  component.outcomes = counts_of(item, "outcomes");
+  component.queue = optional_int_of(item, "queue");
+  component.spool_bytes = optional_int_of(item, "spool_bytes");
+  return component;
 }
 
 NotificationLabels pairs_of(const rapidjson::Value& object, const char* key) {
@@ -145,18 +248,7 @@ std::string status_json(const StatusSnapshot& snapshot) {
   w.Int64(snapshot.now_s);
   w.Key("components");
   w.StartArray();
-  for (const ComponentHealth& component : snapshot.components) {
-    w.StartObject();
-    w.Key("kind");
-    string(w, component.kind);
-    w.Key("name");
-    string(w, component.name);
-    w.Key("ready");
-    w.Bool(component.ready);
-    w.Key("reason");
-    string(w, component.reason);
-    w.EndObject();
-  }
+  for (const ComponentHealth& component : snapshot.components) write_component(w, component);
   w.EndArray();
   w.Key("budgets");
   w.StartArray();
@@ -164,24 +256,7 @@ std::string status_json(const StatusSnapshot& snapshot) {
   w.EndArray();
   w.Key("alerts");
   w.StartArray();
-  for (const AlertNotification& alert : snapshot.alerts) {
-    w.StartObject();
-    w.Key("labels");
-    write_pairs(w, alert.labels);
-    w.Key("annotations");
-    write_pairs(w, alert.annotations);
-    w.Key("state");
-    w.String(alert.status == AlertNotification::Status::kFiring ? "firing" : "resolved");
-    w.Key("value");
-    w.Double(alert.value);
-    w.Key("starts_at");
-    w.Int64(Clock::to_time_t(alert.starts_at));
-    w.Key("ends_at");
-    w.Int64(Clock::to_time_t(alert.ends_at));
-    w.Key("origin");
-    string(w, alert.origin);
-    w.EndObject();
-  }
+  for (const StatusAlert& alert : snapshot.alerts) write_alert(w, alert);
   w.EndArray();
   w.EndObject();
   w.EndObject();
@@ -200,12 +275,7 @@ std::optional<StatusSnapshot> parse_status_json(const std::string& json, std::st
   snapshot.now_s = int_of(data, "now");
   if (const auto* components = array_of(data, "components")) {
     for (const auto& item : components->GetArray()) {
-      if (!item.IsObject()) continue;
-      auto ready = item.FindMember("ready");
-      snapshot.components.push_back(
-          {text_of(item, "kind"), text_of(item, "name"),
-           ready != item.MemberEnd() && ready->value.IsBool() && ready->value.GetBool(),
-           text_of(item, "reason")});
+      if (item.IsObject()) snapshot.components.push_back(component_of(item));
     }
   }
   if (const auto* budgets = array_of(data, "budgets")) {
@@ -243,14 +313,13 @@ std::optional<StatusSnapshot> parse_status_json(const std::string& json, std::st
   if (const auto* alerts = array_of(data, "alerts")) {
     for (const auto& item : alerts->GetArray()) {
       if (!item.IsObject()) continue;
-      AlertNotification alert;
+      StatusAlert alert;
+      alert.state = text_of(item, "state");
       alert.labels = pairs_of(item, "labels");
       alert.annotations = pairs_of(item, "annotations");
-      alert.status = text_of(item, "state") == "resolved" ? AlertNotification::Status::kResolved
-                                                          : AlertNotification::Status::kFiring;
       alert.value = number_of(item, "value");
-      alert.starts_at = Clock::from_time_t(int_of(item, "starts_at"));
-      alert.ends_at = Clock::from_time_t(int_of(item, "ends_at"));
+      alert.starts_at_s = int_of(item, "starts_at");
+      alert.ends_at_s = int_of(item, "ends_at");
       alert.origin = text_of(item, "origin");
       snapshot.alerts.push_back(std::move(alert));
     }

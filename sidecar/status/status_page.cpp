@@ -46,22 +46,69 @@ h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}table{border-collapse:col
 td,th{padding:.25em .8em;text-align:left;border-bottom:1px solid #ddd}
 .bar{width:16em;height:.9em;background:#eee;border-radius:3px;overflow:hidden}
 .fill{height:100%;background:#3a7}.warn .fill{background:#e90}.over .fill{background:#d33}
-.ok{color:#180}.bad{color:#c00}nav a{margin-right:1em})";
+.ok{color:#180}.bad{color:#c00}.warn-text{color:#b60}nav a{margin-right:1em})";
 
-void components_section(std::string& html, const StatusSnapshot& snapshot, const std::string& kind,
-                        const char* title) {
-  html += "<h2>" + std::string(title) + "</h2><table id=\"" + kind +
-          "s\"><tr><th>name</th><th>state</th></tr>";
+std::string cell(const char* name, const std::string& text) {
+  return "<td class=\"" + std::string(name) + "\">" + text + "</td>";
+}
+
+std::string number_cell(const char* name, const std::optional<std::int64_t>& value) {
+  return cell(name, value ? std::to_string(*value) : "-");
+}
+
+std::string state_cell(const ComponentHealth& component) {
+  return component.ready ? "<td class=\"ok\">ready</td>"
+                         : "<td class=\"bad\">" + escape(component.reason) + "</td>";
+}
+
+// The row's opening tag and its name cell.
+std::string row_start(const ComponentHealth& component) {
+  return "<tr class=\"" + component.kind + "\" id=\"" + component.kind + "-" +
+         escape(component.name) + "\">" + cell("name", escape(component.name));
+}
+
+void sources_section(std::string& html, const StatusSnapshot& snapshot) {
+  html +=
+      "<h2>Sources</h2><table id=\"sources\"><tr><th>name</th><th>state</th><th>files</th>"
+      "<th>paths</th><th>lag (bytes)</th><th>events</th><th>errors</th></tr>";
   bool any = false;
   for (const ComponentHealth& component : snapshot.components) {
-    if (component.kind != kind) continue;
+    if (component.kind != "source") continue;
     any = true;
-    html += "<tr class=\"" + kind + "\"><td class=\"name\">" + escape(component.name) +
-            "</td><td class=\"" +
-            (component.ready ? "ok\">ready" : "bad\">" + escape(component.reason)) + "</td></tr>";
+    std::string paths;
+    for (const std::string& path : component.paths) paths += (paths.empty() ? "" : " ") + path;
+    html += row_start(component) + state_cell(component) + number_cell("files", component.files) +
+            cell("paths", paths.empty() ? "-" : escape(paths)) +
+            number_cell("lag", component.lag_bytes) + number_cell("events", component.events) +
+            cell("errors", escape(format_error_counts(component.errors))) + "</tr>";
   }
-  if (!any) html += "<tr><td colspan=\"2\">none</td></tr>";
+  if (!any) html += "<tr><td colspan=\"7\">none</td></tr>";
   html += "</table>";
+}
+
+void exporters_section(std::string& html, const StatusSnapshot& snapshot) {
+  html +=
+      "<h2>Exporters</h2><table id=\"exporters\"><tr><th>name</th><th>state</th><th>sent</th>"
+      "<th>failed</th><th>dropped</th><th>queue (events)</th><th>spool (bytes)</th></tr>";
+  bool any = false;
+  for (const ComponentHealth& component : snapshot.components) {
+    if (component.kind != "exporter") continue;
+    any = true;
+    html += row_start(component) + state_cell(component) +
+            cell("sent", std::to_string(component.outcome("sent"))) +
+            cell("failed", std::to_string(component.outcome("failed"))) +
+            cell("dropped", std::to_string(component.outcome("dropped"))) +
+            number_cell("queue", component.queue) + number_cell("spool", component.spool_bytes) +
+            "</tr>";
+  }
+  if (!any) html += "<tr><td colspan=\"7\">none</td></tr>";
+  html += "</table>";
+}
+
+const char* state_class(const std::string& state) {
+  if (state == "firing") return "bad";
+  if (state == "pending") return "warn-text";
+  return "ok";
 }
 
 }  // namespace
@@ -77,7 +124,7 @@ std::string render_status_page(const StatusSnapshot& snapshot, int refresh_s) {
       "<a href=\"/ready\">/ready</a><a href=\"/health\">/health</a></nav>"
       "<p id=\"updated\">as of " +
       format_utc(snapshot.now_s) + "</p>";
-  components_section(html, snapshot, "source", "Sources");
+  sources_section(html, snapshot);
 
   html +=
       "<h2>Budgets</h2><table id=\"budgets\"><tr><th>budget</th><th>window</th><th></th>"
@@ -108,20 +155,20 @@ std::string render_status_page(const StatusSnapshot& snapshot, int refresh_s) {
 
   html +=
       "<h2>Alerts</h2><table id=\"alerts\"><tr><th>alert</th><th>severity</th><th>state</th>"
-      "<th>summary</th></tr>";
+      "<th>summary</th><th>from</th></tr>";
   bool any_alert = false;
-  for (const AlertNotification& alert : snapshot.alerts) {
+  for (const StatusAlert& alert : snapshot.alerts) {
     any_alert = true;
-    const bool firing = alert.status == AlertNotification::Status::kFiring;
     html += "<tr class=\"alert\"><td class=\"name\">" + escape(alert.label("alertname")) +
             (alert.label("budget").empty() ? "" : " " + escape(alert.label("budget"))) +
             "</td><td class=\"severity\">" + escape(alert.label("severity")) + "</td><td class=\"" +
-            (firing ? "bad\">firing" : "ok\">resolved") + "</td><td class=\"summary\">" +
-            escape(alert.annotation("summary")) + "</td></tr>";
+            state_class(alert.state) + "\">" + escape(alert.state) + "</td>" +
+            cell("summary", escape(alert.annotation("summary"))) +
+            cell("origin", escape(alert.origin)) + "</tr>";
   }
-  if (!any_alert) html += "<tr><td colspan=\"4\">no alerts</td></tr>";
+  if (!any_alert) html += "<tr><td colspan=\"5\">no alerts</td></tr>";
   html += "</table>";
-  components_section(html, snapshot, "exporter", "Exporters");
+  exporters_section(html, snapshot);
   html += "</body></html>\n";
   return html;
 }

@@ -1,17 +1,11 @@
 #include "sidecar/status/status_text.h"
 
-#include <absl/time/time.h>
-
 #include <algorithm>
 #include <cstdio>
 
 #include "sidecar/status/status_format.h"
 
 namespace specwatch {
-
-std::string format_utc(std::int64_t t_s) {
-  return absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::FromUnixSeconds(t_s), absl::UTCTimeZone());
-}
 
 namespace {
 
@@ -28,6 +22,35 @@ std::string bar(double ratio, int width) {
          std::string(static_cast<std::size_t>(width - filled), '.') + "]";
 }
 
+// "  files 1  lag 0 bytes  events 3  errors invalid_json 1  /var/log/x/*.log" for a source,
+// "  sent 10  failed 0  dropped 0  queue 0" for an exporter: what /metrics has of it.
+std::string figures(const ComponentHealth& component) {
+  std::string out;
+  auto add = [&out](const char* name, const std::optional<std::int64_t>& value, const char* unit) {
+    if (value) out += "  " + std::string(name) + " " + std::to_string(*value) + unit;
+  };
+  if (component.kind == "source") {
+    add("files", component.files, "");
+    add("lag", component.lag_bytes, " bytes");
+    add("events", component.events, "");
+    out += "  errors " + format_error_counts(component.errors);
+    for (const std::string& path : component.paths) out += "  " + path;
+  } else {
+    for (const char* outcome : {"sent", "failed", "dropped"}) {
+      out += "  " + std::string(outcome) + " " + std::to_string(component.outcome(outcome));
+    }
+    add("queue", component.queue, "");
+    add("spool", component.spool_bytes, " bytes");
+  }
+  return out;
+}
+
+std::string alert_state(const Paint& paint, const std::string& state) {
+  std::string padded = state;
+  padded.resize(std::max<std::size_t>(padded.size(), 8), ' ');
+  return paint(state == "firing" ? "31" : state == "pending" ? "33" : "32", padded);
+}
+
 }  // namespace
 
 std::string render_status_text(const StatusSnapshot& snapshot, bool colour) {
@@ -40,7 +63,8 @@ std::string render_status_text(const StatusSnapshot& snapshot, bool colour) {
       if (component.kind != kind) continue;
       any = true;
       out += "  " + component.name + "  " +
-             (component.ready ? paint("32", "ready") : paint("31", component.reason)) + "\n";
+             (component.ready ? paint("32", "ready") : paint("31", component.reason)) +
+             figures(component) + "\n";
     }
     if (!any) out += "  none\n";
   }
@@ -64,11 +88,9 @@ std::string render_status_text(const StatusSnapshot& snapshot, bool colour) {
   }
   out += "\n" + paint("1", "alerts") + "\n";
   if (snapshot.alerts.empty()) out += "  none\n";
-  for (const AlertNotification& alert : snapshot.alerts) {
-    const bool firing = alert.status == AlertNotification::Status::kFiring;
-    out += "  " + (firing ? paint("31", "firing  ") : paint("32", "resolved")) + " " +
-           alert.label("alertname") + " " + alert.label("severity") + "  " +
-           alert.annotation("summary") + "\n";
+  for (const StatusAlert& alert : snapshot.alerts) {
+    out += "  " + alert_state(paint, alert.state) + " " + alert.label("alertname") + " " +
+           alert.label("severity") + "  " + alert.annotation("summary") + "\n";
   }
   return out;
 }

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "tests/integration/budgets/calls_profile.h"
+#include "tests/integration/budgets/chromium_dom.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
@@ -17,22 +19,6 @@
 
 namespace specwatch::testing {
 namespace {
-
-constexpr const char* kProfile = R"(profiles:
-  - name: calls
-    input: json
-    common:
-      workflow_id: {field: wf}
-    rules:
-      - name: call
-        emit: llm_call
-        set:
-          provider: {field: provider}
-          model: {field: model}
-          input_tokens: {field: in}
-          output_tokens: {field: out}
-          cost_usd: {field: cost}
-)";
 
 constexpr const char* kBudgets = R"(budgets:
   evaluation_interval_ms: 100
@@ -63,7 +49,7 @@ class Budgets : public ::testing::Test {
     write_file(dir_.file("specwatch.yaml"),
                test_config(dir_.file("state"),
                            ndjson_source("calls", dir_.file("calls.log"), "    profile: calls\n"),
-                           std::string(kProfile) + kBudgets));
+                           std::string(kCallsProfile) + kBudgets));
     sidecar_ = std::make_unique<SidecarProcess>(
         dir_.file("specwatch.yaml"), dir_.file("sidecar" + std::to_string(++runs_) + ".out"));
     port_ = sidecar_->wait_started();
@@ -190,26 +176,13 @@ TEST_F(Budgets, StatusPageApiAndCommandShowABudget) {
   EXPECT_EQ(json.output.rfind("{\"status\":\"success\"", 0), 0u) << json.output;
 }
 
-// The command's standard output (its stderr goes to the test's log).
-std::string output_of(const std::string& command) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-  ::pclose(pipe);
-  return out;
-}
-
 TEST_F(Budgets, StatusPageRenderedByHeadlessChromiumShowsTheBudget) {
-  if (output_of("command -v chromium").empty()) {
+  if (!chromium_installed()) {
     GTEST_SKIP() << "chromium is not installed (scripts/setup.sh test installs it)";
   }
   ASSERT_NO_FATAL_FAILURE(start_with_one_call_and_wait_for_the_alert("0.45"));
-  const std::string profile = dir_.file("chromium-profile");
-  const std::string dom = output_of(
-      "chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir=" +
-      profile + " --dump-dom http://127.0.0.1:" + std::to_string(port_) + "/ 2>/dev/null");
+  const std::string dom = chromium_dom("http://127.0.0.1:" + std::to_string(port_) + "/",
+                                       dir_.file("chromium-profile"));
   EXPECT_NE(dom.find("<td class=\"spent\">$0.45</td><td class=\"limit\">$0.50</td>"
                      "<td class=\"utilization\">90 %</td>"),
             std::string::npos)

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "sidecar/budgets/budget_board.h"
 #include "tests/unit/budgets/budget_test_calls.h"
@@ -39,13 +41,14 @@ class BudgetConsumerTest : public ::testing::Test {
 
   std::unique_ptr<BudgetConsumer> make() {
     return std::make_unique<BudgetConsumer>(config_, PricingTable(), dir_, receiver_, logger_,
-                                            [] { return kNow; });
+                                            registry_, [] { return kNow; });
   }
 
   std::string dir_;
   BudgetsConfig config_;
   CountingReceiver receiver_;
   Logger logger_{LogLevel::kError};
+  prometheus::Registry registry_;
 };
 
 TEST_F(BudgetConsumerTest, HoldsTheFilePositionsUntilTheStateIsWritten) {
@@ -87,6 +90,67 @@ TEST_F(BudgetConsumerTest, ANewConsumerContinuesFromTheState) {
       .add({.cost_usd = 0.5, .t_s = kNow, .stream = 9, .end_offset = 240});
   consumer->consume(reread.view());
   EXPECT_EQ(consumer->status()[0].spent, 1.75);
+}
+
+// specwatch_component_events_total{component="budgets",kind="stage",outcome}.
+double events_total(const prometheus::Registry& registry, const std::string& outcome) {
+  for (const auto& family : registry.Collect()) {
+    if (family.name != "specwatch_component_events_total") continue;
+    for (const auto& metric : family.metric) {
+      std::map<std::string, std::string> labels;
+      for (const auto& label : metric.label) labels[label.name] = label.value;
+      if (labels["component"] == "budgets" && labels["kind"] == "stage" &&
+          labels["outcome"] == outcome) {
+        return metric.counter.value;
+      }
+    }
+  }
+  return -1;
+}
+
+TEST_F(BudgetConsumerTest, ReportsTheSharedComponentCounters) {
+  {
+    auto consumer = make();
+    Calls calls;
+    calls.add({.cost_usd = 1.0, .t_s = kNow, .stream = 9, .end_offset = 100})
+        .add({.cost_usd = 2.0, .t_s = kNow, .stream = 9, .end_offset = 200})
+        .add_other();
+    consumer->consume(calls.view());
+    consumer->consume(Calls().view());  // no events: nothing to count
+    EXPECT_EQ(events_total(registry_, "received"), 3);
+    EXPECT_EQ(events_total(registry_, "sent"), 3);
+    EXPECT_EQ(events_total(registry_, "dropped"), 0);
+    consumer->stop();
+    EXPECT_EQ(events_total(registry_, "failed"), 0);  // the state was written
+  }
+  // After a restart the re-read window holds two calls already counted and one new one.
+  auto consumer = make();
+  Calls reread;
+  reread.add({.cost_usd = 1.0, .t_s = kNow, .stream = 9, .end_offset = 100})
+      .add({.cost_usd = 2.0, .t_s = kNow, .stream = 9, .end_offset = 200})
+      .add({.cost_usd = 4.0, .t_s = kNow, .stream = 9, .end_offset = 300});
+  consumer->consume(reread.view());
+  EXPECT_EQ(events_total(registry_, "received"), 6);
+  EXPECT_EQ(events_total(registry_, "sent"), 4);
+  EXPECT_EQ(events_total(registry_, "dropped"), 2);
+  EXPECT_EQ(consumer->status()[0].spent, 7.0);
+  consumer->flush();  // written: nothing held
+
+  // The state cannot be written any more (its directory is now a file): the held batch is
+  // released as failed at stop.
+  std::filesystem::remove_all(dir_);
+  std::ofstream(dir_) << "not a directory";
+  std::atomic<int> failed{0};
+  Calls more;
+  more.batch.ack = BatchAck([&](DeliveryStatus status) {
+    if (status == DeliveryStatus::kFailed) failed.fetch_add(1);
+  });
+  more.add({.cost_usd = 0.5, .t_s = kNow, .stream = 9, .end_offset = 400}).add_other();
+  consumer->consume(more.view());
+  more.batch.ack.release();
+  consumer->stop();
+  EXPECT_EQ(failed.load(), 1);
+  EXPECT_EQ(events_total(registry_, "failed"), 2);
 }
 
 TEST_F(BudgetConsumerTest, BoardServesTheMetricsOfTheAttachedConsumer) {

@@ -47,6 +47,15 @@ struct Calls {
     index.push_back(static_cast<std::uint32_t>(batch.records.size() - 1));
     return *this;
   }
+  // An event that is not an LLM call (a fallback), in a record of its own.
+  Calls& add_other() {
+    batch.records.emplace_back();
+    CanonicalEvent event;
+    event.body = Fallback{};
+    events.push_back(event);
+    index.push_back(static_cast<std::uint32_t>(batch.records.size() - 1));
+    return *this;
+  }
   EventBatch view() const { return EventBatch{batch, Tool::kNone, events, index}; }
 
   RecordBatch batch;
