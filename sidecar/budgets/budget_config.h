@@ -51,9 +51,11 @@ struct BudgetConfig {
 struct BudgetsConfig {
   std::vector<BudgetConfig> budgets;
   // Per-workflow budgets track at most this many open workflows (the least recently active one is
-  // closed first) and close a workflow idle for longer than workflow_idle_timeout_ms.
+  // closed first), close a workflow idle for longer than workflow_idle_timeout_ms, and one open
+  // (since its first call) for longer than workflow_max_open_ms.
   std::int64_t max_open_workflows = 10000;
   std::int64_t workflow_idle_timeout_ms = 3600000;
+  std::int64_t workflow_max_open_ms = 86400000;
   // How often alerts are evaluated and the state is persisted (and file positions released).
   std::int64_t evaluation_interval_ms = 1000;
 };

@@ -138,7 +138,8 @@ void BudgetEngine::evaluate(std::int64_t now_s, std::vector<AlertNotification>& 
   for (auto& track : tracks_) {
     track->roll(now_s);
     if (track->config.window == BudgetWindowKind::kWorkflow) {
-      track->close_idle_workflows(now_s, config_.workflow_idle_timeout_ms / 1000);
+      track->close_workflows(now_s, config_.workflow_idle_timeout_ms / 1000,
+                             config_.workflow_max_open_ms / 1000);
     }
     track->update_thresholds(now_s);
     for (AlertNotification& alert : budget_alerts(*track, now_s)) {

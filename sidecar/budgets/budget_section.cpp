@@ -202,9 +202,9 @@ void read_budget(const YAML::Node& node, const std::string& key, BudgetConfig& o
 void read_budgets_section(const YAML::Node& node, const std::string& key_path, BudgetsConfig& out,
                           ConfigReader& in) {
   if (!in.expect_map(node, key_path)) return;
-  in.check_unknown_keys(
-      node, key_path,
-      {"max_open_workflows", "workflow_idle_timeout_ms", "evaluation_interval_ms", "list"});
+  in.check_unknown_keys(node, key_path,
+                        {"max_open_workflows", "workflow_idle_timeout_ms", "workflow_max_open_ms",
+                         "evaluation_interval_ms", "list"});
   auto read_int = [&](const char* name, std::int64_t min, std::int64_t max, std::int64_t& field) {
     if (const YAML::Node value = node[name]; value.IsDefined()) {
       if (auto v = in.read_int(value, ConfigReader::join(key_path, name), min, max)) field = *v;
@@ -213,6 +213,8 @@ void read_budgets_section(const YAML::Node& node, const std::string& key_path, B
   read_int("max_open_workflows", 1, 10000000, out.max_open_workflows);
   read_int("workflow_idle_timeout_ms", 1000, std::int64_t{366} * 24 * 3600 * 1000,
            out.workflow_idle_timeout_ms);
+  read_int("workflow_max_open_ms", 1000, std::int64_t{366} * 24 * 3600 * 1000,
+           out.workflow_max_open_ms);
   read_int("evaluation_interval_ms", 100, 600000, out.evaluation_interval_ms);
   const YAML::Node list = node["list"];
   if (!list.IsDefined() || list.IsNull()) return;

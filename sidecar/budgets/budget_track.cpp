@@ -110,10 +110,21 @@ void BudgetEngine::Track::add(std::int64_t t_s, std::int64_t units, const std::s
   }
 }
 
-void BudgetEngine::Track::close_idle_workflows(std::int64_t now_s, std::int64_t idle_s) {
+void BudgetEngine::Track::close_workflows(std::int64_t now_s, std::int64_t idle_s,
+                                          std::int64_t max_open_s) {
+  // The list is ordered by last activity: the idle ones are at its end.
   while (!workflows.empty() && workflows.back().last_s + idle_s <= now_s) {
     workflow_index.erase(workflows.back().id);
     workflows.pop_back();
+  }
+  // A workflow that never goes idle (an id reused by every run, a stuck loop) still ends.
+  for (auto it = workflows.begin(); it != workflows.end();) {
+    if (it->first_s + max_open_s <= now_s) {
+      workflow_index.erase(it->id);
+      it = workflows.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 

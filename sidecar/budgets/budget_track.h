@@ -76,7 +76,8 @@ struct BudgetEngine::Track {
   std::optional<double> forecast_units(std::int64_t now_s) const;
   void add(std::int64_t t_s, std::int64_t amount, const std::string& workflow_id,
            std::int64_t now_s, std::int64_t max_workflows);
-  void close_idle_workflows(std::int64_t now_s, std::int64_t idle_s);
+  // Closes the workflows idle for idle_s and those open (since their first call) for max_open_s.
+  void close_workflows(std::int64_t now_s, std::int64_t idle_s, std::int64_t max_open_s);
   // Sets fired_at for thresholds reached (and, rolling, clears those no longer reached).
   void update_thresholds(std::int64_t now_s);
 

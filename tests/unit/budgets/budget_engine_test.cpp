@@ -134,6 +134,26 @@ TEST(BudgetEngine, PerWorkflowCapsWithMoreWorkflowsThanTheBound) {
   EXPECT_EQ(engine.status(t + 2 * kHour)[0].open_workflows, 0);
 }
 
+TEST(BudgetEngine, AWorkflowOpenLongerThanTheMaximumIsClosedEvenWhileActive) {
+  BudgetConfig budget = usd_budget("per-workflow", BudgetWindowKind::kWorkflow, 1.0);
+  BudgetEngine engine = engine_with({budget});
+  const std::int64_t t = kDay + kHour;
+  // "loop" calls every 30 minutes (never idle for the hour of the idle timeout) for 25 hours;
+  // "short" has one call.
+  engine.record(Calls().add({.cost_usd = 0.25, .t_s = t, .workflow_id = "short"}).view(), t);
+  std::int64_t now = t;
+  for (int i = 0; i < 50; ++i) {
+    now = t + i * 1800;
+    engine.record(Calls().add({.cost_usd = 0.01, .t_s = now, .workflow_id = "loop"}).view(), now);
+    evaluate(engine, now);
+  }
+  // "short" was closed an hour after its call (idle). "loop" reached 24 h open at t + 24 h and
+  // was closed there (with that call, $0.49 in all); its call at t + 24.5 h opened it anew.
+  const auto status = engine.status(now);
+  EXPECT_EQ(status[0].open_workflows, 1);
+  EXPECT_DOUBLE_EQ(status[0].spent, 0.01);
+}
+
 TEST(BudgetEngine, RestartInTheMiddleOfTheDaySkipsWhatTheStateHolds) {
   const BudgetConfig budget = usd_budget("daily", BudgetWindowKind::kDay, 100.0);
   BudgetEngine before = engine_with({budget});
