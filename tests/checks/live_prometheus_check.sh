@@ -88,7 +88,7 @@ list_arg() {
   if [[ -f $arg ]]; then grep -vE '^\s*(#|$)' "$arg" | tr -d ' \t'; else tr ',' '\n' <<<"$arg" | sed '/^$/d'; fi
 }
 # query EXPR -> prints the result lines of an instant query (empty when no series)
-query() { "$promtool" query instant "http://127.0.0.1:$prom_port" "$1" 2>>"$work/query-errors.log"; }
+query() { timeout 10 "$promtool" query instant "http://127.0.0.1:$prom_port" "$1" 2>>"$work/query-errors.log"; }
 # wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds or the time is up.
 wait_for() {
   local deadline=$((SECONDS + $1)) what=$2; shift 2
@@ -100,21 +100,41 @@ wait_for() {
 alive() { kill -0 "$1" 2>/dev/null; }
 
 # --- sidecar ------------------------------------------------------------------------------
-sidecar_port=$(free_port)
-otlp_http_port=$(free_port)
-otlp_grpc_port=$(free_port)
-SPECWATCH_HTTP_LISTEN="127.0.0.1:$sidecar_port" \
-  SPECWATCH_OTLP_HTTP_LISTEN="127.0.0.1:$otlp_http_port" \
-  SPECWATCH_OTLP_GRPC_LISTEN="127.0.0.1:$otlp_grpc_port" \
-  "$sidecar" run --config "$config" \
-  >"$work/sidecar.log" 2>&1 &
-sidecar_pid=$!
-pids+=("$sidecar_pid")
-sidecar_ready() {
-  alive "$sidecar_pid" || { echo "sidecar exited; log:" >&2; tail -n 30 "$work/sidecar.log" >&2; exit 2; }
-  (exec 3<>"/dev/tcp/127.0.0.1/$sidecar_port") 2>/dev/null
+# A port another process takes between free_port and the bind makes the process exit with
+# "address already in use"; start_sidecar and start_prometheus then try fresh ports (5 times).
+in_use() { grep -q 'address already in use\|Address already in use' "$1"; }
+start_sidecar() {
+  sidecar_port=$(free_port) && otlp_http_port=$(free_port) && otlp_grpc_port=$(free_port) || exit 2
+  SPECWATCH_HTTP_LISTEN="127.0.0.1:$sidecar_port" \
+    SPECWATCH_OTLP_HTTP_LISTEN="127.0.0.1:$otlp_http_port" \
+    SPECWATCH_OTLP_GRPC_LISTEN="127.0.0.1:$otlp_grpc_port" \
+    "$sidecar" run --config "$config" \
+    >"$work/sidecar.log" 2>&1 &
+  sidecar_pid=$!
+  pids+=("$sidecar_pid")
 }
-wait_for "$startup_timeout" "the sidecar to listen on 127.0.0.1:$sidecar_port" sidecar_ready || exit 2
+# sidecar_up: 0 when listening, 1 while starting, 3 when it exited over a taken port, else exit 2.
+sidecar_up() {
+  if in_use "$work/sidecar.log"; then kill "$sidecar_pid" 2>/dev/null; return 3; fi
+  if ! alive "$sidecar_pid"; then
+    echo "sidecar exited; log:" >&2; tail -n 30 "$work/sidecar.log" >&2; exit 2
+  fi
+  (exec 3<>"/dev/tcp/127.0.0.1/$sidecar_port") 2>/dev/null || return 1
+}
+for attempt in 1 2 3 4 5; do
+  start_sidecar
+  rc=0
+  deadline=$((SECONDS + startup_timeout))
+  while true; do
+    sidecar_up && break || rc=$?
+    [[ $rc -eq 3 ]] && break
+    [[ $SECONDS -ge $deadline ]] && { echo "timed out waiting for the sidecar to listen on 127.0.0.1:$sidecar_port" >&2; exit 2; }
+    sleep 0.5
+  done
+  [[ $rc -ne 3 ]] && break
+  echo "a sidecar port was taken (attempt $attempt); starting again on fresh ports" >&2
+  [[ $attempt -eq 5 ]] && { tail -n 30 "$work/sidecar.log" >&2; exit 2; }
+done
 echo "sidecar listening on 127.0.0.1:$sidecar_port"
 
 # --- OTLP samples -------------------------------------------------------------------------
@@ -152,7 +172,6 @@ if [[ $include_otlp -eq 1 ]]; then
 fi
 
 # --- prometheus ---------------------------------------------------------------------------
-prom_port=$(free_port)
 {
   echo "global:"
   echo "  scrape_interval: 1s"
@@ -166,15 +185,34 @@ prom_port=$(free_port)
   echo "      - targets: ['127.0.0.1:$sidecar_port']"
 } > "$work/prometheus.yml"
 "$promtool" check config "$work/prometheus.yml" >/dev/null || { echo "generated prometheus.yml invalid" >&2; exit 2; }
-"$prometheus" --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
-  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
-prom_pid=$!
-pids+=("$prom_pid")
-prom_ready() {
-  alive "$prom_pid" || { echo "prometheus exited; log:" >&2; tail -n 30 "$work/prometheus.log" >&2; exit 2; }
-  [[ -n $(query 'up{job="specwatch"} == 1') ]]
+# prom_up: 0 once it scraped the sidecar, 1 while starting, 3 when it exited over a taken port.
+# Prometheus may linger after "Unable to start web listener", so the log decides, not the exit.
+prom_up() {
+  if in_use "$work/prometheus.log"; then kill "$prom_pid" 2>/dev/null; return 3; fi
+  if ! alive "$prom_pid"; then
+    echo "prometheus exited; log:" >&2; tail -n 30 "$work/prometheus.log" >&2; exit 2
+  fi
+  [[ -n $(query 'up{job="specwatch"} == 1') ]] || return 1
 }
-wait_for "$startup_timeout" "Prometheus to scrape the sidecar" prom_ready || exit 2
+for attempt in 1 2 3 4 5; do
+  prom_port=$(free_port) || exit 2
+  rm -rf "$work/tsdb"
+  "$prometheus" --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+    --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
+  prom_pid=$!
+  pids+=("$prom_pid")
+  rc=0
+  deadline=$((SECONDS + startup_timeout))
+  while true; do
+    prom_up && break || rc=$?
+    [[ $rc -eq 3 ]] && break
+    [[ $SECONDS -ge $deadline ]] && { echo "timed out waiting for Prometheus to scrape the sidecar; log:" >&2; tail -n 30 "$work/prometheus.log" >&2; exit 2; }
+    sleep 0.5
+  done
+  [[ $rc -ne 3 ]] && break
+  echo "the Prometheus port was taken (attempt $attempt); starting again on a fresh port" >&2
+  [[ $attempt -eq 5 ]] && { tail -n 30 "$work/prometheus.log" >&2; exit 2; }
+done
 echo "prometheus on 127.0.0.1:$prom_port scrapes the sidecar"
 
 # --- ingestion ----------------------------------------------------------------------------
