@@ -52,6 +52,12 @@ TEST(PagerDutyRestart, KillDashNineWhileFiringTriggersOnceAndStillResolves) {
     const std::uint16_t port = sidecar.wait_started();
     ASSERT_NE(port, 0) << sidecar.log();
     ASSERT_TRUE(pagerduty.wait_accepted(1)) << sidecar.log();
+    // The kill comes after the ledger recorded the trigger (written right after PagerDuty's 202;
+    // a kill before that write is the documented window in which the trigger is sent again).
+    ASSERT_TRUE(wait_until([&] {
+      return read_file(dir.file("state/notifier-oncall.json")).find("\"firing\":true") !=
+             std::string::npos;
+    })) << sidecar.log();
     auto alert = listed_alert(port, "LLMCallsMostlyFailing");
     ASSERT_TRUE(alert.has_value());
     active_at = alert->active_at;

@@ -93,6 +93,11 @@ TEST(RuleReload, SighupSwapsRulesKeepsAFiringAlertAndRefusesABrokenFile) {
     return firing && firing->state == "firing";
   })) << sidecar.log();
   ASSERT_TRUE(pagerduty.wait_accepted(1)) << sidecar.log();
+  // The reload rebuilds the notifier, which reads its ledger: wait until the trigger is in it.
+  ASSERT_TRUE(wait_until([&] {
+    return read_file(dir.file("state/notifier-oncall.json")).find("\"firing\":true") !=
+           std::string::npos;
+  })) << sidecar.log();
 
   write_file(dir.file("llm.rules.yml"), rules_after());
   sidecar.send_signal(SIGHUP);
