@@ -23,30 +23,20 @@ constexpr const char* kFailingAlert = R"(
           summary: '{{ $value }} failed calls to {{ $labels.provider }}'
 )";
 
-std::string rules_before() {
-  return std::string(R"(groups:
-  - name: llm
-    interval: 1s
-    rules:
-      - record: provider:llm_errors:sum
-        expr: sum by (provider) (specwatch_llm_requests_total{outcome="error"}))") +
-         kFailingAlert;
+// The group with the recording rule summing by `by`, the alert, and `more` rules.
+std::string rules(const std::string& by, const std::string& more = "") {
+  return "groups:\n  - name: llm\n    interval: 1s\n    rules:\n"
+         "      - record: provider:llm_errors:sum\n"
+         "        expr: sum by (" +
+         by + ") (specwatch_llm_requests_total{outcome=\"error\"})" + kFailingAlert + more;
 }
 
-// The recording rule's expression changed, the alert untouched, a new (info) alert.
-std::string rules_after() {
-  return std::string(R"(groups:
-  - name: llm
-    interval: 1s
-    rules:
-      - record: provider:llm_errors:sum
-        expr: sum by (provider, model) (specwatch_llm_requests_total{outcome="error"}))") +
-         kFailingAlert + R"(      - alert: LLMCallsSeen
+// After the reload: the recording rule's expression changed, the alert untouched, a new alert.
+constexpr const char* kNewAlert = R"(      - alert: LLMCallsSeen
         expr: sum by (job, instance) (specwatch_llm_requests_total) > 0
         labels:
           severity: info
 )";
-}
 
 constexpr const char* kBroken = R"(groups:
   - name: llm
@@ -74,7 +64,7 @@ TEST(RuleReload, SighupSwapsRulesKeepsAFiringAlertAndRefusesABrokenFile) {
   TempDir dir;
   PagerDutyStandIn pagerduty;
   write_file(dir.file("routing-key"), std::string(kRoutingKey) + "\n");
-  write_file(dir.file("llm.rules.yml"), rules_before());
+  write_file(dir.file("llm.rules.yml"), rules("provider"));
   write_file(dir.file("calls.log"), llm_calls(3, 1));
   write_file(dir.file("specwatch.yaml"), config(dir, pagerduty));
   SidecarProcess sidecar(dir.file("specwatch.yaml"), dir.file("sidecar.out"));
@@ -99,7 +89,7 @@ TEST(RuleReload, SighupSwapsRulesKeepsAFiringAlertAndRefusesABrokenFile) {
            std::string::npos;
   })) << sidecar.log();
 
-  write_file(dir.file("llm.rules.yml"), rules_after());
+  write_file(dir.file("llm.rules.yml"), rules("provider, model", kNewAlert));
   sidecar.send_signal(SIGHUP);
   ASSERT_TRUE(wait_until([&] {
     auto seen = listed_alert(port, "LLMCallsSeen");
