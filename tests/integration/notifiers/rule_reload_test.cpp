@@ -96,8 +96,8 @@ TEST(RuleReload, SighupSwapsRulesKeepsAFiringAlertAndRefusesABrokenFile) {
     return seen && seen->state == "firing";
   })) << http_get(port, "/api/v1/rules").body;
   const std::string rules = http_get(port, "/api/v1/rules").body;
-  EXPECT_NE(rules.find(R"("name":"provider:llm_errors:sum","query":"sum by (provider, model) )"
-                       R"((specwatch_llm_requests_total{outcome=\"error\"})") "),
+  EXPECT_NE(rules.find(R"x("name":"provider:llm_errors:sum","query":"sum by (provider, model) )x"
+                       R"x((specwatch_llm_requests_total{outcome=\"error\"})")x"),
             std::string::npos)
       << rules;
   auto kept = listed_alert(port, "LLMCallsFailing");
