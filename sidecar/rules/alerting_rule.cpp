@@ -61,9 +61,9 @@ Vector AlertingRule::eval(const SeriesSource& source, Timestamp now, int64_t lim
       throw EvalError("vector contains metrics with the same labelset after applying alert labels");
     }
     auto it = active_.find(labels);
-    if (it != active_.end() && it->second.state != AlertState::kInactive) {
-      it->second.value = sample.v;
-      it->second.annotations = std::move(annotations);
+    if (it != active_.end() && it->second.alert.state != AlertState::kInactive) {
+      it->second.alert.value = sample.v;
+      it->second.alert.annotations = std::move(annotations);
       continue;
     }
     Alert alert;
@@ -72,13 +72,15 @@ Vector AlertingRule::eval(const SeriesSource& source, Timestamp now, int64_t lim
     alert.state = AlertState::kPending;
     alert.value = sample.v;
     alert.active_at = now;
-    active_[labels] = std::move(alert);
+    active_[labels] = ActiveAlert{std::move(alert), Labels(), AlertState::kInactive, Labels()};
   }
 
   Vector out;
+  out.reserve(2 * active_.size());
   int64_t active_count = 0;
   for (auto it = active_.begin(); it != active_.end();) {
-    Alert& a = it->second;
+    ActiveAlert& entry = it->second;
+    Alert& a = entry.alert;
     if (!returned.contains(it->first)) {
       bool keep_firing = false;
       if (a.state == AlertState::kFiring && spec_.keep_firing_for_ms > 0) {
@@ -106,14 +108,19 @@ Vector AlertingRule::eval(const SeriesSource& source, Timestamp now, int64_t lim
       a.state = AlertState::kFiring;
       a.fired_at = now;
     }
-    Labels series = a.labels.copy_with_room(2);
-    series.set(kMetricNameLabel, "ALERTS");
-    series.set("alertstate", alert_state_name(a.state));
-    out.push_back(VectorElement{std::move(series), 1.0, now});
-    Labels for_state = a.labels.copy_with_room(1);
-    for_state.set(kMetricNameLabel, "ALERTS_FOR_STATE");
+    if (entry.alerts_series.empty() || entry.series_state != a.state) {
+      entry.alerts_series = a.labels.copy_with_room(2);
+      entry.alerts_series.set(kMetricNameLabel, "ALERTS");
+      entry.alerts_series.set("alertstate", alert_state_name(a.state));
+      entry.series_state = a.state;
+    }
+    if (entry.for_state_series.empty()) {
+      entry.for_state_series = a.labels.copy_with_room(1);
+      entry.for_state_series.set(kMetricNameLabel, "ALERTS_FOR_STATE");
+    }
+    out.push_back(VectorElement{entry.alerts_series, 1.0, now});
     out.push_back(
-        VectorElement{std::move(for_state), static_cast<double>(a.active_at / 1000), now});
+        VectorElement{entry.for_state_series, static_cast<double>(a.active_at / 1000), now});
     ++it;
   }
   if (limit > 0 && active_count > limit) {
@@ -128,13 +135,14 @@ void AlertingRule::restore(std::vector<Alert> alerts) {
   for (auto& alert : alerts) {
     if (alert.state == AlertState::kInactive && alert.resolved_at == 0) continue;
     Labels key = alert.labels;
-    active_[std::move(key)] = std::move(alert);
+    active_[std::move(key)] =
+        ActiveAlert{std::move(alert), Labels(), AlertState::kInactive, Labels()};
   }
 }
 
 std::vector<const Alert*> AlertingRule::alerts() const {
   std::vector<const Alert*> out;
-  for (const auto& [labels, alert] : active_) out.push_back(&alert);
+  for (const auto& [labels, entry] : active_) out.push_back(&entry.alert);
   return out;
 }
 

@@ -50,9 +50,18 @@ class AlertingRule {
   void restore(std::vector<Alert> alerts);
 
  private:
+  // An alert with the label sets of its ALERTS and ALERTS_FOR_STATE series, built once (the
+  // ALERTS one again when the state changes) instead of every evaluation.
+  struct ActiveAlert {
+    Alert alert;
+    Labels alerts_series;     // empty until built
+    AlertState series_state;  // the alertstate alerts_series carries
+    Labels for_state_series;  // empty until built
+  };
+
   const RuleSpec& spec_;
   const AlertingContext& context_;
-  std::map<Labels, Alert> active_;
+  std::map<Labels, ActiveAlert> active_;
 };
 
 }  // namespace specwatch::rules

@@ -15,10 +15,46 @@ namespace specwatch::rules {
 
 inline constexpr std::string_view kMetricNameLabel = "__name__";
 
+// The `n` (0..7) bytes at `p` as a little-endian number, as memcpy into a zeroed uint64_t gives
+// them, with fixed-size loads (overlapping where n is not a power of two) instead of the
+// out-of-line call a variable-length memcpy becomes.
+inline uint64_t load_tail(const char* p, size_t n) {
+  if (n >= 4) {
+    uint32_t low;
+    uint32_t high;
+    std::memcpy(&low, p, 4);
+    std::memcpy(&high, p + n - 4, 4);
+    return low | (static_cast<uint64_t>(high) << (8 * (n - 4)));
+  }
+  if (n == 0) return 0;
+  auto byte = [p](size_t at) { return static_cast<uint64_t>(static_cast<unsigned char>(p[at])); };
+  return byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)));
+}
+
+// String equality inline for the short strings labels are made of (std::string's == calls an
+// out-of-line memcmp with a run-time length): fixed-size loads up to 16 bytes.
+inline bool same_text(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n < 8) return load_tail(a.data(), n) == load_tail(b.data(), n);
+  if (n > 16) return std::memcmp(a.data(), b.data(), n) == 0;
+  uint64_t a_head;
+  uint64_t b_head;
+  uint64_t a_last;
+  uint64_t b_last;
+  std::memcpy(&a_head, a.data(), 8);
+  std::memcpy(&b_head, b.data(), 8);
+  std::memcpy(&a_last, a.data() + n - 8, 8);
+  std::memcpy(&b_last, b.data() + n - 8, 8);
+  return a_head == b_head && a_last == b_last;
+}
+
 struct Label {
   std::string name;
   std::string value;
-  bool operator==(const Label&) const = default;
+  bool operator==(const Label& other) const {
+    return same_text(name, other.name) && same_text(value, other.value);
+  }
   auto operator<=>(const Label&) const = default;
 };
 
@@ -73,9 +109,7 @@ inline size_t hash_string(std::string_view s, size_t seed) {
     h = (h ^ word) * kMul;
     h ^= h >> 29;
   }
-  uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
-  h = (h ^ tail) * kMul;
+  h = (h ^ load_tail(s.data() + i, s.size() - i)) * kMul;
   return h ^ (h >> 32);
 }
 

@@ -92,20 +92,22 @@ class GroupKey {
   }
   Labels labels() const {
     std::vector<Label> items;
-    items.reserve(key_.size());
+    // One spare: a recording rule sets its name on the result without reallocating.
+    items.reserve(key_.size() + 1);
     for (const Label* label : key_) items.push_back(*label);
     return Labels::from_sorted(std::move(items));  // a subset of a valid label set
   }
 
  private:
   // Called for every label of every input element: the length filter and the first character
-  // settle most labels without a string comparison.
+  // settle most labels without a string comparison, and the rest compare inline (same_text).
   bool in_group(const std::string& name) const {
-    bool is_name = !name.empty() && name[0] == '_' && name == kMetricNameLabel;
+    bool is_name = name[0] == '_' && same_text(name, kMetricNameLabel);
     if (is_name && name_dropped_) return false;
     bool maybe_listed = name.size() < 64 ? (listed_lengths_ >> name.size()) & 1 : has_long_name_;
-    bool listed = maybe_listed && std::find(agg_.grouping.begin(), agg_.grouping.end(), name) !=
-                                      agg_.grouping.end();
+    bool listed =
+        maybe_listed && std::any_of(agg_.grouping.begin(), agg_.grouping.end(),
+                                    [&name](const std::string& l) { return same_text(l, name); });
     return agg_.without ? (!listed && !is_name) : listed;
   }
 
@@ -168,6 +170,7 @@ Vector aggregate(const Aggregation& agg, const Vector& input, double param, Time
   }
   GroupIndex first_with_hash;
   std::vector<Group> groups;
+  groups.reserve(16);  // most aggregations have a handful of groups: no regrowth, no moves
   GroupKey key(agg, source_labels != nullptr && source_names_dropped);
   for (size_t e = 0; e < input.size(); ++e) {
     const VectorElement& element = input[e];

@@ -15,7 +15,7 @@ void select_range(const SeriesSource& source, const MatrixSelector& matrix, Time
                   FunctionArgs& args) {
   Timestamp maxt = now - matrix.selector.offset_ms;
   Timestamp mint = maxt - matrix.range_ms;
-  args.range.reserve(64);
+  args.range.reserve(128);
   source.select(matrix.selector.matchers, mint, maxt,
                 [&](const Labels& labels, std::span<const Sample> samples) {
                   bool has_stale = std::any_of(samples.begin(), samples.end(),
@@ -91,6 +91,8 @@ EvalValue Evaluator::eval(const Expr& expr) {
 Vector Evaluator::select_instant(const VectorSelector& selector,
                                  std::vector<const Labels*>& labels) {
   Vector out;
+  out.reserve(128);
+  labels.reserve(128);
   Timestamp ref = now_ - selector.offset_ms;
   // The latest sample in [ref - lookback, ref]; a stale marker there means the series ended.
   source_.select(selector.matchers, ref - lookback_ms_, ref,

@@ -43,6 +43,14 @@ FunctionResult per_series(const FunctionArgs& args, F value, bool keep_name = fa
   return out;
 }
 
+// Whether the loop below would add anything: a sample below its predecessor (the first one below
+// zero). Branch-free, so the common case of a window without a reset costs one pass of compares.
+bool has_counter_reset(std::span<const Sample> s) {
+  bool reset = s.front().v < 0;
+  for (size_t i = 1; i < s.size(); ++i) reset |= s[i].v < s[i - 1].v;
+  return reset;
+}
+
 FunctionResult extrapolated_rate(const FunctionArgs& args, bool is_counter, bool is_rate) {
   const MatrixSelector& m = matrix_arg(args);
   Timestamp range_start = args.now - (m.range_ms + m.selector.offset_ms);
@@ -50,7 +58,7 @@ FunctionResult extrapolated_rate(const FunctionArgs& args, bool is_counter, bool
   return per_series(args, [&](std::span<const Sample> s) -> std::optional<double> {
     if (s.size() < 2) return std::nullopt;
     double result = s.back().v - s.front().v;
-    if (is_counter) {
+    if (is_counter && has_counter_reset(s)) {
       double last = 0;
       for (const auto& sample : s) {
         if (sample.v < last) result += last;

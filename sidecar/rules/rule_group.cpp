@@ -60,6 +60,8 @@ void RuleGroup::write_stale_markers(Rule& rule, const Vector& produced, Timestam
 GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source,
                                 SampleAppender& appender) {
   GroupEvaluation out;
+  out.rules.reserve(rules_.size());
+  out.samples.reserve(last_sample_count_);
   for (auto& rule : rules_) {
     RuleOutcome outcome{rule.spec->name(), {}, 0};
     if (!rule.evaluated) {
@@ -97,6 +99,7 @@ GroupEvaluation RuleGroup::eval(Timestamp now, const SeriesSource& source,
     out.rules.push_back(std::move(outcome));
     for (auto& sample : produced) out.samples.push_back(std::move(sample));
   }
+  last_sample_count_ = out.samples.size();
   return out;
 }
 

@@ -62,6 +62,7 @@ class RuleGroup {
   RuleGroupSpec spec_;
   std::unique_ptr<AlertingContext> context_;
   std::vector<Rule> rules_;
+  size_t last_sample_count_ = 0;  // what the last evaluation wrote: the next one's reservation
 };
 
 }  // namespace specwatch::rules

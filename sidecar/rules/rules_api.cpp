@@ -3,9 +3,11 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 
+#include "sidecar/http/query_string.h"
 #include "sidecar/rules/go_format.h"
 
 namespace specwatch::rules {
@@ -111,16 +113,35 @@ void start_success(Writer& w, const char* list) {
   w.StartArray();
 }
 
-std::string query_parameter(const std::string& query, const std::string& name) {
-  size_t pos = 0;
-  while (pos <= query.size()) {
-    size_t end = query.find('&', pos);
-    if (end == std::string::npos) end = query.size();
-    std::string part = query.substr(pos, end - pos);
-    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
-    pos = end + 1;
+bool takes(const RulesFilter& filter, const RuleView& rule) {
+  if ((filter.type == "alert" && !rule.alerting) || (filter.type == "record" && rule.alerting))
+    return false;
+  return filter.rule_names.empty() || filter.rule_names.contains(rule.name);
+}
+
+bool takes(const RulesFilter& filter, const GroupView& group) {
+  if (!filter.groups.empty() && !filter.groups.contains(group.name)) return false;
+  if (!filter.files.empty() && !filter.files.contains(group.file)) return false;
+  if (!filter.rule_names.empty()) {
+    return std::any_of(group.rules.begin(), group.rules.end(),
+                       [&](const RuleView& rule) { return takes(filter, rule); });
   }
-  return "";
+  return true;
+}
+
+// Prometheus' error document for a bad parameter (always 400, errorType bad_data).
+std::string bad_data(const std::string& error) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("status");
+  w.String("error");
+  w.Key("errorType");
+  w.String("bad_data");
+  w.Key("error");
+  write_string(w, error);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace
@@ -138,11 +159,31 @@ std::string rfc3339_ms(int64_t ms) {
   return out;
 }
 
-std::string rules_json(const RulesSnapshot& snapshot, const std::string& type) {
+RulesQuery read_rules_query(const std::string& query) {
+  RulesQuery out;
+  const QueryParameters parameters = parse_query_string(query);
+  std::string type = first_value(parameters, "type").value_or("");
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (!type.empty() && type != "alert" && type != "record") {
+    // Prometheus: errors.Wrapf(errors.Errorf("not supported value %q", typ), "invalid parameter
+    // %q")
+    out.error = go_sprintf("invalid parameter \"type\": not supported value %q", {type});
+    return out;
+  }
+  out.filter.type = type;
+  for (auto& name : all_values(parameters, "rule_name[]")) out.filter.rule_names.insert(name);
+  for (auto& name : all_values(parameters, "rule_group[]")) out.filter.groups.insert(name);
+  for (auto& name : all_values(parameters, "file[]")) out.filter.files.insert(name);
+  return out;
+}
+
+std::string rules_json(const RulesSnapshot& snapshot, const RulesFilter& filter) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   start_success(w, "groups");
   for (const auto& g : snapshot.groups) {
+    if (!takes(filter, g)) continue;
     w.StartObject();
     w.Key("name");
     write_string(w, g.name);
@@ -151,8 +192,7 @@ std::string rules_json(const RulesSnapshot& snapshot, const std::string& type) {
     w.Key("rules");
     w.StartArray();
     for (const auto& r : g.rules) {
-      if ((type == "alert" && !r.alerting) || (type == "record" && r.alerting)) continue;
-      write_rule(w, r);
+      if (takes(filter, r)) write_rule(w, r);
     }
     w.EndArray();
     w.Key("interval");
@@ -190,13 +230,9 @@ std::string alerts_json(const RulesSnapshot& snapshot) {
 
 void register_rules_api(HttpServer& server, SnapshotReader read) {
   server.add_route("/api/v1/rules", {HttpMethod::kGet}, [read](const HttpRequest& request) {
-    std::string type = query_parameter(request.query, "type");
-    if (!type.empty() && type != "alert" && type != "record") {
-      return HttpResponse::json(
-          400,
-          R"({"status":"error","errorType":"bad_data","error":"type must be alert or record"})");
-    }
-    return HttpResponse::json(200, rules_json(*read(), type));
+    RulesQuery asked = read_rules_query(request.query);
+    if (asked.error) return HttpResponse::json(400, bad_data(*asked.error));
+    return HttpResponse::json(200, rules_json(*read(), asked.filter));
   });
   server.add_route("/api/v1/alerts", {HttpMethod::kGet}, [read](const HttpRequest&) {
     return HttpResponse::json(200, alerts_json(*read()));

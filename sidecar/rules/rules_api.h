@@ -4,11 +4,18 @@
 //     "evaluationTime","lastEvaluation"}]}}
 //   {"status":"success","data":{"alerts":[{"labels","annotations","state","activeAt","value"}]}}
 // A rule the sidecar does not evaluate (Prometheus-only) is listed with health "unknown" and the
-// reason in lastError. /api/v1/rules takes ?type=alert|record as Prometheus does.
+// reason in lastError.
+//
+// /api/v1/rules reads its parameters as Prometheus does: `type` (alert | record, any case; the
+// first one given counts) as 2.42, and the `rule_name[]`, `rule_group[]` and `file[]` filters of
+// later versions (2.46), which 2.42 ignores. A bad `type` is answered 400 with Prometheus' error
+// document. /api/v1/alerts takes no parameter (others are ignored, as by Prometheus).
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "sidecar/http/http_server.h"
@@ -18,8 +25,25 @@ namespace specwatch::rules {
 
 using SnapshotReader = std::function<std::shared_ptr<const RulesSnapshot>()>;
 
-// `type`: "" (all), "alert" or "record".
-std::string rules_json(const RulesSnapshot& snapshot, const std::string& type = "");
+struct RulesFilter {
+  std::string type;  // "" (all), "alert" or "record"
+  // Each empty set takes everything; otherwise a rule (group) is listed only if named.
+  std::set<std::string, std::less<>> rule_names;
+  std::set<std::string, std::less<>> groups;
+  std::set<std::string, std::less<>> files;
+};
+
+// The filter a query string asks for, or the error text Prometheus answers with
+// (`invalid parameter "type": not supported value "foo"`).
+struct RulesQuery {
+  RulesFilter filter;
+  std::optional<std::string> error;
+};
+RulesQuery read_rules_query(const std::string& query);
+
+// Groups are listed even when `type` leaves none of their rules (as 2.42 does); a group left
+// without rules by the name, group or file filters is omitted (as the versions that have them).
+std::string rules_json(const RulesSnapshot& snapshot, const RulesFilter& filter = {});
 std::string alerts_json(const RulesSnapshot& snapshot);
 
 void register_rules_api(HttpServer& server, SnapshotReader read);

@@ -96,7 +96,7 @@ TEST_F(RuleManagerTest, AlertFiresNotifiesSurvivesARestartAndResolves) {
               R"("instance":"host:9464","job":"specwatch","severity":"critical"},)"
               R"("annotations":{"summary":"value 5 on host:9464"},"state":"firing",)"
               R"("activeAt":"2023-11-14T22:13:20.000Z","value":"5e+00"}]}})");
-    const std::string rules = rules_json(*m->snapshot(), "alert");
+    const std::string rules = rules_json(*m->snapshot(), read_rules_query("type=alert").filter);
     EXPECT_NE(rules.find(R"("name":"OtherDown","query":"up{job=\"other\"} == 0",)"
                          R"("duration":0.0,"keepFiringFor":0.0,"labels":{},"annotations":{},)"
                          R"("alerts":[],"health":"unknown","lastError":"not evaluated in the )"
@@ -110,7 +110,7 @@ TEST_F(RuleManagerTest, AlertFiresNotifiesSurvivesARestartAndResolves) {
               std::string::npos)
         << rules;
     EXPECT_EQ(
-        rules_json(*m->snapshot(), "record")
+        rules_json(*m->snapshot(), read_rules_query("type=record").filter)
             .rfind(R"({"status":"success","data":{"groups":[{"name":"g","file":")" + dir_ +
                        R"(/a.rules.yml","rules":[],"interval":1.0,"limit":0,"evaluationTime":)",
                    0),
