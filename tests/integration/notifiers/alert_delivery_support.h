@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/http/http_client.h"
 #include "tests/integration/support/temp_dir.h"
+#include "tests/support/http/http_client.h"
 #include "tests/support/notifiers/notification_stand_ins.h"
 
 namespace specwatch::testing {
