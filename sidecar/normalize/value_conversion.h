@@ -49,10 +49,14 @@ bool parse_int(std::string_view t, std::int64_t& out) {
 }
 
 // `convert: model_family`: the name without a trailing release date, "-YYYY-MM-DD" (OpenAI's
-// "gpt-4o-mini-2024-07-18") or "-YYYYMMDD" (Anthropic's "claude-sonnet-4-5-20250929"), so that a
-// call's dated response model and its request model name the same series. A view into the
-// input: nothing is copied.
+// "gpt-4o-mini-2024-07-18") or "-YYYYMMDD" (Anthropic's "claude-sonnet-4-5-20250929"), or the
+// alias suffix "-latest", so that a call's dated response model and its request model name the
+// same series. A view into the input: nothing is copied.
 std::string_view model_family(std::string_view name) {
+  constexpr std::string_view kLatest = "-latest";
+  if (name.size() > kLatest.size() && name.ends_with(kLatest)) {
+    return name.substr(0, name.size() - kLatest.size());
+  }
   auto digits = [](std::string_view t) {
     return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
