@@ -37,15 +37,21 @@ CallDeduplicator::CallDeduplicator(prometheus::Registry* registry, Limits limits
   }
 }
 
+void CallDeduplicator::begin_batch() {
+  now_ = clock_();
+  while (!order_.empty() && now_ - order_.front().first >= limits_.ttl) {
+    entries_.erase(order_.front().second);
+    order_.pop_front();
+  }
+}
+
 bool CallDeduplicator::admit(std::string_view trace_id, std::string_view span_id,
                              std::string_view parent_span_id) {
   if (trace_id.empty() || span_id.empty()) return true;
-  const auto now = clock_();
-  expire(now);
-  const std::uint8_t own = mark(span_key(trace_id, span_id), kCall, now);
+  const std::uint8_t own = mark(span_key(trace_id, span_id), kCall);
   bool duplicate = (own & kCovered) != 0;  // a call child of this span came first
   if (!parent_span_id.empty()) {
-    const std::uint8_t parent = mark(span_key(trace_id, parent_span_id), kCovered, now);
+    const std::uint8_t parent = mark(span_key(trace_id, parent_span_id), kCovered);
     if ((parent & kCall) != 0) duplicate = true;  // the parent call came first
   }
   if (duplicate) {
@@ -55,13 +61,12 @@ bool CallDeduplicator::admit(std::string_view trace_id, std::string_view span_id
   return !duplicate;
 }
 
-std::uint8_t CallDeduplicator::mark(std::uint64_t key, std::uint8_t flag,
-                                    std::chrono::steady_clock::time_point now) {
+std::uint8_t CallDeduplicator::mark(std::uint64_t key, std::uint8_t flag) {
   auto [it, inserted] = entries_.try_emplace(key);
   const std::uint8_t before = it->second;
   it->second = static_cast<std::uint8_t>(before | flag);
   if (inserted) {
-    order_.emplace_back(now, key);
+    order_.emplace_back(now_, key);
     if (entries_.size() > limits_.max_entries) {
       // Full: forget the oldest entry early.
       entries_.erase(order_.front().second);
@@ -71,13 +76,6 @@ std::uint8_t CallDeduplicator::mark(std::uint64_t key, std::uint8_t flag,
     }
   }
   return before;
-}
-
-void CallDeduplicator::expire(std::chrono::steady_clock::time_point now) {
-  while (!order_.empty() && now - order_.front().first >= limits_.ttl) {
-    entries_.erase(order_.front().second);
-    order_.pop_front();
-  }
 }
 
 }  // namespace specwatch

@@ -47,6 +47,8 @@ class CallDeduplicator {
       prometheus::Registry* registry, Limits limits,
       Clock clock = [] { return std::chrono::steady_clock::now(); });
 
+  // Reads the clock and forgets what expired: once per batch, before its admit() calls.
+  void begin_batch();
   // True when the call is to be counted. A call without trace or span id is always counted.
   bool admit(std::string_view trace_id, std::string_view span_id, std::string_view parent_span_id);
 
@@ -60,12 +62,11 @@ class CallDeduplicator {
     kCovered = 2,  // an llm_call child of this span arrived
   };
   // Sets `flag` on the span's entry and returns its flags before.
-  std::uint8_t mark(std::uint64_t key, std::uint8_t flag,
-                    std::chrono::steady_clock::time_point now);
-  void expire(std::chrono::steady_clock::time_point now);
+  std::uint8_t mark(std::uint64_t key, std::uint8_t flag);
 
   Limits limits_;
   Clock clock_;
+  std::chrono::steady_clock::time_point now_;  // as of begin_batch()
   prometheus::Counter* deduplicated_ = nullptr;
   prometheus::Counter* evicted_ = nullptr;
   std::uint64_t deduplicated_count_ = 0;

@@ -59,6 +59,8 @@ void NormalizeStage::on_batch_end(RecordBatch& batch) {
 }
 
 void NormalizeStage::drop_duplicate_calls() {
+  if (events_.empty()) return;
+  calls_.begin_batch();
   std::size_t kept = 0;
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const CanonicalEvent& event = events_[i];

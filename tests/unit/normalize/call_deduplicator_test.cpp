@@ -16,7 +16,9 @@ using std::chrono::seconds;
 struct CallDeduplicatorTest : ::testing::Test {
   std::chrono::steady_clock::time_point now{};
   CallDeduplicator make(std::size_t max_entries = 100) {
-    return CallDeduplicator(nullptr, {max_entries, seconds(60)}, [this] { return now; });
+    CallDeduplicator d(nullptr, {max_entries, seconds(60)}, [this] { return now; });
+    d.begin_batch();
+    return d;
   }
 };
 
@@ -60,6 +62,7 @@ TEST_F(CallDeduplicatorTest, EntriesExpireAfterTheTtl) {
   EXPECT_TRUE(d.admit("t1", "child", "parent"));
   EXPECT_EQ(d.size(), 2u);
   now += seconds(61);
+  d.begin_batch();
   // Forgotten: a parent arriving this late is counted again.
   EXPECT_TRUE(d.admit("t1", "parent", ""));
   EXPECT_EQ(d.size(), 1u);
@@ -69,6 +72,7 @@ TEST_F(CallDeduplicatorTest, EntriesExpireAfterTheTtl) {
 TEST_F(CallDeduplicatorTest, AFullStateForgetsItsOldestEntriesAndCountsThem) {
   prometheus::Registry registry;
   CallDeduplicator d(&registry, {4, seconds(60)}, [this] { return now; });
+  d.begin_batch();
   EXPECT_TRUE(d.admit("t1", "c1", "p1"));  // 2 entries
   EXPECT_TRUE(d.admit("t2", "c2", "p2"));  // 4 entries
   EXPECT_TRUE(d.admit("t3", "c3", "p3"));  // 6 → 4: c1 and p1 forgotten
