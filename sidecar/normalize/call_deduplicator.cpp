@@ -18,7 +18,11 @@ std::uint64_t span_key(std::string_view trace_id, std::string_view span_id) {
 }  // namespace
 
 CallDeduplicator::CallDeduplicator(prometheus::Registry* registry, Limits limits, Clock clock)
-    : limits_(limits), clock_(std::move(clock)) {
+    : limits_(limits),
+      clock_(std::move(clock)),
+      now_(clock_()),
+      current_(std::make_unique<Generation>(now_)),
+      previous_(std::make_unique<Generation>(now_)) {
   if (registry != nullptr) {
     deduplicated_ = &prometheus::BuildCounter()
                          .Name("specwatch_llm_calls_deduplicated_total")
@@ -37,11 +41,20 @@ CallDeduplicator::CallDeduplicator(prometheus::Registry* registry, Limits limits
   }
 }
 
+std::size_t CallDeduplicator::size() const {
+  return current_->spans.size() + previous_->spans.size();
+}
+
+void CallDeduplicator::rotate() {
+  previous_ = std::exchange(current_, std::make_unique<Generation>(now_));
+}
+
 void CallDeduplicator::begin_batch() {
   now_ = clock_();
-  while (!order_.empty() && now_ - order_.front().first >= limits_.ttl) {
-    entries_.erase(order_.front().second);
-    order_.pop_front();
+  if (now_ - current_->started >= limits_.ttl) {
+    rotate();
+    // The previous generation's entries were all added more than two ttl ago: forgotten too.
+    if (now_ - previous_->started >= 2 * limits_.ttl) rotate();
   }
 }
 
@@ -62,19 +75,23 @@ bool CallDeduplicator::admit(std::string_view trace_id, std::string_view span_id
 }
 
 std::uint8_t CallDeduplicator::mark(std::uint64_t key, std::uint8_t flag) {
-  auto [it, inserted] = entries_.try_emplace(key);
-  const std::uint8_t before = it->second;
-  it->second = static_cast<std::uint8_t>(before | flag);
-  if (inserted) {
-    order_.emplace_back(now_, key);
-    if (entries_.size() > limits_.max_entries) {
-      // Full: forget the oldest entry early.
-      entries_.erase(order_.front().second);
-      order_.pop_front();
-      ++eviction_count_;
-      if (evicted_ != nullptr) evicted_->Increment();
-    }
+  if (auto found = current_->spans.find(key); found != current_->spans.end()) {
+    const std::uint8_t before = found->second;
+    found->second = static_cast<std::uint8_t>(before | flag);
+    return before;
   }
+  std::uint8_t before = 0;
+  if (auto found = previous_->spans.find(key); found != previous_->spans.end()) {
+    before = found->second;
+  }
+  if (current_->spans.size() >= limits_.max_entries / 2) {
+    // Full: the oldest generation goes before its time.
+    const std::size_t forgotten = previous_->spans.size();
+    eviction_count_ += forgotten;
+    if (evicted_ != nullptr) evicted_->Increment(static_cast<double>(forgotten));
+    rotate();
+  }
+  current_->spans.emplace(key, static_cast<std::uint8_t>(before | flag));
   return before;
 }
 

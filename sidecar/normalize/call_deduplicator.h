@@ -13,11 +13,14 @@
 // marks its parent). Two calls under one parent that is no call (Vercel AI's generateText around
 // two doGenerate steps) are both counted.
 //
-// The state is bounded: one entry per span seen and one per parent marked, forgotten after
-// `ttl` (the time between the arrivals of a child and its parent is the export delay, seconds)
-// and at most `max_entries` of them; when full the oldest entry is forgotten early and counted
-// in specwatch_llm_call_dedup_evictions_total. Dropped calls are counted in
-// specwatch_llm_calls_deduplicated_total. Worker thread only: not thread-safe.
+// The state is bounded: one entry per span seen and one per parent marked, in two generations of
+// `ttl` each (a span is remembered at least `ttl` and at most twice that; a child and its parent
+// arrive within the export delay of each other, seconds). A generation holds at most
+// `max_entries` / 2 entries: a full one starts the next generation early, and the entries of the
+// oldest one, forgotten before their time, count in specwatch_llm_call_dedup_evictions_total.
+// Entries live in the generation's arena (one bump allocation each, released all at once).
+// Dropped calls count in specwatch_llm_calls_deduplicated_total. Worker thread only: not
+// thread-safe.
 #pragma once
 
 #include <prometheus/counter.h>
@@ -26,8 +29,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <memory>
+#include <memory_resource>
 #include <string_view>
 #include <unordered_map>
 
@@ -39,7 +43,7 @@ class CallDeduplicator {
 
   struct Limits {
     std::size_t max_entries = 65536;
-    std::chrono::seconds ttl{120};
+    std::chrono::seconds ttl{60};
   };
 
   // `registry` may be null (no metrics: tools and tests).
@@ -52,7 +56,7 @@ class CallDeduplicator {
   // True when the call is to be counted. A call without trace or span id is always counted.
   bool admit(std::string_view trace_id, std::string_view span_id, std::string_view parent_span_id);
 
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const;
   std::uint64_t deduplicated() const { return deduplicated_count_; }
   std::uint64_t evictions() const { return eviction_count_; }
 
@@ -61,20 +65,29 @@ class CallDeduplicator {
     kCall = 1,     // this span was an llm_call (counted or dropped)
     kCovered = 2,  // an llm_call child of this span arrived
   };
+  // A hash of (trace id, span id) → the flags of that span, allocated from `arena` (declared
+  // first, so that the map goes before its memory).
+  struct Generation {
+    explicit Generation(std::chrono::steady_clock::time_point start) : started(start) {}
+    std::pmr::monotonic_buffer_resource arena;
+    std::pmr::unordered_map<std::uint64_t, std::uint8_t> spans{&arena};
+    std::chrono::steady_clock::time_point started;
+  };
+
   // Sets `flag` on the span's entry and returns its flags before.
   std::uint8_t mark(std::uint64_t key, std::uint8_t flag);
+  // The current generation becomes the previous one; the previous one is forgotten.
+  void rotate();
 
   Limits limits_;
   Clock clock_;
-  std::chrono::steady_clock::time_point now_;  // as of begin_batch()
   prometheus::Counter* deduplicated_ = nullptr;
   prometheus::Counter* evicted_ = nullptr;
   std::uint64_t deduplicated_count_ = 0;
   std::uint64_t eviction_count_ = 0;
-  // A hash of (trace id, span id) → what is known of that span; `order` lists the keys by
-  // insertion, for expiry.
-  std::unordered_map<std::uint64_t, std::uint8_t> entries_;  // flags
-  std::deque<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> order_;
+  std::chrono::steady_clock::time_point now_;  // as of begin_batch()
+  std::unique_ptr<Generation> current_;
+  std::unique_ptr<Generation> previous_;
 };
 
 }  // namespace specwatch

@@ -185,12 +185,12 @@ TEST(ProfileErrors, ExactMessages) {
       "\"hours\" (ns_to_s, us_to_s, ms_to_s, percent_to_ratio; model_family for text)");
   EXPECT_EQ(error_of("profiles:\n  - name: p\n    rules:\n      - name: r\n        emit: llm_call\n"
                      "        set:\n          model: {field: m, mapped_only: true}\n"),
-            "user.yaml:7:45: profile \"p\", rule \"r\", key \"mapped_only\": needs a map or "
+            "user.yaml:7:42: profile \"p\", rule \"r\", key \"mapped_only\": needs a map or "
             "contains_map");
   EXPECT_EQ(error_of("profiles:\n  - name: p\n    rules:\n      - name: r\n        emit: llm_call\n"
                      "        set:\n          model: {field: m, map: {a: b}, default: c, "
                      "mapped_only: true}\n"),
-            "user.yaml:7:75: profile \"p\", rule \"r\", key \"mapped_only\": cannot be combined "
+            "user.yaml:7:67: profile \"p\", rule \"r\", key \"mapped_only\": cannot be combined "
             "with default");
   EXPECT_EQ(error_of("profiles:\n  - name: p\n    extends: nothing\n"),
             "user.yaml:3:14: profile \"p\", key \"extends\": unknown profile \"nothing\"");
