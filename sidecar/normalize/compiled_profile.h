@@ -195,6 +195,9 @@ struct Rule {
   std::vector<Condition> when;  // all must hold; cheap tests first, regexes last
   FieldRef for_each;            // emit one event per element of this array
   std::vector<Assignment> set;
+  // Applied after `set` only when the event's outcome is not success (llm_call, workflow_run,
+  // workflow_step): the error fields of a call cost nothing on its many successes.
+  std::vector<Assignment> on_error;
   bool final = false;  // stop evaluating later rules once this one matched
 };
 

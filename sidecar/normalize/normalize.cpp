@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "sidecar/normalize/field_assignment.h"
@@ -142,6 +143,27 @@ class Run {
         return;
       }
     }
+    if (rule.on_error.empty() || !failed(e)) return;
+    for (const Assignment& a : rule.on_error) {
+      const std::string_view r = apply(e, a, ctx);
+      if (!r.empty()) {
+        note(r);
+        out_.pop_back();
+        return;
+      }
+    }
+  }
+
+  static bool failed(const CanonicalEvent& e) {
+    return std::visit(
+        [](const auto& body) {
+          if constexpr (requires { body.outcome; }) {
+            return body.outcome != Outcome::kSuccess;
+          } else {
+            return false;
+          }
+        },
+        e.body);
   }
 
   const CompiledProfile& p_;

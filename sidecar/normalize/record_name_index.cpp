@@ -73,6 +73,7 @@ void index_record_names(CompiledProfile& profile) {
     for (auto& c : rule.when) visit(c.field);
     visit(rule.for_each);
     for (auto& a : rule.set) visit_assignment(a);
+    for (auto& a : rule.on_error) visit_assignment(a);
   }
   // At most 1/4 full: a member name that is no path's (most of a record's) usually meets an
   // empty slot at once.
