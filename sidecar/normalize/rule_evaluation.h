@@ -129,9 +129,6 @@ Status evaluate(const ValueSpec& spec, Context& ctx, Scalar& out) {
       v = Scalar::number(x / div);
       break;
     }
-    case Convert::kModelFamily:
-      if (v.type == Scalar::Type::kString) v.s = model_family(v.s);
-      break;
     default:
       break;
   }
