@@ -27,6 +27,12 @@ constexpr double kOpenaiCallUsd = 176 * 1.5e-07 + 1024 * 7.5e-08 + 80 * 6.0e-07;
 constexpr double kOpenaiCallWithoutCacheUsd = 1200 * 1.5e-07 + 80 * 6.0e-07;
 constexpr double kAnthropicCallUsd = 300 * 1.0e-06 + 2000 * 1.0e-07 + 500 * 1.25e-06 + 50 * 5.0e-06;
 
+// Tokens and errors several libraries report alike.
+const std::map<std::string, double> kAnthropicTokens = {
+    {"input", 5600}, {"output", 100}, {"cache_read", 4000}, {"cache_creation", 1000}};
+const std::map<std::string, double> kOpenaiTokensWithoutCache = {{"input", 2400}, {"output", 160}};
+const std::map<std::string, int> kBothErrors = {{"rate_limited", 1}, {"overloaded", 1}};
+
 struct Expected {
   std::string scenario;
   int spans = 0;  // spans the library exports for the four calls
@@ -49,27 +55,11 @@ const std::vector<Expected>& expectations() {
       // The official instrumentation (0.21.0): usage of plain and streamed calls, but not
       // prompt_tokens_details.cached_tokens (the cache reads are billed at the input rate);
       // error.type InternalServerError for 529, classified from the status message.
-      {"otel-openai",
-       4,
-       "openai",
-       "gpt-4o-mini",
-       2,
-       {{"rate_limited", 1}, {"overloaded", 1}},
-       {{"input", 2400}, {"output", 160}},
-       2 * kOpenaiCallWithoutCacheUsd,
-       0,
-       0},
+      {"otel-openai", 4, "openai", "gpt-4o-mini", 2, kBothErrors, kOpenaiTokensWithoutCache,
+       2 * kOpenaiCallWithoutCacheUsd, 0, 0},
       // Elastic's (0.5.1, openai 4 only): the same as the official one.
-      {"elastic-openai",
-       4,
-       "openai",
-       "gpt-4o-mini",
-       2,
-       {{"rate_limited", 1}, {"overloaded", 1}},
-       {{"input", 2400}, {"output", 160}},
-       2 * kOpenaiCallWithoutCacheUsd,
-       0,
-       0},
+      {"elastic-openai", 4, "openai", "gpt-4o-mini", 2, kBothErrors, kOpenaiTokensWithoutCache,
+       2 * kOpenaiCallWithoutCacheUsd, 0, 0},
       // OpenLLMetry's OpenAI (0.27.0): no span for a failed call, no usage on a streamed one, no
       // cached tokens.
       {"traceloop-openai",
@@ -84,16 +74,8 @@ const std::vector<Expected>& expectations() {
        0},
       // OpenLLMetry's Anthropic (0.27.0): input_tokens without the cache (input_includes_cache
       // false by its scope name); errors from the status message.
-      {"traceloop-anthropic",
-       4,
-       "anthropic",
-       "claude-haiku-4-5",
-       2,
-       {{"rate_limited", 1}, {"overloaded", 1}},
-       {{"input", 5600}, {"output", 100}, {"cache_read", 4000}, {"cache_creation", 1000}},
-       2 * kAnthropicCallUsd,
-       0,
-       0},
+      {"traceloop-anthropic", 4, "anthropic", "claude-haiku-4-5", 2, kBothErrors, kAnthropicTokens,
+       2 * kAnthropicCallUsd, 0, 0},
       // OpenInference's OpenAI (4.2.7): no span for a failed call, no usage on a streamed one;
       // the cache reads are there.
       {"openinference-openai",
@@ -107,70 +89,30 @@ const std::vector<Expected>& expectations() {
        1,
        0},
       // OpenInference's Anthropic (0.2.8): everything, errors from the exception events.
-      {"openinference-anthropic",
-       4,
-       "anthropic",
-       "claude-haiku-4-5",
-       2,
-       {{"rate_limited", 1}, {"overloaded", 1}},
-       {{"input", 5600}, {"output", 100}, {"cache_read", 4000}, {"cache_creation", 1000}},
-       2 * kAnthropicCallUsd,
-       0,
-       0},
+      {"openinference-anthropic", 4, "anthropic", "claude-haiku-4-5", 2, kBothErrors,
+       kAnthropicTokens, 2 * kAnthropicCallUsd, 0, 0},
       // The Anthropic SDK's own spans (1.17.0): gen_ai.usage.cache_write.input_tokens.
-      {"anthropic-native",
-       4,
-       "anthropic",
-       "claude-haiku-4-5",
-       2,
-       {{"rate_limited", 1}, {"overloaded", 1}},
-       {{"input", 5600}, {"output", 100}, {"cache_read", 4000}, {"cache_creation", 1000}},
-       2 * kAnthropicCallUsd,
-       0,
-       0},
+      {"anthropic-native", 4, "anthropic", "claude-haiku-4-5", 2, kBothErrors, kAnthropicTokens,
+       2 * kAnthropicCallUsd, 0, 0},
       // Doubly instrumented: each call is a library span with the SDK's span as its child; each
       // call is counted once.
-      {"anthropic-native-openinference",
-       8,
-       "anthropic",
-       "claude-haiku-4-5",
-       2,
-       {{"rate_limited", 1}, {"overloaded", 1}},
-       {{"input", 5600}, {"output", 100}, {"cache_read", 4000}, {"cache_creation", 1000}},
-       2 * kAnthropicCallUsd,
-       0,
-       4},
-      {"anthropic-native-traceloop",
-       8,
-       "anthropic",
-       "claude-haiku-4-5",
-       2,
-       {{"rate_limited", 1}, {"overloaded", 1}},
-       {{"input", 5600}, {"output", 100}, {"cache_read", 4000}, {"cache_creation", 1000}},
-       2 * kAnthropicCallUsd,
-       0,
-       4},
+      {"anthropic-native-openinference", 8, "anthropic", "claude-haiku-4-5", 2, kBothErrors,
+       kAnthropicTokens, 2 * kAnthropicCallUsd, 0, 4},
+      {"anthropic-native-traceloop", 8, "anthropic", "claude-haiku-4-5", 2, kBothErrors,
+       kAnthropicTokens, 2 * kAnthropicCallUsd, 0, 4},
       // The Vercel AI SDK (ai 6.0.333): only the doGenerate / doStream spans are calls.
       {"vercel-openai",
        8,
        "openai",
        "gpt-4o-mini",
        2,
-       {{"rate_limited", 1}, {"overloaded", 1}},
+       kBothErrors,
        {{"input", 2400}, {"output", 160}, {"cache_read", 2048}},
        2 * kOpenaiCallUsd,
        0,
        0},
-      {"vercel-anthropic",
-       8,
-       "anthropic",
-       "claude-haiku-4-5",
-       2,
-       {{"rate_limited", 1}, {"overloaded", 1}},
-       {{"input", 5600}, {"output", 100}, {"cache_read", 4000}, {"cache_creation", 1000}},
-       2 * kAnthropicCallUsd,
-       0,
-       0},
+      {"vercel-anthropic", 8, "anthropic", "claude-haiku-4-5", 2, kBothErrors, kAnthropicTokens,
+       2 * kAnthropicCallUsd, 0, 0},
   };
   return all;
 }
