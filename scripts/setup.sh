@@ -53,12 +53,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-# The npm packages pinned by tests/otel/package-lock.json (the OpenTelemetry SDK) and
-# tests/deploy/package-lock.json (Kubernetes and Prometheus Operator schemas, a YAML parser, a
-# Dockerfile linter): installed when node_modules is missing or older than the lock file.
+# The npm packages pinned by tests/otel/package-lock.json (the OpenTelemetry SDK),
+# tests/genai/package-lock.json (the OpenAI and Anthropic SDK clients and the GenAI
+# instrumentation libraries) and tests/deploy/package-lock.json (Kubernetes and Prometheus
+# Operator schemas, a YAML parser, a Dockerfile linter): installed when node_modules is missing or
+# older than the lock file.
 if [ "$mode" = "test" ]; then
   repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  for npm_dir in "$repo_dir/tests/otel" "$repo_dir/tests/deploy"; do
+  for npm_dir in "$repo_dir/tests/otel" "$repo_dir/tests/genai" "$repo_dir/tests/deploy"; do
     if [ ! -d "$npm_dir/node_modules" ] || [ "$npm_dir/package-lock.json" -nt "$npm_dir/node_modules" ]; then
       echo "setup: npm ci in ${npm_dir#"$repo_dir"/}" >&2
       (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

@@ -59,7 +59,9 @@ opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest genai_batc
     span->set_trace_id(
         id(seed * 1315423911ULL + static_cast<std::uint64_t>(i / 8) + 1, seed + 7, 16));
     span->set_span_id(id(seed * 2654435761ULL + static_cast<std::uint64_t>(i) + 1, 0, 8));
-    if (i % 8 != 0) span->set_parent_span_id(id(seed * 2654435761ULL + (i / 8) * 8 + 1, 0, 8));
+    // Eight calls per trace under one parent that is no call span (an agent's or a workflow's):
+    // a parent among the calls would make them one call counted once (call de-duplication).
+    span->set_parent_span_id(id(~(seed * 2654435761ULL + (i / 8) * 8 + 1), 0, 8));
     span->set_name(std::string("chat ") + kModels[m]);
     span->set_kind(trace::Span::SPAN_KIND_CLIENT);
     const std::uint64_t start = base_time + static_cast<std::uint64_t>(i) * 1'000'000ULL;

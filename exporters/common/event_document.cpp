@@ -132,6 +132,7 @@ void EventDocumentEncoder::append(const CanonicalEvent& event, const EventOrigin
   }
   string_member("trace_id", event.trace_id);
   string_member("span_id", event.span_id);
+  string_member("parent_span_id", event.parent_span_id);
   write_log_object(event, origin);
   write_error_object(event);
   if (const auto* call = std::get_if<LlmCall>(&event.body)) write_gen_ai_object(*call);
@@ -217,10 +218,12 @@ void EventDocumentEncoder::write_gen_ai_object(const LlmCall& call) {
     string_member("name", call.operation);
     writer_.EndObject();
   }
-  if (!call.model.empty()) {
+  // The model that answered (the dated name) where the input says, else the counted model.
+  const std::string& answered = call.response_model.empty() ? call.model : call.response_model;
+  if (!answered.empty()) {
     key("response");
     writer_.StartObject();
-    string_member("model", call.model);
+    string_member("model", answered);
     writer_.EndObject();
   }
   if (call.input_tokens || call.output_tokens || call.cache_read_tokens ||
@@ -303,6 +306,7 @@ void EventDocumentEncoder::write_specwatch_object(const CanonicalEvent& event,
           writer_.StartObject();
           key("count");
           writer_.Int64(body.count);
+          string_member("model", body.model);  // the `model` label of the call's metrics
           if (body.input_tokens) bool_member("input_includes_cache", body.input_includes_cache);
           int_member("total_tokens", body.total_tokens);
           writer_.EndObject();

@@ -15,7 +15,7 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
   if (config_.profiles.IsDefined() && config_.profiles.IsSequence()) {
     profiles_.add(config_.profiles, config_.path);
   }
-  normalize_ = std::make_unique<NormalizeStage>(profiles_, services_.errors);
+  normalize_ = std::make_unique<NormalizeStage>(profiles_, services_.errors, &services_.registry);
   derived_consumer_ =
       std::make_unique<DerivedMetricsConsumer>(services_.derived, services_.registry);
   span_consumer_ =

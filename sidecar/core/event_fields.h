@@ -16,19 +16,24 @@
 #pragma once
 
 // The fields every event carries (members of CanonicalEvent itself).
-#define SPECWATCH_COMMON_FIELDS(X, S)                                \
-  X(S, std::string, service, , "service", kService, text)            \
-  /* unix nanoseconds; 0 when the record carries no time */          \
-  X(S, std::int64_t, timestamp_ns, 0, "timestamp", kTimestamp, time) \
-  X(S, std::string, trace_id, , "trace_id", kTraceId, text)          \
-  X(S, std::string, span_id, , "span_id", kSpanId, text)             \
+#define SPECWATCH_COMMON_FIELDS(X, S)                                               \
+  X(S, std::string, service, , "service", kService, text)                           \
+  /* unix nanoseconds; 0 when the record carries no time */                         \
+  X(S, std::int64_t, timestamp_ns, 0, "timestamp", kTimestamp, time)                \
+  X(S, std::string, trace_id, , "trace_id", kTraceId, text)                         \
+  X(S, std::string, span_id, , "span_id", kSpanId, text)                            \
+  /* the parent span id (hex) of a span record; empty for a root span or no span */ \
+  X(S, std::string, parent_span_id, , "parent_span_id", kParentSpanId, text)        \
   X(S, std::string, workflow_id, , "workflow_id", kWorkflowId, text)
 
 #define SPECWATCH_LLM_CALL_FIELDS(X, S)                                                            \
   /* normalized provider name (lowercase, GenAI names: "gcp.gemini") */                            \
   X(S, std::string, provider, , "provider", kLlmProvider, text)                                    \
-  /* response model when reported, else request model */                                           \
+  /* the model the call is counted under, the same for its success and its failure (the GenAI      \
+     profiles: the request model's family, docs/PROFILES.md) */                                    \
   X(S, std::string, model, , "model", kLlmModel, text)                                             \
+  /* the model the response names (the dated "gpt-4o-mini-2024-07-18"); empty when none */         \
+  X(S, std::string, response_model, , "response_model", kLlmResponseModel, text)                   \
   /* "chat", "generate_content", ... empty when unknown */                                         \
   X(S, std::string, operation, , "operation", kLlmOperation, text)                                 \
   X(S, Outcome, outcome, Outcome::kSuccess, "outcome", kLlmOutcome, call_outcome)                  \

@@ -36,8 +36,9 @@ struct DerivedMetrics::Families {
                                "the model.",
                                {"service", "provider", "model"})),
         llm_without_usage(f.counter("specwatch_llm_requests_without_usage_total",
-                                    "LLM calls of a priced model that carry neither token counts "
-                                    "nor a reported cost (no cost counted).",
+                                    "Successful LLM calls of a priced model that carry neither "
+                                    "token counts nor a reported cost (no cost counted); failed "
+                                    "calls are not counted here.",
                                     {"service", "provider", "model"})),
         fallbacks(f.counter("specwatch_llm_fallbacks_total", "LLM provider fallbacks.",
                             {"service", "from_provider", "to_provider"})),
@@ -321,7 +322,9 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
           .Increment(*cost);
       break;
     case CostSource::kNoUsage:
-      m.llm_without_usage.get({service, provider, model}).Increment(count);
+      // A failed call normally has no usage: counting it would make the series (and its alert)
+      // follow the error rate instead of missing usage.
+      if (success) m.llm_without_usage.get({service, provider, model}).Increment(count);
       break;
     case CostSource::kUnpriced:
       m.llm_unpriced.get({service, provider, model}).Increment(count);

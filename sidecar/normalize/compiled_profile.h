@@ -136,6 +136,9 @@ enum class Convert : std::uint8_t {
   kUsToS,
   kMsToS,
   kPercentToRatio,
+  // Text: a model name without its trailing release date ("gpt-4o-mini-2024-07-18" →
+  // "gpt-4o-mini", "claude-sonnet-4-5-20250929" → "claude-sonnet-4-5").
+  kModelFamily,
   kUnixS,  // timestamp targets: numeric unix time in this unit
   kUnixMs,
   kUnixUs,
@@ -155,6 +158,8 @@ struct ValueSpec {
   std::vector<std::pair<std::string, std::string>> contains_map;  // lowercased substring → value
   bool has_default = false;  // value when map/contains_map do not match
   std::string default_value;
+  // An unmatched map/contains_map yields nothing, so that the next alternative is tried.
+  bool mapped_only = false;
   Convert convert = Convert::kNone;
   // Only `field` (and maybe a timestamp unit): the value is the field's as read, so evaluation
   // skips every other step (index_record_names sets it).
@@ -190,6 +195,9 @@ struct Rule {
   std::vector<Condition> when;  // all must hold; cheap tests first, regexes last
   FieldRef for_each;            // emit one event per element of this array
   std::vector<Assignment> set;
+  // Applied after `set` only when the event's outcome is not success (llm_call, workflow_run,
+  // workflow_step): the error fields of a call cost nothing on its many successes.
+  std::vector<Assignment> on_error;
   bool final = false;  // stop evaluating later rules once this one matched
 };
 

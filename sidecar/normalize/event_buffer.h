@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sidecar/core/event.h"
@@ -64,6 +65,10 @@ class EventBuffer {
   }
   // Drops the last added event (its storage stays for reuse).
   void pop_back() { --size_; }
+  // Exchanges two events (their storage goes with them), and keeps the first `n` events: together
+  // they drop events from the middle without freeing any storage.
+  void swap_slots(std::size_t a, std::size_t b) { std::swap(slots_[a], slots_[b]); }
+  void truncate(std::size_t n) { size_ = n < size_ ? n : size_; }
 
   // normalize()'s scratch, reused from record to record (see the header comment).
   // The member names of the object an ObjectIndex's positions were last found for. Records of one

@@ -63,7 +63,13 @@ bool mark_common(const Assignment& a, Context& ctx, bool set) {
 
 // One assign_<domain>() per value domain of event_fields.h: `v` into a field of that domain.
 // All take the same arguments, so that the generated switch in assign() calls them alike.
-bool assign_text(std::string& field, const Scalar& v, Convert, Context& ctx) {
+bool assign_text(std::string& field, const Scalar& v, Convert convert, Context& ctx) {
+  if (convert == Convert::kModelFamily && v.type == Scalar::Type::kString) {
+    // Here rather than in evaluate(), so that `{field: x, convert: model_family}` stays a plain
+    // spec (read and set, without evaluate()'s steps).
+    assign_text(field, model_family(v.s));
+    return true;
+  }
   return set_string(field, v, ctx);
 }
 

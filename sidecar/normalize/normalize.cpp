@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "sidecar/normalize/field_assignment.h"
@@ -134,14 +135,34 @@ class Run {
       copy_common(e, common_);
     }
     set_kind(e, rule.kind);
-    for (const Assignment& a : rule.set) {
+    if (!apply_all(e, rule.set)) return;
+    if (!rule.on_error.empty() && failed(e)) apply_all(e, rule.on_error);
+  }
+
+  // Applies the assignments in order; on the first bad value notes its reason, drops the event
+  // (the last one added) and returns false.
+  bool apply_all(CanonicalEvent& e, const std::vector<Assignment>& assignments) {
+    for (const Assignment& a : assignments) {
       const std::string_view r = apply(e, a, ctx);
       if (!r.empty()) {
         note(r);
         out_.pop_back();
-        return;
+        return false;
       }
     }
+    return true;
+  }
+
+  static bool failed(const CanonicalEvent& e) {
+    return std::visit(
+        [](const auto& body) {
+          if constexpr (requires { body.outcome; }) {
+            return body.outcome != Outcome::kSuccess;
+          } else {
+            return false;
+          }
+        },
+        e.body);
   }
 
   const CompiledProfile& p_;

@@ -4,8 +4,9 @@
 
 namespace specwatch {
 
-NormalizeStage::NormalizeStage(const ProfileSet& profiles, ErrorReporter& errors)
-    : profiles_(profiles), errors_(errors) {}
+NormalizeStage::NormalizeStage(const ProfileSet& profiles, ErrorReporter& errors,
+                               prometheus::Registry* registry)
+    : profiles_(profiles), errors_(errors), calls_(registry, CallDeduplicator::Limits{}) {}
 
 const CompiledProfile* NormalizeStage::profile_for(const RecordBatch& batch) {
   if (&batch == batch_) return batch_profile_;
@@ -49,11 +50,32 @@ void NormalizeStage::on_batch_end(RecordBatch& batch) {
   // A batch none of whose records was handed over (all failed to parse) was never looked up.
   const CompiledProfile* profile = &batch == batch_ ? batch_profile_ : profile_for(batch);
   batch_ = nullptr;  // another batch may come at the same address
+  drop_duplicate_calls();
   const EventBatch events{batch, profile != nullptr ? profile->tool : Tool::kNone, events_.events(),
                           record_index_};
   for (EventConsumer* consumer : consumers_) consumer->consume(events);
   events_.clear();
   record_index_.clear();
+}
+
+void NormalizeStage::drop_duplicate_calls() {
+  if (events_.empty()) return;
+  calls_.begin_batch();
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    const CanonicalEvent& event = events_[i];
+    if (event.kind() == EventKind::kLlmCall &&
+        !calls_.admit(event.trace_id, event.span_id, event.parent_span_id)) {
+      continue;
+    }
+    if (kept != i) {
+      events_.swap_slots(kept, i);
+      record_index_[kept] = record_index_[i];
+    }
+    ++kept;
+  }
+  events_.truncate(kept);
+  record_index_.resize(kept);
 }
 
 void NormalizeStage::report(const RecordBatch& batch, const Record& record,

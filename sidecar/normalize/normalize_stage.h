@@ -7,6 +7,10 @@
 //
 // Every batch is handed on, also one without profile or without events: a consumer may need only
 // the raw records (span metrics read the OTLP span records themselves).
+//
+// Before the fan-out, an llm_call event from a span whose parent or child span already described
+// the same call is dropped (call_deduplicator.h), so that every consumer counts a doubly
+// instrumented call once.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +20,7 @@
 
 #include "sidecar/core/error_reporter.h"
 #include "sidecar/core/event_consumer.h"
+#include "sidecar/normalize/call_deduplicator.h"
 #include "sidecar/normalize/event_buffer.h"
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/pipeline/record_processor.h"
@@ -26,7 +31,9 @@ class NormalizeStage final : public RecordProcessor {
  public:
   // `profiles` must stay unchanged while the stage is in use. A batch without profile (a source
   // that names none) yields no events.
-  NormalizeStage(const ProfileSet& profiles, ErrorReporter& errors);
+  // `registry` (may be null) receives the de-duplication's counters.
+  NormalizeStage(const ProfileSet& profiles, ErrorReporter& errors,
+                 prometheus::Registry* registry = nullptr);
 
   // Consumers are called in the order added; add them all before the pipeline starts. Not owned:
   // they outlive the stage.
@@ -43,6 +50,8 @@ class NormalizeStage final : public RecordProcessor {
   // Remembers, for the events `record` just added, which record they came from.
   void index_events(const RecordBatch& batch, const Record& record);
   void report(const RecordBatch& batch, const Record& record, std::string_view reason);
+  // Drops the batch's llm_call events that the deduplicator refuses (and their record indexes).
+  void drop_duplicate_calls();
 
   const ProfileSet& profiles_;
   ErrorReporter& errors_;
@@ -52,6 +61,7 @@ class NormalizeStage final : public RecordProcessor {
   // consumers see them for the duration of their consume() call only.
   EventBuffer events_;
   std::vector<std::uint32_t> record_index_;
+  CallDeduplicator calls_;
   // The last batch profile looked up: batches of one source follow each other.
   std::string cached_name_;
   const CompiledProfile* cached_profile_ = nullptr;

@@ -148,7 +148,7 @@ Rule ProfileCompiler::rule(const YAML::Node& r) {
   Rule rule;
   rule_ = r["name"] ? scalar(r["name"], "name") : "#" + std::to_string(out_.rules.size() + 1);
   rule.name = rule_;
-  check_keys(r, {"name", "when", "for_each", "emit", "set", "final"});
+  check_keys(r, {"name", "when", "for_each", "emit", "set", "on_error", "final"});
   if (!r["emit"]) fail(r, "emit", "missing");
   const std::string emit = scalar(r["emit"], "emit");
   if (!parse_kind(emit, rule.kind)) fail(r["emit"], "emit", "unknown event kind \"" + emit + "\"");
@@ -164,16 +164,25 @@ Rule ProfileCompiler::rule(const YAML::Node& r) {
     rule.for_each = field_ref(r["for_each"], "for_each");
     in_for_each_ = true;
   }
-  if (const auto set = r["set"]) {
-    if (!set.IsMap()) fail(set, "set", "expected a mapping of field: value");
-    for (const auto& kv : set) {
+  auto assignments = [&](const YAML::Node& node, std::string_view name,
+                         std::vector<Assignment>& out) {
+    if (!node.IsMap()) fail(node, name, "expected a mapping of field: value");
+    for (const auto& kv : node) {
       const std::string key = kv.first.as<std::string>();
       const TargetInfo* t = find_target(static_cast<int>(rule.kind), key);
       if (t == nullptr) {
         fail(kv.first, key, std::string("no such field in ") + EventKindName(rule.kind));
       }
-      rule.set.push_back(assignment(*t, kv.second, key));
+      out.push_back(assignment(*t, kv.second, key));
     }
+  };
+  if (const auto set = r["set"]) assignments(set, "set", rule.set);
+  if (const auto on_error = r["on_error"]) {
+    if (rule.kind != EventKind::kLlmCall && rule.kind != EventKind::kWorkflowRun &&
+        rule.kind != EventKind::kWorkflowStep) {
+      fail(on_error, "on_error", "needs an event kind with an outcome");
+    }
+    assignments(on_error, "on_error", rule.on_error);
   }
   in_for_each_ = false;
   rule_.clear();

@@ -60,6 +60,7 @@ Convert ProfileCompiler::convert(const YAML::Node& node, ValueType type) {
   if (!time && c == "us_to_s") return Convert::kUsToS;
   if (!time && c == "ms_to_s") return Convert::kMsToS;
   if (!time && c == "percent_to_ratio") return Convert::kPercentToRatio;
+  if (type == ValueType::kString && c == "model_family") return Convert::kModelFamily;
   if (time && c == "unix_s") return Convert::kUnixS;
   if (time && c == "unix_ms") return Convert::kUnixMs;
   if (time && c == "unix_us") return Convert::kUnixUs;
@@ -67,7 +68,7 @@ Convert ProfileCompiler::convert(const YAML::Node& node, ValueType type) {
   fail(node, "convert",
        "unknown conversion \"" + c + "\"" +
            (time ? " for a timestamp (unix_s, unix_ms, unix_us, unix_ns)"
-                 : " (ns_to_s, us_to_s, ms_to_s, percent_to_ratio)"));
+                 : " (ns_to_s, us_to_s, ms_to_s, percent_to_ratio; model_family for text)"));
 }
 
 void ProfileCompiler::pairs(const YAML::Node& node, std::string_view key,
@@ -90,7 +91,7 @@ ValueSpec ProfileCompiler::spec(const YAML::Node& node, const TargetInfo& target
   }
   if (!node.IsMap()) fail(node, key, "expected a value, a mapping or a list of them");
   check_keys(node, {"field", "value", "when_exists", "between", "lowercase", "map", "contains_map",
-                    "default", "convert", "required"});
+                    "default", "mapped_only", "convert", "required"});
   int sources = 0;
   if (node["field"]) {
     ++sources;
@@ -115,6 +116,15 @@ ValueSpec ProfileCompiler::spec(const YAML::Node& node, const TargetInfo& target
   if (node["default"]) {
     s.has_default = true;
     s.default_value = scalar(node["default"], "default");
+  }
+  if (node["mapped_only"]) {
+    s.mapped_only = boolean(node["mapped_only"], "mapped_only");
+    if (s.mapped_only && s.map.empty() && s.contains_map.empty()) {
+      fail(node["mapped_only"], "mapped_only", "needs a map or contains_map");
+    }
+    if (s.mapped_only && s.has_default) {
+      fail(node["mapped_only"], "mapped_only", "cannot be combined with default");
+    }
   }
   if (node["convert"]) s.convert = convert(node["convert"], target.type);
   if (node["required"]) required = boolean(node["required"], "required");

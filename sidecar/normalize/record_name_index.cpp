@@ -59,9 +59,9 @@ void index_record_names(CompiledProfile& profile) {
       spec.plain = !spec.has_constant && spec.when_exists.empty() && spec.between_start.empty() &&
                    spec.between_end.empty() && !spec.lowercase && spec.map.empty() &&
                    spec.contains_map.empty() && !spec.has_default &&
-                   (spec.convert == Convert::kNone || spec.convert == Convert::kUnixS ||
-                    spec.convert == Convert::kUnixMs || spec.convert == Convert::kUnixUs ||
-                    spec.convert == Convert::kUnixNs);
+                   (spec.convert == Convert::kNone || spec.convert == Convert::kModelFamily ||
+                    spec.convert == Convert::kUnixS || spec.convert == Convert::kUnixMs ||
+                    spec.convert == Convert::kUnixUs || spec.convert == Convert::kUnixNs);
       visit(spec.field);
       visit(spec.when_exists);
       visit(spec.between_start);
@@ -73,6 +73,7 @@ void index_record_names(CompiledProfile& profile) {
     for (auto& c : rule.when) visit(c.field);
     visit(rule.for_each);
     for (auto& a : rule.set) visit_assignment(a);
+    for (auto& a : rule.on_error) visit_assignment(a);
   }
   // At most 1/4 full: a member name that is no path's (most of a record's) usually meets an
   // empty slot at once.

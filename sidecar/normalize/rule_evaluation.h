@@ -106,6 +106,7 @@ Status evaluate(const ValueSpec& spec, Context& ctx, Scalar& out) {
       }
     }
     if (!mapped && spec.has_default) v = Scalar::text(spec.default_value);
+    if (!mapped && spec.mapped_only) return Status::kAbsent;
   }
   switch (spec.convert) {
     case Convert::kNsToS:

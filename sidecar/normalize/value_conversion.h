@@ -6,6 +6,7 @@
 // they were one file. Hence the unnamed namespace.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -45,6 +46,28 @@ bool as_text(const Scalar& v, Context& ctx, std::string_view& out) {
 bool parse_int(std::string_view t, std::int64_t& out) {
   auto r = std::from_chars(t.data(), t.data() + t.size(), out);
   return r.ec == std::errc() && r.ptr == t.data() + t.size() && !t.empty();
+}
+
+// `convert: model_family`: the name without a trailing release date, "-YYYY-MM-DD" (OpenAI's
+// "gpt-4o-mini-2024-07-18") or "-YYYYMMDD" (Anthropic's "claude-sonnet-4-5-20250929"), or the
+// alias suffix "-latest", so that a call's dated response model and its request model name the
+// same series. A view into the input: nothing is copied.
+std::string_view model_family(std::string_view name) {
+  constexpr std::string_view kLatest = "-latest";
+  if (name.size() > kLatest.size() && name.ends_with(kLatest)) {
+    return name.substr(0, name.size() - kLatest.size());
+  }
+  auto digits = [](std::string_view t) {
+    return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const std::size_t n = name.size();
+  if (n > 11 && name[n - 11] == '-' && name[n - 6] == '-' && name[n - 3] == '-' &&
+      digits(name.substr(n - 10, 4)) && digits(name.substr(n - 5, 2)) &&
+      digits(name.substr(n - 2, 2))) {
+    return name.substr(0, n - 11);
+  }
+  if (n > 9 && name[n - 9] == '-' && digits(name.substr(n - 8))) return name.substr(0, n - 9);
+  return name;
 }
 
 bool parse_double(std::string_view t, double& out) {

@@ -73,11 +73,12 @@ TEST(Redaction, SecretsInRecordsReachNeitherMetricsNorLog) {
         .value_or(-1);
   };
   // Once per series created. Two models of one pattern redact alike: the second finds the
-  // series of the first and adds nothing. The calls without tokens add a series of
-  // specwatch_llm_requests_without_usage_total (service, provider, model).
+  // series of the first and adds nothing. The successful call without tokens adds a series of
+  // specwatch_llm_requests_without_usage_total (service, provider, model); the failed one does
+  // not (failures are no calls without usage).
   EXPECT_EQ(label_count("anthropic_api_key"), 3.0);
   EXPECT_EQ(label_count("openai_api_key"), 3.0 + 2.0);  // the models; the provider
-  EXPECT_EQ(label_count("groq_api_key"), 3.0 + 2.0);    // a model; the service
+  EXPECT_EQ(label_count("groq_api_key"), 3.0 + 1.0);    // a model; the service
   EXPECT_EQ(label_count("google_api_key"), 3.0);
   EXPECT_EQ(label_count("aws_access_key_id"), 3.0);
   EXPECT_EQ(label_count("aws_secret_access_key"), 3.0);

@@ -84,25 +84,31 @@ MetricsMap OtelSidecar::wait_for(const std::string& series, double value) const 
 }
 
 std::string node_problem() {
+  return node_problem(kOtelDir, "@opentelemetry/sdk-trace-base");
+}
+
+std::string node_problem(const std::string& npm_dir, const std::string& package) {
   if (find_node().empty()) {
     return "node is not installed (neither found at configure time nor on PATH): run "
            "`scripts/setup.sh test`";
   }
   struct stat st {};
-  if (::stat((kOtelDir + "/node_modules/@opentelemetry/sdk-trace-base").c_str(), &st) != 0) {
-    return kOtelDir +
-           "/node_modules is missing (the OpenTelemetry JavaScript SDK): run "
-           "`scripts/setup.sh test`";
+  if (::stat((npm_dir + "/node_modules/" + package).c_str(), &st) != 0) {
+    return npm_dir + "/node_modules is missing (" + package + "): run `scripts/setup.sh test`";
   }
   return "";
 }
 
 NodeResult run_sender(const std::string& scenario, const OtelSidecar& sidecar) {
+  return run_node(kOtelDir + "/send.js",
+                  {scenario, "--http", sidecar.http_endpoint(), "--grpc", sidecar.grpc_endpoint()});
+}
+
+NodeResult run_node(const std::string& script, const std::vector<std::string>& args) {
   NodeResult result;
-  std::string command = "exec " + shell_quote(find_node()) + " " +
-                        shell_quote(kOtelDir + "/send.js") + " " + shell_quote(scenario) +
-                        " --http " + shell_quote(sidecar.http_endpoint()) + " --grpc " +
-                        shell_quote(sidecar.grpc_endpoint()) + " 2>&1";
+  std::string command = "exec " + shell_quote(find_node()) + " " + shell_quote(script);
+  for (const std::string& arg : args) command += " " + shell_quote(arg);
+  command += " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) {
     result.output = "popen failed";

@@ -58,4 +58,11 @@ std::string node_problem();
 // Runs `node tests/otel/send.js <scenario> --http <http> --grpc <grpc>` and waits for it.
 NodeResult run_sender(const std::string& scenario, const OtelSidecar& sidecar);
 
+// Empty when node and `<npm_dir>/node_modules/<package>` are there; else a message naming
+// `scripts/setup.sh test`.
+std::string node_problem(const std::string& npm_dir, const std::string& package);
+
+// Runs `node <script> <args...>` (stderr folded into the output) and waits for it.
+NodeResult run_node(const std::string& script, const std::vector<std::string>& args);
+
 }  // namespace specwatch::testing

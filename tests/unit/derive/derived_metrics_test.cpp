@@ -87,6 +87,9 @@ TEST_F(DerivedMetricsTest, GoldenLlmCalls) {
   failed.outcome = Outcome::kError;
   failed.error_type = "rate_limited";
   m.record(event(failed), Tool::kNone);
+  // A successful call without usage counts in requests_without_usage; the failed one above,
+  // which carries no usage either, does not.
+  m.record(event(llm("groq", "llama-3.3-70b-versatile")), Tool::kNone);
 
   m.record(event(llm("openai", "gpt-5", 10, 10)), Tool::kNone);
   m.record(event(llm("", "", 10, 10)), Tool::kNone);
@@ -103,6 +106,8 @@ TEST_F(DerivedMetricsTest, GoldenLlmCalls) {
           "outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
           "specwatch_llm_requests_total{error_type=\"none\",model=\"gpt-5\",operation=\"unknown\","
           "outcome=\"success\",provider=\"openai\",service=\"svc\"} 1",
+          "specwatch_llm_requests_total{error_type=\"none\",model=\"llama-3.3-70b-versatile\","
+          "operation=\"unknown\",outcome=\"success\",provider=\"groq\",service=\"svc\"} 1",
           "specwatch_llm_requests_total{error_type=\"none\",model=\"unknown\",operation="
           "\"unknown\",outcome=\"success\",provider=\"unknown\",service=\"svc\"} 1",
           "specwatch_llm_requests_total{error_type=\"rate_limited\",model=\"llama-3.3-70b-"

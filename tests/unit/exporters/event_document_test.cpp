@@ -44,9 +44,11 @@ TEST(EventDocument, LlmCallWithUsageAndComputedCost) {
   CanonicalEvent event = base_event();
   event.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
   event.span_id = "00f067aa0ba902b7";
+  event.parent_span_id = "53995c3f42cd8ad8";
   LlmCall call;
   call.provider = "anthropic";
   call.model = "claude-sonnet-4-5";
+  call.response_model = "claude-sonnet-4-5-20250929";
   call.operation = "chat";
   call.duration_seconds = 1.25;
   call.input_tokens = 1200;
@@ -59,14 +61,15 @@ TEST(EventDocument, LlmCallWithUsageAndComputedCost) {
             kHead +
                 R"("kind":"llm_call","outcome":"success","duration":1250000000},)"
                 R"("service":{"name":"specular"},)"
-                R"("trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7",)" +
+                R"("trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7",)"
+                R"("parent_span_id":"53995c3f42cd8ad8",)" +
                 kLog +
                 R"("gen_ai":{"provider":{"name":"anthropic"},"operation":{"name":"chat"},)"
-                R"("response":{"model":"claude-sonnet-4-5"},"usage":{"input_tokens":1200,)"
+                R"("response":{"model":"claude-sonnet-4-5-20250929"},"usage":{"input_tokens":1200,)"
                 R"("output_tokens":300,"cache_read":{"input_tokens":1000},)"
                 R"("cache_creation":{"input_tokens":100},"reasoning":{"output_tokens":50}}},)"
                 R"("specwatch":{"source":"traces","cost":{"usd":0.0123,"source":"computed"},)"
-                R"("llm":{"count":1,"input_includes_cache":true}}})");
+                R"("llm":{"count":1,"model":"claude-sonnet-4-5","input_includes_cache":true}}})");
 }
 
 TEST(EventDocument, FailedLlmCallWithoutPriceOrUsage) {

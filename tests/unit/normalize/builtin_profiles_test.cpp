@@ -291,7 +291,7 @@ TEST(BuiltinProfiles, Genai) {
   const RunResult o = run_json("genai", "otel/genai.ndjson");
   const std::vector<std::string> expected = {
       "llm_call service=svc ts=1739000000000000000 trace=4bf92f3577b34da6a3ce929d0e0e4736 "
-      "span=00f067aa0ba902b7 workflow= provider=anthropic model=claude-3-7-sonnet-20250219 "
+      "span=00f067aa0ba902b7 workflow= provider=anthropic model=claude-3-7-sonnet "
       "operation=chat outcome=success error_type= duration=2.35 input=1800 "
       "input_includes_cache=true output=420 cache_read=1200 cache_creation=300 reasoning=- total=- "
       "cost=- count=1",
@@ -304,7 +304,7 @@ TEST(BuiltinProfiles, Genai) {
       "input=2048 input_includes_cache=true output=512 cache_read=- cache_creation=- reasoning=128 "
       "total=- cost=- count=1",
       "llm_call service=svc ts=1739000003000000000 trace= span= workflow= provider=groq "
-      "model=llama-3.3-70b-versatile operation=chat outcome=error error_type=rate_limit_exceeded "
+      "model=llama-3.3-70b-versatile operation=chat outcome=error error_type=rate_limited "
       "duration=0.12 input=- input_includes_cache=true output=- cache_read=- cache_creation=- "
       "reasoning=- total=- cost=- count=1",
       "llm_call service=svc ts=1739000004000000000 trace= span= workflow= provider=openai "

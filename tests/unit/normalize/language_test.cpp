@@ -128,6 +128,41 @@ profiles:
                              "outcome=success duration=- cost=-")});
 }
 
+// mapped_only: an unmatched map yields nothing and the next alternative is tried;
+// model_family: the model name without its release date or "-latest".
+TEST_F(Language, MappedOnlyAlternativesAndModelFamily) {
+  load(R"(
+profiles:
+  - name: m
+    rules:
+      - emit: llm_call
+        set:
+          model: {field: m, convert: model_family}
+          error_type:
+            - {field: code, map: {"429": rate_limited}, mapped_only: true}
+            - {field: message, contains_map: {overloaded: overloaded}, mapped_only: true}
+            - {field: kind}
+)");
+  auto call = [](const std::string& model, const std::string& error) {
+    return "llm_call service=svc ts=0 trace= span= workflow= provider= model=" + model +
+           " operation= outcome=success error_type=" + error +
+           " duration=- input=- input_includes_cache=true output=- cache_read=- "
+           "cache_creation=- reasoning=- total=- cost=- count=1";
+  };
+  EXPECT_EQ(json("m", R"({"m":"gpt-4o-mini-2024-07-18","code":429,"message":"Overloaded"})"),
+            std::vector{call("gpt-4o-mini", "rate_limited")});
+  EXPECT_EQ(json("m", R"({"m":"claude-sonnet-4-5-20250929","code":500,"message":"Overloaded"})"),
+            std::vector{call("claude-sonnet-4-5", "overloaded")});
+  EXPECT_EQ(json("m", R"({"m":"claude-3-7-sonnet-latest","code":500,"kind":"InternalError"})"),
+            std::vector{call("claude-3-7-sonnet", "InternalError")});
+  EXPECT_EQ(json("m", R"({"m":"gpt-4o","code":200})"), std::vector{call("gpt-4o", "")});
+  // Not a date: kept as it is.
+  EXPECT_EQ(json("m", R"({"m":"gemini-2.5-pro-001"})"),
+            std::vector{call("gemini-2.5-pro-001", "")});
+  EXPECT_EQ(json("m", R"({"m":"o1-2024-12"})"), std::vector{call("o1-2024-12", "")});
+  EXPECT_EQ(json("m", R"({"m":"-20250101"})"), std::vector{call("-20250101", "")});
+}
+
 TEST_F(Language, TextExtractFallbackAndLongLines) {
   ProfileSet set;
   const CompiledProfile* p = set.find("specweaver-log");

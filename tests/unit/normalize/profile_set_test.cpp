@@ -182,7 +182,16 @@ TEST(ProfileErrors, ExactMessages) {
       error_of("profiles:\n  - name: p\n    rules:\n      - name: r\n        emit: workflow_run\n"
                "        set:\n          duration_seconds: {field: d, convert: hours}\n"),
       "user.yaml:7:49: profile \"p\", rule \"r\", key \"convert\": unknown conversion "
-      "\"hours\" (ns_to_s, us_to_s, ms_to_s, percent_to_ratio)");
+      "\"hours\" (ns_to_s, us_to_s, ms_to_s, percent_to_ratio; model_family for text)");
+  EXPECT_EQ(error_of("profiles:\n  - name: p\n    rules:\n      - name: r\n        emit: llm_call\n"
+                     "        set:\n          model: {field: m, mapped_only: true}\n"),
+            "user.yaml:7:42: profile \"p\", rule \"r\", key \"mapped_only\": needs a map or "
+            "contains_map");
+  EXPECT_EQ(error_of("profiles:\n  - name: p\n    rules:\n      - name: r\n        emit: llm_call\n"
+                     "        set:\n          model: {field: m, map: {a: b}, default: c, "
+                     "mapped_only: true}\n"),
+            "user.yaml:7:67: profile \"p\", rule \"r\", key \"mapped_only\": cannot be combined "
+            "with default");
   EXPECT_EQ(error_of("profiles:\n  - name: p\n    extends: nothing\n"),
             "user.yaml:3:14: profile \"p\", key \"extends\": unknown profile \"nothing\"");
   EXPECT_EQ(error_of("profiles:\n  - name: p\n  - name: p\n"),

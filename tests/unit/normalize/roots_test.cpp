@@ -279,13 +279,14 @@ TEST_F(Roots, OtlpSpanRecord) {
             R"("resource":{"service.name":"specular","service.version":"1.2.0"},)"
             R"("scope":{"name":"specular/provider","version":"0.9"},"events":[]})");
   for (int round = 0; round < 2; ++round) {  // the second time with the layouts cached
-    EXPECT_EQ(test::normalize_checked(p, doc, buffer_),
-              std::vector<std::string>{
-                  "llm_call service=specular ts=1700000000000000000 "
-                  "trace=0102030405060708090a0b0c0d0e0f10 span=a1a2a3a4a5a6a7a8 workflow= "
-                  "provider=openai model=gpt-4o operation=chat outcome=error error_type=429 "
-                  "duration=1.5 input=120 input_includes_cache=true output=42 cache_read=100 "
-                  "cache_creation=- reasoning=- total=- cost=- count=1"});
+    EXPECT_EQ(
+        test::normalize_checked(p, doc, buffer_),
+        std::vector<std::string>{
+            "llm_call service=specular ts=1700000000000000000 "
+            "trace=0102030405060708090a0b0c0d0e0f10 span=a1a2a3a4a5a6a7a8 workflow= "
+            "provider=openai model=gpt-4o operation=chat outcome=error error_type=rate_limited "
+            "duration=1.5 input=120 input_includes_cache=true output=42 cache_read=100 "
+            "cache_creation=- reasoning=- total=- cost=- count=1"});
   }
 }
 

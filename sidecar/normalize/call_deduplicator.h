@@ -1,0 +1,93 @@
+// One provider call, one count: a client instrumented twice (the Anthropic SDK's own span inside
+// an instrumentation library's span, a framework's span around an SDK's span) describes the same
+// call with two GenAI spans of one trace, a parent and its child. The normalize stage asks
+// admit() for every llm_call event that comes from a span (trace_id and span_id set) and drops
+// the ones it refuses, before any consumer sees them, so metrics, budgets and exported events
+// all count the call once.
+//
+// The rule: of two llm_call spans where one is the other's parent, the one that arrives first is
+// counted and the other is dropped. Children end, and are exported, before their parents, so the
+// innermost span (the one closest to the provider) is normally the one counted; a parent that
+// arrives before its child (another exporter's batch, a reordering collector) is counted and the
+// child that follows is dropped. Chains of three spans collapse the same way (a dropped span still
+// marks its parent). Two calls under one parent that is no call (Vercel AI's generateText around
+// two doGenerate steps) are both counted.
+//
+// The state is bounded: one entry per span seen and one per parent marked, in two generations of
+// `ttl` each (a span is remembered at least `ttl` and at most twice that; a child and its parent
+// arrive within the export delay of each other, seconds). A generation holds at most
+// `max_entries` / 2 entries: a full one starts the next generation early, and the entries of the
+// oldest one, forgotten before their time, count in specwatch_llm_call_dedup_evictions_total.
+// Entries live in the generation's arena (one bump allocation each, released all at once).
+// Dropped calls count in specwatch_llm_calls_deduplicated_total. Worker thread only: not
+// thread-safe.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <memory_resource>
+#include <string_view>
+#include <unordered_map>
+
+namespace specwatch {
+
+class CallDeduplicator {
+ public:
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+  struct Limits {
+    std::size_t max_entries = 65536;
+    std::chrono::seconds ttl{60};
+  };
+
+  // `registry` may be null (no metrics: tools and tests).
+  CallDeduplicator(
+      prometheus::Registry* registry, Limits limits,
+      Clock clock = [] { return std::chrono::steady_clock::now(); });
+
+  // Reads the clock and forgets what expired: once per batch, before its admit() calls.
+  void begin_batch();
+  // True when the call is to be counted. A call without trace or span id is always counted.
+  bool admit(std::string_view trace_id, std::string_view span_id, std::string_view parent_span_id);
+
+  std::size_t size() const;
+  std::uint64_t deduplicated() const { return deduplicated_count_; }
+  std::uint64_t evictions() const { return eviction_count_; }
+
+ private:
+  enum Flag : std::uint8_t {
+    kCall = 1,     // this span was an llm_call (counted or dropped)
+    kCovered = 2,  // an llm_call child of this span arrived
+  };
+  // A hash of (trace id, span id) → the flags of that span, allocated from `arena` (declared
+  // first, so that the map goes before its memory).
+  struct Generation {
+    explicit Generation(std::chrono::steady_clock::time_point start) : started(start) {}
+    std::pmr::monotonic_buffer_resource arena;
+    std::pmr::unordered_map<std::uint64_t, std::uint8_t> spans{&arena};
+    std::chrono::steady_clock::time_point started;
+  };
+
+  // Sets `flag` on the span's entry and returns its flags before.
+  std::uint8_t mark(std::uint64_t key, std::uint8_t flag);
+  // The current generation becomes the previous one; the previous one is forgotten.
+  void rotate();
+
+  Limits limits_;
+  Clock clock_;
+  prometheus::Counter* deduplicated_ = nullptr;
+  prometheus::Counter* evicted_ = nullptr;
+  std::uint64_t deduplicated_count_ = 0;
+  std::uint64_t eviction_count_ = 0;
+  std::chrono::steady_clock::time_point now_;  // as of begin_batch()
+  std::unique_ptr<Generation> current_;
+  std::unique_ptr<Generation> previous_;
+};
+
+}  // namespace specwatch
