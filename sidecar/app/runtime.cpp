@@ -108,11 +108,11 @@ std::vector<ComponentHealth> Runtime::components() const {
   std::vector<ComponentHealth> all;
   for (const auto& source : sources_) {
     all.push_back({"source", source->name(), source->ready(),
-                   source->ready() ? "" : source->not_ready_reason()});
+                   source->ready() ? "" : source->not_ready_reason(), ""});
   }
   for (const auto& sink : sinks_) {
-    all.push_back(
-        {"exporter", sink->name(), sink->ready(), sink->ready() ? "" : sink->not_ready_reason()});
+    all.push_back({"exporter", sink->name(), sink->ready(),
+                   sink->ready() ? "" : sink->not_ready_reason(), sink->peer_error()});
   }
   return all;
 }

@@ -155,6 +155,13 @@ std::string status_json(const StatusSnapshot& snapshot) {
     w.Bool(component.ready);
     w.Key("reason");
     string(w, component.reason);
+    if (component.kind == "exporter") {
+      // Reaching the peer is not readiness (Sink::peer_error): a separate field.
+      w.Key("peer_reachable");
+      w.Bool(component.peer_error.empty());
+      w.Key("peer_error");
+      string(w, component.peer_error);
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -205,7 +212,7 @@ std::optional<StatusSnapshot> parse_status_json(const std::string& json, std::st
       snapshot.components.push_back(
           {text_of(item, "kind"), text_of(item, "name"),
            ready != item.MemberEnd() && ready->value.IsBool() && ready->value.GetBool(),
-           text_of(item, "reason")});
+           text_of(item, "reason"), text_of(item, "peer_error")});
     }
   }
   if (const auto* budgets = array_of(data, "budgets")) {

@@ -17,6 +17,9 @@ struct ComponentHealth {
   std::string name;
   bool ready = false;
   std::string reason;  // why not ready; empty when ready
+  // An exporter that cannot reach its peer: why (empty when it can). Not readiness: see
+  // Sink::peer_error().
+  std::string peer_error;
 };
 
 struct StatusSnapshot {

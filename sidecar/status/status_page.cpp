@@ -58,7 +58,11 @@ void components_section(std::string& html, const StatusSnapshot& snapshot, const
     any = true;
     html += "<tr class=\"" + kind + "\"><td class=\"name\">" + escape(component.name) +
             "</td><td class=\"" +
-            (component.ready ? "ok\">ready" : "bad\">" + escape(component.reason)) + "</td></tr>";
+            (component.ready ? "ok\">ready" : "bad\">" + escape(component.reason));
+    if (!component.peer_error.empty()) {
+      html += " <span class=\"peer\">peer unreachable: " + escape(component.peer_error) + "</span>";
+    }
+    html += "</td></tr>";
   }
   if (!any) html += "<tr><td colspan=\"2\">none</td></tr>";
   html += "</table>";

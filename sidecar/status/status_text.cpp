@@ -40,7 +40,11 @@ std::string render_status_text(const StatusSnapshot& snapshot, bool colour) {
       if (component.kind != kind) continue;
       any = true;
       out += "  " + component.name + "  " +
-             (component.ready ? paint("32", "ready") : paint("31", component.reason)) + "\n";
+             (component.ready ? paint("32", "ready") : paint("31", component.reason));
+      if (!component.peer_error.empty()) {
+        out += "  " + paint("33", "peer unreachable: " + component.peer_error);
+      }
+      out += "\n";
     }
     if (!any) out += "  none\n";
   }
