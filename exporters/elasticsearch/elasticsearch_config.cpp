@@ -1,12 +1,14 @@
 #include "exporters/elasticsearch/elasticsearch_config.h"
 
+#include "exporters/common/exporter_redaction.h"
+
 namespace specwatch {
 
 const std::vector<std::string>& elasticsearch_exporter_keys() {
   static const std::vector<std::string> keys = {
-      "url",    "index",       "data_stream", "username", "password_file", "api_key_file",
-      "tls",    "compression", "timeout",     "retry",    "template",      "include_original",
-      "redact", "spool",       "dead_letter"};
+      "url",    "index",       "data_stream", "username",   "password_file", "api_key_file",
+      "tls",    "compression", "timeout",     "retry",      "template",      "include_original",
+      "redact", "redaction",   "spool",       "dead_letter"};
   return keys;
 }
 
@@ -154,6 +156,7 @@ void read_elasticsearch_exporter_config(const YAML::Node& entry, const std::stri
   }
   in.read_bool_key(entry, key_path, "include_original", out.include_original);
   in.read_bool_key(entry, key_path, "redact", out.redact);
+  read_exporter_redaction(entry, key_path, out.redaction, in);
   if (const YAML::Node spool = entry["spool"]; spool.IsDefined()) {
     read_spool_config(spool, ConfigReader::join(key_path, "spool"), out.spool, in);
   }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "exporters/common/spool_config.h"
 #include "exporters/notifiers_common/notifier_common_config.h"
 #include "sidecar/config/config_reader.h"
+#include "sidecar/redact/redaction_patterns.h"
 
 namespace specwatch {
 
@@ -36,7 +38,8 @@ struct ElasticsearchExporterConfig {
   std::string template_name = "specwatch";
   bool include_original = false;
   bool redact = true;
-  std::size_t queue_max_events = 100000;  // without a spool: events held until stored
+  std::optional<RedactionConfig> redaction;  // its own patterns (exporter_redaction.h)
+  std::size_t queue_max_events = 100000;     // without a spool: events held until stored
   SpoolConfig spool;
   DeadLetterConfig dead_letter;
 

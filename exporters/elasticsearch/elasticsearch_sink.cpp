@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "exporters/common/exporter_redaction.h"
+
 namespace specwatch {
 
 ElasticsearchSink::ElasticsearchSink(ElasticsearchSinkSettings settings, PricingTable pricing,
@@ -9,9 +11,8 @@ ElasticsearchSink::ElasticsearchSink(ElasticsearchSinkSettings settings, Pricing
                                      prometheus::Registry& registry, Logger& logger)
     : settings_(std::move(settings)),
       sources_(settings_.sources.begin(), settings_.sources.end()),
-      redaction_(settings_.elasticsearch.redact
-                     ? std::make_unique<SiteRedactor>(registry, redaction, RedactionSite::kExport)
-                     : nullptr),
+      redaction_(make_export_redactor(settings_.elasticsearch.redact,
+                                      settings_.elasticsearch.redaction, redaction, registry)),
       metrics_(registry, settings_.name),
       logger_(logger),
       encoder_(std::move(pricing), settings_.elasticsearch.include_original,

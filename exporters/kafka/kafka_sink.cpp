@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "exporters/common/exporter_redaction.h"
+
 namespace specwatch {
 namespace {
 
@@ -28,9 +30,8 @@ KafkaSink::KafkaSink(KafkaSinkSettings settings, PricingTable pricing,
                      Logger& logger)
     : settings_(std::move(settings)),
       sources_(settings_.sources.begin(), settings_.sources.end()),
-      redaction_(settings_.kafka.redact
-                     ? std::make_unique<SiteRedactor>(registry, redaction, RedactionSite::kExport)
-                     : nullptr),
+      redaction_(make_export_redactor(settings_.kafka.redact, settings_.kafka.redaction, redaction,
+                                      registry)),
       metrics_(registry, settings_.name),
       logger_(logger),
       encoder_(std::move(pricing), settings_.kafka.include_original,

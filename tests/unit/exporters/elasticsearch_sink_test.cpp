@@ -105,7 +105,8 @@ TEST(ElasticsearchBulk, ItemsAreCreateActionsAndTheirDocuments) {
   EXPECT_EQ(source, "traces");
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].id, "abc");
-  EXPECT_FALSE(parse_bulk_entry(writer.bytes().substr(0, writer.bytes().size() - 1), source, items));
+  EXPECT_FALSE(
+      parse_bulk_entry(writer.bytes().substr(0, writer.bytes().size() - 1), source, items));
 }
 
 TEST(ElasticsearchBulk, AnswersAreReadPerItem) {
@@ -123,8 +124,9 @@ TEST(ElasticsearchBulk, AnswersAreReadPerItem) {
   EXPECT_EQ(results[2].outcome, BulkItemResult::Outcome::kRetry);
   EXPECT_EQ(results[3].outcome, BulkItemResult::Outcome::kRejected);
   EXPECT_EQ(results[3].reason, "elasticsearch: 400 mapper_parsing_exception: bad");
-  EXPECT_EQ(results[3].answer,
-            R"({"create":{"status":400,"error":{"type":"mapper_parsing_exception","reason":"bad"}}})");
+  EXPECT_EQ(
+      results[3].answer,
+      R"({"create":{"status":400,"error":{"type":"mapper_parsing_exception","reason":"bad"}}})");
   EXPECT_EQ(results[4].outcome, BulkItemResult::Outcome::kRetry);
   EXPECT_FALSE(parse_bulk_answer(R"({"items":[]})", 1, results, error));
   EXPECT_EQ(error, "the bulk answer has 0 items for 1 sent");
@@ -269,8 +271,8 @@ TEST_F(ElasticsearchSinkTest, AnExistingTemplateIsLeftAloneAndADisabledOneNotAsk
   es.template_enabled = false;
   es.spool.path = dir_.file("other-spool");
   auto second = std::make_unique<ElasticsearchSink>(
-      ElasticsearchSinkSettings{"search-2", {}, es, dir_.path()}, PricingTable(),
-      RedactionConfig{}, registry_, logger_);
+      ElasticsearchSinkSettings{"search-2", {}, es, dir_.path()}, PricingTable(), RedactionConfig{},
+      registry_, logger_);
   second->start();
   testing::AckProbe second_probe;
   auto more = batch(second_probe, 1);

@@ -248,8 +248,8 @@ TEST_F(ExporterConfigTest, KafkaErrorsNameFileLineColumnAndKey) {
 }
 
 TEST_F(ExporterConfigTest, ElasticsearchDefaults) {
-  ConfigLoadResult result = parse(
-      "exporters:\n  - type: elasticsearch\n    name: search\n    url: http://es:9200\n");
+  ConfigLoadResult result =
+      parse("exporters:\n  - type: elasticsearch\n    name: search\n    url: http://es:9200\n");
   ASSERT_TRUE(result.errors.empty()) << texts(result).front();
   const auto& es = std::get<ElasticsearchExporterConfig>(result.config->exporters[0].settings);
   EXPECT_EQ(es.url, "http://es:9200");
@@ -279,7 +279,8 @@ TEST_F(ExporterConfigTest, ElasticsearchEverySetting) {
       "    retry: {initial_backoff: 100ms, max_backoff: 2s}\n"
       "    template: {enabled: false, name: specwatch-events}\n"
       "    include_original: true\n    redact: false\n    queue: {max_events: 500}\n"
-      "    spool: {enabled: false}\n");
+      "    spool: {enabled: false}\n"
+      "    redaction: {enabled_patterns: [email_address], disabled_patterns: [bearer_token]}\n");
   ASSERT_TRUE(result.errors.empty()) << texts(result).front();
   const auto& es = std::get<ElasticsearchExporterConfig>(result.config->exporters[0].settings);
   EXPECT_EQ(es.url, "https://es.internal:9243/proxy");
@@ -298,6 +299,10 @@ TEST_F(ExporterConfigTest, ElasticsearchEverySetting) {
   EXPECT_FALSE(es.redact);
   EXPECT_EQ(es.queue_max_events, 500u);
   EXPECT_FALSE(es.spool.enabled);
+  ASSERT_TRUE(es.redaction.has_value());
+  EXPECT_TRUE(es.redaction->patterns.enabled(BuiltinPattern::kEmailAddress));
+  EXPECT_FALSE(es.redaction->patterns.enabled(BuiltinPattern::kBearerToken));
+  EXPECT_TRUE(es.redaction->patterns.enabled(BuiltinPattern::kOpenAiApiKey));
 }
 
 TEST_F(ExporterConfigTest, ElasticsearchErrors) {
