@@ -157,13 +157,7 @@ void read_elasticsearch_exporter_config(const YAML::Node& entry, const std::stri
   in.read_bool_key(entry, key_path, "include_original", out.include_original);
   in.read_bool_key(entry, key_path, "redact", out.redact);
   read_exporter_redaction(entry, key_path, out.redaction, in);
-  if (const YAML::Node spool = entry["spool"]; spool.IsDefined()) {
-    read_spool_config(spool, ConfigReader::join(key_path, "spool"), out.spool, in);
-  }
-  if (const YAML::Node dead_letter = entry["dead_letter"]; dead_letter.IsDefined()) {
-    read_dead_letter_config(dead_letter, ConfigReader::join(key_path, "dead_letter"),
-                            out.dead_letter, in);
-  }
+  read_spool_and_dead_letter(entry, key_path, out.spool, out.dead_letter, in);
 }
 
 }  // namespace specwatch

@@ -26,6 +26,7 @@
 
 #include "exporters/common/batch_encoder.h"
 #include "exporters/common/dead_letter.h"
+#include "exporters/common/delivery_thread.h"
 #include "exporters/common/forward_buffer.h"
 #include "exporters/common/sink_metrics.h"
 #include "exporters/elasticsearch/elasticsearch_bulk.h"
@@ -84,10 +85,7 @@ class ElasticsearchSink final : public Sink {
   DeadLetterFile dead_letter_;
   ForwardBuffer buffer_;
   std::unique_ptr<ElasticsearchSender> sender_;
-  std::thread thread_;
-  std::mutex done_mutex_;
-  std::condition_variable done_changed_;
-  bool sender_done_ = false;
+  DeliveryThread thread_;  // runs sender_ (declared after it: joined before it is destroyed)
 
   mutable std::mutex state_mutex_;
   std::string reason_ = "starting";

@@ -68,12 +68,7 @@ void KafkaSink::start() {
     logger_.error("Kafka exporter cannot start", {{"exporter", settings_.name}, {"error", error}});
     return;
   }
-  thread_ = std::thread([this] {
-    sender_->run();
-    std::lock_guard done(done_mutex_);
-    sender_done_ = true;
-    done_changed_.notify_all();
-  });
+  thread_.start([this] { sender_->run(); });
   reason_.clear();
   running_.store(true);
   ready_.store(true, std::memory_order_release);
@@ -89,15 +84,8 @@ void KafkaSink::stop(int drain_timeout_ms) {
   }
   // Wakes a consume() waiting for room; what it held is failed for a re-read.
   buffer_.close();
-  if (thread_.joinable()) {
-    sender_->drain();
-    std::unique_lock done(done_mutex_);
-    done_changed_.wait_for(done, std::chrono::milliseconds(std::max(drain_timeout_ms, 0)),
-                           [&] { return sender_done_; });
-    done.unlock();
-    sender_->quit();
-    thread_.join();
-  }
+  thread_.stop(
+      drain_timeout_ms, [this] { sender_->drain(); }, [this] { sender_->quit(); });
   // Without a spool, batches never taken by the sender go back to their sources.
   buffer_.fail_unsent();
   buffer_.close();  // the spool's cursor after the last commits

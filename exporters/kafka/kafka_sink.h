@@ -28,6 +28,7 @@
 
 #include "exporters/common/batch_encoder.h"
 #include "exporters/common/dead_letter.h"
+#include "exporters/common/delivery_thread.h"
 #include "exporters/common/forward_buffer.h"
 #include "exporters/common/sink_metrics.h"
 #include "exporters/kafka/kafka_entry.h"
@@ -88,10 +89,7 @@ class KafkaSink final : public Sink {
   ForwardBuffer buffer_;  // the spool, or without one the batches held in memory
 
   std::unique_ptr<KafkaSender> sender_;
-  std::thread thread_;
-  std::mutex done_mutex_;
-  std::condition_variable done_changed_;
-  bool sender_done_ = false;
+  DeliveryThread thread_;  // runs sender_ (declared after it: joined before it is destroyed)
 
   mutable std::mutex state_mutex_;
   std::string reason_ = "starting";
