@@ -16,6 +16,7 @@
 #include <functional>
 #include <thread>
 
+#include "tests/integration/support/checkpoint.h"
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
@@ -40,25 +41,15 @@ class ElasticsearchExport : public ::testing::Test {
                            exporters));
   }
   static double outcome(std::uint16_t port, const std::string& name) {
-    return value_of(scrape(port),
-                    "specwatch_component_events_total{component=\"search\",kind=\"sink\","
-                    "outcome=\"" +
-                        name + "\"}")
-        .value_or(-1);
+    return sink_outcome(port, "search", name);
   }
   static double exporter_up(std::uint16_t port) {
     return value_of(scrape(port), "specwatch_exporter_up{exporter=\"search\"}").value_or(-1);
   }
   std::uint64_t checkpoint_offset() {
-    const std::string path = dir_.file("state/checkpoints/genai.json");
-    if (!std::filesystem::exists(path)) return 0;
-    rapidjson::Document doc;
-    const std::string text = read_file(path);
-    doc.Parse(text.data(), text.size());
-    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data")) return 0;
-    const rapidjson::Value& files = doc["data"]["files"];
-    return files.IsArray() && !files.Empty() ? files[0]["offset"].GetUint64() : 0;
+    return first_checkpoint_offset(dir_.file("state/checkpoints/genai.json"));
   }
+
   void expect_clean_store(std::size_t events) {
     EXPECT_EQ(stand_in_.stored(), events);  // distinct _id = events: 0 lost
     EXPECT_EQ(stand_in_.duplicate_contents(), 0u);

@@ -19,6 +19,7 @@
 #include "exporters/common/spool.h"
 #include "exporters/kafka/kafka_entry.h"
 #include "tests/integration/kafka/mock_kafka_process.h"
+#include "tests/integration/support/checkpoint.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
@@ -43,11 +44,7 @@ class KafkaExport : public ::testing::Test {
                            exporters));
   }
   static double outcome(std::uint16_t port, const std::string& name) {
-    return value_of(scrape(port),
-                    "specwatch_component_events_total{component=\"stream\",kind=\"sink\","
-                    "outcome=\"" +
-                        name + "\"}")
-        .value_or(-1);
+    return sink_outcome(port, "stream", name);
   }
   static double spool_bytes(std::uint16_t port) {
     return value_of(scrape(port), "specwatch_component_spool_bytes{component=\"stream\"}")
@@ -68,14 +65,7 @@ class KafkaExport : public ::testing::Test {
     return out;
   }
   std::uint64_t checkpoint_offset() {
-    const std::string path = dir_.file("state/checkpoints/genai.json");
-    if (!std::filesystem::exists(path)) return 0;
-    rapidjson::Document doc;
-    const std::string text = read_file(path);
-    doc.Parse(text.data(), text.size());
-    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data")) return 0;
-    const rapidjson::Value& files = doc["data"]["files"];
-    return files.IsArray() && !files.Empty() ? files[0]["offset"].GetUint64() : 0;
+    return first_checkpoint_offset(dir_.file("state/checkpoints/genai.json"));
   }
 
   TempDir dir_;
@@ -124,7 +114,8 @@ TEST_F(KafkaExport, BrokersDownForFifteenSecondsMidStreamLoseNothing) {
   ASSERT_TRUE(mock_.command("down"));
   append_file(dir_.file("in/calls.ndjson"), genai_lines(kHalf, kHalf));
   // The second half is read, spooled and acknowledged to the source while Kafka is away.
-  ASSERT_TRUE(wait_until([&] { return checkpoint_offset() == genai_lines(0, 2 * kHalf).size(); }, 30s))
+  ASSERT_TRUE(
+      wait_until([&] { return checkpoint_offset() == genai_lines(0, 2 * kHalf).size(); }, 30s))
       << sidecar.log();
   EXPECT_GT(spool_bytes(port), 0);
   // The outage: longer than the exporter's retry backoff ceiling.
