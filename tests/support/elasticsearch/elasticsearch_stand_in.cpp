@@ -69,8 +69,7 @@ std::string check_action(const rapidjson::Document& action, std::string& index, 
 std::string content_of(const rapidjson::Document& source) {
   rapidjson::Document copy;
   copy.CopyFrom(source, copy.GetAllocator());
-  if (auto event = copy.FindMember("event");
-      event != copy.MemberEnd() && event->value.IsObject()) {
+  if (auto event = copy.FindMember("event"); event != copy.MemberEnd() && event->value.IsObject()) {
     event->value.RemoveMember("id");
   }
   return compact(copy);
@@ -242,8 +241,10 @@ HttpResponse ElasticsearchStandIn::index_template(const HttpRequest& request) {
   if (request.method == HttpMethod::kGet) {
     ++template_gets_;
     if (!template_) {
-      return HttpResponse::json(404, R"({"error":{"type":"resource_not_found_exception","reason":"index template matching [)" +
-                                         template_name_ + R"(] not found"},"status":404})");
+      return HttpResponse::json(
+          404,
+          R"({"error":{"type":"resource_not_found_exception","reason":"index template matching [)" +
+              template_name_ + R"(] not found"},"status":404})");
     }
     return HttpResponse::json(200, R"({"index_templates":[{"name":")" + template_name_ +
                                        R"(","index_template":)" + *template_ + "}]}");

@@ -52,9 +52,9 @@ class ElasticsearchStandIn {
   void go_down();
   void come_up();
 
-  std::size_t stored() const;              // distinct `_id`s stored
-  std::size_t duplicate_contents() const;  // documents stored twice under different ids
-  std::size_t conflicts() const;           // items answered 409
+  std::size_t stored() const;                   // distinct `_id`s stored
+  std::size_t duplicate_contents() const;       // documents stored twice under different ids
+  std::size_t conflicts() const;                // items answered 409
   std::size_t scripted(unsigned status) const;  // items answered `status` by the script
   std::size_t bulk_requests() const;            // valid ones
   std::size_t items_received() const;           // in valid bulk requests

@@ -306,9 +306,12 @@ SubjectFactory subject(const char* name) {
 
 // Every source and sink. A new one: its Subject above and one line here.
 const SubjectFactory kSubjects[] = {
-    subject<FileSourceSubject>("file_source"),      subject<OtlpHttpSubject>("otlp_http_receiver"),
-    subject<OtlpGrpcSubject>("otlp_grpc_receiver"), subject<QueuedSinkSubject>("queued_sink"),
-    subject<NotifierSubject>("notifier"),           subject<KafkaSinkSubject>("kafka_sink"),
+    subject<FileSourceSubject>("file_source"),
+    subject<OtlpHttpSubject>("otlp_http_receiver"),
+    subject<OtlpGrpcSubject>("otlp_grpc_receiver"),
+    subject<QueuedSinkSubject>("queued_sink"),
+    subject<NotifierSubject>("notifier"),
+    subject<KafkaSinkSubject>("kafka_sink"),
     subject<ElasticsearchSinkSubject>("elasticsearch_sink"),
 };
 
