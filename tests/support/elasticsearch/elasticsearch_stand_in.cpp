@@ -79,17 +79,8 @@ std::string content_of(const rapidjson::Document& source) {
 
 ElasticsearchStandIn::ElasticsearchStandIn(std::string template_name)
     : template_name_(std::move(template_name)) {
-  start_server();
-}
-
-ElasticsearchStandIn::~ElasticsearchStandIn() {
-  if (server_) server_->stop();
-}
-
-void ElasticsearchStandIn::start_server() {
   HttpServerOptions options;
   options.host = "127.0.0.1";
-  options.port = port_;  // 0 the first time; the same port after go_down()
   options.threads = 1;
   options.max_body_bytes = kMaxBody;
   server_ = std::make_unique<HttpServer>(options, logger_);
@@ -101,13 +92,8 @@ void ElasticsearchStandIn::start_server() {
   port_ = server_->port();
 }
 
-void ElasticsearchStandIn::go_down() {
+ElasticsearchStandIn::~ElasticsearchStandIn() {
   server_->stop();
-  server_.reset();
-}
-
-void ElasticsearchStandIn::come_up() {
-  if (!server_) start_server();
 }
 
 void ElasticsearchStandIn::script_items(ItemScript script) {

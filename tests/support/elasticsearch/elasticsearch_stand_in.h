@@ -11,8 +11,7 @@
 //   without event.id): a second document with the same content under another `_id` is a
 //   duplicate.
 // - GET / PUT /_index_template/<name>: 404 until a template was PUT, then 200 with it.
-// - set_unavailable(true): every request answered 503; go_down(): the port refuses connections
-//   until come_up().
+// - set_unavailable(true): every request answered 503 (an overloaded or blocked cluster).
 #pragma once
 
 #include <cstdint>
@@ -49,8 +48,6 @@ class ElasticsearchStandIn {
 
   void script_items(ItemScript script);
   void set_unavailable(bool unavailable);
-  void go_down();
-  void come_up();
 
   std::size_t stored() const;                   // distinct `_id`s stored
   std::size_t duplicate_contents() const;       // documents stored twice under different ids
@@ -72,7 +69,6 @@ class ElasticsearchStandIn {
   std::vector<std::vector<std::string>> bulk_ids() const;
 
  private:
-  void start_server();
   HttpResponse bulk(const HttpRequest& request);
   HttpResponse index_template(const HttpRequest& request);
   // The request body, inflated when announced; nullopt (a violation recorded) when it is not
