@@ -97,11 +97,12 @@ TEST_F(ExporterConfigTest, ErrorsNameFileLineColumnAndKey) {
       "  - not a mapping\n");
   EXPECT_EQ(texts(result),
             (std::vector<std::string>{
-                "cfg.yaml:5:11: exporters[0].type: must be one of: file, kafka (got \"pigeon\")",
+                "cfg.yaml:5:11: exporters[0].type: must be one of: file, kafka, elasticsearch (got "
+                "\"pigeon\")",
                 "cfg.yaml:8:11: exporters[1].name: invalid exporter name \"Bad Name\": must "
                 "match [a-z0-9][a-z0-9_.-]* (it becomes a metric label)",
                 "cfg.yaml:10:5: exporters[1].colour: unknown key; allowed keys: type, name, "
-                "sources, queue, path, rotate, fsync, include_original, redact",
+                "sources, queue, path, rotate, fsync, include_original, redact, redaction",
                 "cfg.yaml:11:5: exporters[2].path: required key is missing",
                 "cfg.yaml:13:25: exporters[2].rotate.max_bytes: must be at least 0, got -1",
                 "cfg.yaml:13:40: exporters[2].rotate.max_files: must be at least 1, got 0",
@@ -317,21 +318,22 @@ TEST_F(ExporterConfigTest, ElasticsearchErrors) {
       "    retry: {initial_backoff: 10s, max_backoff: 1s}\n    template: {name: \"t-%Y\"}\n");
   EXPECT_EQ(texts(result),
             (std::vector<std::string>{
-                "cfg.yaml:4:5: exporters[0]: required key is missing: url",
-                "cfg.yaml:6:12: exporters[0].index: must be lower case",
-                "cfg.yaml:9:10: exporters[1].url: invalid URL: must start with http:// or https://",
-                "cfg.yaml:10:12: exporters[1].index: unsupported conversion %F; allowed: %Y %m %d "
+                "cfg.yaml:5:5: exporters[0].url: required key is missing",
+                "cfg.yaml:7:12: exporters[0].index: must be lower case",
+                "cfg.yaml:10:10: exporters[1].url: invalid URL: must start with http:// or "
+                "https://",
+                "cfg.yaml:11:12: exporters[1].index: unsupported conversion %F; allowed: %Y %m %d "
                 "%H %j %%",
-                "cfg.yaml:11:18: exporters[1].data_stream: use either index or data_stream, not "
+                "cfg.yaml:12:18: exporters[1].data_stream: use either index or data_stream, not "
                 "both",
-                "cfg.yaml:16:19: exporters[2].api_key_file: use either api_key_file or username "
-                "and password_file, not both",
-                "cfg.yaml:15:15: exporters[2].username: basic auth needs both username and "
+                "cfg.yaml:16:15: exporters[2].username: basic auth needs both username and "
                 "password_file",
-                "cfg.yaml:17:18: exporters[2].compression: must be one of: gzip, none (got \"br\")",
-                "cfg.yaml:21:12: exporters[3].retry: max_backoff must not be shorter than "
+                "cfg.yaml:17:19: exporters[2].api_key_file: use either api_key_file or username "
+                "and password_file, not both",
+                "cfg.yaml:18:18: exporters[2].compression: must be one of: gzip, none (got \"br\")",
+                "cfg.yaml:22:12: exporters[3].retry: max_backoff must not be shorter than "
                 "initial_backoff",
-                "cfg.yaml:22:23: exporters[3].template.name: must be a plain name (no % "
+                "cfg.yaml:23:22: exporters[3].template.name: must be a plain name (no % "
                 "conversions)",
             }));
 }
