@@ -12,7 +12,7 @@ StatusSnapshot sample() {
   snapshot.now_s = 1796385600;
   snapshot.components = {{"source", "specular-traces", true, "", ""},
                          {"exporter", "archive", false, "cannot open /x", ""},
-                         {"exporter", "search", true, "", "cannot connect to http://es:9200"}};
+                         {"exporter", "search", true, "", "cannot connect to es:9200"}};
   BudgetStatus budget;
   budget.name = "specular-daily";
   budget.unit = "usd";
@@ -44,7 +44,7 @@ TEST(StatusPage, ShowsBudgetsAlertsAndComponentsEscaped) {
   EXPECT_NE(html.find("specular-daily: &lt;b&gt; 76 %"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"bad\">cannot open /x</td>"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"ok\">ready <span class=\"peer\">peer unreachable: cannot "
-                      "connect to http://es:9200</span></td>"),
+                      "connect to es:9200</span></td>"),
             std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), std::string::npos);  // no external asset
@@ -59,7 +59,7 @@ TEST(StatusText, PlainWithoutColourAndColouredOnRequest) {
             std::string::npos);
   EXPECT_NE(plain.find("  archive  cannot open /x\n"), std::string::npos);
   // An exporter whose peer is away is ready (its events wait in the spool) and says so.
-  EXPECT_NE(plain.find("  search  ready  peer unreachable: cannot connect to http://es:9200\n"),
+  EXPECT_NE(plain.find("  search  ready  peer unreachable: cannot connect to es:9200\n"),
             std::string::npos);
   const std::string coloured = render_status_text(sample(), true);
   EXPECT_NE(coloured.find("\x1b[33m[###############.....]\x1b[0m"), std::string::npos);
@@ -72,7 +72,7 @@ TEST(StatusJson, RoundTrips) {
   EXPECT_EQ(status_json(*parsed), status_json(sample()));
   EXPECT_NE(status_json(sample()).find("\"name\":\"search\",\"ready\":true,\"reason\":\"\","
                                        "\"peer_reachable\":false,\"peer_error\":\"cannot connect "
-                                       "to http://es:9200\""),
+                                       "to es:9200\""),
             std::string::npos);
   EXPECT_FALSE(parse_status_json("[]", error));
   EXPECT_EQ(error, "not a status document");
