@@ -1,5 +1,6 @@
 #include "exporters/exporter_factory.h"
 
+#include "exporters/elasticsearch/elasticsearch_sink_factory.h"
 #include "exporters/file/file_sink_factory.h"
 #include "exporters/kafka/kafka_sink_factory.h"
 
@@ -19,6 +20,10 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const std::vector<ExporterConfig>&
           } else if constexpr (std::is_same_v<T, KafkaExporterConfig>) {
             sinks.push_back(make_kafka_sink(
                 KafkaSinkSettings{exporter.name, exporter.sources, settings, {}}, services));
+          } else if constexpr (std::is_same_v<T, ElasticsearchExporterConfig>) {
+            sinks.push_back(make_elasticsearch_sink(
+                ElasticsearchSinkSettings{exporter.name, exporter.sources, settings, {}},
+                services));
           }
         },
         exporter.settings);

@@ -44,11 +44,12 @@ void read_exporter(const YAML::Node& item, const std::string& key_path, Exporter
                    ConfigReader& in) {
   out.line = item.Mark().line + 1;
   const YAML::Node type = in.require(item, key_path, "type");
-  enum class Type { kFile, kKafka };
+  enum class Type { kFile, kKafka, kElasticsearch };
   std::optional<Type> kind;
   if (type.IsDefined()) {
-    kind = in.read_enum<Type>(type, ConfigReader::join(key_path, "type"),
-                              {{"file", Type::kFile}, {"kafka", Type::kKafka}});
+    kind = in.read_enum<Type>(
+        type, ConfigReader::join(key_path, "type"),
+        {{"file", Type::kFile}, {"kafka", Type::kKafka}, {"elasticsearch", Type::kElasticsearch}});
   }
   if (auto name = read_component_name(item, key_path, "exporter", in)) out.name = *name;
   read_sources(item, key_path, out, in);
@@ -75,6 +76,16 @@ void read_exporter(const YAML::Node& item, const std::string& key_path, Exporter
       KafkaExporterConfig kafka;
       read_kafka_exporter_config(item, key_path, kafka, in);
       out.settings = std::move(kafka);
+      break;
+    }
+    case Type::kElasticsearch: {
+      in.check_unknown_keys(item, key_path, keys_with(elasticsearch_exporter_keys()));
+      ElasticsearchExporterConfig elasticsearch;
+      read_elasticsearch_exporter_config(item, key_path, elasticsearch, in);
+      // Without a spool, `queue.max_events` bounds the events held until Elasticsearch stored
+      // them.
+      if (out.queue) elasticsearch.queue_max_events = out.queue->max_events;
+      out.settings = std::move(elasticsearch);
       break;
     }
   }

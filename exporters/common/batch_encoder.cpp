@@ -30,8 +30,8 @@ std::string_view BatchEncoder::record_text(const Record& record) {
   return value_text_;
 }
 
-void BatchEncoder::encode(const EventBatch& batch, std::string& out,
-                          std::vector<std::size_t>& ends) {
+void BatchEncoder::encode(const EventBatch& batch, std::string& out, std::vector<std::size_t>& ends,
+                          std::vector<std::string>* ids) {
   constexpr std::uint32_t kNoRecord = std::numeric_limits<std::uint32_t>::max();
   std::uint32_t previous_record = kNoRecord;
   std::uint32_t index = 0;  // of the event among its record's events (they follow each other)
@@ -72,6 +72,7 @@ void BatchEncoder::encode(const EventBatch& batch, std::string& out,
     documents_.append(event, origin, cost, out);
     out.push_back('\n');
     ends.push_back(out.size());
+    if (ids != nullptr) ids->push_back(std::move(id));
   }
 }
 

@@ -26,8 +26,10 @@ class BatchEncoder {
   BatchEncoder(PricingTable pricing, bool include_original, const Redactor* redactor);
 
   // Appends the documents of every event of `batch` to `out`; ends receives, per document, the
-  // offset in `out` just past its line break.
-  void encode(const EventBatch& batch, std::string& out, std::vector<std::size_t>& ends);
+  // offset in `out` just past its line break; `ids`, when given, each document's event.id (the
+  // Elasticsearch exporter's `_id`).
+  void encode(const EventBatch& batch, std::string& out, std::vector<std::size_t>& ends,
+              std::vector<std::string>* ids = nullptr);
 
   // Redactions since the last reset (EventDocumentEncoder::redactions).
   EventDocumentEncoder& documents() { return documents_; }

@@ -61,13 +61,12 @@ void EventDocumentEncoder::key(const char* name) {
 
 void EventDocumentEncoder::string(std::string_view text) {
   std::string_view clean = text;
-  if (redactor_ != nullptr) {
+  // Almost every value is clean: one scan that finds nothing, and the value is written as it is
+  // (no copy). Only a value with a match is rewritten.
+  if (redactor_ != nullptr && redactor_->contains_secret(text)) {
     scratch_.clear();
-    const std::size_t matches = redactor_->redact(text, scratch_, &redactions_);
-    if (matches > 0) {
-      redaction_total_ += matches;
-      clean = scratch_;
-    }
+    redaction_total_ += redactor_->redact(text, scratch_, &redactions_);
+    clean = scratch_;
   }
   if (!is_valid_utf8(clean)) {
     if (clean.data() != scratch_.data()) scratch_.assign(text);
@@ -81,6 +80,12 @@ void EventDocumentEncoder::string_member(const char* name, std::string_view text
   if (text.empty()) return;
   key(name);
   string(text);
+}
+
+void EventDocumentEncoder::own_member(const char* name, std::string_view text) {
+  if (text.empty()) return;
+  key(name);
+  writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
 void EventDocumentEncoder::int_member(const char* name, const std::optional<std::int64_t>& value) {
@@ -146,17 +151,17 @@ void EventDocumentEncoder::write_event_object(const CanonicalEvent& event,
                                               const EventOrigin& origin) {
   key("event");
   writer_.StartObject();
-  string_member("id", origin.id);
-  string_member("kind", EventKindName(event.kind()));
+  own_member("id", origin.id);
+  own_member("kind", EventKindName(event.kind()));
   std::visit(
       [this](const auto& body) {
         using T = std::decay_t<decltype(body)>;
         if constexpr (std::is_same_v<T, LlmCall> || std::is_same_v<T, WorkflowRun> ||
                       std::is_same_v<T, WorkflowStep>) {
-          string_member("outcome", OutcomeName(body.outcome));
+          own_member("outcome", OutcomeName(body.outcome));
           duration_member(body.duration_seconds);
         } else if constexpr (std::is_same_v<T, Command>) {
-          string_member("outcome", body.success ? "success" : "failure");
+          own_member("outcome", body.success ? "success" : "failure");
         } else if constexpr (std::is_same_v<T, ApiRequest>) {
           duration_member(body.duration_seconds);
         }
@@ -185,7 +190,7 @@ void EventDocumentEncoder::write_log_object(const CanonicalEvent& event,
     key("offset");
     writer_.Uint64(origin.offset);
   }
-  if (log_record != nullptr) string_member("level", SeverityName(log_record->level));
+  if (log_record != nullptr) own_member("level", SeverityName(log_record->level));
   writer_.EndObject();
 }
 
@@ -273,7 +278,7 @@ void EventDocumentEncoder::write_cost(const std::optional<double>& usd, std::str
   key("cost");
   writer_.StartObject();
   double_member("usd", usd);
-  string_member("source", source);
+  own_member("source", source);
   writer_.EndObject();
 }
 
@@ -282,7 +287,7 @@ void EventDocumentEncoder::write_specwatch_object(const CanonicalEvent& event,
                                                   const std::optional<CallCost>& cost) {
   key("specwatch");
   writer_.StartObject();
-  string_member("source", origin.source);
+  own_member("source", origin.source);
   const auto* step = std::get_if<WorkflowStep>(&event.body);
   if (!event.workflow_id.empty() || step != nullptr) {
     key("workflow");
@@ -306,7 +311,10 @@ void EventDocumentEncoder::write_specwatch_object(const CanonicalEvent& event,
           writer_.StartObject();
           key("count");
           writer_.Int64(body.count);
-          string_member("model", body.model);  // the `model` label of the call's metrics
+          // The `model` label of the call's metrics, where gen_ai.response.model names another.
+          if (!body.response_model.empty() && body.response_model != body.model) {
+            string_member("model", body.model);
+          }
           if (body.input_tokens) bool_member("input_includes_cache", body.input_includes_cache);
           int_member("total_tokens", body.total_tokens);
           writer_.EndObject();

@@ -59,6 +59,9 @@ class EventDocumentEncoder {
   void key(const char* name);
   void string(std::string_view text);
   void string_member(const char* name, std::string_view text);  // skipped when empty
+  // A value specwatch itself made (event.id, an enum's name, a configured source name): neither
+  // redacted nor checked for UTF-8. Skipped when empty.
+  void own_member(const char* name, std::string_view text);
   void int_member(const char* name, const std::optional<std::int64_t>& value);
   void double_member(const char* name, const std::optional<double>& value);
   void bool_member(const char* name, const std::optional<bool>& value);

@@ -43,6 +43,10 @@ struct ForwarderMetrics {
   SinkMetrics sink;
   DeliveryCounters delivery;
   SpoolGauges spool;
+  // specwatch_exporter_up{exporter}: 1 while the peer answers (or nothing was sent yet), 0 while
+  // the last exchange failed for want of the peer (refused, timed out, 5xx, 429). Readiness stays
+  // the sidecar's own: this gauge, `specwatch status` and /api/v1/status show the outage.
+  prometheus::Gauge& peer_up;
 };
 
 }  // namespace specwatch

@@ -30,6 +30,17 @@ void read_spool_config(const YAML::Node& node, const std::string& key, SpoolConf
   }
 }
 
+void read_spool_and_dead_letter(const YAML::Node& entry, const std::string& key_path,
+                                SpoolConfig& spool, DeadLetterConfig& dead_letter,
+                                ConfigReader& in) {
+  if (const YAML::Node node = entry["spool"]; node.IsDefined()) {
+    read_spool_config(node, ConfigReader::join(key_path, "spool"), spool, in);
+  }
+  if (const YAML::Node node = entry["dead_letter"]; node.IsDefined()) {
+    read_dead_letter_config(node, ConfigReader::join(key_path, "dead_letter"), dead_letter, in);
+  }
+}
+
 SpoolOptions spool_options(const SpoolConfig& config, const std::string& state_dir,
                            const std::string& exporter) {
   SpoolOptions options;

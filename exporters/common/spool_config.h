@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "exporters/common/dead_letter.h"
 #include "exporters/common/spool.h"
 #include "sidecar/config/config_reader.h"
 
@@ -21,6 +22,11 @@ struct SpoolConfig {
 
 void read_spool_config(const YAML::Node& node, const std::string& key, SpoolConfig& out,
                        ConfigReader& in);
+
+// `spool:` and `dead_letter:` of a forwarder's entry, when written.
+void read_spool_and_dead_letter(const YAML::Node& entry, const std::string& key_path,
+                                SpoolConfig& spool, DeadLetterConfig& dead_letter,
+                                ConfigReader& in);
 
 // The options of the exporter's spool: the configured path or <state_dir>/spool/<exporter>.
 SpoolOptions spool_options(const SpoolConfig& config, const std::string& state_dir,

@@ -1,10 +1,12 @@
 #include "exporters/file/file_exporter_config.h"
 
+#include "exporters/common/exporter_redaction.h"
+
 namespace specwatch {
 
 const std::vector<std::string>& file_exporter_keys() {
-  static const std::vector<std::string> keys = {"path", "rotate", "fsync", "include_original",
-                                                "redact"};
+  static const std::vector<std::string> keys = {"path",   "rotate",   "fsync", "include_original",
+                                                "redact", "redaction"};
   return keys;
 }
 
@@ -58,6 +60,7 @@ void read_file_exporter_config(const YAML::Node& entry, const std::string& key_p
   read_flag(entry, key_path, "fsync", out.fsync, in);
   read_flag(entry, key_path, "include_original", out.include_original, in);
   read_flag(entry, key_path, "redact", out.redact, in);
+  read_exporter_redaction(entry, key_path, out.redaction, in);
 }
 
 }  // namespace specwatch

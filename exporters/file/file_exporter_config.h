@@ -6,11 +6,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "sidecar/config/config_reader.h"
+#include "sidecar/redact/redaction_patterns.h"
 
 namespace specwatch {
 
@@ -20,10 +22,11 @@ struct FileExporterConfig {
   std::string path;  // absolute after loading, or "-" for standard output
   // Rotate before a document would take the file beyond this size; 0: never rotate.
   std::uint64_t rotate_max_bytes = 104857600;
-  int rotate_max_files = 5;       // rotated files kept: path.1 (newest) .. path.N
-  bool fsync = false;             // fsync after each batch, before it is acknowledged
-  bool include_original = false;  // event.original: the raw record as a string
-  bool redact = true;             // the `redaction:` patterns over every string field
+  int rotate_max_files = 5;                  // rotated files kept: path.1 (newest) .. path.N
+  bool fsync = false;                        // fsync after each batch, before it is acknowledged
+  bool include_original = false;             // event.original: the raw record as a string
+  bool redact = true;                        // the `redaction:` patterns over every string field
+  std::optional<RedactionConfig> redaction;  // its own patterns (exporter_redaction.h)
 
   bool to_stdout() const { return path == kStdout; }
 };

@@ -1,14 +1,15 @@
 #include "exporters/file/file_sink.h"
 
+#include "exporters/common/exporter_redaction.h"
+
 namespace specwatch {
 
 FileSink::FileSink(FileSinkSettings settings, PricingTable pricing,
                    const RedactionConfig& redaction, prometheus::Registry& registry, Logger& logger)
     : settings_(std::move(settings)),
       sources_(settings_.sources.begin(), settings_.sources.end()),
-      redaction_(settings_.file.redact
-                     ? std::make_unique<SiteRedactor>(registry, redaction, RedactionSite::kExport)
-                     : nullptr),
+      redaction_(make_export_redactor(settings_.file.redact, settings_.file.redaction, redaction,
+                                      registry)),
       metrics_(registry, settings_.name),
       logger_(logger),
       encoder_(std::move(pricing), settings_.file.include_original,

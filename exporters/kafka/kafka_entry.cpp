@@ -1,15 +1,11 @@
 #include "exporters/kafka/kafka_entry.h"
 
-#include <cstring>
+#include "exporters/common/length_prefixed.h"
 
 namespace specwatch {
 
 void KafkaEntryWriter::field(std::string_view text) {
-  const auto length = static_cast<std::uint32_t>(text.size());
-  char bytes[4];
-  std::memcpy(bytes, &length, 4);
-  bytes_.append(bytes, 4);
-  bytes_.append(text);
+  append_field(bytes_, text);
 }
 
 void KafkaEntryWriter::begin(std::string_view source) {
@@ -27,29 +23,15 @@ void KafkaEntryWriter::add(const KafkaMessage& message) {
   ++messages_;
 }
 
-namespace {
-
-bool take(std::string_view& rest, std::string_view& out) {
-  if (rest.size() < 4) return false;
-  std::uint32_t length;
-  std::memcpy(&length, rest.data(), 4);
-  rest.remove_prefix(4);
-  if (rest.size() < length) return false;
-  out = rest.substr(0, length);
-  rest.remove_prefix(length);
-  return true;
-}
-
-}  // namespace
-
 bool parse_kafka_entry(std::string_view entry, std::string_view& source,
                        std::vector<KafkaMessage>& messages) {
   messages.clear();
-  if (!take(entry, source)) return false;
+  if (!take_field(entry, source)) return false;
   while (!entry.empty()) {
     KafkaMessage message;
-    if (!take(entry, message.topic) || !take(entry, message.key) || !take(entry, message.service) ||
-        !take(entry, message.kind) || !take(entry, message.value)) {
+    if (!take_field(entry, message.topic) || !take_field(entry, message.key) ||
+        !take_field(entry, message.service) || !take_field(entry, message.kind) ||
+        !take_field(entry, message.value)) {
       return false;
     }
     messages.push_back(message);

@@ -6,6 +6,8 @@
 #include <memory>
 #include <sstream>
 
+#include "exporters/common/exporter_redaction.h"
+
 namespace specwatch {
 namespace {
 
@@ -142,8 +144,9 @@ const std::vector<std::pair<std::string, std::string>>& kafka_default_properties
 
 const std::vector<std::string>& kafka_exporter_keys() {
   static const std::vector<std::string> keys = {
-      "brokers", "topic",      "max_topics",     "overflow_topic", "key",   "include_original",
-      "redact",  "properties", "property_files", "queue",          "spool", "dead_letter"};
+      "brokers",    "topic",     "max_topics", "overflow_topic", "key",   "include_original",
+      "redact",     "redaction", "properties", "property_files", "queue", "spool",
+      "dead_letter"};
   return keys;
 }
 
@@ -181,6 +184,7 @@ void read_kafka_exporter_config(const YAML::Node& entry, const std::string& key_
       if (auto value = in.read_bool(node, ConfigReader::join(key_path, name))) *flag = *value;
     }
   }
+  read_exporter_redaction(entry, key_path, out.redaction, in);
   read_properties(entry, key_path, out, in);
   if (const YAML::Node queue = entry["queue"]; queue.IsDefined()) {
     const std::string key = ConfigReader::join(key_path, "queue");
@@ -193,13 +197,7 @@ void read_kafka_exporter_config(const YAML::Node& entry, const std::string& key_
       }
     }
   }
-  if (const YAML::Node spool = entry["spool"]; spool.IsDefined()) {
-    read_spool_config(spool, ConfigReader::join(key_path, "spool"), out.spool, in);
-  }
-  if (const YAML::Node dead_letter = entry["dead_letter"]; dead_letter.IsDefined()) {
-    read_dead_letter_config(dead_letter, ConfigReader::join(key_path, "dead_letter"),
-                            out.dead_letter, in);
-  }
+  read_spool_and_dead_letter(entry, key_path, out.spool, out.dead_letter, in);
 }
 
 }  // namespace specwatch

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "exporters/common/dead_letter.h"
 #include "exporters/common/spool_config.h"
 #include "sidecar/config/config_reader.h"
+#include "sidecar/redact/redaction_patterns.h"
 
 namespace specwatch {
 
@@ -29,6 +31,7 @@ struct KafkaExporterConfig {
   KafkaKeyField key = KafkaKeyField::kTraceId;
   bool include_original = false;
   bool redact = true;
+  std::optional<RedactionConfig> redaction;  // its own patterns (exporter_redaction.h)
   // librdkafka properties, in the order written, after the defaults (so they override them);
   // secrets from files already read in (property_files).
   std::vector<std::pair<std::string, std::string>> properties;

@@ -150,6 +150,7 @@ void KafkaSender::on_delivery(void* opaque, rd_kafka_resp_err_t error) {
     --ref.owner->remaining;
     metrics_.delivery.acknowledged.Increment();
     backoff_ = kFirstBackoff;
+    metrics_.peer_up.Set(1);
     std::lock_guard lock(error_mutex_);
     peer_error_.clear();
     return;
@@ -164,6 +165,7 @@ void KafkaSender::on_delivery(void* opaque, rd_kafka_resp_err_t error) {
 }
 
 void KafkaSender::on_error(rd_kafka_resp_err_t error, const std::string& reason, bool fatal) {
+  metrics_.peer_up.Set(0);
   {
     std::lock_guard lock(error_mutex_);
     if (peer_error_ == reason) return;  // logged once per distinct error, not per retry

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "exporters/common/dead_letter.h"
+#include "exporters/common/forward_buffer.h"
 #include "exporters/common/sink_metrics.h"
 #include "exporters/kafka/kafka_client.h"
 #include "exporters/kafka/kafka_entry.h"
@@ -30,14 +31,8 @@
 
 namespace specwatch {
 
-// One entry waiting for Kafka.
-struct KafkaPending {
-  std::uint64_t sequence = 0;        // in the spool (0 without one)
-  BatchAck ack;                      // without a spool: the batch's acknowledgement, held
-  std::int64_t written_unix_ms = 0;  // when the sink took it
-  std::size_t events = 0;
-  std::string payload;  // kafka_entry.h
-};
+// One entry waiting for Kafka (its payload: kafka_entry.h).
+using KafkaPending = PendingEntry;
 
 class KafkaSender {
  public:

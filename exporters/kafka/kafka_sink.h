@@ -19,7 +19,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,8 +28,9 @@
 
 #include "exporters/common/batch_encoder.h"
 #include "exporters/common/dead_letter.h"
+#include "exporters/common/delivery_thread.h"
+#include "exporters/common/forward_buffer.h"
 #include "exporters/common/sink_metrics.h"
-#include "exporters/common/spool.h"
 #include "exporters/kafka/kafka_entry.h"
 #include "exporters/kafka/kafka_exporter_config.h"
 #include "exporters/kafka/kafka_sender.h"
@@ -65,16 +65,11 @@ class KafkaSink final : public Sink {
 
   const std::string& dead_letter_path() const { return dead_letter_.path(); }
   // Why Kafka cannot be reached now ("" when it can, as far as known).
-  std::string peer_error() const;
+  std::string peer_error() const override;
 
  private:
   bool takes(const std::string& source) const;
   void encode(const EventBatch& batch);
-  void hold_in_memory(const EventBatch& batch, std::size_t events);
-  void store_in_spool(const EventBatch& batch, std::size_t events);
-  std::optional<KafkaPending> next_entry();
-  void settle(KafkaPending& pending, DeliveryStatus status);
-  void report(std::int64_t oldest_in_flight_unix_ms);
   void fail(const EventBatch& batch, std::size_t events);
 
   KafkaSinkSettings settings_;
@@ -89,21 +84,12 @@ class KafkaSink final : public Sink {
   KafkaEntryWriter entry_;
   std::string lines_;
   std::vector<std::size_t> ends_;
-  std::string last_spool_error_;
 
   DeadLetterFile dead_letter_;
-  std::unique_ptr<DiskSpool> spool_;  // null without a spool, or before start()
-
-  std::mutex memory_mutex_;  // without a spool: the entries not yet taken by the sender
-  std::condition_variable memory_changed_;
-  std::deque<KafkaPending> memory_;
-  std::size_t held_events_ = 0;  // in memory_ and in flight
+  ForwardBuffer buffer_;  // the spool, or without one the batches held in memory
 
   std::unique_ptr<KafkaSender> sender_;
-  std::thread thread_;
-  std::mutex done_mutex_;
-  std::condition_variable done_changed_;
-  bool sender_done_ = false;
+  DeliveryThread thread_;  // runs sender_ (declared after it: joined before it is destroyed)
 
   mutable std::mutex state_mutex_;
   std::string reason_ = "starting";

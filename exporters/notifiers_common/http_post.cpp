@@ -1,5 +1,6 @@
 #include "exporters/notifiers_common/http_post.h"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,8 +19,19 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kMaxAnswerBody = 4096;
-constexpr std::size_t kMaxAnswerRead = 1 << 20;
+constexpr std::size_t kMinAnswerRead = 1 << 20;
+
+http::verb verb_of(HttpPostRequest::Method method) {
+  switch (method) {
+    case HttpPostRequest::Method::kPut:
+      return http::verb::put;
+    case HttpPostRequest::Method::kGet:
+      return http::verb::get;
+    case HttpPostRequest::Method::kPost:
+      break;
+  }
+  return http::verb::post;
+}
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view text) {
   std::uint64_t seconds = 0;
@@ -47,10 +59,12 @@ template <typename Stream>
 HttpPostResult exchange(asio::io_context& io, Stream& stream, beast::tcp_stream& layer,
                         const HttpPostRequest& request, Clock::time_point deadline) {
   HttpPostResult result;
-  http::request<http::string_body> message{http::verb::post, request.url.target, 11};
+  http::request<http::string_body> message{verb_of(request.method), request.url.target, 11};
   message.set(http::field::host, request.url.host);
   message.set(http::field::user_agent, "specwatch/" SPECWATCH_VERSION);
-  message.set(http::field::content_type, request.content_type);
+  if (request.method != HttpPostRequest::Method::kGet) {
+    message.set(http::field::content_type, request.content_type);
+  }
   for (const auto& [name, value] : request.headers) message.set(name, value);
   message.body() = request.body;
   message.prepare_payload();
@@ -61,7 +75,7 @@ HttpPostResult exchange(asio::io_context& io, Stream& stream, beast::tcp_stream&
   }
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(kMaxAnswerRead);
+  parser.body_limit(std::max(kMinAnswerRead, request.keep_answer_bytes));
   if (auto ec =
           run_step(io, [&](auto handler) { http::async_read(stream, buffer, parser, handler); })) {
     result.error = "cannot read the answer: " + describe(ec);
@@ -69,7 +83,7 @@ HttpPostResult exchange(asio::io_context& io, Stream& stream, beast::tcp_stream&
   }
   const auto& answer = parser.get();
   result.status = answer.result_int();
-  result.body = answer.body().substr(0, kMaxAnswerBody);
+  result.body = answer.body().substr(0, request.keep_answer_bytes);
   if (auto it = answer.find(http::field::retry_after); it != answer.end()) {
     result.retry_after =
         parse_retry_after(std::string_view(it->value().data(), it->value().size()));

@@ -122,6 +122,20 @@ void read_secret_path(const YAML::Node& entry, const std::string& key_path, cons
   if (auto path = in.read_path(node, ConfigReader::join(key_path, name))) out = *path;
 }
 
+void read_tls_settings(const YAML::Node& node, const std::string& key, TlsSettings& out,
+                       ConfigReader& in) {
+  if (!in.expect_map(node, key)) return;
+  in.check_unknown_keys(node, key, {"ca_file", "insecure_skip_verify"});
+  if (const YAML::Node ca = node["ca_file"]; ca.IsDefined()) {
+    if (auto path = in.read_path(ca, ConfigReader::join(key, "ca_file"))) out.ca_file = *path;
+  }
+  if (const YAML::Node skip = node["insecure_skip_verify"]; skip.IsDefined()) {
+    if (auto value = in.read_bool(skip, ConfigReader::join(key, "insecure_skip_verify"))) {
+      out.insecure_skip_verify = *value;
+    }
+  }
+}
+
 namespace {
 
 void read_match(const YAML::Node& node, const std::string& key, NotifierCommonConfig& out,
@@ -136,19 +150,6 @@ void read_match(const YAML::Node& node, const std::string& key, NotifierCommonCo
     } else {
       in.errors().add(node[i], ConfigReader::index(key, i),
                       "invalid matcher \"" + (*texts)[i] + "\": " + error);
-    }
-  }
-}
-
-void read_tls(const YAML::Node& node, const std::string& key, TlsSettings& out, ConfigReader& in) {
-  if (!in.expect_map(node, key)) return;
-  in.check_unknown_keys(node, key, {"ca_file", "insecure_skip_verify"});
-  if (const YAML::Node ca = node["ca_file"]; ca.IsDefined()) {
-    if (auto path = in.read_path(ca, ConfigReader::join(key, "ca_file"))) out.ca_file = *path;
-  }
-  if (const YAML::Node skip = node["insecure_skip_verify"]; skip.IsDefined()) {
-    if (auto value = in.read_bool(skip, ConfigReader::join(key, "insecure_skip_verify"))) {
-      out.insecure_skip_verify = *value;
     }
   }
 }
@@ -202,7 +203,7 @@ void read_notifier_common_config(const YAML::Node& entry, const std::string& key
     }
   }
   if (const YAML::Node n = entry["tls"]; n.IsDefined()) {
-    read_tls(n, ConfigReader::join(key_path, "tls"), out.tls, in);
+    read_tls_settings(n, ConfigReader::join(key_path, "tls"), out.tls, in);
   }
   if (const YAML::Node n = entry["retry"]; n.IsDefined()) {
     read_retry(n, ConfigReader::join(key_path, "retry"), out.retry, in);

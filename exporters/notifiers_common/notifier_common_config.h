@@ -73,6 +73,10 @@ void read_url(const YAML::Node& entry, const std::string& key_path, const char* 
 // The type's own keys followed by `repeat_interval` and `send_resolved`.
 std::vector<std::string> with_repeat_keys(std::vector<std::string> keys);
 
+// `tls:` (ca_file, insecure_skip_verify): also the Elasticsearch exporter's.
+void read_tls_settings(const YAML::Node& node, const std::string& key, TlsSettings& out,
+                       ConfigReader& in);
+
 // A path to a file holding a secret (`*_file` keys); its content is never logged.
 void read_secret_path(const YAML::Node& entry, const std::string& key_path, const char* name,
                       bool required, std::string& out, ConfigReader& in);

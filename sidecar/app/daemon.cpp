@@ -116,7 +116,7 @@ class CurrentRuntime {
     if (runtime_) all = runtime_->components();
     for (const auto& receiver : receivers_) {
       all.push_back({"source", receiver->name(), receiver->ready(),
-                     receiver->ready() ? "" : receiver->not_ready_reason()});
+                     receiver->ready() ? "" : receiver->not_ready_reason(), ""});
     }
     return all;
   }

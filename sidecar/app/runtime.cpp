@@ -116,8 +116,8 @@ std::vector<ComponentHealth> Runtime::components() const {
     all.push_back(std::move(health));
   }
   for (const auto& sink : sinks_) {
-    all.push_back(
-        {"exporter", sink->name(), sink->ready(), sink->ready() ? "" : sink->not_ready_reason()});
+    all.push_back({"exporter", sink->name(), sink->ready(),
+                   sink->ready() ? "" : sink->not_ready_reason(), sink->peer_error()});
   }
   return all;
 }

@@ -50,6 +50,11 @@ void read_redaction_section(const YAML::Node& node, const std::string& key_path,
   if (node.IsNull()) return;  // `redaction:` with nothing under it: the defaults
   if (!in.expect_map(node, key_path)) return;
   in.check_unknown_keys(node, key_path, {"disabled_patterns", "enabled_patterns"});
+  read_pattern_choice(node, key_path, out, in);
+}
+
+void read_pattern_choice(const YAML::Node& node, const std::string& key_path, RedactionConfig& out,
+                         ConfigReader& in) {
   PatternSet patterns = PatternSet::defaults();
   std::set<std::string> disabled;
   if (const YAML::Node list = node["disabled_patterns"]; list.IsDefined()) {

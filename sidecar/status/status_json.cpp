@@ -107,6 +107,13 @@ void write_component(Writer& w, const ComponentHealth& component) {
   w.Bool(component.ready);
   w.Key("reason");
   string(w, component.reason);
+  if (component.kind == "exporter") {
+    // Reaching the peer is not readiness (Sink::peer_error): a separate field.
+    w.Key("peer_reachable");
+    w.Bool(component.peer_error.empty());
+    w.Key("peer_error");
+    string(w, component.peer_error);
+  }
   w.Key("paths");
   w.StartArray();
   for (const std::string& path : component.paths) string(w, path);
@@ -191,6 +198,7 @@ ComponentHealth component_of(const rapidjson::Value& item) {
   auto ready = item.FindMember("ready");
   component.ready = ready != item.MemberEnd() && ready->value.IsBool() && ready->value.GetBool();
   component.reason = text_of(item, "reason");
+  component.peer_error = text_of(item, "peer_error");
   if (const auto* paths = array_of(item, "paths")) {
     for (const auto& path : paths->GetArray()) {
       if (path.IsString()) component.paths.emplace_back(path.GetString());

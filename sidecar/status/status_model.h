@@ -19,13 +19,21 @@ using NamedCounts = std::vector<std::pair<std::string, std::int64_t>>;
 
 struct ComponentHealth {
   ComponentHealth() = default;
-  ComponentHealth(std::string kind_, std::string name_, bool ready_, std::string reason_)
-      : kind(std::move(kind_)), name(std::move(name_)), ready(ready_), reason(std::move(reason_)) {}
+  ComponentHealth(std::string kind_, std::string name_, bool ready_, std::string reason_,
+                  std::string peer_error_ = "")
+      : kind(std::move(kind_)),
+        name(std::move(name_)),
+        ready(ready_),
+        reason(std::move(reason_)),
+        peer_error(std::move(peer_error_)) {}
 
   std::string kind;  // "source" or "exporter"
   std::string name;
   bool ready = false;
   std::string reason;  // why not ready; empty when ready
+  // An exporter that cannot reach its peer: why (empty when it can). Not readiness: see
+  // Sink::peer_error().
+  std::string peer_error;
 
   // What /metrics says of the component (component_figures.h); absent when it has no such series.
   std::vector<std::string> paths;           // file sources: the configured include patterns

@@ -57,8 +57,12 @@ std::string number_cell(const char* name, const std::optional<std::int64_t>& val
 }
 
 std::string state_cell(const ComponentHealth& component) {
-  return component.ready ? "<td class=\"ok\">ready</td>"
-                         : "<td class=\"bad\">" + escape(component.reason) + "</td>";
+  std::string html =
+      component.ready ? "<td class=\"ok\">ready" : "<td class=\"bad\">" + escape(component.reason);
+  if (!component.peer_error.empty()) {
+    html += " <span class=\"peer\">peer unreachable: " + escape(component.peer_error) + "</span>";
+  }
+  return html + "</td>";
 }
 
 // The row's opening tag and its name cell.

@@ -64,7 +64,11 @@ std::string render_status_text(const StatusSnapshot& snapshot, bool colour) {
       any = true;
       out += "  " + component.name + "  " +
              (component.ready ? paint("32", "ready") : paint("31", component.reason)) +
-             figures(component) + "\n";
+             figures(component);
+      if (!component.peer_error.empty()) {
+        out += "  " + paint("33", "peer unreachable: " + component.peer_error);
+      }
+      out += "\n";
     }
     if (!any) out += "  none\n";
   }

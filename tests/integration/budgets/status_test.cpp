@@ -97,7 +97,8 @@ TEST_F(Status, ShowsSourcesExportersAndRuleAlerts) {
             std::string::npos)
       << json;
   EXPECT_NE(json.find("{\"kind\":\"exporter\",\"name\":\"archive\",\"ready\":true,\"reason\":\"\","
-                      "\"paths\":[],\"files\":null,\"lag_bytes\":null,\"events\":null,"
+                      "\"peer_reachable\":true,\"peer_error\":\"\",\"paths\":[],\"files\":null,"
+                      "\"lag_bytes\":null,\"events\":null,"
                       "\"errors\":{},\"outcomes\":{\"received\":2,\"sent\":2,\"failed\":0,"
                       "\"dropped\":0},\"queue\":0,\"spool_bytes\":null}"),
             std::string::npos)

@@ -19,6 +19,7 @@
 #include "exporters/common/spool.h"
 #include "exporters/kafka/kafka_entry.h"
 #include "tests/integration/kafka/mock_kafka_process.h"
+#include "tests/integration/support/checkpoint.h"
 #include "tests/integration/support/metrics_text.h"
 #include "tests/integration/support/sidecar_process.h"
 #include "tests/integration/support/temp_dir.h"
@@ -28,28 +29,6 @@ namespace specwatch::testing {
 namespace {
 
 constexpr const char* kTopic = "specwatch.events";
-
-std::string trace_of(int seq) {
-  char trace[33];
-  std::snprintf(trace, sizeof trace, "%032x", seq % 97);
-  return trace;
-}
-
-std::string genai_line(int seq) {
-  char span[17];
-  std::snprintf(span, sizeof span, "%016x", seq);
-  return "{\"time\":\"2025-01-15T10:30:45.1Z\",\"trace_id\":\"" + trace_of(seq) +
-         "\",\"span_id\":\"" + span +
-         "\",\"gen_ai.provider.name\":\"openai\",\"gen_ai.request.model\":\"gpt-4o\","
-         "\"gen_ai.operation.name\":\"chat\",\"gen_ai.usage.input_tokens\":" +
-         std::to_string(100 + seq % 50) + ",\"gen_ai.usage.output_tokens\":20}\n";
-}
-
-std::string lines(int first, int count) {
-  std::string text;
-  for (int i = first; i < first + count; ++i) text += genai_line(i);
-  return text;
-}
 
 class KafkaExport : public ::testing::Test {
  protected:
@@ -65,11 +44,7 @@ class KafkaExport : public ::testing::Test {
                            exporters));
   }
   static double outcome(std::uint16_t port, const std::string& name) {
-    return value_of(scrape(port),
-                    "specwatch_component_events_total{component=\"stream\",kind=\"sink\","
-                    "outcome=\"" +
-                        name + "\"}")
-        .value_or(-1);
+    return sink_outcome(port, "stream", name);
   }
   static double spool_bytes(std::uint16_t port) {
     return value_of(scrape(port), "specwatch_component_spool_bytes{component=\"stream\"}")
@@ -90,14 +65,7 @@ class KafkaExport : public ::testing::Test {
     return out;
   }
   std::uint64_t checkpoint_offset() {
-    const std::string path = dir_.file("state/checkpoints/genai.json");
-    if (!std::filesystem::exists(path)) return 0;
-    rapidjson::Document doc;
-    const std::string text = read_file(path);
-    doc.Parse(text.data(), text.size());
-    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data")) return 0;
-    const rapidjson::Value& files = doc["data"]["files"];
-    return files.IsArray() && !files.Empty() ? files[0]["offset"].GetUint64() : 0;
+    return first_checkpoint_offset(dir_.file("state/checkpoints/genai.json"));
   }
 
   TempDir dir_;
@@ -106,7 +74,7 @@ class KafkaExport : public ::testing::Test {
 
 TEST_F(KafkaExport, EveryEventArrivesOnceWithItsKeyHeadersAndDocument) {
   constexpr int kLines = 20000;
-  write_file(dir_.file("in/calls.ndjson"), lines(0, kLines));
+  write_file(dir_.file("in/calls.ndjson"), genai_lines(0, kLines));
   SidecarProcess sidecar(dir_.file("specwatch.yaml"), dir_.file("run.log"));
   const std::uint16_t port = sidecar.wait_started();
   ASSERT_NE(port, 0) << sidecar.log();
@@ -138,15 +106,16 @@ TEST_F(KafkaExport, EveryEventArrivesOnceWithItsKeyHeadersAndDocument) {
 
 TEST_F(KafkaExport, BrokersDownForFifteenSecondsMidStreamLoseNothing) {
   constexpr int kHalf = 5000;
-  write_file(dir_.file("in/calls.ndjson"), lines(0, kHalf));
+  write_file(dir_.file("in/calls.ndjson"), genai_lines(0, kHalf));
   SidecarProcess sidecar(dir_.file("specwatch.yaml"), dir_.file("run.log"));
   const std::uint16_t port = sidecar.wait_started();
   ASSERT_NE(port, 0) << sidecar.log();
   ASSERT_TRUE(wait_until([&] { return outcome(port, "acknowledged") == kHalf; }, 60s));
   ASSERT_TRUE(mock_.command("down"));
-  append_file(dir_.file("in/calls.ndjson"), lines(kHalf, kHalf));
+  append_file(dir_.file("in/calls.ndjson"), genai_lines(kHalf, kHalf));
   // The second half is read, spooled and acknowledged to the source while Kafka is away.
-  ASSERT_TRUE(wait_until([&] { return checkpoint_offset() == lines(0, 2 * kHalf).size(); }, 30s))
+  ASSERT_TRUE(
+      wait_until([&] { return checkpoint_offset() == genai_lines(0, 2 * kHalf).size(); }, 30s))
       << sidecar.log();
   EXPECT_GT(spool_bytes(port), 0);
   // The outage: longer than the exporter's retry backoff ceiling.
@@ -188,7 +157,7 @@ std::set<std::uint64_t> uncommitted_spool_offsets(const std::string& dir) {
 
 TEST_F(KafkaExport, KillDuringTheStreamLosesNothingAndDuplicatesOnlyTheWindow) {
   constexpr int kLines = 100000;
-  const std::string text = lines(0, kLines);
+  const std::string text = genai_lines(0, kLines);
   write_file(dir_.file("in/calls.ndjson"), text);
   std::uint64_t checkpoint_at_kill = 0;
   {

@@ -11,8 +11,9 @@ namespace {
 StatusSnapshot sample() {
   StatusSnapshot snapshot;
   snapshot.now_s = 1796385600;
-  snapshot.components = {{"source", "specular-traces", true, ""},
-                         {"exporter", "archive", false, "cannot open /x"}};
+  snapshot.components = {{"source", "specular-traces", true, "", ""},
+                         {"exporter", "archive", false, "cannot open /x", ""},
+                         {"exporter", "search", true, "", "cannot connect to es:9200"}};
   BudgetStatus budget;
   budget.name = "specular-daily";
   budget.unit = "usd";
@@ -77,6 +78,9 @@ TEST(StatusPage, ShowsBudgetsAlertsAndComponentsEscaped) {
                       "a</td><td class=\"origin\">rules</td>"),
             std::string::npos)
       << html;
+  EXPECT_NE(html.find("<td class=\"ok\">ready <span class=\"peer\">peer unreachable: cannot "
+                      "connect to es:9200</span></td>"),
+            std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), std::string::npos);  // no external asset
   EXPECT_EQ(html.find("https://"), std::string::npos);
@@ -99,6 +103,11 @@ TEST(StatusText, PlainWithoutColourAndColouredOnRequest) {
                        "  pending  EventsSeen warning  3 events from a\n"),
             std::string::npos)
       << plain;
+  // An exporter whose peer is away is ready (its events wait in the spool) and says so.
+  EXPECT_NE(
+      plain.find("  search  ready  sent 0  failed 0  dropped 0  peer unreachable: cannot connect "
+                 "to es:9200\n"),
+      std::string::npos);
   const std::string coloured = render_status_text(sample(), true);
   EXPECT_NE(coloured.find("\x1b[33m[###############.....]\x1b[0m"), std::string::npos);
 }
@@ -108,6 +117,10 @@ TEST(StatusJson, RoundTrips) {
   auto parsed = parse_status_json(status_json(sample()), error);
   ASSERT_TRUE(parsed) << error;
   EXPECT_EQ(status_json(*parsed), status_json(sample()));
+  EXPECT_NE(status_json(sample()).find("\"name\":\"search\",\"ready\":true,\"reason\":\"\","
+                                       "\"peer_reachable\":false,\"peer_error\":\"cannot connect "
+                                       "to es:9200\""),
+            std::string::npos);
   EXPECT_FALSE(parse_status_json("[]", error));
   EXPECT_EQ(error, "not a status document");
 }

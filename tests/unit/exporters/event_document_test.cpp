@@ -3,6 +3,11 @@
 #include "exporters/common/event_document.h"
 
 #include <gtest/gtest.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <iterator>
+#include <vector>
 
 #include "tests/support/sample_secrets.h"
 
@@ -229,6 +234,75 @@ TEST(EventDocument, RedactsEveryStringFieldAndTheOriginal) {
   EXPECT_EQ(encoder.redaction_total(), 8u);
   encoder.reset_redactions();
   EXPECT_EQ(encoder.redaction_total(), 0u);
+}
+
+// Every built-in secret in every position a document has: a top-level field (trace_id), a
+// nested value (gen_ai.response.model), the raw record (event.original) and an attribute inside it
+// (an OTLP record's attributes are in its raw form). None is written; each match is counted.
+TEST(EventDocument, EveryBuiltinSecretInEveryPositionIsRedactedAndCounted) {
+  RedactionConfig config;
+  config.patterns.set(BuiltinPattern::kEmailAddress, true);
+  config.patterns.set(BuiltinPattern::kPhoneNumber, true);
+  const Redactor redactor(config);
+  std::vector<testing::SampleSecret> secrets(std::begin(testing::kSampleSecrets),
+                                             std::end(testing::kSampleSecrets));
+  secrets.push_back({"email_address", "ada@example.org", "ada@example.org"});
+  secrets.push_back({"phone_number", "+49 30 1234567", "+49 30 1234567"});
+  for (const testing::SampleSecret& secret : secrets) {
+    const std::string text(secret.text);
+    CanonicalEvent event = base_event();
+    event.trace_id = text;
+    LlmCall call;
+    call.provider = "openai";
+    call.model = "gpt-4o " + text;
+    event.body = call;
+    EventOrigin o = origin();
+    rapidjson::StringBuffer quoted;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(quoted);
+    writer.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+    const std::string original = R"({"body":)" + std::string(quoted.GetString()) +
+                                 R"(,"attributes":{"http.request.header.x":)" + quoted.GetString() +
+                                 "}}";
+    o.original = original;
+    EventDocumentEncoder encoder(&redactor);
+    std::string out;
+    encoder.append(event, o, std::nullopt, out);
+    EXPECT_FALSE(testing::leaks(out, secret.secret)) << secret.pattern << ": " << out;
+    const std::string marker = Redactor::marker(secret.pattern);
+    std::size_t markers = 0;
+    for (std::size_t at = out.find(marker); at != std::string::npos;
+         at = out.find(marker, at + 1)) {
+      ++markers;
+    }
+    EXPECT_EQ(markers, 4u) << secret.pattern << ": " << out;
+    std::size_t pattern = 0;
+    while (redactor.patterns()[pattern].name != secret.pattern) ++pattern;
+    EXPECT_EQ(encoder.redactions()[pattern], 4u) << secret.pattern;
+    EXPECT_EQ(encoder.redaction_total(), 4u) << secret.pattern;
+  }
+}
+
+// What looks like a secret to a careless pattern stays as it is, and nothing is counted.
+TEST(EventDocument, NearMissesAreLeftAlone) {
+  RedactionConfig config;
+  config.patterns.set(BuiltinPattern::kEmailAddress, true);
+  config.patterns.set(BuiltinPattern::kPhoneNumber, true);
+  const Redactor redactor(config);
+  for (const char* text :
+       {"sk-2024", "gpt-4o-mini", "claude-3-5-sonnet-20241022", "4bf92f3577b34da6a3ce929d0e0e4736",
+        "AKIA-not-a-key", "-----BEGIN CERTIFICATE-----", "https://api.openai.com:443/v1/chat",
+        "Bearer token", "2024-10-22"}) {
+    CanonicalEvent event = base_event();
+    event.trace_id = text;
+    EventDocumentEncoder encoder(&redactor);
+    std::string redacted;
+    encoder.append(event, origin(), std::nullopt, redacted);
+    EventDocumentEncoder plain;
+    std::string unchanged;
+    plain.append(event, origin(), std::nullopt, unchanged);
+    EXPECT_EQ(redacted, unchanged) << text;
+    EXPECT_EQ(encoder.redaction_total(), 0u) << text;
+  }
 }
 
 TEST(EventDocument, RepairsInvalidUtf8) {

@@ -97,11 +97,12 @@ TEST_F(ExporterConfigTest, ErrorsNameFileLineColumnAndKey) {
       "  - not a mapping\n");
   EXPECT_EQ(texts(result),
             (std::vector<std::string>{
-                "cfg.yaml:5:11: exporters[0].type: must be one of: file, kafka (got \"pigeon\")",
+                "cfg.yaml:5:11: exporters[0].type: must be one of: file, kafka, elasticsearch (got "
+                "\"pigeon\")",
                 "cfg.yaml:8:11: exporters[1].name: invalid exporter name \"Bad Name\": must "
                 "match [a-z0-9][a-z0-9_.-]* (it becomes a metric label)",
                 "cfg.yaml:10:5: exporters[1].colour: unknown key; allowed keys: type, name, "
-                "sources, queue, path, rotate, fsync, include_original, redact",
+                "sources, queue, path, rotate, fsync, include_original, redact, redaction",
                 "cfg.yaml:11:5: exporters[2].path: required key is missing",
                 "cfg.yaml:13:25: exporters[2].rotate.max_bytes: must be at least 0, got -1",
                 "cfg.yaml:13:40: exporters[2].rotate.max_files: must be at least 1, got 0",
@@ -245,6 +246,96 @@ TEST_F(ExporterConfigTest, KafkaErrorsNameFileLineColumnAndKey) {
                 "cfg.yaml:14:24: exporters[0].spool.max_bytes: must be at least 1048576, got 10",
                 "cfg.yaml:14:39: exporters[0].spool.when_full: must be one of: block, drop_newest "
                 "(got \"drop_oldest\")"}));
+}
+
+TEST_F(ExporterConfigTest, ElasticsearchDefaults) {
+  ConfigLoadResult result =
+      parse("exporters:\n  - type: elasticsearch\n    name: search\n    url: http://es:9200\n");
+  ASSERT_TRUE(result.errors.empty()) << texts(result).front();
+  const auto& es = std::get<ElasticsearchExporterConfig>(result.config->exporters[0].settings);
+  EXPECT_EQ(es.url, "http://es:9200");
+  EXPECT_EQ(es.index, "specwatch-%Y.%m.%d");
+  EXPECT_EQ(es.index_prefix(), "specwatch-");
+  EXPECT_EQ(es.data_stream, "");
+  EXPECT_TRUE(es.gzip);
+  EXPECT_EQ(es.timeout, std::chrono::seconds(30));
+  EXPECT_EQ(es.initial_backoff, std::chrono::milliseconds(500));
+  EXPECT_EQ(es.max_backoff, std::chrono::seconds(30));
+  EXPECT_TRUE(es.template_enabled);
+  EXPECT_EQ(es.template_name, "specwatch");
+  EXPECT_TRUE(es.redact);
+  EXPECT_FALSE(es.include_original);
+  EXPECT_TRUE(es.spool.enabled);
+  EXPECT_EQ(es.queue_max_events, 100000u);
+  EXPECT_EQ(es.username, "");
+  EXPECT_EQ(es.api_key_file, "");
+}
+
+TEST_F(ExporterConfigTest, ElasticsearchEverySetting) {
+  ConfigLoadResult result = parse(
+      "exporters:\n  - type: elasticsearch\n    name: search\n"
+      "    url: https://es.internal:9243/proxy\n    data_stream: logs-specwatch-default\n"
+      "    username: specwatch\n    password_file: secrets/es\n"
+      "    tls: {ca_file: ca.pem}\n    compression: none\n    timeout: 5s\n"
+      "    retry: {initial_backoff: 100ms, max_backoff: 2s}\n"
+      "    template: {enabled: false, name: specwatch-events}\n"
+      "    include_original: true\n    redact: false\n    queue: {max_events: 500}\n"
+      "    spool: {enabled: false}\n"
+      "    redaction: {enabled_patterns: [email_address], disabled_patterns: [bearer_token]}\n");
+  ASSERT_TRUE(result.errors.empty()) << texts(result).front();
+  const auto& es = std::get<ElasticsearchExporterConfig>(result.config->exporters[0].settings);
+  EXPECT_EQ(es.url, "https://es.internal:9243/proxy");
+  EXPECT_EQ(es.data_stream, "logs-specwatch-default");
+  EXPECT_EQ(es.index_prefix(), "logs-specwatch-default");
+  EXPECT_EQ(es.username, "specwatch");
+  EXPECT_EQ(es.password_file, dir_.file("secrets/es"));
+  EXPECT_EQ(es.tls.ca_file, dir_.file("ca.pem"));
+  EXPECT_FALSE(es.gzip);
+  EXPECT_EQ(es.timeout, std::chrono::seconds(5));
+  EXPECT_EQ(es.initial_backoff, std::chrono::milliseconds(100));
+  EXPECT_EQ(es.max_backoff, std::chrono::seconds(2));
+  EXPECT_FALSE(es.template_enabled);
+  EXPECT_EQ(es.template_name, "specwatch-events");
+  EXPECT_TRUE(es.include_original);
+  EXPECT_FALSE(es.redact);
+  EXPECT_EQ(es.queue_max_events, 500u);
+  EXPECT_FALSE(es.spool.enabled);
+  ASSERT_TRUE(es.redaction.has_value());
+  EXPECT_TRUE(es.redaction->patterns.enabled(BuiltinPattern::kEmailAddress));
+  EXPECT_FALSE(es.redaction->patterns.enabled(BuiltinPattern::kBearerToken));
+  EXPECT_TRUE(es.redaction->patterns.enabled(BuiltinPattern::kOpenAiApiKey));
+}
+
+TEST_F(ExporterConfigTest, ElasticsearchErrors) {
+  ConfigLoadResult result = parse(
+      "exporters:\n"
+      "  - type: elasticsearch\n    name: a\n    index: Specwatch-%Y\n"
+      "  - type: elasticsearch\n    name: b\n    url: ftp://es\n    index: \"x-%F\"\n"
+      "    data_stream: logs\n"
+      "  - type: elasticsearch\n    name: c\n    url: http://es:9200\n    username: u\n"
+      "    api_key_file: key\n    compression: br\n"
+      "  - type: elasticsearch\n    name: d\n    url: http://es:9200\n"
+      "    retry: {initial_backoff: 10s, max_backoff: 1s}\n    template: {name: \"t-%Y\"}\n");
+  EXPECT_EQ(texts(result),
+            (std::vector<std::string>{
+                "cfg.yaml:5:5: exporters[0].url: required key is missing",
+                "cfg.yaml:7:12: exporters[0].index: must be lower case",
+                "cfg.yaml:10:10: exporters[1].url: invalid URL: must start with http:// or "
+                "https://",
+                "cfg.yaml:11:12: exporters[1].index: unsupported conversion %F; allowed: %Y %m %d "
+                "%H %j %%",
+                "cfg.yaml:12:18: exporters[1].data_stream: use either index or data_stream, not "
+                "both",
+                "cfg.yaml:16:15: exporters[2].username: basic auth needs both username and "
+                "password_file",
+                "cfg.yaml:17:19: exporters[2].api_key_file: use either api_key_file or username "
+                "and password_file, not both",
+                "cfg.yaml:18:18: exporters[2].compression: must be one of: gzip, none (got \"br\")",
+                "cfg.yaml:22:12: exporters[3].retry: max_backoff must not be shorter than "
+                "initial_backoff",
+                "cfg.yaml:23:22: exporters[3].template.name: must be a plain name (no % "
+                "conversions)",
+            }));
 }
 
 }  // namespace

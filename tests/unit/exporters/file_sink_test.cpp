@@ -192,6 +192,29 @@ TEST_F(FileSinkTest, RedactsEveryPositionAndCountsAtSiteExport) {
             2);
 }
 
+TEST_F(FileSinkTest, AnExporterOwnPatternsReplaceTheSectionsForItAlone) {
+  // The section's patterns leave e-mail addresses alone (personal data, off by default); this
+  // exporter turns them on and turns bearer_token off.
+  const std::string mail = "ada@example.org";
+  const std::string url = "Bearer eyJhbGciOiJIUzI1NiJ9.abc123DEF456ghi";
+  FileExporterConfig file = config();
+  RedactionConfig own;
+  own.patterns.set(BuiltinPattern::kEmailAddress, true);
+  own.patterns.set(BuiltinPattern::kBearerToken, false);
+  file.redaction = own;
+  auto sink = make(file);
+  sink->start();
+  Fed fed;
+  feed(*sink, "traces", {"{}"}, fed, mail + " " + url);
+  const std::string written = slurp(dir_.file("out.ndjson"));
+  EXPECT_NE(written.find(R"("service":{"name":"[REDACTED:email_address] )" + url + "\"}"),
+            std::string::npos)
+      << written;
+  EXPECT_EQ(counter_value(registry_, "specwatch_redactions_total",
+                          {{"pattern", "email_address"}, {"site", "export"}}),
+            1);
+}
+
 TEST_F(FileSinkTest, RedactFalseWritesTheTextAsItIs) {
   const std::string key(testing::kOpenAiKey);
   FileExporterConfig file = config();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "exporters/elasticsearch/elasticsearch_sink.h"
 #include "exporters/kafka/kafka_sink.h"
 #include "exporters/webhook/webhook_factory.h"
 #include "sidecar/otlp/otlp_grpc_receiver.h"
@@ -17,6 +18,7 @@
 #include "sidecar/otlp/proto/trace_service.grpc.pb.h"
 #include "sidecar/pipeline/queued_consumer.h"
 #include "sidecar/sources/file/checkpoint_store.h"
+#include "tests/support/elasticsearch/elasticsearch_stand_in.h"
 #include "tests/support/gated_delivery.h"
 #include "tests/support/http/http_client.h"
 #include "tests/support/kafka/mock_kafka_cluster.h"
@@ -253,6 +255,45 @@ class KafkaSinkSubject final : public Subject {
   std::vector<std::unique_ptr<testing::AckProbe>> probes_;
 };
 
+// The Elasticsearch exporter in front of the stand-in: an event emitted is one document stored;
+// the final state is every batch settled and the spool holding nothing.
+class ElasticsearchSinkSubject final : public Subject {
+ public:
+  ElasticsearchSinkSubject() {
+    ElasticsearchExporterConfig es;
+    es.url = stand_in_.url();
+    sink_ = std::make_unique<ElasticsearchSink>(
+        ElasticsearchSinkSettings{"lifecycle-es", {}, es, state_.path()}, PricingTable(),
+        RedactionConfig{}, registry_, logger_);
+  }
+  Component& component() override { return *sink_; }
+  void feed() override {
+    auto& probe = probes_.emplace_back(std::make_unique<testing::AckProbe>());
+    testing::TestEventBatch batch("lifecycle", 1, probe->make());
+    batch.batch.records[0].end_offset = probes_.size();  // its own event id
+    sink_->consume(batch.view());
+  }
+  std::size_t emitted() override { return stand_in_.stored(); }
+  bool final_state_persisted() override {
+    for (const auto& probe : probes_) {
+      if (probe->calls.load() != 1) return false;
+    }
+    const std::filesystem::path spool = std::filesystem::path(state_.path()) / "spool/lifecycle-es";
+    for (const auto& item : std::filesystem::directory_iterator(spool)) {
+      if (item.path().extension() == ".seg") return false;
+    }
+    return true;
+  }
+
+ private:
+  testing::ElasticsearchStandIn stand_in_;
+  testing::TempDir state_;
+  prometheus::Registry registry_;
+  Logger logger_{LogLevel::kError, [](std::string_view) {}};
+  std::unique_ptr<ElasticsearchSink> sink_;
+  std::vector<std::unique_ptr<testing::AckProbe>> probes_;
+};
+
 struct SubjectFactory {
   const char* name;
   std::function<std::unique_ptr<Subject>()> make;
@@ -265,9 +306,13 @@ SubjectFactory subject(const char* name) {
 
 // Every source and sink. A new one: its Subject above and one line here.
 const SubjectFactory kSubjects[] = {
-    subject<FileSourceSubject>("file_source"),      subject<OtlpHttpSubject>("otlp_http_receiver"),
-    subject<OtlpGrpcSubject>("otlp_grpc_receiver"), subject<QueuedSinkSubject>("queued_sink"),
-    subject<NotifierSubject>("notifier"),           subject<KafkaSinkSubject>("kafka_sink"),
+    subject<FileSourceSubject>("file_source"),
+    subject<OtlpHttpSubject>("otlp_http_receiver"),
+    subject<OtlpGrpcSubject>("otlp_grpc_receiver"),
+    subject<QueuedSinkSubject>("queued_sink"),
+    subject<NotifierSubject>("notifier"),
+    subject<KafkaSinkSubject>("kafka_sink"),
+    subject<ElasticsearchSinkSubject>("elasticsearch_sink"),
 };
 
 class Lifecycle : public ::testing::TestWithParam<SubjectFactory> {
