@@ -27,7 +27,7 @@ rsss=()
 for i in $(seq 1 "$runs"); do
   run="$work/run$i"
   mkdir -p "$run"
-  ln -s "$work/records.ndjson" "$run/events.log"
+  ln "$work/records.ndjson" "$run/events.log"  # a hard link: symlinks are not followed by default
   port="$(free_port)"
   write_w1_config "$run" "$port" w1-llm
   cat bench/e2e/w1_llm_profile.yaml >> "$run/specwatch.yaml"
