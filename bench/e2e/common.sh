@@ -18,6 +18,13 @@ metric_value() {
   { curl -s "http://127.0.0.1:$port/metrics" || true; } | awk -v s="$series" '$1 == s { print $2; found=1 } END { if (!found) print 0 }'
 }
 
+# Sum of every series of one metric name on /metrics (0 when absent).
+metric_sum() {
+  local port="$1" name="$2"
+  { curl -s "http://127.0.0.1:$port/metrics" || true; } |
+    awk -v n="$name" 'index($1, n "{") == 1 || $1 == n { s += $2 } END { printf "%.0f", s }'
+}
+
 # Polls /metrics until SERIES reaches N; exits with the sidecar's log when it dies first.
 wait_for_count() {
   local port="$1" series="$2" n="$3" pid="$4" log="$5" count
@@ -55,7 +62,7 @@ generate_ndjson() {
   local n="$1" out="$2"
   awk -v n="$n" 'BEGIN {
     for (i = 0; i < n; i++) {
-      printf "{\"time\":\"2025-01-15T10:30:%02d.%06d-08:00\",\"level\":\"INFO\",\"msg\":\"provider call completed\",\"service\":\"specular\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e%04x\",\"span_id\":\"00f067aa0ba9%04x\",\"provider\":\"anthropic\",\"model\":\"claude-sonnet-4-5\",\"latency_ms\":%d,\"context\":{\"workflow_id\":\"auto-1736965845\",\"step\":\"build\",\"attempt\":%d},\"seq\":%d}\n", i % 60, i % 1000000, i % 65536, i % 65536, 100 + i % 900, i % 3, i
+      printf "{\"time\":\"2025-01-15T10:30:%02d.%06d-08:00\",\"level\":\"INFO\",\"msg\":\"llm call\",\"service\":\"specular\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e%04x\",\"span_id\":\"00f067aa0ba9%04x\",\"provider\":\"anthropic\",\"model\":\"claude-sonnet-4-5\",\"latency_ms\":%d,\"context\":{\"workflow_id\":\"auto-1736965845\",\"step\":\"build\",\"attempt\":%d},\"seq\":%d}\n", i % 60, i % 1000000, i % 65536, i % 65536, 100 + i % 900, i % 3, i
     }
   }' > "$out"
 }
@@ -79,4 +86,50 @@ $profile_line
 YAML
   # W1_EXTRA_CONFIG: a file of further top-level sections (e.g. bench/e2e/budgets20.yaml).
   if [ -n "${W1_EXTRA_CONFIG:-}" ]; then cat "$W1_EXTRA_CONFIG" >> "$dir/specwatch.yaml"; fi
+}
+
+# Writes N NDJSON provider-call records of about 335 bytes each (W1-LLM): 4 services, 4 providers
+# with 9 bundled-priced models, input/output/cache-read token counts, a float latency_ms, a status
+# ("error" about 3 % of the time), a workflow id and a 32-hex trace id. Deterministic: the values
+# come from a Park-Miller generator (exact in awk's doubles: 16807 * (2^31 - 1) < 2^53) seeded
+# with SEED (default 20260115), so the same N and SEED always give the same bytes.
+generate_llm_ndjson() {
+  local n="$1" out="$2" seed="${3:-20260115}"
+  awk -v n="$n" -v seed="$seed" '
+    function draw(bound) { state = (state * 16807) % 2147483647; return state % bound }
+    BEGIN {
+      state = seed % 2147483647
+      if (state <= 0) state = 1
+      split("checkout search support-bot indexer", services, " ")
+      split("anthropic anthropic anthropic openai openai openai gcp.gemini groq groq", providers, " ")
+      split("claude-sonnet-4-5 claude-haiku-4-5 claude-3-5-haiku gpt-4o gpt-4o-mini gpt-4.1-nano gemini-2.5-pro llama-3.3-70b-versatile llama-3.1-8b-instant", models, " ")
+      split("chat chat chat text_completion", operations, " ")
+      for (i = 0; i < n; i++) {
+        t = int(i / 100)
+        m = 1 + draw(9)
+        input = 200 + draw(20000)
+        cache = draw(2) ? draw(int(input / 2)) : 0
+        error = draw(100) < 3
+        output = error ? draw(20) : 10 + draw(2000)
+        printf "{\"time\":\"2025-01-15T%02d:%02d:%02d.%06dZ\",\"level\":\"%s\",\"msg\":\"llm call\",\"service\":\"%s\",\"provider\":\"%s\",\"model\":\"%s\",\"operation\":\"%s\",\"input_tokens\":%d,\"output_tokens\":%d,\"cache_read_tokens\":%d,\"latency_ms\":%d.%03d,\"status\":\"%s\",\"workflow_id\":\"wf-%07d\",\"trace_id\":\"%08x%08x%08x%08x\"}\n", \
+          10 + int(t / 3600), int(t / 60) % 60, t % 60, (i % 100) * 10000 + draw(10000), error ? "ERROR" : "INFO", \
+          services[1 + draw(4)], providers[m], models[m], operations[1 + draw(4)], input, output, \
+          cache, 40 + draw(30000), draw(1000), error ? "error" : "ok", int(i / 20), \
+          draw(2147483647), draw(2147483647), draw(2147483647), draw(2147483647)
+      }
+    }' > "$out"
+}
+
+# The W1 input and config in DIR for PROFILE: the log events of generate_ndjson, or, for the
+# profile w1-llm, the provider-call records of generate_llm_ndjson with the profile of
+# bench/e2e/w1_llm_profile.yaml appended to the config (after any W1_EXTRA_CONFIG).
+prepare_w1() {
+  local n="$1" dir="$2" port="$3" profile="$4"
+  if [ "$profile" = "w1-llm" ]; then
+    generate_llm_ndjson "$n" "$dir/events.log"
+  else
+    generate_ndjson "$n" "$dir/events.log"
+  fi
+  write_w1_config "$dir" "$port" "$profile"
+  if [ "$profile" = "w1-llm" ]; then cat bench/e2e/w1_llm_profile.yaml >> "$dir/specwatch.yaml"; fi
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # W1 in instructions, the figure that does not spread with the machine's load: runs the real
 # binary under callgrind over N generated NDJSON events (default 100,000; PROFILE as for
-# w1_tail_throughput.sh, empty = no profile), stops it with SIGTERM once /metrics counts all of
+# w1_tail_throughput.sh, empty = no profile; w1-llm: W1-LLM's provider-call records and profile,
+# see w1_llm.sh), stops it with SIGTERM once /metrics counts all of
 # them, and prints the instructions of the pipeline worker and the file source thread (inclusive,
 # i.e. per record without the startup both configurations share):
 #   W1-callgrind events=N profile=P pipeline=… source=… per_record=…
@@ -14,9 +15,8 @@ profile="${2:-}"
 binary="${SPECWATCH_BINARY:-build/sidecar/app/specwatch}"
 work="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-generate_ndjson "$n" "$work/events.log"
 port="$(free_port)"
-write_w1_config "$work" "$port" "$profile"
+prepare_w1 "$n" "$work" "$port" "$profile"
 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
   "$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
 pid=$!

@@ -4,7 +4,8 @@
 #   W1 events=N cpu_s=… wall_s=… rss_mb=…
 # cpu_s is the sidecar's user+system CPU, rss_mb its peak resident memory.
 # Usage: bench/e2e/w1_tail_throughput.sh [N] [PROFILE]   (default 1000000; PROFILE e.g. generic
-# turns derivation on for the source)
+# turns derivation on for the source; w1-llm reads W1-LLM's provider-call records with their
+# profile instead, see w1_llm.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/e2e/common.sh
@@ -13,9 +14,8 @@ profile="${2:-}"
 binary="${SPECWATCH_BINARY:-build/sidecar/app/specwatch}"
 work="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-generate_ndjson "$n" "$work/events.log"
 port="$(free_port)"
-write_w1_config "$work" "$port" "$profile"
+prepare_w1 "$n" "$work" "$port" "$profile"
 start=$(date +%s.%N)
 "$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
 pid=$!

@@ -10,7 +10,12 @@ bool usable_cost(const std::optional<double>& cost) {
 
 CallCost llm_call_cost(const LlmCall& call, PricingTable& pricing) {
   if (usable_cost(call.cost_usd)) return {*call.cost_usd, CostSource::kReported};
-  if (const ModelPrice* price = pricing.find(call.provider, call.model)) {
+  return llm_call_cost(call, pricing.find(call.provider, call.model));
+}
+
+CallCost llm_call_cost(const LlmCall& call, const ModelPrice* price) {
+  if (usable_cost(call.cost_usd)) return {*call.cost_usd, CostSource::kReported};
+  if (price != nullptr) {
     std::optional<double> usd = compute_cost(*price, call);
     return {usd, usd ? CostSource::kComputed : CostSource::kNoUsage};
   }

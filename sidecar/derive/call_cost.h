@@ -35,6 +35,9 @@ bool usable_cost(const std::optional<double>& cost);
 
 // Not thread-safe (PricingTable::find caches): one caller per table at a time.
 CallCost llm_call_cost(const LlmCall& call, PricingTable& pricing);
+// The same with the table's answer for (call.provider, call.model) already looked up (`price`,
+// nullptr when the model has no price), for a caller that remembers it.
+CallCost llm_call_cost(const LlmCall& call, const ModelPrice* price);
 
 // "reported", "computed", "no_usage", "unpriced" (the cost_source label and the document field).
 std::string_view cost_source_name(CostSource source);

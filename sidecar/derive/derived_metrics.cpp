@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "sidecar/derive/call_cost.h"
+#include "sidecar/derive/llm_call_series.h"
 #include "sidecar/derive/metric_family_factory.h"
 #include "sidecar/derive/spec_agents_metrics.h"
 #include "sidecar/derive/specular_metrics.h"
@@ -61,7 +62,8 @@ struct DerivedMetrics::Families {
         workflow_cost(f.histogram("specwatch_workflow_cost_usd", "Cost of workflow runs, in USD.",
                                   {"service"}, workflow_cost_buckets())),
         log_records(f.counter("specwatch_log_records_total", "Log records by normalized level.",
-                              {"service", "level"})) {}
+                              {"service", "level"})),
+        llm_calls(f.limit) {}
 
   LimitedHistogram llm_duration;
   LimitedCounter llm_requests;
@@ -79,7 +81,25 @@ struct DerivedMetrics::Families {
   LimitedHistogram workflow_duration;
   LimitedHistogram workflow_cost;
   LimitedCounter log_records;
+  // The series of the llm_* families by label set (at most as many label sets as one family may
+  // have series).
+  LlmCallSeriesCache llm_calls;
 };
+
+namespace {
+
+// The series of `family` for `values`: the one in `slot`, else found through the family and kept
+// in `slot` unless it is the overflow series (llm_call_series.h).
+template <typename Metric>
+Metric& resolve(Metric*& slot, LimitedFamily<Metric>& family,
+                std::initializer_list<std::string_view> values) {
+  if (slot != nullptr) return *slot;
+  Metric& metric = family.get(values);
+  if (!family.is_overflow(metric)) slot = &metric;
+  return metric;
+}
+
+}  // namespace
 
 DerivedMetrics::DerivedMetrics(prometheus::Registry& registry, PricingTable pricing,
                                DeriveLimits limits, Logger& logger, WallClock clock)
@@ -154,6 +174,7 @@ std::size_t DerivedMetrics::unpriced_models_logged() const {
 void DerivedMetrics::set_pricing(PricingTable pricing) {
   std::lock_guard lock(mutex_);
   pricing_ = std::move(pricing);
+  families_->llm_calls.clear();  // its entries remember prices of the old table
 }
 
 void DerivedMetrics::record(const CanonicalEvent& event, Tool tool) {
@@ -283,19 +304,30 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   const std::string_view error_type =
       !call.error_type.empty() ? std::string_view(call.error_type) : (success ? kNone : kUnknown);
 
-  m.llm_requests.get({service, provider, model, operation, outcome, error_type}).Increment(count);
+  // Every series this call touches, from one lookup of its label set.
+  LlmCallSeries uncached;  // the cache is full: each series through its family
+  LlmCallSeries* cached =
+      m.llm_calls.find({service, provider, model, operation, outcome, error_type});
+  LlmCallSeries& series = cached != nullptr ? *cached : uncached;
+
+  resolve(series.requests, m.llm_requests,
+          {service, provider, model, operation, outcome, error_type})
+      .Increment(count);
   const bool has_duration = call.duration_seconds && *call.duration_seconds >= 0.0;
   if (has_duration) {
-    m.llm_duration.get({service, provider, model, operation, outcome})
+    resolve(series.duration, m.llm_duration, {service, provider, model, operation, outcome})
         .Observe(*call.duration_seconds);
   }
 
   // Tokens. "input" is the whole prompt including cache tokens (the GenAI convention), whatever
   // convention the input used; cache_read / cache_creation are parts of it, reasoning part of
   // output.
-  auto add_tokens = [&](std::string_view type, std::int64_t value) {
-    if (value > 0)
-      m.llm_tokens.get({service, provider, model, type}).Increment(static_cast<double>(value));
+  auto add_tokens = [&](LlmTokenType type, std::string_view name, std::int64_t value) {
+    if (value > 0) {
+      resolve(series.tokens[static_cast<std::size_t>(type)], m.llm_tokens,
+              {service, provider, model, name})
+          .Increment(static_cast<double>(value));
+    }
   };
   const std::int64_t cache_read = call.cache_read_tokens.value_or(0);
   const std::int64_t cache_creation = call.cache_creation_tokens.value_or(0);
@@ -304,21 +336,44 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
                                    ? *call.input_tokens
                                    : *call.input_tokens + std::max<std::int64_t>(cache_read, 0) +
                                          std::max<std::int64_t>(cache_creation, 0);
-    add_tokens("input", input);
+    add_tokens(LlmTokenType::kInput, "input", input);
   }
-  if (call.output_tokens) add_tokens("output", *call.output_tokens);
-  if (call.cache_read_tokens) add_tokens("cache_read", cache_read);
-  if (call.cache_creation_tokens) add_tokens("cache_creation", cache_creation);
-  if (call.reasoning_tokens) add_tokens("reasoning", *call.reasoning_tokens);
+  if (call.output_tokens) add_tokens(LlmTokenType::kOutput, "output", *call.output_tokens);
+  if (call.cache_read_tokens) add_tokens(LlmTokenType::kCacheRead, "cache_read", cache_read);
+  if (call.cache_creation_tokens) {
+    add_tokens(LlmTokenType::kCacheCreation, "cache_creation", cache_creation);
+  }
+  if (call.reasoning_tokens) {
+    add_tokens(LlmTokenType::kReasoning, "reasoning", *call.reasoning_tokens);
+  }
 
   // Cost: reported wins; otherwise computed from the table; never a silent 0 (call_cost.h, shared
-  // with the exported event documents).
-  const CallCost call_cost = llm_call_cost(call, pricing_);
+  // with the exported event documents). The entry remembers the table's answer for its model,
+  // unless a label stands for an absent provider or model ("unknown" is not what the table was
+  // asked).
+  const ModelPrice* price = nullptr;
+  if (!usable_cost(call.cost_usd)) {
+    if (call.provider.empty() || call.model.empty()) {
+      price = pricing_.find(call.provider, call.model);
+    } else {
+      if (!series.price_known) {
+        series.price = pricing_.find(call.provider, call.model);
+        series.price_known = true;
+      }
+      price = series.price;
+    }
+  }
+  const CallCost call_cost = llm_call_cost(call, price);
   const std::optional<double>& cost = call_cost.usd;
   switch (call_cost.source) {
     case CostSource::kReported:
+      resolve(series.reported_cost, m.llm_cost,
+              {service, provider, model, cost_source_name(CostSource::kReported)})
+          .Increment(*cost);
+      break;
     case CostSource::kComputed:
-      m.llm_cost.get({service, provider, model, cost_source_name(call_cost.source)})
+      resolve(series.computed_cost, m.llm_cost,
+              {service, provider, model, cost_source_name(CostSource::kComputed)})
           .Increment(*cost);
       break;
     case CostSource::kNoUsage:

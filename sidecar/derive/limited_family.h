@@ -121,6 +121,10 @@ class LimitedFamily {
     return metric;
   }
 
+  // Whether `metric` is the overflow series: a caller that keeps series found by get() must not
+  // keep that one, since every observation folded into it has to be counted by get().
+  bool is_overflow(const Metric& metric) const { return &metric == overflow_series_; }
+
   // Series with their own label values (the overflow series is not counted).
   std::size_t size() const { return series_.size(); }
   bool overflowed() const { return overflow_series_ != nullptr; }

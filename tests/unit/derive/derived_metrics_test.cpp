@@ -608,6 +608,32 @@ TEST_F(DerivedMetricsTest, LogRecordRunsInABatchCountLikeSingleEvents) {
   EXPECT_TRUE(requests[0].ends_with(",service=\"svc\"} 1")) << requests[0];
 }
 
+// A call's series are remembered by label set (llm_call_series.h), but never an overflow series:
+// every repeated call folded into it is counted again.
+TEST_F(DerivedMetricsTest, RepeatedLlmCallsPastTheSeriesLimitCountEveryOverflow) {
+  DeriveLimits limits;
+  limits.max_series_per_metric = 2;
+  auto& m = metrics(limits);
+  CanonicalEvent e = event(llm("openai", "gpt-4o", 100, 50));
+  std::get<LlmCall>(e.body).cache_read_tokens = 10;
+  for (int i = 0; i < 3; ++i) m.record(e, Tool::kNone);
+  const std::string t = text();
+  EXPECT_EQ(samples(t, "specwatch_llm_tokens_total"),
+            (Lines{
+                "specwatch_llm_tokens_total{model=\"gpt-4o\",provider=\"openai\",service=\"svc\","
+                "token_type=\"input\"} 300",
+                "specwatch_llm_tokens_total{model=\"gpt-4o\",provider=\"openai\",service=\"svc\","
+                "token_type=\"output\"} 150",
+                "specwatch_llm_tokens_total{model=\"overflow\",provider=\"overflow\",service="
+                "\"overflow\",token_type=\"overflow\"} 30",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_series_overflow_total"),
+            (Lines{"specwatch_series_overflow_total{metric=\"specwatch_llm_tokens_total\"} 3"}));
+  const auto requests = samples(t, "specwatch_llm_requests_total");
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_TRUE(requests[0].ends_with(",service=\"svc\"} 3")) << requests[0];
+}
+
 std::size_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
   std::size_t size = 0, resident = 0;

@@ -1,0 +1,107 @@
+// The series an LLM call updates, resolved once per label set.
+//
+// One call touches up to eight series of five families (requests, duration, a counter per token
+// type, cost). Finding each through its LimitedFamily costs a key built and hashed per family; a
+// stream of a few services × models × operations × outcomes misses the families' short memory of
+// recent series on most calls. LlmCallSeriesCache keys everything a call touches by its label
+// values once, so that a call of a known label set costs one lookup and a few increments.
+//
+// Exactness: a slot holds a series only once its family returned one of its own series, never the
+// overflow series (every folded observation must go through the family, which counts it), so a
+// slot left empty sends the call down the family's path again. The cache is bounded (past its
+// capacity, find() returns nullptr and the caller resolves each series through the families) and
+// is cleared when the prices change (an entry remembers its model's price).
+//
+// Not thread-safe: the owner (DerivedMetrics) serializes access, as for LimitedFamily.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "sidecar/derive/pricing.h"
+
+namespace specwatch {
+
+// The label values of one call, as the families' labels read them ("unknown" for absent ones).
+struct LlmCallLabels {
+  std::string_view service;
+  std::string_view provider;
+  std::string_view model;
+  std::string_view operation;
+  std::string_view outcome;
+  std::string_view error_type;
+};
+
+enum class LlmTokenType : std::uint8_t { kInput, kOutput, kCacheRead, kCacheCreation, kReasoning };
+inline constexpr std::size_t kLlmTokenTypes = 5;
+
+// Slots of one label set; empty until first resolved (see above).
+struct LlmCallSeries {
+  prometheus::Counter* requests = nullptr;
+  prometheus::Histogram* duration = nullptr;
+  std::array<prometheus::Counter*, kLlmTokenTypes> tokens{};
+  prometheus::Counter* reported_cost = nullptr;
+  prometheus::Counter* computed_cost = nullptr;
+  // The price table's answer for the call's own (provider, model), once asked.
+  const ModelPrice* price = nullptr;
+  bool price_known = false;
+};
+
+class LlmCallSeriesCache {
+ public:
+  explicit LlmCallSeriesCache(std::size_t capacity) : capacity_(capacity) {}
+  LlmCallSeriesCache(const LlmCallSeriesCache&) = delete;
+  LlmCallSeriesCache& operator=(const LlmCallSeriesCache&) = delete;
+
+  // The entry of these labels (created empty), or nullptr when the cache is full.
+  LlmCallSeries* find(const LlmCallLabels& labels) {
+    key_.clear();
+    for (std::string_view value : {labels.service, labels.provider, labels.model, labels.operation,
+                                   labels.outcome, labels.error_type}) {
+      key_.append(value);
+      key_.push_back('\x1f');  // unit separator: cannot be confused with label text
+    }
+    // Calls of one label set often come in runs (one service's loop over one model).
+    if (last_ != nullptr && *last_key_ == key_) return last_;
+    auto found = entries_.find(std::string_view(key_));
+    if (found == entries_.end()) {
+      if (entries_.size() >= capacity_) return nullptr;
+      found = entries_.emplace(key_, LlmCallSeries{}).first;
+    }
+    // Map nodes keep their address; entries are removed only by clear().
+    last_key_ = &found->first;
+    last_ = &found->second;
+    return last_;
+  }
+
+  void clear() {
+    entries_.clear();
+    last_key_ = nullptr;
+    last_ = nullptr;
+  }
+
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
+  std::size_t capacity_;
+  std::string key_;
+  std::unordered_map<std::string, LlmCallSeries, StringHash, std::equal_to<>> entries_;
+  const std::string* last_key_ = nullptr;
+  LlmCallSeries* last_ = nullptr;
+};
+
+}  // namespace specwatch
