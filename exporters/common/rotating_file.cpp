@@ -20,6 +20,23 @@ std::string numbered(const std::string& path, int n) {
   return path + "." + std::to_string(n);
 }
 
+// The length of `fd`'s first `size` bytes up to and including their last line break (0 when
+// there is none), read backwards in 64 KiB blocks; -1 on a read error.
+off_t complete_length(int fd, off_t size) {
+  char block[65536];
+  off_t end = size;
+  while (end > 0) {
+    const off_t begin = end > static_cast<off_t>(sizeof block) ? end - sizeof block : 0;
+    const ssize_t n = ::pread(fd, block, static_cast<std::size_t>(end - begin), begin);
+    if (n != end - begin) return -1;
+    for (ssize_t i = n; i > 0; --i) {
+      if (block[i - 1] == '\n') return begin + i;
+    }
+    end = begin;
+  }
+  return 0;
+}
+
 }  // namespace
 
 RotatingFile::RotatingFile(Options options) : options_(std::move(options)) {}
@@ -35,13 +52,34 @@ std::string RotatingFile::open() {
     size_ = 0;
     return "";
   }
-  const int fd = ::open(options_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  // Read access only to find a torn last document (below); documents are only appended.
+  const int fd = ::open(options_.path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return error_text("cannot open", options_.path);
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
     std::string error = error_text("cannot stat", options_.path);
     ::close(fd);
     return error;
+  }
+  // A process killed in the middle of a write leaves a document without its line break. It was
+  // never acknowledged, so it is written again whole; cut the torn part off so that the next
+  // document does not continue its line.
+  if (S_ISREG(info.st_mode) && info.st_size > 0) {
+    const off_t complete = complete_length(fd, info.st_size);
+    if (complete < 0) {
+      std::string error = error_text("cannot read", options_.path);
+      ::close(fd);
+      return error;
+    }
+    if (complete < info.st_size) {
+      if (::ftruncate(fd, complete) != 0) {
+        std::string error = error_text("cannot truncate a torn last document of", options_.path);
+        ::close(fd);
+        return error;
+      }
+      torn_bytes_removed_ += static_cast<std::uint64_t>(info.st_size - complete);
+      info.st_size = complete;
+    }
   }
   fd_ = fd;
   size_ = static_cast<std::uint64_t>(info.st_size);

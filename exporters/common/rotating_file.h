@@ -29,7 +29,9 @@ class RotatingFile {
   RotatingFile(const RotatingFile&) = delete;
   RotatingFile& operator=(const RotatingFile&) = delete;
 
-  // Opens the file for appending (creating it); "" on success, otherwise why not.
+  // Opens the file for appending (creating it); "" on success, otherwise why not. A last
+  // document without its line break (the process was killed while writing it) is cut off first
+  // and its bytes added to torn_bytes_removed(): it was never acknowledged, so it comes again.
   std::string open();
   bool is_open() const { return fd_ >= 0; }
 
@@ -44,6 +46,7 @@ class RotatingFile {
 
   std::uint64_t size() const { return size_; }
   std::uint64_t rotations() const { return rotations_; }
+  std::uint64_t torn_bytes_removed() const { return torn_bytes_removed_; }
 
  private:
   bool to_stdout() const { return options_.path == "-"; }
@@ -55,6 +58,7 @@ class RotatingFile {
   int fd_ = -1;
   std::uint64_t size_ = 0;
   std::uint64_t rotations_ = 0;
+  std::uint64_t torn_bytes_removed_ = 0;
 };
 
 }  // namespace specwatch

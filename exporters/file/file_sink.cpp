@@ -27,6 +27,14 @@ void FileSink::start() {
   if (started_ || stopped_) return;
   started_ = true;
   const std::string error = file_.open();
+  if (error.empty() && file_.torn_bytes_removed() > 0) {
+    logger_.warn(
+        "file exporter cut off a torn last document (an interrupted write); its events are "
+        "written again",
+        {{"exporter", settings_.name},
+         {"path", settings_.file.path},
+         {"bytes", file_.torn_bytes_removed()}});
+  }
   if (error.empty()) {
     reason_.clear();
     ready_.store(true, std::memory_order_release);

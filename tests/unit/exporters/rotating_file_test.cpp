@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include "tests/unit/exporters/test_dir.h"
@@ -91,6 +92,47 @@ TEST(RotatingFile, AppendsToAnExistingFileAndCountsItsSize) {
   reopened.close();
   EXPECT_EQ(slurp(dir.file("out.1")), lines(0, 2));
   EXPECT_EQ(slurp(dir.file("out")), lines(2, 1));
+}
+
+// kill -9 in the middle of a write leaves "d00000002" without its line break (and, with a
+// larger last document, more than one read block of it): the next start cuts it off, so the
+// document written again after the restart begins its own line.
+TEST(RotatingFile, ATornLastDocumentIsCutOffWhenOpened) {
+  testing::ScratchDir dir;
+  {
+    std::ofstream out(dir.file("out"), std::ios::binary);
+    out << lines(0, 2) << "d0000000";  // the third document, torn
+  }
+  RotatingFile file({dir.file("out"), 0, 1, false});
+  ASSERT_EQ(file.open(), "");
+  EXPECT_EQ(file.size(), 20u);
+  EXPECT_EQ(file.torn_bytes_removed(), 8u);
+  Docs batch = docs(2, 2);
+  ASSERT_EQ(file.write(batch.data, batch.ends), "");
+  file.close();
+  EXPECT_EQ(slurp(dir.file("out")), lines(0, 4));
+
+  {
+    std::ofstream out(dir.file("long"), std::ios::binary);
+    out << lines(0, 1) << std::string(200000, 'x');  // a torn document longer than a block
+  }
+  RotatingFile longer({dir.file("long"), 0, 1, false});
+  ASSERT_EQ(longer.open(), "");
+  EXPECT_EQ(longer.size(), 10u);
+  EXPECT_EQ(longer.torn_bytes_removed(), 200000u);
+  longer.close();
+  EXPECT_EQ(slurp(dir.file("long")), lines(0, 1));
+
+  {
+    std::ofstream out(dir.file("only"), std::ios::binary);
+    out << "d00";  // nothing complete at all
+  }
+  RotatingFile only({dir.file("only"), 0, 1, false});
+  ASSERT_EQ(only.open(), "");
+  EXPECT_EQ(only.size(), 0u);
+  EXPECT_EQ(only.torn_bytes_removed(), 3u);
+  only.close();
+  EXPECT_EQ(slurp(dir.file("only")), "");
 }
 
 TEST(RotatingFile, NoRotationWhenMaxBytesIsZero) {
