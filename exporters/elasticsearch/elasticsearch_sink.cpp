@@ -16,9 +16,9 @@ ElasticsearchSink::ElasticsearchSink(ElasticsearchSinkSettings settings, Pricing
       metrics_(registry, settings_.name),
       logger_(logger),
       encoder_(std::move(pricing), settings_.elasticsearch.include_original,
-               redaction_ ? &redaction_->redactor() : nullptr),
-      index_(settings_.elasticsearch.data_stream.empty() ? settings_.elasticsearch.index
-                                                         : settings_.elasticsearch.data_stream),
+               redaction_ ? &redaction_->redactor() : nullptr,
+               settings_.elasticsearch.data_stream.empty() ? settings_.elasticsearch.index
+                                                           : settings_.elasticsearch.data_stream),
       dead_letter_(settings_.name,
                    settings_.elasticsearch.dead_letter.path.empty()
                        ? default_dead_letter_path(settings_.state_dir, settings_.name)
@@ -83,28 +83,6 @@ bool ElasticsearchSink::takes(const std::string& source) const {
   return sources_.empty() || sources_.contains(source);
 }
 
-void ElasticsearchSink::encode(const EventBatch& batch) {
-  lines_.clear();
-  ends_.clear();
-  ids_.clear();
-  encoder_.encode(batch, lines_, ends_, &ids_);
-  if (redaction_ && encoder_.documents().redaction_total() > 0) {
-    redaction_->count(encoder_.documents().redactions());
-    encoder_.documents().reset_redactions();
-  }
-  entry_.begin(batch.source());
-  std::size_t begin = 0;
-  for (std::size_t i = 0; i < batch.events.size(); ++i) {
-    BulkItem item;
-    item.index = index_.name(batch.events[i].timestamp_ns);
-    item.id = ids_[i];
-    // The document without its line break.
-    item.document = std::string_view(lines_).substr(begin, ends_[i] - 1 - begin);
-    entry_.add(item);
-    begin = ends_[i];
-  }
-}
-
 void ElasticsearchSink::consume(const EventBatch& batch) {
   if (batch.events.empty() || !takes(batch.source())) return;
   const std::size_t events = batch.events.size();
@@ -115,8 +93,12 @@ void ElasticsearchSink::consume(const EventBatch& batch) {
     return;
   }
   std::lock_guard lock(encode_mutex_);
-  encode(batch);
-  buffer_.store(batch, events, entry_.bytes());
+  const std::string& entry = encoder_.encode(batch);
+  if (redaction_ && encoder_.documents().redaction_total() > 0) {
+    redaction_->count(encoder_.documents().redactions());
+    encoder_.documents().reset_redactions();
+  }
+  buffer_.store(batch, events, entry);
 }
 
 }  // namespace specwatch

@@ -24,12 +24,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "exporters/common/batch_encoder.h"
 #include "exporters/common/dead_letter.h"
 #include "exporters/common/delivery_thread.h"
 #include "exporters/common/forward_buffer.h"
 #include "exporters/common/sink_metrics.h"
-#include "exporters/elasticsearch/elasticsearch_bulk.h"
+#include "exporters/elasticsearch/bulk_entry_encoder.h"
 #include "exporters/elasticsearch/elasticsearch_config.h"
 #include "exporters/elasticsearch/elasticsearch_sender.h"
 #include "sidecar/core/logger.h"
@@ -66,7 +65,6 @@ class ElasticsearchSink final : public Sink {
 
  private:
   bool takes(const std::string& source) const;
-  void encode(const EventBatch& batch);
 
   ElasticsearchSinkSettings settings_;
   std::unordered_set<std::string> sources_;
@@ -75,12 +73,7 @@ class ElasticsearchSink final : public Sink {
   Logger& logger_;
 
   std::mutex encode_mutex_;  // the encoder and its buffers (consume() against stop())
-  BatchEncoder encoder_;
-  IndexNamer index_;
-  BulkEntryWriter entry_;
-  std::string lines_;
-  std::vector<std::size_t> ends_;
-  std::vector<std::string> ids_;
+  BulkEntryEncoder encoder_;
 
   DeadLetterFile dead_letter_;
   ForwardBuffer buffer_;
