@@ -85,15 +85,21 @@ TEST(UserPatternRedaction, ATokenOfAUserPatternIsRedactedInTheExportedDocumentAn
   EXPECT_EQ(count_of(plain, "billing " + std::string(kToken)), 6u) << plain;
   EXPECT_EQ(count_of(plain, "[REDACTED:"), 0u) << plain;
 
+  // The derived metrics may record the batch after the exporters wrote it: wait for its series.
+  const std::string label_series =
+      "specwatch_redactions_total{pattern=\"acme_token\",site=\"label\"}";
+  ASSERT_TRUE(wait_until([&] { return value_of(scrape(port), label_series).value_or(0) >= 4; }))
+      << sidecar.log();
   const MetricsMap metrics = scrape(port);
   EXPECT_EQ(value_of(metrics, "specwatch_redactions_total{pattern=\"acme_token\",site=\"export\"}"),
             6.0);
   // The token also named the service label of the derived series: none of it reaches /metrics.
   const std::string text = http_get(port, "/metrics").body;
   EXPECT_EQ(count_of(text, kToken), 0u);
-  EXPECT_GT(value_of(metrics, "specwatch_redactions_total{pattern=\"acme_token\",site=\"label\"}")
-                .value_or(0),
-            0.0);
+  // Once per series created (sidecar/redact/README.md): the service label of
+  // specwatch_llm_requests_total, of specwatch_llm_tokens_total for input and for output, and of
+  // specwatch_llm_cost_usd_total.
+  EXPECT_EQ(value_of(metrics, label_series), 4.0);
 }
 
 }  // namespace
