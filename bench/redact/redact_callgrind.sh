@@ -14,7 +14,7 @@ for entry in BM_CleanLabelValues:find BM_CleanLabelValuesRedact:redact \
   BM_SecretValuesRedact:redact BM_CleanKilobyte:find BM_UserPatternsCleanLabelValues:find; do
   bench="${entry%%:*}"
   function="${entry##*:}"
-  if ! "$binary" --benchmark_list_tests | grep -qx "$bench"; then
+  if ! "$binary" --benchmark_list_tests | grep -x "$bench" >/dev/null; then
     echo "$bench absent"
     continue
   fi
@@ -35,11 +35,13 @@ for entry in BM_CleanLabelValues:find BM_CleanLabelValuesRedact:redact \
       if (index($0, f)) {
         ir = $1; gsub(",", "", ir)
         printf "%s function=%s calls=%d per_call=%.1f\n", bench, fn, calls, ir / calls
+        done = 1
         exit
       }
       calls = 0
       next
     }
     /^$/ { calls = 0 }
+    END { if (!done) print bench " not measured (no caller tree for " fn ")" }
   ' "$work/$bench.txt"
 done
