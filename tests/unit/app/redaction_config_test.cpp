@@ -1,31 +1,19 @@
 // `redaction.patterns` (user-defined patterns) and the names that choose patterns, in the section
 // and in an exporter's own `redaction:`: what is read, and the exact text and place of every error.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "sidecar/app/app_config.h"
+#include "tests/unit/exporters/test_dir.h"
 
 namespace specwatch {
 namespace {
 
 class RedactionConfigTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char path[] = "/tmp/specwatch-redaction-config-XXXXXX";
-    ASSERT_NE(::mkdtemp(path), nullptr);
-    dir_ = path;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   ConfigLoadResult parse(const std::string& text) const {
     return parse_config(
-        text, "cfg.yaml", dir_,
-        fixed_environment({{"HOME", "/home/ada"}, {"SPECWATCH_STATE_DIR", dir_ + "/state"}}),
+        text, "cfg.yaml", dir_.path(),
+        fixed_environment({{"HOME", "/home/ada"}, {"SPECWATCH_STATE_DIR", dir_.file("state")}}),
         app_config_sections());
   }
 
@@ -39,7 +27,7 @@ class RedactionConfigTest : public ::testing::Test {
     return *std::get<FileExporterConfig>(config.exporters.at(i).settings).redaction;
   }
 
-  std::string dir_;
+  testing::ScratchDir dir_;
 };
 
 constexpr std::size_t kFirstUser = kBuiltinPatternCount;
