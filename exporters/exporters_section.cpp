@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "exporters/common/exporter_redaction.h"
 #include "sidecar/config/component_name.h"
 
 namespace specwatch {
@@ -139,6 +140,15 @@ std::vector<ConfigError> check_exporter_sources(const std::vector<ExporterConfig
     }
   }
   return errors;
+}
+
+void resolve_exporters_redaction(std::vector<ExporterConfig>& exporters,
+                                 const RedactionConfig& section, ErrorCollector& errors) {
+  for (ExporterConfig& exporter : exporters) {
+    std::visit(
+        [&](auto& settings) { resolve_exporter_redaction(settings.redaction, section, errors); },
+        exporter.settings);
+  }
 }
 
 }  // namespace specwatch

@@ -23,4 +23,9 @@ std::vector<ConfigError> check_exporter_sources(const std::vector<ExporterConfig
                                                 const std::vector<std::string>& source_names,
                                                 const std::string& file);
 
+// Once the whole file is read: each exporter's own `redaction:` choice gets the `redaction:`
+// section's user-defined patterns, and its names are resolved (an unknown one is reported).
+void resolve_exporters_redaction(std::vector<ExporterConfig>& exporters,
+                                 const RedactionConfig& section, ErrorCollector& errors);
+
 }  // namespace specwatch

@@ -16,6 +16,13 @@ void read_exporter_redaction(const YAML::Node& entry, const std::string& key_pat
   out = patterns;
 }
 
+void resolve_exporter_redaction(std::optional<RedactionConfig>& own, const RedactionConfig& section,
+                                ErrorCollector& errors) {
+  if (!own) return;
+  own->user_patterns = section.user_patterns;
+  resolve_pattern_choice(*own, errors);
+}
+
 std::unique_ptr<SiteRedactor> make_export_redactor(bool redact,
                                                    const std::optional<RedactionConfig>& own,
                                                    const RedactionConfig& section,

@@ -10,7 +10,8 @@
 //         disabled_patterns: [url_password]
 //
 // So a search backend may mask personal data that metric labels never carry, or an archive on
-// the sidecar's own disk skip a pattern that misfires on its data.
+// the sidecar's own disk skip a pattern that misfires on its data. The user-defined patterns are
+// the section's (`redaction.patterns`): an exporter names them like built-ins but defines none.
 #pragma once
 
 #include <prometheus/registry.h>
@@ -28,6 +29,11 @@ namespace specwatch {
 // Reads `redaction` of an exporter entry (when written) into `out`.
 void read_exporter_redaction(const YAML::Node& entry, const std::string& key_path,
                              std::optional<RedactionConfig>& out, ConfigReader& in);
+
+// Gives an exporter's own choice the section's user-defined patterns and resolves its names
+// (called once the whole file is read: the section may come after the exporters).
+void resolve_exporter_redaction(std::optional<RedactionConfig>& own, const RedactionConfig& section,
+                                ErrorCollector& errors);
 
 // The exporter's redactor and its counters (site "export"): its own patterns, else the
 // section's; null when it does not redact (`redact: false`).

@@ -98,6 +98,8 @@ ConfigLoadResult parse_config(std::string_view yaml_text, const std::string& fil
   ConfigReader reader(errors, env, base_dir);
   read_sections(root, sections, config, reader);
   if (root.IsMap()) check_source_profiles(root, config, reader);
+  // An exporter may name a user pattern of `redaction:`, which may come after it.
+  resolve_exporters_redaction(config.exporters, config.redaction, errors);
 
   // Overrides come after the file. Their values are taken literally.
   ErrorCollector env_errors(kEnvironmentFile);

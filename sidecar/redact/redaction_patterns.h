@@ -4,7 +4,8 @@
 //
 // A matcher is called only at a byte listed in its `triggers` (the Redactor's pre-filter) and
 // answers the span to replace, or nothing. It never matches a non-ASCII byte, so replacing a
-// match keeps the UTF-8 around it intact.
+// match keeps the UTF-8 around it intact. User-defined patterns (user_pattern.h) follow the
+// built-ins in the Redactor's table; RedactionConfig holds both the definitions and the choice.
 #pragma once
 
 #include <bitset>
@@ -12,29 +13,14 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "sidecar/redact/pattern_spec.h"
+#include "sidecar/redact/user_pattern.h"
 
 namespace specwatch {
-
-// The bytes [begin, end) of `text` to replace.
-struct MatchSpan {
-  std::size_t begin = 0;
-  std::size_t end = 0;
-};
-
-// Called with text[at] one of the pattern's trigger bytes. `floor` is where the text not yet
-// copied starts: a match must not begin before it (only a pattern that looks backwards from its
-// trigger, such as an e-mail address, needs it).
-using PatternMatcher = std::optional<MatchSpan> (*)(std::string_view text, std::size_t at,
-                                                    std::size_t floor);
-
-struct PatternSpec {
-  std::string_view name;      // stable: a label value and a configuration value
-  std::string_view triggers;  // the bytes at which `match` is tried
-  PatternMatcher match;
-  bool enabled_by_default;
-  std::size_t min_length;  // the shortest text it can match (lets short values skip the scan)
-};
 
 // Index into builtin_patterns(); the order is the order of the table in the README.
 enum class BuiltinPattern : std::uint8_t {
@@ -52,23 +38,26 @@ enum class BuiltinPattern : std::uint8_t {
   kPhoneNumber,   // personal data, off by default
 };
 inline constexpr std::size_t kBuiltinPatternCount = 12;
+// Room left in the Redactor's table for `redaction.patterns`.
+inline constexpr std::size_t kMaxUserPatterns = kMaxRedactionPatterns - kBuiltinPatternCount;
 
 std::span<const PatternSpec> builtin_patterns();
 const PatternSpec& builtin_pattern(BuiltinPattern pattern);
 
-// Which built-in patterns are on. Later, user-defined patterns (a name and an expression) will
-// sit beside it in RedactionConfig and be appended to the Redactor's table after the built-ins.
+// Which patterns are on, by index in the Redactor's table: the built-ins (BuiltinPattern), then
+// the user-defined patterns in the order written.
 class PatternSet {
  public:
-  // Every pattern whose enabled_by_default is true.
+  // Every built-in whose enabled_by_default is true, and every user-defined pattern.
   static PatternSet defaults();
   static PatternSet none() { return PatternSet(); }
 
-  // False when no built-in pattern has this name.
+  // False when no built-in pattern has this name (user patterns are set by index).
   bool set(std::string_view name, bool enabled);
   void set(BuiltinPattern pattern, bool enabled) {
     bits_.set(static_cast<std::size_t>(pattern), enabled);
   }
+  void set(std::size_t index, bool enabled) { bits_.set(index, enabled); }
   bool enabled(BuiltinPattern pattern) const {
     return bits_.test(static_cast<std::size_t>(pattern));
   }
@@ -77,17 +66,38 @@ class PatternSet {
   bool operator==(const PatternSet&) const = default;
 
  private:
-  std::bitset<kBuiltinPatternCount> bits_;
+  std::bitset<kMaxRedactionPatterns> bits_;
 };
 
-// The `redaction:` configuration section (docs/CONFIGURATION.md).
-struct RedactionConfig {
-  PatternSet patterns = PatternSet::defaults();
+// A name in `disabled_patterns` or `enabled_patterns`, as written. Names are resolved once every
+// pattern is known: an exporter's choice may name a user pattern of the `redaction:` section,
+// which the file may define after the exporter (redaction_section.h, resolve_pattern_choice).
+struct NamedPattern {
+  std::string name;
+  bool enabled = false;
+  std::string key;  // "redaction.disabled_patterns[0]", for messages
+  int line = 0;     // 1-based, where it was written
+  int column = 0;
+};
 
-  bool operator==(const RedactionConfig&) const = default;
+// The `redaction:` configuration section (docs/CONFIGURATION.md), or an exporter's own choice.
+struct RedactionConfig {
+  // `redaction.patterns`: appended to the Redactor's table after the built-ins, at most
+  // kMaxUserPatterns. An exporter's own choice gets the section's (exporter_redaction.h).
+  std::vector<UserPattern> user_patterns;
+  PatternSet patterns = PatternSet::defaults();  // which of the table are on
+  std::vector<NamedPattern> choice;              // the names `patterns` was resolved from
+
+  // What applies, not how it was written: moving a line changes nothing.
+  bool operator==(const RedactionConfig& other) const {
+    return user_patterns == other.user_patterns && patterns == other.patterns;
+  }
 };
 
 // Whether a built-in pattern has this name.
 std::optional<BuiltinPattern> find_builtin_pattern(std::string_view name);
+// The index in the Redactor's table of the built-in or user pattern of this name.
+std::optional<std::size_t> find_pattern(std::string_view name,
+                                        const std::vector<UserPattern>& user_patterns);
 
 }  // namespace specwatch

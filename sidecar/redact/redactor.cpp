@@ -7,9 +7,17 @@
 namespace specwatch {
 
 Redactor::Redactor(const RedactionConfig& config)
-    : patterns_(builtin_patterns().begin(), builtin_patterns().end()),
+    : user_patterns_(std::make_shared<const std::vector<UserPattern>>(
+          config.user_patterns.begin(),
+          config.user_patterns.begin() +
+              static_cast<std::ptrdiff_t>(
+                  std::min(config.user_patterns.size(), kMaxUserPatterns)))),  // config checks it
+      patterns_(builtin_patterns().begin(), builtin_patterns().end()),
       min_length_(std::numeric_limits<std::size_t>::max()) {
-  static_assert(kBuiltinPatternCount <= kMaxRedactionPatterns);
+  static_assert(kBuiltinPatternCount + kMaxUserPatterns == kMaxRedactionPatterns);
+  for (const UserPattern& pattern : *user_patterns_) {
+    patterns_.push_back(user_pattern_spec(pattern));
+  }
   for (std::size_t i = 0; i < patterns_.size(); ++i) {
     if (!config.patterns.enabled(i)) continue;
     enabled_mask_ |= 1U << i;
@@ -28,8 +36,8 @@ std::optional<RedactionMatch> Redactor::find(std::string_view text, std::size_t 
     while (candidates != 0) {
       const auto pattern = static_cast<std::size_t>(std::countr_zero(candidates));
       candidates &= candidates - 1;
-      if (auto span = patterns_[pattern].match(text, i, floor)) {
-        return RedactionMatch{span->begin, span->end, pattern, i};
+      if (const MatchSpan span = patterns_[pattern].find_at(text, i, floor)) {
+        return RedactionMatch{span.begin, span.end, pattern, i};
       }
     }
   }

@@ -4,8 +4,8 @@
 // shorter than the shortest enabled pattern returns at once; otherwise one pass over the bytes
 // looks each up in a 256-entry table of trigger bytes (the first bytes of the enabled patterns'
 // prefixes and a few structural characters: ':', '-', '@'), and only at a trigger byte is a
-// pattern's hand-written matcher run. No regular expressions, no allocation unless something
-// is replaced. bench/redact has the figures.
+// pattern's matcher run (hand-written for a built-in, prefix + body run for a user pattern). No
+// regular expressions, no allocation unless something is replaced. bench/redact has the figures.
 //
 // The marker is ASCII and the matchers match ASCII only, so redacted text stays valid UTF-8
 // whenever the input was. Thread-safe: a Redactor is immutable after construction.
@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -24,8 +25,6 @@
 
 namespace specwatch {
 
-// Room for the built-ins and for user-defined patterns later (one bit each in the trigger table).
-inline constexpr std::size_t kMaxRedactionPatterns = 32;
 // Matches per pattern, indexed like Redactor::patterns().
 using PatternCounts = std::array<std::uint32_t, kMaxRedactionPatterns>;
 
@@ -41,7 +40,8 @@ class Redactor {
   explicit Redactor(const RedactionConfig& config = {});
 
   // Every pattern the redactor knows, enabled or not (the built-ins first, in the order of
-  // BuiltinPattern); PatternCounts and RedactionMatch::pattern index this.
+  // BuiltinPattern, then the user-defined ones in the order written); PatternCounts and
+  // RedactionMatch::pattern index this.
   std::span<const PatternSpec> patterns() const { return patterns_; }
   bool enabled(std::size_t pattern) const { return (enabled_mask_ >> pattern) & 1U; }
 
@@ -65,6 +65,9 @@ class Redactor {
   static std::string marker(std::string_view pattern_name);
 
  private:
+  // The user patterns' names and prefixes, which patterns_ views: shared, so that a copy of the
+  // Redactor views the same immutable storage.
+  std::shared_ptr<const std::vector<UserPattern>> user_patterns_;
   std::vector<PatternSpec> patterns_;
   std::uint32_t enabled_mask_ = 0;
   std::size_t min_length_ = 0;  // of the enabled patterns; SIZE_MAX when none is enabled

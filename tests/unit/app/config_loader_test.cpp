@@ -804,8 +804,8 @@ TEST_F(LoaderTest, RedactionProblemsNameTheElement) {
                 "url_password, private_key, email_address, phone_number",
                 "cfg.yaml:3:21: redaction.enabled_patterns: pattern \"github_token\" is also in "
                 "disabled_patterns",
-                "cfg.yaml:4:3: redaction.marker: unknown key; allowed keys: disabled_patterns, "
-                "enabled_patterns",
+                "cfg.yaml:4:3: redaction.marker: unknown key; allowed keys: patterns, "
+                "disabled_patterns, enabled_patterns",
             }));
 }
 

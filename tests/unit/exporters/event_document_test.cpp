@@ -236,18 +236,25 @@ TEST(EventDocument, RedactsEveryStringFieldAndTheOriginal) {
   EXPECT_EQ(encoder.redaction_total(), 0u);
 }
 
-// Every built-in secret in every position a document has: a top-level field (trace_id), a
-// nested value (gen_ai.response.model), the raw record (event.original) and an attribute inside it
-// (an OTLP record's attributes are in its raw form). None is written; each match is counted.
+// Every built-in secret, and a user-defined pattern's token, in every position a document has: a
+// top-level field (trace_id), a nested value (gen_ai.response.model), the raw record
+// (event.original) and an attribute inside it (an OTLP record's attributes are in its raw form).
+// None is written; each match is counted.
 TEST(EventDocument, EveryBuiltinSecretInEveryPositionIsRedactedAndCounted) {
   RedactionConfig config;
   config.patterns.set(BuiltinPattern::kEmailAddress, true);
   config.patterns.set(BuiltinPattern::kPhoneNumber, true);
+  UserPattern acme;
+  acme.name = "acme_token";
+  acme.prefix = "acme_tok_";
+  acme.min_length = 8;
+  config.user_patterns.push_back(acme);
   const Redactor redactor(config);
   std::vector<testing::SampleSecret> secrets(std::begin(testing::kSampleSecrets),
                                              std::end(testing::kSampleSecrets));
   secrets.push_back({"email_address", "ada@example.org", "ada@example.org"});
   secrets.push_back({"phone_number", "+49 30 1234567", "+49 30 1234567"});
+  secrets.push_back({"acme_token", "acme_tok_0123abcd", "acme_tok_0123abcd"});
   for (const testing::SampleSecret& secret : secrets) {
     const std::string text(secret.text);
     CanonicalEvent event = base_event();

@@ -50,12 +50,12 @@ TEST(RedactionPatterns, MinimumLengthIsTheShortestMatch) {
     EXPECT_EQ(text.size(), spec.min_length);
     const std::size_t trigger = text.find_first_of(spec.triggers);
     ASSERT_NE(trigger, std::string::npos);
-    EXPECT_TRUE(spec.match(text, trigger, 0).has_value());
+    EXPECT_TRUE(spec.find_at(text, trigger));
     // One character less is not a match.
     const std::string shorter = text.substr(0, text.size() - 1);
     const std::size_t at = shorter.find_first_of(spec.triggers);
     if (at != std::string::npos) {
-      EXPECT_FALSE(spec.match(shorter, at, 0).has_value());
+      EXPECT_FALSE(spec.find_at(shorter, at));
     }
   }
 }

@@ -202,7 +202,9 @@ TEST(Redactor, DisabledPatternsAreNotApplied) {
   RedactionConfig no_anthropic;
   no_anthropic.patterns.set(BuiltinPattern::kAnthropicApiKey, false);
   EXPECT_EQ(Redactor(no_anthropic).redacted(kAnthropicKey), kAnthropicKey);
-  const Redactor none(RedactionConfig{PatternSet::none()});
+  RedactionConfig nothing;
+  nothing.patterns = PatternSet::none();
+  const Redactor none(nothing);
   EXPECT_EQ(none.redacted(kPrivateKey), kPrivateKey);
 }
 
