@@ -217,6 +217,15 @@ std::size_t HttpServer::open_connections() const {
   return state_->sessions.size() - state_->refusals;
 }
 
+std::size_t HttpServer::idle_connections() const {
+  std::lock_guard lock(state_->sessions_mutex);
+  std::size_t idle = 0;
+  for (const auto& [raw, weak] : state_->sessions) {
+    if (raw->idle()) ++idle;
+  }
+  return idle;
+}
+
 void HttpServer::stop() {
   std::lock_guard lock(lifecycle_mutex_);
   if (stopped_) return;

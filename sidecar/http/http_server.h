@@ -96,6 +96,10 @@ class HttpServer {
   std::uint16_t port() const;
   // Connections open now and counted against max_connections (for tests and diagnostics).
   std::size_t open_connections() const;
+  // Of those, the ones idle between requests (evictable to make room), for tests and diagnostics.
+  // A keep-alive connection turns idle only once its answer's write has completed, which may be
+  // just after the client has read that answer.
+  std::size_t idle_connections() const;
   // Closes the listener and every open connection, waits for running handlers and joins the io
   // threads. Safe without start() and more than once.
   void stop();

@@ -149,6 +149,10 @@ std::uint16_t OtlpHttpReceiver::port() const {
   return server_->port();
 }
 
+std::size_t OtlpHttpReceiver::idle_connections() const {
+  return server_->idle_connections();
+}
+
 void OtlpHttpReceiver::Handler::handle(OtlpSignal signal, HttpRequest&& request,
                                        HttpResponder respond) {
   const auto started = std::chrono::steady_clock::now();

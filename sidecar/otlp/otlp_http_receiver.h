@@ -64,6 +64,8 @@ class OtlpHttpReceiver final : public Source {
 
   std::string error() const;
   std::uint16_t port() const;
+  // Keep-alive connections idle between requests (HttpServer::idle_connections).
+  std::size_t idle_connections() const;
   OtlpIngest& ingest() { return *ingest_; }
 
  private:

@@ -422,6 +422,16 @@ bool wait_open(const HttpServer& server, std::size_t count) {
   return true;
 }
 
+// Waits (up to 5 s) until the server counts `count` idle connections.
+bool wait_idle(const HttpServer& server, std::size_t count) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (server.idle_connections() != count) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
 TEST_F(HttpServerTest, IdleConnectionsAtTheCapMakeRoomForANewClient) {
   HttpServerOptions options;
   options.max_connections = 2;
@@ -432,6 +442,7 @@ TEST_F(HttpServerTest, IdleConnectionsAtTheCapMakeRoomForANewClient) {
   ASSERT_TRUE(oldest.request("GET", "/hello"));  // idle since this answer
   TestHttpClient never_asked(server->port());    // idle since it connected
   ASSERT_TRUE(wait_open(*server, 2));
+  ASSERT_TRUE(wait_idle(*server, 2));
   for (int round = 0; round < 3; ++round) {
     // Each newcomer is served; the one idle the longest makes room.
     TestHttpClient newcomer(server->port());

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <fstream>
 #include <future>
@@ -330,7 +331,13 @@ TEST_F(HttpTest, ConnectionsOverTheCapWithExportsInProgressAre503AndCounted) {
   auto answer = busy.read_response();
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(answer->status, 200);
-  // Now idle: a newcomer takes its place instead of being refused.
+  // The server marks the connection idle when the answer's write completes, which can be just
+  // after the client read it: wait for that, then a newcomer takes its place.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (receiver->idle_connections() != 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(receiver->idle_connections(), 1u);
   auto served = post("/v1/traces", body, kProtobuf);
   ASSERT_TRUE(served.has_value());
   EXPECT_EQ(served->status, 200);
