@@ -1,7 +1,9 @@
 // GET /metrics with 10,000 derived series: 2,500 models × (requests, input tokens, output
 // tokens, cost); the ..._with_histograms runs add a duration to the calls of 500 of the models,
-// i.e. 500 histogram series of 17 lines each (14 bounds, +Inf, _sum, _count). The project's
-// serializer (what /metrics uses) and prometheus-cpp's TextSerializer, to compare.
+// i.e. 500 histogram series of 17 lines each (14 bounds, +Inf, _sum, _count). `direct` is what
+// /metrics does: the page of metrics_page.h, the derived families written straight from their
+// series (DerivedMetrics::exposition()). To compare: collecting the registry and serializing the
+// copies with the project's serializer (what /metrics did before) or prometheus-cpp's.
 #include <benchmark/benchmark.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
@@ -9,15 +11,19 @@
 #include <string>
 
 #include "sidecar/derive/derived_metrics.h"
+#include "sidecar/observability/metrics_page.h"
 #include "sidecar/observability/text_exposition.h"
 
 namespace specwatch {
 namespace {
 
-// Owns the registry together with the DerivedMetrics that registered its families.
+// Owns the registries together with the DerivedMetrics that registered its families: with
+// `own_series_registry`, the derived families are in `series_registry` as in the daemon, else in
+// `registry` with everything else.
 struct DerivedSeries {
-  explicit DerivedSeries(int models_with_duration = 0)
-      : metrics(registry, prices(), limits(), logger) {
+  explicit DerivedSeries(int models_with_duration = 0, bool own_series_registry = false)
+      : metrics(registry, own_series_registry ? series_registry : registry, prices(), limits(),
+                logger) {
     for (int i = 0; i < 2500; ++i) {
       CanonicalEvent e;
       e.service = "svc";
@@ -45,6 +51,7 @@ struct DerivedSeries {
   }
 
   prometheus::Registry registry;
+  prometheus::Registry series_registry;
   Logger logger{LogLevel::kError, [](std::string_view) {}};
   DerivedMetrics metrics;
 };
@@ -71,6 +78,25 @@ void BM_RenderMetrics10kSeries(benchmark::State& state, Serializer serialize,
   }
   state.counters["bytes"] = static_cast<double>(bytes);
 }
+// What /metrics does: the registry collected (here: the series overflow and redaction families),
+// the derived families written from their series; the page reserved at the last page's size.
+void BM_RenderMetrics10kSeriesDirect(benchmark::State& state, int models_with_duration) {
+  DerivedSeries series(models_with_duration, /*own_series_registry=*/true);
+  const std::vector<std::shared_ptr<const prometheus::Collectable>> extra;
+  const std::vector<const TextExposable*> direct{&series.metrics.exposition()};
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::string text;
+    text.reserve(bytes + bytes / 16);
+    append_metrics_page(text, {series.registry, extra, direct});
+    bytes = text.size();
+    benchmark::DoNotOptimize(text.data());
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK_CAPTURE(BM_RenderMetrics10kSeriesDirect, direct, 0)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_RenderMetrics10kSeriesDirect, direct_with_histograms, 500)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RenderMetrics10kSeries, project, project_serializer, 0)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RenderMetrics10kSeries, prometheus_cpp, prometheus_cpp_serializer, 0)

@@ -158,8 +158,13 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   DeriveLimits derive_limits;
   derive_limits.max_series_per_metric = config.cardinality.max_series_per_metric;
   derive_limits.redaction = config.redaction;
-  DerivedMetrics derived(*registry, build_pricing_table(config.pricing, pricing_errors),
-                         derive_limits, logger);
+  // The derived families live in a registry of their own: /metrics writes them straight from
+  // their series (DerivedMetrics::exposition(), docs/PERFORMANCE.md "/metrics rendering") rather
+  // than collecting copies of them; the rule evaluator collects them as before.
+  auto derived_series = std::make_shared<prometheus::Registry>();
+  DerivedMetrics derived(*registry, *derived_series,
+                         build_pricing_table(config.pricing, pricing_errors), derive_limits,
+                         logger);
   SpanMetrics span_metrics(*registry, config.otlp.span_metrics_max_series, config.redaction);
   OtlpMetrics otlp_metrics(*registry);
   // Pushed OTLP metrics are served beside the registry. Only specwatch's own namespace is
@@ -193,7 +198,8 @@ int run_daemon(const std::string& config_path, const Environment& env) {
           [&] {
             auto families = registry->Collect();
             for (const prometheus::Collectable* extra :
-                 {static_cast<const prometheus::Collectable*>(process_collector.get()),
+                 {static_cast<const prometheus::Collectable*>(derived_series.get()),
+                  static_cast<const prometheus::Collectable*>(process_collector.get()),
                   static_cast<const prometheus::Collectable*>(otlp_store.get())}) {
               for (auto& f : extra->Collect()) families.push_back(std::move(f));
             }
@@ -220,7 +226,8 @@ int run_daemon(const std::string& config_path, const Environment& env) {
     auto server = std::make_unique<HttpServer>(http_options(c, admin_refused), logger);
     register_admin_endpoints(
         *server, *registry, probe,
-        {process_collector, otlp_store, rule_manager.alerts_metric(), budget_board});
+        {process_collector, otlp_store, rule_manager.alerts_metric(), budget_board},
+        {&derived.exposition()});
     rules::register_rules_api(*server, rules_snapshot);
     register_status_endpoints(
         *server,

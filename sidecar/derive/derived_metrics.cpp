@@ -103,7 +103,12 @@ Metric& resolve(Metric*& slot, LimitedFamily<Metric>& family,
 
 DerivedMetrics::DerivedMetrics(prometheus::Registry& registry, PricingTable pricing,
                                DeriveLimits limits, Logger& logger, WallClock clock)
-    : registry_(registry),
+    : DerivedMetrics(registry, registry, std::move(pricing), limits, logger, std::move(clock)) {}
+
+DerivedMetrics::DerivedMetrics(prometheus::Registry& registry,
+                               prometheus::Registry& series_registry, PricingTable pricing,
+                               DeriveLimits limits, Logger& logger, WallClock clock)
+    : series_registry_(series_registry),
       pricing_(std::move(pricing)),
       limits_(limits),
       logger_(logger),
@@ -112,15 +117,19 @@ DerivedMetrics::DerivedMetrics(prometheus::Registry& registry, PricingTable pric
       log_redaction_(registry, limits.redaction, RedactionSite::kLog),
       unpriced_log_(logger, log_redaction_, limits.max_logged_unpriced_models,
                     limits.unpriced_log_interval) {
-  overflow_family_ = &counter_family(registry_, "specwatch_series_overflow_total",
+  overflow_family_ = &counter_family(registry, "specwatch_series_overflow_total",
                                      "Observations folded into a metric's overflow series "
                                      "because the metric reached its series limit.");
-  families_ = std::make_unique<Families>(
-      FamilyFactory{registry_, *overflow_family_, limits_.max_series_per_metric, label_redaction_});
+  families_ = std::make_unique<Families>(family_factory());
   daily_cost_day_ = days_since_epoch(clock_());
 }
 
 DerivedMetrics::~DerivedMetrics() = default;
+
+FamilyFactory DerivedMetrics::family_factory() {
+  return FamilyFactory{series_registry_, *overflow_family_, limits_.max_series_per_metric,
+                       label_redaction_, exposition_};
+}
 
 void DerivedMetrics::enable_tool_metrics(Tool tool) {
   if (tool == Tool::kByService) return;
@@ -129,8 +138,7 @@ void DerivedMetrics::enable_tool_metrics(Tool tool) {
 }
 
 void DerivedMetrics::ensure_tool(Tool tool) {
-  FamilyFactory factory{registry_, *overflow_family_, limits_.max_series_per_metric,
-                        label_redaction_};
+  FamilyFactory factory = family_factory();
   switch (tool) {
     case Tool::kSpecular:
       if (!specular_) {

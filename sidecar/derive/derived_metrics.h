@@ -11,8 +11,12 @@
 // new series have their label values redacted (sidecar/redact: an API key written as a model
 // name becomes "[REDACTED:openai_api_key]"), as have the names in the unpriced-model warning.
 //
+// /metrics writes the derived families straight from their series (exposition(), see
+// derived_exposition.h) when they are kept in a registry of their own, the series registry;
+// everything else (series overflow, redaction counters) goes to the main registry.
+//
 // Thread-safe: record() and the other members serialize on one mutex (derivation is a few hash
-// lookups and atomic adds per event); scrapes read the registry concurrently.
+// lookups and atomic adds per event); scrapes read the registries and the exposition concurrently.
 #pragma once
 
 #include <prometheus/registry.h>
@@ -31,6 +35,7 @@
 #include "sidecar/core/event.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/core/tool.h"
+#include "sidecar/derive/derived_exposition.h"
 #include "sidecar/derive/limited_family.h"
 #include "sidecar/derive/pricing.h"
 #include "sidecar/derive/unpriced_model_log.h"
@@ -49,12 +54,21 @@ struct DeriveLimits {
   RedactionConfig redaction;
 };
 
+struct FamilyFactory;
+
 class DerivedMetrics {
  public:
   using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
+  // Every family in `registry`.
   DerivedMetrics(
       prometheus::Registry& registry, PricingTable pricing, DeriveLimits limits, Logger& logger,
+      WallClock clock = [] { return std::chrono::system_clock::now(); });
+  // The derived families in `series_registry` (the rule evaluator collects it; /metrics serves
+  // exposition() instead), the rest in `registry`. Both must outlive this.
+  DerivedMetrics(
+      prometheus::Registry& registry, prometheus::Registry& series_registry, PricingTable pricing,
+      DeriveLimits limits, Logger& logger,
       WallClock clock = [] { return std::chrono::system_clock::now(); });
   ~DerivedMetrics();
   DerivedMetrics(const DerivedMetrics&) = delete;
@@ -80,6 +94,9 @@ class DerivedMetrics {
   // so that a quiet day reads 0 rather than yesterday's total.
   void refresh_daily_cost();
 
+  // The derived families (those of the series registry) as /metrics writes them.
+  const TextExposable& exposition() const { return exposition_; }
+
   // How many distinct unpriced (provider, model) pairs have been seen (each logged alone or in
   // a summary line).
   std::size_t unpriced_models_logged() const;
@@ -97,8 +114,9 @@ class DerivedMetrics {
   void record_llm_call(std::string_view service, const LlmCall& call, Tool tool);
   void ensure_tool(Tool tool);
   void refresh_daily_cost_locked();
+  FamilyFactory family_factory();
 
-  prometheus::Registry& registry_;
+  prometheus::Registry& series_registry_;
   PricingTable pricing_;
   DeriveLimits limits_;
   Logger& logger_;
@@ -107,6 +125,8 @@ class DerivedMetrics {
   SiteRedactor label_redaction_;
   SiteRedactor log_redaction_;
   prometheus::Family<prometheus::Counter>* overflow_family_ = nullptr;
+  // Before the families: their LimitedFamilies point into it.
+  DerivedExposition exposition_;
   std::unique_ptr<Families> families_;
   std::unique_ptr<SpecularFamilies> specular_;
   std::unique_ptr<SpecAgentsFamilies> spec_agents_;

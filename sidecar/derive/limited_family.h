@@ -17,8 +17,11 @@
 // one series. specwatch_redactions_total{site="label"} counts each match once per series created,
 // not per observation: see docs/METRICS.md.
 //
+// With an ExposedSeries (exposed_family.h), each series created is also added there with its label
+// text escaped once, so that /metrics writes the family straight from its series.
+//
 // Not thread-safe: the owner (DerivedMetrics) serializes access. Reading the registry (a scrape)
-// may run concurrently: prometheus-cpp's own series are thread-safe.
+// may run concurrently: prometheus-cpp's own series are thread-safe, and so is ExposedSeries.
 #pragma once
 
 #include <prometheus/counter.h>
@@ -36,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "sidecar/derive/exposed_family.h"
 #include "sidecar/redact/redaction_metrics.h"
 
 namespace specwatch {
@@ -48,19 +52,21 @@ class LimitedFamily {
  public:
   // `overflow_total` is the family specwatch_series_overflow_total{metric}; its series for this
   // metric is created on the first folded observation. `buckets` is used for histograms only.
-  // `redaction` (may be null: values are taken as they are) must outlive the family.
+  // `redaction` (may be null: values are taken as they are) and `exposed` (may be null: the family
+  // is only collected) must outlive the family.
   LimitedFamily(prometheus::Family<Metric>& family, std::string metric_name,
                 std::vector<std::string> label_names, std::size_t max_series,
                 prometheus::Family<prometheus::Counter>& overflow_total,
                 prometheus::Histogram::BucketBoundaries buckets = {},
-                SiteRedactor* redaction = nullptr)
+                SiteRedactor* redaction = nullptr, ExposedSeries<Metric>* exposed = nullptr)
       : family_(family),
         metric_name_(std::move(metric_name)),
         label_names_(std::move(label_names)),
         max_series_(max_series),
         overflow_total_(overflow_total),
         buckets_(std::move(buckets)),
-        redaction_(redaction) {
+        redaction_(redaction),
+        exposed_(exposed) {
     series_.reserve(std::min<std::size_t>(max_series_, 1024));
   }
 
@@ -160,11 +166,17 @@ class LimitedFamily {
   }
 
   Metric& add(const prometheus::Labels& labels) {
+    // Add() returns the existing series for labels the family has (two values that redact alike,
+    // input values that all read "overflow"): that one is exposed already.
+    const bool exposed_already = exposed_ != nullptr && family_.Has(labels);
+    Metric* metric = nullptr;
     if constexpr (std::is_same_v<Metric, prometheus::Histogram>) {
-      return family_.Add(labels, buckets_);
+      metric = &family_.Add(labels, buckets_);
     } else {
-      return family_.Add(labels);
+      metric = &family_.Add(labels);
     }
+    if (exposed_ != nullptr && !exposed_already) exposed_->add(labels, *metric);
+    return *metric;
   }
 
   prometheus::Family<Metric>& family_;
@@ -174,6 +186,7 @@ class LimitedFamily {
   prometheus::Family<prometheus::Counter>& overflow_total_;
   prometheus::Histogram::BucketBoundaries buckets_;
   SiteRedactor* redaction_;
+  ExposedSeries<Metric>* exposed_;
   std::unordered_map<std::string, Metric*, StringHash, std::equal_to<>> series_;
   Metric* overflow_series_ = nullptr;
   prometheus::Counter* overflow_counter_ = nullptr;

@@ -1,6 +1,7 @@
 // What every derived metric set shares: FamilyFactory (a LimitedFamily over a registered family,
-// counting its overflow and redacting new label values), the label helpers and the bucket
-// boundaries. Included by derived_metrics.cpp and the per-tool metric sets only.
+// counting its overflow, redacting new label values and exposing its series to /metrics), the
+// label helpers and the bucket boundaries. Included by derived_metrics.cpp and the per-tool metric
+// sets only.
 #pragma once
 
 #include <prometheus/counter.h>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "sidecar/core/event.h"
+#include "sidecar/derive/derived_exposition.h"
 #include "sidecar/derive/limited_family.h"
 #include "sidecar/redact/redaction_metrics.h"
 
@@ -80,28 +82,34 @@ inline std::int64_t days_since_epoch(std::chrono::system_clock::time_point now) 
 
 }  // namespace metric_labels
 
-// A LimitedFamily over a family registered under `name`, counting its overflow.
+// A LimitedFamily over a family registered under `name` in `registry`, counting its overflow,
+// its series also written to /metrics by `exposition` (derived_exposition.h).
 struct FamilyFactory {
   prometheus::Registry& registry;
   prometheus::Family<prometheus::Counter>& overflow;
   std::size_t limit;
   SiteRedactor& redaction;
+  DerivedExposition& exposition;
 
   LimitedCounter counter(const std::string& name, const std::string& help,
                          std::vector<std::string> labels) {
     return LimitedCounter(metric_labels::counter_family(registry, name, help), name,
-                          std::move(labels), limit, overflow, {}, &redaction);
+                          std::move(labels), limit, overflow, {}, &redaction,
+                          &exposition.add_family<prometheus::Counter>(name, help));
   }
   LimitedGauge gauge(const std::string& name, const std::string& help,
                      std::vector<std::string> labels) {
     return LimitedGauge(metric_labels::gauge_family(registry, name, help), name, std::move(labels),
-                        limit, overflow, {}, &redaction);
+                        limit, overflow, {}, &redaction,
+                        &exposition.add_family<prometheus::Gauge>(name, help));
   }
   LimitedHistogram histogram(const std::string& name, const std::string& help,
                              std::vector<std::string> labels,
                              prometheus::Histogram::BucketBoundaries buckets) {
+    auto& exposed = exposition.add_family<prometheus::Histogram>(name, help, buckets);
     return LimitedHistogram(metric_labels::histogram_family(registry, name, help), name,
-                            std::move(labels), limit, overflow, std::move(buckets), &redaction);
+                            std::move(labels), limit, overflow, std::move(buckets), &redaction,
+                            &exposed);
   }
 };
 

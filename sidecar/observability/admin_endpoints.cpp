@@ -1,12 +1,9 @@
 #include "sidecar/observability/admin_endpoints.h"
 
-#include <algorithm>
-#include <unordered_map>
 #include <utility>
 
 #include "sidecar/core/logger.h"
 #include "sidecar/observability/metrics_renderer.h"
-#include "sidecar/observability/text_exposition.h"
 
 namespace specwatch {
 
@@ -17,34 +14,6 @@ namespace {
 constexpr std::size_t kMaxWaitingScrapes = 8;
 
 }  // namespace
-
-std::string render_metrics(
-    const prometheus::Collectable& registry,
-    const std::vector<std::shared_ptr<const prometheus::Collectable>>& extra) {
-  auto families = registry.Collect();
-  // Position of each name in `families`, so that merging is linear in the number of families (a
-  // search per pushed family made 50,000 pushed families take seconds).
-  std::unordered_map<std::string, std::size_t> position;
-  position.reserve(families.size());
-  for (std::size_t i = 0; i < families.size(); ++i) position.emplace(families[i].name, i);
-  for (const auto& collectable : extra) {
-    if (!collectable) continue;
-    auto more = collectable->Collect();
-    // One name must never appear twice in an exposition (a scraper rejects the whole page). A
-    // family of an extra collectable replaces a registry family of the same name: pushed OTLP
-    // metrics carry the tool's own measurement under the tool's own name, which beats the
-    // approximation derived from its logs (docs/OTLP_METRICS.md).
-    for (auto& family : more) {
-      auto [it, added] = position.emplace(family.name, families.size());
-      if (added) {
-        families.push_back(std::move(family));
-      } else {
-        families[it->second] = std::move(family);
-      }
-    }
-  }
-  return serialize_text_exposition(families);
-}
 
 std::string readiness_body(const std::vector<NotReady>& not_ready) {
   if (not_ready.empty()) return R"({"status":"ready"})";
@@ -65,13 +34,18 @@ std::string readiness_body(const std::vector<NotReady>& not_ready) {
 
 void register_admin_endpoints(
     HttpServer& server, prometheus::Registry& registry, ReadinessProbe readiness,
-    std::vector<std::shared_ptr<const prometheus::Collectable>> extra_collectables) {
-  // Rendered off the io thread: see metrics_renderer.h.
+    std::vector<std::shared_ptr<const prometheus::Collectable>> extra_collectables,
+    std::vector<const TextExposable*> direct_families) {
+  // Rendered off the io thread: see metrics_renderer.h. The page is reserved at the last page's
+  // size and a little more (pages grow slowly), so that a render of megabytes grows it once.
   auto renderer = std::make_shared<MetricsRenderer>(
-      [&registry, extra = std::move(extra_collectables)] {
+      [&registry, extra = std::move(extra_collectables), direct = std::move(direct_families),
+       last_size = std::size_t{0}]() mutable {
         HttpResponse response;
         response.content_type = std::string(kPrometheusTextContentType);
-        response.body = render_metrics(registry, extra);
+        response.body.reserve(last_size + last_size / 16);
+        append_metrics_page(response.body, {registry, extra, direct});
+        last_size = response.body.size();
         return response;
       },
       kMaxWaitingScrapes);

@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "sidecar/core/text_exposable.h"
 #include "sidecar/http/http_server.h"
+#include "sidecar/observability/metrics_page.h"
 
 namespace specwatch {
 
@@ -30,18 +32,15 @@ using ReadinessProbe = std::function<std::vector<NotReady>()>;
 inline constexpr std::string_view kPrometheusTextContentType =
     "text/plain; version=0.0.4; charset=utf-8";
 
-// Collects the registry, then each extra collectable, and serializes all of it in the text format.
-std::string render_metrics(
-    const prometheus::Collectable& registry,
-    const std::vector<std::shared_ptr<const prometheus::Collectable>>& extra = {});
-
 // The body of a GET /ready answer for the given probe result.
 std::string readiness_body(const std::vector<NotReady>& not_ready);
 
-// Adds /metrics, /health and /ready to a server that is not started yet. The registry (and the
-// extra collectables, such as a ProcessCollector) must outlive the server.
+// Adds /metrics, /health and /ready to a server that is not started yet. The registry, the extra
+// collectables (such as a ProcessCollector) and the families that write their own text (the
+// derived metrics; metrics_page.h) must outlive the server.
 void register_admin_endpoints(
     HttpServer& server, prometheus::Registry& registry, ReadinessProbe readiness,
-    std::vector<std::shared_ptr<const prometheus::Collectable>> extra_collectables = {});
+    std::vector<std::shared_ptr<const prometheus::Collectable>> extra_collectables = {},
+    std::vector<const TextExposable*> direct_families = {});
 
 }  // namespace specwatch

@@ -9,7 +9,9 @@
 //   - The two largest finite doubles are written with all 17 digits: at prometheus-cpp's 16 they
 //     round up to 1.797693134862316e+308, which is out of range for a parser.
 // It uses no stream and allocates nothing per sample: numbers go through std::to_chars into one
-// reserved string (docs/PERFORMANCE.md, "/metrics rendering").
+// reserved string (docs/PERFORMANCE.md, "/metrics rendering"). Numbers, escaping and the lines
+// themselves are written by sidecar/core/prometheus_text.h, which the families that write their
+// own text (sidecar/core/text_exposable.h) share.
 #pragma once
 
 #include <prometheus/metric_family.h>
@@ -20,5 +22,7 @@
 namespace specwatch {
 
 std::string serialize_text_exposition(std::span<const prometheus::MetricFamily> families);
+// The same, appended to `out` (a page that goes on with other text).
+void append_text_exposition(std::string& out, std::span<const prometheus::MetricFamily> families);
 
 }  // namespace specwatch

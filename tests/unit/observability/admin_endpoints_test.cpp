@@ -30,7 +30,8 @@ class AdminEndpointsTest : public ::testing::Test {
     family.Add({{"source", "specular-traces"}}).Increment(42);
   }
 
-  void start(std::vector<std::shared_ptr<const prometheus::Collectable>> extra = {}) {
+  void start(std::vector<std::shared_ptr<const prometheus::Collectable>> extra = {},
+             std::vector<const TextExposable*> direct = {}) {
     HttpServerOptions options;
     options.host = "127.0.0.1";
     server_ = std::make_unique<HttpServer>(options, logger_);
@@ -40,7 +41,7 @@ class AdminEndpointsTest : public ::testing::Test {
           std::lock_guard lock(mutex_);
           return not_ready_;
         },
-        std::move(extra));
+        std::move(extra), std::move(direct));
     ASSERT_EQ(server_->start(), "");
   }
 
@@ -77,6 +78,37 @@ TEST_F(AdminEndpointsTest, MetricsIncludesExtraCollectables) {
             std::string::npos);
   EXPECT_NE(response.body.find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos);
   EXPECT_NE(response.body.find("\nprocess_open_fds "), std::string::npos);
+}
+
+// A family that writes its own text, as the derived metrics do, unless the page has its name.
+class OwnTextFamily : public TextExposable {
+ public:
+  explicit OwnTextFamily(std::string name) : name_(std::move(name)) {}
+  void append_text(std::string& out, const NameTaken& taken) const override {
+    if (taken(name_)) return;
+    out += "# TYPE " + name_ + " counter\n" + name_ + " 7\n";
+  }
+
+ private:
+  std::string name_;
+};
+
+TEST_F(AdminEndpointsTest, MetricsWritesFamiliesThatWriteTheirOwnTextAfterTheCollectedOnes) {
+  const OwnTextFamily own("specwatch_test_own_total");
+  const OwnTextFamily clash("specwatch_test_events_total");  // the registry has this name
+  start({}, {&own, &clash});
+  const std::string expected =
+      "# HELP specwatch_test_events_total Events seen by the test.\n"
+      "# TYPE specwatch_test_events_total counter\n"
+      "specwatch_test_events_total{source=\"specular-traces\"} 42\n"
+      "# TYPE specwatch_test_own_total counter\n"
+      "specwatch_test_own_total 7\n";
+  // The second page is written into a string reserved from the first one's size: the same text.
+  for (int scrape = 0; scrape < 2; ++scrape) {
+    auto response = http_get(server_->port(), "/metrics");
+    ASSERT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, expected);
+  }
 }
 
 TEST_F(AdminEndpointsTest, MetricsAnswersHeadWithoutBody) {

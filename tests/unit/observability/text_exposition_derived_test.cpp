@@ -1,77 +1,26 @@
 // The derived metrics as /metrics serves them: every family DerivedMetrics registers (counters,
-// gauges and histograms of all four tools' profiles), with label values taken from the events.
+// gauges and histograms of all four tools' profiles), with label values taken from the events,
+// collected and serialized, and written straight from their series (DerivedMetrics::exposition()).
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sidecar/derive/derived_metrics.h"
+#include "sidecar/observability/metrics_page.h"
 #include "sidecar/observability/text_exposition.h"
+#include "tests/unit/observability/derived_events.h"
 #include "tests/unit/observability/reference_exposition.h"
 
 namespace specwatch {
 namespace {
 
-template <typename Body>
-CanonicalEvent event_of(Body body, std::string service) {
-  CanonicalEvent event;
-  event.service = std::move(service);
-  event.body = std::move(body);
-  return event;
-}
-
-LlmCall llm_call(std::string provider, std::string model, int i) {
-  LlmCall call;
-  call.provider = std::move(provider);
-  call.model = std::move(model);
-  call.operation = i % 2 == 0 ? "chat" : "embeddings";
-  call.input_tokens = 1000 + i;
-  call.output_tokens = 7 * i;
-  call.cache_read_tokens = i % 3 == 0 ? std::optional<std::int64_t>(100) : std::nullopt;
-  call.duration_seconds = 0.013 * i + 0.001;
-  if (i % 5 == 0) {
-    call.outcome = Outcome::kError;
-    call.error_type = "rate_limited";
-  }
-  if (i % 7 == 0) call.cost_usd = 0.0001 * i;
-  return call;
-}
-
-void record_a_bit_of_everything(DerivedMetrics& metrics) {
-  const Tool profiles[] = {Tool::kNone, Tool::kSpecular, Tool::kSpecAgents, Tool::kSpek};
-  for (const Tool profile : profiles) metrics.enable_tool_metrics(profile);
-  const char* const models[] = {"gpt-4o",      "claude-sonnet-4-5", "model \"quoted\"",
-                                "back\\slash", "line\nbreak",       "h\xC3\xA9llo"};
-  for (int i = 0; i < 60; ++i) {
-    const Tool profile = profiles[i % 4];
-    const std::string service = i % 4 == 1 ? "specular" : "svc-" + std::to_string(i % 3);
-    metrics.record(event_of(llm_call(i % 2 ? "openai" : "anthropic", models[i % 6], i), service),
-                   profile);
-    WorkflowRun run;
-    run.duration_seconds = 1.5 * i;
-    run.cost_usd = 0.01 * i;
-    run.outcome = i % 4 == 0 ? Outcome::kFailure : Outcome::kSuccess;
-    metrics.record(event_of(run, service), profile);
-    WorkflowStep step;
-    step.step_type = i % 2 ? "spec" : "build";
-    step.duration_seconds = 0.25 * i;
-    metrics.record(event_of(step, service), profile);
-    ComplianceResult compliance;
-    compliance.standard = i % 2 ? "nasa_pot10" : "grounding";
-    compliance.score = 1.0 / (i + 1);
-    compliance.critical = i % 3;
-    compliance.passing = i % 2 == 0;
-    metrics.record(event_of(compliance, service), profile);
-    metrics.record(event_of(ApiRequest{"/v1/chat", "POST", 200 + i % 3 * 100, 0.002 * i}, service),
-                   profile);
-    metrics.record(event_of(CacheLookup{"query", i % 2 == 0}, service), profile);
-    metrics.record(event_of(Fallback{"anthropic", "groq", "error"}, service), profile);
-    metrics.record(event_of(LogRecord{Severity::kError, "E-" + std::to_string(i % 4)}, service),
-                   profile);
-    metrics.record(event_of(Command{"build", i % 2 == 0, ""}, service), profile);
-  }
-}
+using testing::record_a_bit_of_everything;
 
 TEST(TextExpositionOfDerivedMetrics, AsPrometheusCppWritesThem) {
   prometheus::Registry registry;
@@ -86,6 +35,86 @@ TEST(TextExpositionOfDerivedMetrics, AsPrometheusCppWritesThem) {
   EXPECT_NE(text.find("_bucket{"), std::string::npos);
   EXPECT_NE(text.find("line\\nbreak"), std::string::npos);
   EXPECT_GT(text.size(), 50000u);
+}
+
+// A page with the order of its families and of the series within a family set aside (neither is
+// specified: prometheus-cpp collects by type, then in the hash order of each family's series):
+// each family's lines, sorted, the families sorted.
+std::vector<std::vector<std::string>> families_of(const std::string& text) {
+  std::vector<std::vector<std::string>> families;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("# HELP ") || families.empty()) families.emplace_back();
+    families.back().push_back(line);
+  }
+  for (auto& lines : families) std::sort(lines.begin(), lines.end());
+  std::sort(families.begin(), families.end());
+  return families;
+}
+
+struct Derived {
+  Derived() : metrics(registry, series_registry, PricingTable::bundled(), DeriveLimits{}, logger) {
+    record_a_bit_of_everything(metrics);
+  }
+  prometheus::Registry registry;
+  prometheus::Registry series_registry;
+  Logger logger{LogLevel::kError, [](std::string_view) {}};
+  DerivedMetrics metrics;
+};
+
+TEST(TextExpositionOfDerivedMetrics, WrittenFromTheirSeriesAsCollected) {
+  Derived derived;
+  const std::string page = render_metrics(derived.registry, {}, {&derived.metrics.exposition()});
+  auto collected = derived.registry.Collect();
+  for (auto& family : derived.series_registry.Collect()) collected.push_back(std::move(family));
+  const std::string expected = serialize_text_exposition(collected);
+  EXPECT_EQ(families_of(page), families_of(expected));
+  EXPECT_EQ(page.size(), expected.size());
+  // The families of all four tools that have series here: not a comparison of empty pages.
+  EXPECT_EQ(derived.series_registry.Collect().size(), 28u);
+  EXPECT_NE(page.find("_bucket{"), std::string::npos);
+  EXPECT_NE(page.find("model=\"line\\nbreak\""), std::string::npos);
+}
+
+TEST(TextExpositionOfDerivedMetrics, OneRegistryPageHoldsEachFamilyOnce) {
+  // Tests and `pricing check` keep the derived families in the one registry: listing the
+  // exposition too adds nothing, since the page holds every one of its names already.
+  prometheus::Registry registry;
+  Logger logger(LogLevel::kError, [](std::string_view) {});
+  DerivedMetrics metrics(registry, PricingTable::bundled(), DeriveLimits{}, logger);
+  record_a_bit_of_everything(metrics);
+  EXPECT_EQ(render_metrics(registry, {}, {&metrics.exposition()}),
+            serialize_text_exposition(registry.Collect()));
+}
+
+// A pushed OTLP family under a derived family's name.
+class PushedFamily : public prometheus::Collectable {
+ public:
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    prometheus::MetricFamily family;
+    family.name = "specular_provider_latency_seconds";
+    family.help = "Pushed.";
+    family.type = prometheus::MetricType::Gauge;
+    prometheus::ClientMetric metric;
+    metric.gauge.value = 1.5;
+    family.metric.push_back(metric);
+    return {family};
+  }
+};
+
+TEST(TextExpositionOfDerivedMetrics, APushedFamilyReplacesTheDerivedOne) {
+  Derived derived;
+  const std::vector<std::shared_ptr<const prometheus::Collectable>> extra{
+      std::make_shared<PushedFamily>()};
+  const std::string page = render_metrics(derived.registry, extra, {&derived.metrics.exposition()});
+  const std::string name = "specular_provider_latency_seconds";
+  EXPECT_NE(render_metrics(derived.registry, {}, {&derived.metrics.exposition()})
+                .find("# TYPE " + name + " histogram\n"),
+            std::string::npos);
+  EXPECT_EQ(page.find("# TYPE " + name + " histogram"), std::string::npos);
+  EXPECT_NE(page.find("# HELP " + name + " Pushed.\n# TYPE " + name + " gauge\n" + name + " 1.5\n"),
+            std::string::npos);
+  EXPECT_EQ(page.find(name + "_bucket"), std::string::npos);
 }
 
 }  // namespace
