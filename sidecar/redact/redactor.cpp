@@ -13,10 +13,10 @@ bool is_ascii_alnum(std::size_t byte) {
          (byte >= 'A' && byte <= 'Z');
 }
 
-// The bytes that trigger some pattern of `triggers`.
-std::array<bool, 256> trigger_bytes(const std::array<std::uint32_t, 256>& triggers) {
-  std::array<bool, 256> bytes{};
-  for (std::size_t byte = 0; byte < triggers.size(); ++byte) bytes[byte] = triggers[byte] != 0;
+// The bytes whose entry names some pattern.
+ByteTable any_pattern(const std::array<std::uint32_t, 256>& patterns) {
+  ByteTable bytes{};
+  for (std::size_t byte = 0; byte < patterns.size(); ++byte) bytes[byte] = patterns[byte] != 0;
   return bytes;
 }
 
@@ -62,7 +62,7 @@ Redactor::Redactor(const RedactionConfig& config)
                   std::min(config.user_patterns.size(), kMaxUserPatterns)))),  // config checks it
       patterns_(builtin_patterns().begin(), builtin_patterns().end()),
       min_length_(std::numeric_limits<std::size_t>::max()),
-      scan_(std::array<bool, 256>{}) {
+      scan_(ByteTable{}, ByteTable{}) {
   static_assert(kBuiltinPatternCount + kMaxUserPatterns == kMaxRedactionPatterns);
   for (const UserPattern& pattern : *user_patterns_) {
     patterns_.push_back(user_pattern_spec(pattern));
@@ -77,7 +77,7 @@ Redactor::Redactor(const RedactionConfig& config)
   followers_ = tables.followers;
   at_end_ = tables.at_end;
   after_ = tables.after;
-  scan_ = TriggerScan(trigger_bytes(triggers_));
+  scan_ = TriggerScan(any_pattern(triggers_), any_pattern(followers_));
 }
 
 std::optional<RedactionMatch> Redactor::find(std::string_view text, std::size_t from,

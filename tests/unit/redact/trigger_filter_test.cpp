@@ -183,53 +183,66 @@ TEST(TriggerFilter, UserPatternPrefixJoinsTheScan) {
   EXPECT_EQ(redactor.redacted("a" + token), "a" + token);  // after a letter
 }
 
-// The vector pass against the table, for every byte value in every position of a block, at
-// every length (a block, its overlapping last block, a value shorter than a block).
-void expect_scan_as_table(const TriggerScan& scan, const std::array<bool, 256>& is_trigger) {
+ByteTable bytes_of(std::string_view text) {
+  ByteTable table{};
+  for (char c : text) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+
+// The vector pass against the table, for every byte value in every position of a block followed
+// by bytes that are and are not followers, at every length (a block, its overlapping last block,
+// a value shorter than a block): never a candidate missed, nothing past the text's end.
+void expect_scan_covers_table(const TriggerScan& scan) {
   for (std::size_t length = 1; length <= 40; ++length) {
     for (std::size_t value = 0; value < 256; ++value) {
-      std::string text(length, '.');
-      for (std::size_t i = 0; i < length; i += 3) text[i] = static_cast<char>(value);
-      for (std::size_t at = 0; at < length; ++at) {
-        const std::uint32_t exact = scan.table_block(text, at);
-        const std::uint32_t bits = scan.block(text, at);
-        // A superset of the exact bits, nothing past the text's end, nothing that is no
-        // trigger once checked exactly.
-        EXPECT_EQ(bits & exact, exact);
-        EXPECT_EQ(bits >> std::min<std::size_t>(length - at, 16), 0u);
-        std::uint32_t checked = 0;
-        for (std::size_t k = 0; k < 16 && at + k < length; ++k) {
-          if (((bits >> k) & 1U) != 0 && is_trigger[static_cast<unsigned char>(text[at + k])]) {
-            checked |= 1U << k;
-          }
+      for (char follower : std::string_view("kKe./-\r\0\xe9", 9)) {
+        std::string text(length, '.');
+        for (std::size_t i = 0; i < length; i += 3) {
+          text[i] = static_cast<char>(value);
+          if (i + 1 < length) text[i + 1] = follower;
         }
-        EXPECT_EQ(checked, exact) << "length " << length << " at " << at << " byte " << value;
+        for (std::size_t at = 0; at < length; ++at) {
+          const std::uint32_t exact = scan.table_block(text, at);
+          const std::uint32_t bits = scan.block(text, at);
+          ASSERT_EQ(bits & exact, exact) << "length " << length << " at " << at << " " << value;
+          ASSERT_EQ(bits >> std::min<std::size_t>(length - at, 16), 0u);
+        }
       }
     }
   }
 }
 
-TEST(TriggerScan, VectorPassAgreesWithTheTable) {
-  std::array<bool, 256> defaults{};
-  for (char c : std::string_view("sSgAabB:-")) defaults[static_cast<unsigned char>(c)] = true;
-  const TriggerScan scan(defaults);
+TEST(TriggerScan, VectorPassCoversTheTable) {
+  const TriggerScan scan(bytes_of("sSgAabB:-"), bytes_of("kshiIeE/-KS"));
 #if defined(__SSE2__)
   EXPECT_TRUE(scan.vectorised());
 #endif
-  expect_scan_as_table(scan, defaults);
-  // A folded compare of '-' (0x2d) also hits a carriage return (0x0d): the exact check drops it.
-  EXPECT_EQ(scan.table_block("\r\r-", 0), 0b100u);
+  EXPECT_TRUE(scan.filters_followers());
+  expect_scan_covers_table(scan);
+  // A trigger is a candidate only before a follower, and never as the text's last byte.
+  const std::string text = "ss sk xs-- :/ s";
+  EXPECT_EQ(scan.table_block(text, 0), 0b1001'1000'1001u);  // "ss", "sk", "s-", "--", ":/"
+  EXPECT_EQ(scan.block(text, 0), scan.table_block(text, 0));
+  EXPECT_EQ(scan.block(text, 9), 0b100u);  // a value shorter than a block, copied
+  const std::string longer = std::string(10, '.') + text;
+  EXPECT_EQ(scan.block(longer, 19), 0b100u);  // the overlapping last 17 bytes
+}
+
+TEST(TriggerScan, EveryByteAFollowerComparesTriggersAlone) {
+  ByteTable every{};
+  every.fill(true);
+  const TriggerScan scan(bytes_of("sSgAabB:-@"), every);
+  EXPECT_FALSE(scan.filters_followers());
+  expect_scan_covers_table(scan);
+  EXPECT_EQ(scan.block("xx@", 0), 0b100u);  // the last byte too
 }
 
 TEST(TriggerScan, ManyTriggerBytesUseTheTable) {
-  std::array<bool, 256> digits_and_more{};
-  for (char c : std::string_view("0123456789+(@:-sgab")) {
-    digits_and_more[static_cast<unsigned char>(c)] = true;
-  }
-  const TriggerScan scan(digits_and_more);
+  const TriggerScan scan(bytes_of("0123456789+(@:-sgab"), bytes_of("kshie/-"));
   EXPECT_FALSE(scan.vectorised());
-  expect_scan_as_table(scan, digits_and_more);
-  const TriggerScan none(std::array<bool, 256>{});
+  expect_scan_covers_table(scan);
+  EXPECT_EQ(scan.block("a1sk", 0), 0b0110u);  // "1s", "sk"
+  const TriggerScan none(ByteTable{}, ByteTable{});
   EXPECT_EQ(none.block("sk-abc", 0), 0u);
 }
 
