@@ -62,17 +62,26 @@ using PatternMatcher = MatchSpan (*)(std::string_view text, std::size_t at, std:
                                      const PatternSpec& spec);
 
 // 128 bytes (aligned to a cache line): the scan indexes the table by a shift, not a multiply.
+// `starts_word` and `followers` are promises about `match` that let the scan skip the call:
+// tests/unit/redact/trigger_filter_test.cpp checks them against the matchers.
 struct alignas(64) PatternSpec {
   std::string_view name;      // stable: a label value and a configuration value
   std::string_view triggers;  // the bytes at which `match` is tried
   PatternMatcher match;
   bool enabled_by_default;
-  std::size_t min_length;  // the shortest text it can match (lets short values skip the scan)
-  PrefixRun run{};         // what a parameterised matcher reads (user patterns)
+  // Never matches at a trigger right after an ASCII letter or digit (`sk-`, `Bearer`: a prefix
+  // begins a word), so the scan calls it only where a word starts.
+  bool starts_word;
+  std::uint32_t min_length;  // the shortest text it can match (lets short values skip the scan)
+  // The bytes that may follow the trigger in a match (`k` after the `s` of `sk-`, `/` after the
+  // `:` of `://`); empty: any byte, or none (the trigger may end the text).
+  std::string_view followers;
+  PrefixRun run{};  // what a parameterised matcher reads (user patterns)
 
   MatchSpan find_at(std::string_view text, std::size_t at, std::size_t floor = 0) const {
     return match(text, at, floor, *this);
   }
 };
+static_assert(sizeof(PatternSpec) == 128);
 
 }  // namespace specwatch

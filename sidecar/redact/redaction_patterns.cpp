@@ -370,19 +370,20 @@ MatchSpan phone_number(std::string_view text, std::size_t at, std::size_t, const
   return MatchSpan{at, p};
 }
 
+// name, triggers, matcher, on by default, starts a word, shortest match, followers.
 constexpr std::array<PatternSpec, kBuiltinPatternCount> kBuiltins = {{
-    {"anthropic_api_key", "s", anthropic_api_key, true, 39},
-    {"openai_api_key", "s", openai_api_key, true, 23},
-    {"groq_api_key", "g", groq_api_key, true, 44},
-    {"google_api_key", "Aa", google_api_key, true, 39},
-    {"aws_access_key_id", "Aa", aws_access_key_id, true, 20},
-    {"aws_secret_access_key", "sS", aws_secret_access_key, true, 56},
-    {"github_token", "g", github_token, true, 33},
-    {"bearer_token", "bB", bearer_token, true, 23},
-    {"url_password", ":", url_password, true, 9},
-    {"private_key", "-", private_key, true, 27},
-    {"email_address", "@", email_address, false, 6},
-    {"phone_number", "+(0123456789", phone_number, false, 9},
+    {"anthropic_api_key", "s", anthropic_api_key, true, true, 39, "k"},
+    {"openai_api_key", "s", openai_api_key, true, true, 23, "k"},
+    {"groq_api_key", "g", groq_api_key, true, true, 44, "s"},
+    {"google_api_key", "Aa", google_api_key, true, true, 39, "Ii"},
+    {"aws_access_key_id", "Aa", aws_access_key_id, true, true, 20, "KSks"},
+    {"aws_secret_access_key", "sS", aws_secret_access_key, true, false, 56, "eE"},
+    {"github_token", "g", github_token, true, true, 33, "hi"},
+    {"bearer_token", "bB", bearer_token, true, true, 23, "eE"},
+    {"url_password", ":", url_password, true, false, 9, "/"},
+    {"private_key", "-", private_key, true, false, 27, "-"},
+    {"email_address", "@", email_address, false, false, 6, ""},
+    {"phone_number", "+(0123456789", phone_number, false, true, 9, ""},
 }};
 
 }  // namespace

@@ -1,11 +1,14 @@
 // Replaces secrets in a piece of text by a fixed marker, "[REDACTED:<pattern>]".
 //
-// Built for text that is almost always clean and short (label values, log fields): a value
-// shorter than the shortest enabled pattern returns at once; otherwise one pass over the bytes
-// looks each up in a 256-entry table of trigger bytes (the first bytes of the enabled patterns'
-// prefixes and a few structural characters: ':', '-', '@'), and only at a trigger byte is a
-// pattern's matcher run (hand-written for a built-in, prefix + body run for a user pattern). No
-// regular expressions, no allocation unless something is replaced. bench/redact has the figures.
+// Built for text that is almost always clean (label values, log fields, whole exported
+// documents): a value shorter than the shortest enabled pattern returns at once; otherwise a
+// first pass finds the bytes that may be a trigger (the first bytes of the enabled patterns'
+// prefixes and a few structural characters: ':', '-', '@'), 16 bytes at a time (TriggerScan).
+// Each such byte is checked in three 256-entry tables, the patterns it triggers, those the next
+// byte may continue (`k` after `s` for `sk-`) and those the byte before allows (a prefix starts a
+// word): only a pattern that passes all three has its matcher run (hand-written for a built-in,
+// prefix + body run for a user pattern). No regular expressions, no allocation unless something
+// is replaced. bench/redact and docs/PERFORMANCE.md have the figures.
 //
 // The marker is ASCII and the matchers match ASCII only, so redacted text stays valid UTF-8
 // whenever the input was. Thread-safe: a Redactor is immutable after construction.
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "sidecar/redact/redaction_patterns.h"
+#include "sidecar/redact/trigger_scan.h"
 
 namespace specwatch {
 
@@ -72,6 +76,13 @@ class Redactor {
   std::uint32_t enabled_mask_ = 0;
   std::size_t min_length_ = 0;  // of the enabled patterns; SIZE_MAX when none is enabled
   std::array<std::uint32_t, 256> triggers_{};  // per byte: the enabled patterns it triggers
+  // Per byte after a trigger: the patterns it may continue (PatternSpec::followers).
+  std::array<std::uint32_t, 256> followers_{};
+  std::uint32_t at_end_ = 0;  // the patterns a trigger may match as the text's last byte
+  // Per byte before a trigger: the patterns that may begin after it (all but those starting a
+  // word after a letter or digit).
+  std::array<std::uint32_t, 256> after_{};
+  TriggerScan scan_;
 };
 
 }  // namespace specwatch

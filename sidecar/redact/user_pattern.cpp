@@ -1,5 +1,7 @@
 #include "sidecar/redact/user_pattern.h"
 
+#include <algorithm>
+
 namespace specwatch {
 namespace {
 
@@ -72,7 +74,9 @@ PatternSpec user_pattern_spec(const UserPattern& pattern) {
       prefix.substr(0, 1),
       prefix_run,
       true,
-      pattern.prefix.size() + pattern.min_length,
+      true,  // prefix_run rejects a prefix after a letter or digit
+      static_cast<std::uint32_t>(pattern.prefix.size() + pattern.min_length),
+      prefix.substr(std::min<std::size_t>(prefix.size(), 1), 1),  // empty for a 1-byte prefix
       PrefixRun{prefix, pattern.body, pattern.min_length, pattern.max_length},
   };
 }
