@@ -97,7 +97,9 @@ void sync_directory(const std::string& dir) {
 }  // namespace
 
 DiskSpool::DiskSpool(SpoolOptions options, CorruptHandler on_corrupt)
-    : options_(std::move(options)), on_corrupt_(std::move(on_corrupt)) {
+    : options_(std::move(options)),
+      on_corrupt_(std::move(on_corrupt)),
+      recent_(std::min(options_.recent_bytes, options_.max_bytes)) {
   if (options_.segment_bytes == 0) {
     options_.segment_bytes =
         std::clamp<std::uint64_t>(options_.max_bytes / 8, 64u << 10, 64u << 20);
@@ -215,6 +217,7 @@ DiskSpool::AppendResult DiskSpool::append(std::string_view payload) {
     }
     return AppendResult::kFailed;
   }
+  recent_.add(segment.first, segment.size, sequence, written_ms, payload);
   segment.size += record_bytes;
   segment.last = sequence;
   bytes_ += record_bytes;
@@ -243,6 +246,13 @@ std::optional<SpoolEntry> DiskSpool::read_one(std::unique_lock<std::mutex>& /*lo
       ++reader_.segment;
       reader_.offset = 0;
       continue;
+    }
+    SpoolEntry entry;
+    if (recent_.take(segment.first, reader_.offset, entry.sequence, entry.written_unix_ms,
+                     entry.payload)) {
+      reader_.offset += kHeaderBytes + entry.payload.size();
+      segment.last = std::max(segment.last, entry.sequence);
+      return entry;  // appended by this process: above every sequence committed
     }
     if (reader_.fd < 0 || reader_.fd_first != segment.first) {
       close_reader();
@@ -275,7 +285,6 @@ std::optional<SpoolEntry> DiskSpool::read_one(std::unique_lock<std::mutex>& /*lo
       corrupt("truncated record at offset " + std::to_string(reader_.offset));
       continue;
     }
-    SpoolEntry entry;
     entry.sequence = get<std::uint64_t>(header + 8);
     entry.written_unix_ms = get<std::int64_t>(header + 16);
     entry.payload.resize(length);
@@ -344,6 +353,11 @@ void DiskSpool::commit(std::uint64_t sequence) {
   while (!times_.empty() && times_.front().first <= committed_) times_.pop_front();
   drop_committed_segments();
   write_cursor(false);
+}
+
+void DiskSpool::recycle(std::string payload) {
+  std::lock_guard lock(mutex_);
+  recent_.recycle(std::move(payload));
 }
 
 void DiskSpool::rewind() {
