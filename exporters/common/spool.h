@@ -150,7 +150,7 @@ class DiskSpool {
   // not yet committed: the age of the oldest undelivered data.
   std::deque<std::pair<std::uint64_t, std::int64_t>> times_;
   std::string error_;
-  std::string write_buffer_;
+  std::string write_buffer_;  // a record's header
   SpoolRecentEntries recent_;
   bool closed_ = false;
 };

@@ -88,7 +88,10 @@ bool KafkaSender::take_next() {
   if (!pending) return false;
   auto entry = std::make_unique<InFlight>();
   entry->pending = std::move(*pending);
+  // The previous entry's message count: entries are batches of similar size.
+  entry->messages.reserve(last_messages_);
   const bool parsed = parse_kafka_entry(entry->pending.payload, entry->source, entry->messages);
+  last_messages_ = entry->messages.size();
   if (entry->pending.events == 0) entry->pending.events = entry->messages.size();
   if (!parsed) {
     // Cannot happen for what this exporter wrote (the spool checks every entry's CRC); an entry

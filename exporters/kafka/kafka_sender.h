@@ -108,8 +108,9 @@ class KafkaSender {
   std::deque<std::unique_ptr<InFlight>> in_flight_;
   std::deque<Retry> retries_;
   std::chrono::milliseconds backoff_{1000};
-  std::size_t acknowledged_ = 0;  // by delivery reports since count_acknowledged()
-  bool recreate_ = false;         // a fatal producer error: a new producer before producing again
+  std::size_t last_messages_ = 0;  // in the last entry taken
+  std::size_t acknowledged_ = 0;   // by delivery reports since count_acknowledged()
+  bool recreate_ = false;          // a fatal producer error: a new producer before producing again
   std::atomic<bool> draining_{false};
   std::atomic<bool> quit_{false};
   std::atomic<std::size_t> in_flight_events_{0};
