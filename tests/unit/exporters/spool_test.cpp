@@ -268,12 +268,12 @@ TEST_F(SpoolTest, AReaderKeepingUpTakesTheNewestEntriesFromMemoryAndTheSameBytes
   EXPECT_TRUE(corruption_.reports.empty());
   // Read back from the segment (after a restart, nothing committed) the spoiled record is
   // found and, as always, the rest of its segment is skipped: memory held what was written.
+  const std::string segment = std::filesystem::path(segments().front()).filename().string();
   spool->close();
   spool = open(opts);
   EXPECT_TRUE(read_all(*spool).empty());
   ASSERT_EQ(corruption_.reports.size(), 1u);
-  EXPECT_EQ(corruption_.reports[0], std::filesystem::path(segments().front()).filename().string() +
-                                        ": checksum mismatch at offset 0");
+  EXPECT_EQ(corruption_.reports[0], segment + ": checksum mismatch at offset 0");
 }
 
 TEST_F(SpoolTest, AReaderBehindTheMemoryBoundReadsTheOlderEntriesFromTheSegmentsInOrder) {
