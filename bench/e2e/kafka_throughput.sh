@@ -6,6 +6,8 @@
 #   KAFKA events=N cpu_s=… wall_s=… events_per_cpu_s=… rss_mb=…
 # cpu_s is the sidecar's user+system CPU over the whole path (the mock's CPU is not counted).
 # Usage: bench/e2e/kafka_throughput.sh [N]   (default 1000000)
+# KAFKA_PROPERTIES: the exporter's `properties:` (default "{ log_level: 3 }"), e.g.
+#   KAFKA_PROPERTIES="{ log_level: 3, compression.type: zstd }" to compare codecs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/e2e/common.sh
@@ -32,13 +34,14 @@ until grep -q '^bootstrap ' "$work/mock.out" 2>/dev/null; do sleep 0.05; done
 brokers=$(sed -n 's/^bootstrap //p' "$work/mock.out")
 port="$(free_port)"
 write_w1_config "$work" "$port" generic
+properties="${KAFKA_PROPERTIES:-"{ log_level: 3 }"}"
 cat >> "$work/specwatch.yaml" <<YAML
 exporters:
   - type: kafka
     name: bench
     brokers: "$brokers"
     topic: specwatch.events
-    properties: { log_level: 3 }
+    properties: $properties
 YAML
 start=$(date +%s.%N)
 "$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &

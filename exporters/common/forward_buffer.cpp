@@ -116,6 +116,7 @@ void ForwardBuffer::settle(PendingEntry& entry, DeliveryStatus status) {
   if (spool_) {
     // A failed entry (the delivery thread stopped) stays in the spool for the next start.
     if (status != DeliveryStatus::kFailed) spool_->commit(entry.sequence);
+    spool_->recycle(std::move(entry.payload));
     return;
   }
   if (status == DeliveryStatus::kFailed) {

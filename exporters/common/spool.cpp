@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -81,6 +82,24 @@ bool write_exact(int fd, std::string_view bytes, std::uint64_t offset) {
   return true;
 }
 
+// The record's header and its payload in one write, without first copying the payload behind the
+// header (an entry is a whole batch: hundreds of kilobytes).
+bool write_record(int fd, std::string_view header, std::string_view payload, std::uint64_t offset) {
+  while (!header.empty() || !payload.empty()) {
+    iovec parts[2] = {{const_cast<char*>(header.data()), header.size()},
+                      {const_cast<char*>(payload.data()), payload.size()}};
+    const ssize_t n = ::pwritev(fd, parts, 2, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    auto written = static_cast<std::size_t>(n);
+    offset += written;
+    const std::size_t from_header = std::min(written, header.size());
+    header.remove_prefix(from_header);
+    payload.remove_prefix(written - from_header);
+  }
+  return true;
+}
+
 std::string segment_name(std::uint64_t first) {
   char name[32];
   std::snprintf(name, sizeof name, "%020llu", static_cast<unsigned long long>(first));
@@ -97,7 +116,9 @@ void sync_directory(const std::string& dir) {
 }  // namespace
 
 DiskSpool::DiskSpool(SpoolOptions options, CorruptHandler on_corrupt)
-    : options_(std::move(options)), on_corrupt_(std::move(on_corrupt)) {
+    : options_(std::move(options)),
+      on_corrupt_(std::move(on_corrupt)),
+      recent_(std::min(options_.recent_bytes, options_.max_bytes)) {
   if (options_.segment_bytes == 0) {
     options_.segment_bytes =
         std::clamp<std::uint64_t>(options_.max_bytes / 8, 64u << 10, 64u << 20);
@@ -202,11 +223,11 @@ DiskSpool::AppendResult DiskSpool::append(std::string_view payload) {
   put<std::uint64_t>(write_buffer_, sequence);
   put<std::int64_t>(write_buffer_, written_ms);
   put<std::uint32_t>(write_buffer_, checksum(sequence, written_ms, payload));
-  write_buffer_.append(payload);
   Segment& segment = segments_.back();
   // Written and synced under the lock: the reader never sees a record that is not on disk, and
   // the segment cannot be deleted under the write. The reader waits at most one fdatasync.
-  if (!write_exact(write_fd_, write_buffer_, segment.size) || ::fdatasync(write_fd_) != 0) {
+  if (!write_record(write_fd_, write_buffer_, payload, segment.size) ||
+      ::fdatasync(write_fd_) != 0) {
     error_ = errno_text("cannot write", segment.path);
     // Cut off what was written, so that the next record does not follow a torn one.
     if (::ftruncate(write_fd_, static_cast<off_t>(segment.size)) != 0) {
@@ -215,6 +236,7 @@ DiskSpool::AppendResult DiskSpool::append(std::string_view payload) {
     }
     return AppendResult::kFailed;
   }
+  recent_.add(segment.first, segment.size, sequence, written_ms, payload);
   segment.size += record_bytes;
   segment.last = sequence;
   bytes_ += record_bytes;
@@ -243,6 +265,13 @@ std::optional<SpoolEntry> DiskSpool::read_one(std::unique_lock<std::mutex>& /*lo
       ++reader_.segment;
       reader_.offset = 0;
       continue;
+    }
+    SpoolEntry entry;
+    if (recent_.take(segment.first, reader_.offset, entry.sequence, entry.written_unix_ms,
+                     entry.payload)) {
+      reader_.offset += kHeaderBytes + entry.payload.size();
+      segment.last = std::max(segment.last, entry.sequence);
+      return entry;  // appended by this process: above every sequence committed
     }
     if (reader_.fd < 0 || reader_.fd_first != segment.first) {
       close_reader();
@@ -275,7 +304,6 @@ std::optional<SpoolEntry> DiskSpool::read_one(std::unique_lock<std::mutex>& /*lo
       corrupt("truncated record at offset " + std::to_string(reader_.offset));
       continue;
     }
-    SpoolEntry entry;
     entry.sequence = get<std::uint64_t>(header + 8);
     entry.written_unix_ms = get<std::int64_t>(header + 16);
     entry.payload.resize(length);
@@ -344,6 +372,11 @@ void DiskSpool::commit(std::uint64_t sequence) {
   while (!times_.empty() && times_.front().first <= committed_) times_.pop_front();
   drop_committed_segments();
   write_cursor(false);
+}
+
+void DiskSpool::recycle(std::string payload) {
+  std::lock_guard lock(mutex_);
+  recent_.recycle(std::move(payload));
 }
 
 void DiskSpool::rewind() {

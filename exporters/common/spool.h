@@ -24,6 +24,10 @@
 // empty). When an entry does not fit, append() waits for room (kBlock: the pipeline stops and the
 // sources stop reading) or returns kDropped (kDropNewest; the caller counts it).
 //
+// Read-back: the entries this process appended lately are also kept in memory (at most
+// `recent_bytes`; spool_recent.h), so a reader that keeps up with the writer takes them without
+// reading the segment again; the rest, and everything after a restart, is read from the segments.
+//
 // Thread-safe: one appending thread and one reading/committing thread at a time.
 #pragma once
 
@@ -37,6 +41,8 @@
 #include <string>
 #include <string_view>
 
+#include "exporters/common/spool_recent.h"
+
 namespace specwatch {
 
 struct SpoolOptions {
@@ -49,6 +55,8 @@ struct SpoolOptions {
   // Minimum time between two writes of the cursor file: the entries committed since the last
   // write are delivered again after a crash (at-least-once).
   std::chrono::milliseconds cursor_interval{200};
+  // The newest appended entries kept in memory for the reader (bytes); 0: none, always read back.
+  std::uint64_t recent_bytes = 16u << 20;
 };
 
 // One entry read back from the spool.
@@ -88,6 +96,8 @@ class DiskSpool {
   // Every entry handed out up to and including `sequence` is delivered: segments wholly below are
   // deleted, the cursor is persisted (at most every cursor_interval; always by close()).
   void commit(std::uint64_t sequence);
+  // A payload handed out by next() and no longer needed: its buffer carries a later entry.
+  void recycle(std::string payload);
   // Hands out again, from the first uncommitted entry, what next() returned but was not
   // committed (an exporter whose sending failed after a restart of its client).
   void rewind();
@@ -140,7 +150,8 @@ class DiskSpool {
   // not yet committed: the age of the oldest undelivered data.
   std::deque<std::pair<std::uint64_t, std::int64_t>> times_;
   std::string error_;
-  std::string write_buffer_;
+  std::string write_buffer_;  // a record's header
+  SpoolRecentEntries recent_;
   bool closed_ = false;
 };
 

@@ -57,12 +57,27 @@ std::string KafkaClient::create(const KafkaExporterConfig& config) {
   return "";
 }
 
+rd_kafka_topic_t* KafkaClient::topic(std::string_view name) {
+  // Most exporters write one topic, and a batch's events mostly share theirs.
+  if (last_topic_ != nullptr && name == last_topic_name_) return last_topic_;
+  auto found = topics_.find(name);
+  if (found == topics_.end()) {
+    TopicHandle handle(rd_kafka_topic_new(handle_, std::string(name).c_str(), nullptr));
+    if (handle == nullptr) return nullptr;
+    found = topics_.emplace(std::string(name), std::move(handle)).first;
+  }
+  last_topic_name_ = found->first;
+  last_topic_ = found->second.get();
+  return last_topic_;
+}
+
 rd_kafka_resp_err_t KafkaClient::produce(const KafkaMessage& message, std::string_view source,
                                          void* opaque) {
   static const std::string schema_version = std::to_string(kEventSchemaVersion);
-  const std::string topic(message.topic);
+  rd_kafka_topic_t* handle = topic(message.topic);
+  if (handle == nullptr) return rd_kafka_last_error();
   return rd_kafka_producev(
-      handle_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+      handle_, RD_KAFKA_V_RKT(handle), RD_KAFKA_V_MSGFLAGS(0),
       RD_KAFKA_V_VALUE(const_cast<char*>(message.value.data()), message.value.size()),
       RD_KAFKA_V_KEY(message.key.empty() ? nullptr : message.key.data(), message.key.size()),
       RD_KAFKA_V_HEADER("source", source.data(), static_cast<ssize_t>(source.size())),
@@ -89,6 +104,9 @@ void KafkaClient::destroy() {
   // The purged messages' reports: their owner keeps them for the next producer.
   rd_kafka_poll(handle_, 0);
   rd_kafka_flush(handle_, 1000);
+  last_topic_ = nullptr;
+  last_topic_name_ = {};
+  topics_.clear();
   rd_kafka_destroy(handle_);
   handle_ = nullptr;
 }

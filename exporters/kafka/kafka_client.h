@@ -1,12 +1,14 @@
 // The librdkafka producer of one Kafka exporter: built from the defaults
 // (kafka_default_properties()), the exporter's `properties:` and its brokers; produces one message
-// with its headers; hands every delivery report and client error to the owner's handlers, which
-// run on the thread that calls poll() (the exporter's delivery thread).
+// with its headers (the value not copied: it stays the caller's until its delivery report); hands
+// every delivery report and client error to the owner's handlers, which run on the thread that
+// calls poll() (the exporter's delivery thread).
 #pragma once
 
 #include <librdkafka/rdkafka.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,7 +39,9 @@ class KafkaClient {
   // Creates the producer; "" on success, else why not.
   std::string create(const KafkaExporterConfig& config);
 
-  // Queues one message in librdkafka (copied); its delivery report comes through poll().
+  // Queues one message in librdkafka; its delivery report comes through poll(). The value is not
+  // copied (RD_KAFKA_MSG_F_COPY would copy every document once more): its bytes must stay where
+  // they are until that report, or until destroy() returned. Key and headers are copied.
   rd_kafka_resp_err_t produce(const KafkaMessage& message, std::string_view source, void* opaque);
 
   // Serves delivery reports and errors for up to `timeout_ms`.
@@ -50,12 +54,26 @@ class KafkaClient {
   bool created() const { return handle_ != nullptr; }
 
  private:
+  struct TopicDeleter {
+    void operator()(rd_kafka_topic_t* topic) const { rd_kafka_topic_destroy(topic); }
+  };
+  using TopicHandle = std::unique_ptr<rd_kafka_topic_t, TopicDeleter>;
+
+  // The producer's handle of a topic, made once: a message named by its topic would make
+  // librdkafka look the topic up (under a lock) and a copy of its name for every message.
+  rd_kafka_topic_t* topic(std::string_view name);
+
   static void delivery_report(rd_kafka_t* handle, const rd_kafka_message_t* message, void* self);
   static void client_error(rd_kafka_t* handle, int error, const char* reason, void* self);
 
   DeliveryHandler on_delivery_;
   ErrorHandler on_error_;
   rd_kafka_t* handle_ = nullptr;  // owned; released by destroy()
+  // The handles of the topics produced to (bounded by the topic router's max_topics), released
+  // before the producer.
+  std::map<std::string, TopicHandle, std::less<>> topics_;
+  std::string_view last_topic_name_;  // a key of topics_
+  rd_kafka_topic_t* last_topic_ = nullptr;
 };
 
 }  // namespace specwatch

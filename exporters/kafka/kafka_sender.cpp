@@ -30,6 +30,7 @@ KafkaSender::KafkaSender(std::string name, const KafkaExporterConfig& config,
 
 KafkaSender::~KafkaSender() {
   client_.destroy();
+  count_acknowledged();
   retries_.clear();
   fail_all();
 }
@@ -49,6 +50,7 @@ void KafkaSender::run() {
     if (recreate_) {
       // The purged messages come back through on_delivery as transient failures (retries).
       client_.destroy();
+      count_acknowledged();
       if (std::string error = client_.create(config_); !error.empty()) {
         logger_.error("cannot recreate the Kafka producer",
                       {{"exporter", name_}, {"error", error}});
@@ -66,6 +68,7 @@ void KafkaSender::run() {
       if (!produce_pending()) break;
     }
     client_.poll(worked ? 0 : 10);
+    count_acknowledged();
     settle_front();
     if (const auto now = std::chrono::steady_clock::now(); now - last_gauges > kFirstBackoff / 10) {
       last_gauges = now;
@@ -74,6 +77,7 @@ void KafkaSender::run() {
     if (draining_.load() && in_flight_.empty() && retries_.empty() && !take_next()) break;
   }
   client_.destroy();
+  count_acknowledged();
   retries_.clear();
   fail_all();
   update_gauges();
@@ -84,7 +88,10 @@ bool KafkaSender::take_next() {
   if (!pending) return false;
   auto entry = std::make_unique<InFlight>();
   entry->pending = std::move(*pending);
+  // The previous entry's message count: entries are batches of similar size.
+  entry->messages.reserve(last_messages_);
   const bool parsed = parse_kafka_entry(entry->pending.payload, entry->source, entry->messages);
+  last_messages_ = entry->messages.size();
   if (entry->pending.events == 0) entry->pending.events = entry->messages.size();
   if (!parsed) {
     // Cannot happen for what this exporter wrote (the spool checks every entry's CRC); an entry
@@ -134,25 +141,29 @@ bool KafkaSender::produce_pending() {
       return false;
     }
   }
+  std::size_t sent = 0;
+  bool all = true;
   for (auto& entry : in_flight_) {
-    while (entry->produced < entry->messages.size()) {
-      if (!produce_one(entry->refs[entry->produced])) return false;
+    while (all && entry->produced < entry->messages.size()) {
+      if (!produce_one(entry->refs[entry->produced])) {
+        all = false;
+        break;
+      }
       ++entry->produced;
-      metrics_.sink.sent.Increment();
+      ++sent;
     }
+    if (!all) break;
   }
-  return true;
+  if (sent > 0) metrics_.sink.sent.Increment(static_cast<double>(sent));
+  return all;
 }
 
 void KafkaSender::on_delivery(void* opaque, rd_kafka_resp_err_t error) {
   auto& ref = *static_cast<MessageRef*>(opaque);
   if (error == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // Counted once per poll (count_acknowledged): reports come by the thousand per poll.
     --ref.owner->remaining;
-    metrics_.delivery.acknowledged.Increment();
-    backoff_ = kFirstBackoff;
-    metrics_.peer_up.Set(1);
-    std::lock_guard lock(error_mutex_);
-    peer_error_.clear();
+    ++acknowledged_;
     return;
   }
   if (kafka_error_is_permanent(error)) {
@@ -162,6 +173,16 @@ void KafkaSender::on_delivery(void* opaque, rd_kafka_resp_err_t error) {
   metrics_.delivery.retried.Increment();
   retries_.push_back({&ref, std::chrono::steady_clock::now() + backoff_});
   backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+}
+
+void KafkaSender::count_acknowledged() {
+  if (acknowledged_ == 0) return;
+  metrics_.delivery.acknowledged.Increment(static_cast<double>(acknowledged_));
+  acknowledged_ = 0;
+  backoff_ = kFirstBackoff;
+  metrics_.peer_up.Set(1);
+  std::lock_guard lock(error_mutex_);
+  peer_error_.clear();
 }
 
 void KafkaSender::on_error(rd_kafka_resp_err_t error, const std::string& reason, bool fatal) {

@@ -88,6 +88,8 @@ class KafkaSender {
   bool produce_pending();
   bool produce_one(MessageRef& ref);
   void on_delivery(void* opaque, rd_kafka_resp_err_t error);
+  // The acknowledgements of the last poll, into the metrics and the peer's state.
+  void count_acknowledged();
   void on_error(rd_kafka_resp_err_t error, const std::string& reason, bool fatal);
   void dead_letter(MessageRef& ref, rd_kafka_resp_err_t error);
   void settle_front();
@@ -106,7 +108,9 @@ class KafkaSender {
   std::deque<std::unique_ptr<InFlight>> in_flight_;
   std::deque<Retry> retries_;
   std::chrono::milliseconds backoff_{1000};
-  bool recreate_ = false;  // a fatal producer error: a new producer before producing again
+  std::size_t last_messages_ = 0;  // in the last entry taken
+  std::size_t acknowledged_ = 0;   // by delivery reports since count_acknowledged()
+  bool recreate_ = false;          // a fatal producer error: a new producer before producing again
   std::atomic<bool> draining_{false};
   std::atomic<bool> quit_{false};
   std::atomic<std::size_t> in_flight_events_{0};

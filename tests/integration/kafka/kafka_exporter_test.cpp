@@ -184,12 +184,14 @@ TEST_F(KafkaExport, KillDuringTheStreamLosesNothingAndDuplicatesOnlyTheWindow) {
   EXPECT_EQ(offsets.size(), static_cast<std::size_t>(kLines));  // 0 lost
   std::size_t twice = 0;
   for (const auto& [offset, count] : offsets) {
-    EXPECT_LE(count, 2) << offset;
-    if (count < 2) continue;
-    ++twice;
-    EXPECT_TRUE(offset > checkpoint_at_kill || spooled.contains(offset))
-        << "offset " << offset << " twice outside the window (checkpoint " << checkpoint_at_kill
-        << ")";
+    // Each window adds at most one copy: an uncommitted spool entry is produced again, a record
+    // above the checkpoint is read again (README.md, "Duplicates: the window"). An event in both
+    // -- delivered before the kill, its entry not yet committed, its source not yet checkpointed
+    // -- arrives three times.
+    const int windows = (offset > checkpoint_at_kill ? 1 : 0) + (spooled.contains(offset) ? 1 : 0);
+    EXPECT_LE(count, 1 + windows) << "offset " << offset << " (checkpoint " << checkpoint_at_kill
+                                  << ")";
+    twice += count > 1;
   }
   std::cerr << "delivered before the kill: " << before_restart << ", twice: " << twice
             << ", checkpoint at kill: " << checkpoint_at_kill
