@@ -127,7 +127,8 @@ NormalizedBatch make_batch(Workload workload) {
       throw std::runtime_error(profile + " made no event of " + line);
     }
     offset += line.size() + 1;
-    Record record{std::move(line), RecordFormat::kJson, "/var/log/specular/events.log"};
+    Record record{out.records.own(std::move(line)), RecordFormat::kJson,
+                  "/var/log/specular/events.log"};
     record.end_offset = offset;
     record.stream_id = 0x5eed0f11e5ca1e01;
     out.record_index.resize(out.events.size(),

@@ -8,8 +8,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sidecar/core/acknowledgement.h"
@@ -25,12 +27,16 @@ enum class RecordFormat : std::uint8_t {
   kValue,
 };
 
+// A record does not own its bytes: `data` and `origin` view text that the batch keeps alive
+// (RecordBatch::storage, or RecordBatch::own for text made one record at a time). A file read puts
+// the path and every record of the read in one buffer, so a record costs no allocation of its own
+// and is not freed, record by record, on another thread than the one that made it.
 struct Record {
-  std::string data;
+  std::string_view data;
   RecordFormat format = RecordFormat::kJson;
   // Path of the file (or other origin, such as "otlp") the record was read from. Used for error
   // reports and as a field for sinks; never as a metric label.
-  std::string origin;
+  std::string_view origin;
   // kValue: the record, owned by RecordBatch::storage; `data` is empty.
   const rapidjson::Value* value = nullptr;
   // kValue: the size of the encoded item it was decoded from, for the pipeline's byte bound.
@@ -56,9 +62,18 @@ struct RecordBatch {
   std::string service;  // configured service name, e.g. "specular"
   std::string profile;  // normalization profile name; empty means "generic"
   std::vector<Record> records;
-  // Keeps alive what kValue records point to (and whatever their strings refer to), for as long
-  // as any copy of the batch exists.
+  // Keeps alive what the records view (their bytes and origins; the values of kValue records and
+  // whatever their strings refer to), for as long as any copy of the batch exists.
   std::shared_ptr<const void> storage;
+  // Text owned one piece at a time, for records not cut from a shared buffer (a rewritten JSON
+  // document's elements, tests). Elements of a deque do not move when it grows.
+  std::shared_ptr<std::deque<std::string>> owned;
+
+  // Keeps `text` with the batch and returns a view of it for a record's data or origin.
+  std::string_view own(std::string text) {
+    if (!owned) owned = std::make_shared<std::deque<std::string>>();
+    return owned->emplace_back(std::move(text));
+  }
   // Released when every consumer is done with the batch; see acknowledgement.h.
   BatchAck ack;
 };

@@ -28,8 +28,10 @@ constexpr std::size_t kMaxValueBytes = 256 * 1024 * 1024;
 // A Conversion's storage. Destroyed in reverse order: the values, their memory, then the bytes
 // their strings refer to.
 struct DecodedRecords {
-  explicit DecodedRecords(std::string request) : bytes(std::move(request)) {}
+  DecodedRecords(std::string request, std::string_view record_origin)
+      : bytes(std::move(request)), origin(record_origin) {}
   std::string bytes;
+  std::string origin;  // what every record's `origin` views
   rapidjson::MemoryPoolAllocator<> allocator{kValueChunkBytes};
   rapidjson::Document document{&allocator};
 };
@@ -90,6 +92,7 @@ struct ScopeContext {
 // (in document order) belongs to.
 class Groups {
  public:
+  // `origin` must outlive the records: it is the one in the Conversion's storage.
   Groups(Conversion& conversion, std::string_view origin, std::size_t max_value_bytes)
       : conversion_(conversion), origin_(origin), max_value_bytes_(max_value_bytes) {}
 
@@ -106,7 +109,7 @@ class Groups {
     ServiceRecords& group = conversion_.services[it->second];
     Record& record = group.records.emplace_back();
     record.format = RecordFormat::kValue;
-    record.origin.assign(origin_);
+    record.origin = origin_;  // the Conversion's storage keeps it
     record.value_bytes = weight;
     return &group;
   }
@@ -481,11 +484,11 @@ template <typename Walk>
 std::string decode(std::string bytes, std::string_view origin, std::string_view message_name,
                    std::string_view items, Conversion& out, Walk walk) {
   const std::size_t size = bytes.size();
-  auto decoded = std::make_shared<DecodedRecords>(std::move(bytes));
+  auto decoded = std::make_shared<DecodedRecords>(std::move(bytes), origin);
   Conversion conversion;
   const std::size_t max_value_bytes =
       std::min(kMaxExpansion * size + kExpansionAllowance, kMaxValueBytes);
-  Groups groups(conversion, origin, max_value_bytes);
+  Groups groups(conversion, decoded->origin, max_value_bytes);
   bool ok = false;
   auto generator = [&](rapidjson::Document& h) {
     ok = walk(std::string_view(decoded->bytes), groups, conversion, h);

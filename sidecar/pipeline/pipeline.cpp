@@ -96,7 +96,11 @@ void Pipeline::process(RecordBatch& batch) {
   double parsed = 0;
   for (auto& record : batch.records) {
     if (record.format == RecordFormat::kText) {
-      if (sanitize_utf8(record.data) > 0) {
+      if (!is_valid_utf8(record.data)) {
+        // The record views bytes it shares with its batch: the repaired copy is the batch's.
+        std::string repaired(record.data);
+        sanitize_utf8(repaired);
+        record.data = batch.own(std::move(repaired));
         errors_.report(batch.source, record.origin, "invalid_utf8",
                        "text record holds invalid UTF-8; bad bytes replaced by U+FFFD");
       }

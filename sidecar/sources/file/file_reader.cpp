@@ -12,16 +12,18 @@ namespace {
 
 class Collector : public FramerOutput {
  public:
-  Collector(std::vector<FramedRecord>& records, std::vector<FramedError>& errors)
-      : records_(records), errors_(errors) {}
+  Collector(std::string& text, std::vector<FramedRecord>& records, std::vector<FramedError>& errors)
+      : text_(text), records_(records), errors_(errors) {}
   void on_record(std::string_view data, std::uint64_t end_offset) override {
-    records_.push_back({std::string(data), end_offset, std::nullopt});
+    records_.push_back({text_.size(), data.size(), end_offset, std::nullopt});
+    text_.append(data);
   }
   void on_error(std::string_view reason, std::string_view message, std::uint64_t offset) override {
     errors_.push_back({std::string(reason), std::string(message), offset});
   }
 
  private:
+  std::string& text_;
   std::vector<FramedRecord>& records_;
   std::vector<FramedError>& errors_;
 };
@@ -44,7 +46,8 @@ FileReader::~FileReader() {
 }
 
 std::int64_t FileReader::read_chunk(std::string& buffer, std::size_t max_bytes,
-                                    std::size_t batch_records, std::vector<FramedRecord>& records,
+                                    std::size_t batch_records, std::string& text,
+                                    std::vector<FramedRecord>& records,
                                     std::vector<FramedError>& errors, std::string& error) {
   const std::uint64_t fed = framer_->fed_offset();
   // The buffer holds the bytes before the read offset, then the new ones: from the previous read
@@ -69,7 +72,10 @@ std::int64_t FileReader::read_chunk(std::string& buffer, std::size_t max_bytes,
   if (window <= before) return 0;  // nothing new (or shorter than where we read: truncated)
   const std::size_t n = window - before;
   const std::size_t first = records.size();
-  Collector collector(records, errors);
+  // The records of this read take at most its bytes plus a record the framer carried over from
+  // the previous one: one allocation in the common case, not one per record.
+  text.reserve(text.size() + n);
+  Collector collector(text, records, errors);
   framer_->feed(std::string_view(buffer.data() + before, n), collector);
 
   // Tail checks from the window [fed - before, fed + n) that was just read.

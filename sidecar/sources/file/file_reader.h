@@ -15,8 +15,10 @@
 
 namespace specwatch {
 
+// A framed record: its bytes are text[offset, offset + length) of the text read_chunk appended to.
 struct FramedRecord {
-  std::string data;
+  std::size_t offset = 0;
+  std::size_t length = 0;
   std::uint64_t end_offset = 0;
   // The tail check at end_offset, hashed from the bytes read; set on the records that end a batch.
   std::optional<TailCheck> tail;
@@ -57,9 +59,10 @@ class FileReader {
   // end, and boundary_tail() is the one at boundary_offset(): both are hashed from the bytes this
   // read returned (with those kept from the previous read), never read again from the file,
   // which may have been truncated meanwhile (copytruncate while a chunk is being emitted).
+  // The records' bytes are appended to `text`, one after the other (FramedRecord names where).
   std::int64_t read_chunk(std::string& buffer, std::size_t max_bytes, std::size_t batch_records,
-                          std::vector<FramedRecord>& records, std::vector<FramedError>& errors,
-                          std::string& error);
+                          std::string& text, std::vector<FramedRecord>& records,
+                          std::vector<FramedError>& errors, std::string& error);
   // The tail check at boundary_offset() after the last read_chunk; nullopt if that read did not
   // cover the bytes before it.
   const std::optional<TailCheck>& boundary_tail() const { return boundary_tail_; }

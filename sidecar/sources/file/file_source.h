@@ -147,10 +147,14 @@ class FileSource : public Source {
 
   // Returns true if the file has more to read.
   bool read_stream(const InodeKey& key, StreamFile& file, std::size_t max_chunks);
-  bool emit_stream(StreamFile& file, std::vector<FramedRecord>& records);
+  // `text` holds the file's path, then the records' bytes (FramedRecord offsets into it).
+  bool emit_stream(StreamFile& file, const std::shared_ptr<const std::string>& text,
+                   std::size_t path_length, std::vector<FramedRecord>& records);
   void read_document(DocumentFile& doc, bool poll);
-  bool emit(std::vector<Record> records, const std::shared_ptr<OffsetTracker>& tracker,
-            std::uint64_t end_offset, std::vector<std::string> keys, TailCheck tail = {});
+  // `storage` keeps alive the text the records view.
+  bool emit(std::vector<Record> records, std::shared_ptr<const void> storage,
+            const std::shared_ptr<OffsetTracker>& tracker, std::uint64_t end_offset,
+            std::vector<std::string> keys, TailCheck tail = {});
   void forget_expired();
   void update_gauges();
   void maybe_checkpoint(bool force);

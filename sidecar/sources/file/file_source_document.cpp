@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <string_view>
 #include <utility>
 
 #include "sidecar/framing/json_document.h"
@@ -91,10 +93,14 @@ void FileSource::read_document(DocumentFile& doc, bool poll) {
   std::vector<Record> records;
   std::vector<std::string> keys;
   std::set<std::string> this_read;
+  // The path and the new elements' text, kept alive by every batch of this read (a deque's
+  // elements stay where they are as it grows).
+  auto texts = std::make_shared<std::deque<std::string>>();
+  const std::string_view origin = texts->emplace_back(doc.path);
   for (auto& r : split.records) {
     if (doc.tracker->known_key(r.key) || !this_read.insert(r.key).second) continue;
     keys.push_back(r.key);
-    records.push_back(Record{std::move(r.json), RecordFormat::kJson, doc.path});
+    records.push_back(Record{texts->emplace_back(std::move(r.json)), RecordFormat::kJson, origin});
     records.back().stream_id = doc.identity.fingerprint.hash;
   }
   doc.has_ok_signature = true;
@@ -110,7 +116,7 @@ void FileSource::read_document(DocumentFile& doc, bool poll) {
     std::vector<Record> batch(std::make_move_iterator(records.begin() + i),
                               std::make_move_iterator(records.begin() + end));
     std::vector<std::string> batch_keys(keys.begin() + i, keys.begin() + end);
-    if (!emit(std::move(batch), doc.tracker, 0, std::move(batch_keys))) return;
+    if (!emit(std::move(batch), texts, doc.tracker, 0, std::move(batch_keys))) return;
   }
 }
 

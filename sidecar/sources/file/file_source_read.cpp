@@ -86,10 +86,13 @@ bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t 
     index_stream(key, file);
   }
   for (std::size_t chunk = 0; chunk < max_chunks; ++chunk) {
+    // One buffer for the path and every record of this read, shared by its batches.
+    auto text = std::make_shared<std::string>(reader.path());
+    const std::size_t path_length = text->size();
     std::vector<FramedRecord> records;
     std::vector<FramedError> framer_errors;
     std::string error;
-    std::int64_t n = reader.read_chunk(buffer_, tail_.read_buffer_bytes, batch_max_records_,
+    std::int64_t n = reader.read_chunk(buffer_, tail_.read_buffer_bytes, batch_max_records_, *text,
                                        records, framer_errors, error);
     if (n < 0) {
       report_once(reader.path(), "read_error", "cannot read " + reader.path() + ": " + error);
@@ -103,14 +106,17 @@ bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t 
       report(reader.path(), e.reason,
              e.message + " (" + reader.path() + " at offset " + std::to_string(e.offset) + ")");
     }
-    if (!emit_stream(file, records)) return false;
+    if (!emit_stream(file, text, path_length, records)) return false;
     file.size = std::max(file.size, reader.read_offset());
   }
   return reader.read_offset() < file.size;
 }
 
-bool FileSource::emit_stream(StreamFile& file, std::vector<FramedRecord>& records) {
+bool FileSource::emit_stream(StreamFile& file, const std::shared_ptr<const std::string>& text,
+                             std::size_t path_length, std::vector<FramedRecord>& records) {
   FileReader& reader = *file.reader;
+  const std::string_view all(*text);
+  const std::string_view origin = all.substr(0, path_length);
   const RecordFormat format =
       config_.framing == Framing::kLines ? RecordFormat::kText : RecordFormat::kJson;
   std::size_t i = 0;
@@ -119,8 +125,8 @@ bool FileSource::emit_stream(StreamFile& file, std::vector<FramedRecord>& record
     std::vector<Record> batch;
     batch.reserve(end - i);
     for (std::size_t j = i; j < end; ++j) {
-      Record& record =
-          batch.emplace_back(Record{std::move(records[j].data), format, reader.path()});
+      Record& record = batch.emplace_back(
+          Record{all.substr(records[j].offset, records[j].length), format, origin});
       record.end_offset = records[j].end_offset;
       record.stream_id = reader.identity().fingerprint.hash;
     }
@@ -137,14 +143,17 @@ bool FileSource::emit_stream(StreamFile& file, std::vector<FramedRecord>& record
         read_tail ? *read_tail
                   : tail_check_at(reader.fd(), end_offset).value_or(TailCheck{end_offset, 0, 0});
     if (file.content != 0) known_.set_tail(file.content, file.emitted_tail);
-    if (!emit(std::move(batch), reader.tracker(), end_offset, {}, file.emitted_tail)) return false;
+    if (!emit(std::move(batch), text, reader.tracker(), end_offset, {}, file.emitted_tail)) {
+      return false;
+    }
     i = end;
   } while (i < records.size());
   return true;
 }
 
-bool FileSource::emit(std::vector<Record> records, const std::shared_ptr<OffsetTracker>& tracker,
-                      std::uint64_t end_offset, std::vector<std::string> keys, TailCheck tail) {
+bool FileSource::emit(std::vector<Record> records, std::shared_ptr<const void> storage,
+                      const std::shared_ptr<OffsetTracker>& tracker, std::uint64_t end_offset,
+                      std::vector<std::string> keys, TailCheck tail) {
   auto ticket = tracker->register_batch(end_offset, std::move(keys), tail);
   if (records.empty()) {
     // Only an offset advance (skipped bytes): nothing for the pipeline, acknowledged here.
@@ -157,6 +166,7 @@ bool FileSource::emit(std::vector<Record> records, const std::shared_ptr<OffsetT
   batch.service = config_.service.empty() ? config_.name : config_.service;
   batch.profile = config_.profile;
   batch.records = std::move(records);
+  batch.storage = std::move(storage);
   batch.ack = BatchAck([tracker, hub = hub_, ticket](DeliveryStatus status) {
     hub->on_ack(tracker->acknowledge(ticket, status));
   });

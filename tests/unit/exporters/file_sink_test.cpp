@@ -61,7 +61,7 @@ class FileSinkTest : public ::testing::Test {
     std::vector<std::uint32_t> index;
     for (std::size_t i = 0; i < records.size(); ++i) {
       offset += records[i].size() + 1;
-      Record record{records[i], RecordFormat::kJson, dir_.file("in.ndjson")};
+      Record record{records[i], RecordFormat::kJson, batch.own(dir_.file("in.ndjson"))};
       record.end_offset = offset;
       batch.records.push_back(std::move(record));
       CanonicalEvent event;

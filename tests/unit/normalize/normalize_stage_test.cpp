@@ -65,7 +65,7 @@ class RecordingConsumer final : public EventConsumer {
                             ":" + log.error_code);
       EXPECT_EQ(&batch.record_of(i), &batch.records.records[batch.record_index[i]]);
     }
-    for (const Record& record : batch.records.records) seen.records.push_back(record.data);
+    for (const Record& record : batch.records.records) seen.records.emplace_back(record.data);
     std::lock_guard lock(mutex_);
     batches_.push_back(std::move(seen));
     changed_.notify_all();
@@ -111,7 +111,7 @@ struct NormalizeStageTest : ::testing::Test {
     batch.service = "specular";
     batch.profile = std::move(profile);
     for (auto& line : lines)
-      batch.records.push_back(Record{std::move(line), RecordFormat::kJson, "test.log"});
+      batch.records.push_back(Record{batch.own(std::move(line)), RecordFormat::kJson, "test.log"});
     batch.ack = std::move(ack);
     return batch;
   }

@@ -20,7 +20,7 @@ class RecordingProcessor : public RecordProcessor {
   }
   void on_text(const RecordBatch& batch, const Record& record) override {
     std::lock_guard lock(mutex_);
-    seen.push_back(batch.source + ":text:" + record.data);
+    seen.push_back(batch.source + ":text:" + std::string(record.data));
   }
   void on_batch_end(RecordBatch&) override {
     std::lock_guard lock(mutex_);
@@ -62,7 +62,7 @@ struct Fixture {
 RecordBatch batch(const std::string& source, std::vector<std::string> jsons, BatchAck ack = {}) {
   RecordBatch b;
   b.source = source;
-  for (auto& j : jsons) b.records.push_back({std::move(j), RecordFormat::kJson, "/f"});
+  for (auto& j : jsons) b.records.push_back({b.own(std::move(j)), RecordFormat::kJson, "/f"});
   b.ack = std::move(ack);
   return b;
 }

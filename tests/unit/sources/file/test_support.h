@@ -114,7 +114,9 @@ class RecordingConsumer : public BatchConsumer {
     last_service_ = batch.service;
     last_profile_ = batch.profile;
     batch_sizes_.push_back(batch.records.size());
-    for (auto& r : batch.records) records_.push_back({r.data, r.format, r.origin});
+    for (auto& r : batch.records) {
+      records_.push_back({std::string(r.data), r.format, std::string(r.origin)});
+    }
     if (hold_) held_.push_back(batch.ack);
     return true;
   }
