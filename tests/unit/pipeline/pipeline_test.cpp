@@ -86,6 +86,9 @@ TEST(Pipeline, ParsesEachRecordOnceCountsEventsAndErrorsThenAcknowledges) {
   RecordBatch text;
   text.source = "b";
   text.records.push_back({"plain line", RecordFormat::kText, "/g"});
+  // Repaired into text its batch owns: the record's own bytes are shared and stay as read.
+  const std::string invalid = "caf\xe9 line";
+  text.records.push_back({invalid, RecordFormat::kText, "/g"});
   ASSERT_TRUE(pipeline.consume(std::move(text)));
   {
     std::unique_lock lock(m);
@@ -93,12 +96,15 @@ TEST(Pipeline, ParsesEachRecordOnceCountsEventsAndErrorsThenAcknowledges) {
   }
   pipeline.stop();
   EXPECT_EQ(acks[0], DeliveryStatus::kDelivered);
-  EXPECT_EQ(processor.seen, (std::vector<std::string>{"a:1", "a:2", "b:text:plain line"}));
+  EXPECT_EQ(processor.seen, (std::vector<std::string>{"a:1", "a:2", "b:text:plain line",
+                                                      "b:text:caf\xef\xbf\xbd line"}));
+  EXPECT_EQ(invalid, "caf\xe9 line");
   EXPECT_EQ(processor.batches, 2);
   EXPECT_EQ(f.metrics.events("a").Value(), 2.0);
-  EXPECT_EQ(f.metrics.events("b").Value(), 1.0);
+  EXPECT_EQ(f.metrics.events("b").Value(), 2.0);
   EXPECT_EQ(f.errors.counter("a", "invalid_json").Value(), 1.0);
   EXPECT_EQ(f.errors.counter("a", "invalid_utf8").Value(), 1.0);
+  EXPECT_EQ(f.errors.counter("b", "invalid_utf8").Value(), 1.0);
   EXPECT_EQ(f.metrics.batches().Value(), 2.0);
 }
 

@@ -77,6 +77,66 @@ TEST_F(FileSourceTest, TailsAGrowingNdjsonFileAndWaitsForAPartialLine) {
   EXPECT_GE(harness_.metrics().checkpoint_writes_total().Value(), 1.0);
 }
 
+// Keeps every batch whole (records, storage, acknowledgement) until the test looks at them.
+class KeepingConsumer : public BatchConsumer {
+ public:
+  bool consume(RecordBatch&& batch) override {
+    std::lock_guard lock(mutex_);
+    kept_.push_back(std::move(batch));
+    return true;
+  }
+  std::size_t records() const {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& b : kept_) n += b.records.size();
+    return n;
+  }
+  std::vector<RecordBatch> take() {
+    std::lock_guard lock(mutex_);
+    return std::move(kept_);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<RecordBatch> kept_;
+};
+
+TEST_F(FileSourceTest, RecordsStayValidWhileTheirBatchLivesAndOneReadSharesOneBuffer) {
+  const std::string path = logs_ / "app.json";
+  write_file(path, ndjson_lines(0, 4));  // one read, two batches of two
+  KeepingConsumer keeping;
+  auto source = harness_.make(Harness::source_config("app", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), keeping, 2);
+  source->start();
+  ASSERT_TRUE(wait_until([&] { return keeping.records() == 4; }));
+  // Later reads reuse the source's read buffer; the kept batches must not see it.
+  for (int round = 0; round < 5; ++round) {
+    append_file(path, ndjson_lines(100 + round * 10, 110 + round * 10));
+    ASSERT_TRUE(wait_until([&] { return keeping.records() == 14u + 10u * round; }));
+  }
+  source->stop(1000);
+  std::vector<RecordBatch> kept = keeping.take();
+  ASSERT_GE(kept.size(), 2u);
+  ASSERT_EQ(kept[0].records.size(), 2u);
+  ASSERT_EQ(kept[1].records.size(), 2u);
+  EXPECT_EQ(kept[0].storage.get(), kept[1].storage.get());
+  ASSERT_NE(kept[0].storage.get(), nullptr);
+  EXPECT_EQ(kept[0].records[0].data, "{\"n\":0}");
+  EXPECT_EQ(kept[0].records[1].data, "{\"n\":1}");
+  EXPECT_EQ(kept[1].records[0].data, "{\"n\":2}");
+  EXPECT_EQ(kept[1].records[1].data, "{\"n\":3}");
+  std::vector<std::string> all;
+  for (const auto& batch : kept) {
+    for (const auto& record : batch.records) {
+      EXPECT_EQ(record.origin, path);
+      all.emplace_back(record.data);
+    }
+  }
+  ASSERT_EQ(all.size(), 54u);
+  EXPECT_EQ(all[4], "{\"n\":100}");
+  EXPECT_EQ(all[53], "{\"n\":149}");
+}
+
 TEST_F(FileSourceTest, BatchesHoldAtMostBatchMaxRecords) {
   write_file(logs_ / "a.json", ndjson_lines(0, 7));
   auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
