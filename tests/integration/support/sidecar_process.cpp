@@ -39,15 +39,6 @@ void fill_result(int status, ProcessResult& r) {
 
 }  // namespace
 
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    if (condition()) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return condition();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-}
-
 ProcessResult run_specwatch(const std::vector<std::string>& args,
                             const std::map<std::string, std::string>& env) {
   TempDir dir;

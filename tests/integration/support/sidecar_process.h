@@ -11,13 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/wait_until.h"
+
 namespace specwatch::testing {
 
 using namespace std::chrono_literals;
-
-// Polls `condition` every 10 ms until it holds or `timeout` passes; returns its last value.
-bool wait_until(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 struct ProcessResult {
   int exit_code = -1;  // -1 while running or when killed by a signal

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "tests/support/http/http_client.h"
+#include "tests/support/wait_until.h"
 
 namespace specwatch {
 namespace {
@@ -414,22 +415,14 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterHeaderTimeout) {
 
 // Waits (up to 5 s) until the server counts `count` open connections.
 bool wait_open(const HttpServer& server, std::size_t count) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (server.open_connections() != count) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
+  return testing::wait_until([&] { return server.open_connections() == count; },
+                             std::chrono::seconds(5), std::chrono::milliseconds(1));
 }
 
 // Waits (up to 5 s) until the server counts `count` idle connections.
 bool wait_idle(const HttpServer& server, std::size_t count) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (server.idle_connections() != count) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
+  return testing::wait_until([&] { return server.idle_connections() == count; },
+                             std::chrono::seconds(5), std::chrono::milliseconds(1));
 }
 
 TEST_F(HttpServerTest, IdleConnectionsAtTheCapMakeRoomForANewClient) {

@@ -14,6 +14,7 @@
 
 #include "exporters/notifiers_common/queued_notifier.h"
 #include "sidecar/core/alert_notification.h"
+#include "tests/support/wait_until.h"
 #include "tests/unit/exporters/test_dir.h"
 
 namespace specwatch::testing {
@@ -100,10 +101,6 @@ inline double notifications(prometheus::Registry& registry, const std::string& n
 
 // Everything the registry exposes, as text (to check that no secret is in it).
 std::string all_metric_text(prometheus::Registry& registry);
-
-// Polls every 10 ms until `condition` holds or `timeout` passes.
-bool wait_until(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 // Waits until specwatch_notifications_total{notifier, outcome} reaches `value`.
 inline bool wait_until_value(prometheus::Registry& registry, const std::string& notifier,

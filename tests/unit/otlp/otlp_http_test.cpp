@@ -14,6 +14,7 @@
 #include "sidecar/otlp/proto/rpc_status.pb.h"
 #include "sidecar/pipeline/pipeline.h"
 #include "tests/support/http/http_client.h"
+#include "tests/support/wait_until.h"
 
 namespace specwatch {
 namespace {
@@ -333,11 +334,8 @@ TEST_F(HttpTest, ConnectionsOverTheCapWithExportsInProgressAre503AndCounted) {
   EXPECT_EQ(answer->status, 200);
   // The server marks the connection idle when the answer's write completes, which can be just
   // after the client read it: wait for that, then a newcomer takes its place.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (receiver->idle_connections() != 1 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ASSERT_EQ(receiver->idle_connections(), 1u);
+  ASSERT_TRUE(testing::wait_until([&] { return receiver->idle_connections() == 1; },
+                                  std::chrono::seconds(5), std::chrono::milliseconds(1)));
   auto served = post("/v1/traces", body, kProtobuf);
   ASSERT_TRUE(served.has_value());
   EXPECT_EQ(served->status, 200);

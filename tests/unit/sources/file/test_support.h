@@ -25,6 +25,7 @@
 #include "sidecar/core/error_reporter.h"
 #include "sidecar/core/logger.h"
 #include "sidecar/sources/file/file_source.h"
+#include "tests/support/wait_until.h"
 
 namespace specwatch::testing {
 
@@ -48,17 +49,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-// Polls `condition` until it holds or `timeout` passes.
-inline bool wait_until(const std::function<bool()>& condition,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
 
 inline void append_file(const std::string& path, const std::string& text) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
