@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,12 @@ struct ParseResult {
 // How the parser drives RapidJSON. The defaults are the fastest correct choice measured by
 // bench_framing; the alternatives exist so that the benchmark can compare them.
 struct JsonParserOptions {
+  // Parse records of up to kSimdMaxRecordBytes with simdjson's DOM parser and build the RapidJSON
+  // DOM from its result (strings referenced, not copied); RapidJSON parses whatever simdjson
+  // rejects, so that errors, big integers and every edge case keep RapidJSON's behaviour and
+  // messages. Why: simdjson's SIMD pass over the record replaces RapidJSON's byte-by-byte scan,
+  // the most expensive step of LLM-call derivation (docs/PERFORMANCE.md, "Framing and parsing").
+  bool simd = true;
   // Copy the record into a reused scratch buffer and parse it in place (strings point into the
   // buffer) instead of copying every string into the pool.
   bool insitu = true;
@@ -38,6 +45,10 @@ struct JsonParserOptions {
   // stack. The recursive parser is only used behind a depth pre-check (see json_parser.cpp).
   bool iterative = false;
 };
+
+// Records longer than this are parsed by RapidJSON alone: simdjson's parser keeps buffers sized
+// to the largest record it parsed (about 14 bytes per byte), and long records are rare.
+inline constexpr std::size_t kSimdMaxRecordBytes = 64 * 1024;
 
 // The value as compact JSON text (RapidJSON's Writer: doubles in shortest round-trip form).
 std::string to_compact_json(const rapidjson::Value& value);
@@ -55,6 +66,10 @@ class JsonParser {
 
   ParseResult parse(std::string_view record);
 
+  // Records simdjson was given and refused, which RapidJSON then read (for tests and diagnostics:
+  // a valid record refused is a mismatch between the parsers, an invalid one the normal case).
+  std::size_t simd_refusals() const { return simd_refusals_; }
+
   // Bytes currently reserved by the DOM pool (grows to the largest record seen, then stays).
   std::size_t pool_capacity() const { return value_buffer_.size(); }
 
@@ -62,7 +77,11 @@ class JsonParser {
   using Pool = rapidjson::MemoryPoolAllocator<>;
   using Document = rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, Pool>;
 
+  struct Simd;  // simdjson's parser and its padded input buffer (json_parser.cpp)
+
   void prepare_pools();
+  // Parses `record` with simdjson into document_; false when simdjson rejects it.
+  bool parse_simd(std::string_view record);
   // Parses `text` (scratch_ when in situ); true on success.
   bool parse_into_document(std::string_view text, bool iterative);
 
@@ -74,6 +93,8 @@ class JsonParser {
   std::optional<Pool> value_pool_;
   std::optional<Pool> stack_pool_;
   std::optional<Document> document_;
+  std::unique_ptr<Simd> simd_;  // null unless options_.simd
+  std::size_t simd_refusals_ = 0;
 };
 
 }  // namespace specwatch

@@ -30,7 +30,15 @@ namespace {
 }  // namespace
 
 ProfileSet::ProfileSet() {
-  for (const auto& b : builtin_profiles()) add_yaml(b.yaml, b.origin);
+  // Compiled by the first set made. Immutable once built (C++ makes the initialization
+  // thread-safe): a constant computed late, not shared mutable state. Sets copy its entries, which
+  // share the compiled profiles and the parsed YAML a later profile may extend.
+  static const std::map<std::string, Entry, std::less<>> builtins = [] {
+    ProfileSet set(Empty{});
+    for (const auto& b : builtin_profiles()) set.add_yaml(b.yaml, b.origin);
+    return std::move(set.profiles_);
+  }();
+  profiles_ = builtins;
 }
 
 void ProfileSet::add_yaml(std::string_view yaml_text, std::string_view origin) {

@@ -7,9 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <bit>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <string_view>
+#include <vector>
 
 // Counts heap allocations so that a test can check that steady-state parsing does not allocate.
 namespace {
@@ -164,15 +168,131 @@ TEST_P(JsonParserTest, SteadyStateParsingDoesNotAllocate) {
   EXPECT_EQ(after - before, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, JsonParserTest,
-                         ::testing::Values(JsonParserOptions{true, false},
-                                           JsonParserOptions{false, false},
-                                           JsonParserOptions{true, true},
-                                           JsonParserOptions{false, true}),
-                         [](const auto& info) {
-                           return std::string(info.param.insitu ? "Insitu" : "Copy") +
-                                  (info.param.iterative ? "Iterative" : "Recursive");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Modes, JsonParserTest,
+    ::testing::Values(JsonParserOptions{.simd = true, .insitu = true, .iterative = false},
+                      JsonParserOptions{.simd = true, .insitu = false, .iterative = true},
+                      JsonParserOptions{.simd = false, .insitu = true, .iterative = false},
+                      JsonParserOptions{.simd = false, .insitu = false, .iterative = false},
+                      JsonParserOptions{.simd = false, .insitu = true, .iterative = true},
+                      JsonParserOptions{.simd = false, .insitu = false, .iterative = true}),
+    [](const auto& info) {
+      return std::string(info.param.simd ? "Simd" : "RapidJson") +
+             (info.param.insitu ? "Insitu" : "Copy") +
+             (info.param.iterative ? "Iterative" : "Recursive");
+    });
+
+// The same value, down to the number flags RapidJSON's reader sets (a profile reads a count with
+// IsInt64, a duration with IsNumber) and the bits of every double.
+::testing::AssertionResult same_dom(const rapidjson::Value& a, const rapidjson::Value& b,
+                                    const std::string& where = "$") {
+  if (a.GetType() != b.GetType()) {
+    return ::testing::AssertionFailure()
+           << where << ": type " << a.GetType() << " vs " << b.GetType();
+  }
+  if (a.IsNumber()) {
+    const bool flags_equal = a.IsInt() == b.IsInt() && a.IsUint() == b.IsUint() &&
+                             a.IsInt64() == b.IsInt64() && a.IsUint64() == b.IsUint64() &&
+                             a.IsDouble() == b.IsDouble();
+    if (!flags_equal) return ::testing::AssertionFailure() << where << ": number flags differ";
+    const bool equal = a.IsDouble() ? std::bit_cast<std::uint64_t>(a.GetDouble()) ==
+                                          std::bit_cast<std::uint64_t>(b.GetDouble())
+                       : a.IsUint64() ? a.GetUint64() == b.GetUint64()
+                                      : a.GetInt64() == b.GetInt64();
+    if (!equal) return ::testing::AssertionFailure() << where << ": numbers differ";
+    return ::testing::AssertionSuccess();
+  }
+  if (a.IsString()) {
+    if (std::string_view(a.GetString(), a.GetStringLength()) !=
+        std::string_view(b.GetString(), b.GetStringLength())) {
+      return ::testing::AssertionFailure() << where << ": strings differ";
+    }
+    return ::testing::AssertionSuccess();
+  }
+  if (a.IsArray()) {
+    if (a.Size() != b.Size()) return ::testing::AssertionFailure() << where << ": sizes differ";
+    for (rapidjson::SizeType i = 0; i < a.Size(); ++i) {
+      auto r = same_dom(a[i], b[i], where + "[" + std::to_string(i) + "]");
+      if (!r) return r;
+    }
+    return ::testing::AssertionSuccess();
+  }
+  if (a.IsObject()) {
+    if (a.MemberCount() != b.MemberCount()) {
+      return ::testing::AssertionFailure() << where << ": member counts differ";
+    }
+    for (rapidjson::SizeType i = 0; i < a.MemberCount(); ++i) {
+      const auto& ma = a.MemberBegin()[i];
+      const auto& mb = b.MemberBegin()[i];
+      const std::string name(ma.name.GetString(), ma.name.GetStringLength());
+      if (name != std::string_view(mb.name.GetString(), mb.name.GetStringLength())) {
+        return ::testing::AssertionFailure()
+               << where << ": member " << i << " is named " << name << " in one DOM only";
+      }
+      auto r = same_dom(ma.value, mb.value, where + "." + name);
+      if (!r) return r;
+    }
+    return ::testing::AssertionSuccess();
+  }
+  if (a.IsBool() && a.GetBool() != b.GetBool()) {
+    return ::testing::AssertionFailure() << where << ": booleans differ";
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST(JsonParserSimd, BuildsTheDomRapidJsonBuilds) {
+  const std::vector<std::string> records = {
+      R"({"level":"info","n":42,"s":"x\"y\u00e9\ud83d\ude00\n\t\/","nested":{"a":[true,null]}})",
+      R"({"ints":[0,-1,1,2147483647,2147483648,-2147483648,-2147483649,4294967295,4294967296,)"
+      R"(9223372036854775807,-9223372036854775808,9223372036854775808,18446744073709551615]})",
+      R"({"doubles":[1.5,-0.25,1e3,1E-3,0.1,12.345678901234567,5e-324,1.7976931348623157e308,)"
+      R"(2.2250738585072014e-308,0.30000000000000004,1e-400,123456789012345678.9,-0.0,0.0]})",
+      R"({"a":1,"a":2,"":"empty name","e":{},"f":[],"g":[[],[{}],[[1]]]})",
+      R"(  {"spaced" : [ 1 , 2 ] , "t" : true , "f" : false , "n" : null }  )",
+      R"("a root string")",
+      R"(-17)",
+      R"(2.5)",
+      R"(true)",
+      R"(null)",
+      R"([])",
+      "{\"utf8\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}",
+  };
+  JsonParser simd({.simd = true});
+  JsonParser rapid({.simd = false});
+  for (const std::string& record : records) {
+    const ParseResult a = simd.parse(record);
+    const ParseResult b = rapid.parse(record);
+    ASSERT_TRUE(a.ok()) << record << ": " << a.error_message;
+    ASSERT_TRUE(b.ok()) << record << ": " << b.error_message;
+    EXPECT_TRUE(same_dom(*a.value, *b.value)) << record;
+  }
+  EXPECT_EQ(simd.simd_refusals(), 0u);  // every one was simdjson's
+}
+
+TEST(JsonParserSimd, WhatSimdjsonRejectsRapidJsonStillReads) {
+  JsonParser parser({.simd = true});
+  // An integer beyond 64 bits: simdjson refuses it, RapidJSON reads it as a double.
+  const ParseResult big = parser.parse(R"({"n":123456789012345678901234567890})");
+  ASSERT_TRUE(big.ok()) << big.error_message;
+  ASSERT_TRUE((*big.value)["n"].IsDouble());
+  EXPECT_EQ((*big.value)["n"].GetDouble(), 1.2345678901234568e29);
+  EXPECT_EQ(parser.simd_refusals(), 1u);
+  // The next record goes through simdjson again, and the previous one's fallback left no trace.
+  const ParseResult next = parser.parse(R"({"n":7})");
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ((*next.value)["n"].GetInt(), 7);
+  EXPECT_EQ(parser.simd_refusals(), 1u);
+}
+
+TEST(JsonParserSimd, RecordsLongerThanTheBoundAreReadByRapidJson) {
+  JsonParser parser({.simd = true});
+  std::string record = R"({"msg":")" + std::string(kSimdMaxRecordBytes, 'x') + R"(","n":1})";
+  const ParseResult long_record = parser.parse(record);
+  ASSERT_TRUE(long_record.ok()) << long_record.error_message;
+  EXPECT_EQ((*long_record.value)["msg"].GetStringLength(), kSimdMaxRecordBytes);
+  EXPECT_EQ((*long_record.value)["n"].GetInt(), 1);
+  EXPECT_EQ(parser.simd_refusals(), 0u);  // never offered to simdjson
+}
 
 }  // namespace
 }  // namespace specwatch

@@ -57,6 +57,29 @@ profiles:
                 "log_record service=svc ts=0 trace= span= workflow= level=error error_code=X-1"});
 }
 
+TEST(ProfileSet, SetsShareTheBuiltinsAndReplacingOneTouchesOnlyItsSet) {
+  ProfileSet first;
+  ProfileSet second;
+  // Compiled once: both sets hold the same compiled built-in.
+  ASSERT_NE(first.find("generic"), nullptr);
+  EXPECT_EQ(first.find("generic"), second.find("generic"));
+  second.add_yaml(R"(
+profiles:
+  - name: generic
+    rules:
+      - name: nothing
+        when:
+          - {field: never, exists: true}
+        emit: log_record
+)",
+                  "user.yaml");
+  EXPECT_NE(second.find("generic"), first.find("generic"));
+  EXPECT_EQ(run(second, "generic", R"({"level":"INFO","msg":"m"})"), std::vector<std::string>{});
+  // The first set (and a set made later) still has the built-in.
+  EXPECT_EQ(run(first, "generic", R"({"level":"INFO","msg":"m"})").size(), 1u);
+  EXPECT_EQ(ProfileSet().find("generic"), first.find("generic"));
+}
+
 TEST(ProfileSet, ExtendsAddsRulesAndKeepsBase) {
   ProfileSet set;
   set.add_yaml(R"(
