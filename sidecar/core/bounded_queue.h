@@ -16,33 +16,48 @@ namespace specwatch {
 template <typename T>
 class BoundedQueue {
  public:
+  // One producer's share of the bound: a push through a lane also waits while the lane's own
+  // weight is at the lane's bound. Why: a file read from its beginning produces as fast as the
+  // disk allows and would fill the whole queue with records read ahead (that is most of the
+  // sidecar's peak memory), leaving no room for a receiver that answers "retry later" when full.
+  // Like the queue, an empty lane accepts one item heavier than its bound. The caller owns its
+  // lanes; a lane must outlive its items in the queue.
+  class Lane {
+   public:
+    explicit Lane(std::size_t max_weight) : max_weight_(max_weight) {}
+    Lane(const Lane&) = delete;
+    Lane& operator=(const Lane&) = delete;
+
+   private:
+    friend class BoundedQueue;
+    const std::size_t max_weight_;
+    std::size_t weight_ = 0;  // guarded by the queue's mutex
+  };
+
   BoundedQueue(std::size_t max_items, std::size_t max_weight)
       : max_items_(max_items), max_weight_(max_weight) {}
 
-  // Blocks while the queue is full. Returns false if the queue was closed; the item is then left
-  // untouched with the caller. An item heavier than the whole bound is still accepted once the
-  // queue is empty, so a single large batch cannot wedge the pipeline.
-  bool push(T&& item, std::size_t weight) {
+  // Blocks while the queue (or `lane`) is full. Returns false if the queue was closed; the item is
+  // then left untouched with the caller. An item heavier than the whole bound is still accepted
+  // once the queue is empty, so a single large batch cannot wedge the pipeline.
+  bool push(T&& item, std::size_t weight, Lane* lane = nullptr) {
     std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return closed_ || has_room(weight); });
+    not_full_.wait(lock, [&] { return closed_ || has_room(weight, lane); });
     if (closed_) return false;
-    items_.emplace_back(std::move(item), weight);
-    weight_ += weight;
-    not_empty_.notify_one();
+    add(std::move(item), weight, lane);
     return true;
   }
 
   // Like push, but gives up when the queue is still full after `timeout`; the caller keeps the
   // item (it is left untouched) and decides how to push back on its own sender.
-  bool try_push_for(T& item, std::size_t weight, std::chrono::milliseconds timeout) {
+  bool try_push_for(T& item, std::size_t weight, std::chrono::milliseconds timeout,
+                    Lane* lane = nullptr) {
     std::unique_lock lock(mutex_);
-    if (!not_full_.wait_for(lock, timeout, [&] { return closed_ || has_room(weight); })) {
+    if (!not_full_.wait_for(lock, timeout, [&] { return closed_ || has_room(weight, lane); })) {
       return false;
     }
     if (closed_) return false;
-    items_.emplace_back(std::move(item), weight);
-    weight_ += weight;
-    not_empty_.notify_one();
+    add(std::move(item), weight, lane);
     return true;
   }
 
@@ -51,11 +66,12 @@ class BoundedQueue {
     std::unique_lock lock(mutex_);
     not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
     if (items_.empty()) return std::nullopt;
-    auto [item, weight] = std::move(items_.front());
+    Entry entry = std::move(items_.front());
     items_.pop_front();
-    weight_ -= weight;
+    weight_ -= entry.weight;
+    if (entry.lane != nullptr) entry.lane->weight_ -= entry.weight;
     not_full_.notify_all();
-    return std::move(item);
+    return std::move(entry.item);
   }
 
   // Producers are refused from now on; consumers drain what is left, then see nullopt.
@@ -74,11 +90,31 @@ class BoundedQueue {
     std::lock_guard lock(mutex_);
     return weight_;
   }
+  std::size_t weight(const Lane& lane) const {
+    std::lock_guard lock(mutex_);
+    return lane.weight_;
+  }
 
  private:
-  bool has_room(std::size_t weight) const {
+  struct Entry {
+    T item;
+    std::size_t weight;
+    Lane* lane;
+  };
+
+  bool has_room(std::size_t weight, const Lane* lane) const {
+    if (lane != nullptr && lane->weight_ > 0 && lane->weight_ + weight > lane->max_weight_) {
+      return false;
+    }
     if (items_.empty()) return true;
     return items_.size() < max_items_ && weight_ + weight <= max_weight_;
+  }
+
+  void add(T&& item, std::size_t weight, Lane* lane) {
+    items_.push_back(Entry{std::move(item), weight, lane});
+    weight_ += weight;
+    if (lane != nullptr) lane->weight_ += weight;
+    not_empty_.notify_one();
   }
 
   const std::size_t max_items_;
@@ -86,7 +122,7 @@ class BoundedQueue {
   mutable std::mutex mutex_;
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
-  std::deque<std::pair<T, std::size_t>> items_;
+  std::deque<Entry> items_;
   std::size_t weight_ = 0;
   bool closed_ = false;
 };

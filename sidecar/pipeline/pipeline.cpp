@@ -40,6 +40,7 @@ Pipeline::Pipeline(const PipelineConfig& config, PipelineMetrics& metrics, Error
     : metrics_(metrics),
       errors_(errors),
       logger_(logger),
+      source_queue_max_bytes_(config.source_queue_max_bytes),
       queue_(config.queue_max_batches, config.queue_max_bytes) {}
 
 Pipeline::~Pipeline() {
@@ -62,9 +63,18 @@ std::size_t Pipeline::weight_of(const RecordBatch& batch) {
   return bytes;
 }
 
+Pipeline::Queue::Lane* Pipeline::lane_for(const std::string& source) {
+  if (source_queue_max_bytes_ == 0) return nullptr;
+  std::lock_guard lock(lanes_mutex_);
+  auto& lane = lanes_[source];
+  if (!lane) lane = std::make_unique<Queue::Lane>(source_queue_max_bytes_);
+  return lane.get();
+}
+
 bool Pipeline::consume(RecordBatch&& batch) {
   std::size_t weight = weight_of(batch);
-  bool taken = queue_.push(std::move(batch), weight);
+  Queue::Lane* lane = lane_for(batch.source);
+  bool taken = queue_.push(std::move(batch), weight, lane);
   if (!taken) batch.ack.update(DeliveryStatus::kFailed);
   update_queue_gauges();
   return taken;

@@ -11,6 +11,8 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,7 +71,12 @@ class Pipeline final : public BatchConsumer {
   std::size_t queued_batches() const { return queue_.size(); }
 
  private:
+  using Queue = BoundedQueue<RecordBatch>;
+
   static std::size_t weight_of(const RecordBatch& batch);
+  // The lane of a source that pushes with consume(), or null when sources have no bound of their
+  // own (pipeline.source_queue_max_bytes: 0).
+  Queue::Lane* lane_for(const std::string& source);
   void run();
   void process(RecordBatch& batch);
   void update_queue_gauges();
@@ -77,7 +84,11 @@ class Pipeline final : public BatchConsumer {
   PipelineMetrics& metrics_;
   ErrorReporter& errors_;
   Logger& logger_;
-  BoundedQueue<RecordBatch> queue_;
+  const std::size_t source_queue_max_bytes_;
+  std::mutex lanes_mutex_;
+  // Declared before the queue, so that they outlive the batches still in it.
+  std::map<std::string, std::unique_ptr<Queue::Lane>, std::less<>> lanes_;
+  Queue queue_;
   std::vector<RecordProcessor*> processors_;  // not owned: they outlive the pipeline
   JsonParser parser_;                         // used by the worker thread only
   std::thread worker_;

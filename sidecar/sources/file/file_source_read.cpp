@@ -27,6 +27,10 @@ bool FileSource::read_streams() {
       if (stop_requested_.load()) break;
       if (read_stream(key, file, kChunksPerRound)) more = true;
     }
+    // A long read (a backlog read at the pipeline's pace) must not hold back the checkpoint:
+    // what was acknowledged meanwhile is persisted every checkpoint_interval_ms, as between reads,
+    // so that a crash re-reads no more than that interval's worth.
+    maybe_checkpoint(false);
     if (!more) break;
   }
   return more;

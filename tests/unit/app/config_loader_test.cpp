@@ -136,7 +136,7 @@ TEST_F(LoaderTest, UnknownNestedKeys) {
           "checkpoint_interval_ms, read_buffer_bytes, fingerprint_bytes, rotate_wait_ms, "
           "max_open_files, follow_symlinks",
           "cfg.yaml:4:3: pipeline.batch: unknown key; allowed keys: queue_max_batches, "
-          "queue_max_bytes, batch_max_records",
+          "queue_max_bytes, source_queue_max_bytes, batch_max_records",
           "cfg.yaml:8:5: sources[0].framming: unknown key; allowed keys: type, name, "
           "include, exclude, framing, start_at, service, profile, max_record_bytes, document_key, "
           "document_max_bytes, document_seen_limit, checkpoint",
@@ -398,6 +398,16 @@ TEST_F(LoaderTest, IntegersOutOfRange) {
             }));
 }
 
+TEST_F(LoaderTest, SourceQueueBoundMayBeZeroButNotNegative) {
+  ConfigLoadResult off = parse("pipeline:\n  source_queue_max_bytes: 0\n");
+  ASSERT_TRUE(off.config.has_value());
+  EXPECT_EQ(off.config->pipeline.source_queue_max_bytes, 0u);
+  ConfigLoadResult negative = parse("pipeline:\n  source_queue_max_bytes: -1\n");
+  EXPECT_EQ(texts(negative),
+            (std::vector<std::string>{
+                "cfg.yaml:2:27: pipeline.source_queue_max_bytes: must be at least 0, got -1"}));
+}
+
 TEST_F(LoaderTest, ZeroAllowedForTimeouts) {
   ConfigLoadResult result = parse("shutdown_timeout_ms: 0\ntail:\n  rotate_wait_ms: 0\n");
   ASSERT_TRUE(result.config.has_value());
@@ -588,6 +598,7 @@ TEST_F(LoaderTest, DefaultsOfEveryKey) {
   EXPECT_EQ(c.tail.rotate_wait_ms, 5000);
   EXPECT_EQ(c.pipeline.queue_max_batches, 64u);
   EXPECT_EQ(c.pipeline.queue_max_bytes, 8388608u);
+  EXPECT_EQ(c.pipeline.source_queue_max_bytes, 262144u);
   EXPECT_EQ(c.pipeline.batch_max_records, 1024u);
   ASSERT_EQ(c.sources.size(), 1u);
   const FileSourceConfig& s = file_source(c, 0);
@@ -635,6 +646,7 @@ TEST_F(LoaderTest, RealisticFullConfiguration) {
       "pipeline:\n"
       "  queue_max_batches: 8\n"
       "  queue_max_bytes: 1048576\n"
+      "  source_queue_max_bytes: 524288\n"
       "  batch_max_records: 256\n"
       "sources:\n"
       "  - name: agent\n"
@@ -666,7 +678,10 @@ TEST_F(LoaderTest, RealisticFullConfiguration) {
   expected.log_level = LogLevel::kWarn;
   expected.shutdown_timeout_ms = 2000;
   expected.tail = TailConfig{250, false, 500, 65536, 512, 1000};
-  expected.pipeline = PipelineConfig{8, 1048576, 256};
+  expected.pipeline = PipelineConfig{.queue_max_batches = 8,
+                                     .queue_max_bytes = 1048576,
+                                     .source_queue_max_bytes = 524288,
+                                     .batch_max_records = 256};
   FileSourceConfig agent;
   agent.name = "agent";
   agent.include = {dir_ + "/traces/**/*.jsonl"};
@@ -675,7 +690,7 @@ TEST_F(LoaderTest, RealisticFullConfiguration) {
   agent.service = "coding-agent";
   agent.profile = "genai";
   agent.max_record_bytes = 4096;
-  agent.line = 19;
+  agent.line = 20;
   FileSourceConfig evals;
   evals.name = "evals.nightly";
   evals.include = {"/home/ada/evals/*.json"};
@@ -685,7 +700,7 @@ TEST_F(LoaderTest, RealisticFullConfiguration) {
   evals.document_max_bytes = 1000000;
   evals.document_seen_limit = 500;
   evals.checkpoint = false;
-  evals.line = 26;
+  evals.line = 27;
   const std::vector<FileSourceConfig> expected_sources = {agent, evals};
 
   EXPECT_EQ(c.path, expected.path);
@@ -703,6 +718,7 @@ TEST_F(LoaderTest, RealisticFullConfiguration) {
   EXPECT_EQ(c.tail.rotate_wait_ms, expected.tail.rotate_wait_ms);
   EXPECT_EQ(c.pipeline.queue_max_batches, expected.pipeline.queue_max_batches);
   EXPECT_EQ(c.pipeline.queue_max_bytes, expected.pipeline.queue_max_bytes);
+  EXPECT_EQ(c.pipeline.source_queue_max_bytes, expected.pipeline.source_queue_max_bytes);
   EXPECT_EQ(c.pipeline.batch_max_records, expected.pipeline.batch_max_records);
   ASSERT_EQ(c.sources.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {

@@ -39,6 +39,45 @@ TEST(BoundedQueue, WeightBoundsAndOversizedItemAcceptedWhenEmpty) {
   EXPECT_EQ(q.weight(), 50u);
 }
 
+TEST(BoundedQueue, ALaneBoundsItsProducerOnly) {
+  BoundedQueue<int> q(100, 100);
+  BoundedQueue<int>::Lane lane(8);
+  ASSERT_TRUE(q.push(1, 5, &lane));
+  int through_lane = 2;
+  EXPECT_FALSE(q.try_push_for(through_lane, 5, std::chrono::milliseconds(1), &lane));
+  EXPECT_EQ(through_lane, 2);
+  int other = 3;  // another producer still has the rest of the queue
+  EXPECT_TRUE(q.try_push_for(other, 50, std::chrono::milliseconds(1)));
+  EXPECT_EQ(q.weight(lane), 5u);
+  EXPECT_EQ(q.weight(), 55u);
+  EXPECT_EQ(*q.pop(), 1);
+  EXPECT_EQ(q.weight(lane), 0u);
+  EXPECT_TRUE(q.try_push_for(through_lane, 5, std::chrono::milliseconds(1), &lane));
+  EXPECT_TRUE(q.try_push_for(through_lane, 3, std::chrono::milliseconds(1), &lane));  // 8: full
+  EXPECT_EQ(q.weight(lane), 8u);
+  EXPECT_EQ(q.size(), 3u);
+}
+
+TEST(BoundedQueue, AnEmptyLaneTakesAnItemHeavierThanItsBound) {
+  BoundedQueue<int> q(100, 100);
+  BoundedQueue<int>::Lane lane(3);
+  int item = 1;
+  EXPECT_TRUE(q.try_push_for(item, 10, std::chrono::milliseconds(1), &lane));
+  EXPECT_FALSE(q.try_push_for(item, 1, std::chrono::milliseconds(1), &lane));
+  EXPECT_EQ(q.weight(lane), 10u);
+}
+
+TEST(BoundedQueue, ALaneProducerBlockedOnItsBoundResumesWhenItsItemIsTaken) {
+  BoundedQueue<int> q(100, 100);
+  BoundedQueue<int>::Lane lane(4);
+  ASSERT_TRUE(q.push(1, 4, &lane));
+  std::thread producer([&] { q.push(2, 4, &lane); });
+  EXPECT_EQ(*q.pop(), 1);
+  EXPECT_EQ(*q.pop(), 2);  // blocks until the producer got through
+  producer.join();
+  EXPECT_EQ(q.weight(lane), 0u);
+}
+
 TEST(BoundedQueue, BlockedProducerResumesWhenConsumerPops) {
   BoundedQueue<int> q(1, 100);
   ASSERT_TRUE(q.push(1, 1));

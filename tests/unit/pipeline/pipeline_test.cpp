@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace specwatch {
@@ -131,6 +134,37 @@ TEST(Pipeline, FullQueueBlocksOrRefusesAndStopDrainsEverything) {
   EXPECT_TRUE(pipeline.try_consume_for(third, std::chrono::seconds(5)));
   pipeline.stop();
   EXPECT_EQ(processor.seen, (std::vector<std::string>{"a:1", "a:2", "a:3"}));
+}
+
+TEST(Pipeline, ASourceThatBlocksWaitsAtItsOwnBoundWhileReceiversKeepTheRestOfTheQueue) {
+  Fixture f;
+  RecordingProcessor processor;
+  PipelineConfig config;
+  config.queue_max_bytes = 1000;
+  config.source_queue_max_bytes = 10;  // one 7-byte record of "a" at a time
+  Pipeline pipeline(config, f.metrics, f.errors, f.logger);
+  pipeline.add_processor(processor);
+  // Not started: nothing leaves the queue until the test says so.
+  ASSERT_TRUE(pipeline.consume(batch("a", {R"({"n":1})"})));
+  std::atomic<bool> second_in{false};
+  std::thread source([&] {
+    pipeline.consume(batch("a", {R"({"n":2})"}));
+    second_in = true;
+  });
+  // Time for the second push to get in if the bound did not hold it (then "a:2" would come second
+  // below); it cannot make the test fail when the bound works.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // A receiver (try_consume_for) and another source still get in.
+  RecordBatch otlp = batch("otlp", {R"({"n":3})"});
+  EXPECT_TRUE(pipeline.try_consume_for(otlp, std::chrono::milliseconds(100)));
+  EXPECT_TRUE(pipeline.consume(batch("b", {R"({"n":4})"})));
+  EXPECT_FALSE(second_in.load());
+  EXPECT_EQ(pipeline.queued_batches(), 3u);
+  pipeline.start();
+  source.join();
+  pipeline.stop();
+  EXPECT_TRUE(second_in.load());
+  EXPECT_EQ(processor.seen, (std::vector<std::string>{"a:1", "otlp:3", "b:4", "a:2"}));
 }
 
 TEST(Pipeline, ConsumeAfterStopIsRefusedAndReportsFailure) {

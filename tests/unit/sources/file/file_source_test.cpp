@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "sidecar/sources/file/checkpoint_store.h"
 #include "tests/unit/sources/file/test_support.h"
@@ -254,6 +257,40 @@ TEST_F(FileSourceTest, HeldAcksKeepTheCheckpointBackUntilReleasedInOrder) {
     return checkpoint_offset(checkpoint, path) == static_cast<long long>(first_two.size() * 2);
   }));
   source->stop(1000);
+}
+
+// A consumer as slow as a busy pipeline: 2 ms per batch, acknowledged when consume returns.
+class SlowConsumer : public BatchConsumer {
+ public:
+  bool consume(RecordBatch&& batch) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    records_ += batch.records.size();
+    return true;
+  }
+  std::size_t count() const { return records_.load(); }
+
+ private:
+  std::atomic<std::size_t> records_{0};
+};
+
+TEST_F(FileSourceTest, ALongBacklogReadPersistsCheckpointsWhileItReads) {
+  // About 900 KB in 4 KiB reads: one read cycle (64 rounds of 4 reads) takes it all, at 2 ms per
+  // batch half a second. Checkpoints must be written during it, every checkpoint_interval_ms
+  // (20 ms), not only once the cycle returns, or a crash would re-read the whole backlog.
+  const std::string path = logs_ / "backlog.json";
+  const std::string text = ndjson_lines(0, 60000);
+  ASSERT_LT(text.size(), 64u * 4 * 4096);
+  write_file(path, text);
+  SlowConsumer slow;
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), slow);
+  source->start();
+  const std::string checkpoint = source->checkpoint_path();
+  ASSERT_TRUE(wait_until([&] { return checkpoint_offset(checkpoint, path) > 0; }));
+  EXPECT_LT(slow.count(), 60000u) << "the first checkpoint came only after the whole backlog";
+  ASSERT_TRUE(wait_until([&] { return slow.count() == 60000u; }));
+  source->stop(1000);
+  EXPECT_EQ(checkpoint_offset(checkpoint, path), static_cast<long long>(text.size()));
 }
 
 TEST_F(FileSourceTest, StopWithUnacknowledgedBatchesRereadsThemAfterRestart) {
