@@ -6,6 +6,8 @@
 // end-to-end benchmark bench/e2e/w1_tail_throughput.sh. BM_NormalizeOtlpSpans* run `otlp-span` on
 // span records as the OTLP receivers write them (sidecar/otlp/README.md), with the attributes of
 // bench/otlp's GenAI spans: flat dotted keys under `attributes`, one layout per instrumentation.
+// BM_CallDeduplicatorAdmit: the call de-duplication's admit() per llm_call span, traces of 8
+// spans each a child of the one before, past the state's bound (it rotates as under OTLP load).
 #include <benchmark/benchmark.h>
 #include <rapidjson/document.h>
 
@@ -13,7 +15,10 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <string>
+#include <vector>
 
+#include "sidecar/normalize/call_deduplicator.h"
 #include "sidecar/normalize/event_buffer.h"
 #include "sidecar/normalize/profile_set.h"
 
@@ -212,6 +217,26 @@ void BM_NormalizeGenericW1Buffer(benchmark::State& state) {
   run<EventBuffer>(state, w1(), false);
 }
 
+void BM_CallDeduplicatorAdmit(benchmark::State& state) {
+  std::vector<std::string> ids(1 << 18);
+  char text[24];
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    std::snprintf(text, sizeof text, "%016zx", i * 2654435761u);
+    ids[i] = text;
+  }
+  CallDeduplicator calls(nullptr, CallDeduplicator::Limits{});
+  std::size_t admitted = 0;
+  std::size_t i = 1;
+  for (auto _ : state) {
+    if (i % 512 == 0) calls.begin_batch();
+    const std::string_view parent = i % 8 != 0 ? std::string_view(ids[i - 1]) : std::string_view();
+    admitted += calls.admit(ids[i / 8], ids[i], parent) ? 1 : 0;
+    i = i + 1 == ids.size() ? 1 : i + 1;
+  }
+  benchmark::DoNotOptimize(admitted);
+  state.SetItemsProcessed(state.iterations());
+}
+
 BENCHMARK(BM_NormalizeMixed);
 BENCHMARK(BM_NormalizeMixedBuffer);
 BENCHMARK(BM_ParseAndNormalizeMixed);
@@ -221,6 +246,7 @@ BENCHMARK(BM_NormalizeOtlpSpans);
 BENCHMARK(BM_NormalizeOtlpSpansBuffer);
 BENCHMARK(BM_NormalizeGenericW1);
 BENCHMARK(BM_NormalizeGenericW1Buffer);
+BENCHMARK(BM_CallDeduplicatorAdmit);
 
 }  // namespace
 }  // namespace specwatch

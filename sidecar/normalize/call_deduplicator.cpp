@@ -16,6 +16,41 @@ std::uint64_t span_key(std::uint64_t t, std::string_view span_id) {
 
 }  // namespace
 
+std::size_t CallDeduplicator::Generation::slot_of(std::uint64_t key) const {
+  // The keys are hashes already; the multiply spreads their low bits (which pick the slot).
+  const std::size_t mask = keys_.size() - 1;
+  std::size_t slot = static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+  while (keys_[slot] != 0 && keys_[slot] != key) slot = (slot + 1) & mask;
+  return slot;
+}
+
+std::uint8_t* CallDeduplicator::Generation::find(std::uint64_t key) {
+  if (size_ == 0) return nullptr;
+  const std::size_t slot = slot_of(stored(key));
+  return keys_[slot] != 0 ? &flags_[slot] : nullptr;
+}
+
+void CallDeduplicator::Generation::add(std::uint64_t key, std::uint8_t flags) {
+  if ((size_ + 1) * 2 > keys_.size()) grow();  // at most half full: short probes
+  const std::size_t slot = slot_of(stored(key));
+  keys_[slot] = stored(key);
+  flags_[slot] = flags;
+  ++size_;
+}
+
+void CallDeduplicator::Generation::grow() {
+  std::vector<std::uint64_t> keys(keys_.empty() ? kInitialSlots : keys_.size() * 2, 0);
+  std::vector<std::uint8_t> flags(keys.size(), 0);
+  keys.swap(keys_);
+  flags.swap(flags_);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == 0) continue;
+    const std::size_t slot = slot_of(keys[i]);
+    keys_[slot] = keys[i];
+    flags_[slot] = flags[i];
+  }
+}
+
 CallDeduplicator::CallDeduplicator(prometheus::Registry* registry, Limits limits, Clock clock)
     : limits_(limits),
       clock_(std::move(clock)),
@@ -41,7 +76,7 @@ CallDeduplicator::CallDeduplicator(prometheus::Registry* registry, Limits limits
 }
 
 std::size_t CallDeduplicator::size() const {
-  return current_->spans.size() + previous_->spans.size();
+  return current_->size() + previous_->size();
 }
 
 void CallDeduplicator::rotate() {
@@ -75,23 +110,21 @@ bool CallDeduplicator::admit(std::string_view trace_id, std::string_view span_id
 }
 
 std::uint8_t CallDeduplicator::mark(std::uint64_t key, std::uint8_t flag) {
-  if (auto found = current_->spans.find(key); found != current_->spans.end()) {
-    const std::uint8_t before = found->second;
-    found->second = static_cast<std::uint8_t>(before | flag);
+  if (std::uint8_t* found = current_->find(key)) {
+    const std::uint8_t before = *found;
+    *found = static_cast<std::uint8_t>(before | flag);
     return before;
   }
   std::uint8_t before = 0;
-  if (auto found = previous_->spans.find(key); found != previous_->spans.end()) {
-    before = found->second;
-  }
-  if (current_->spans.size() >= limits_.max_entries / 2) {
+  if (const std::uint8_t* found = previous_->find(key)) before = *found;
+  if (current_->size() >= limits_.max_entries / 2) {
     // Full: the oldest generation goes before its time.
-    const std::size_t forgotten = previous_->spans.size();
+    const std::size_t forgotten = previous_->size();
     eviction_count_ += forgotten;
     if (evicted_ != nullptr) evicted_->Increment(static_cast<double>(forgotten));
     rotate();
   }
-  current_->spans.emplace(key, static_cast<std::uint8_t>(before | flag));
+  current_->add(key, static_cast<std::uint8_t>(before | flag));
   return before;
 }
 
