@@ -171,7 +171,19 @@ void JsonParser::prepare_pools() {
   document_.emplace(&*value_pool_, 1024, &*stack_pool_);
 }
 
-bool JsonParser::parse_simd(std::string_view record) {
+ParseResult JsonParser::validate(std::string_view record) {
+  if (simd_ && record.size() <= kSimdMaxRecordBytes) {
+    if (parse_simd(record, /*build=*/false)) {
+      ParseResult result;
+      result.validated = true;
+      return result;
+    }
+    ++simd_refusals_;
+  }
+  return parse_without_simd(record);
+}
+
+bool JsonParser::parse_simd(std::string_view record, bool build) {
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: the record is copied into a buffer
   // that has them (a copy of a few hundred bytes, cheaper than simdjson's own reallocation).
   std::vector<char>& padded = simd_->padded;
@@ -185,6 +197,7 @@ bool JsonParser::parse_simd(std::string_view record) {
   if (simd_->parser.parse(padded.data(), record.size(), false).get(root) != simdjson::SUCCESS) {
     return false;
   }
+  if (!build) return true;
   struct Generator {
     simdjson::dom::element root;
     bool operator()(Document& document) const {
@@ -214,15 +227,21 @@ bool JsonParser::parse_into_document(std::string_view text, bool iterative) {
 }
 
 ParseResult JsonParser::parse(std::string_view record) {
-  ParseResult result;
-  prepare_pools();
   if (simd_ && record.size() <= kSimdMaxRecordBytes) {
-    if (parse_simd(record)) {
+    prepare_pools();
+    if (parse_simd(record, /*build=*/true)) {
+      ParseResult result;
       result.value = &*document_;
       return result;
     }
     ++simd_refusals_;
   }
+  return parse_without_simd(record);
+}
+
+ParseResult JsonParser::parse_without_simd(std::string_view record) {
+  ParseResult result;
+  prepare_pools();
   const bool iterative = options_.iterative || may_nest_deeper_than(record, kMaxRecursiveDepth);
   bool parsed = false;
   if (is_valid_utf8(record)) {

@@ -25,8 +25,10 @@ struct ParseResult {
   // parsed. The record is kept; the caller counts it as "invalid_utf8".
   bool repaired_utf8 = false;
   std::size_t utf8_replacements = 0;
+  // validate() accepted the record without building its value (value stays null).
+  bool validated = false;
 
-  bool ok() const { return value != nullptr; }
+  bool ok() const { return value != nullptr || validated; }
 };
 
 // How the parser drives RapidJSON. The defaults are the fastest correct choice measured by
@@ -65,6 +67,10 @@ class JsonParser {
   ~JsonParser();
 
   ParseResult parse(std::string_view record);
+  // Checks `record` as parse() would, with the same errors, UTF-8 repair and flags, but builds
+  // no value when simdjson accepts it (result.validated; result.value null): for records whose
+  // value nobody reads. A record simdjson refuses is parse()d, so its result may hold a value.
+  ParseResult validate(std::string_view record);
 
   // Records simdjson was given and refused, which RapidJSON then read (for tests and diagnostics:
   // a valid record refused is a mismatch between the parsers, an invalid one the normal case).
@@ -80,8 +86,10 @@ class JsonParser {
   struct Simd;  // simdjson's parser and its padded input buffer (json_parser.cpp)
 
   void prepare_pools();
-  // Parses `record` with simdjson into document_; false when simdjson rejects it.
-  bool parse_simd(std::string_view record);
+  // Parses `record` with simdjson, into document_ when `build`; false when simdjson rejects it.
+  bool parse_simd(std::string_view record, bool build);
+  // parse() by RapidJSON alone.
+  ParseResult parse_without_simd(std::string_view record);
   // Parses `text` (scratch_ when in situ); true on success.
   bool parse_into_document(std::string_view text, bool iterative);
 

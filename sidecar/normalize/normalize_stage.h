@@ -42,6 +42,8 @@ class NormalizeStage final : public RecordProcessor {
   void on_json(const RecordBatch& batch, const Record& record,
                const rapidjson::Value& value) override;
   void on_text(const RecordBatch& batch, const Record& record) override;
+  // A source without profile yields no events: its records' values are not needed.
+  bool wants_values(const RecordBatch& batch) override { return profile_for(batch) != nullptr; }
   // Hands the batch's events to every consumer, then forgets them.
   void on_batch_end(RecordBatch& batch) override;
 

@@ -104,6 +104,9 @@ void Pipeline::run() {
 void Pipeline::process(RecordBatch& batch) {
   auto& events = metrics_.events(batch.source);
   double parsed = 0;
+  // A source without profile: its records are checked and counted, not built into values.
+  bool values = false;
+  for (auto* p : processors_) values = p->wants_values(batch) || values;
   for (auto& record : batch.records) {
     if (record.format == RecordFormat::kText) {
       if (!is_valid_utf8(record.data)) {
@@ -123,7 +126,7 @@ void Pipeline::process(RecordBatch& batch) {
       for (auto* p : processors_) p->on_json(batch, record, *record.value);
       continue;
     }
-    ParseResult result = parser_.parse(record.data);
+    ParseResult result = values ? parser_.parse(record.data) : parser_.validate(record.data);
     if (!result.ok()) {
       errors_.report(batch.source, record.origin, result.error_reason, result.error_message);
       continue;
@@ -133,7 +136,9 @@ void Pipeline::process(RecordBatch& batch) {
                      "record holds invalid UTF-8; bad bytes replaced by U+FFFD");
     }
     parsed += 1;
-    for (auto* p : processors_) p->on_json(batch, record, *result.value);
+    if (values) {
+      for (auto* p : processors_) p->on_json(batch, record, *result.value);
+    }
   }
   if (parsed > 0) events.Increment(parsed);
   for (auto* p : processors_) p->on_batch_end(batch);

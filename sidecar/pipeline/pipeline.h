@@ -1,5 +1,6 @@
 // The pipeline: a bounded queue that sources push RecordBatches into, and one worker thread that
 // parses each record once and hands it to the record processors (normalize → derive → sinks).
+// A batch whose values no processor reads (a source without profile) is only checked and counted.
 // A full queue blocks the source in consume(): backpressure, never unbounded memory, never a drop.
 #pragma once
 

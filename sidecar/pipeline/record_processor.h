@@ -16,6 +16,10 @@ class RecordProcessor {
                        const rapidjson::Value& value) = 0;
   // A record of format kText (already UTF-8 clean).
   virtual void on_text(const RecordBatch& batch, const Record& record) = 0;
+  // Whether this processor reads the values of `batch`'s JSON records (asked once per batch,
+  // before its records). When no processor does, the pipeline only checks that each record is
+  // JSON (counted and reported as always) without building its value, and on_json is not called.
+  virtual bool wants_values(const RecordBatch& /*batch*/) { return true; }
   // Called once per batch after all its records, before the batch is released (flush per-batch
   // state, hand the batch to sinks, ...).
   virtual void on_batch_end(RecordBatch& /*batch*/) {}

@@ -115,6 +115,30 @@ TEST_P(JsonParserTest, InvalidUtf8InABrokenRecordIsStillInvalidJson) {
   EXPECT_TRUE(result.repaired_utf8);
 }
 
+TEST_P(JsonParserTest, ValidateChecksLikeParseWithoutBuildingAValue) {
+  JsonParser parser(GetParam());
+  const ParseResult good = parser.validate(R"({"level":"info","n":[1,2,{"x":null}]})");
+  EXPECT_TRUE(good.ok());
+  EXPECT_EQ(good.error_reason, "");
+  // simdjson accepted it: nothing was built. RapidJSON alone builds the value as parse() does.
+  EXPECT_EQ(good.validated, GetParam().simd);
+  EXPECT_EQ(good.value == nullptr, GetParam().simd);
+  const ParseResult bad = parser.validate(R"({"level":"info","x" 1})");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error_reason, "invalid_json");
+  EXPECT_EQ(bad.error_message,
+            "invalid JSON at offset 20: Missing a colon after a name of object member.");
+  const ParseResult repaired = parser.validate("{\"msg\":\"caf\xc3 ok\"}");
+  EXPECT_TRUE(repaired.ok());
+  EXPECT_TRUE(repaired.repaired_utf8);
+  EXPECT_EQ(repaired.utf8_replacements, 1u);
+  // parse() after validate() still builds the value.
+  const ParseResult after = parser.parse(R"({"n":3})");
+  ASSERT_TRUE(after.ok());
+  ASSERT_NE(after.value, nullptr);
+  EXPECT_EQ((*after.value)["n"].GetInt(), 3);
+}
+
 TEST_P(JsonParserTest, ReuseAcrossRecordsOfDifferentSizes) {
   JsonParser parser(GetParam());
   std::string big = "[";

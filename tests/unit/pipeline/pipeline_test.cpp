@@ -29,6 +29,8 @@ class RecordingProcessor : public RecordProcessor {
     std::lock_guard lock(mutex_);
     ++batches;
   }
+  bool wants_values(const RecordBatch& batch) override { return batch.source != without_values; }
+  std::string without_values;  // a source whose values this processor does not read
   void hold(bool h) {
     {
       std::lock_guard lock(mutex_);
@@ -165,6 +167,22 @@ TEST(Pipeline, ASourceThatBlocksWaitsAtItsOwnBoundWhileReceiversKeepTheRestOfThe
   pipeline.stop();
   EXPECT_TRUE(second_in.load());
   EXPECT_EQ(processor.seen, (std::vector<std::string>{"a:1", "otlp:3", "b:4", "a:2"}));
+}
+
+TEST(Pipeline, ABatchNoProcessorReadsValuesOfIsCheckedAndCountedButNotHandedOver) {
+  Fixture f;
+  RecordingProcessor processor;
+  processor.without_values = "raw";
+  Pipeline pipeline(PipelineConfig{}, f.metrics, f.errors, f.logger);
+  pipeline.add_processor(processor);
+  pipeline.start();
+  ASSERT_TRUE(pipeline.consume(batch("raw", {R"({"n":1})", R"({"n":)", R"({"n":2})"})));
+  ASSERT_TRUE(pipeline.consume(batch("a", {R"({"n":3})"})));
+  pipeline.stop();
+  EXPECT_EQ(processor.seen, (std::vector<std::string>{"a:3"}));
+  EXPECT_EQ(processor.batches, 2);
+  EXPECT_EQ(f.metrics.events("raw").Value(), 2.0);
+  EXPECT_EQ(f.errors.counter("raw", "invalid_json").Value(), 1.0);
 }
 
 TEST(Pipeline, ConsumeAfterStopIsRefusedAndReportsFailure) {
