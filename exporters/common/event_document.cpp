@@ -183,7 +183,17 @@ void EventDocumentEncoder::write_log_object(const CanonicalEvent& event,
   if (!origin.path.empty()) {
     key("file");
     writer_.StartObject();
-    string_member("path", origin.path);
+    if (origin.path == clean_path_) {
+      own_member("path", origin.path);  // checked when it was first written
+    } else {
+      const std::size_t redacted_before = redaction_total_;
+      key("path");
+      string(origin.path);
+      // Remembered only when nothing was replaced: a redacted path is counted per event.
+      if (redaction_total_ == redacted_before && is_valid_utf8(origin.path)) {
+        clean_path_.assign(origin.path);
+      }
+    }
     writer_.EndObject();
   }
   if (origin.offset != 0) {

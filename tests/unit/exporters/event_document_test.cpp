@@ -236,6 +236,39 @@ TEST(EventDocument, RedactsEveryStringFieldAndTheOriginal) {
   EXPECT_EQ(encoder.redaction_total(), 0u);
 }
 
+TEST(EventDocument, ARepeatedPathIsRedactedAndCountedInEveryEventAndACleanOneKept) {
+  const std::string key(testing::kOpenAiKey);
+  const std::string secret_path = "/logs/" + key;
+  const std::string clean_path = "/logs/app.ndjson";
+  Redactor redactor;
+  EventDocumentEncoder encoder(&redactor);
+  CanonicalEvent event;
+  event.body = LogRecord{};
+  auto path_of = [&](std::string_view path) {
+    EventOrigin o;
+    o.id = "id";
+    o.source = "s";
+    o.path = path;
+    std::string out;
+    encoder.append(event, o, std::nullopt, out);
+    const std::size_t at = out.find(R"("path":")");
+    return at == std::string::npos ? std::string("none")
+                                   : out.substr(at + 8, out.find('"', at + 8) - at - 8);
+  };
+  // Clean, then the same path again (written from the remembered check), then one with a secret
+  // twice, then the clean one again: every document right, every redaction counted.
+  EXPECT_EQ(path_of(clean_path), clean_path);
+  EXPECT_EQ(path_of(clean_path), clean_path);
+  EXPECT_EQ(path_of(secret_path), "/logs/[REDACTED:openai_api_key]");
+  EXPECT_EQ(path_of(secret_path), "/logs/[REDACTED:openai_api_key]");
+  EXPECT_EQ(path_of(clean_path), clean_path);
+  EXPECT_EQ(encoder.redaction_total(), 2u);
+  // Another clean path replaces the remembered one.
+  EXPECT_EQ(path_of("/logs/other.ndjson"), "/logs/other.ndjson");
+  EXPECT_EQ(path_of(secret_path), "/logs/[REDACTED:openai_api_key]");
+  EXPECT_EQ(encoder.redaction_total(), 3u);
+}
+
 // Every built-in secret, and a user-defined pattern's token, in every position a document has: a
 // top-level field (trace_id), a nested value (gen_ai.response.model), the raw record
 // (event.original) and an attribute inside it (an OTLP record's attributes are in its raw form).
