@@ -2,6 +2,7 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -32,6 +33,16 @@
 
 namespace specwatch {
 namespace {
+
+// Starting (and reloading) parses the configuration and compiles the profiles: YAML trees and
+// temporaries, freed by the time the sidecar serves but interleaved in the heap with what stays.
+// glibc keeps such free memory (the more so with the trim threshold main.cpp raises for OTLP's
+// sake), so an idle sidecar would carry it for its lifetime; malloc_trim gives the free pages
+// back once (docs/PERFORMANCE.md, "Idle").
+void release_start_memory() {
+  malloc_trim(0);
+}
+
 
 void print_errors(const std::vector<ConfigError>& errors) {
   for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
@@ -262,6 +273,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   current.start_receivers();
   notifiers.apply(config, config.shutdown_timeout_ms);
   rule_manager.start();
+  release_start_memory();
 
   while (true) {
     int sig = 0;
@@ -324,6 +336,7 @@ int run_daemon(const std::string& config_path, const Environment& env) {
         current.start_receivers();
       }
       notifiers.apply(config, config.shutdown_timeout_ms);
+      release_start_memory();
       logger.info("configuration reloaded",
                   {{"sources", config.sources.size()},
                    {"otlp_receivers", keep_receivers ? "kept" : "rebuilt"}});

@@ -32,13 +32,38 @@ namespace {
 ProfileSet::ProfileSet() {
   // Compiled by the first set made. Immutable once built (C++ makes the initialization
   // thread-safe): a constant computed late, not shared mutable state. Sets copy its entries, which
-  // share the compiled profiles and the parsed YAML a later profile may extend.
+  // share the compiled profiles.
   static const std::map<std::string, Entry, std::less<>> builtins = [] {
     ProfileSet set(Empty{});
-    for (const auto& b : builtin_profiles()) set.add_yaml(b.yaml, b.origin);
+    const auto& embedded = builtin_profiles();
+    for (const auto& b : embedded) set.add_yaml(b.yaml, b.origin);
+    for (auto& [name, entry] : set.profiles_) {
+      for (const auto& [node, origin] : entry.chain) {
+        const auto text = std::find_if(embedded.begin(), embedded.end(),
+                                       [&](const BuiltinProfile& b) { return b.origin == origin; });
+        entry.sources.push_back({text->origin, text->yaml, node["name"].as<std::string>()});
+      }
+      entry.chain.clear();
+    }
     return std::move(set.profiles_);
   }();
   profiles_ = builtins;
+}
+
+std::vector<std::pair<YAML::Node, std::string>> ProfileSet::chain_of(const Entry& entry) {
+  if (entry.sources.empty()) return entry.chain;
+  std::vector<std::pair<YAML::Node, std::string>> chain;
+  for (const Entry::Source& source : entry.sources) {
+    // The same text, so the same marks in messages; only the profile of that name is taken.
+    const YAML::Node doc = YAML::Load(std::string(source.yaml));
+    for (const YAML::Node& profile : doc["profiles"]) {
+      if (profile["name"].as<std::string>() == source.name) {
+        chain.emplace_back(profile, std::string(source.origin));
+        break;
+      }
+    }
+  }
+  return chain;
 }
 
 void ProfileSet::add_yaml(std::string_view yaml_text, std::string_view origin) {
@@ -81,7 +106,7 @@ void ProfileSet::add(const YAML::Node& profiles, std::string_view origin) {
         base = &it2->second;
       }
       if (base == nullptr) compiler.fail(ext, "extends", "unknown profile \"" + base_name + "\"");
-      chain = base->chain;
+      chain = chain_of(*base);
     }
     chain.emplace_back(p, std::string(origin));  // shares the parsed tree (marks kept)
     for (const auto& [node, node_origin] : chain) {
@@ -90,7 +115,7 @@ void ProfileSet::add(const YAML::Node& profiles, std::string_view origin) {
       compiler.body(node);
     }
     index_record_names(*compiled);
-    staged[name] = Entry{std::move(chain), std::move(compiled)};
+    staged[name] = Entry{std::move(chain), {}, std::move(compiled)};
   }
   for (auto& [name, entry] : staged) profiles_[name] = std::move(entry);
 }

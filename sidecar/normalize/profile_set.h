@@ -53,8 +53,19 @@ class ProfileSet {
     // The profile's YAML and those it extends, base first, each with its origin: kept so that
     // a later profile may extend this one.
     std::vector<std::pair<YAML::Node, std::string>> chain;
+    // A built-in keeps its chain as text instead (the embedded YAML of each profile in it, base
+    // first, with the profile's name): parsed trees of every built-in took about 1 MB for the
+    // sidecar's lifetime, and are only needed when a configuration extends a built-in.
+    struct Source {
+      std::string_view origin;
+      std::string_view yaml;
+      std::string name;
+    };
+    std::vector<Source> sources;
     std::shared_ptr<const CompiledProfile> compiled;  // shared with the sets copied from this
   };
+  // The chain of `entry`, parsed again from its sources for a built-in.
+  static std::vector<std::pair<YAML::Node, std::string>> chain_of(const Entry& entry);
   struct Empty {};
   explicit ProfileSet(Empty) {}
 
