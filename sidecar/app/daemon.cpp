@@ -1,8 +1,8 @@
 #include "sidecar/app/daemon.h"
 
+#include <malloc.h>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -42,7 +42,6 @@ namespace {
 void release_start_memory() {
   malloc_trim(0);
 }
-
 
 void print_errors(const std::vector<ConfigError>& errors) {
   for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
