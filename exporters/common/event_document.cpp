@@ -1,5 +1,6 @@
 #include "exporters/common/event_document.h"
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 #include <variant>
@@ -32,6 +33,12 @@ void put_digits(char* at, std::uint64_t value, int width) {
 }  // namespace
 
 std::string rfc3339_nanos(std::int64_t unix_ns) {
+  std::array<char, kRfc3339NanosLength> text;
+  write_rfc3339_nanos(unix_ns, text);
+  return std::string(text.data(), text.size());
+}
+
+void write_rfc3339_nanos(std::int64_t unix_ns, std::array<char, kRfc3339NanosLength>& out) {
   constexpr std::int64_t kNanosPerDay = 86400LL * 1000000000LL;
   std::int64_t days = unix_ns / kNanosPerDay;
   std::int64_t rest = unix_ns % kNanosPerDay;
@@ -44,7 +51,9 @@ std::string rfc3339_nanos(std::int64_t unix_ns) {
   unsigned day = 0;
   civil_from_days(days, year, month, day);
   const auto seconds = static_cast<std::uint64_t>(rest / 1000000000LL);
-  std::string out = "0000-00-00T00:00:00.000000000Z";
+  constexpr std::string_view kShape = "0000-00-00T00:00:00.000000000Z";
+  static_assert(kShape.size() == kRfc3339NanosLength);
+  std::copy(kShape.begin(), kShape.end(), out.begin());
   put_digits(out.data(), static_cast<std::uint64_t>(year < 0 ? 0 : year % 10000), 4);
   put_digits(out.data() + 5, month, 2);
   put_digits(out.data() + 8, day, 2);
@@ -52,7 +61,6 @@ std::string rfc3339_nanos(std::int64_t unix_ns) {
   put_digits(out.data() + 14, seconds / 60 % 60, 2);
   put_digits(out.data() + 17, seconds % 60, 2);
   put_digits(out.data() + 20, static_cast<std::uint64_t>(rest % 1000000000LL), 9);
-  return out;
 }
 
 void EventDocumentEncoder::key(const char* name) {
@@ -113,7 +121,8 @@ void EventDocumentEncoder::duration_member(const std::optional<double>& seconds)
 }
 
 void EventDocumentEncoder::timestamp(std::int64_t unix_ns) {
-  const std::string text = rfc3339_nanos(unix_ns);
+  std::array<char, kRfc3339NanosLength> text;
+  write_rfc3339_nanos(unix_ns, text);
   writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 

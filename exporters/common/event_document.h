@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -90,5 +91,8 @@ class EventDocumentEncoder {
 
 // unix nanoseconds → "2025-01-15T18:30:45.100000000Z" (RFC 3339, UTC, always nine digits).
 std::string rfc3339_nanos(std::int64_t unix_ns);
+// The same text into `out` (no allocation: a document writes one per event).
+inline constexpr std::size_t kRfc3339NanosLength = 30;
+void write_rfc3339_nanos(std::int64_t unix_ns, std::array<char, kRfc3339NanosLength>& out);
 
 }  // namespace specwatch
