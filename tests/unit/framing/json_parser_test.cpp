@@ -293,6 +293,71 @@ TEST(JsonParserSimd, BuildsTheDomRapidJsonBuilds) {
   EXPECT_EQ(simd.simd_refusals(), 0u);  // every one was simdjson's
 }
 
+// Malformed, truncated and hostile records: with simdjson in front the answer (accepted or not,
+// the error text, the repair) is RapidJSON's own, from parse() and from validate().
+TEST(JsonParserSimd, MalformedTruncatedAndHostileRecordsGetTheSameAnswerAsRapidJson) {
+  const std::string record =
+      R"({"time":"2025-01-15T10:00:00.006097Z","level":"INFO","n":[1,2.5,-3e2],"o":{"k":"v\"\u00e9"},"t":true,"z":null})";
+  std::vector<std::string> inputs;
+  for (std::size_t n = 0; n < record.size(); ++n) inputs.push_back(record.substr(0, n));
+  const std::vector<std::string> hostile = {
+      std::string("\x00\x01\x02\xff\xfe{", 6),  // binary
+      "{\"a\":1,}",
+      "[1,2,]",
+      "{\"a\" 1}",
+      "{'a':1}",
+      "{\"a\":NaN}",
+      "{\"a\":Infinity}",
+      "{\"a\":-}",
+      "{\"a\":01}",
+      "{\"a\":1.}",
+      "{\"a\":.5}",
+      "{\"a\":1e}",
+      "{\"a\":1e999}",
+      "{\"a\":123456789012345678901234567890}",
+      "{\"a\":\"\\x\"}",
+      "{\"a\":\"\\u12\"}",
+      "{\"a\":\"\\ud800\"}",
+      "{\"a\":\"\\udc00\"}",
+      "{\"a\":\"\\ud800\\u0041\"}",
+      std::string("{\"a\":\"x\ty\"}"),
+      std::string("{\"a\":\"x\0y\"}", 11),
+      "{\"a\":tru}",
+      "{\"a\":nul}",
+      "{\"a\":true false}",
+      "{} {}",
+      "   ",
+      "\xef\xbb\xbf{\"bom\":1}",
+      std::string(5000, '[') + std::string(5000, ']'),  // deeper than simdjson's 1024 levels
+      std::string(5000, '['),
+      std::string(20000, '{'),
+      "{\"s\":\"" + std::string(60000, 'x') + "\"}",
+      "{\"s\":\"" + std::string(60000, 'x'),
+      "[" + std::string(30000, '1') + "]",
+  };
+  inputs.insert(inputs.end(), hostile.begin(), hostile.end());
+  JsonParser simd({.simd = true});
+  JsonParser rapid({.simd = false});
+  std::size_t accepted = 0;
+  for (const std::string& input : inputs) {
+    const std::string shown = input.substr(0, 60);
+    const ParseResult a = simd.parse(input);
+    const std::string a_message = a.error_message;
+    const bool a_ok = a.ok();
+    const ParseResult b = rapid.parse(input);
+    EXPECT_EQ(a_ok, b.ok()) << shown;
+    EXPECT_EQ(a_message, b.error_message) << shown;
+    EXPECT_EQ(a.repaired_utf8, b.repaired_utf8) << shown;
+    const ParseResult c = simd.validate(input);
+    EXPECT_EQ(c.ok(), b.ok()) << shown;
+    EXPECT_EQ(c.error_message, b.error_message) << shown;
+    if (b.ok()) ++accepted;
+  }
+  // Accepted: the whole record, the valid nesting 5,000 deep, the 30-digit integer (a double) and
+  // the lone low surrogate RapidJSON lets through; the 30,000-digit number is too big for a double.
+  EXPECT_EQ(accepted, 4u);
+}
+
 TEST(JsonParserSimd, WhatSimdjsonRejectsRapidJsonStillReads) {
   JsonParser parser({.simd = true});
   // An integer beyond 64 bits: simdjson refuses it, RapidJSON reads it as a double.
