@@ -27,7 +27,7 @@ void check_source_profiles(const YAML::Node& root, const Config& config, ConfigR
   const YAML::Node sources = root.IsMap() ? root["sources"] : YAML::Node();
   for (std::size_t i = 0; i < config.sources.size(); ++i) {
     const auto& source = config.sources[i];
-    if (source.profile().empty() || profiles.find(source.profile()) != nullptr) continue;
+    if (source.profile().empty() || profiles.contains(source.profile())) continue;
     std::string known;
     for (const auto& name : profiles.names()) known += (known.empty() ? "" : ", ") + name;
     YAML::Node place = root;
@@ -141,7 +141,7 @@ ConfigLoadResult load_app_config(const std::string& path, const Environment& env
   }
   for (const auto& [key, name] : {std::pair{"otlp.span_profile", config.otlp.span_profile},
                                   std::pair{"otlp.log_profile", config.otlp.log_profile}}) {
-    if (profiles.find(name) == nullptr) {
+    if (!profiles.contains(name)) {
       result.errors.push_back(ConfigError{path, 0, 0, key, "unknown profile \"" + name + "\""});
     }
   }

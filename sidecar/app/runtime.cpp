@@ -60,8 +60,11 @@ Runtime::Runtime(const Config& config, RuntimeServices services)
     enable_tool_metrics(source_config.profile());
     sources_.push_back(make_source(source_config, source_services));
   }
-  enable_tool_metrics(config_.otlp.span_profile);
-  enable_tool_metrics(config_.otlp.log_profile);
+  // Finding a built-in compiles it: the OTLP profiles only when a receiver can use them.
+  if (config_.otlp.http.enabled || config_.otlp.grpc.enabled) {
+    enable_tool_metrics(config_.otlp.span_profile);
+    enable_tool_metrics(config_.otlp.log_profile);
+  }
   otlp_sink_ = std::make_unique<PipelineSink<Pipeline>>(*pipeline_);
 }
 

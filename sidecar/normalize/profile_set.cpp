@@ -30,24 +30,51 @@ namespace {
 }  // namespace
 
 ProfileSet::ProfileSet() {
-  // Compiled by the first set made. Immutable once built (C++ makes the initialization
-  // thread-safe): a constant computed late, not shared mutable state. Sets copy its entries, which
-  // share the compiled profiles.
+  // The built-ins' names and chains, read once from the embedded YAML (nothing compiled yet).
+  // Immutable once built (C++ makes the initialization thread-safe), apart from each entry's
+  // compile-once memo: a constant computed late, not shared mutable state. Sets copy the
+  // entries, which share the memos.
   static const std::map<std::string, Entry, std::less<>> builtins = [] {
-    ProfileSet set(Empty{});
-    const auto& embedded = builtin_profiles();
-    for (const auto& b : embedded) set.add_yaml(b.yaml, b.origin);
-    for (auto& [name, entry] : set.profiles_) {
-      for (const auto& [node, origin] : entry.chain) {
-        const auto text = std::find_if(embedded.begin(), embedded.end(),
-                                       [&](const BuiltinProfile& b) { return b.origin == origin; });
-        entry.sources.push_back({text->origin, text->yaml, node["name"].as<std::string>()});
+    std::map<std::string, Entry, std::less<>> entries;
+    for (const BuiltinProfile& b : builtin_profiles()) {
+      const YAML::Node doc = YAML::Load(std::string(b.yaml));
+      std::set<std::string> in_file;
+      for (const YAML::Node& p : doc["profiles"]) {
+        const std::string name = p["name"].as<std::string>();
+        if (!in_file.insert(name).second) {
+          fail_top(b.origin, p["name"], "profile \"" + name + "\" defined twice");
+        }
+        Entry entry;
+        if (const YAML::Node ext = p["extends"]) {
+          const std::string base = ext.as<std::string>();
+          const auto it = entries.find(base);
+          if (it == entries.end() || base == name) {
+            fail_top(b.origin, ext, "unknown profile \"" + base + "\"");
+          }
+          entry.sources = it->second.sources;
+        }
+        entry.sources.push_back({b.origin, b.yaml, name});
+        entry.lazy = std::make_shared<Entry::Lazy>();
+        entries[name] = std::move(entry);
       }
-      entry.chain.clear();
     }
-    return std::move(set.profiles_);
+    return entries;
   }();
   profiles_ = builtins;
+}
+
+std::unique_ptr<CompiledProfile> ProfileSet::compile(
+    const std::string& name, const std::vector<std::pair<YAML::Node, std::string>>& chain) {
+  auto compiled = std::make_unique<CompiledProfile>();
+  compiled->name = name;
+  ProfileCompiler compiler(chain.front().second, *compiled);
+  for (const auto& [node, node_origin] : chain) {
+    compiler.set_origin(node_origin);
+    compiler.header(node);
+    compiler.body(node);
+  }
+  index_record_names(*compiled);
+  return compiled;
 }
 
 std::vector<std::pair<YAML::Node, std::string>> ProfileSet::chain_of(const Entry& entry) {
@@ -92,9 +119,6 @@ void ProfileSet::add(const YAML::Node& profiles, std::string_view origin) {
     if (staged.count(name) != 0) {
       fail_top(origin, p["name"], "profile \"" + name + "\" defined twice");
     }
-    auto compiled = std::make_unique<CompiledProfile>();
-    compiled->name = name;
-    ProfileCompiler compiler(origin, *compiled);
     std::vector<std::pair<YAML::Node, std::string>> chain;
     if (const auto ext = p["extends"]) {
       const std::string base_name = ext.IsScalar() ? ext.as<std::string>() : "";
@@ -105,24 +129,34 @@ void ProfileSet::add(const YAML::Node& profiles, std::string_view origin) {
       } else if (auto it2 = profiles_.find(base_name); it2 != profiles_.end()) {
         base = &it2->second;
       }
-      if (base == nullptr) compiler.fail(ext, "extends", "unknown profile \"" + base_name + "\"");
+      if (base == nullptr) {
+        CompiledProfile unused;
+        unused.name = name;
+        ProfileCompiler(origin, unused)
+            .fail(ext, "extends", "unknown profile \"" + base_name + "\"");
+      }
       chain = chain_of(*base);
     }
     chain.emplace_back(p, std::string(origin));  // shares the parsed tree (marks kept)
-    for (const auto& [node, node_origin] : chain) {
-      compiler.set_origin(node_origin);
-      compiler.header(node);
-      compiler.body(node);
-    }
-    index_record_names(*compiled);
-    staged[name] = Entry{std::move(chain), {}, std::move(compiled)};
+    std::shared_ptr<const CompiledProfile> compiled = compile(name, chain);
+    staged[name] = Entry{std::move(chain), {}, std::move(compiled), nullptr};
   }
   for (auto& [name, entry] : staged) profiles_[name] = std::move(entry);
 }
 
 const CompiledProfile* ProfileSet::find(std::string_view name) const {
   const auto it = profiles_.find(name);
-  return it == profiles_.end() ? nullptr : it->second.compiled.get();
+  if (it == profiles_.end()) return nullptr;
+  const Entry& entry = it->second;
+  if (!entry.lazy) return entry.compiled.get();
+  // A built-in: compiled by the first caller in the process; a throw leaves it for the next.
+  std::call_once(entry.lazy->once,
+                 [&] { entry.lazy->compiled = compile(it->first, chain_of(entry)); });
+  return entry.lazy->compiled.get();
+}
+
+bool ProfileSet::contains(std::string_view name) const {
+  return profiles_.find(name) != profiles_.end();
 }
 
 std::vector<std::string> ProfileSet::names() const {

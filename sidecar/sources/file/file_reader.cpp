@@ -45,7 +45,7 @@ FileReader::~FileReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::int64_t FileReader::read_chunk(std::string& buffer, std::size_t max_bytes,
+std::int64_t FileReader::read_chunk(ReadBuffer& read_buffer, std::size_t max_bytes,
                                     std::size_t batch_records, std::string& text,
                                     std::vector<FramedRecord>& records,
                                     std::vector<FramedError>& errors, std::string& error) {
@@ -54,10 +54,9 @@ std::int64_t FileReader::read_chunk(std::string& buffer, std::size_t max_bytes,
   // when it ended here, else read again in the same pread as the new bytes.
   const auto before = static_cast<std::size_t>(std::min<std::uint64_t>(fed, kTailCheckBytes));
   const bool carried = carry_.size() >= before;
-  if (buffer.size() < before + max_bytes) buffer.resize(before + max_bytes);
-  if (carried) std::memcpy(buffer.data(), carry_.data() + carry_.size() - before, before);
+  char* const buffer = read_buffer.reserve(before + max_bytes);
   const std::uint64_t from = carried ? fed : fed - before;
-  char* into = carried ? buffer.data() + before : buffer.data();
+  char* into = carried ? buffer + before : buffer;
   const std::size_t want = carried ? max_bytes : before + max_bytes;
   ssize_t got;
   do {
@@ -67,6 +66,10 @@ std::int64_t FileReader::read_chunk(std::string& buffer, std::size_t max_bytes,
     error = std::strerror(errno);
     return -1;
   }
+  if (got == 0) return 0;  // nothing new: the buffer was not written (ReadBuffer::release)
+  read_buffer.written();
+  // The kept bytes go in front only now that there is something after them.
+  if (carried) std::memcpy(buffer, carry_.data() + carry_.size() - before, before);
   const std::size_t window =
       carried ? before + static_cast<std::size_t>(got) : static_cast<std::size_t>(got);
   if (window <= before) return 0;  // nothing new (or shorter than where we read: truncated)
@@ -76,14 +79,14 @@ std::int64_t FileReader::read_chunk(std::string& buffer, std::size_t max_bytes,
   // the previous one: one allocation in the common case, not one per record.
   text.reserve(text.size() + n);
   Collector collector(text, records, errors);
-  framer_->feed(std::string_view(buffer.data() + before, n), collector);
+  framer_->feed(std::string_view(buffer + before, n), collector);
 
   // Tail checks from the window [fed - before, fed + n) that was just read.
   const std::uint64_t window_start = fed - before;
   auto tail_at = [&](std::uint64_t offset) -> std::optional<TailCheck> {
     const std::uint64_t length = std::min(offset, kTailCheckBytes);
     if (offset - length < window_start || offset > window_start + window) return std::nullopt;
-    std::string_view bytes(buffer.data() + (offset - length - window_start), length);
+    std::string_view bytes(buffer + (offset - length - window_start), length);
     return TailCheck{offset, length, fingerprint_hash(bytes)};
   };
   const std::size_t every = std::max<std::size_t>(batch_records, 1);
@@ -92,7 +95,7 @@ std::int64_t FileReader::read_chunk(std::string& buffer, std::size_t max_bytes,
   }
   boundary_tail_ = tail_at(framer_->boundary_offset());
   const std::size_t keep = std::min<std::size_t>(window, kTailCheckBytes);
-  carry_.assign(buffer.data() + window - keep, keep);
+  carry_.assign(buffer + window - keep, keep);
   return static_cast<std::int64_t>(n);
 }
 

@@ -12,6 +12,7 @@
 #include "sidecar/framing/framer.h"
 #include "sidecar/sources/file/file_identity.h"
 #include "sidecar/sources/file/offset_tracker.h"
+#include "sidecar/sources/file/read_buffer.h"
 
 namespace specwatch {
 
@@ -60,7 +61,7 @@ class FileReader {
   // read returned (with those kept from the previous read), never read again from the file,
   // which may have been truncated meanwhile (copytruncate while a chunk is being emitted).
   // The records' bytes are appended to `text`, one after the other (FramedRecord names where).
-  std::int64_t read_chunk(std::string& buffer, std::size_t max_bytes, std::size_t batch_records,
+  std::int64_t read_chunk(ReadBuffer& buffer, std::size_t max_bytes, std::size_t batch_records,
                           std::string& text, std::vector<FramedRecord>& records,
                           std::vector<FramedError>& errors, std::string& error);
   // The tail check at boundary_offset() after the last read_chunk; nullopt if that read did not

@@ -106,6 +106,7 @@ bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t 
     file.last_change = Clock::now();
     reported_.erase({reader.path(), "read_error"});
     series_.bytes_total.Increment(static_cast<double>(n));
+    bytes_read_ += static_cast<std::uint64_t>(n);
     for (const auto& e : framer_errors) {
       report(reader.path(), e.reason,
              e.message + " (" + reader.path() + " at offset " + std::to_string(e.offset) + ")");
