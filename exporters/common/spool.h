@@ -66,6 +66,11 @@ struct SpoolEntry {
   std::string payload;
 };
 
+// The CRC-32 (gzip/zlib's) of a record's sequence, time and payload, as the layout above stores
+// it; the cursor file's is that of its sequence with time 0 and no payload.
+std::uint32_t spool_record_checksum(std::uint64_t sequence, std::int64_t written_ms,
+                                    std::string_view payload);
+
 class DiskSpool {
  public:
   enum class AppendResult : std::uint8_t {

@@ -5,9 +5,6 @@
 namespace specwatch {
 namespace {
 
-// Free buffers kept: enough for the entries between a delivery and the next appends.
-constexpr std::size_t kFreeBuffers = 4;
-
 bool before(std::uint64_t segment, std::uint64_t offset, std::uint64_t other_segment,
             std::uint64_t other_offset) {
   return segment < other_segment || (segment == other_segment && offset < other_offset);
@@ -20,6 +17,7 @@ std::string SpoolRecentEntries::buffer_for(std::size_t size) {
   for (std::size_t i = 0; i < free_buffers_.size(); ++i) {
     if (free_buffers_[i].capacity() >= size) {
       std::string buffer = std::move(free_buffers_[i]);
+      free_bytes_ -= buffer.capacity();
       free_buffers_.erase(free_buffers_.begin() + static_cast<std::ptrdiff_t>(i));
       return buffer;
     }
@@ -41,6 +39,11 @@ void SpoolRecentEntries::add(std::uint64_t segment, std::uint64_t offset, std::u
   entry.payload.assign(payload);
   bytes_ += payload.size();
   entries_.push_back(std::move(entry));
+  // A new buffer (none free was large enough) may take the room of free ones.
+  while (!free_buffers_.empty() && bytes_ + free_bytes_ > max_bytes_) {
+    free_bytes_ -= free_buffers_.back().capacity();
+    free_buffers_.pop_back();
+  }
 }
 
 bool SpoolRecentEntries::take(std::uint64_t segment, std::uint64_t offset, std::uint64_t& sequence,
@@ -65,15 +68,21 @@ bool SpoolRecentEntries::take(std::uint64_t segment, std::uint64_t offset, std::
 }
 
 void SpoolRecentEntries::recycle(std::string buffer) {
-  if (buffer.capacity() == 0 || free_buffers_.size() >= kFreeBuffers) return;
+  // Kept while the entries and the free buffers together stay within max_bytes: a reader that
+  // settles a burst of entries at once hands back many buffers, and freeing them (blocks of
+  // hundreds of KB, allocated on the writer's thread) cost malloc a lock and a consolidation of
+  // its small blocks each, then the writer as many fresh allocations.
+  if (buffer.capacity() == 0 || bytes_ + free_bytes_ + buffer.capacity() > max_bytes_) return;
   buffer.clear();
+  free_bytes_ += buffer.capacity();
   free_buffers_.push_back(std::move(buffer));
 }
 
 void SpoolRecentEntries::clear() {
-  for (Entry& entry : entries_) recycle(std::move(entry.payload));
-  entries_.clear();
+  std::deque<Entry> entries;
+  entries.swap(entries_);
   bytes_ = 0;
+  for (Entry& entry : entries) recycle(std::move(entry.payload));
 }
 
 }  // namespace specwatch

@@ -50,6 +50,7 @@ class SpoolRecentEntries {
   std::uint64_t bytes_ = 0;
   std::deque<Entry> entries_;
   std::vector<std::string> free_buffers_;
+  std::uint64_t free_bytes_ = 0;  // the capacity of free_buffers_
 };
 
 }  // namespace specwatch

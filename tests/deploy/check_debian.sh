@@ -65,7 +65,7 @@ dpkg-deb -e "$deb" "$work/control"
 [[ $(cat "$work/control/conffiles") == "/etc/specwatch/specwatch.yaml" ]] && echo "conffiles: /etc/specwatch/specwatch.yaml" \
   || fail "conffiles: $(cat "$work/control/conffiles")"
 depends=$(dpkg-deb -f "$deb" Depends)
-for d in 'libc6 (>=' 'libgrpc++1.51' 'libprometheus-cpp-core1.0' 'libsimdjson14' 'libyaml-cpp0.7' 'librdkafka1' 'adduser'; do
+for d in 'libc6 (>=' 'libgrpc++1.51' 'libprometheus-cpp-core1.0' 'libsimdjson14' 'libisal2' 'libyaml-cpp0.7' 'librdkafka1' 'adduser'; do
   grep -qF "$d" <<<"$depends" || fail "Depends lacks $d: $depends"
 done
 echo "Depends: $depends"

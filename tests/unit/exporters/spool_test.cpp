@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <zlib.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -61,6 +63,57 @@ class SpoolTest : public ::testing::Test {
 
 // 28 bytes of record header + the payload.
 constexpr std::uint64_t kHeader = 28;
+
+// zlib's CRC-32 of the sequence, the time and the payload: what the spool wrote before it
+// computed the same CRC with ISA-L.
+std::uint32_t zlib_checksum(std::uint64_t sequence, std::int64_t written_ms,
+                            const std::string& payload) {
+  char fields[16];
+  std::memcpy(fields, &sequence, 8);
+  std::memcpy(fields + 8, &written_ms, 8);
+  uLong crc = crc32(0L, Z_NULL, 0);
+  crc = crc32(crc, reinterpret_cast<const Bytef*>(fields), 16);
+  crc =
+      crc32(crc, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()));
+  return static_cast<std::uint32_t>(crc);
+}
+
+TEST(SpoolChecksum, IsZlibsCrc32ForEveryLength) {
+  std::string payload;
+  for (std::size_t n = 0; n < 5000; n += (n < 130 ? 1 : 97)) {
+    payload.resize(n);
+    for (std::size_t i = 0; i < n; ++i) payload[i] = static_cast<char>((i * 2654435761u) >> 13);
+    ASSERT_EQ(spool_record_checksum(n, -7, payload), zlib_checksum(n, -7, payload)) << n;
+  }
+  payload.assign(3 << 20, 'x');
+  EXPECT_EQ(spool_record_checksum(42, 1736965845000, payload),
+            zlib_checksum(42, 1736965845000, payload));
+  EXPECT_EQ(spool_record_checksum(0, 0, ""), 0xECBB4B55u);  // Python: zlib.crc32(bytes(16))
+}
+
+TEST_F(SpoolTest, ASegmentWrittenWithZlibsCrcIsReadBack) {
+  // A segment as an earlier version wrote it, its CRC from zlib: still valid.
+  std::filesystem::create_directories(dir_.file("spool"));
+  const std::string payload = R"({"event":{"kind":"log_record"},"message":"kept"})";
+  std::string record;
+  auto put = [&record](auto value) {
+    record.append(reinterpret_cast<const char*>(&value), sizeof value);
+  };
+  put(std::uint32_t{0x50535753});
+  put(static_cast<std::uint32_t>(payload.size()));
+  put(std::uint64_t{7});
+  put(std::int64_t{1736965845000});
+  put(zlib_checksum(7, 1736965845000, payload));
+  record += payload;
+  std::ofstream(dir_.file("spool/00000000000000000007.seg"), std::ios::binary) << record;
+  auto spool = open(options());
+  const auto entry = spool->next(std::chrono::milliseconds(0));
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(entry->sequence, 7u);
+  EXPECT_EQ(entry->written_unix_ms, 1736965845000);
+  EXPECT_EQ(entry->payload, payload);
+  EXPECT_EQ(corruption_.reports, std::vector<std::string>{});
+}
 
 TEST_F(SpoolTest, EntriesComeBackInOrderAfterARestart) {
   {
