@@ -51,13 +51,19 @@ void BatchEncoder::encode(const EventBatch& batch, std::string& out, std::vector
       return text;
     };
 
-    std::string id;
+    // A tailed record's id (the common case) into a stack buffer, from the stream's cached hash.
+    std::string id_string;
+    std::string_view id;
     if (record.end_offset != 0) {
-      id = event_id_at_offset(batch.source(), stream_identity(record), record.end_offset, index);
-    } else if (!event.span_id.empty()) {
-      id = event_id_of_span(event.trace_id, event.span_id, index);
+      offset_ids_.set_stream(batch.source(), stream_identity(record));
+      offset_ids_.write(record.end_offset, index, id_text_);
+      id = std::string_view(id_text_.data(), id_text_.size());
     } else {
-      id = event_id_of_content(batch.source(), stream_identity(record), text_of_record(), index);
+      id_string = !event.span_id.empty()
+                      ? event_id_of_span(event.trace_id, event.span_id, index)
+                      : event_id_of_content(batch.source(), stream_identity(record),
+                                            text_of_record(), index);
+      id = id_string;
     }
     std::optional<CallCost> cost;
     if (const auto* call = std::get_if<LlmCall>(&event.body)) {
@@ -72,7 +78,7 @@ void BatchEncoder::encode(const EventBatch& batch, std::string& out, std::vector
     documents_.append(event, origin, cost, out);
     out.push_back('\n');
     ends.push_back(out.size());
-    if (ids != nullptr) ids->push_back(std::move(id));
+    if (ids != nullptr) ids->emplace_back(id);
   }
 }
 

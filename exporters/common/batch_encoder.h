@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "exporters/common/event_document.h"
+#include "exporters/common/event_id.h"
 #include "sidecar/core/event_batch.h"
 #include "sidecar/derive/pricing.h"
 
@@ -46,6 +47,8 @@ class BatchEncoder {
   PricingTable pricing_;
   bool include_original_;
   std::array<char, 16> stream_hex_{};
+  OffsetEventIds offset_ids_;
+  OffsetEventIds::Text id_text_{};
   EventDocumentEncoder documents_;
   std::string value_text_;  // record_text() of a kValue record
 };

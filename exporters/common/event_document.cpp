@@ -63,8 +63,8 @@ void write_rfc3339_nanos(std::int64_t unix_ns, std::array<char, kRfc3339NanosLen
   put_digits(out.data() + 20, static_cast<std::uint64_t>(rest % 1000000000LL), 9);
 }
 
-void EventDocumentEncoder::key(const char* name) {
-  writer_.Key(name);
+void EventDocumentEncoder::key(std::string_view name) {
+  writer_.plain_string(name);
 }
 
 void EventDocumentEncoder::string(std::string_view text) {
@@ -84,31 +84,33 @@ void EventDocumentEncoder::string(std::string_view text) {
   writer_.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
 }
 
-void EventDocumentEncoder::string_member(const char* name, std::string_view text) {
+void EventDocumentEncoder::string_member(std::string_view name, std::string_view text) {
   if (text.empty()) return;
   key(name);
   string(text);
 }
 
-void EventDocumentEncoder::own_member(const char* name, std::string_view text) {
+void EventDocumentEncoder::own_member(std::string_view name, std::string_view text) {
   if (text.empty()) return;
   key(name);
   writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-void EventDocumentEncoder::int_member(const char* name, const std::optional<std::int64_t>& value) {
+void EventDocumentEncoder::int_member(std::string_view name,
+                                      const std::optional<std::int64_t>& value) {
   if (!value) return;
   key(name);
   writer_.Int64(*value);
 }
 
-void EventDocumentEncoder::double_member(const char* name, const std::optional<double>& value) {
+void EventDocumentEncoder::double_member(std::string_view name,
+                                         const std::optional<double>& value) {
   if (!value || !std::isfinite(*value)) return;  // JSON has no NaN or infinity
   key(name);
   writer_.Double(*value);
 }
 
-void EventDocumentEncoder::bool_member(const char* name, const std::optional<bool>& value) {
+void EventDocumentEncoder::bool_member(std::string_view name, const std::optional<bool>& value) {
   if (!value) return;
   key(name);
   writer_.Bool(*value);
@@ -123,7 +125,7 @@ void EventDocumentEncoder::duration_member(const std::optional<double>& seconds)
 void EventDocumentEncoder::timestamp(std::int64_t unix_ns) {
   std::array<char, kRfc3339NanosLength> text;
   write_rfc3339_nanos(unix_ns, text);
-  writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  writer_.plain_string(std::string_view(text.data(), text.size()));  // digits and "-:.TZ"
 }
 
 void EventDocumentEncoder::append(const CanonicalEvent& event, const EventOrigin& origin,
@@ -256,7 +258,7 @@ void EventDocumentEncoder::write_gen_ai_object(const LlmCall& call) {
     writer_.StartObject();
     int_member("input_tokens", call.input_tokens);
     int_member("output_tokens", call.output_tokens);
-    auto nested = [this](const char* object, const char* name,
+    auto nested = [this](const char* object, std::string_view name,
                          const std::optional<std::int64_t>& value) {
       if (!value) return;
       key(object);

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,17 +56,31 @@ class EventDocumentEncoder {
   }
 
  private:
-  using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+  // RapidJSON's Writer, plus a string written without its escape check, for text known to need
+  // none: the document's own member names and its timestamps. Checking every name character by
+  // character was about 2,000 of the ~30,000 instructions an event costs on its way to Kafka.
+  class JsonWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+   public:
+    using Writer::Writer;
+    // What String() writes for `text` when it has no quote, backslash or control character.
+    void plain_string(std::string_view text) {
+      Prefix(rapidjson::kStringType);
+      char* at = os_->Push(text.size() + 2);
+      at[0] = '"';
+      std::memcpy(at + 1, text.data(), text.size());
+      at[text.size() + 1] = '"';
+    }
+  };
 
-  void key(const char* name);
+  void key(std::string_view name);  // one of the document's own names: plain ASCII
   void string(std::string_view text);
-  void string_member(const char* name, std::string_view text);  // skipped when empty
+  void string_member(std::string_view name, std::string_view text);  // skipped when empty
   // A value specwatch itself made (event.id, an enum's name, a configured source name): neither
   // redacted nor checked for UTF-8. Skipped when empty.
-  void own_member(const char* name, std::string_view text);
-  void int_member(const char* name, const std::optional<std::int64_t>& value);
-  void double_member(const char* name, const std::optional<double>& value);
-  void bool_member(const char* name, const std::optional<bool>& value);
+  void own_member(std::string_view name, std::string_view text);
+  void int_member(std::string_view name, const std::optional<std::int64_t>& value);
+  void double_member(std::string_view name, const std::optional<double>& value);
+  void bool_member(std::string_view name, const std::optional<bool>& value);
   void duration_member(const std::optional<double>& seconds);
   void timestamp(std::int64_t unix_ns);
 

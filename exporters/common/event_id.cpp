@@ -11,6 +11,10 @@ namespace {
 class IdHasher {
  public:
   explicit IdHasher(char domain) { bytes(std::string_view(&domain, 1)); }
+  // Resumes from a state taken with state().
+  IdHasher(std::uint64_t a, std::uint64_t b) : a_(a), b_(b) {}
+  std::uint64_t state_a() const { return a_; }
+  std::uint64_t state_b() const { return b_; }
 
   IdHasher& field(std::string_view text) {
     number(text.size());
@@ -26,15 +30,19 @@ class IdHasher {
   }
 
   std::string hex() const {
-    static constexpr char kDigits[] = "0123456789abcdef";
     std::string out(kEventIdLength, '0');
+    write_hex(out.data());
+    return out;
+  }
+  // The kEventIdLength hex digits into `out`.
+  void write_hex(char* out) const {
+    static constexpr char kDigits[] = "0123456789abcdef";
     const std::uint64_t lanes[2] = {mix(a_), mix(b_ ^ a_)};
     for (std::size_t lane = 0; lane < 2; ++lane) {
       for (std::size_t i = 0; i < 16; ++i) {
         out[lane * 16 + i] = kDigits[(lanes[lane] >> (60 - 4 * i)) & 0xF];
       }
     }
-    return out;
   }
 
  private:
@@ -61,6 +69,20 @@ class IdHasher {
 std::string event_id_at_offset(std::string_view source, std::string_view stream,
                                std::uint64_t end_offset, std::uint32_t index) {
   return IdHasher('o').field(source).field(stream).number(end_offset).number(index).hex();
+}
+
+void OffsetEventIds::set_stream(std::string_view source, std::string_view stream) {
+  if (set_ && source == source_ && stream == stream_) return;
+  source_.assign(source);
+  stream_.assign(stream);
+  const IdHasher prefix = IdHasher('o').field(source).field(stream);
+  lanes_[0] = prefix.state_a();
+  lanes_[1] = prefix.state_b();
+  set_ = true;
+}
+
+void OffsetEventIds::write(std::uint64_t end_offset, std::uint32_t index, Text& out) const {
+  IdHasher(lanes_[0], lanes_[1]).number(end_offset).number(index).write_hex(out.data());
 }
 
 std::string event_id_of_span(std::string_view trace_id, std::string_view span_id,

@@ -14,6 +14,7 @@
 // fields. Not cryptographic; collisions are as unlikely as random 128-bit ids.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -28,5 +29,22 @@ std::string event_id_of_span(std::string_view trace_id, std::string_view span_id
                              std::uint32_t index);
 std::string event_id_of_content(std::string_view source, std::string_view stream,
                                 std::string_view record, std::uint32_t index);
+
+// event_id_at_offset() for the records of one stream after another, written into a buffer: the
+// hash of (source, stream) is computed once per stream rather than per event, and no string is
+// made. The ids are exactly event_id_at_offset()'s.
+class OffsetEventIds {
+ public:
+  using Text = std::array<char, kEventIdLength>;
+  // Ids of `source` and `stream` from now on; cheap when they are the ones already set.
+  void set_stream(std::string_view source, std::string_view stream);
+  void write(std::uint64_t end_offset, std::uint32_t index, Text& out) const;
+
+ private:
+  std::string source_;
+  std::string stream_;
+  bool set_ = false;
+  std::uint64_t lanes_[2] = {0, 0};  // the hash state after the domain, source and stream
+};
 
 }  // namespace specwatch
