@@ -7,6 +7,10 @@
 
 #include "sidecar/core/utf8.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace specwatch {
 namespace {
 
@@ -63,6 +67,29 @@ void write_rfc3339_nanos(std::int64_t unix_ns, std::array<char, kRfc3339NanosLen
   put_digits(out.data() + 20, static_cast<std::uint64_t>(rest % 1000000000LL), 9);
 }
 
+bool EventDocumentEncoder::JsonWriter::needs_escape(std::string_view text) {
+  const char* at = text.data();
+  std::size_t left = text.size();
+#if defined(__SSE2__)
+  const __m128i limit = _mm_set1_epi8(0x1F);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; left >= 16; at += 16, left -= 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    // A byte ≤ 0x1F saturates to 0 when 0x1F is subtracted.
+    const __m128i control = _mm_cmpeq_epi8(_mm_subs_epu8(bytes, limit), _mm_setzero_si128());
+    const __m128i special =
+        _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash));
+    if (_mm_movemask_epi8(_mm_or_si128(control, special)) != 0) return true;
+  }
+#endif
+  for (; left > 0; ++at, --left) {
+    const auto byte = static_cast<unsigned char>(*at);
+    if (byte < 0x20 || byte == '"' || byte == '\\') return true;
+  }
+  return false;
+}
+
 void EventDocumentEncoder::key(std::string_view name) {
   writer_.plain_string(name);
 }
@@ -81,7 +108,7 @@ void EventDocumentEncoder::string(std::string_view text) {
     sanitize_utf8(scratch_);
     clean = scratch_;
   }
-  writer_.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
+  writer_.any_string(clean);
 }
 
 void EventDocumentEncoder::string_member(std::string_view name, std::string_view text) {
@@ -93,7 +120,7 @@ void EventDocumentEncoder::string_member(std::string_view name, std::string_view
 void EventDocumentEncoder::own_member(std::string_view name, std::string_view text) {
   if (text.empty()) return;
   key(name);
-  writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  writer_.any_string(text);
 }
 
 void EventDocumentEncoder::int_member(std::string_view name,

@@ -3,6 +3,7 @@
 #include "exporters/common/event_document.h"
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -201,6 +202,73 @@ TEST(EventDocument, AbsentTimeOffsetAndPathAreLeftOutAndOriginalIsAString) {
             R"({"schema_version":1,"event":{"id":"ffffffffffffffffffffffffffffffff",)"
             R"("kind":"cache_lookup","original":"{\"a\":\"b\\\"c\"}"},)"
             R"("specwatch":{"source":"otlp-spans","cache":{"name":"query","hit":false}}})");
+}
+
+// RapidJSON's own Writer::String of `text`: what every string value must read as.
+std::string rapidjson_string(std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+TEST(EventDocument, StringsAreEscapedAsRapidJsonEscapesThem) {
+  // Values with nothing to escape are copied in one piece; the others go through RapidJSON's
+  // escaping. Every control character, the quote, the backslash, DEL, multi-byte UTF-8, at the
+  // start, in the middle and at the end of record text and of specwatch's own values.
+  std::vector<std::string> texts = {"plain",
+                                    "",
+                                    "\"q\"",
+                                    "back\\slash",
+                                    "tab\tend",
+                                    "\x7f del",
+                                    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+                                    "/slash/"};
+  for (int c = 1; c < 0x20; ++c) texts.push_back(std::string("a") + static_cast<char>(c) + "b");
+  // Long values are scanned 16 bytes at a time: a character to escape in each place of a block,
+  // in the last full block and in the tail after it; and long clean values.
+  for (std::size_t at : {0u, 15u, 16u, 31u, 32u, 47u, 50u}) {
+    for (char c : {'"', '\\', '\x1f', '\n'}) {
+      std::string text(51, 'x');
+      text[at] = c;
+      texts.push_back(text);
+    }
+  }
+  texts.push_back(std::string(100, 'y'));
+  texts.push_back(std::string(64, '\x20') + "\x7f\xc3\xa9");
+  std::string every;
+  for (int c = 1; c < 0x80; ++c) every.push_back(static_cast<char>(c));
+  texts.push_back(every);
+  for (const std::string& text : texts) {
+    CanonicalEvent event = base_event();
+    event.body = LogRecord{Severity::kInfo, text};
+    EventOrigin o = origin();
+    o.source = text.empty() ? std::string_view("traces") : std::string_view(text);  // own value
+    const std::string document = encode(event, o);
+    if (!text.empty()) {
+      EXPECT_NE(document.find(R"("code":)" + rapidjson_string(text) + "}"), std::string::npos)
+          << document;
+      EXPECT_NE(document.find(R"("source":)" + rapidjson_string(text) + "}"), std::string::npos)
+          << document;
+    }
+    rapidjson::Document parsed;
+    parsed.Parse(document.data(), document.size());
+    ASSERT_FALSE(parsed.HasParseError()) << document;
+  }
+}
+
+TEST(EventDocument, AnsiColoursInALongMessageAreEscaped) {
+  // ESC (0x1B) in a 16-byte block of a long string was copied raw by Debian's RapidJSON built
+  // with RAPIDJSON_SSE2: a document Elasticsearch rejects and Kafka consumers cannot parse.
+  CanonicalEvent event = base_event();
+  event.body =
+      LogRecord{Severity::kError, "provider call failed: \x1b[31mtimeout\x1b[0m after 30 s"};
+  const std::string document = encode(event);
+  EXPECT_NE(
+      document.find(R"("code":"provider call failed: \u001B[31mtimeout\u001B[0m after 30 s")"),
+      std::string::npos)
+      << document;
+  EXPECT_EQ(document.find('\x1b'), std::string::npos);
 }
 
 TEST(EventDocument, RedactsEveryStringFieldAndTheOriginal) {

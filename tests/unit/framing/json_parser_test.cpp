@@ -9,6 +9,7 @@
 #include <atomic>
 #include <bit>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <string>
@@ -335,6 +336,15 @@ TEST(JsonParserSimd, MalformedTruncatedAndHostileRecordsGetTheSameAnswerAsRapidJ
       "{\"s\":\"" + std::string(60000, 'x'),
       "[" + std::string(30000, '1') + "]",
   };
+  // Raw control characters 0x1A-0x1F inside long strings, where RapidJSON's SSE2 scan (with its
+  // 0x19 bound) let them through: invalid JSON for both parsers.
+  for (char c = 0x1A; c <= 0x1F; ++c) {
+    for (std::size_t at : {0u, 15u, 16u, 17u, 31u, 32u, 40u}) {
+      std::string text(48, 'x');
+      text[at] = c;
+      inputs.push_back("{\"s\":\"" + text + "\"}");
+    }
+  }
   inputs.insert(inputs.end(), hostile.begin(), hostile.end());
   JsonParser simd({.simd = true});
   JsonParser rapid({.simd = false});
@@ -381,6 +391,52 @@ TEST(JsonParserSimd, RecordsLongerThanTheBoundAreReadByRapidJson) {
   EXPECT_EQ((*long_record.value)["msg"].GetStringLength(), kSimdMaxRecordBytes);
   EXPECT_EQ((*long_record.value)["n"].GetInt(), 1);
   EXPECT_EQ(parser.simd_refusals(), 0u);  // never offered to simdjson
+}
+
+// JSON written by RapidJSON's Writer (to_compact_json and every document the sidecar writes):
+// control characters are escaped wherever they stand in a string. Debian 12's RapidJSON, built
+// with RAPIDJSON_SSE2, copied 0x1A-0x1F (ESC of ANSI colours among them) raw into the output
+// when they fell in a 16-byte block of a long string: invalid JSON.
+TEST(JsonText, ControlCharactersAreEscapedAnywhereInALongString) {
+  for (char c = 0x01; c < 0x20; ++c) {
+    for (std::size_t at : {0u, 15u, 16u, 17u, 31u, 32u, 40u, 47u}) {
+      std::string text(48, 'x');
+      text[at] = c;
+      rapidjson::Document document;
+      document.SetObject();
+      document.AddMember(
+          "k",
+          rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()),
+                           document.GetAllocator()),
+          document.GetAllocator());
+      std::string escaped;
+      switch (c) {
+        case '\b':
+          escaped = "\\b";
+          break;
+        case '\t':
+          escaped = "\\t";
+          break;
+        case '\n':
+          escaped = "\\n";
+          break;
+        case '\f':
+          escaped = "\\f";
+          break;
+        case '\r':
+          escaped = "\\r";
+          break;
+        default: {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04X", static_cast<unsigned>(c));
+          escaped = buffer;
+        }
+      }
+      EXPECT_EQ(to_compact_json(document),
+                "{\"k\":\"" + std::string(at, 'x') + escaped + std::string(47 - at, 'x') + "\"}")
+          << static_cast<int>(c) << " at " << at;
+    }
+  }
 }
 
 }  // namespace
