@@ -86,21 +86,6 @@ struct DerivedMetrics::Families {
   LlmCallSeriesCache llm_calls;
 };
 
-namespace {
-
-// The series of `family` for `values`: the one in `slot`, else found through the family and kept
-// in `slot` unless it is the overflow series (llm_call_series.h).
-template <typename Metric>
-Metric& resolve(Metric*& slot, LimitedFamily<Metric>& family,
-                std::initializer_list<std::string_view> values) {
-  if (slot != nullptr) return *slot;
-  Metric& metric = family.get(values);
-  if (!family.is_overflow(metric)) slot = &metric;
-  return metric;
-}
-
-}  // namespace
-
 DerivedMetrics::DerivedMetrics(prometheus::Registry& registry, PricingTable pricing,
                                DeriveLimits limits, Logger& logger, WallClock clock)
     : DerivedMetrics(registry, registry, std::move(pricing), limits, logger, std::move(clock)) {}
@@ -318,12 +303,12 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
       m.llm_calls.find({service, provider, model, operation, outcome, error_type});
   LlmCallSeries& series = cached != nullptr ? *cached : uncached;
 
-  resolve(series.requests, m.llm_requests,
-          {service, provider, model, operation, outcome, error_type})
+  resolve_slot(series.requests, m.llm_requests,
+               {service, provider, model, operation, outcome, error_type})
       .Increment(count);
   const bool has_duration = call.duration_seconds && *call.duration_seconds >= 0.0;
   if (has_duration) {
-    resolve(series.duration, m.llm_duration, {service, provider, model, operation, outcome})
+    resolve_slot(series.duration, m.llm_duration, {service, provider, model, operation, outcome})
         .Observe(*call.duration_seconds);
   }
 
@@ -332,8 +317,8 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   // output.
   auto add_tokens = [&](LlmTokenType type, std::string_view name, std::int64_t value) {
     if (value > 0) {
-      resolve(series.tokens[static_cast<std::size_t>(type)], m.llm_tokens,
-              {service, provider, model, name})
+      resolve_slot(series.tokens[static_cast<std::size_t>(type)], m.llm_tokens,
+                   {service, provider, model, name})
           .Increment(static_cast<double>(value));
     }
   };
@@ -375,13 +360,13 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   const std::optional<double>& cost = call_cost.usd;
   switch (call_cost.source) {
     case CostSource::kReported:
-      resolve(series.reported_cost, m.llm_cost,
-              {service, provider, model, cost_source_name(CostSource::kReported)})
+      resolve_slot(series.reported_cost, m.llm_cost,
+                   {service, provider, model, cost_source_name(CostSource::kReported)})
           .Increment(*cost);
       break;
     case CostSource::kComputed:
-      resolve(series.computed_cost, m.llm_cost,
-              {service, provider, model, cost_source_name(CostSource::kComputed)})
+      resolve_slot(series.computed_cost, m.llm_cost,
+                   {service, provider, model, cost_source_name(CostSource::kComputed)})
           .Increment(*cost);
       break;
     case CostSource::kNoUsage:
@@ -396,7 +381,7 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   }
 
   if (tool == Tool::kSpecular) {
-    specular_->record_llm_call(provider, model, success, error_type,
+    specular_->record_llm_call(series, provider, model, success, error_type,
                                has_duration ? call.duration_seconds : std::nullopt, cost, count);
   } else if (tool == Tool::kSpecAgents && cost) {
     refresh_daily_cost_locked();

@@ -21,10 +21,12 @@
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "sidecar/derive/limited_family.h"
 #include "sidecar/derive/pricing.h"
 
 namespace specwatch {
@@ -49,10 +51,27 @@ struct LlmCallSeries {
   std::array<prometheus::Counter*, kLlmTokenTypes> tokens{};
   prometheus::Counter* reported_cost = nullptr;
   prometheus::Counter* computed_cost = nullptr;
+  // Specular's own families (specular_metrics.h), for a call of a profile with `tool: specular`:
+  // their labels (provider, model, success, error type) follow from the call's.
+  prometheus::Counter* specular_calls = nullptr;
+  prometheus::Counter* specular_errors = nullptr;
+  prometheus::Histogram* specular_latency = nullptr;
+  prometheus::Counter* specular_cost = nullptr;
   // The price table's answer for the call's own (provider, model), once asked.
   const ModelPrice* price = nullptr;
   bool price_known = false;
 };
+
+// The series of `family` for `values`: the one in `slot`, else found through the family and kept
+// in `slot` unless it is the overflow series (see above).
+template <typename Metric>
+Metric& resolve_slot(Metric*& slot, LimitedFamily<Metric>& family,
+                     std::initializer_list<std::string_view> values) {
+  if (slot != nullptr) return *slot;
+  Metric& metric = family.get(values);
+  if (!family.is_overflow(metric)) slot = &metric;
+  return metric;
+}
 
 class LlmCallSeriesCache {
  public:

@@ -50,13 +50,20 @@ void DerivedMetrics::SpecularFamilies::create_initial_series() {
 
 // `duration_seconds` only when usable (>= 0), `cost` only when known.
 void DerivedMetrics::SpecularFamilies::record_llm_call(
-    std::string_view provider, std::string_view model, bool success, std::string_view error_type,
-    const std::optional<double>& duration_seconds, const std::optional<double>& cost,
-    double count) {
-  provider_calls.get({provider, model, bool_label(success)}).Increment(count);
-  if (!success) provider_errors.get({provider, model, error_type}).Increment(count);
-  if (duration_seconds) provider_latency.get({provider, model}).Observe(*duration_seconds);
-  if (cost) provider_cost.get({provider, model}).Increment(*cost);
+    LlmCallSeries& series, std::string_view provider, std::string_view model, bool success,
+    std::string_view error_type, const std::optional<double>& duration_seconds,
+    const std::optional<double>& cost, double count) {
+  resolve_slot(series.specular_calls, provider_calls, {provider, model, bool_label(success)})
+      .Increment(count);
+  if (!success) {
+    resolve_slot(series.specular_errors, provider_errors, {provider, model, error_type})
+        .Increment(count);
+  }
+  if (duration_seconds) {
+    resolve_slot(series.specular_latency, provider_latency, {provider, model})
+        .Observe(*duration_seconds);
+  }
+  if (cost) resolve_slot(series.specular_cost, provider_cost, {provider, model}).Increment(*cost);
 }
 
 void DerivedMetrics::SpecularFamilies::record_cache_lookup(const CacheLookup& lookup) {

@@ -7,6 +7,7 @@
 
 #include "sidecar/core/event.h"
 #include "sidecar/derive/derived_metrics.h"
+#include "sidecar/derive/llm_call_series.h"
 #include "sidecar/derive/metric_family_factory.h"
 
 namespace specwatch {
@@ -17,8 +18,11 @@ struct DerivedMetrics::SpecularFamilies {
 
   // Series that read 0 before the first event.
   void create_initial_series();
-  void record_llm_call(std::string_view provider, std::string_view model, bool success,
-                       std::string_view error_type, const std::optional<double>& duration_seconds,
+  // `series`: the call's cached slots (llm_call_series.h), so that a known label set costs no
+  // lookup in these families either.
+  void record_llm_call(LlmCallSeries& series, std::string_view provider, std::string_view model,
+                       bool success, std::string_view error_type,
+                       const std::optional<double>& duration_seconds,
                        const std::optional<double>& cost, double count);
   void record_cache_lookup(const CacheLookup& lookup);
   void record_policy_check(std::string_view policy, std::string_view result);

@@ -634,6 +634,49 @@ TEST_F(DerivedMetricsTest, RepeatedLlmCallsPastTheSeriesLimitCountEveryOverflow)
   EXPECT_TRUE(requests[0].ends_with(",service=\"svc\"} 3")) << requests[0];
 }
 
+// Specular's own series of a call are remembered with the call's label set too, under the same
+// rule: a series folded into overflow is looked up (and counted) again on every call.
+TEST_F(DerivedMetricsTest, SpecularSeriesOfACallAreRememberedButNeverTheirOverflow) {
+  DeriveLimits limits;
+  limits.max_series_per_metric = 2;
+  auto& m = metrics(limits);
+  for (const char* model : {"m-a", "m-b", "m-c"}) {
+    CanonicalEvent e = event(llm("openai", model, 10, 5), "specular");
+    auto& call = std::get<LlmCall>(e.body);
+    call.duration_seconds = 0.5;
+    call.cost_usd = 0.25;
+    for (int i = 0; i < 3; ++i) m.record(e, Tool::kSpecular);
+  }
+  CanonicalEvent failed = event(llm("openai", "m-a", 10, 5), "specular");
+  std::get<LlmCall>(failed.body).outcome = Outcome::kError;
+  std::get<LlmCall>(failed.body).error_type = "timeout";
+  for (int i = 0; i < 2; ++i) m.record(failed, Tool::kSpecular);
+  const std::string t = text();
+  EXPECT_EQ(
+      samples(t, "specular_provider_calls_total"),
+      (Lines{
+          "specular_provider_calls_total{model=\"m-a\",provider=\"openai\",success=\"true\"} 3",
+          "specular_provider_calls_total{model=\"m-b\",provider=\"openai\",success=\"true\"} 3",
+          "specular_provider_calls_total{model=\"overflow\",provider=\"overflow\","
+          "success=\"overflow\"} 5",
+      }));
+  EXPECT_EQ(samples(t, "specular_provider_errors_total"),
+            (Lines{"specular_provider_errors_total{error_type=\"timeout\",model=\"m-a\","
+                   "provider=\"openai\"} 2"}));
+  EXPECT_EQ(samples(t, "specular_provider_cost_total"),
+            (Lines{
+                "specular_provider_cost_total{model=\"m-a\",provider=\"openai\"} 0.75",
+                "specular_provider_cost_total{model=\"m-b\",provider=\"openai\"} 0.75",
+                "specular_provider_cost_total{model=\"overflow\",provider=\"overflow\"} 0.75",
+            }));
+  EXPECT_TRUE(
+      has_line(t, "specular_provider_latency_seconds_count{model=\"m-b\",provider=\"openai\"} 3"));
+  EXPECT_TRUE(has_line(
+      t, "specular_provider_latency_seconds_count{model=\"overflow\",provider=\"overflow\"} 3"));
+  EXPECT_TRUE(
+      has_line(t, "specwatch_series_overflow_total{metric=\"specular_provider_calls_total\"} 5"));
+}
+
 std::size_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
   std::size_t size = 0, resident = 0;
