@@ -86,18 +86,10 @@ void KafkaSender::run() {
 bool KafkaSender::take_next() {
   std::optional<KafkaPending> pending = next_();
   if (!pending) return false;
-  std::unique_ptr<InFlight> entry;
-  if (spare_.empty()) {
-    entry = std::make_unique<InFlight>();
-    // The previous entry's message count: entries are batches of similar size.
-    entry->messages.reserve(last_messages_);
-  } else {
-    entry = std::move(spare_.back());
-    spare_.pop_back();
-    entry->produced = 0;
-    entry->remaining = 0;
-  }
+  auto entry = std::make_unique<InFlight>();
   entry->pending = std::move(*pending);
+  // The previous entry's message count: entries are batches of similar size.
+  entry->messages.reserve(last_messages_);
   const bool parsed = parse_kafka_entry(entry->pending.payload, entry->source, entry->messages);
   last_messages_ = entry->messages.size();
   if (entry->pending.events == 0) entry->pending.events = entry->messages.size();
@@ -226,7 +218,6 @@ void KafkaSender::settle_front() {
     if (front.produced < front.messages.size() || front.remaining > 0) break;
     in_flight_events_.fetch_sub(front.pending.events);
     settle_(front.pending, DeliveryStatus::kDelivered);
-    if (spare_.size() < kSpareEntries) spare_.push_back(std::move(in_flight_.front()));
     in_flight_.pop_front();
   }
   oldest_ms_.store(in_flight_.empty() ? 0 : in_flight_.front()->pending.written_unix_ms);

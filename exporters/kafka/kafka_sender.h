@@ -106,11 +106,6 @@ class KafkaSender {
   ReportState report_;
   KafkaClient client_;
   std::deque<std::unique_ptr<InFlight>> in_flight_;
-  // Settled entries kept for the next ones, with their vectors' capacity: a batch's message
-  // list is tens of KB, and freeing blocks that large made malloc consolidate the thousands of
-  // small blocks librdkafka frees per batch (its headers): 5 % of the forwarding CPU.
-  static constexpr std::size_t kSpareEntries = 4;
-  std::vector<std::unique_ptr<InFlight>> spare_;
   std::deque<Retry> retries_;
   std::chrono::milliseconds backoff_{1000};
   std::size_t last_messages_ = 0;  // in the last entry taken
