@@ -204,6 +204,7 @@ void DerivedMetrics::record(std::span<const CanonicalEvent> events, Tool profile
     record_locked(event, tool);
     ++i;
   }
+  families_->llm_calls.apply_pending();
   if (unpriced_log_.pending()) unpriced_log_.flush_due(clock_());
 }
 
@@ -302,10 +303,20 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   LlmCallSeries* cached =
       m.llm_calls.find({service, provider, model, operation, outcome, error_type});
   LlmCallSeries& series = cached != nullptr ? *cached : uncached;
+  // `amount` into the counter of `slot`: at once while the slot is unresolved (resolving it), then
+  // deferred to the end of the batch (LlmCallSeries::pending) when the entry is the cache's.
+  const auto add = [&](prometheus::Counter*& slot, double& pending,
+                       LimitedFamily<prometheus::Counter>& family,
+                       std::initializer_list<std::string_view> values, double amount) {
+    if (cached != nullptr && slot != nullptr) {
+      m.llm_calls.defer(*cached, pending, amount);
+    } else {
+      resolve_slot(slot, family, values).Increment(amount);
+    }
+  };
 
-  resolve_slot(series.requests, m.llm_requests,
-               {service, provider, model, operation, outcome, error_type})
-      .Increment(count);
+  add(series.requests, series.pending.requests, m.llm_requests,
+      {service, provider, model, operation, outcome, error_type}, count);
   const bool has_duration = call.duration_seconds && *call.duration_seconds >= 0.0;
   if (has_duration) {
     resolve_slot(series.duration, m.llm_duration, {service, provider, model, operation, outcome})
@@ -317,9 +328,9 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   // output.
   auto add_tokens = [&](LlmTokenType type, std::string_view name, std::int64_t value) {
     if (value > 0) {
-      resolve_slot(series.tokens[static_cast<std::size_t>(type)], m.llm_tokens,
-                   {service, provider, model, name})
-          .Increment(static_cast<double>(value));
+      const auto t = static_cast<std::size_t>(type);
+      add(series.tokens[t], series.pending.tokens[t], m.llm_tokens,
+          {service, provider, model, name}, static_cast<double>(value));
     }
   };
   const std::int64_t cache_read = call.cache_read_tokens.value_or(0);
@@ -360,14 +371,12 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   const std::optional<double>& cost = call_cost.usd;
   switch (call_cost.source) {
     case CostSource::kReported:
-      resolve_slot(series.reported_cost, m.llm_cost,
-                   {service, provider, model, cost_source_name(CostSource::kReported)})
-          .Increment(*cost);
+      add(series.reported_cost, series.pending.reported_cost, m.llm_cost,
+          {service, provider, model, cost_source_name(CostSource::kReported)}, *cost);
       break;
     case CostSource::kComputed:
-      resolve_slot(series.computed_cost, m.llm_cost,
-                   {service, provider, model, cost_source_name(CostSource::kComputed)})
-          .Increment(*cost);
+      add(series.computed_cost, series.pending.computed_cost, m.llm_cost,
+          {service, provider, model, cost_source_name(CostSource::kComputed)}, *cost);
       break;
     case CostSource::kNoUsage:
       // A failed call normally has no usage: counting it would make the series (and its alert)

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <tuple>
 
 #include "tests/support/metrics_text.h"
 
@@ -675,6 +678,88 @@ TEST_F(DerivedMetricsTest, SpecularSeriesOfACallAreRememberedButNeverTheirOverfl
       t, "specular_provider_latency_seconds_count{model=\"overflow\",provider=\"overflow\"} 3"));
   EXPECT_TRUE(
       has_line(t, "specwatch_series_overflow_total{metric=\"specular_provider_calls_total\"} 5"));
+}
+
+// The counters of a batch's calls are added once per label set when the batch ends
+// (LlmCallSeries::pending): when record() returns, every total is exact, for series resolved
+// before the batch, resolved in it, and past the family's limit (2: the rest overflow).
+TEST_F(DerivedMetricsTest, ABatchOfCallsLeavesExactTotalsWhenRecordReturns) {
+  DeriveLimits limits;
+  limits.max_series_per_metric = 2;
+  auto& m = metrics(limits);
+  const auto call = [](const char* model, int i) {
+    CanonicalEvent e = event(llm("openai", model, 100 + i, 10 * i));
+    std::get<LlmCall>(e.body).cost_usd = 0.25 * (i % 3 + 1);  // exact in binary: any order sums
+    return e;
+  };
+  m.record(call("m-a", 0), Tool::kNone);  // m-a's series resolved before the batch
+  std::vector<CanonicalEvent> batch;
+  for (int i = 1; i <= 300; ++i) {
+    batch.push_back(call(i % 3 == 0 ? "m-a" : i % 3 == 1 ? "m-b" : "m-c", i));
+  }
+  m.record(std::span<const CanonicalEvent>(batch), Tool::kNone);
+  // m-a: i = 0, 3, …, 300 (101 calls); m-b: 1, 4, …, 298 (100); m-c: 2, 5, …, 299 (100).
+  const auto sums = [](int first, int last) {
+    long long input = 0, output = 0;
+    double cost = 0;
+    for (int i = first; i <= last; i += 3) {
+      input += 100 + i;
+      output += 10 * i;
+      cost += 0.25 * (i % 3 + 1);
+    }
+    return std::tuple{input, output, cost};
+  };
+  const auto [a_in, a_out, a_cost] = sums(0, 300);
+  const auto [b_in, b_out, b_cost] = sums(1, 298);
+  const auto [c_in, c_out, c_cost] = sums(2, 299);
+  const auto number = [](double v) {
+    std::ostringstream out;
+    out << std::setprecision(17) << v;
+    return out.str();
+  };
+  const std::string t = text();
+  EXPECT_EQ(
+      samples(t, "specwatch_llm_requests_total"),
+      (Lines{
+          "specwatch_llm_requests_total{error_type=\"none\",model=\"m-a\",operation=\"unknown\","
+          "outcome=\"success\",provider=\"openai\",service=\"svc\"} 101",
+          "specwatch_llm_requests_total{error_type=\"none\",model=\"m-b\",operation=\"unknown\","
+          "outcome=\"success\",provider=\"openai\",service=\"svc\"} 100",
+          "specwatch_llm_requests_total{error_type=\"overflow\",model=\"overflow\","
+          "operation=\"overflow\",outcome=\"overflow\",provider=\"overflow\",service=\"overflow\"} "
+          "100",
+      }));
+  // Tokens: m-a's input and m-b's input are the family's two series; the rest overflows.
+  EXPECT_EQ(samples(t, "specwatch_llm_tokens_total"),
+            (Lines{
+                "specwatch_llm_tokens_total{model=\"m-a\",provider=\"openai\",service=\"svc\","
+                "token_type=\"input\"} " +
+                    std::to_string(a_in),
+                "specwatch_llm_tokens_total{model=\"m-b\",provider=\"openai\",service=\"svc\","
+                "token_type=\"input\"} " +
+                    std::to_string(b_in),
+                "specwatch_llm_tokens_total{model=\"overflow\",provider=\"overflow\","
+                "service=\"overflow\",token_type=\"overflow\"} " +
+                    std::to_string(a_out + b_out + c_in + c_out),
+            }));
+  EXPECT_EQ(samples(t, "specwatch_llm_cost_usd_total"),
+            (Lines{
+                "specwatch_llm_cost_usd_total{cost_source=\"overflow\",model=\"overflow\","
+                "provider=\"overflow\",service=\"overflow\"} " +
+                    number(c_cost),
+                "specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"m-a\","
+                "provider=\"openai\",service=\"svc\"} " +
+                    number(a_cost),
+                "specwatch_llm_cost_usd_total{cost_source=\"reported\",model=\"m-b\","
+                "provider=\"openai\",service=\"svc\"} " +
+                    number(b_cost),
+            }));
+  // The next batch adds to the same totals.
+  m.record(std::span<const CanonicalEvent>(batch).first(3), Tool::kNone);  // m-b, m-c, m-a
+  EXPECT_TRUE(has_line(text(),
+                       "specwatch_llm_requests_total{error_type=\"none\",model=\"m-a\","
+                       "operation=\"unknown\",outcome=\"success\",provider=\"openai\","
+                       "service=\"svc\"} 102"));
 }
 
 std::size_t resident_bytes() {

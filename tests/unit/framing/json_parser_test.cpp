@@ -266,7 +266,7 @@ INSTANTIATE_TEST_SUITE_P(
 }
 
 TEST(JsonParserSimd, BuildsTheDomRapidJsonBuilds) {
-  const std::vector<std::string> records = {
+  std::vector<std::string> records = {
       R"({"level":"info","n":42,"s":"x\"y\u00e9\ud83d\ude00\n\t\/","nested":{"a":[true,null]}})",
       R"({"ints":[0,-1,1,2147483647,2147483648,-2147483648,-2147483649,4294967295,4294967296,)"
       R"(9223372036854775807,-9223372036854775808,9223372036854775808,18446744073709551615]})",
@@ -282,6 +282,20 @@ TEST(JsonParserSimd, BuildsTheDomRapidJsonBuilds) {
       R"([])",
       "{\"utf8\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}",
   };
+  // Objects and arrays nested 200 deep, and an object of 300 members with an array of 300 values
+  // after it: every scope of simdjson's tape walked to its end.
+  std::string deep;
+  for (int d = 0; d < 100; ++d) deep += "{\"k\":[";
+  deep += "\"bottom\"";
+  for (int d = 0; d < 100; ++d) deep += "]}";
+  records.push_back(deep);
+  std::string wide = "{";
+  for (int m = 0; m < 300; ++m)
+    wide += "\"m" + std::to_string(m) + "\":" + std::to_string(m * 7) + ",";
+  wide += "\"list\":[";
+  for (int m = 0; m < 300; ++m) wide += (m ? ",\"" : "\"") + std::to_string(m) + "\"";
+  wide += "],\"after\":{\"x\":-1.5}}";
+  records.push_back(wide);
   JsonParser simd({.simd = true});
   JsonParser rapid({.simd = false});
   for (const std::string& record : records) {
