@@ -70,83 +70,59 @@ std::size_t original_offset(std::string_view original, std::size_t repaired_offs
   return in;
 }
 
-// Feeds the value at tape[i] of a simdjson document to a RapidJSON document's SAX interface, which
-// builds the same DOM RapidJSON's own reader would: members in order, duplicates kept, numbers with
-// RapidJSON's int/uint/int64/uint64/double flags (the GenericValue constructors set them from the
-// value). Returns the index after the value.
-//
-// Why the tape and not simdjson's element API: walking it with the element accessors (type
-// checks, result wrappers, a string length fetched per access) cost 1,250 instructions per
-// W1-LLM record, as much as RapidJSON building the DOM; the tape is simdjson's documented result
-// format (doc/tape.md: one 64-bit word per value, the type in the top byte; strings as an offset
-// into string_buf, where a 32-bit length precedes the bytes; a number's value in the next word;
-// an object or array's word holding the index after its closing word). Strings and keys are
-// referenced (copy = false): they live in simdjson's string buffer until the next parse, as long
-// as the document is valid. Depth is bounded by simdjson's maximum depth.
+// Feeds a simdjson element to a RapidJSON document's SAX interface, which builds the same DOM
+// RapidJSON's own reader would: members in order, duplicates kept, numbers with RapidJSON's
+// int/uint/int64/uint64/double flags (the GenericValue constructors set them from the value).
+// Strings and keys are referenced (copy = false): they live in simdjson's string buffer until the
+// next parse, as long as the document is valid. Depth is bounded by simdjson's maximum depth.
 template <typename Handler>
-std::size_t feed(const std::uint64_t* tape, const std::uint8_t* strings, std::size_t i,
-                 Handler& out) {
-  using simdjson::internal::tape_type;
-  const std::uint64_t word = tape[i];
-  const std::uint64_t payload = word & simdjson::internal::JSON_VALUE_MASK;
-  const auto text = [strings](std::uint64_t offset, auto emit) {
-    std::uint32_t length;
-    std::memcpy(&length, strings + offset, sizeof(length));
-    emit(reinterpret_cast<const char*>(strings + offset + sizeof(length)),
-         static_cast<rapidjson::SizeType>(length));
-  };
-  switch (static_cast<tape_type>(word >> 56)) {
-    case tape_type::START_OBJECT: {
+void feed(simdjson::dom::element element, Handler& out) {
+  using Type = simdjson::dom::element_type;
+  switch (element.type()) {
+    case Type::OBJECT: {
       out.StartObject();
-      const std::size_t end = static_cast<std::uint32_t>(payload) - 1;  // the closing word
       rapidjson::SizeType members = 0;
-      for (std::size_t k = i + 1; k < end; ++members) {
-        text(tape[k] & simdjson::internal::JSON_VALUE_MASK,
-             [&out](const char* s, rapidjson::SizeType n) { out.Key(s, n, false); });
-        k = feed(tape, strings, k + 1, out);
+      // A copy: value_unsafe() refers into the temporary result, which a range-for would outlive.
+      const simdjson::dom::object object = element.get_object().value_unsafe();
+      for (const simdjson::dom::key_value_pair member : object) {
+        out.Key(member.key.data(), static_cast<rapidjson::SizeType>(member.key.size()), false);
+        feed(member.value, out);
+        ++members;
       }
       out.EndObject(members);
-      return end + 1;
+      return;
     }
-    case tape_type::START_ARRAY: {
+    case Type::ARRAY: {
       out.StartArray();
-      const std::size_t end = static_cast<std::uint32_t>(payload) - 1;
       rapidjson::SizeType elements = 0;
-      for (std::size_t k = i + 1; k < end; ++elements) k = feed(tape, strings, k, out);
+      const simdjson::dom::array array = element.get_array().value_unsafe();
+      for (const simdjson::dom::element child : array) {
+        feed(child, out);
+        ++elements;
+      }
       out.EndArray(elements);
-      return end + 1;
+      return;
     }
-    case tape_type::STRING:
-      text(payload, [&out](const char* s, rapidjson::SizeType n) { out.String(s, n, false); });
-      return i + 1;
-    case tape_type::INT64: {
-      std::int64_t v;
-      std::memcpy(&v, &tape[i + 1], sizeof(v));
-      out.Int64(v);
-      return i + 2;
+    case Type::STRING: {
+      const std::string_view text = element.get_string().value_unsafe();
+      out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()), false);
+      return;
     }
-    case tape_type::UINT64: {
-      std::uint64_t v;
-      std::memcpy(&v, &tape[i + 1], sizeof(v));
-      out.Uint64(v);
-      return i + 2;
-    }
-    case tape_type::DOUBLE: {
-      double v;
-      std::memcpy(&v, &tape[i + 1], sizeof(v));
-      out.Double(v);
-      return i + 2;
-    }
-    case tape_type::TRUE_VALUE:
-      out.Bool(true);
-      return i + 1;
-    case tape_type::FALSE_VALUE:
-      out.Bool(false);
-      return i + 1;
-    case tape_type::NULL_VALUE:
-    default:  // ROOT and the closing words are never at a value's place
+    case Type::INT64:
+      out.Int64(element.get_int64().value_unsafe());
+      return;
+    case Type::UINT64:
+      out.Uint64(element.get_uint64().value_unsafe());
+      return;
+    case Type::DOUBLE:
+      out.Double(element.get_double().value_unsafe());
+      return;
+    case Type::BOOL:
+      out.Bool(element.get_bool().value_unsafe());
+      return;
+    case Type::NULL_VALUE:
       out.Null();
-      return i + 1;
+      return;
   }
 }
 
@@ -215,19 +191,20 @@ bool JsonParser::parse_simd(std::string_view record, bool build) {
     padded.resize(std::bit_ceil(record.size() + simdjson::SIMDJSON_PADDING));
   }
   if (!record.empty()) std::memcpy(padded.data(), record.data(), record.size());
+  simdjson::dom::element root;
   // simdjson validates UTF-8 and rejects a NUL outside strings (and control characters inside
   // them): a record it accepts needs neither of the checks the RapidJSON path makes.
-  if (simd_->parser.parse(padded.data(), record.size(), false).error() != simdjson::SUCCESS) {
+  if (simd_->parser.parse(padded.data(), record.size(), false).get(root) != simdjson::SUCCESS) {
     return false;
   }
   if (!build) return true;
   struct Generator {
-    const simdjson::dom::document& parsed;
+    simdjson::dom::element root;
     bool operator()(Document& document) const {
-      feed(parsed.tape.get(), parsed.string_buf.get(), 1, document);  // tape[0] is the root word
+      feed(root, document);
       return true;
     }
-  } populate{simd_->parser.doc};
+  } populate{root};
   document_->Populate(populate);
   return true;
 }
