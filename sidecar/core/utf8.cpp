@@ -30,7 +30,42 @@ std::size_t utf8_sequence_length(std::string_view text) {
   return 0;
 }
 
+namespace {
+
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+// Whether every byte of `text` is ASCII, from a few word reads: all 8-byte words and one last,
+// overlapping word; below 8 bytes two overlapping 4-byte reads, below 4 the bytes. Why: most
+// strings checked are short (an OTLP span's attribute keys and values, 25 per span), and the
+// byte-by-byte tail of the general loop cost more than the words (57 instructions per string).
+bool all_ascii(std::string_view text) {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  if (n >= 8) {
+    std::uint64_t any = 0;
+    std::uint64_t word;
+    for (std::size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&word, p + i, 8);
+      any |= word;
+    }
+    std::memcpy(&word, p + n - 8, 8);
+    return ((any | word) & kHighBits) == 0;
+  }
+  if (n >= 4) {
+    std::uint32_t first, last;
+    std::memcpy(&first, p, 4);
+    std::memcpy(&last, p + n - 4, 4);
+    return ((first | last) & 0x80808080U) == 0;
+  }
+  unsigned char any = 0;
+  for (std::size_t i = 0; i < n; ++i) any |= static_cast<unsigned char>(p[i]);
+  return (any & 0x80) == 0;
+}
+
+}  // namespace
+
 bool is_valid_utf8(std::string_view text) {
+  if (all_ascii(text)) return true;
   std::size_t i = 0;
   const std::size_t n = text.size();
   while (i < n) {
@@ -38,7 +73,7 @@ bool is_valid_utf8(std::string_view text) {
     while (i + 8 <= n) {
       std::uint64_t word;
       std::memcpy(&word, text.data() + i, 8);
-      if (word & 0x8080808080808080ULL) break;
+      if (word & kHighBits) break;
       i += 8;
     }
     if (i >= n) break;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace specwatch {
 namespace {
 
@@ -13,6 +15,27 @@ TEST(Utf8, ValidatesWellFormedText) {
   EXPECT_FALSE(is_valid_utf8("surrogate \xED\xA0\x80"));
   EXPECT_FALSE(is_valid_utf8("truncated \xE2\x9C"));
   EXPECT_FALSE(is_valid_utf8("above max \xF4\x90\x80\x80"));
+}
+
+// Every length up to 40 (the word, overlapping-word, 4-byte and byte reads of the ASCII check)
+// and every position: a stray continuation byte anywhere is found, a well-formed two-byte
+// sequence anywhere is accepted, and text of 0x7F and other ASCII bytes only is valid.
+TEST(Utf8, AByteAboveAsciiIsSeenAtEveryPositionOfEveryLength) {
+  for (std::size_t n = 0; n <= 40; ++n) {
+    const std::string ascii(n, '\x7f');
+    EXPECT_TRUE(is_valid_utf8(ascii)) << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string stray = ascii;
+      stray[at] = '\x80';
+      EXPECT_FALSE(is_valid_utf8(stray)) << n << " at " << at;
+      if (at + 1 < n) {
+        std::string accented = std::string(n, 'a');
+        accented[at] = '\xC3';
+        accented[at + 1] = '\xA9';  // é
+        EXPECT_TRUE(is_valid_utf8(accented)) << n << " at " << at;
+      }
+    }
+  }
 }
 
 TEST(Utf8, SanitizeReplacesEachBadByte) {
