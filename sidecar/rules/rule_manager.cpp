@@ -269,9 +269,11 @@ void RuleManager::evaluate_once() {
   store_series_.Set(static_cast<double>(store_.series_count()));
   store_refused_.Increment(static_cast<double>(store_.refused_total() - refused_reported_));
   refused_reported_ = store_.refused_total();
+  // Published before the notifiers hear of it: a notification links to /api/v1/alerts
+  // (generator_url), and whoever follows it must find the alert there, not the cycle before.
+  publish_locked(now);
   notify_locked(now);
   save_state_locked();
-  publish_locked(now);
   cycle_seconds_.Set(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }

@@ -134,6 +134,32 @@ TEST_F(RuleManagerTest, AlertFiresNotifiesSurvivesARestartAndResolves) {
   EXPECT_EQ(alerts_json(*m->snapshot()), R"({"status":"success","data":{"alerts":[]}})");
 }
 
+// What a notifier is handed is already in the API: the notification's generator_url points at
+// /api/v1/alerts, and a notifier delivers from its own thread, possibly before the cycle ends.
+class SnapshotReadingReceiver : public AlertReceiver {
+ public:
+  void notify(std::span<const AlertNotification> alerts) override {
+    if (!alerts.empty()) seen.push_back(alerts_json(*manager->snapshot()));
+  }
+  RuleManager* manager = nullptr;
+  std::vector<std::string> seen;
+};
+
+TEST_F(RuleManagerTest, TheApiListsAFiringAlertBeforeTheNotifierHearsOfIt) {
+  input_->Set(5);
+  SnapshotReadingReceiver receiver;
+  auto m = std::make_unique<RuleManager>(
+      config_, "host:9464",
+      RuleManagerDeps{[this] { return source_.Collect(); }, own_, logger_, receiver,
+                      StateStore(dir_ + "/state"), [this] { return now_; }});
+  ASSERT_EQ(m->load(), std::vector<std::string>{});
+  receiver.manager = m.get();
+  for (int i = 0; i < 3; ++i, now_ += 1000) m->evaluate_once();
+  ASSERT_EQ(receiver.seen.size(), 1u);
+  EXPECT_NE(receiver.seen[0].find(R"("alertname":"High")"), std::string::npos) << receiver.seen[0];
+  EXPECT_NE(receiver.seen[0].find(R"("state":"firing")"), std::string::npos) << receiver.seen[0];
+}
+
 TEST_F(RuleManagerTest, CountsSamplesRefusedAtTheBound) {
   config_.max_samples = 1000;
   auto& family = prometheus::BuildGauge().Name("many").Help("m").Register(source_);
