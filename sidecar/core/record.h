@@ -27,6 +27,11 @@ enum class RecordFormat : std::uint8_t {
   kValue,
 };
 
+// Bytes a source may promise are readable after a record's `data` (Record::padded). SIMD parsers
+// load whole vectors and so read past the end of their input: simdjson needs 64 such bytes, of any
+// value. A record that has them is parsed where it lies; any other is first copied.
+inline constexpr std::size_t kRecordPadding = 64;
+
 // A record does not own its bytes: `data` and `origin` view text that the batch keeps alive
 // (RecordBatch::storage, or RecordBatch::own for text made one record at a time). A file read puts
 // the path and every record of the read in one buffer, so a record costs no allocation of its own
@@ -50,6 +55,9 @@ struct Record {
   // exporter uses the span id).
   std::uint64_t end_offset = 0;
   std::uint64_t stream_id = 0;
+  // At least kRecordPadding bytes after `data` belong to the same storage (their values are
+  // unspecified): set by the file source, whose reads leave them; parsers may read ahead.
+  bool padded = false;
 
   // What the record weighs in the pipeline queue.
   std::size_t weight() const { return format == RecordFormat::kValue ? value_bytes : data.size(); }

@@ -13,6 +13,7 @@
 #include <bit>
 #include <cstring>
 
+#include "sidecar/core/record.h"
 #include "sidecar/core/utf8.h"
 
 namespace specwatch {
@@ -171,9 +172,9 @@ void JsonParser::prepare_pools() {
   document_.emplace(&*value_pool_, 1024, &*stack_pool_);
 }
 
-ParseResult JsonParser::validate(std::string_view record) {
+ParseResult JsonParser::validate(std::string_view record, bool padded) {
   if (simd_ && record.size() <= kSimdMaxRecordBytes) {
-    if (parse_simd(record, /*build=*/false)) {
+    if (parse_simd(record, /*build=*/false, padded)) {
       ParseResult result;
       result.validated = true;
       return result;
@@ -183,18 +184,24 @@ ParseResult JsonParser::validate(std::string_view record) {
   return parse_without_simd(record);
 }
 
-bool JsonParser::parse_simd(std::string_view record, bool build) {
-  // simdjson reads up to SIMDJSON_PADDING bytes past the end: the record is copied into a buffer
-  // that has them (a copy of a few hundred bytes, cheaper than simdjson's own reallocation).
-  std::vector<char>& padded = simd_->padded;
-  if (padded.size() < record.size() + simdjson::SIMDJSON_PADDING) {
-    padded.resize(std::bit_ceil(record.size() + simdjson::SIMDJSON_PADDING));
+bool JsonParser::parse_simd(std::string_view record, bool build, bool padded) {
+  static_assert(kRecordPadding >= simdjson::SIMDJSON_PADDING);
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end (of any value): a record without
+  // them is copied into a buffer that has them (a copy of a few hundred bytes, cheaper than
+  // simdjson's own reallocation).
+  const char* text = record.data();
+  if (!padded) {
+    std::vector<char>& copy = simd_->padded;
+    if (copy.size() < record.size() + simdjson::SIMDJSON_PADDING) {
+      copy.resize(std::bit_ceil(record.size() + simdjson::SIMDJSON_PADDING));
+    }
+    if (!record.empty()) std::memcpy(copy.data(), record.data(), record.size());
+    text = copy.data();
   }
-  if (!record.empty()) std::memcpy(padded.data(), record.data(), record.size());
   simdjson::dom::element root;
   // simdjson validates UTF-8 and rejects a NUL outside strings (and control characters inside
   // them): a record it accepts needs neither of the checks the RapidJSON path makes.
-  if (simd_->parser.parse(padded.data(), record.size(), false).get(root) != simdjson::SUCCESS) {
+  if (simd_->parser.parse(text, record.size(), false).get(root) != simdjson::SUCCESS) {
     return false;
   }
   if (!build) return true;
@@ -226,10 +233,10 @@ bool JsonParser::parse_into_document(std::string_view text, bool iterative) {
   return !document_->HasParseError();
 }
 
-ParseResult JsonParser::parse(std::string_view record) {
+ParseResult JsonParser::parse(std::string_view record, bool padded) {
   if (simd_ && record.size() <= kSimdMaxRecordBytes) {
     prepare_pools();
-    if (parse_simd(record, /*build=*/true)) {
+    if (parse_simd(record, /*build=*/true, padded)) {
       ParseResult result;
       result.value = &*document_;
       return result;

@@ -66,11 +66,13 @@ class JsonParser {
   JsonParser& operator=(const JsonParser&) = delete;
   ~JsonParser();
 
-  ParseResult parse(std::string_view record);
+  // `padded`: kRecordPadding readable bytes follow the record (Record::padded), so simdjson reads
+  // it where it lies instead of a padded copy.
+  ParseResult parse(std::string_view record, bool padded = false);
   // Checks `record` as parse() would, with the same errors, UTF-8 repair and flags, but builds
   // no value when simdjson accepts it (result.validated; result.value null): for records whose
   // value nobody reads. A record simdjson refuses is parse()d, so its result may hold a value.
-  ParseResult validate(std::string_view record);
+  ParseResult validate(std::string_view record, bool padded = false);
 
   // Records simdjson was given and refused, which RapidJSON then read (for tests and diagnostics:
   // a valid record refused is a mismatch between the parsers, an invalid one the normal case).
@@ -87,7 +89,7 @@ class JsonParser {
 
   void prepare_pools();
   // Parses `record` with simdjson, into document_ when `build`; false when simdjson rejects it.
-  bool parse_simd(std::string_view record, bool build);
+  bool parse_simd(std::string_view record, bool build, bool padded);
   // parse() by RapidJSON alone.
   ParseResult parse_without_simd(std::string_view record);
   // Parses `text` (scratch_ when in situ); true on success.

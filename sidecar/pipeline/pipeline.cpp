@@ -114,6 +114,7 @@ void Pipeline::process(RecordBatch& batch) {
         std::string repaired(record.data);
         sanitize_utf8(repaired);
         record.data = batch.own(std::move(repaired));
+        record.padded = false;
         errors_.report(batch.source, record.origin, "invalid_utf8",
                        "text record holds invalid UTF-8; bad bytes replaced by U+FFFD");
       }
@@ -126,7 +127,8 @@ void Pipeline::process(RecordBatch& batch) {
       for (auto* p : processors_) p->on_json(batch, record, *record.value);
       continue;
     }
-    ParseResult result = values ? parser_.parse(record.data) : parser_.validate(record.data);
+    ParseResult result = values ? parser_.parse(record.data, record.padded)
+                                : parser_.validate(record.data, record.padded);
     if (!result.ok()) {
       errors_.report(batch.source, record.origin, result.error_reason, result.error_message);
       continue;

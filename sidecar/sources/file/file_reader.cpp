@@ -4,26 +4,40 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <memory>
 
 namespace specwatch {
 
 namespace {
 
+// Keeps the framed records as views of the read's block; a record the framer completed from its
+// own copy of an earlier read's bytes is copied into the storage, with its padding.
 class Collector : public FramerOutput {
  public:
-  Collector(std::string& text, std::vector<FramedRecord>& records, std::vector<FramedError>& errors)
-      : text_(text), records_(records), errors_(errors) {}
+  Collector(std::string_view chunk, ReadStorage& storage, std::vector<FramedRecord>& records,
+            std::vector<FramedError>& errors)
+      : chunk_(chunk), storage_(storage), records_(records), errors_(errors) {}
   void on_record(std::string_view data, std::uint64_t end_offset) override {
-    records_.push_back({text_.size(), data.size(), end_offset, std::nullopt});
-    text_.append(data);
+    const auto begin = reinterpret_cast<std::uintptr_t>(data.data());
+    const auto chunk_begin = reinterpret_cast<std::uintptr_t>(chunk_.data());
+    if (begin < chunk_begin || begin + data.size() > chunk_begin + chunk_.size()) {
+      std::string& copy = storage_.spilled.emplace_back();
+      copy.reserve(data.size() + kRecordPadding);
+      copy.assign(data);
+      copy.append(kRecordPadding, ' ');  // defined bytes: a parser reads ahead into them
+      data = std::string_view(copy.data(), data.size());
+    }
+    records_.push_back({data, end_offset, std::nullopt});
   }
   void on_error(std::string_view reason, std::string_view message, std::uint64_t offset) override {
     errors_.push_back({std::string(reason), std::string(message), offset});
   }
 
  private:
-  std::string& text_;
+  std::string_view chunk_;
+  ReadStorage& storage_;
   std::vector<FramedRecord>& records_;
   std::vector<FramedError>& errors_;
 };
@@ -45,19 +59,25 @@ FileReader::~FileReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::int64_t FileReader::read_chunk(ReadBuffer& read_buffer, std::size_t max_bytes,
-                                    std::size_t batch_records, std::string& text,
+std::int64_t FileReader::read_chunk(std::size_t max_bytes, std::uint64_t file_size,
+                                    std::size_t batch_records, ReadStorage& storage,
                                     std::vector<FramedRecord>& records,
                                     std::vector<FramedError>& errors, std::string& error) {
   const std::uint64_t fed = framer_->fed_offset();
-  // The buffer holds the bytes before the read offset, then the new ones: from the previous read
-  // when it ended here, else read again in the same pread as the new bytes.
+  if (file_size <= fed) return 0;  // nothing new at the last stat: no block, no system call
+  const auto news = static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes, file_size - fed));
+  // The block holds the path, the bytes before the read offset, then the new ones: the bytes
+  // before from the previous read when it ended here, else read again in the same pread.
   const auto before = static_cast<std::size_t>(std::min<std::uint64_t>(fed, kTailCheckBytes));
   const bool carried = carry_.size() >= before;
-  char* const buffer = read_buffer.reserve(before + max_bytes);
+  storage.path_length = path_.size();
+  storage.block =
+      std::make_unique_for_overwrite<char[]>(path_.size() + before + news + kRecordPadding);
+  std::memcpy(storage.block.get(), path_.data(), path_.size());
+  char* const buffer = storage.block.get() + path_.size();
   const std::uint64_t from = carried ? fed : fed - before;
   char* into = carried ? buffer + before : buffer;
-  const std::size_t want = carried ? max_bytes : before + max_bytes;
+  const std::size_t want = carried ? news : before + news;
   ssize_t got;
   do {
     got = ::pread(fd_, into, want, static_cast<off_t>(from));
@@ -66,20 +86,18 @@ std::int64_t FileReader::read_chunk(ReadBuffer& read_buffer, std::size_t max_byt
     error = std::strerror(errno);
     return -1;
   }
-  if (got == 0) return 0;  // nothing new: the buffer was not written (ReadBuffer::release)
-  read_buffer.written();
-  // The kept bytes go in front only now that there is something after them.
+  if (got == 0) return 0;  // truncated since the stat
   if (carried) std::memcpy(buffer, carry_.data() + carry_.size() - before, before);
   const std::size_t window =
       carried ? before + static_cast<std::size_t>(got) : static_cast<std::size_t>(got);
   if (window <= before) return 0;  // nothing new (or shorter than where we read: truncated)
   const std::size_t n = window - before;
+  // Defined bytes after the last record, for the parsers that read ahead (Record::padded).
+  std::memset(buffer + window, ' ', kRecordPadding);
   const std::size_t first = records.size();
-  // The records of this read take at most its bytes plus a record the framer carried over from
-  // the previous one: one allocation in the common case, not one per record.
-  text.reserve(text.size() + n);
-  Collector collector(text, records, errors);
-  framer_->feed(std::string_view(buffer + before, n), collector);
+  const std::string_view chunk(buffer + before, n);
+  Collector collector(chunk, storage, records, errors);
+  framer_->feed(chunk, collector);
 
   // Tail checks from the window [fed - before, fed + n) that was just read.
   const std::uint64_t window_start = fed - before;

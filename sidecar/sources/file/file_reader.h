@@ -4,22 +4,38 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "sidecar/core/record.h"
 #include "sidecar/framing/framer.h"
 #include "sidecar/sources/file/file_identity.h"
 #include "sidecar/sources/file/offset_tracker.h"
-#include "sidecar/sources/file/read_buffer.h"
 
 namespace specwatch {
 
-// A framed record: its bytes are text[offset, offset + length) of the text read_chunk appended to.
+// What one read's records are views of, shared by the batches made from it: the file's path (the
+// records' origin), then the bytes read, then kRecordPadding spare bytes, so that every record cut
+// from them can be parsed where it lies (Record::padded). Reading into the block the batches keep
+// saves copying each record out of a reused buffer: the copy was a third of the source thread's
+// time (docs/PERFORMANCE.md, "Records parsed where they were read").
+struct ReadStorage {
+  std::unique_ptr<char[]> block;
+  std::size_t path_length = 0;
+  // Records that began in an earlier read, completed from the framer's copy of their first part:
+  // copied here, with kRecordPadding spare bytes of capacity too. Elements of a deque do not move.
+  std::deque<std::string> spilled;
+
+  std::string_view path() const { return {block.get(), path_length}; }
+};
+
+// A framed record, a view of the ReadStorage of its read.
 struct FramedRecord {
-  std::size_t offset = 0;
-  std::size_t length = 0;
+  std::string_view bytes;
   std::uint64_t end_offset = 0;
   // The tail check at end_offset, hashed from the bytes read; set on the records that end a batch.
   std::optional<TailCheck> tail;
@@ -55,14 +71,17 @@ class FileReader {
   std::uint64_t read_offset() const { return framer_->fed_offset(); }
   std::uint64_t boundary_offset() const { return framer_->boundary_offset(); }
 
-  // Reads up to `max_bytes` at the read offset and frames them. Returns the bytes read (0 at
-  // EOF), or -1 with `error` set. Every `batch_records`-th record carries the tail check at its
-  // end, and boundary_tail() is the one at boundary_offset(): both are hashed from the bytes this
-  // read returned (with those kept from the previous read), never read again from the file,
-  // which may have been truncated meanwhile (copytruncate while a chunk is being emitted).
-  // The records' bytes are appended to `text`, one after the other (FramedRecord names where).
-  std::int64_t read_chunk(ReadBuffer& buffer, std::size_t max_bytes, std::size_t batch_records,
-                          std::string& text, std::vector<FramedRecord>& records,
+  // Reads up to `max_bytes` at the read offset, no more than the file held at its last stat
+  // (`file_size`: a block as large as the file's news, not as a whole read, whatever the rate
+  // it grows at), and frames them. Returns the bytes read (0 at EOF, without a system call when
+  // `file_size` says there is nothing to read), or -1 with `error` set. Every `batch_records`-th
+  // record carries the tail check at its end, and boundary_tail() is the one at boundary_offset():
+  // both are hashed from the bytes this read returned (with those kept from the previous read),
+  // never read again from the file, which may have been truncated meanwhile (copytruncate while a
+  // chunk is being emitted). The bytes are read into `storage` (allocated here), which the records
+  // view.
+  std::int64_t read_chunk(std::size_t max_bytes, std::uint64_t file_size, std::size_t batch_records,
+                          ReadStorage& storage, std::vector<FramedRecord>& records,
                           std::vector<FramedError>& errors, std::string& error);
   // The tail check at boundary_offset() after the last read_chunk; nullopt if that read did not
   // cover the bytes before it.

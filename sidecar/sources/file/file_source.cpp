@@ -147,18 +147,11 @@ void FileSource::run() {
     }
     now = Clock::now();
     bool poll_due = now >= next_poll;
-    const std::uint64_t read_before = bytes_read_;
     if (overflow || poll_due || events.structure || scan_incomplete_) {
       more = cycle(true, false);
       if (poll_due) next_poll = Clock::now() + std::chrono::milliseconds(tail_.poll_interval_ms);
     } else if (events.modified || more) {
       more = cycle(false, false);
-    }
-    // Nothing read in a whole cycle: the files are quiet (the next poll is at least
-    // poll_interval_ms away), so the read buffer's pages go back until data arrives again.
-    if (!more && bytes_read_ == read_before && buffer_.holds_pages()) {
-      buffer_.release();
-      buffer_releases_.fetch_add(1);
     }
     maybe_checkpoint(false);
   }

@@ -50,8 +50,6 @@ class FileSource : public Source {
 
   // Full scans completed so far (tests wait on it instead of sleeping).
   std::uint64_t scans_completed() const { return scans_completed_.load(); }
-  // How often the read buffer's pages went back to the kernel (a cycle that read nothing).
-  std::uint64_t read_buffer_releases() const { return buffer_releases_.load(); }
 
   // True after a cycle that left nothing to read: the initial scan is complete and every file was
   // read to its end (a last record without its newline stays unread, as always when tailing).
@@ -150,9 +148,9 @@ class FileSource : public Source {
 
   // Returns true if the file has more to read.
   bool read_stream(const InodeKey& key, StreamFile& file, std::size_t max_chunks);
-  // `text` holds the file's path, then the records' bytes (FramedRecord offsets into it).
-  bool emit_stream(StreamFile& file, const std::shared_ptr<const std::string>& text,
-                   std::size_t path_length, std::vector<FramedRecord>& records);
+  // `storage` holds the file's path and the bytes the records view.
+  bool emit_stream(StreamFile& file, const std::shared_ptr<const ReadStorage>& storage,
+                   std::vector<FramedRecord>& records);
   void read_document(DocumentFile& doc, bool poll);
   // `storage` keeps alive the text the records view.
   bool emit(std::vector<Record> records, std::shared_ptr<const void> storage,
@@ -186,7 +184,6 @@ class FileSource : public Source {
   std::atomic<bool> ready_{false};
   std::atomic<bool> inject_overflow_{false};
   std::atomic<std::uint64_t> scans_completed_{0};
-  std::atomic<std::uint64_t> buffer_releases_{0};
   std::atomic<bool> caught_up_{false};
 
   // Owned by the source thread (and by stop() once the thread is joined).
@@ -208,8 +205,6 @@ class FileSource : public Source {
   bool initial_scan_done_ = false;  // every file present at start has been taken on
   bool checkpoint_found_ = false;
   std::set<std::pair<std::string, std::string>> reported_;  // (path, reason) currently failing
-  ReadBuffer buffer_;  // the reads' buffer, its pages released once a cycle reads nothing
-  std::uint64_t bytes_read_ = 0;  // by every read of this source, for that release
   std::chrono::steady_clock::time_point last_checkpoint_{};
   std::chrono::steady_clock::time_point last_write_error_log_{};  // zero while writes succeed
   std::size_t failed_writes_unlogged_ = 0;

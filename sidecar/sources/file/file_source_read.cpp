@@ -90,14 +90,13 @@ bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t 
     index_stream(key, file);
   }
   for (std::size_t chunk = 0; chunk < max_chunks; ++chunk) {
-    // One buffer for the path and every record of this read, shared by its batches.
-    auto text = std::make_shared<std::string>(reader.path());
-    const std::size_t path_length = text->size();
+    // One block for the path and every record of this read, shared by its batches.
+    auto storage = std::make_shared<ReadStorage>();
     std::vector<FramedRecord> records;
     std::vector<FramedError> framer_errors;
     std::string error;
-    std::int64_t n = reader.read_chunk(buffer_, tail_.read_buffer_bytes, batch_max_records_, *text,
-                                       records, framer_errors, error);
+    std::int64_t n = reader.read_chunk(tail_.read_buffer_bytes, file.size, batch_max_records_,
+                                       *storage, records, framer_errors, error);
     if (n < 0) {
       report_once(reader.path(), "read_error", "cannot read " + reader.path() + ": " + error);
       return false;
@@ -106,22 +105,20 @@ bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t 
     file.last_change = Clock::now();
     reported_.erase({reader.path(), "read_error"});
     series_.bytes_total.Increment(static_cast<double>(n));
-    bytes_read_ += static_cast<std::uint64_t>(n);
     for (const auto& e : framer_errors) {
       report(reader.path(), e.reason,
              e.message + " (" + reader.path() + " at offset " + std::to_string(e.offset) + ")");
     }
-    if (!emit_stream(file, text, path_length, records)) return false;
+    if (!emit_stream(file, storage, records)) return false;
     file.size = std::max(file.size, reader.read_offset());
   }
   return reader.read_offset() < file.size;
 }
 
-bool FileSource::emit_stream(StreamFile& file, const std::shared_ptr<const std::string>& text,
-                             std::size_t path_length, std::vector<FramedRecord>& records) {
+bool FileSource::emit_stream(StreamFile& file, const std::shared_ptr<const ReadStorage>& storage,
+                             std::vector<FramedRecord>& records) {
   FileReader& reader = *file.reader;
-  const std::string_view all(*text);
-  const std::string_view origin = all.substr(0, path_length);
+  const std::string_view origin = storage->path();
   const RecordFormat format =
       config_.framing == Framing::kLines ? RecordFormat::kText : RecordFormat::kJson;
   std::size_t i = 0;
@@ -130,10 +127,10 @@ bool FileSource::emit_stream(StreamFile& file, const std::shared_ptr<const std::
     std::vector<Record> batch;
     batch.reserve(end - i);
     for (std::size_t j = i; j < end; ++j) {
-      Record& record = batch.emplace_back(
-          Record{all.substr(records[j].offset, records[j].length), format, origin});
+      Record& record = batch.emplace_back(Record{records[j].bytes, format, origin});
       record.end_offset = records[j].end_offset;
       record.stream_id = reader.identity().fingerprint.hash;
+      record.padded = true;
     }
     // The last batch of a read ends at the framer boundary, which also covers skipped bytes.
     std::uint64_t end_offset =
@@ -148,7 +145,7 @@ bool FileSource::emit_stream(StreamFile& file, const std::shared_ptr<const std::
         read_tail ? *read_tail
                   : tail_check_at(reader.fd(), end_offset).value_or(TailCheck{end_offset, 0, 0});
     if (file.content != 0) known_.set_tail(file.content, file.emitted_tail);
-    if (!emit(std::move(batch), text, reader.tracker(), end_offset, {}, file.emitted_tail)) {
+    if (!emit(std::move(batch), storage, reader.tracker(), end_offset, {}, file.emitted_tail)) {
       return false;
     }
     i = end;

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sidecar/core/record.h"
+
 // Counts heap allocations so that a test can check that steady-state parsing does not allocate.
 namespace {
 std::atomic<long> g_allocations{0};
@@ -405,6 +407,31 @@ TEST(JsonParserSimd, RecordsLongerThanTheBoundAreReadByRapidJson) {
   EXPECT_EQ((*long_record.value)["msg"].GetStringLength(), kSimdMaxRecordBytes);
   EXPECT_EQ((*long_record.value)["n"].GetInt(), 1);
   EXPECT_EQ(parser.simd_refusals(), 0u);  // never offered to simdjson
+}
+
+TEST(JsonParserSimd, APaddedRecordIsReadWhereItLiesAndNotPastItsEnd) {
+  // The records of a file read lie one after the other: what follows a record is the next one
+  // (or padding), and must neither be read into it nor make it fail.
+  const std::string block = std::string(R"({"n":1,"s":"a"})") + R"({"n":2}garbage{)" +
+                            std::string(kRecordPadding, '\xff');
+  JsonParser parser({.simd = true});
+  const std::string_view first(block.data(), 15);
+  const ParseResult one = parser.parse(first, /*padded=*/true);
+  ASSERT_TRUE(one.ok()) << one.error_message;
+  EXPECT_EQ((*one.value)["n"].GetInt(), 1);
+  EXPECT_EQ(std::string((*one.value)["s"].GetString()), "a");
+  EXPECT_EQ(parser.simd_refusals(), 0u);
+  const std::string_view second(block.data() + 15, 7);
+  const ParseResult two = parser.parse(second, /*padded=*/true);
+  ASSERT_TRUE(two.ok()) << two.error_message;
+  EXPECT_EQ((*two.value)["n"].GetInt(), 2);
+  EXPECT_TRUE(parser.validate(second, /*padded=*/true).validated);
+  // Cut short, it is an error with RapidJSON's message, as an unpadded record would be.
+  const ParseResult cut = parser.parse(std::string_view(block.data() + 15, 6), /*padded=*/true);
+  EXPECT_FALSE(cut.ok());
+  EXPECT_EQ(cut.error_message,
+            "invalid JSON at offset 6: Missing a comma or '}' after an object member.");
+  EXPECT_EQ(parser.simd_refusals(), 1u);
 }
 
 // JSON written by RapidJSON's Writer (to_compact_json and every document the sidecar writes):

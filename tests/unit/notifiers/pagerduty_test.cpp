@@ -82,6 +82,8 @@ TEST_F(PagerDutyTest, TriggerCarriesEveryDocumentedField) {
   EXPECT_STREQ(event["client"].GetString(), "specwatch");
   EXPECT_STREQ(event["client_url"].GetString(), "http://specwatch:9464/api/v1/alerts");
   EXPECT_EQ(stand_in_.open_incidents(), std::set<std::string>{dedup_key});
+  // Counted once the notifier has read the answer, which may come after the stand-in accepted.
+  ASSERT_TRUE(testing::wait_until_value(registry_, "oncall", "sent", 1));
   EXPECT_EQ(testing::notifications(registry_, "oncall", "sent"), 1);
 }
 

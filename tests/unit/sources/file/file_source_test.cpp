@@ -293,33 +293,6 @@ TEST_F(FileSourceTest, ALongBacklogReadPersistsCheckpointsWhileItReads) {
   EXPECT_EQ(checkpoint_offset(checkpoint, path), static_cast<long long>(text.size()));
 }
 
-TEST_F(FileSourceTest, AQuietSourceGivesItsReadBufferBackAndReadsOnAfterwards) {
-  // Once a cycle reads nothing, the read buffer's pages go back to the kernel (an idle sidecar
-  // kept them for good); what is appended later is read as before, from the same offsets.
-  const std::string path = logs_ / "a.json";
-  write_file(path, ndjson_lines(0, 300));
-  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
-                              state_.path(), consumer_);
-  source->start();
-  ASSERT_TRUE(consumer_.wait_count(300));
-  ASSERT_TRUE(wait_until([&] { return source->read_buffer_releases() >= 1; }));
-  const std::uint64_t released = source->read_buffer_releases();
-  // Quiet polls do not release again: nothing was read into the buffer since.
-  ASSERT_TRUE(wait_scans(*source, 3));
-  EXPECT_EQ(source->read_buffer_releases(), released);
-  append_file(path, ndjson_lines(300, 310));
-  ASSERT_TRUE(consumer_.wait_count(310));
-  ASSERT_TRUE(wait_until([&] { return source->read_buffer_releases() >= released + 1; }));
-  source->stop(1000);
-  const std::vector<std::string> data = consumer_.data();
-  ASSERT_EQ(data.size(), 310u);
-  EXPECT_EQ(data[299], "{\"n\":299}");
-  EXPECT_EQ(data[300], "{\"n\":300}");
-  EXPECT_EQ(data[309], "{\"n\":309}");
-  EXPECT_EQ(checkpoint_offset(source->checkpoint_path(), path),
-            static_cast<long long>(ndjson_lines(0, 310).size()));
-}
-
 TEST_F(FileSourceTest, StopWithUnacknowledgedBatchesRereadsThemAfterRestart) {
   const std::string path = logs_ / "a.json";
   write_file(path, ndjson_lines(0, 4));
