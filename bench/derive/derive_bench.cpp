@@ -93,6 +93,45 @@ void BM_RecordMixed(benchmark::State& state) {
 }
 BENCHMARK(BM_RecordMixed)->Arg(0)->Arg(1);
 
+// Batches of provider calls as a file source delivers them (W1-LLM's shape): 1,000 calls over 36
+// label sets (4 services x 9 models), a duration, three token counts and a computed cost each;
+// Arg(1) with Specular's own families too. Measures what the batch deferral
+// (LlmCallSeries::Pending) saves per call.
+void BM_RecordCallBatch(benchmark::State& state) {
+  prometheus::Registry registry;
+  Logger logger(LogLevel::kError, [](std::string_view) {});
+  DerivedMetrics metrics(registry, PricingTable::bundled(), {}, logger);
+  const char* services[] = {"svc-a", "svc-b", "svc-c", "svc-d"};
+  const std::pair<const char*, const char*> models[] = {{"anthropic", "claude-sonnet-4-20250514"},
+                                                        {"anthropic", "claude-3-5-haiku-20241022"},
+                                                        {"anthropic", "claude-haiku-4-5-20251001"},
+                                                        {"openai", "gpt-4o"},
+                                                        {"openai", "gpt-4o-mini"},
+                                                        {"openai", "gpt-4.1-nano"},
+                                                        {"gcp.gemini", "gemini-2.5-pro"},
+                                                        {"groq", "llama-3.3-70b-versatile"},
+                                                        {"groq", "llama-3.1-8b-instant"}};
+  std::mt19937 rng(7);
+  std::vector<CanonicalEvent> batch(1000);
+  for (auto& e : batch) {
+    e.service = services[rng() % 4];
+    const auto& [provider, model] = models[rng() % 9];
+    LlmCall call;
+    call.provider = provider;
+    call.model = model;
+    call.operation = "chat";
+    call.duration_seconds = 0.05 + (rng() % 8000) / 1000.0;
+    call.input_tokens = 500 + rng() % 5000;
+    call.output_tokens = 50 + rng() % 800;
+    call.cache_read_tokens = rng() % 400;
+    e.body = std::move(call);
+  }
+  const Tool tool = state.range(0) ? Tool::kSpecular : Tool::kNone;
+  for (auto _ : state) metrics.record(std::span<const CanonicalEvent>(batch), tool);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch.size()));
+}
+BENCHMARK(BM_RecordCallBatch)->Arg(0)->Arg(1);
+
 void BM_PricingFindCached(benchmark::State& state) {
   PricingTable table = PricingTable::bundled();
   const auto models = model_mix();

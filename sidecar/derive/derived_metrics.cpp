@@ -180,6 +180,9 @@ void DerivedMetrics::record(std::span<const CanonicalEvent> events, Tool profile
   // own spans feed specular_command_* as its trace files do.
   const bool tool_by_service = profile_tool == Tool::kByService;
   std::lock_guard lock(mutex_);
+  // A batch of one gains nothing from deferring (LlmCallSeries::Pending) and would pay for the
+  // list.
+  defer_updates_ = events.size() > 1;
   for (std::size_t i = 0; i < events.size();) {
     const CanonicalEvent& event = events[i];
     const Tool tool = tool_by_service ? tool_of_service(event.service) : profile_tool;
@@ -303,24 +306,19 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   LlmCallSeries* cached =
       m.llm_calls.find({service, provider, model, operation, outcome, error_type});
   LlmCallSeries& series = cached != nullptr ? *cached : uncached;
-  // `amount` into the counter of `slot`: at once while the slot is unresolved (resolving it), then
-  // deferred to the end of the batch (LlmCallSeries::pending) when the entry is the cache's.
+  LlmCallSeriesCache* const cache = cached != nullptr && defer_updates_ ? &m.llm_calls : nullptr;
   const auto add = [&](prometheus::Counter*& slot, double& pending,
                        LimitedFamily<prometheus::Counter>& family,
                        std::initializer_list<std::string_view> values, double amount) {
-    if (cached != nullptr && slot != nullptr) {
-      m.llm_calls.defer(*cached, pending, amount);
-    } else {
-      resolve_slot(slot, family, values).Increment(amount);
-    }
+    count_call(cache, series, slot, pending, family, values, amount);
   };
 
   add(series.requests, series.pending.requests, m.llm_requests,
       {service, provider, model, operation, outcome, error_type}, count);
   const bool has_duration = call.duration_seconds && *call.duration_seconds >= 0.0;
   if (has_duration) {
-    resolve_slot(series.duration, m.llm_duration, {service, provider, model, operation, outcome})
-        .Observe(*call.duration_seconds);
+    observe_call(cache, series, series.duration, series.pending.duration, m.llm_duration,
+                 {service, provider, model, operation, outcome}, *call.duration_seconds);
   }
 
   // Tokens. "input" is the whole prompt including cache tokens (the GenAI convention), whatever
@@ -390,7 +388,7 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   }
 
   if (tool == Tool::kSpecular) {
-    specular_->record_llm_call(series, provider, model, success, error_type,
+    specular_->record_llm_call(cache, series, provider, model, success, error_type,
                                has_duration ? call.duration_seconds : std::nullopt, cost, count);
   } else if (tool == Tool::kSpecAgents && cost) {
     refresh_daily_cost_locked();

@@ -135,6 +135,8 @@ class DerivedMetrics {
   // Event time of the value each compliance gauge shows, by service and standard.
   std::unordered_map<std::string, std::int64_t> latest_compliance_ns_;
   std::int64_t daily_cost_day_ = 0;  // days since the epoch (UTC) of the daily cost gauge
+  // Whether the batch being recorded defers the updates of cached call series to its end.
+  bool defer_updates_ = false;
 };
 
 }  // namespace specwatch

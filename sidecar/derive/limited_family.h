@@ -129,6 +129,9 @@ class LimitedFamily {
 
   // Whether `metric` is the overflow series: a caller that keeps series found by get() must not
   // keep that one, since every observation folded into it has to be counted by get().
+  // The bucket boundaries every series of a histogram family has (empty for other families).
+  const prometheus::Histogram::BucketBoundaries& buckets() const { return buckets_; }
+
   bool is_overflow(const Metric& metric) const { return &metric == overflow_series_; }
 
   // Series with their own label values (the overflow series is not counted).

@@ -18,6 +18,7 @@
 #include <prometheus/counter.h>
 #include <prometheus/histogram.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <functional>
@@ -45,6 +46,23 @@ struct LlmCallLabels {
 enum class LlmTokenType : std::uint8_t { kInput, kOutput, kCacheRead, kCacheCreation, kReasoning };
 inline constexpr std::size_t kLlmTokenTypes = 5;
 
+// Observations of a histogram series not yet made (LlmCallSeries::Pending): how many fell into each
+// bucket, and their sum, for one Histogram::ObserveMultiple() at the end of the batch.
+struct PendingObservations {
+  std::vector<double> buckets;  // one per boundary, then +Inf; sized on first use
+  double sum = 0;
+  std::size_t count = 0;
+
+  // The bucket Histogram::Observe() would count `value` in: the first boundary >= value.
+  void add(const prometheus::Histogram::BucketBoundaries& bounds, double value) {
+    if (buckets.empty()) buckets.assign(bounds.size() + 1, 0.0);
+    const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin();
+    buckets[static_cast<std::size_t>(bucket)] += 1.0;
+    sum += value;
+    ++count;
+  }
+};
+
 // Slots of one label set; empty until first resolved (see above).
 struct LlmCallSeries {
   prometheus::Counter* requests = nullptr;
@@ -61,15 +79,21 @@ struct LlmCallSeries {
   // The price table's answer for the call's own (provider, model), once asked.
   const ModelPrice* price = nullptr;
   bool price_known = false;
-  // Increments of the current batch not yet added to the counters above (resolved slots only;
-  // LlmCallSeriesCache::apply_pending adds them when the batch ends). Why: a counter's increment is
-  // an atomic compare-and-swap loop on a double; a batch of a thousand calls over a few dozen
-  // label sets then costs a few dozen of them per counter instead of a thousand.
+  // Increments and observations of the current batch not yet added to the series above (resolved
+  // slots only; LlmCallSeriesCache::apply_pending adds them when the batch ends). Why: a counter's
+  // increment is an atomic compare-and-swap loop on a double, a histogram's observation a mutex and
+  // two of them; a batch of a thousand calls over a few dozen label sets then costs a few dozen of
+  // them per series instead of a thousand.
   struct Pending {
     double requests = 0;
+    PendingObservations duration;
     std::array<double, kLlmTokenTypes> tokens{};
     double reported_cost = 0;
     double computed_cost = 0;
+    double specular_calls = 0;
+    double specular_errors = 0;
+    PendingObservations specular_latency;
+    double specular_cost = 0;
   } pending;
   bool pending_listed = false;  // in the cache's list of entries with pending increments
 };
@@ -122,16 +146,39 @@ class LlmCallSeriesCache {
     }
   }
 
-  // Adds every deferred increment to its counter. The owner calls it before its lock is released,
-  // so that nobody reading the counters afterwards misses an event.
+  // Notes `value` in `pending`, one of the PendingObservations of `series` (an entry of this cache
+  // whose matching histogram slot is resolved, with these `bounds`), for apply_pending().
+  void defer_observation(LlmCallSeries& series, PendingObservations& pending,
+                         const prometheus::Histogram::BucketBoundaries& bounds, double value) {
+    pending.add(bounds, value);
+    if (!series.pending_listed) {
+      series.pending_listed = true;
+      pending_.push_back(&series);
+    }
+  }
+
+  // Adds every deferred increment and observation to its series. The owner calls it before its
+  // lock is released, so that nobody reading the series afterwards misses an event.
   void apply_pending() {
     for (LlmCallSeries* series : pending_) {
       LlmCallSeries::Pending& p = series->pending;
       add(series->requests, p.requests);
+      observe(series->duration, p.duration);
       for (std::size_t t = 0; t < kLlmTokenTypes; ++t) add(series->tokens[t], p.tokens[t]);
       add(series->reported_cost, p.reported_cost);
       add(series->computed_cost, p.computed_cost);
-      p = {};
+      add(series->specular_calls, p.specular_calls);
+      add(series->specular_errors, p.specular_errors);
+      observe(series->specular_latency, p.specular_latency);
+      add(series->specular_cost, p.specular_cost);
+      // Zeroed in place: the bucket vectors keep their storage for the next batch.
+      p.requests = 0;
+      p.tokens = {};
+      p.reported_cost = 0;
+      p.computed_cost = 0;
+      p.specular_calls = 0;
+      p.specular_errors = 0;
+      p.specular_cost = 0;
       series->pending_listed = false;
     }
     pending_.clear();
@@ -158,6 +205,20 @@ class LlmCallSeriesCache {
     if (amount != 0) counter->Increment(amount);
   }
 
+  static void observe(prometheus::Histogram* histogram, PendingObservations& pending) {
+    if (pending.count == 0) return;
+    if (pending.count == 1) {
+      // The sum is the one value: Observe() costs two atomic adds, ObserveMultiple() one per
+      // bucket.
+      histogram->Observe(pending.sum);
+    } else {
+      histogram->ObserveMultiple(pending.buckets, pending.sum);
+    }
+    std::fill(pending.buckets.begin(), pending.buckets.end(), 0.0);
+    pending.sum = 0;
+    pending.count = 0;
+  }
+
   std::size_t capacity_;
   std::vector<LlmCallSeries*>
       pending_;  // entries with pending increments (map nodes keep their place)
@@ -166,5 +227,29 @@ class LlmCallSeriesCache {
   const std::string* last_key_ = nullptr;
   LlmCallSeries* last_ = nullptr;
 };
+
+// `amount` into the counter of `slot`: deferred to the end of the batch when `cache` holds `series`
+// and the slot is resolved, else at once (resolving the slot).
+inline void count_call(LlmCallSeriesCache* cache, LlmCallSeries& series, prometheus::Counter*& slot,
+                       double& pending, LimitedFamily<prometheus::Counter>& family,
+                       std::initializer_list<std::string_view> values, double amount) {
+  if (cache != nullptr && slot != nullptr) {
+    cache->defer(series, pending, amount);
+  } else {
+    resolve_slot(slot, family, values).Increment(amount);
+  }
+}
+
+// `value` into the histogram of `slot`, deferred or at once as count_call() decides.
+inline void observe_call(LlmCallSeriesCache* cache, LlmCallSeries& series,
+                         prometheus::Histogram*& slot, PendingObservations& pending,
+                         LimitedFamily<prometheus::Histogram>& family,
+                         std::initializer_list<std::string_view> values, double value) {
+  if (cache != nullptr && slot != nullptr) {
+    cache->defer_observation(series, pending, family.buckets(), value);
+  } else {
+    resolve_slot(slot, family, values).Observe(value);
+  }
+}
 
 }  // namespace specwatch

@@ -50,20 +50,25 @@ void DerivedMetrics::SpecularFamilies::create_initial_series() {
 
 // `duration_seconds` only when usable (>= 0), `cost` only when known.
 void DerivedMetrics::SpecularFamilies::record_llm_call(
-    LlmCallSeries& series, std::string_view provider, std::string_view model, bool success,
-    std::string_view error_type, const std::optional<double>& duration_seconds,
-    const std::optional<double>& cost, double count) {
-  resolve_slot(series.specular_calls, provider_calls, {provider, model, bool_label(success)})
-      .Increment(count);
+    LlmCallSeriesCache* cache, LlmCallSeries& series, std::string_view provider,
+    std::string_view model, bool success, std::string_view error_type,
+    const std::optional<double>& duration_seconds, const std::optional<double>& cost,
+    double count) {
+  LlmCallSeries::Pending& pending = series.pending;
+  count_call(cache, series, series.specular_calls, pending.specular_calls, provider_calls,
+             {provider, model, bool_label(success)}, count);
   if (!success) {
-    resolve_slot(series.specular_errors, provider_errors, {provider, model, error_type})
-        .Increment(count);
+    count_call(cache, series, series.specular_errors, pending.specular_errors, provider_errors,
+               {provider, model, error_type}, count);
   }
   if (duration_seconds) {
-    resolve_slot(series.specular_latency, provider_latency, {provider, model})
-        .Observe(*duration_seconds);
+    observe_call(cache, series, series.specular_latency, pending.specular_latency, provider_latency,
+                 {provider, model}, *duration_seconds);
   }
-  if (cost) resolve_slot(series.specular_cost, provider_cost, {provider, model}).Increment(*cost);
+  if (cost) {
+    count_call(cache, series, series.specular_cost, pending.specular_cost, provider_cost,
+               {provider, model}, *cost);
+  }
 }
 
 void DerivedMetrics::SpecularFamilies::record_cache_lookup(const CacheLookup& lookup) {

@@ -18,10 +18,11 @@ struct DerivedMetrics::SpecularFamilies {
 
   // Series that read 0 before the first event.
   void create_initial_series();
-  // `series`: the call's cached slots (llm_call_series.h), so that a known label set costs no
-  // lookup in these families either.
-  void record_llm_call(LlmCallSeries& series, std::string_view provider, std::string_view model,
-                       bool success, std::string_view error_type,
+  // `series`: the call's slots (llm_call_series.h), so that a known label set costs no lookup in
+  // these families either; `cache`: the cache holding them (their updates are then deferred to
+  // the end of the batch), null when they are not cached.
+  void record_llm_call(LlmCallSeriesCache* cache, LlmCallSeries& series, std::string_view provider,
+                       std::string_view model, bool success, std::string_view error_type,
                        const std::optional<double>& duration_seconds,
                        const std::optional<double>& cost, double count);
   void record_cache_lookup(const CacheLookup& lookup);

@@ -762,6 +762,95 @@ TEST_F(DerivedMetricsTest, ABatchOfCallsLeavesExactTotalsWhenRecordReturns) {
                        "service=\"svc\"} 102"));
 }
 
+// Histograms and Specular's counters of a batch's calls are also applied once per label set when
+// the batch ends (LlmCallSeries::Pending): every bucket, count and sum equals what each call
+// observed on its own would give, counted here independently of the families' code. Durations on
+// a boundary land in that boundary's bucket (le), past the last one only in +Inf.
+TEST_F(DerivedMetricsTest, ABatchOfCallsLeavesExactHistogramsWhenRecordReturns) {
+  auto& m = metrics();
+  // Binary-exact durations and costs: any order of addition gives the same sums.
+  const std::vector<double> durations = {0.0078125, 0.5, 1, 1.25, 2, 60, 96, 0.125};
+  std::vector<CanonicalEvent> batch;
+  for (int i = 0; i < 240; ++i) {
+    CanonicalEvent e = event(llm("openai", "m-a", 10, 5), "specular");
+    auto& call = std::get<LlmCall>(e.body);
+    call.duration_seconds = durations[static_cast<std::size_t>(i) % durations.size()];
+    call.cost_usd = 0.25;
+    if (i % 4 == 3) {
+      call.outcome = Outcome::kError;
+      call.error_type = "timeout";
+    }
+    batch.push_back(std::move(e));
+  }
+  m.record(batch.front(), Tool::kSpecular);  // the series resolved before the batch
+  m.record(std::span<const CanonicalEvent>(batch).subspan(1), Tool::kSpecular);
+  const auto cumulative = [&](double le, const std::string& outcome) {
+    int n = 0;
+    for (const auto& e : batch) {
+      const auto& call = std::get<LlmCall>(e.body);
+      const bool ok = call.outcome == Outcome::kSuccess;
+      if ((outcome.empty() || (outcome == "success") == ok) && *call.duration_seconds <= le) ++n;
+    }
+    return n;
+  };
+  const auto le_text = [](double le) {
+    std::ostringstream out;
+    out << le;
+    return out.str();
+  };
+  const auto sum_text = [](double sum) {
+    std::ostringstream out;
+    out << std::setprecision(17) << sum;
+    return out.str();
+  };
+  const std::string t = text();
+  // specwatch_llm_request_duration_seconds, one series per outcome.
+  for (const std::string outcome : {"success", "error"}) {
+    const std::string labels = "model=\"m-a\",operation=\"unknown\",outcome=\"" + outcome +
+                               "\",provider=\"openai\",service=\"specular\"";
+    for (double le :
+         {0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92}) {
+      EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_bucket{" + labels + ",le=\"" +
+                                  le_text(le) + "\"} " + std::to_string(cumulative(le, outcome))))
+          << outcome << " le=" << le;
+    }
+    const int count = cumulative(1e9, outcome);
+    EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_bucket{" + labels +
+                                ",le=\"+Inf\"} " + std::to_string(count)));
+    EXPECT_TRUE(has_line(t, "specwatch_llm_request_duration_seconds_count{" + labels + "} " +
+                                std::to_string(count)));
+  }
+  // Specular's latency histogram (both outcomes in one series) and its counters.
+  double sum = 0;
+  for (const auto& e : batch) sum += *std::get<LlmCall>(e.body).duration_seconds;
+  for (double le : {0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0}) {
+    EXPECT_TRUE(has_line(t,
+                         "specular_provider_latency_seconds_bucket{model=\"m-a\",provider=\""
+                         "openai\",le=\"" +
+                             le_text(le) + "\"} " + std::to_string(cumulative(le, ""))))
+        << "le=" << le;
+  }
+  EXPECT_TRUE(has_line(t,
+                       "specular_provider_latency_seconds_bucket{model=\"m-a\",provider=\"openai\","
+                       "le=\"+Inf\"} 240"));
+  EXPECT_TRUE(has_line(
+      t,
+      "specular_provider_latency_seconds_sum{model=\"m-a\",provider=\"openai\"} " + sum_text(sum)));
+  EXPECT_EQ(
+      samples(t, "specular_provider_calls_total"),
+      (Lines{
+          "specular_provider_calls_total{model=\"m-a\",provider=\"openai\",success=\"false\"} 60",
+          "specular_provider_calls_total{model=\"m-a\",provider=\"openai\",success=\"true\"} 180",
+      }));
+  EXPECT_EQ(samples(t, "specular_provider_errors_total"),
+            (Lines{
+                "specular_provider_errors_total{error_type=\"timeout\",model=\"m-a\",provider="
+                "\"openai\"} 60",
+            }));
+  EXPECT_EQ(samples(t, "specular_provider_cost_total"),
+            (Lines{"specular_provider_cost_total{model=\"m-a\",provider=\"openai\"} 60"}));
+}
+
 std::size_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
   std::size_t size = 0, resident = 0;
