@@ -3,6 +3,9 @@
 #include <prometheus/counter.h>
 #include <prometheus/histogram.h>
 
+#include <algorithm>
+#include <functional>
+
 namespace specwatch {
 namespace {
 
@@ -40,12 +43,48 @@ SpanMetrics::SpanMetrics(prometheus::Registry& registry, std::size_t max_series,
                 "specwatch_span_duration_seconds", kLabels, max_series, overflow_family(registry),
                 span_duration_buckets(), &redaction_) {}
 
+std::size_t SpanMetrics::GroupKeyHash::operator()(const GroupKey& key) const {
+  const std::hash<std::string_view> hash;
+  // kind and status come from two small fixed sets: the name carries the spread.
+  return hash(key.name) ^ (hash(key.kind) * 0x9E3779B97F4A7C15ULL) ^ (hash(key.status) << 1);
+}
+
 void SpanMetrics::observe(const std::string& service, std::span<const SpanObservation> spans) {
   std::lock_guard lock(mutex_);
+  const prometheus::Histogram::BucketBoundaries& bounds = duration_.buckets();
+  const std::size_t width = bounds.size() + 1;
+  groups_.clear();
+  group_of_.clear();
+  bucket_counts_.clear();
   for (const auto& span : spans) {
-    calls_.get({service, span.name, span.kind, span.status}).Increment();
-    duration_.get({service, span.name, span.kind, span.status}).Observe(span.duration_seconds);
+    const auto [at, added] =
+        group_of_.try_emplace(GroupKey{span.name, span.kind, span.status}, groups_.size());
+    if (added) {
+      groups_.push_back(Group{span.name, span.kind, span.status});
+      bucket_counts_.resize(bucket_counts_.size() + width, 0.0);
+    }
+    Group& group = groups_[at->second];
+    ++group.count;
+    group.sum += span.duration_seconds;
+    // The bucket Histogram::Observe counts a value in: the first boundary >= it (le), else +Inf.
+    const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), span.duration_seconds);
+    bucket_counts_[at->second * width + static_cast<std::size_t>(bucket - bounds.begin())] += 1.0;
   }
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    const Group& group = groups_[g];
+    const auto count = static_cast<double>(group.count);
+    calls_.get({service, group.name, group.kind, group.status}, group.count).Increment(count);
+    prometheus::Histogram& duration =
+        duration_.get({service, group.name, group.kind, group.status}, group.count);
+    if (group.count == 1) {
+      duration.Observe(group.sum);  // the one value: two atomic adds instead of one per bucket
+    } else {
+      const auto row = bucket_counts_.begin() + static_cast<std::ptrdiff_t>(g * width);
+      row_.assign(row, row + static_cast<std::ptrdiff_t>(width));
+      duration.ObserveMultiple(row_, group.sum);
+    }
+  }
+  group_of_.clear();  // its keys view the caller's spans
 }
 
 }  // namespace specwatch

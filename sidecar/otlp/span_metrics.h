@@ -15,6 +15,8 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "sidecar/derive/limited_family.h"
@@ -32,14 +34,41 @@ class SpanMetrics {
   SpanMetrics(const SpanMetrics&) = delete;
   SpanMetrics& operator=(const SpanMetrics&) = delete;
 
-  // Thread-safe (one lock per call: call it once per batch).
+  // Thread-safe (one lock per call: call it once per batch). The spans of one label set are
+  // added to their series together, in the order their label sets first appear in `spans` (the
+  // order that decides which sets a full family folds into its overflow series): one lookup, one
+  // counter add and one histogram update per label set and batch instead of per span.
   void observe(const std::string& service, std::span<const SpanObservation> spans);
 
  private:
+  // The spans of one label set in the batch being observed; views into its spans.
+  struct Group {
+    std::string_view name;
+    std::string_view kind;
+    std::string_view status;
+    std::size_t count = 0;
+    double sum = 0;
+  };
+  struct GroupKey {
+    std::string_view name;
+    std::string_view kind;
+    std::string_view status;
+    bool operator==(const GroupKey&) const = default;
+  };
+  struct GroupKeyHash {
+    std::size_t operator()(const GroupKey& key) const;
+  };
+
   std::mutex mutex_;
   SiteRedactor redaction_;
   LimitedCounter calls_;
   LimitedHistogram duration_;
+  // Scratch of observe(), kept for its capacity: the batch's groups, where each one is, and their
+  // bucket counts (one row of duration_'s buckets and +Inf per group).
+  std::vector<Group> groups_;
+  std::unordered_map<GroupKey, std::size_t, GroupKeyHash> group_of_;
+  std::vector<double> bucket_counts_;
+  std::vector<double> row_;
 };
 
 }  // namespace specwatch
