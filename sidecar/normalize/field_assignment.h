@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "sidecar/normalize/profile_set.h"
 #include "sidecar/normalize/rule_evaluation.h"
@@ -200,6 +201,34 @@ std::string* common_string(CanonicalEvent& e, Target t) {
   }
 }
 
+// The field `t` names in `e` when its domain is optional_count (token counts), else nullptr (for
+// apply). `kCount`: the domain is optional_count, decided from the field table at compile time.
+template <bool kCount, typename T>
+std::optional<std::int64_t>* optional_count_slot(T& field) {
+  if constexpr (kCount && std::is_same_v<T, std::optional<std::int64_t>>) {
+    return &field;
+  } else {
+    return nullptr;
+  }
+}
+
+std::optional<std::int64_t>* optional_count_field(CanonicalEvent& e, Target t) {
+  auto& body = e.body;
+  switch (t) {
+#define SPECWATCH_OPTIONAL_COUNT_BODY(S, type, member, default_value, name, target, domain) \
+  case Target::target:                                                                      \
+    return optional_count_slot<std::string_view(#domain) == "optional_count">(              \
+        std::get<S>(body).member);
+#define SPECWATCH_OPTIONAL_COUNT_KIND(kind, S, name, FIELDS) \
+  FIELDS(SPECWATCH_OPTIONAL_COUNT_BODY, S)
+    SPECWATCH_EVENT_KINDS(SPECWATCH_OPTIONAL_COUNT_KIND)
+#undef SPECWATCH_OPTIONAL_COUNT_KIND
+#undef SPECWATCH_OPTIONAL_COUNT_BODY
+    default:
+      return nullptr;
+  }
+}
+
 // apply_specs(), with the most frequent assignment inline: one plain spec ({field: X}). A
 // memoized field is read without going through resolve()'s Scalar, and a string for a common
 // string target or an ISO timestamp is set straight away: the same result as assign() with
@@ -239,6 +268,15 @@ std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
         ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
         return {};
       }
+    }
+  } else if (found->IsInt64()) {
+    // An integer into a token count (three or more per provider call): what assign() with
+    // assign_optional_count() does for it, without the Scalar and the two dispatches.
+    if (std::optional<std::int64_t>* field = optional_count_field(e, a.target)) {
+      const std::int64_t n = found->GetInt64();
+      if (n < 0) return kInvalidField;
+      *field = n;
+      return {};
     }
   }
   return apply_value(e, a, from_json(*found), ctx);
