@@ -201,29 +201,46 @@ std::string* common_string(CanonicalEvent& e, Target t) {
   }
 }
 
-// The field `t` names in `e` when its domain is optional_count (token counts), else nullptr (for
-// apply). `kCount`: the domain is optional_count, decided from the field table at compile time.
-template <bool kCount, typename T>
-std::optional<std::int64_t>* optional_count_slot(T& field) {
-  if constexpr (kCount && std::is_same_v<T, std::optional<std::int64_t>>) {
+// The value domains of event_fields.h, as values (the field table names them as identifiers).
+enum class Domain : std::uint8_t {
+  text,
+  time,
+  count,
+  optional_count,
+  optional_amount,
+  ratio,
+  flag,
+  optional_flag,
+  outcome,
+  call_outcome,
+  severity,
+  http_status,
+};
+
+// `field` when its domain is `kWanted` and its type is Field, else nullptr (for body_field).
+template <typename Field, Domain kWanted, Domain kDomain, typename T>
+Field* field_of_domain(T& field) {
+  if constexpr (kWanted == kDomain && std::is_same_v<T, Field>) {
     return &field;
   } else {
     return nullptr;
   }
 }
 
-std::optional<std::int64_t>* optional_count_field(CanonicalEvent& e, Target t) {
+// The body field `t` names in `e` when its domain is `kWanted` (a Field), else nullptr: for the
+// fast paths of apply(), which set such a field the way assign_<domain>() would. Common fields
+// are never returned (they also mark ctx.common_assigned).
+template <typename Field, Domain kWanted>
+Field* body_field(CanonicalEvent& e, Target t) {
   auto& body = e.body;
   switch (t) {
-#define SPECWATCH_OPTIONAL_COUNT_BODY(S, type, member, default_value, name, target, domain) \
-  case Target::target:                                                                      \
-    return optional_count_slot<std::string_view(#domain) == "optional_count">(              \
-        std::get<S>(body).member);
-#define SPECWATCH_OPTIONAL_COUNT_KIND(kind, S, name, FIELDS) \
-  FIELDS(SPECWATCH_OPTIONAL_COUNT_BODY, S)
-    SPECWATCH_EVENT_KINDS(SPECWATCH_OPTIONAL_COUNT_KIND)
-#undef SPECWATCH_OPTIONAL_COUNT_KIND
-#undef SPECWATCH_OPTIONAL_COUNT_BODY
+#define SPECWATCH_BODY_FIELD(S, type, member, default_value, name, target, domain) \
+  case Target::target:                                                             \
+    return field_of_domain<Field, kWanted, Domain::domain>(std::get<S>(body).member);
+#define SPECWATCH_BODY_FIELD_KIND(kind, S, name, FIELDS) FIELDS(SPECWATCH_BODY_FIELD, S)
+    SPECWATCH_EVENT_KINDS(SPECWATCH_BODY_FIELD_KIND)
+#undef SPECWATCH_BODY_FIELD_KIND
+#undef SPECWATCH_BODY_FIELD
     default:
       return nullptr;
   }
@@ -257,6 +274,14 @@ std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
       ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
       return {};
     }
+    // A body text field (provider, model, operation, …) without a conversion: what
+    // assign_text() does with a string.
+    if (spec.convert == Convert::kNone) {
+      if (std::string* field = body_field<std::string, Domain::text>(e, a.target)) {
+        assign_text(*field, text);
+        return {};
+      }
+    }
     if (a.target == Target::kLogLevel) {
       return to_severity(Scalar::text(text), std::get<LogRecord>(e.body).level) ? std::string_view{}
                                                                                 : kInvalidField;
@@ -272,7 +297,8 @@ std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
   } else if (found->IsInt64()) {
     // An integer into a token count (three or more per provider call): what assign() with
     // assign_optional_count() does for it, without the Scalar and the two dispatches.
-    if (std::optional<std::int64_t>* field = optional_count_field(e, a.target)) {
+    if (auto* field =
+            body_field<std::optional<std::int64_t>, Domain::optional_count>(e, a.target)) {
       const std::int64_t n = found->GetInt64();
       if (n < 0) return kInvalidField;
       *field = n;
