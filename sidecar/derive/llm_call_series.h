@@ -18,7 +18,6 @@
 #include <prometheus/counter.h>
 #include <prometheus/histogram.h>
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <functional>
@@ -29,6 +28,7 @@
 #include <vector>
 
 #include "sidecar/derive/limited_family.h"
+#include "sidecar/derive/pending_observations.h"
 #include "sidecar/derive/pricing.h"
 
 namespace specwatch {
@@ -45,23 +45,6 @@ struct LlmCallLabels {
 
 enum class LlmTokenType : std::uint8_t { kInput, kOutput, kCacheRead, kCacheCreation, kReasoning };
 inline constexpr std::size_t kLlmTokenTypes = 5;
-
-// Observations of a histogram series not yet made (LlmCallSeries::Pending): how many fell into each
-// bucket, and their sum, for one Histogram::ObserveMultiple() at the end of the batch.
-struct PendingObservations {
-  std::vector<double> buckets;  // one per boundary, then +Inf; sized on first use
-  double sum = 0;
-  std::size_t count = 0;
-
-  // The bucket Histogram::Observe() would count `value` in: the first boundary >= value.
-  void add(const prometheus::Histogram::BucketBoundaries& bounds, double value) {
-    if (buckets.empty()) buckets.assign(bounds.size() + 1, 0.0);
-    const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin();
-    buckets[static_cast<std::size_t>(bucket)] += 1.0;
-    sum += value;
-    ++count;
-  }
-};
 
 // Slots of one label set; empty until first resolved (see above).
 struct LlmCallSeries {
@@ -206,17 +189,7 @@ class LlmCallSeriesCache {
   }
 
   static void observe(prometheus::Histogram* histogram, PendingObservations& pending) {
-    if (pending.count == 0) return;
-    if (pending.count == 1) {
-      // The sum is the one value: Observe() costs two atomic adds, ObserveMultiple() one per
-      // bucket.
-      histogram->Observe(pending.sum);
-    } else {
-      histogram->ObserveMultiple(pending.buckets, pending.sum);
-    }
-    std::fill(pending.buckets.begin(), pending.buckets.end(), 0.0);
-    pending.sum = 0;
-    pending.count = 0;
+    if (pending.count != 0) pending.apply_to(*histogram);
   }
 
   std::size_t capacity_;

@@ -3,7 +3,6 @@
 #include <prometheus/counter.h>
 #include <prometheus/histogram.h>
 
-#include <algorithm>
 #include <functional>
 
 namespace specwatch {
@@ -18,6 +17,9 @@ prometheus::Family<prometheus::Counter>& overflow_family(prometheus::Registry& r
           "series limit.")
       .Register(registry);
 }
+
+// Groups whose scratch observe() keeps from batch to batch.
+constexpr std::size_t kKeptGroups = 256;
 
 const std::vector<std::string> kLabels = {"service", "span_name", "span_kind", "status_code"};
 
@@ -52,39 +54,35 @@ std::size_t SpanMetrics::GroupKeyHash::operator()(const GroupKey& key) const {
 void SpanMetrics::observe(const std::string& service, std::span<const SpanObservation> spans) {
   std::lock_guard lock(mutex_);
   const prometheus::Histogram::BucketBoundaries& bounds = duration_.buckets();
-  const std::size_t width = bounds.size() + 1;
-  groups_.clear();
+  groups_used_ = 0;
   group_of_.clear();
-  bucket_counts_.clear();
   for (const auto& span : spans) {
     const auto [at, added] =
-        group_of_.try_emplace(GroupKey{span.name, span.kind, span.status}, groups_.size());
+        group_of_.try_emplace(GroupKey{span.name, span.kind, span.status}, groups_used_);
     if (added) {
-      groups_.push_back(Group{span.name, span.kind, span.status});
-      bucket_counts_.resize(bucket_counts_.size() + width, 0.0);
+      if (groups_used_ == groups_.size()) groups_.emplace_back();
+      Group& group = groups_[groups_used_++];
+      group.name = span.name;
+      group.kind = span.kind;
+      group.status = span.status;
     }
-    Group& group = groups_[at->second];
-    ++group.count;
-    group.sum += span.duration_seconds;
-    // The bucket Histogram::Observe counts a value in: the first boundary >= it (le), else +Inf.
-    const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), span.duration_seconds);
-    bucket_counts_[at->second * width + static_cast<std::size_t>(bucket - bounds.begin())] += 1.0;
+    groups_[at->second].durations.add(bounds, span.duration_seconds);
   }
-  for (std::size_t g = 0; g < groups_.size(); ++g) {
-    const Group& group = groups_[g];
-    const auto count = static_cast<double>(group.count);
-    calls_.get({service, group.name, group.kind, group.status}, group.count).Increment(count);
-    prometheus::Histogram& duration =
-        duration_.get({service, group.name, group.kind, group.status}, group.count);
-    if (group.count == 1) {
-      duration.Observe(group.sum);  // the one value: two atomic adds instead of one per bucket
-    } else {
-      const auto row = bucket_counts_.begin() + static_cast<std::ptrdiff_t>(g * width);
-      row_.assign(row, row + static_cast<std::ptrdiff_t>(width));
-      duration.ObserveMultiple(row_, group.sum);
-    }
+  for (std::size_t g = 0; g < groups_used_; ++g) {
+    Group& group = groups_[g];
+    const std::size_t count = group.durations.count;
+    calls_.get({service, group.name, group.kind, group.status}, count)
+        .Increment(static_cast<double>(count));
+    group.durations.apply_to(duration_.get({service, group.name, group.kind, group.status}, count));
   }
   group_of_.clear();  // its keys view the caller's spans
+  // A batch of thousands of distinct span names (a sender putting ids into names) leaves no
+  // lasting scratch behind: beyond a few hundred groups it is given back.
+  if (groups_.size() > kKeptGroups) {
+    groups_.resize(kKeptGroups);
+    groups_.shrink_to_fit();
+    group_of_ = {};
+  }
 }
 
 }  // namespace specwatch

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sidecar/derive/limited_family.h"
+#include "sidecar/derive/pending_observations.h"
 #include "sidecar/otlp/otlp_records.h"
 
 namespace specwatch {
@@ -46,8 +47,7 @@ class SpanMetrics {
     std::string_view name;
     std::string_view kind;
     std::string_view status;
-    std::size_t count = 0;
-    double sum = 0;
+    PendingObservations durations;
   };
   struct GroupKey {
     std::string_view name;
@@ -63,12 +63,11 @@ class SpanMetrics {
   SiteRedactor redaction_;
   LimitedCounter calls_;
   LimitedHistogram duration_;
-  // Scratch of observe(), kept for its capacity: the batch's groups, where each one is, and their
-  // bucket counts (one row of duration_'s buckets and +Inf per group).
+  // Scratch of observe(), kept for its capacity: the batch's groups (the first `groups_used_`;
+  // their bucket storage is reused) and where each one is.
   std::vector<Group> groups_;
+  std::size_t groups_used_ = 0;
   std::unordered_map<GroupKey, std::size_t, GroupKeyHash> group_of_;
-  std::vector<double> bucket_counts_;
-  std::vector<double> row_;
 };
 
 }  // namespace specwatch

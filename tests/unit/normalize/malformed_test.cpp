@@ -38,6 +38,13 @@ TEST(Malformed, WrongTypeIsInvalidField) {
 
   r = json("genai", R"({"gen_ai.provider.name":"openai","gen_ai.usage.input_tokens":-5})");
   EXPECT_EQ(r.reason, "invalid_field");
+  // Beyond int64 (a uint64 or a double that reads as an integer): refused, not wrapped.
+  r = json("genai",
+           R"({"gen_ai.provider.name":"openai","gen_ai.usage.input_tokens":18446744073709551615})");
+  EXPECT_EQ(r.reason, "invalid_field");
+  r = json("genai",
+           R"({"gen_ai.provider.name":"openai","gen_ai.usage.input_tokens":-9223372036854775808})");
+  EXPECT_EQ(r.reason, "invalid_field");
 
   r = json("spek-result", R"({"nasa_compliance_score":1.5})");
   EXPECT_EQ(r.reason, "invalid_field");

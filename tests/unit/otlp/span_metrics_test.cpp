@@ -127,5 +127,43 @@ TEST(SpanMetrics, AFullFamilyFoldsTheLabelSetsThatCameLastInTheBatch) {
       text, "specwatch_series_overflow_total{metric=\"specwatch_span_duration_seconds\"} 5"));
 }
 
+// A hostile batch: thousands of distinct span names (ids put into names) and durations that no
+// clock gives (negative, past every boundary). The family keeps its limit, the overflow series
+// counts the rest, and a following ordinary batch is counted as before.
+TEST(SpanMetrics, ABatchOfThousandsOfNamesKeepsTheLimitAndTheCounts) {
+  prometheus::Registry registry;
+  SpanMetrics metrics(registry, /*max_series=*/100);
+  std::vector<std::string> names;
+  for (int i = 0; i < 5000; ++i) names.push_back("GET /item/" + std::to_string(i));
+  std::vector<SpanObservation> spans;
+  for (int i = 0; i < 5000; ++i) {
+    spans.push_back(SpanObservation{names[static_cast<std::size_t>(i)], "server", "ok",
+                                    i % 2 == 0 ? -1.0 : 1000.0});
+  }
+  metrics.observe("svc", spans);
+  metrics.observe("svc",
+                  std::vector<SpanObservation>(3, SpanObservation{names[0], "server", "ok", 0.5}));
+  const std::string text = exposition(registry);
+  const std::string overflow =
+      "service=\"overflow\",span_kind=\"overflow\",span_name=\"overflow\",status_code=\"overflow\"";
+  EXPECT_TRUE(has_line(text, "specwatch_span_calls_total{" + overflow + "} 4900"));
+  EXPECT_TRUE(has_line(text, "specwatch_span_duration_seconds_count{" + overflow + "} 4900"));
+  // Negative durations land in the first bucket, as Histogram::Observe puts them.
+  EXPECT_TRUE(
+      has_line(text, "specwatch_span_duration_seconds_bucket{" + overflow + ",le=\"0.005\"} 2450"));
+  EXPECT_TRUE(
+      has_line(text, "specwatch_span_duration_seconds_bucket{" + overflow + ",le=\"300\"} 2450"));
+  EXPECT_TRUE(has_line(text, "specwatch_span_duration_seconds_sum{" + overflow + "} 2447550"));
+  EXPECT_TRUE(has_line(
+      text, "specwatch_series_overflow_total{metric=\"specwatch_span_calls_total\"} 4900"));
+  const std::string first =
+      "service=\"svc\",span_kind=\"server\",span_name=\"GET /item/0\",status_code=\"ok\"";
+  EXPECT_TRUE(has_line(text, "specwatch_span_calls_total{" + first + "} 4"));
+  EXPECT_TRUE(
+      has_line(text, "specwatch_span_duration_seconds_bucket{" + first + ",le=\"0.005\"} 1"));
+  EXPECT_TRUE(has_line(text, "specwatch_span_duration_seconds_bucket{" + first + ",le=\"0.5\"} 4"));
+  EXPECT_TRUE(has_line(text, "specwatch_span_duration_seconds_sum{" + first + "} 0.5"));
+}
+
 }  // namespace
 }  // namespace specwatch
