@@ -41,6 +41,24 @@ std::vector<std::pair<std::string, std::string>> model_mix() {
   return out;  // 21 + 14 + 7 + 8 = 50
 }
 
+// A chat call of `model` with a duration, input and output tokens, cache reads one time in three
+// and a rate-limit error one time in twenty, drawn from `rng`.
+LlmCall random_call(const std::string& provider, const std::string& model, std::mt19937& rng) {
+  LlmCall call;
+  call.provider = provider;
+  call.model = model;
+  call.operation = "chat";
+  call.duration_seconds = 0.2 + (rng() % 5000) / 1000.0;
+  call.input_tokens = 500 + rng() % 5000;
+  call.output_tokens = 50 + rng() % 800;
+  if (rng() % 3 == 0) call.cache_read_tokens = rng() % 400;
+  if (rng() % 20 == 0) {
+    call.outcome = Outcome::kError;
+    call.error_type = "rate_limited";
+  }
+  return call;
+}
+
 std::vector<CanonicalEvent> mixed_events(std::size_t n) {
   const auto models = model_mix();
   std::mt19937 rng(42);
@@ -53,19 +71,7 @@ std::vector<CanonicalEvent> mixed_events(std::size_t n) {
     const unsigned kind = rng() % 10;
     if (kind < 4) {
       const auto& [provider, model] = models[rng() % models.size()];
-      LlmCall call;
-      call.provider = provider;
-      call.model = model;
-      call.operation = "chat";
-      call.duration_seconds = 0.2 + (rng() % 5000) / 1000.0;
-      call.input_tokens = 500 + rng() % 5000;
-      call.output_tokens = 50 + rng() % 800;
-      if (rng() % 3 == 0) call.cache_read_tokens = rng() % 400;
-      if (rng() % 20 == 0) {
-        call.outcome = Outcome::kError;
-        call.error_type = "rate_limited";
-      }
-      e.body = std::move(call);
+      e.body = random_call(provider, model, rng);
     } else if (kind < 6) {
       e.body = CacheLookup{rng() % 2 ? "query" : "embedding", rng() % 3 != 0};
     } else if (kind < 9) {
@@ -94,7 +100,8 @@ void BM_RecordMixed(benchmark::State& state) {
 BENCHMARK(BM_RecordMixed)->Arg(0)->Arg(1);
 
 // Batches of provider calls as a file source delivers them (W1-LLM's shape): 1,000 calls over 36
-// label sets (4 services x 9 models), a duration, three token counts and a computed cost each;
+// label sets (4 services x 9 models, and their rate-limited errors), random_call()'s fields and a
+// computed cost each;
 // Arg(1) with Specular's own families too. Measures what the batch deferral
 // (LlmCallSeries::Pending) saves per call.
 void BM_RecordCallBatch(benchmark::State& state) {
@@ -102,7 +109,7 @@ void BM_RecordCallBatch(benchmark::State& state) {
   Logger logger(LogLevel::kError, [](std::string_view) {});
   DerivedMetrics metrics(registry, PricingTable::bundled(), {}, logger);
   const char* services[] = {"svc-a", "svc-b", "svc-c", "svc-d"};
-  const std::pair<const char*, const char*> models[] = {{"anthropic", "claude-sonnet-4-20250514"},
+  const std::pair<std::string, std::string> models[] = {{"anthropic", "claude-sonnet-4-20250514"},
                                                         {"anthropic", "claude-3-5-haiku-20241022"},
                                                         {"anthropic", "claude-haiku-4-5-20251001"},
                                                         {"openai", "gpt-4o"},
@@ -116,15 +123,7 @@ void BM_RecordCallBatch(benchmark::State& state) {
   for (auto& e : batch) {
     e.service = services[rng() % 4];
     const auto& [provider, model] = models[rng() % 9];
-    LlmCall call;
-    call.provider = provider;
-    call.model = model;
-    call.operation = "chat";
-    call.duration_seconds = 0.05 + (rng() % 8000) / 1000.0;
-    call.input_tokens = 500 + rng() % 5000;
-    call.output_tokens = 50 + rng() % 800;
-    call.cache_read_tokens = rng() % 400;
-    e.body = std::move(call);
+    e.body = random_call(provider, model, rng);
   }
   const Tool tool = state.range(0) ? Tool::kSpecular : Tool::kNone;
   for (auto _ : state) metrics.record(std::span<const CanonicalEvent>(batch), tool);
