@@ -34,7 +34,9 @@ class KafkaExport : public ::testing::Test {
  protected:
   KafkaExport() {
     std::filesystem::create_directories(dir_.file("in"));
-    mock_.command(std::string("topic ") + kTopic + " 3");
+    // 12 partitions: the mock broker keeps 5 MiB of each (see offsets_in_kafka), and the kill
+    // test's 100,000 events with their duplicates took more than three partitions hold.
+    mock_.command(std::string("topic ") + kTopic + " 12");
     const std::string exporters = "exporters:\n  - type: kafka\n    name: stream\n    brokers: \"" +
                                   mock_.bootstraps() + "\"\n    topic: " + kTopic +
                                   "\n    key: trace_id\n    properties: {linger.ms: 5}\n";
@@ -51,9 +53,24 @@ class KafkaExport : public ::testing::Test {
         .value_or(-1);
   }
   // log.offset of every message in Kafka → how many times.
+  // The log.offset of every event in the topic, with how often it arrived. Fails the test when
+  // the mock broker no longer holds a partition's first messages: librdkafka's mock keeps at most
+  // 5 MiB per partition and drops the oldest message sets beyond, which would count as events the
+  // sidecar lost.
   std::map<std::uint64_t, int> offsets_in_kafka() {
     std::map<std::uint64_t, int> out;
-    for (const KcatMessage& message : kcat_consume(mock_.bootstraps(), kTopic)) {
+    const std::vector<KcatMessage> messages = kcat_consume(mock_.bootstraps(), kTopic);
+    std::map<int, std::pair<std::int64_t, std::int64_t>> span;  // partition: lowest, count
+    for (const KcatMessage& message : messages) {
+      auto [it, added] = span.try_emplace(message.partition, message.offset, 0);
+      it->second.first = std::min(it->second.first, message.offset);
+      ++it->second.second;
+    }
+    for (const auto& [partition, lowest_and_count] : span) {
+      EXPECT_EQ(lowest_and_count.first, 0)
+          << "the mock broker dropped the oldest messages of partition " << partition;
+    }
+    for (const KcatMessage& message : messages) {
       rapidjson::Document doc;
       doc.Parse(message.value.c_str());
       if (doc.HasParseError()) {

@@ -84,6 +84,12 @@ std::vector<KcatMessage> kcat_consume(const std::string& bootstraps, const std::
     envelope.Parse(line.c_str());
     if (envelope.HasParseError() || !envelope.IsObject()) continue;
     KcatMessage message;
+    if (envelope.HasMember("partition") && envelope["partition"].IsInt()) {
+      message.partition = envelope["partition"].GetInt();
+    }
+    if (envelope.HasMember("offset") && envelope["offset"].IsInt64()) {
+      message.offset = envelope["offset"].GetInt64();
+    }
     if (envelope.HasMember("key") && envelope["key"].IsString()) {
       message.key = envelope["key"].GetString();
     }

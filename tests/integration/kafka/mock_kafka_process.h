@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ class MockKafkaProcess {
 };
 
 struct KcatMessage {
+  int partition = -1;
+  std::int64_t offset = -1;  // in its partition
   std::string key;
   std::map<std::string, std::string> headers;
   std::string value;
