@@ -60,8 +60,8 @@ FileReader::~FileReader() {
 }
 
 std::int64_t FileReader::read_chunk(std::size_t max_bytes, std::uint64_t file_size,
-                                    std::size_t batch_records, ReadStorage& storage,
-                                    std::vector<FramedRecord>& records,
+                                    std::size_t batch_records, ReadBlockPool& blocks,
+                                    ReadStorage& storage, std::vector<FramedRecord>& records,
                                     std::vector<FramedError>& errors, std::string& error) {
   const std::uint64_t fed = framer_->fed_offset();
   if (file_size <= fed) return 0;  // nothing new at the last stat: no block, no system call
@@ -71,8 +71,7 @@ std::int64_t FileReader::read_chunk(std::size_t max_bytes, std::uint64_t file_si
   const auto before = static_cast<std::size_t>(std::min<std::uint64_t>(fed, kTailCheckBytes));
   const bool carried = carry_.size() >= before;
   storage.path_length = path_.size();
-  storage.block =
-      std::make_unique_for_overwrite<char[]>(path_.size() + before + news + kRecordPadding);
+  storage.block = blocks.take(path_.size() + before + news + kRecordPadding);
   std::memcpy(storage.block.get(), path_.data(), path_.size());
   char* const buffer = storage.block.get() + path_.size();
   const std::uint64_t from = carried ? fed : fed - before;

@@ -15,6 +15,7 @@
 #include "sidecar/framing/framer.h"
 #include "sidecar/sources/file/file_identity.h"
 #include "sidecar/sources/file/offset_tracker.h"
+#include "sidecar/sources/file/read_block_pool.h"
 
 namespace specwatch {
 
@@ -24,7 +25,7 @@ namespace specwatch {
 // saves copying each record out of a reused buffer: the copy was a third of the source thread's
 // time (docs/PERFORMANCE.md, "Records parsed where they were read").
 struct ReadStorage {
-  std::unique_ptr<char[]> block;
+  ReadBlockPool::Block block;
   std::size_t path_length = 0;
   // Records that began in an earlier read, completed from the framer's copy of their first part:
   // copied here, with kRecordPadding spare bytes of capacity too. Elements of a deque do not move.
@@ -78,11 +79,12 @@ class FileReader {
   // record carries the tail check at its end, and boundary_tail() is the one at boundary_offset():
   // both are hashed from the bytes this read returned (with those kept from the previous read),
   // never read again from the file, which may have been truncated meanwhile (copytruncate while a
-  // chunk is being emitted). The bytes are read into `storage` (allocated here), which the records
-  // view.
+  // chunk is being emitted). The bytes are read into `storage` (its block taken from `blocks`),
+  // which the records view.
   std::int64_t read_chunk(std::size_t max_bytes, std::uint64_t file_size, std::size_t batch_records,
-                          ReadStorage& storage, std::vector<FramedRecord>& records,
-                          std::vector<FramedError>& errors, std::string& error);
+                          ReadBlockPool& blocks, ReadStorage& storage,
+                          std::vector<FramedRecord>& records, std::vector<FramedError>& errors,
+                          std::string& error);
   // The tail check at boundary_offset() after the last read_chunk; nullopt if that read did not
   // cover the bytes before it.
   const std::optional<TailCheck>& boundary_tail() const { return boundary_tail_; }

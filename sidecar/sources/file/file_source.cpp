@@ -30,7 +30,11 @@ FileSource::FileSource(const FileSourceConfig& config, const TailConfig& tail,
       errors_(errors),
       series_(metrics.series(config.name)),
       checkpoint_writes_(metrics.checkpoint_writes_total()),
-      store_(state_dir, config.name) {}
+      store_(state_dir, config.name),
+      // A read's block holds the file's path (a longer one than PATH_MAX takes a plain block),
+      // the bytes kept before the read offset, the read and the parsers' padding.
+      read_blocks_(ReadBlockPool::create(4096 + kTailCheckBytes + tail.read_buffer_bytes +
+                                         kRecordPadding)) {}
 
 FileSource::~FileSource() {
   stop(0);
@@ -178,6 +182,8 @@ bool FileSource::cycle(bool full, bool first) {
     return entry.second.identity_pending || entry.second.awaiting_offset;
   });
   caught_up_.store(!more && !scan_incomplete_ && initial_scan_done_ && !pending);
+  // Nothing left to read for now: the blocks kept for the next large read are freed.
+  if (!more) read_blocks_->release_free();
   if (full) scans_completed_.fetch_add(1);
   return more && !stop_requested_.load();
 }

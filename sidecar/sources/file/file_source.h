@@ -47,6 +47,9 @@ class FileSource : public Source {
 
   // Test hook: behave as if the kernel reported IN_Q_OVERFLOW.
   void inject_inotify_overflow_for_test();
+  // Blocks of large reads allocated so far, and those kept for the next read (read_block_pool.h).
+  std::size_t read_block_allocations_for_test() const { return read_blocks_->allocations(); }
+  std::size_t kept_read_blocks_for_test() const { return read_blocks_->free_blocks(); }
 
   // Full scans completed so far (tests wait on it instead of sleeping).
   std::uint64_t scans_completed() const { return scans_completed_.load(); }
@@ -174,6 +177,8 @@ class FileSource : public Source {
   FileSourceMetrics::Series series_;
   prometheus::Counter& checkpoint_writes_;
   CheckpointStore store_;
+  // The blocks large reads go into (read_block_pool.h), shared with the batches that hold them.
+  std::shared_ptr<ReadBlockPool> read_blocks_;
 
   std::shared_ptr<Watcher> watcher_;
   std::shared_ptr<AckHub> hub_;

@@ -96,7 +96,7 @@ bool FileSource::read_stream(const InodeKey& key, StreamFile& file, std::size_t 
     std::vector<FramedError> framer_errors;
     std::string error;
     std::int64_t n = reader.read_chunk(tail_.read_buffer_bytes, file.size, batch_max_records_,
-                                       *storage, records, framer_errors, error);
+                                       *read_blocks_, *storage, records, framer_errors, error);
     if (n < 0) {
       report_once(reader.path(), "read_error", "cannot read " + reader.path() + ": " + error);
       return false;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,7 @@ class FileReaderTest : public ::testing::Test {
   std::int64_t read(FileReader& reader, std::size_t max_bytes, std::uint64_t file_size) {
     std::string error;
     const std::int64_t n =
-        reader.read_chunk(max_bytes, file_size, 1000, storage_, records_, errors_, error);
+        reader.read_chunk(max_bytes, file_size, 1000, *blocks_, storage_, records_, errors_, error);
     EXPECT_EQ(error, "");
     return n;
   }
@@ -46,6 +47,7 @@ class FileReaderTest : public ::testing::Test {
 
   TempDir dir_;
   std::string path_;
+  std::shared_ptr<ReadBlockPool> blocks_ = ReadBlockPool::create(2 * 1024 * 1024);
   ReadStorage storage_;
   std::vector<FramedRecord> records_;
   std::vector<FramedError> errors_;
@@ -121,6 +123,50 @@ TEST_F(FileReaderTest, AReadTakesNoMoreThanTheFileHeldAtItsLastStat) {
   ASSERT_EQ(read(reader, 262144, content.size()), 8);
   ASSERT_EQ(records_.size(), 1u);
   EXPECT_EQ(records_[0].bytes, "{\"b\":2}");
+}
+
+TEST_F(FileReaderTest, LargeReadsGoIntoRecycledBlocksAndSmallOnesDoNot) {
+  // 1.5 MiB of 100-byte records: a read of 1.25 MiB fills more than half of the pool's 2 MiB
+  // block, the rest (256 KiB) does not.
+  std::string line = "{\"n\":\"" + std::string(91, 'x') + "\"}\n";
+  ASSERT_EQ(line.size(), 100u);
+  std::string content;
+  for (int i = 0; i < 15 * 1024; ++i) content += line;
+  FileReader reader = open_reader(content);
+  const std::size_t large = 1280 * 1024;
+  ASSERT_EQ(read(reader, large, content.size()), static_cast<std::int64_t>(large));
+  EXPECT_NE(storage_.block.get_deleter().pool, nullptr);
+  EXPECT_EQ(blocks_->allocations(), 1u);
+  ASSERT_EQ(records_.size(), 13107u);  // the 13,108th line ends past the read
+  EXPECT_EQ(records_.back().end_offset, 1310700u);
+  for (const FramedRecord& r : records_) ASSERT_EQ(r.bytes, line.substr(0, 99));
+  const char* first_block = storage_.block.get();
+
+  // Its batches released: the block is kept, and the next large read goes into it.
+  storage_ = ReadStorage{};
+  EXPECT_EQ(blocks_->free_blocks(), 1u);
+  records_.clear();
+  reader.restart_at(0);
+  ASSERT_EQ(read(reader, large, content.size()), static_cast<std::int64_t>(large));
+  EXPECT_EQ(storage_.block.get(), first_block);
+  EXPECT_EQ(blocks_->allocations(), 1u);
+  EXPECT_EQ(blocks_->free_blocks(), 0u);
+  ASSERT_EQ(records_.size(), 13107u);
+  EXPECT_EQ(records_[0].bytes, line.substr(0, 99));
+  EXPECT_EQ(records_[0].bytes.data(), first_block + path_.size());
+
+  // The rest of the file: a plain block of its size, not a kept one.
+  ReadStorage kept = std::move(storage_);
+  storage_ = ReadStorage{};
+  records_.clear();
+  const std::size_t rest = content.size() - large;
+  ASSERT_EQ(read(reader, large, content.size()), static_cast<std::int64_t>(rest));
+  EXPECT_EQ(storage_.block.get_deleter().pool, nullptr);
+  EXPECT_EQ(blocks_->allocations(), 1u);
+  ASSERT_EQ(records_.size(), 15360u - 13107u);  // the first completed from the read before
+  EXPECT_EQ(records_.front().bytes, line.substr(0, 99));
+  EXPECT_EQ(records_.back().end_offset, content.size());
+  EXPECT_EQ(records_.back().bytes, line.substr(0, 99));
 }
 
 }  // namespace

@@ -140,6 +140,67 @@ TEST_F(FileSourceTest, RecordsStayValidWhileTheirBatchLivesAndOneReadSharesOneBu
   EXPECT_EQ(all[53], "{\"n\":149}");
 }
 
+// Lines of 100 bytes with their newline: {"n":<6 digits>,"pad":"x…x"}.
+std::string hundred_byte_lines(int from, int to) {
+  std::string out;
+  for (int i = from; i < to; ++i) {
+    std::string n = std::to_string(i);
+    n.insert(0, 6 - n.size(), '0');
+    out += "{\"n\":" + n + ",\"pad\":\"" + std::string(78, 'x') + "\"}\n";
+  }
+  return out;
+}
+
+TEST_F(FileSourceTest, LargeReadsRecycleTheirBlocksAndACaughtUpSourceKeepsNone) {
+  ASSERT_EQ(hundred_byte_lines(0, 1).size(), 100u);
+  const std::string path = logs_ / "app.json";
+  write_file(path, hundred_byte_lines(0, 30000));  // 3,000,000 bytes: three reads of 1 MiB
+  TailConfig tail = Harness::fast_tail();
+  tail.read_buffer_bytes = 1024 * 1024;
+  KeepingConsumer keeping;
+  auto source =
+      harness_.make(Harness::source_config("app", logs_ / "*.json"), tail, state_.path(), keeping);
+  source->start();
+  ASSERT_TRUE(wait_until([&] { return keeping.records() == 30000; }));
+  // Every batch still held: each of the two full reads and the third (more than half a block)
+  // took a block of its own; nothing could be kept.
+  EXPECT_EQ(source->read_block_allocations_for_test(), 3u);
+  EXPECT_EQ(source->kept_read_blocks_for_test(), 0u);
+  std::vector<RecordBatch> kept = keeping.take();
+  std::size_t n = 0;
+  const std::string expected = hundred_byte_lines(0, 30000);
+  for (const RecordBatch& batch : kept) {
+    for (const Record& record : batch.records) {
+      ASSERT_EQ(record.data, std::string_view(expected).substr(n * 100, 99)) << n;
+      ++n;
+    }
+  }
+  EXPECT_EQ(n, 30000u);
+  // Released: two blocks are kept for the next reads, then freed once the source has caught up.
+  kept.clear();
+  ASSERT_TRUE(wait_until([&] { return source->kept_read_blocks_for_test() == 0; }));
+
+  // Released as they are consumed (this consumer copies the records and drops the batch before
+  // the source reads on), the blocks of the next reads are recycled: four reads of 1 MiB and a
+  // small one, into one block.
+  RecordingConsumer recording;
+  const std::string second = logs_ / "second.json";
+  write_file(second, hundred_byte_lines(0, 44000));
+  auto again = harness_.make(Harness::source_config("again", logs_ / "second.json"), tail,
+                             state_.path(), recording);
+  again->start();
+  ASSERT_TRUE(recording.wait_count(44000));
+  again->stop(1000);
+  EXPECT_EQ(again->read_block_allocations_for_test(), 1u);
+  const auto records = recording.records();
+  ASSERT_EQ(records.size(), 44000u);
+  const std::string expected_second = hundred_byte_lines(0, 44000);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    ASSERT_EQ(records[i].data, expected_second.substr(i * 100, 99)) << i;
+  }
+  source->stop(1000);
+}
+
 TEST_F(FileSourceTest, BatchesHoldAtMostBatchMaxRecords) {
   write_file(logs_ / "a.json", ndjson_lines(0, 7));
   auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
