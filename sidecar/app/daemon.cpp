@@ -7,7 +7,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -16,6 +18,7 @@
 #include "sidecar/app/daemon_notifiers.h"
 #include "sidecar/app/daemon_status.h"
 #include "sidecar/app/descriptor_budget.h"
+#include "sidecar/app/heap_release.h"
 #include "sidecar/app/runtime.h"
 #include "sidecar/config/config_loader.h"
 #include "sidecar/http/http_server.h"
@@ -36,9 +39,9 @@ namespace {
 
 // Starting (and reloading) parses the configuration and compiles the profiles: YAML trees and
 // temporaries, freed by the time the sidecar serves but interleaved in the heap with what stays.
-// glibc keeps such free memory (the more so with the trim threshold main.cpp raises for OTLP's
-// sake), so an idle sidecar would carry it for its lifetime; malloc_trim gives the free pages
-// back once (docs/PERFORMANCE.md, "Idle").
+// glibc keeps such free memory (the more so with the trim threshold heap_release.cpp raises for
+// OTLP's sake), so an idle sidecar would carry it for its lifetime; malloc_trim gives the free
+// pages back once (docs/PERFORMANCE.md, "Idle").
 void release_start_memory() {
   malloc_trim(0);
 }
@@ -274,9 +277,18 @@ int run_daemon(const std::string& config_path, const Environment& env) {
   rule_manager.start();
   release_start_memory();
 
+  // The main thread also hands free heap memory back after bursts (heap_release.h): it waits for
+  // a signal at most until the next check is due.
+  HeapReleaser heap(HeapReleaser::Clock::now());
   while (true) {
-    int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
+    heap.tick(HeapReleaser::Clock::now());
+    const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        heap.until_due(HeapReleaser::Clock::now()));
+    timespec timeout{};
+    timeout.tv_sec = static_cast<time_t>(wait.count() / 1'000'000'000);
+    timeout.tv_nsec = static_cast<long>(wait.count() % 1'000'000'000);
+    const int sig = sigtimedwait(&signals, nullptr, &timeout);
+    if (sig < 0) continue;  // the check is due (EAGAIN), or EINTR
     if (sig == SIGHUP) {
       logger.info("SIGHUP: reloading the configuration", {{"config", config_path}});
       ConfigLoadResult next = load_app_config(config_path, env);

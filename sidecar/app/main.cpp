@@ -1,6 +1,4 @@
 // specwatch: the observability sidecar's entry point. See `specwatch --help`.
-#include <malloc.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -9,6 +7,7 @@
 #include "sidecar/app/app_config.h"
 #include "sidecar/app/cli.h"
 #include "sidecar/app/daemon.h"
+#include "sidecar/app/heap_release.h"
 #include "sidecar/app/pricing_check.h"
 #include "sidecar/app/rules_commands.h"
 #include "sidecar/app/status_command.h"
@@ -24,18 +23,6 @@ int validate(const std::string& path) {
   }
   std::printf("%s: configuration OK (%zu sources)\n", path.c_str(), result.config->sources.size());
   return 0;
-}
-
-// glibc's defaults hand blocks above 128 KiB to mmap and give freed memory at the top of a heap
-// back to the kernel above 128 KiB, raising both only as it learns. An OTLP export allocates its
-// ~150 KiB body and ~0.5 MiB of record values and frees them once processed: every request then
-// faulted its pages in afresh (about 6 % of the sidecar's CPU at 200,000 spans/s). Fixed
-// thresholds keep such blocks in the heap and at most 8 MiB of free heap top per arena; larger
-// bodies (up to the 16 MiB limit) still come from mmap and go back at once. The peak RSS is not
-// affected (docs/PERFORMANCE.md).
-void tune_allocator() {
-  mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
 }
 
 }  // namespace
@@ -108,7 +95,7 @@ int main(int argc, char** argv) {
     case specwatch::CommandName::kStatus:
       return specwatch::run_status_command(cl, config);
     case specwatch::CommandName::kRun:
-      tune_allocator();
+      specwatch::tune_allocator();
       return specwatch::run_daemon(config, specwatch::process_environment());
   }
   return 2;
