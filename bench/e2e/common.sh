@@ -2,8 +2,13 @@
 
 # Prints a free TCP port on loopback.
 free_port() {
-  local port
-  for port in $(shuf -i 20000-60000 -n 50); do
+  # Below the kernel's ephemeral range: a port from it may become the local port of any outgoing
+  # connection (the load generators', curl's) between this check and the sidecar's bind, which
+  # then fails with "Address already in use" (seen as a benchmark run without figures).
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 11000 ] 2>/dev/null || low=32768
+  for port in $(shuf -i 10000-$((low - 1)) -n 50); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0

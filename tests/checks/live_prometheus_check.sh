@@ -74,9 +74,12 @@ trap 'exit 143' TERM INT   # so that the EXIT trap stops the processes on SIGTER
 # A loopback port nobody listens on (bash's /dev/tcp connect fails). A port taken between this
 # test and the bind makes the process exit, which the start-up wait reports.
 free_port() {
-  local port
+  # Below the kernel's ephemeral range, which outgoing connections take their local ports from.
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 11000 ] 2>/dev/null || low=32768
   for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   echo "no free port found" >&2; return 1
