@@ -2,6 +2,7 @@
 
 #include <prometheus/family.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace specwatch {
@@ -18,36 +19,36 @@ std::uint64_t span_key(std::uint64_t t, std::string_view span_id) {
 
 std::size_t CallDeduplicator::Generation::slot_of(std::uint64_t key) const {
   // The keys are hashes already; the multiply spreads their low bits (which pick the slot).
-  const std::size_t mask = keys_.size() - 1;
+  const std::size_t mask = entries_.size() - 1;
   std::size_t slot = static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
-  while (keys_[slot] != 0 && keys_[slot] != key) slot = (slot + 1) & mask;
+  while (entries_[slot] != 0 && (entries_[slot] & ~kFlagBits) != key) slot = (slot + 1) & mask;
   return slot;
 }
 
-std::uint8_t* CallDeduplicator::Generation::find(std::uint64_t key) {
+std::uint64_t* CallDeduplicator::Generation::find(std::uint64_t key) {
   if (size_ == 0) return nullptr;
   const std::size_t slot = slot_of(stored(key));
-  return keys_[slot] != 0 ? &flags_[slot] : nullptr;
+  return entries_[slot] != 0 ? &entries_[slot] : nullptr;
 }
 
 void CallDeduplicator::Generation::add(std::uint64_t key, std::uint8_t flags) {
-  if ((size_ + 1) * 2 > keys_.size()) grow();  // at most half full: short probes
-  const std::size_t slot = slot_of(stored(key));
-  keys_[slot] = stored(key);
-  flags_[slot] = flags;
+  if ((size_ + 1) * 2 > entries_.size()) grow();  // at most half full: short probes
+  const std::uint64_t k = stored(key);
+  entries_[slot_of(k)] = k | (flags & kFlagBits);
   ++size_;
 }
 
+void CallDeduplicator::Generation::reset(std::chrono::steady_clock::time_point start) {
+  std::fill(entries_.begin(), entries_.end(), 0);
+  size_ = 0;
+  started = start;
+}
+
 void CallDeduplicator::Generation::grow() {
-  std::vector<std::uint64_t> keys(keys_.empty() ? kInitialSlots : keys_.size() * 2, 0);
-  std::vector<std::uint8_t> flags(keys.size(), 0);
-  keys.swap(keys_);
-  flags.swap(flags_);
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i] == 0) continue;
-    const std::size_t slot = slot_of(keys[i]);
-    keys_[slot] = keys[i];
-    flags_[slot] = flags[i];
+  std::vector<std::uint64_t> entries(entries_.empty() ? kInitialSlots : entries_.size() * 2, 0);
+  entries.swap(entries_);
+  for (const std::uint64_t entry : entries) {
+    if (entry != 0) entries_[slot_of(entry & ~kFlagBits)] = entry;
   }
 }
 
@@ -80,7 +81,9 @@ std::size_t CallDeduplicator::size() const {
 }
 
 void CallDeduplicator::rotate() {
-  previous_ = std::exchange(current_, std::make_unique<Generation>(now_));
+  // The forgotten generation, emptied, becomes the current one.
+  std::swap(previous_, current_);
+  current_->reset(now_);
 }
 
 void CallDeduplicator::begin_batch() {
@@ -110,13 +113,13 @@ bool CallDeduplicator::admit(std::string_view trace_id, std::string_view span_id
 }
 
 std::uint8_t CallDeduplicator::mark(std::uint64_t key, std::uint8_t flag) {
-  if (std::uint8_t* found = current_->find(key)) {
-    const std::uint8_t before = *found;
-    *found = static_cast<std::uint8_t>(before | flag);
+  if (std::uint64_t* found = current_->find(key)) {
+    const std::uint8_t before = Generation::flags_of(*found);
+    *found |= flag;
     return before;
   }
   std::uint8_t before = 0;
-  if (const std::uint8_t* found = previous_->find(key)) before = *found;
+  if (const std::uint64_t* found = previous_->find(key)) before = Generation::flags_of(*found);
   if (current_->size() >= limits_.max_entries / 2) {
     // Full: the oldest generation goes before its time.
     const std::size_t forgotten = previous_->size();

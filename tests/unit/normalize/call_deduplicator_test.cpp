@@ -99,6 +99,30 @@ TEST_F(CallDeduplicatorTest, AFullStateForgetsItsOldestEntriesAndCountsThem) {
   EXPECT_EQ(testing::value_of(m, "specwatch_llm_calls_deduplicated_total"), 1);
 }
 
+TEST_F(CallDeduplicatorTest, AGenerationReusedAfterRotationsKnowsNothingOfItsPastSpans) {
+  CallDeduplicator d = make(20000);
+  // 5,000 parents: the generation's table grows well beyond its first 1,024 slots.
+  for (int i = 0; i < 5000; ++i) EXPECT_TRUE(d.admit("t", "p" + std::to_string(i), ""));
+  EXPECT_EQ(d.size(), 5000u);
+  now += seconds(61);
+  d.begin_batch();  // the parents' generation is the previous one; a fresh one is current
+  for (int i = 0; i < 5000; i += 2) {
+    EXPECT_FALSE(d.admit("t", "c" + std::to_string(i), "p" + std::to_string(i)));
+  }
+  EXPECT_EQ(d.deduplicated(), 2500u);
+  now += seconds(61);
+  d.begin_batch();  // the parents forgotten: their table, emptied, is the current one again
+  EXPECT_EQ(d.size(), 5000u);  // the children's 2,500 entries and the parents they marked
+  for (int i = 1; i < 5000; i += 2) {
+    EXPECT_TRUE(d.admit("t", "c" + std::to_string(i), "p" + std::to_string(i))) << i;
+  }
+  EXPECT_EQ(d.deduplicated(), 2500u);
+  // The reused table works as a new one: a parent after its child is dropped.
+  EXPECT_FALSE(d.admit("t", "p1", ""));
+  EXPECT_EQ(d.deduplicated(), 2501u);
+  EXPECT_EQ(d.size(), 10000u);
+}
+
 }  // namespace
 }  // namespace specwatch
 
