@@ -20,7 +20,7 @@ std::uint64_t span_key(std::uint64_t t, std::string_view span_id) {
 std::size_t CallDeduplicator::Generation::slot_of(std::uint64_t key) const {
   // The keys are hashes already; the multiply spreads their low bits (which pick the slot).
   const std::size_t mask = entries_.size() - 1;
-  std::size_t slot = static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+  std::size_t slot = home_of(key);
   while (entries_[slot] != 0 && (entries_[slot] & ~kFlagBits) != key) slot = (slot + 1) & mask;
   return slot;
 }
@@ -29,6 +29,10 @@ std::uint64_t* CallDeduplicator::Generation::find(std::uint64_t key) {
   if (size_ == 0) return nullptr;
   const std::size_t slot = slot_of(stored(key));
   return entries_[slot] != 0 ? &entries_[slot] : nullptr;
+}
+
+void CallDeduplicator::Generation::prefetch(std::uint64_t key) const {
+  if (size_ != 0) __builtin_prefetch(entries_.data() + home_of(stored(key)));
 }
 
 void CallDeduplicator::Generation::add(std::uint64_t key, std::uint8_t flags) {
@@ -97,12 +101,40 @@ void CallDeduplicator::begin_batch() {
 
 bool CallDeduplicator::admit(std::string_view trace_id, std::string_view span_id,
                              std::string_view parent_span_id) {
-  if (trace_id.empty() || span_id.empty()) return true;
+  return admit(keys(trace_id, span_id, parent_span_id));
+}
+
+CallDeduplicator::SpanKeys CallDeduplicator::keys(std::string_view trace_id,
+                                                  std::string_view span_id,
+                                                  std::string_view parent_span_id) {
+  SpanKeys k;
+  if (trace_id.empty() || span_id.empty()) return k;
+  k.counted_always = false;
   const std::uint64_t trace = std::hash<std::string_view>{}(trace_id);
-  const std::uint8_t own = mark(span_key(trace, span_id), kCall);
-  bool duplicate = (own & kCovered) != 0;  // a call child of this span came first
+  k.own = span_key(trace, span_id);
   if (!parent_span_id.empty()) {
-    const std::uint8_t parent = mark(span_key(trace, parent_span_id), kCovered);
+    k.has_parent = true;
+    k.parent = span_key(trace, parent_span_id);
+  }
+  return k;
+}
+
+void CallDeduplicator::prefetch(const SpanKeys& k) const {
+  if (k.counted_always) return;
+  current_->prefetch(k.own);
+  previous_->prefetch(k.own);
+  if (k.has_parent) {
+    current_->prefetch(k.parent);
+    previous_->prefetch(k.parent);
+  }
+}
+
+bool CallDeduplicator::admit(const SpanKeys& k) {
+  if (k.counted_always) return true;
+  const std::uint8_t own = mark(k.own, kCall);
+  bool duplicate = (own & kCovered) != 0;  // a call child of this span came first
+  if (k.has_parent) {
+    const std::uint8_t parent = mark(k.parent, kCovered);
     if ((parent & kCall) != 0) duplicate = true;  // the parent call came first
   }
   if (duplicate) {

@@ -59,6 +59,22 @@ class CallDeduplicator {
   // True when the call is to be counted. A call without trace or span id is always counted.
   bool admit(std::string_view trace_id, std::string_view span_id, std::string_view parent_span_id);
 
+  // A span's lookups, hashed ahead of admit(): a batch's spans are hashed and their table slots
+  // prefetched first, then admitted in order, so that the cache misses of their first probes
+  // overlap instead of following one another (the first probe was 91 % of mark()'s samples).
+  struct SpanKeys {
+    std::uint64_t own = 0;
+    std::uint64_t parent = 0;
+    bool has_parent = false;
+    bool counted_always = true;  // no trace or span id
+  };
+  static SpanKeys keys(std::string_view trace_id, std::string_view span_id,
+                       std::string_view parent_span_id);
+  // Starts loading the slots admit(k) will probe first (in both generations).
+  void prefetch(const SpanKeys& k) const;
+  // admit() of the span `k` was made from.
+  bool admit(const SpanKeys& k);
+
   std::size_t size() const;
   std::uint64_t deduplicated() const { return deduplicated_count_; }
   std::uint64_t evictions() const { return eviction_count_; }
@@ -78,6 +94,8 @@ class CallDeduplicator {
     explicit Generation(std::chrono::steady_clock::time_point start) : started(start) {}
     // The entry of `key`, or null.
     std::uint64_t* find(std::uint64_t key);
+    // Starts loading the slot a lookup of `key` probes first.
+    void prefetch(std::uint64_t key) const;
     // Adds `key` (not present) with `flags`.
     void add(std::uint64_t key, std::uint8_t flags);
     // Empties the generation for reuse from `start`, keeping its table: a generation that
@@ -94,6 +112,10 @@ class CallDeduplicator {
     static constexpr std::size_t kInitialSlots = 1024;
     static constexpr std::uint64_t kFlagBits = 3;
     static std::uint64_t stored(std::uint64_t key) { return (key | 4) & ~kFlagBits; }
+    // Where the probe for the stored key `key` starts.
+    std::size_t home_of(std::uint64_t key) const {
+      return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> 32) & (entries_.size() - 1);
+    }
     // The slot of the stored key `key`: its entry, or the empty slot where it would go.
     std::size_t slot_of(std::uint64_t key) const;
     void grow();

@@ -61,13 +61,18 @@ void NormalizeStage::on_batch_end(RecordBatch& batch) {
 void NormalizeStage::drop_duplicate_calls() {
   if (events_.empty()) return;
   calls_.begin_batch();
-  std::size_t kept = 0;
+  // The calls' keys first, their table slots prefetched, then admitted in order: the lookups'
+  // cache misses overlap (call_deduplicator.h).
+  span_keys_.resize(events_.size());
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const CanonicalEvent& event = events_[i];
-    if (event.kind() == EventKind::kLlmCall &&
-        !calls_.admit(event.trace_id, event.span_id, event.parent_span_id)) {
-      continue;
-    }
+    if (event.kind() != EventKind::kLlmCall) continue;
+    span_keys_[i] = CallDeduplicator::keys(event.trace_id, event.span_id, event.parent_span_id);
+    calls_.prefetch(span_keys_[i]);
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    if (events_[i].kind() == EventKind::kLlmCall && !calls_.admit(span_keys_[i])) continue;
     if (kept != i) {
       events_.swap_slots(kept, i);
       record_index_[kept] = record_index_[i];
