@@ -108,7 +108,7 @@ CallDeduplicator::SpanKeys CallDeduplicator::keys(std::string_view trace_id,
                                                   std::string_view span_id,
                                                   std::string_view parent_span_id) {
   SpanKeys k;
-  if (trace_id.empty() || span_id.empty()) return k;
+  if (!from_span(trace_id, span_id)) return k;
   k.counted_always = false;
   const std::uint64_t trace = std::hash<std::string_view>{}(trace_id);
   k.own = span_key(trace, span_id);

@@ -70,6 +70,11 @@ class CallDeduplicator {
   };
   static SpanKeys keys(std::string_view trace_id, std::string_view span_id,
                        std::string_view parent_span_id);
+  // Whether a call with these ids comes from a span (admit() may refuse it); inline, so that a
+  // batch of calls without span ids (provider-call logs) costs a check per call and no more.
+  static bool from_span(std::string_view trace_id, std::string_view span_id) {
+    return !trace_id.empty() && !span_id.empty();
+  }
   // Starts loading the slots admit(k) will probe first (in both generations).
   void prefetch(const SpanKeys& k) const;
   // admit() of the span `k` was made from.

@@ -61,18 +61,25 @@ void NormalizeStage::on_batch_end(RecordBatch& batch) {
 void NormalizeStage::drop_duplicate_calls() {
   if (events_.empty()) return;
   calls_.begin_batch();
-  // The calls' keys first, their table slots prefetched, then admitted in order: the lookups'
-  // cache misses overlap (call_deduplicator.h).
-  span_keys_.resize(events_.size());
+  // The keys of the calls that come from spans first, their table slots prefetched, then admitted
+  // in order: the lookups' cache misses overlap (call_deduplicator.h). A batch without such calls
+  // (provider-call logs: no span ids) drops nothing.
+  span_keys_.clear();
+  const auto from_span = [](const CanonicalEvent& e) {
+    return e.kind() == EventKind::kLlmCall && CallDeduplicator::from_span(e.trace_id, e.span_id);
+  };
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const CanonicalEvent& event = events_[i];
-    if (event.kind() != EventKind::kLlmCall) continue;
-    span_keys_[i] = CallDeduplicator::keys(event.trace_id, event.span_id, event.parent_span_id);
-    calls_.prefetch(span_keys_[i]);
+    if (!from_span(event)) continue;
+    span_keys_.push_back(
+        CallDeduplicator::keys(event.trace_id, event.span_id, event.parent_span_id));
+    calls_.prefetch(span_keys_.back());
   }
+  if (span_keys_.empty()) return;
+  std::size_t next = 0;  // the next call's keys
   std::size_t kept = 0;
   for (std::size_t i = 0; i < events_.size(); ++i) {
-    if (events_[i].kind() == EventKind::kLlmCall && !calls_.admit(span_keys_[i])) continue;
+    if (from_span(events_[i]) && !calls_.admit(span_keys_[next++])) continue;
     if (kept != i) {
       events_.swap_slots(kept, i);
       record_index_[kept] = record_index_[i];

@@ -64,7 +64,8 @@ class NormalizeStage final : public RecordProcessor {
   EventBuffer events_;
   std::vector<std::uint32_t> record_index_;
   CallDeduplicator calls_;
-  // The keys of the batch's llm_call events, parallel to events_ (reused batch after batch).
+  // The keys of the batch's llm_call events that come from spans, in order (reused batch after
+  // batch).
   std::vector<CallDeduplicator::SpanKeys> span_keys_;
   // The last batch profile looked up: batches of one source follow each other.
   std::string cached_name_;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -144,38 +145,73 @@ class CallRecorder final : public EventConsumer {
   std::string name_ = "recorder";
 };
 
-TEST(NormalizeStageCalls, ADoublyInstrumentedCallReachesTheConsumersOnce) {
+// A normalize stage with the built-in profiles and a CallRecorder, fed batches of genai records.
+struct NormalizeStageCalls : ::testing::Test {
   prometheus::Registry registry;
   Logger logger{LogLevel::kError, [](std::string_view) {}};
   ErrorReporter errors{logger, prometheus::BuildCounter().Name("e").Help("h").Register(registry)};
   const ProfileSet profiles;
   NormalizeStage stage{profiles, errors, &registry};
   CallRecorder recorder;
-  stage.add_consumer(recorder);
 
+  NormalizeStageCalls() { stage.add_consumer(recorder); }
+
+  // One batch of `records` (JSON text), normalized with the genai profile and handed on.
+  void feed(const std::vector<std::string>& records) {
+    RecordBatch batch;
+    batch.source = "otlp-http";
+    batch.profile = "genai";
+    batch.records.resize(records.size());
+    std::vector<rapidjson::Document> docs(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) docs[i].Parse(records[i].c_str());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      stage.on_json(batch, batch.records[i], docs[i]);
+    }
+    stage.on_batch_end(batch);
+  }
+  std::optional<double> metric(const std::string& name) {
+    return testing::value_of(testing::parse_metrics(testing::render(registry)), name);
+  }
+};
+
+TEST_F(NormalizeStageCalls, ADoublyInstrumentedCallReachesTheConsumersOnce) {
   // The SDK's span (child) ends first, the library's span (parent) after it; then an unrelated
   // call of another trace.
-  const std::vector<std::string> spans = {
+  feed({
       R"({"trace_id":"t1","span_id":"child","parent_span_id":"parent",)"
       R"("attributes":{"gen_ai.provider.name":"anthropic","gen_ai.usage.input_tokens":5}})",
       R"({"trace_id":"t1","span_id":"parent","parent_span_id":"",)"
       R"("attributes":{"gen_ai.provider.name":"anthropic","gen_ai.usage.input_tokens":5}})",
       R"({"trace_id":"t2","span_id":"other","parent_span_id":"",)"
       R"("attributes":{"gen_ai.provider.name":"openai","gen_ai.usage.input_tokens":7}})",
-  };
-  RecordBatch batch;
-  batch.source = "otlp-http";
-  batch.profile = "genai";
-  batch.records.resize(spans.size());
-  std::vector<rapidjson::Document> docs(spans.size());
-  for (std::size_t i = 0; i < spans.size(); ++i) docs[i].Parse(spans[i].c_str());
-  for (std::size_t i = 0; i < spans.size(); ++i) stage.on_json(batch, batch.records[i], docs[i]);
-  stage.on_batch_end(batch);
-
+  });
   EXPECT_EQ(recorder.seen, (std::vector<std::string>{"0:child", "2:other"}));
-  const auto m = testing::parse_metrics(testing::render(registry));
-  EXPECT_EQ(testing::value_of(m, "specwatch_llm_calls_deduplicated_total"), 1);
-  EXPECT_EQ(testing::value_of(m, "specwatch_llm_call_dedup_evictions_total"), 0);
+  EXPECT_EQ(metric("specwatch_llm_calls_deduplicated_total"), 1);
+  EXPECT_EQ(metric("specwatch_llm_call_dedup_evictions_total"), 0);
+}
+
+TEST_F(NormalizeStageCalls, CallsWithoutSpanIdsAmongSpansKeepTheirPlaceAndAreAllCounted) {
+  // Calls of a provider-call log (a trace id but no span id, or neither) between a child span and
+  // its parent: only the parent is dropped, and every record keeps its index.
+  const std::string attributes =
+      R"("attributes":{"gen_ai.provider.name":"anthropic","gen_ai.usage.input_tokens":5}})";
+  const std::vector<std::string> records = {
+      R"({"trace_id":"t1",)" + attributes,
+      R"({"trace_id":"t1","span_id":"child","parent_span_id":"parent",)" + attributes,
+      R"({)" + attributes,
+      R"({"trace_id":"t1","span_id":"parent",)" + attributes,
+      R"({"trace_id":"t1",)" + attributes,
+      R"({"trace_id":"t2","span_id":"other",)" + attributes,
+  };
+  feed(records);
+  feed(records);  // the stage's scratch reused by a second batch
+  // The second batch, the same records again: the child (its parent marked as a call) and the
+  // parent (covered by its child) are dropped; "other", with no parent or child, is counted again
+  // (the rule links a parent and its child, not a span sent twice); the calls without span ids
+  // always are.
+  EXPECT_EQ(recorder.seen, (std::vector<std::string>{"0:", "1:child", "2:", "4:", "5:other",
+                                                     "0:", "2:", "4:", "5:other"}));
+  EXPECT_EQ(metric("specwatch_llm_calls_deduplicated_total"), 3);
 }
 
 }  // namespace
