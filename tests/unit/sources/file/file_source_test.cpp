@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "sidecar/sources/file/checkpoint_store.h"
@@ -199,6 +200,24 @@ TEST_F(FileSourceTest, LargeReadsRecycleTheirBlocksAndACaughtUpSourceKeepsNone) 
     ASSERT_EQ(records[i].data, expected_second.substr(i * 100, 99)) << i;
   }
   source->stop(1000);
+}
+
+TEST_F(FileSourceTest, TheLargestReadBufferSettingReadsAFileWithBlocksOfItsSize) {
+  // tail.read_buffer_bytes accepts up to 2^63 - 1: reads are still sized by the file's news.
+  write_file(logs_ / "a.json", ndjson_lines(0, 3));
+  TailConfig tail = Harness::fast_tail();
+  tail.read_buffer_bytes = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  auto source =
+      harness_.make(Harness::source_config("s", logs_ / "*.json"), tail, state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(3));
+  append_file(logs_ / "a.json", ndjson_lines(3, 5));
+  ASSERT_TRUE(consumer_.wait_count(5));
+  source->stop(1000);
+  const auto records = consumer_.records();
+  ASSERT_EQ(records.size(), 5u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(records[i].data, "{\"n\":" + std::to_string(i) + "}");
+  EXPECT_EQ(source->read_block_allocations_for_test(), 0u);
 }
 
 TEST_F(FileSourceTest, BatchesHoldAtMostBatchMaxRecords) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -28,6 +29,19 @@ TEST(ReadBlockPool, ReadsBelowTheThresholdOrHalfABlockArePlainAllocations) {
   EXPECT_EQ(pool->take(4 * kMiB).get_deleter().pool, pool);
   EXPECT_EQ(pool->allocations(), 1u);  // the second took the block the first gave back
   EXPECT_EQ(pool->free_blocks(), 1u);
+}
+
+TEST(ReadBlockPool, AHugeReadBufferSettingNeverAllocatesMoreThanAReadNeeds) {
+  // read_buffer_bytes may be set up to 2^63 - 1: the pool's block size then is never allocated,
+  // because no read fills half of it; each read gets a block of its own size.
+  auto pool = ReadBlockPool::create(std::numeric_limits<std::size_t>::max() / 2);
+  for (const std::size_t bytes : {std::size_t{4096}, 2 * kMiB, 64 * kMiB}) {
+    ReadBlockPool::Block block = pool->take(bytes);
+    ASSERT_NE(block, nullptr);
+    EXPECT_EQ(block.get_deleter().pool, nullptr) << bytes;
+    block.get()[bytes - 1] = 'x';  // the whole read fits
+  }
+  EXPECT_EQ(pool->allocations(), 0u);
 }
 
 TEST(ReadBlockPool, AReleasedBlockIsTakenAgainWholeAndWritable) {
