@@ -7,7 +7,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include "sidecar/normalize/builtin_profiles.h"
@@ -30,33 +29,32 @@ namespace {
 }  // namespace
 
 ProfileSet::ProfileSet() {
-  // The built-ins' names and chains, read once from the embedded YAML (nothing compiled yet).
-  // Immutable once built (C++ makes the initialization thread-safe), apart from each entry's
-  // compile-once memo: a constant computed late, not shared mutable state. Sets copy the
-  // entries, which share the memos.
+  // The built-ins' names and chains, from the index made at build time (nothing parsed or
+  // compiled yet). Immutable once built (C++ makes the initialization thread-safe), apart from
+  // each entry's compile-once memo: a constant computed late, not shared mutable state. Sets copy
+  // the entries, which share the memos.
   static const std::map<std::string, Entry, std::less<>> builtins = [] {
     std::map<std::string, Entry, std::less<>> entries;
     for (const BuiltinProfile& b : builtin_profiles()) {
-      const YAML::Node doc = YAML::Load(std::string(b.yaml));
-      std::set<std::string> in_file;
-      for (const YAML::Node& p : doc["profiles"]) {
-        const std::string name = p["name"].as<std::string>();
-        if (!in_file.insert(name).second) {
-          fail_top(b.origin, p["name"], "profile \"" + name + "\" defined twice");
-        }
-        Entry entry;
-        if (const YAML::Node ext = p["extends"]) {
-          const std::string base = ext.as<std::string>();
-          const auto it = entries.find(base);
-          if (it == entries.end() || base == name) {
-            fail_top(b.origin, ext, "unknown profile \"" + base + "\"");
-          }
-          entry.sources = it->second.sources;
-        }
-        entry.sources.push_back({b.origin, b.yaml, name});
-        entry.lazy = std::make_shared<Entry::Lazy>();
-        entries[name] = std::move(entry);
+      const std::string name(b.name);
+      if (entries.count(name) != 0) {
+        throw ProfileError(std::string(b.origin) + ": profile \"" + name + "\" defined twice");
       }
+      Entry entry;
+      if (!b.extends.empty()) {
+        // A base comes before the profiles that extend it (the files are embedded in name
+        // order, and every built-in base sorts before its extensions).
+        const auto it = entries.find(b.extends);
+        if (it == entries.end() || b.extends == b.name) {
+          throw ProfileError(std::string(b.origin) + ": profile \"" + name +
+                             "\", key \"extends\": unknown profile \"" + std::string(b.extends) +
+                             "\"");
+        }
+        entry.sources = it->second.sources;
+      }
+      entry.sources.push_back({b.origin, b.yaml, name});
+      entry.lazy = std::make_shared<Entry::Lazy>();
+      entries[name] = std::move(entry);
     }
     return entries;
   }();

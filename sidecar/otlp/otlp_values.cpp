@@ -1,6 +1,8 @@
 #include "sidecar/otlp/otlp_values.h"
 
+#include <array>
 #include <cmath>
+#include <cstring>
 
 #include "sidecar/core/utf8.h"
 #include "sidecar/otlp/otlp_json.h"
@@ -36,18 +38,29 @@ void emit_key(Handler* h, std::string_view key) {
   h->Key(key.empty() ? "" : key.data(), static_cast<rapidjson::SizeType>(key.size()), false);
 }
 
+namespace {
+
+// The two lower-case hex digits of every byte value, so that a byte costs one load and one
+// two-byte store: the trace, span and parent ids of every span are written as hex (32 bytes per
+// span), and a digit per nibble took about 500 instructions per span.
+constexpr std::array<std::array<char, 2>, 256> kHexPairs = [] {
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> pairs{};
+  for (std::size_t b = 0; b < 256; ++b) pairs[b] = {kDigits[b >> 4], kDigits[b & 0x0f]};
+  return pairs;
+}();
+
+}  // namespace
+
 // Lower-case hex of raw bytes, written into the document's memory.
 void emit_hex(Handler* h, std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
   if (bytes.empty()) {
     h->String("", 0, false);
     return;
   }
   auto* out = static_cast<char*>(h->GetAllocator().Malloc(bytes.size() * 2));
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    out[2 * i] = kHex[c >> 4];
-    out[2 * i + 1] = kHex[c & 0x0f];
+    std::memcpy(out + 2 * i, kHexPairs[static_cast<unsigned char>(bytes[i])].data(), 2);
   }
   h->String(out, static_cast<rapidjson::SizeType>(bytes.size() * 2), false);
 }

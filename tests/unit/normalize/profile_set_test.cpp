@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sidecar/normalize/builtin_profiles.h"
 #include "tests/unit/normalize/event_text.h"
 
 namespace specwatch {
@@ -276,6 +277,40 @@ TEST(ProfileSet, BuiltinProfilesNameTheirTool) {
     const CompiledProfile* p = set.find(name);
     ASSERT_NE(p, nullptr) << name;
     EXPECT_EQ(p->tool, tool) << name;
+  }
+}
+
+// The build reads each built-in's name and base from its file without a YAML parser
+// (sidecar/normalize/CMakeLists.txt), so that a start need not parse them: the index must say
+// what a real YAML parse of the same text says.
+TEST(BuiltinProfileIndex, NameAndBaseAgreeWithTheParsedYaml) {
+  const std::vector<BuiltinProfile>& builtins = builtin_profiles();
+  ASSERT_EQ(builtins.size(), 13u);
+  std::size_t extending = 0;
+  for (const BuiltinProfile& b : builtins) {
+    const YAML::Node doc = YAML::Load(std::string(b.yaml));
+    ASSERT_TRUE(doc["profiles"].IsSequence()) << b.origin;
+    ASSERT_EQ(doc["profiles"].size(), 1u) << b.origin;
+    const YAML::Node profile = doc["profiles"][0];
+    EXPECT_EQ(profile["name"].as<std::string>(), b.name) << b.origin;
+    EXPECT_EQ(b.origin, "builtin:" + std::string(b.name) + ".yaml");
+    const std::string base = profile["extends"] ? profile["extends"].as<std::string>() : "";
+    EXPECT_EQ(base, b.extends) << b.origin;
+    if (!b.extends.empty()) ++extending;
+  }
+  EXPECT_EQ(extending, 2u);  // otlp-span and otlp-log extend genai
+}
+
+TEST(BuiltinProfileIndex, AnExtendingBuiltinCompilesWithItsBasesRules) {
+  ProfileSet set;
+  const CompiledProfile* genai = set.find("genai");
+  const CompiledProfile* span = set.find("otlp-span");
+  ASSERT_NE(genai, nullptr);
+  ASSERT_NE(span, nullptr);
+  // otlp-span adds its own rules after genai's: it has every one of them, and more.
+  ASSERT_GT(span->rules.size(), genai->rules.size());
+  for (std::size_t r = 0; r < genai->rules.size(); ++r) {
+    EXPECT_EQ(span->rules[r].name, genai->rules[r].name) << r;
   }
 }
 

@@ -214,6 +214,50 @@ TEST(OtlpRecords, InvalidSpansAreRejectedWithTheFirstReasonAndACount) {
             "span \"bad\": trace_id must be 16 bytes, got 3 (and 1 more spans rejected)");
 }
 
+// Ids are written as lower-case hex through a table of digit pairs: every byte value, in 16 spans
+// whose trace ids hold the 256 byte values in order, against hex written digit by digit here.
+TEST(OtlpRecords, IdsOfEveryByteValueBecomeTheirLowerCaseHex) {
+  trace_v1::ExportTraceServiceRequest request = simple_spans("svc", 16);
+  auto* spans = request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans();
+  std::vector<std::string> expected_trace(16);
+  std::vector<std::string> expected_span(16);
+  for (int s = 0; s < 16; ++s) {
+    std::string trace(16, '\0');
+    std::string span(8, '\0');
+    for (int b = 0; b < 16; ++b) {
+      trace[b] = static_cast<char>(s * 16 + b);
+      expected_trace[s] += "0123456789abcdef"[s];
+      expected_trace[s] += "0123456789abcdef"[b];
+    }
+    for (int b = 0; b < 8; ++b) {
+      const int value = 255 - (s * 8 + b) % 256;
+      span[b] = static_cast<char>(value);
+      expected_span[s] += "0123456789abcdef"[value / 16];
+      expected_span[s] += "0123456789abcdef"[value % 16];
+    }
+    spans->Mutable(s)->set_trace_id(trace);
+    spans->Mutable(s)->set_span_id(span);
+    spans->Mutable(s)->set_parent_span_id(std::string(8, '\xab'));
+  }
+  std::string bytes;
+  ASSERT_TRUE(request.SerializeToString(&bytes));
+  Conversion decoded;
+  ASSERT_EQ(decode_spans(bytes, "otlp-http", decoded), "");
+  ASSERT_EQ(decoded.services.size(), 1u);
+  ASSERT_EQ(decoded.services[0].records.size(), 16u);
+  for (int s = 0; s < 16; ++s) {
+    const rapidjson::Value& record = *decoded.services[0].records[s].value;
+    // Not NUL-terminated: the text is the document's, of the value's length.
+    const auto text = [&](const char* key) {
+      return std::string(record[key].GetString(), record[key].GetStringLength());
+    };
+    EXPECT_EQ(text("trace_id"), expected_trace[s]) << s;
+    EXPECT_EQ(text("span_id"), expected_span[s]) << s;
+    EXPECT_EQ(text("parent_span_id"), "abababababababab") << s;
+  }
+  EXPECT_EQ(expected_trace[15], "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");
+}
+
 TEST(OtlpRecords, SpansAreGroupedByServiceInOrderOfFirstAppearance) {
   trace_v1::ExportTraceServiceRequest request = simple_spans("a", 2);
   request.MergeFrom(simple_spans("b", 1));
