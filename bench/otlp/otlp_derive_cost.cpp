@@ -37,7 +37,8 @@ constexpr int kSpans = 512;
       batch.profile = "otlp-span";
       batch.records = std::move(group.records);
       batch.storage = conversion.storage;
-      for (const Record& record : batch.records) stage.on_json(batch, record, *record.value);
+      for (const Record& record : batch.records)
+        stage.on_json(batch, record, JsonRef::of(*record.value));
       stage.on_batch_end(batch);
       records += batch.records.size();
     }

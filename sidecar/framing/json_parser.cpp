@@ -132,6 +132,9 @@ void feed(simdjson::dom::element element, Handler& out) {
 struct JsonParser::Simd {
   simdjson::dom::parser parser;
   std::vector<char> padded;  // the record and simdjson's padding
+  // Where the last document's tape and strings are (parse_view); their buffers move when the
+  // parser grows, so this is set after every parse.
+  JsonTape tape;
 };
 
 JsonParser::JsonParser(JsonParserOptions options)
@@ -204,6 +207,7 @@ bool JsonParser::parse_simd(std::string_view record, bool build, bool padded) {
   if (simd_->parser.parse(text, record.size(), false).get(root) != simdjson::SUCCESS) {
     return false;
   }
+  simd_->tape = {simd_->parser.doc.tape.get(), simd_->parser.doc.string_buf.get()};
   if (!build) return true;
   struct Generator {
     simdjson::dom::element root;
@@ -239,6 +243,19 @@ ParseResult JsonParser::parse(std::string_view record, bool padded) {
     if (parse_simd(record, /*build=*/true, padded)) {
       ParseResult result;
       result.value = &*document_;
+      result.json = JsonRef::of(*document_);
+      return result;
+    }
+    ++simd_refusals_;
+  }
+  return parse_without_simd(record);
+}
+
+ParseResult JsonParser::parse_view(std::string_view record, bool padded) {
+  if (simd_ && record.size() <= kSimdMaxRecordBytes) {
+    if (parse_simd(record, /*build=*/false, padded)) {
+      ParseResult result;
+      result.json = JsonRef::on_tape(simd_->tape, 1);  // word 0 is the root word
       return result;
     }
     ++simd_refusals_;
@@ -282,6 +299,7 @@ ParseResult JsonParser::parse_without_simd(std::string_view record) {
     return result;
   }
   result.value = &*document_;
+  result.json = JsonRef::of(*document_);
   return result;
 }
 

@@ -95,6 +95,9 @@ class EventBuffer {
     // on its first lookup into a layout and forgotten with the positions.
     std::vector<AlternativeMemo> memo;
     LayoutCache layout;  // whose names the positions are for
+    // The current record's object on simdjson's tape: the word of each member's value, by
+    // position (a tape is read in order, a RapidJSON object's members are an array). Per record.
+    std::vector<const std::uint64_t*> member_words;
   };
 
   struct Scratch {

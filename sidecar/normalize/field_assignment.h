@@ -266,10 +266,10 @@ std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
   if (spec.field.memo < 0 || !ctx.names->covers(ctx.record)) {
     return apply_value(e, a, resolve(spec.field, ctx), ctx);
   }
-  const JsonValue* found = resolve_memoized(spec.field, ctx);
-  if (found == nullptr) return a.required ? kMissingField : std::string_view{};
-  if (found->IsString()) {
-    const std::string_view text(found->GetString(), found->GetStringLength());
+  const JsonRef found = resolve_memoized(spec.field, ctx);
+  if (!found) return a.required ? kMissingField : std::string_view{};
+  if (found.is_string()) {
+    const std::string_view text = found.string();
     if (std::string* field = common_string(e, a.target)) {
       assign_text(*field, text);
       ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
@@ -295,18 +295,18 @@ std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
         return {};
       }
     }
-  } else if (found->IsInt64()) {
+  } else if (found.is_int64()) {
     // An integer into a token count (three or more per provider call): what assign() with
     // assign_optional_count() does for it, without the Scalar and the two dispatches.
     if (auto* field =
             body_field<std::optional<std::int64_t>, Domain::optional_count>(e, a.target)) {
-      const std::int64_t n = found->GetInt64();
+      const std::int64_t n = found.int64();
       if (n < 0) return kInvalidField;
       *field = n;
       return {};
     }
   }
-  return apply_value(e, a, from_json(*found), ctx);
+  return apply_value(e, a, from_json(found), ctx);
 }
 
 // Sets a member back to its default (`fresh()`); a string is emptied instead, keeping its heap

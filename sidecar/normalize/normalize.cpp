@@ -49,7 +49,7 @@ class Run {
   }
 
   // Sets the record (or array element) the rules read.
-  void set_record(const JsonValue* record) {
+  void set_record(JsonRef record) {
     ctx.record = record;
     names_.reset(&p_, record, p_.memo_count);
     if (roots_) roots_->reset();
@@ -69,16 +69,17 @@ class Run {
       }
       if (!ok) continue;
       if (!rule.for_each.empty()) {
-        const JsonValue* list = resolve_json(rule.for_each, ctx);
-        if (list != nullptr) {
-          if (!list->IsArray()) {
+        const JsonRef list = resolve_json(rule.for_each, ctx);
+        if (list) {
+          if (!list.is_array()) {
             note(kInvalidField);
           } else {
-            for (const auto& element : list->GetArray()) {
-              ctx.item = &element;
+            list.for_each_element([&](JsonRef element) {
+              ctx.item = element;
               emit(rule);
-            }
-            ctx.item = nullptr;
+              return true;
+            });
+            ctx.item = JsonRef();
           }
         }
       } else {
@@ -180,19 +181,20 @@ class Run {
 };
 
 template <typename Out>
-std::string_view normalize_json(const CompiledProfile& profile, const rapidjson::Value& record,
+std::string_view normalize_json(const CompiledProfile& profile, JsonRef record,
                                 std::string_view service, Out out, EventBuffer::Scratch& scratch) {
   if (profile.text) return kWrongInput;
   Run<Out> run(profile, service, out, scratch);
-  if (profile.split_arrays && record.IsArray()) {
-    for (const auto& element : record.GetArray()) {
-      run.set_record(&element);
+  if (profile.split_arrays && record.is_array()) {
+    record.for_each_element([&](JsonRef element) {
+      run.set_record(element);
       run.clear_captures();
       run.rules();
-    }
+      return true;
+    });
     return run.reason();
   }
-  run.set_record(&record);
+  run.set_record(record);
   run.rules();
   return run.reason();
 }
@@ -217,7 +219,7 @@ std::string_view normalize(const CompiledProfile& profile, const rapidjson::Valu
                            std::string_view service, std::vector<CanonicalEvent>& out) {
   EventBuffer::Scratch scratch;
   scratch.forget_layouts();
-  return normalize_json(profile, record, service, VectorOut{out}, scratch);
+  return normalize_json(profile, JsonRef::of(record), service, VectorOut{out}, scratch);
 }
 
 std::string_view normalize(const CompiledProfile& profile, std::string_view line,
@@ -228,6 +230,11 @@ std::string_view normalize(const CompiledProfile& profile, std::string_view line
 
 std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
                            std::string_view service, EventBuffer& out) {
+  return normalize_json(profile, JsonRef::of(record), service, BufferOut{out}, out.scratch());
+}
+
+std::string_view normalize(const CompiledProfile& profile, JsonRef record, std::string_view service,
+                           EventBuffer& out) {
   return normalize_json(profile, record, service, BufferOut{out}, out.scratch());
 }
 

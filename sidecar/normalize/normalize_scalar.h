@@ -1,20 +1,18 @@
 // A value as the normalizer reads it from a record, a capture or a constant (Scalar), and how a
-// JSON value becomes one.
+// JSON value (a JsonRef: a RapidJSON value or a value on simdjson's tape) becomes one.
 //
 // Part of the normalizer's one translation unit (normalize.cpp includes it; nothing else may):
 // the hot path stays one unit so that the compiler inlines across its parts, as it did when
 // they were one file. Hence the unnamed namespace.
 #pragma once
 
-#include <rapidjson/document.h>
-
 #include <cstdint>
 #include <string_view>
 
+#include "sidecar/framing/json_ref.h"
+
 namespace specwatch {
 namespace {
-
-using JsonValue = rapidjson::Value;
 
 // A value read from a record, a capture or a constant. Strings are views.
 struct Scalar {
@@ -40,21 +38,21 @@ struct Scalar {
   }
 };
 
-[[gnu::always_inline]] inline Scalar from_json(const JsonValue& v) {
+[[gnu::always_inline]] inline Scalar from_json(JsonRef v) {
   Scalar r;
-  if (v.IsString()) {
+  if (v.is_string()) {
     r.type = Scalar::Type::kString;
-    r.s = std::string_view(v.GetString(), v.GetStringLength());
-  } else if (v.IsBool()) {
+    r.s = v.string();
+  } else if (v.is_bool()) {
     r.type = Scalar::Type::kBool;
-    r.b = v.GetBool();
-  } else if (v.IsInt64()) {
+    r.b = v.boolean();
+  } else if (v.is_int64()) {
     r.type = Scalar::Type::kInt;
-    r.i = v.GetInt64();
-  } else if (v.IsNumber()) {
+    r.i = v.int64();
+  } else if (v.is_number()) {
     r.type = Scalar::Type::kDouble;
-    r.d = v.GetDouble();
-  } else if (v.IsNull()) {
+    r.d = v.number();
+  } else if (v.is_null()) {
     r.type = Scalar::Type::kAbsent;  // null is "not reported"
   } else {
     r.type = Scalar::Type::kComposite;

@@ -28,8 +28,7 @@ void NormalizeStage::index_events(const RecordBatch& batch, const Record& record
   record_index_.resize(events_.size(), index);
 }
 
-void NormalizeStage::on_json(const RecordBatch& batch, const Record& record,
-                             const rapidjson::Value& value) {
+void NormalizeStage::on_json(const RecordBatch& batch, const Record& record, JsonRef value) {
   const CompiledProfile* profile = profile_for(batch);
   if (profile == nullptr) return;  // no profile (the config loader rejects unknown ones)
   const std::string_view reason = normalize(*profile, value, batch.service, events_);

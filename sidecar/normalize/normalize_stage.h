@@ -39,8 +39,7 @@ class NormalizeStage final : public RecordProcessor {
   // they outlive the stage.
   void add_consumer(EventConsumer& consumer) { consumers_.push_back(&consumer); }
 
-  void on_json(const RecordBatch& batch, const Record& record,
-               const rapidjson::Value& value) override;
+  void on_json(const RecordBatch& batch, const Record& record, JsonRef value) override;
   void on_text(const RecordBatch& batch, const Record& record) override;
   // A source without profile yields no events: its records' values are not needed.
   bool wants_values(const RecordBatch& batch) override { return profile_for(batch) != nullptr; }

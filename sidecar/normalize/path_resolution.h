@@ -17,48 +17,46 @@
 namespace specwatch {
 namespace {
 
-const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i,
-                              RootNames* roots);
+JsonRef resolve_path(JsonRef v, const PathAlternative& alt, std::size_t i, RootNames* roots);
 
 // Segment i (a key) of `alt` in the object `v`, by scanning its members. One pass finds both the
 // nested key ("gen_ai") and flat dotted keys that start with it ("gen_ai.usage.input_tokens"):
 // the joins of this segment. The first member in member order that resolves wins. Inlined into
 // resolve_path, its main caller, as it was before it had another.
-[[gnu::always_inline]] inline const JsonValue* scan_members(const JsonValue* v,
-                                                            const PathAlternative& alt,
-                                                            std::size_t i, RootNames* roots) {
+[[gnu::always_inline]] inline JsonRef scan_members(JsonRef v, const PathAlternative& alt,
+                                                   std::size_t i, RootNames* roots) {
   const std::string_view key = alt.segments[i].key;
   const auto& joins = alt.joins[i];
-  for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) {
-    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
-    if (name.size() < key.size() || name.compare(0, key.size(), key) != 0) continue;
+  JsonRef found;
+  v.for_each_member([&](std::string_view name, JsonRef value) {
+    if (name.size() < key.size() || name.compare(0, key.size(), key) != 0) return true;
     if (name.size() == key.size()) {
-      if (const JsonValue* r = resolve_path(&it->value, alt, i + 1, roots)) return r;
-      continue;
+      found = resolve_path(value, alt, i + 1, roots);
+      return !found;
     }
-    if (name[key.size()] != '.') continue;
+    if (name[key.size()] != '.') return true;
     for (std::size_t k = 0; k < joins.size(); ++k) {
       if (joins[k] == name) {
-        if (const JsonValue* r = resolve_path(&it->value, alt, i + k + 2, roots)) return r;
-        break;
+        found = resolve_path(value, alt, i + k + 2, roots);
+        return !found;
       }
     }
-  }
-  return nullptr;
+    return true;
+  });
+  return found;
 }
 
 // Segment `first` of `alt` in an indexed object: the same result as scan_members, from the
 // positions of the members named like its key or one of its joins (`ids`), tried in member order.
-const JsonValue* resolve_in_object(const JsonValue* object, const PathAlternative& alt,
-                                   std::span<const std::uint16_t> ids, std::size_t first,
-                                   const ObjectNames& names, RootNames* roots) {
-  const auto members = object->MemberBegin();
+JsonRef resolve_in_object(JsonRef object, const PathAlternative& alt,
+                          std::span<const std::uint16_t> ids, std::size_t first,
+                          const ObjectNames& names, RootNames* roots) {
   const std::uint32_t key = names.position(ids[0]);
   if (ids.size() == 1) {  // no joins: the common case
-    if (key == ObjectNames::kAbsent) return nullptr;
+    if (key == ObjectNames::kAbsent) return {};
     return first + 1 == alt.segments.size()
-               ? &members[key].value
-               : resolve_path(&members[key].value, alt, first + 1, roots);
+               ? names.member(key)
+               : resolve_path(names.member(key), alt, first + 1, roots);
   }
   struct Candidate {
     std::uint32_t position;
@@ -79,22 +77,22 @@ const JsonValue* resolve_in_object(const JsonValue* object, const PathAlternativ
     }
   }
   for (std::size_t c = 0; c < n; ++c) {
-    const JsonValue* v = resolve_path(&members[found[c].position].value, alt, found[c].next, roots);
-    if (v != nullptr) return v;
+    const JsonRef v = resolve_path(names.member(found[c].position), alt, found[c].next, roots);
+    if (v) return v;
   }
-  return nullptr;
+  return {};
 }
 
 // The rest of a rooted alternative in the object its root led to, through that object's index
 // and memo: what scan_members(object, alt, alt.rest) finds.
-const JsonValue* resolve_in_root(const JsonValue* object, const PathAlternative& alt,
-                                 ObjectNames& names, RootNames* roots) {
+JsonRef resolve_in_root(JsonRef object, const PathAlternative& alt, ObjectNames& names,
+                        RootNames* roots) {
   const AlternativeMemo& m = names.rest_memo(alt);
   switch (m.state) {
     case AlternativeMemo::State::kAbsent:
-      return nullptr;
+      return {};
     case AlternativeMemo::State::kOneMember: {
-      const JsonValue* v = &object->MemberBegin()[m.position].value;
+      const JsonRef v = names.member(m.position);
       return m.next == 0 ? v : resolve_path(v, alt, m.next, roots);
     }
     default:
@@ -106,37 +104,35 @@ const JsonValue* resolve_in_root(const JsonValue* object, const PathAlternative&
 // alt.rest), with the frequent outcomes (absent; one member that is the value) decided here. Most
 // rooted lookups come from resolve_memoized: a small function of its own costs them less than
 // resolve_path's register saves, and inlined it would cost every other lookup in resolve().
-[[gnu::noinline]] const JsonValue* resolve_rest(const JsonValue* v, const PathAlternative& alt,
-                                                RootNames* roots) {
+[[gnu::noinline]] JsonRef resolve_rest(JsonRef v, const PathAlternative& alt, RootNames* roots) {
   ObjectNames* names = roots != nullptr ? roots->covering(alt, v) : nullptr;
   if (names == nullptr) return resolve_path(v, alt, alt.rest, roots);
   const AlternativeMemo& m = names->rest_memo(alt);
-  if (m.state == AlternativeMemo::State::kAbsent) return nullptr;
+  if (m.state == AlternativeMemo::State::kAbsent) return {};
   if (m.state == AlternativeMemo::State::kOneMember && m.next == 0) {
-    return &v->MemberBegin()[m.position].value;
+    return names->member(m.position);
   }
   return resolve_in_root(v, alt, *names, roots);
 }
 
-const JsonValue* resolve_path(const JsonValue* v, const PathAlternative& alt, std::size_t i,
-                              RootNames* roots) {
+JsonRef resolve_path(JsonRef v, const PathAlternative& alt, std::size_t i, RootNames* roots) {
   if (i == alt.segments.size()) return v;
   if (i == alt.rest && roots != nullptr) {
     if (ObjectNames* names = roots->covering(alt, v)) return resolve_in_root(v, alt, *names, roots);
   }
   const PathSegment& seg = alt.segments[i];
   if (seg.index >= 0) {
-    if (!v->IsArray() || static_cast<rapidjson::SizeType>(seg.index) >= v->Size()) return nullptr;
-    return resolve_path(&(*v)[static_cast<rapidjson::SizeType>(seg.index)], alt, i + 1, roots);
+    if (!v.is_array() || static_cast<std::uint32_t>(seg.index) >= v.size()) return {};
+    return resolve_path(v.element(static_cast<std::uint32_t>(seg.index)), alt, i + 1, roots);
   }
-  if (!v->IsObject()) return nullptr;
+  if (!v.is_object()) return {};
   return scan_members(v, alt, i, roots);
 }
 
 // A record path from the record itself: through the record's names when the profile compiler
 // gave the path its ids, else scanned.
-const JsonValue* resolve_record_path(const JsonValue* record, const PathAlternative& alt,
-                                     ObjectNames& names, RootNames* roots) {
+JsonRef resolve_record_path(JsonRef record, const PathAlternative& alt, ObjectNames& names,
+                            RootNames* roots) {
   if (!alt.record_ids.empty() && names.covers(record)) {
     return resolve_in_object(record, alt, alt.record_ids, 0, names, roots);
   }
@@ -144,8 +140,8 @@ const JsonValue* resolve_record_path(const JsonValue* record, const PathAlternat
 }
 
 struct Context {
-  const JsonValue* record = nullptr;
-  const JsonValue* item = nullptr;
+  JsonRef record;
+  JsonRef item;
   std::string_view* captures = nullptr;  // EventBuffer::Scratch::captures
   std::string* scratch = nullptr;        // lowercased text of the value being evaluated
   ObjectNames* names = nullptr;          // of *record; reset whenever record changes
@@ -160,50 +156,49 @@ struct Context {
 // resolve() finds: the first alternative present and not null. Alternatives absent from the
 // record's layout cost one read; one present as a single member is read there, and when that
 // member is a root's object (kRootMember) the path goes on through that object's index.
-[[gnu::always_inline]] inline const JsonValue* resolve_memoized(const FieldRef& ref,
-                                                                const Context& ctx) {
+[[gnu::always_inline]] inline JsonRef resolve_memoized(const FieldRef& ref, const Context& ctx) {
   ObjectNames& names = *ctx.names;
-  const auto members = ctx.record->MemberBegin();
   const std::size_t n = ref.alternatives.size();
   const AlternativeMemo* memo = names.memo(ref);
   std::size_t a = memo[0].state == AlternativeMemo::State::kAbsent ? memo[0].following : 0;
   for (; a < n; a = memo[a].following) {
     const AlternativeMemo& m = memo[a];
     const PathAlternative& alt = ref.alternatives[a];
-    const JsonValue* v;
+    JsonRef v;
     if (m.state == AlternativeMemo::State::kOneMember) {
-      v = &members[m.position].value;
+      v = names.member(m.position);
       // The path goes on below this member: only into an object or array (a record's "service"
       // is mostly a string, where "service.name" ends at once without a call).
-      if (m.next != 0)
-        v = v->IsObject() || v->IsArray() ? resolve_path(v, alt, m.next, ctx.roots) : nullptr;
+      if (m.next != 0) {
+        v = v.is_object() || v.is_array() ? resolve_path(v, alt, m.next, ctx.roots) : JsonRef();
+      }
     } else if (m.state == AlternativeMemo::State::kRootMember) {  // `attributes` of attributes.p
-      v = resolve_rest(&members[m.position].value, alt, ctx.roots);
+      v = resolve_rest(names.member(m.position), alt, ctx.roots);
     } else {
       v = resolve_in_object(ctx.record, alt, alt.record_ids, 0, names, ctx.roots);
     }
-    if (v != nullptr && !v->IsNull()) return v;
+    if (v && !v.is_null()) return v;
   }
-  return nullptr;
+  return {};
 }
 
-const JsonValue* resolve_json(const FieldRef& ref, const Context& ctx) {
+JsonRef resolve_json(const FieldRef& ref, const Context& ctx) {
   if (ref.memo >= 0 && ctx.names->covers(ctx.record)) return resolve_memoized(ref, ctx);
   for (const auto& alt : ref.alternatives) {
-    const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
-    if (alt.base == PathAlternative::Base::kCapture || base == nullptr) continue;
-    const JsonValue* v = alt.base == PathAlternative::Base::kRecord
-                             ? resolve_record_path(base, alt, *ctx.names, ctx.roots)
-                             : resolve_path(base, alt, 0, ctx.roots);
-    if (v != nullptr && !v->IsNull()) return v;
+    const JsonRef base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
+    if (alt.base == PathAlternative::Base::kCapture || !base) continue;
+    const JsonRef v = alt.base == PathAlternative::Base::kRecord
+                          ? resolve_record_path(base, alt, *ctx.names, ctx.roots)
+                          : resolve_path(base, alt, 0, ctx.roots);
+    if (v && !v.is_null()) return v;
   }
-  return nullptr;
+  return {};
 }
 
 Scalar resolve(const FieldRef& ref, const Context& ctx) {
   if (ref.memo >= 0 && ctx.names->covers(ctx.record)) {
-    const JsonValue* v = resolve_memoized(ref, ctx);
-    return v != nullptr ? from_json(*v) : Scalar{};
+    const JsonRef v = resolve_memoized(ref, ctx);
+    return v ? from_json(v) : Scalar{};
   }
   for (const auto& alt : ref.alternatives) {
     if (alt.base == PathAlternative::Base::kCapture) {
@@ -211,12 +206,12 @@ Scalar resolve(const FieldRef& ref, const Context& ctx) {
       if (c.data() != nullptr) return Scalar::text(c);
       continue;
     }
-    const JsonValue* base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
-    if (base == nullptr) continue;
-    const JsonValue* v = alt.base == PathAlternative::Base::kRecord
-                             ? resolve_record_path(base, alt, *ctx.names, ctx.roots)
-                             : resolve_path(base, alt, 0, ctx.roots);
-    if (v != nullptr && !v->IsNull()) return from_json(*v);
+    const JsonRef base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
+    if (!base) continue;
+    const JsonRef v = alt.base == PathAlternative::Base::kRecord
+                          ? resolve_record_path(base, alt, *ctx.names, ctx.roots)
+                          : resolve_path(base, alt, 0, ctx.roots);
+    if (v && !v.is_null()) return from_json(v);
   }
   return {};
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sidecar/core/event.h"
+#include "sidecar/framing/json_ref.h"
 #include "sidecar/normalize/compiled_profile.h"
 #include "sidecar/normalize/event_buffer.h"
 
@@ -109,6 +110,10 @@ std::string_view normalize(const CompiledProfile& profile, std::string_view line
 // hot path allocates nothing once warm. Use this on the pipeline's worker thread.
 std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
                            std::string_view service, EventBuffer& out);
+// The same for a record read through JsonRef (a RapidJSON value or a view of simdjson's
+// document): the pipeline's way.
+std::string_view normalize(const CompiledProfile& profile, JsonRef record, std::string_view service,
+                           EventBuffer& out);
 std::string_view normalize(const CompiledProfile& profile, std::string_view line,
                            std::string_view service, EventBuffer& out);
 

@@ -35,7 +35,7 @@ class ObjectNames {
 
   // Forgets the previous record. `object` is indexed on its first lookup; null: the first object
   // claim() is given. `memo_count`: the number of memo slots the profile numbered.
-  void reset(const CompiledProfile* profile, const JsonValue* object, std::size_t memo_count) {
+  void reset(const CompiledProfile* profile, JsonRef object, std::size_t memo_count) {
     profile_ = profile;
     object_ = object;
     memo_count_ = memo_count;
@@ -43,21 +43,27 @@ class ObjectNames {
   }
 
   // Whether lookups into `v` may use position(); indexes the object on the first call.
-  bool covers(const JsonValue* v) {
-    if (v != object_ || v == nullptr) return false;
+  bool covers(JsonRef v) {
+    if (!(v == object_) || !v) return false;
     return built_ ? usable_ : build();
   }
 
   // covers(), making `v` the indexed object if the record has none yet: the object a root leads
   // to is known only once a path reaches it. Another object reached at the same depth in the same
   // record (`{"a.b":{…},"a":{"b":{…}}}` for the root a.b) is scanned.
-  bool claim(const JsonValue* v) {
-    if (object_ == nullptr) object_ = v;
+  bool claim(JsonRef v) {
+    if (!object_) object_ = v;
     return covers(v);
   }
 
   // Position of the member named record_names[id], or kAbsent.
   std::uint32_t position(std::uint16_t id) const { return index_->positions[id]; }
+
+  // The value of the member at `position` (a position() of this record's object).
+  JsonRef member(std::uint32_t position) const {
+    if (!object_.on_tape()) return JsonRef::of(object_.rapid().MemberBegin()[position].value);
+    return object_.at_word(index_->member_words[position]);
+  }
 
   // What each alternative of a memoized `ref` (FieldRef::memo) finds among the record's names,
   // remembered for as long as the positions are (same layout, same indexing). Only while
@@ -82,7 +88,10 @@ class ObjectNames {
   [[gnu::noinline]] bool build() {
     built_ = true;
     usable_ = false;
-    if (!object_->IsObject() || profile_->record_names.empty()) return false;
+    if (!object_.is_object() || profile_->record_names.empty()) return false;
+    // A tape object's members are found by walking it: where each value is, noted by the walk
+    // that compares or finds the names (same_layout, find_positions).
+    if (object_.on_tape()) index_->member_words.resize(object_.member_count());
     EventBuffer::LayoutCache& layout = index_->layout;
     if (same_layout()) {
       usable_ = layout.usable;
@@ -101,12 +110,13 @@ class ObjectNames {
   bool same_layout() const {
     const EventBuffer::LayoutCache& layout = index_->layout;
     if (layout.layout_id == nullptr || layout.layout_id != profile_->layout_id) return false;
-    const rapidjson::SizeType count = object_->MemberCount();
+    const std::uint32_t count = object_.member_count();
     if (count != layout.keys.size()) return false;
-    const auto members = object_->MemberBegin();
+    const bool tape = object_.on_tape();
+    const std::uint64_t** words = index_->member_words.data();
+    std::size_t m = 0;
     std::size_t long_offset = 0;
-    for (rapidjson::SizeType m = 0; m < count; ++m) {
-      const std::string_view name(members[m].name.GetString(), members[m].name.GetStringLength());
+    return object_.for_each_member([&](std::string_view name, JsonRef value) {
       const MemberNameKey key = member_name_key(name);
       if (key != layout.keys[m]) return false;
       if (key.n > kMemberNameKeyBytes) {
@@ -115,22 +125,22 @@ class ObjectNames {
         }
         long_offset += key.n;
       }
-    }
-    return true;
+      if (tape) words[m] = value.words();
+      ++m;
+      return true;
+    });
   }
 
   void remember_layout() {
     EventBuffer::LayoutCache& layout = index_->layout;
-    const rapidjson::SizeType count = object_->MemberCount();
-    const auto members = object_->MemberBegin();
     layout.keys.clear();
     layout.long_names.clear();
-    for (rapidjson::SizeType m = 0; m < count; ++m) {
-      const std::string_view name(members[m].name.GetString(), members[m].name.GetStringLength());
+    object_.for_each_member([&](std::string_view name, JsonRef) {
       const MemberNameKey key = member_name_key(name);
       layout.keys.push_back(key);
       if (key.n > kMemberNameKeyBytes) layout.long_names.append(name);
-    }
+      return true;
+    });
     layout.usable = usable_;
     layout.layout_id = profile_->layout_id;
   }
@@ -186,10 +196,11 @@ class ObjectNames {
     std::uint32_t* positions = index_->positions.data();
     const auto& table = profile_->record_name_table;
     const std::size_t mask = table.size() - 1;
-    const auto members = object_->MemberBegin();
-    const rapidjson::SizeType count = object_->MemberCount();
-    for (rapidjson::SizeType m = 0; m < count; ++m) {
-      const std::string_view name(members[m].name.GetString(), members[m].name.GetStringLength());
+    const bool tape = object_.on_tape();
+    const std::uint64_t** words = index_->member_words.data();
+    std::uint32_t m = 0;
+    const bool complete = object_.for_each_member([&](std::string_view name, JsonRef value) {
+      if (tape) words[m] = value.words();
       const MemberNameKey key = member_name_key(name);
       for (std::size_t i = member_name_hash(key) >> profile_->record_name_shift;;
            i = (i + 1) & mask) {
@@ -202,17 +213,19 @@ class ObjectNames {
         }
         // A name that occurs twice: the scanning path keeps the rule that the first member (in
         // member order) that resolves wins.
-        if (positions[slot - 1] != kAbsent) return;
+        if (positions[slot - 1] != kAbsent) return false;
         positions[slot - 1] = m;
         break;
       }
-    }
-    usable_ = true;
+      ++m;
+      return true;
+    });
+    usable_ = complete;
   }
 
   EventBuffer::ObjectIndex* index_ = nullptr;
   const CompiledProfile* profile_ = nullptr;
-  const JsonValue* object_ = nullptr;
+  JsonRef object_;
   std::size_t memo_count_ = 0;
   bool built_ = false;
   bool usable_ = false;
@@ -231,13 +244,13 @@ class RootNames {
   // Forgets the previous record's objects.
   void reset() {
     for (std::size_t r = 0; r < count_; ++r) {
-      names_[r].reset(&profile_, nullptr, profile_.rest_memo_count);
+      names_[r].reset(&profile_, JsonRef(), profile_.rest_memo_count);
     }
   }
 
   // The index of `v` when `alt` is a rooted alternative whose root is indexed and led to `v`
   // (the path goes on in `v` at segment alt.rest), else null.
-  ObjectNames* covering(const PathAlternative& alt, const JsonValue* v) {
+  ObjectNames* covering(const PathAlternative& alt, JsonRef v) {
     if (alt.rest_ids.empty()) return nullptr;
     ObjectNames& names = names_[static_cast<std::size_t>(alt.root)];
     return names.claim(v) ? &names : nullptr;

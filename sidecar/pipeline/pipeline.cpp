@@ -124,10 +124,12 @@ void Pipeline::process(RecordBatch& batch) {
     }
     if (record.format == RecordFormat::kValue) {
       parsed += 1;
-      for (auto* p : processors_) p->on_json(batch, record, *record.value);
+      for (auto* p : processors_) p->on_json(batch, record, JsonRef::of(*record.value));
       continue;
     }
-    ParseResult result = values ? parser_.parse(record.data, record.padded)
+    // Values are read through JsonRef: a record simdjson parsed is read on its tape, without a
+    // RapidJSON value built from it.
+    ParseResult result = values ? parser_.parse_view(record.data, record.padded)
                                 : parser_.validate(record.data, record.padded);
     if (!result.ok()) {
       errors_.report(batch.source, record.origin, result.error_reason, result.error_message);
@@ -139,7 +141,7 @@ void Pipeline::process(RecordBatch& batch) {
     }
     parsed += 1;
     if (values) {
-      for (auto* p : processors_) p->on_json(batch, record, *result.value);
+      for (auto* p : processors_) p->on_json(batch, record, result.json);
     }
   }
   if (parsed > 0) events.Increment(parsed);

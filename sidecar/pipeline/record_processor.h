@@ -2,18 +2,17 @@
 // this; the pipeline itself knows nothing of tools, profiles or metrics beyond its own counters.
 #pragma once
 
-#include <rapidjson/document.h>
-
 #include "sidecar/core/record.h"
+#include "sidecar/framing/json_ref.h"
 
 namespace specwatch {
 
 class RecordProcessor {
  public:
   virtual ~RecordProcessor() = default;
-  // A record of format kJson that parsed. `value` is valid only during the call.
-  virtual void on_json(const RecordBatch& batch, const Record& record,
-                       const rapidjson::Value& value) = 0;
+  // A record of format kJson that parsed, or one of format kValue. `value` (a RapidJSON value, or
+  // a view of simdjson's document for records simdjson parsed) is valid only during the call.
+  virtual void on_json(const RecordBatch& batch, const Record& record, JsonRef value) = 0;
   // A record of format kText (already UTF-8 clean).
   virtual void on_text(const RecordBatch& batch, const Record& record) = 0;
   // Whether this processor reads the values of `batch`'s JSON records (asked once per batch,

@@ -165,7 +165,7 @@ struct NormalizeStageCalls : ::testing::Test {
     std::vector<rapidjson::Document> docs(records.size());
     for (std::size_t i = 0; i < records.size(); ++i) docs[i].Parse(records[i].c_str());
     for (std::size_t i = 0; i < records.size(); ++i) {
-      stage.on_json(batch, batch.records[i], docs[i]);
+      stage.on_json(batch, batch.records[i], JsonRef::of(docs[i]));
     }
     stage.on_batch_end(batch);
   }

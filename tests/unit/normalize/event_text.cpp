@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sidecar/framing/json_parser.h"
 #include "sidecar/normalize/profile_set.h"
 
 namespace specwatch::test {
@@ -110,7 +111,24 @@ std::vector<std::string> normalize_checked(const CompiledProfile& profile,
   const std::string_view r2 = normalize(profile, record, "svc", buffer);
   EXPECT_EQ(r2, r1);
   EXPECT_EQ(describe(buffer), describe(fresh));
+  expect_same_on_tape(profile, record, r1, describe(fresh));
   return describe(buffer);
+}
+
+void expect_same_on_tape(const CompiledProfile& profile, const rapidjson::Value& record,
+                         std::string_view reason, const std::vector<std::string>& events) {
+  const std::string text = to_compact_json(record);
+  JsonParser parser;
+  const ParseResult parsed = parser.parse_view(text);
+  ASSERT_TRUE(parsed.ok()) << text;
+  // simdjson refuses integers beyond 64 bits (RapidJSON reads them as doubles): only those
+  // records stay RapidJSON values.
+  if (parser.simd_refusals() == 0) {
+    EXPECT_TRUE(parsed.json.on_tape()) << text;
+  }
+  EventBuffer buffer;
+  EXPECT_EQ(normalize(profile, parsed.json, "svc", buffer), reason) << text;
+  EXPECT_EQ(describe(buffer), events) << text;
 }
 
 std::string read_file(const std::string& path) {

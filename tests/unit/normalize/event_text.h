@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sidecar/core/event.h"
@@ -24,6 +25,13 @@ std::vector<std::string> describe(const EventBuffer& events);
 // only.
 std::vector<std::string> normalize_checked(const CompiledProfile& profile,
                                            const rapidjson::Value& record, EventBuffer& buffer);
+
+// Checks with gtest that `record`, read the pipeline's way (written out as JSON and parsed by
+// JsonParser::parse_view, so that the normalizer reads it on simdjson's tape rather than as a
+// RapidJSON value), gives `reason` and `events` (describe() of the events). Every helper that
+// normalizes a RapidJSON value calls it, so that each test checks both kinds of JsonRef.
+void expect_same_on_tape(const CompiledProfile& profile, const rapidjson::Value& record,
+                         std::string_view reason, const std::vector<std::string>& events);
 
 std::string read_file(const std::string& path);
 std::vector<std::string> read_lines(const std::string& path);

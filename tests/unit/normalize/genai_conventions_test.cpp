@@ -24,6 +24,7 @@ Normalized genai(const std::string& span) {
   Normalized n;
   EXPECT_EQ(normalize(*profiles.find("genai"), doc, "svc", n.events), "") << span;
   n.text = test::describe(n.events);
+  test::expect_same_on_tape(*profiles.find("genai"), doc, "", n.text);
   return n;
 }
 

@@ -18,6 +18,7 @@ class Language : public ::testing::Test {
     EXPECT_FALSE(doc.HasParseError()) << text;
     std::vector<CanonicalEvent> out;
     EXPECT_EQ(normalize(*set_.find(profile), doc, "svc", out), expected_reason) << text;
+    test::expect_same_on_tape(*set_.find(profile), doc, expected_reason, test::describe(out));
     return test::describe(out);
   }
 

@@ -23,6 +23,7 @@ Result json(std::string_view profile, std::string_view text) {
   Result r;
   r.reason = std::string(normalize(*p, doc, "svc", out));
   r.events = test::describe(out);
+  test::expect_same_on_tape(*p, doc, r.reason, r.events);
   return r;
 }
 

@@ -18,6 +18,7 @@ std::vector<std::string> run(const ProfileSet& set, std::string_view profile,
   doc.Parse(json.data(), json.size());
   std::vector<CanonicalEvent> out;
   EXPECT_TRUE(normalize(*p, doc, "svc", out).empty());
+  test::expect_same_on_tape(*p, doc, "", test::describe(out));
   return test::describe(out);
 }
 

@@ -217,6 +217,7 @@ TEST_F(Roots, EveryElementOfASplitArray) {
   std::vector<std::string> tos;
   for (const auto& e : buffer_) tos.push_back(std::get<Fallback>(e.body).to_provider);
   EXPECT_EQ(tos, (std::vector<std::string>{"a", "b", "c", "d", ""}));
+  test::expect_same_on_tape(p, doc, "", test::describe(buffer_));
 }
 
 // An extending profile may list other roots than its base: each root path keeps its own index,
@@ -447,6 +448,7 @@ profiles:
     ASSERT_EQ(r3, r1);
     ASSERT_EQ(test::describe(buffer_), test::describe(fresh));
     ASSERT_EQ(test::describe(explicit_buffer), test::describe(fresh));
+    test::expect_same_on_tape(rooted, doc, r1, test::describe(fresh));
     std::vector<CanonicalEvent> top_level_only;
     normalize(unrooted, doc, "svc", top_level_only);
     if (test::describe(top_level_only) != test::describe(fresh)) ++from_roots;

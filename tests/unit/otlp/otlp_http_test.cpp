@@ -424,9 +424,9 @@ TEST_F(HttpTest, StoppingAnswersHeldExports503) {
 // Blocks the pipeline worker in on_batch_end until opened; counts the records it parsed.
 class GateProcessor final : public RecordProcessor {
  public:
-  void on_json(const RecordBatch&, const Record&, const rapidjson::Value& value) override {
+  void on_json(const RecordBatch&, const Record&, JsonRef value) override {
     std::lock_guard lock(mutex_);
-    if (value.IsObject() && value.HasMember("signal")) ++records_;
+    if (value.is_object() && value.find("signal")) ++records_;
   }
   void on_text(const RecordBatch&, const Record&) override {}
   void on_batch_end(RecordBatch&) override {

@@ -15,11 +15,11 @@ namespace {
 
 class RecordingProcessor : public RecordProcessor {
  public:
-  void on_json(const RecordBatch& batch, const Record&, const rapidjson::Value& value) override {
+  void on_json(const RecordBatch& batch, const Record&, JsonRef value) override {
     std::unique_lock lock(mutex_);
     blocked_.wait(lock, [&] { return !hold_; });
-    seen.push_back(batch.source + ":" +
-                   (value.HasMember("n") ? std::to_string(value["n"].GetInt()) : std::string("?")));
+    const JsonRef n = value.find("n");
+    seen.push_back(batch.source + ":" + (n ? std::to_string(n.int64()) : std::string("?")));
   }
   void on_text(const RecordBatch& batch, const Record& record) override {
     std::lock_guard lock(mutex_);
