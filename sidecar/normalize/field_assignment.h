@@ -231,7 +231,7 @@ Field* field_of_domain(T& field) {
 // fast paths of apply(), which set such a field the way assign_<domain>() would. Common fields
 // are never returned (they also mark ctx.common_assigned).
 template <typename Field, Domain kWanted>
-Field* body_field(CanonicalEvent& e, Target t) {
+[[gnu::always_inline]] inline Field* body_field(CanonicalEvent& e, Target t) {
   auto& body = e.body;
   switch (t) {
 #define SPECWATCH_BODY_FIELD(S, type, member, default_value, name, target, domain) \
@@ -260,13 +260,11 @@ Field* body_field(CanonicalEvent& e, Target t) {
 // straight away: the same result as assign() with set_string(), to_time() or
 // assign_optional_count(), with about a third of the instructions (a provider call sets a dozen
 // such fields).
-std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
-  if (a.specs.size() != 1 || !a.specs[0].plain) return apply_specs(e, a, ctx);
-  const ValueSpec& spec = a.specs[0];
-  if (spec.field.memo < 0 || !ctx.names->covers(ctx.record)) {
-    return apply_value(e, a, resolve(spec.field, ctx), ctx);
-  }
-  const JsonRef found = resolve_memoized(spec.field, ctx);
+// The memoized case, for each kind of record value (chosen once in apply()).
+template <JsonKind kKind>
+std::string_view apply_memoized(CanonicalEvent& e, const Assignment& a, const ValueSpec& spec,
+                                Context& ctx) {
+  const JsonRefOf<kKind> found = resolve_memoized<kKind>(spec.field, ctx);
   if (!found) return a.required ? kMissingField : std::string_view{};
   if (found.is_string()) {
     const std::string_view text = found.string();
@@ -307,6 +305,16 @@ std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
     }
   }
   return apply_value(e, a, from_json(found), ctx);
+}
+
+std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
+  if (a.specs.size() != 1 || !a.specs[0].plain) return apply_specs(e, a, ctx);
+  const ValueSpec& spec = a.specs[0];
+  if (spec.field.memo < 0 || !ctx.names->covers(ctx.record)) {
+    return apply_value(e, a, resolve(spec.field, ctx), ctx);
+  }
+  return ctx.record.on_tape() ? apply_memoized<JsonKind::kTape>(e, a, spec, ctx)
+                              : apply_memoized<JsonKind::kRapid>(e, a, spec, ctx);
 }
 
 // Sets a member back to its default (`fresh()`); a string is emptied instead, keeping its heap

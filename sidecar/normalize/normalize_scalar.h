@@ -38,7 +38,8 @@ struct Scalar {
   }
 };
 
-[[gnu::always_inline]] inline Scalar from_json(JsonRef v) {
+template <JsonKind kKind>
+[[gnu::always_inline]] inline Scalar from_json(JsonRefOf<kKind> v) {
   Scalar r;
   if (v.is_string()) {
     r.type = Scalar::Type::kString;

@@ -17,18 +17,25 @@
 namespace specwatch {
 namespace {
 
-JsonRef resolve_path(JsonRef v, const PathAlternative& alt, std::size_t i, RootNames* roots);
+// Each lookup is instantiated for both kinds of value (JsonRefOf<kKind>): a record is read on
+// simdjson's tape or as a RapidJSON value, and the kind is chosen once per lookup (resolve(),
+// resolve_json(), apply()) rather than in every accessor.
+template <JsonKind kKind>
+JsonRefOf<kKind> resolve_path(JsonRefOf<kKind> v, const PathAlternative& alt, std::size_t i,
+                              RootNames* roots);
 
 // Segment i (a key) of `alt` in the object `v`, by scanning its members. One pass finds both the
 // nested key ("gen_ai") and flat dotted keys that start with it ("gen_ai.usage.input_tokens"):
 // the joins of this segment. The first member in member order that resolves wins. Inlined into
 // resolve_path, its main caller, as it was before it had another.
-[[gnu::always_inline]] inline JsonRef scan_members(JsonRef v, const PathAlternative& alt,
-                                                   std::size_t i, RootNames* roots) {
+template <JsonKind kKind>
+[[gnu::always_inline]] inline JsonRefOf<kKind> scan_members(JsonRefOf<kKind> v,
+                                                            const PathAlternative& alt,
+                                                            std::size_t i, RootNames* roots) {
   const std::string_view key = alt.segments[i].key;
   const auto& joins = alt.joins[i];
-  JsonRef found;
-  v.for_each_member([&](std::string_view name, JsonRef value) {
+  JsonRefOf<kKind> found;
+  v.for_each_member([&](std::string_view name, JsonRefOf<kKind> value) {
     if (name.size() < key.size() || name.compare(0, key.size(), key) != 0) return true;
     if (name.size() == key.size()) {
       found = resolve_path(value, alt, i + 1, roots);
@@ -48,15 +55,15 @@ JsonRef resolve_path(JsonRef v, const PathAlternative& alt, std::size_t i, RootN
 
 // Segment `first` of `alt` in an indexed object: the same result as scan_members, from the
 // positions of the members named like its key or one of its joins (`ids`), tried in member order.
-JsonRef resolve_in_object(JsonRef object, const PathAlternative& alt,
-                          std::span<const std::uint16_t> ids, std::size_t first,
-                          const ObjectNames& names, RootNames* roots) {
+template <JsonKind kKind>
+JsonRefOf<kKind> resolve_in_object(JsonRefOf<kKind> object, const PathAlternative& alt,
+                                   std::span<const std::uint16_t> ids, std::size_t first,
+                                   const ObjectNames& names, RootNames* roots) {
   const std::uint32_t key = names.position(ids[0]);
   if (ids.size() == 1) {  // no joins: the common case
     if (key == ObjectNames::kAbsent) return {};
-    return first + 1 == alt.segments.size()
-               ? names.member(key)
-               : resolve_path(names.member(key), alt, first + 1, roots);
+    const JsonRefOf<kKind> member = names.member<kKind>(key);
+    return first + 1 == alt.segments.size() ? member : resolve_path(member, alt, first + 1, roots);
   }
   struct Candidate {
     std::uint32_t position;
@@ -77,7 +84,8 @@ JsonRef resolve_in_object(JsonRef object, const PathAlternative& alt,
     }
   }
   for (std::size_t c = 0; c < n; ++c) {
-    const JsonRef v = resolve_path(names.member(found[c].position), alt, found[c].next, roots);
+    const JsonRefOf<kKind> v =
+        resolve_path(names.member<kKind>(found[c].position), alt, found[c].next, roots);
     if (v) return v;
   }
   return {};
@@ -85,14 +93,15 @@ JsonRef resolve_in_object(JsonRef object, const PathAlternative& alt,
 
 // The rest of a rooted alternative in the object its root led to, through that object's index
 // and memo: what scan_members(object, alt, alt.rest) finds.
-JsonRef resolve_in_root(JsonRef object, const PathAlternative& alt, ObjectNames& names,
-                        RootNames* roots) {
+template <JsonKind kKind>
+JsonRefOf<kKind> resolve_in_root(JsonRefOf<kKind> object, const PathAlternative& alt,
+                                 ObjectNames& names, RootNames* roots) {
   const AlternativeMemo& m = names.rest_memo(alt);
   switch (m.state) {
     case AlternativeMemo::State::kAbsent:
       return {};
     case AlternativeMemo::State::kOneMember: {
-      const JsonRef v = names.member(m.position);
+      const JsonRefOf<kKind> v = names.member<kKind>(m.position);
       return m.next == 0 ? v : resolve_path(v, alt, m.next, roots);
     }
     default:
@@ -104,21 +113,27 @@ JsonRef resolve_in_root(JsonRef object, const PathAlternative& alt, ObjectNames&
 // alt.rest), with the frequent outcomes (absent; one member that is the value) decided here. Most
 // rooted lookups come from resolve_memoized: a small function of its own costs them less than
 // resolve_path's register saves, and inlined it would cost every other lookup in resolve().
-[[gnu::noinline]] JsonRef resolve_rest(JsonRef v, const PathAlternative& alt, RootNames* roots) {
-  ObjectNames* names = roots != nullptr ? roots->covering(alt, v) : nullptr;
+template <JsonKind kKind>
+[[gnu::noinline]] JsonRefOf<kKind> resolve_rest(JsonRefOf<kKind> v, const PathAlternative& alt,
+                                                RootNames* roots) {
+  ObjectNames* names = roots != nullptr ? roots->covering(alt, v.ref()) : nullptr;
   if (names == nullptr) return resolve_path(v, alt, alt.rest, roots);
   const AlternativeMemo& m = names->rest_memo(alt);
   if (m.state == AlternativeMemo::State::kAbsent) return {};
   if (m.state == AlternativeMemo::State::kOneMember && m.next == 0) {
-    return names->member(m.position);
+    return names->member<kKind>(m.position);
   }
   return resolve_in_root(v, alt, *names, roots);
 }
 
-JsonRef resolve_path(JsonRef v, const PathAlternative& alt, std::size_t i, RootNames* roots) {
+template <JsonKind kKind>
+JsonRefOf<kKind> resolve_path(JsonRefOf<kKind> v, const PathAlternative& alt, std::size_t i,
+                              RootNames* roots) {
   if (i == alt.segments.size()) return v;
   if (i == alt.rest && roots != nullptr) {
-    if (ObjectNames* names = roots->covering(alt, v)) return resolve_in_root(v, alt, *names, roots);
+    if (ObjectNames* names = roots->covering(alt, v.ref())) {
+      return resolve_in_root(v, alt, *names, roots);
+    }
   }
   const PathSegment& seg = alt.segments[i];
   if (seg.index >= 0) {
@@ -131,9 +146,10 @@ JsonRef resolve_path(JsonRef v, const PathAlternative& alt, std::size_t i, RootN
 
 // A record path from the record itself: through the record's names when the profile compiler
 // gave the path its ids, else scanned.
-JsonRef resolve_record_path(JsonRef record, const PathAlternative& alt, ObjectNames& names,
-                            RootNames* roots) {
-  if (!alt.record_ids.empty() && names.covers(record)) {
+template <JsonKind kKind>
+JsonRefOf<kKind> resolve_record_path(JsonRefOf<kKind> record, const PathAlternative& alt,
+                                     ObjectNames& names, RootNames* roots) {
+  if (!alt.record_ids.empty() && names.covers(record.ref())) {
     return resolve_in_object(record, alt, alt.record_ids, 0, names, roots);
   }
   return resolve_path(record, alt, 0, roots);
@@ -156,7 +172,9 @@ struct Context {
 // resolve() finds: the first alternative present and not null. Alternatives absent from the
 // record's layout cost one read; one present as a single member is read there, and when that
 // member is a root's object (kRootMember) the path goes on through that object's index.
-[[gnu::always_inline]] inline JsonRef resolve_memoized(const FieldRef& ref, const Context& ctx) {
+template <JsonKind kKind>
+[[gnu::always_inline]] inline JsonRefOf<kKind> resolve_memoized(const FieldRef& ref,
+                                                                const Context& ctx) {
   ObjectNames& names = *ctx.names;
   const std::size_t n = ref.alternatives.size();
   const AlternativeMemo* memo = names.memo(ref);
@@ -164,40 +182,59 @@ struct Context {
   for (; a < n; a = memo[a].following) {
     const AlternativeMemo& m = memo[a];
     const PathAlternative& alt = ref.alternatives[a];
-    JsonRef v;
+    JsonRefOf<kKind> v;
     if (m.state == AlternativeMemo::State::kOneMember) {
-      v = names.member(m.position);
+      v = names.member<kKind>(m.position);
       // The path goes on below this member: only into an object or array (a record's "service"
       // is mostly a string, where "service.name" ends at once without a call).
       if (m.next != 0) {
-        v = v.is_object() || v.is_array() ? resolve_path(v, alt, m.next, ctx.roots) : JsonRef();
+        v = v.is_object() || v.is_array() ? resolve_path(v, alt, m.next, ctx.roots)
+                                          : JsonRefOf<kKind>();
       }
     } else if (m.state == AlternativeMemo::State::kRootMember) {  // `attributes` of attributes.p
-      v = resolve_rest(names.member(m.position), alt, ctx.roots);
+      v = resolve_rest(names.member<kKind>(m.position), alt, ctx.roots);
     } else {
-      v = resolve_in_object(ctx.record, alt, alt.record_ids, 0, names, ctx.roots);
+      v = resolve_in_object(ctx.record.as<kKind>(), alt, alt.record_ids, 0, names, ctx.roots);
     }
     if (v && !v.is_null()) return v;
   }
   return {};
 }
 
-JsonRef resolve_json(const FieldRef& ref, const Context& ctx) {
-  if (ref.memo >= 0 && ctx.names->covers(ctx.record)) return resolve_memoized(ref, ctx);
+// The general loop: every alternative in order, the first present and not null.
+template <JsonKind kKind>
+JsonRefOf<kKind> resolve_alternatives(const FieldRef& ref, const Context& ctx) {
   for (const auto& alt : ref.alternatives) {
+    if (alt.base == PathAlternative::Base::kCapture) continue;
     const JsonRef base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
-    if (alt.base == PathAlternative::Base::kCapture || !base) continue;
-    const JsonRef v = alt.base == PathAlternative::Base::kRecord
-                          ? resolve_record_path(base, alt, *ctx.names, ctx.roots)
-                          : resolve_path(base, alt, 0, ctx.roots);
+    if (!base) continue;
+    const JsonRefOf<kKind> v =
+        alt.base == PathAlternative::Base::kRecord
+            ? resolve_record_path(base.as<kKind>(), alt, *ctx.names, ctx.roots)
+            : resolve_path(base.as<kKind>(), alt, 0, ctx.roots);
     if (v && !v.is_null()) return v;
   }
   return {};
 }
 
-Scalar resolve(const FieldRef& ref, const Context& ctx) {
+template <JsonKind kKind>
+JsonRef resolve_json_as(const FieldRef& ref, const Context& ctx) {
   if (ref.memo >= 0 && ctx.names->covers(ctx.record)) {
-    const JsonRef v = resolve_memoized(ref, ctx);
+    return resolve_memoized<kKind>(ref, ctx).ref();
+  }
+  return resolve_alternatives<kKind>(ref, ctx).ref();
+}
+
+// The value `ref` finds in the record (or the current item), of either kind.
+JsonRef resolve_json(const FieldRef& ref, const Context& ctx) {
+  return ctx.record.on_tape() ? resolve_json_as<JsonKind::kTape>(ref, ctx)
+                              : resolve_json_as<JsonKind::kRapid>(ref, ctx);
+}
+
+template <JsonKind kKind>
+Scalar resolve_as(const FieldRef& ref, const Context& ctx) {
+  if (ref.memo >= 0 && ctx.names->covers(ctx.record)) {
+    const JsonRefOf<kKind> v = resolve_memoized<kKind>(ref, ctx);
     return v ? from_json(v) : Scalar{};
   }
   for (const auto& alt : ref.alternatives) {
@@ -208,12 +245,19 @@ Scalar resolve(const FieldRef& ref, const Context& ctx) {
     }
     const JsonRef base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
     if (!base) continue;
-    const JsonRef v = alt.base == PathAlternative::Base::kRecord
-                          ? resolve_record_path(base, alt, *ctx.names, ctx.roots)
-                          : resolve_path(base, alt, 0, ctx.roots);
+    const JsonRefOf<kKind> v =
+        alt.base == PathAlternative::Base::kRecord
+            ? resolve_record_path(base.as<kKind>(), alt, *ctx.names, ctx.roots)
+            : resolve_path(base.as<kKind>(), alt, 0, ctx.roots);
     if (v && !v.is_null()) return from_json(v);
   }
   return {};
+}
+
+// The value `ref` finds as a Scalar: in the record (or the current item) or a capture.
+Scalar resolve(const FieldRef& ref, const Context& ctx) {
+  return ctx.record.on_tape() ? resolve_as<JsonKind::kTape>(ref, ctx)
+                              : resolve_as<JsonKind::kRapid>(ref, ctx);
 }
 
 }  // namespace

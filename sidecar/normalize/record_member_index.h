@@ -59,10 +59,15 @@ class ObjectNames {
   // Position of the member named record_names[id], or kAbsent.
   std::uint32_t position(std::uint16_t id) const { return index_->positions[id]; }
 
-  // The value of the member at `position` (a position() of this record's object).
-  JsonRef member(std::uint32_t position) const {
-    if (!object_.on_tape()) return JsonRef::of(object_.rapid().MemberBegin()[position].value);
-    return object_.at_word(index_->member_words[position]);
+  // The value of the member at `position` (a position() of this object, of kind kKind).
+  template <JsonKind kKind>
+  JsonRefOf<kKind> member(std::uint32_t position) const {
+    const JsonRefOf<kKind> object = object_.as<kKind>();
+    if constexpr (kKind == JsonKind::kTape) {
+      return object.at_word(index_->member_words[position]);
+    } else {
+      return JsonRefOf<kKind>(JsonRef::of(object.rapid().MemberBegin()[position].value));
+    }
   }
 
   // What each alternative of a memoized `ref` (FieldRef::memo) finds among the record's names,
@@ -125,7 +130,7 @@ class ObjectNames {
         }
         long_offset += key.n;
       }
-      if (tape) words[m] = value.words();
+      if (tape) words[m] = value.template as<JsonKind::kTape>().words();
       ++m;
       return true;
     });
@@ -200,7 +205,7 @@ class ObjectNames {
     const std::uint64_t** words = index_->member_words.data();
     std::uint32_t m = 0;
     const bool complete = object_.for_each_member([&](std::string_view name, JsonRef value) {
-      if (tape) words[m] = value.words();
+      if (tape) words[m] = value.template as<JsonKind::kTape>().words();
       const MemberNameKey key = member_name_key(name);
       for (std::size_t i = member_name_hash(key) >> profile_->record_name_shift;;
            i = (i + 1) & mask) {
