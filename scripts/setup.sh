@@ -13,7 +13,7 @@ mode="${1:-run}"
 run_packages=(
   build-essential cmake pkg-config ca-certificates curl procps
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
-  prometheus-cpp-dev libboost-dev rapidjson-dev libsimdjson-dev libyaml-cpp-dev zlib1g-dev libisal-dev
+  prometheus-cpp-dev libboost-dev rapidjson-dev libsimdjson-dev libyaml-cpp-dev zlib1g-dev libisal-dev libxxhash-dev
   libabsl-dev tzdata
   librdkafka1 librdkafka-dev
 )

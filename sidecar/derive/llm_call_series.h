@@ -27,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sidecar/core/byte_hash.h"
 #include "sidecar/derive/limited_family.h"
 #include "sidecar/derive/pending_observations.h"
 #include "sidecar/derive/pricing.h"
@@ -177,13 +178,6 @@ class LlmCallSeriesCache {
   std::size_t size() const { return entries_.size(); }
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
-
   static void add(prometheus::Counter* counter, double amount) {
     if (amount != 0) counter->Increment(amount);
   }
@@ -196,7 +190,7 @@ class LlmCallSeriesCache {
   std::vector<LlmCallSeries*>
       pending_;  // entries with pending increments (map nodes keep their place)
   std::string key_;
-  std::unordered_map<std::string, LlmCallSeries, StringHash, std::equal_to<>> entries_;
+  std::unordered_map<std::string, LlmCallSeries, ByteHash, std::equal_to<>> entries_;
   const std::string* last_key_ = nullptr;
   LlmCallSeries* last_ = nullptr;
 };

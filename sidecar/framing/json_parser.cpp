@@ -133,7 +133,7 @@ struct JsonParser::Simd {
   simdjson::dom::parser parser;
   std::vector<char> padded;  // the record and simdjson's padding
   // Where the last document's tape and strings are (parse_view); their buffers move when the
-  // parser grows, so this is set after every parse.
+  // parser grows, so this is set after every parse_view.
   JsonTape tape;
 };
 
@@ -207,7 +207,6 @@ bool JsonParser::parse_simd(std::string_view record, bool build, bool padded) {
   if (simd_->parser.parse(text, record.size(), false).get(root) != simdjson::SUCCESS) {
     return false;
   }
-  simd_->tape = {simd_->parser.doc.tape.get(), simd_->parser.doc.string_buf.get()};
   if (!build) return true;
   struct Generator {
     simdjson::dom::element root;
@@ -254,6 +253,8 @@ ParseResult JsonParser::parse(std::string_view record, bool padded) {
 ParseResult JsonParser::parse_view(std::string_view record, bool padded) {
   if (simd_ && record.size() <= kSimdMaxRecordBytes) {
     if (parse_simd(record, /*build=*/false, padded)) {
+      // The parser's buffers move when it grows: where they are now.
+      simd_->tape = {simd_->parser.doc.tape.get(), simd_->parser.doc.string_buf.get()};
       ParseResult result;
       result.json = JsonRef::on_tape(simd_->tape, 1);  // word 0 is the root word
       return result;

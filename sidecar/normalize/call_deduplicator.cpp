@@ -5,13 +5,15 @@
 #include <algorithm>
 #include <utility>
 
+#include "sidecar/core/byte_hash.h"
+
 namespace specwatch {
 namespace {
 
 // 64 bits of (the trace id's hash, span id): a collision would merge two spans' flags, at odds of
 // about 2^-64 per pair, far below every other error in the figures.
 std::uint64_t span_key(std::uint64_t t, std::string_view span_id) {
-  const std::uint64_t s = std::hash<std::string_view>{}(span_id);
+  const std::uint64_t s = byte_hash(span_id);
   return t ^ (s + 0x9e3779b97f4a7c15ULL + (t << 6) + (t >> 2));
 }
 
@@ -110,7 +112,7 @@ CallDeduplicator::SpanKeys CallDeduplicator::keys(std::string_view trace_id,
   SpanKeys k;
   if (!from_span(trace_id, span_id)) return k;
   k.counted_always = false;
-  const std::uint64_t trace = std::hash<std::string_view>{}(trace_id);
+  const std::uint64_t trace = byte_hash(trace_id);
   k.own = span_key(trace, span_id);
   if (!parent_span_id.empty()) {
     k.has_parent = true;

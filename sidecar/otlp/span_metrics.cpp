@@ -5,6 +5,8 @@
 
 #include <functional>
 
+#include "sidecar/core/byte_hash.h"
+
 namespace specwatch {
 namespace {
 
@@ -46,9 +48,9 @@ SpanMetrics::SpanMetrics(prometheus::Registry& registry, std::size_t max_series,
                 span_duration_buckets(), &redaction_) {}
 
 std::size_t SpanMetrics::GroupKeyHash::operator()(const GroupKey& key) const {
-  const std::hash<std::string_view> hash;
   // kind and status come from two small fixed sets: the name carries the spread.
-  return hash(key.name) ^ (hash(key.kind) * 0x9E3779B97F4A7C15ULL) ^ (hash(key.status) << 1);
+  return byte_hash(key.name) ^ (byte_hash(key.kind) * 0x9E3779B97F4A7C15ULL) ^
+         (byte_hash(key.status) << 1);
 }
 
 void SpanMetrics::observe(const std::string& service, std::span<const SpanObservation> spans) {
