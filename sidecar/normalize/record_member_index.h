@@ -97,14 +97,19 @@ class ObjectNames {
     // A tape object's members are found by walking it: where each value is, noted by the walk
     // that compares or finds the names (same_layout, find_positions).
     if (object_.on_tape()) index_->member_words.resize(object_.member_count());
+    return object_.on_tape() ? build_as<JsonKind::kTape>() : build_as<JsonKind::kRapid>();
+  }
+
+  template <JsonKind kKind>
+  bool build_as() {
     EventBuffer::LayoutCache& layout = index_->layout;
-    if (same_layout()) {
+    if (same_layout<kKind>()) {
       usable_ = layout.usable;
       return usable_;
     }
     // Invalid while the positions are rewritten, in case an allocation throws half-way.
     layout.layout_id.reset();
-    find_positions();
+    find_positions<kKind>();
     if (layout.enabled) remember_layout();
     return usable_;
   }
@@ -112,16 +117,17 @@ class ObjectNames {
   // Whether the positions were found for this profile's current indexing and an object with
   // exactly these member names in this order. Comparing keys is cheaper than the lookup it saves
   // (no hash, no probe, no writes), and a name of at most kMemberNameKeyBytes is all in its key.
+  template <JsonKind kKind>
   bool same_layout() const {
     const EventBuffer::LayoutCache& layout = index_->layout;
     if (layout.layout_id == nullptr || layout.layout_id != profile_->layout_id) return false;
-    const std::uint32_t count = object_.member_count();
+    const JsonRefOf<kKind> object = object_.as<kKind>();
+    const std::uint32_t count = object.member_count();
     if (count != layout.keys.size()) return false;
-    const bool tape = object_.on_tape();
     const std::uint64_t** words = index_->member_words.data();
     std::size_t m = 0;
     std::size_t long_offset = 0;
-    return object_.for_each_member([&](std::string_view name, JsonRef value) {
+    return object.for_each_member([&](std::string_view name, JsonRefOf<kKind> value) {
       const MemberNameKey key = member_name_key(name);
       if (key != layout.keys[m]) return false;
       if (key.n > kMemberNameKeyBytes) {
@@ -130,7 +136,7 @@ class ObjectNames {
         }
         long_offset += key.n;
       }
-      if (tape) words[m] = value.template as<JsonKind::kTape>().words();
+      if constexpr (kKind == JsonKind::kTape) words[m] = value.words();
       ++m;
       return true;
     });
@@ -195,36 +201,38 @@ class ObjectNames {
     }
   }
 
+  template <JsonKind kKind>
   void find_positions() {
     index_->positions.assign(profile_->record_names.size(), kAbsent);
     index_->memo.assign(memo_count_, AlternativeMemo{});
     std::uint32_t* positions = index_->positions.data();
     const auto& table = profile_->record_name_table;
     const std::size_t mask = table.size() - 1;
-    const bool tape = object_.on_tape();
     const std::uint64_t** words = index_->member_words.data();
     std::uint32_t m = 0;
-    const bool complete = object_.for_each_member([&](std::string_view name, JsonRef value) {
-      if (tape) words[m] = value.template as<JsonKind::kTape>().words();
-      const MemberNameKey key = member_name_key(name);
-      for (std::size_t i = member_name_hash(key) >> profile_->record_name_shift;;
-           i = (i + 1) & mask) {
-        const std::uint16_t slot = table[i];
-        if (slot == 0) break;
-        if (profile_->record_name_keys[slot - 1] != key) continue;
-        if (key.n > kMemberNameKeyBytes &&
-            !same_long_name(profile_->record_names[slot - 1].data(), name.data(), key.n)) {
-          continue;
-        }
-        // A name that occurs twice: the scanning path keeps the rule that the first member (in
-        // member order) that resolves wins.
-        if (positions[slot - 1] != kAbsent) return false;
-        positions[slot - 1] = m;
-        break;
-      }
-      ++m;
-      return true;
-    });
+    const JsonRefOf<kKind> object = object_.as<kKind>();
+    const bool complete =
+        object.for_each_member([&](std::string_view name, JsonRefOf<kKind> value) {
+          if constexpr (kKind == JsonKind::kTape) words[m] = value.words();
+          const MemberNameKey key = member_name_key(name);
+          for (std::size_t i = member_name_hash(key) >> profile_->record_name_shift;;
+               i = (i + 1) & mask) {
+            const std::uint16_t slot = table[i];
+            if (slot == 0) break;
+            if (profile_->record_name_keys[slot - 1] != key) continue;
+            if (key.n > kMemberNameKeyBytes &&
+                !same_long_name(profile_->record_names[slot - 1].data(), name.data(), key.n)) {
+              continue;
+            }
+            // A name that occurs twice: the scanning path keeps the rule that the first member (in
+            // member order) that resolves wins.
+            if (positions[slot - 1] != kAbsent) return false;
+            positions[slot - 1] = m;
+            break;
+          }
+          ++m;
+          return true;
+        });
     usable_ = complete;
   }
 
