@@ -11,8 +11,10 @@
 // 64-bit word per value, the type in the top byte; an object or array word holds the index one
 // past its closing word (low 32 bits) and its count of members or elements (bits 32 to 55,
 // saturated at 0xffffff); a string word the offset of its 32-bit length and bytes in the string
-// buffer; a number word is followed by a word holding the number. JsonRefTape.* (tests) checks
-// this reading against simdjson's own API on every kind of value.
+// buffer; a number word is followed by a word holding the number. JsonRefTape.* (tests) reads
+// every kind of value through every accessor on the tape and on RapidJSON's parse of the same
+// text, and every normalizer test reads its record both ways: a simdjson whose tape differs fails
+// them.
 //
 // JsonRefOf<kind> is the same view with its kind fixed at compile time: the normalizer's lookups
 // are instantiated for each kind and choose once per lookup, where a JsonRef tests its kind in
