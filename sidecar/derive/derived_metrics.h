@@ -16,7 +16,8 @@
 // everything else (series overflow, redaction counters) goes to the main registry.
 //
 // Thread-safe: record() and the other members serialize on one mutex (derivation is a few hash
-// lookups and atomic adds per event); scrapes read the registries and the exposition concurrently.
+// lookups and atomic adds per event), which a render of the exposition takes too; scrapes read the
+// registries concurrently.
 #pragma once
 
 #include <prometheus/registry.h>
@@ -94,8 +95,12 @@ class DerivedMetrics {
   // so that a quiet day reads 0 rather than yesterday's total.
   void refresh_daily_cost();
 
-  // The derived families (those of the series registry) as /metrics writes them.
-  const TextExposable& exposition() const { return exposition_; }
+  // The derived families (those of the series registry) as /metrics writes them, under the lock
+  // record() holds: a scrape sees every batch whole. Why: a batch's increments and observations
+  // are added when it ends, family by family, series by series; a render between them showed a
+  // batch's calls counted while some of their durations were not yet (a render of 10,000 series
+  // takes under a millisecond, the time the pipeline may wait for it).
+  const TextExposable& exposition() const { return locked_exposition_; }
 
   // How many distinct unpriced (provider, model) pairs have been seen (each logged alone or in
   // a summary line).
@@ -127,6 +132,19 @@ class DerivedMetrics {
   prometheus::Family<prometheus::Counter>* overflow_family_ = nullptr;
   // Before the families: their LimitedFamilies point into it.
   DerivedExposition exposition_;
+  // exposition_ under mutex_ (exposition()).
+  class LockedExposition final : public TextExposable {
+   public:
+    explicit LockedExposition(const DerivedMetrics& owner) : owner_(owner) {}
+    void append_text(std::string& out, const NameTaken& taken) const override {
+      std::lock_guard lock(owner_.mutex_);
+      owner_.exposition_.append_text(out, taken);
+    }
+
+   private:
+    const DerivedMetrics& owner_;
+  };
+  LockedExposition locked_exposition_{*this};
   std::unique_ptr<Families> families_;
   std::unique_ptr<SpecularFamilies> specular_;
   std::unique_ptr<SpecAgentsFamilies> spec_agents_;

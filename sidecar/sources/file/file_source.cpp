@@ -165,7 +165,12 @@ bool FileSource::cycle(bool full, bool first) {
   limit_hit_this_cycle_ = false;
   // Existing files first: a copy that shows up in this scan then starts where they stopped.
   bool more = read_streams();
-  if (full) scan(first || !initial_scan_done_);
+  if (full) {
+    scan(first || !initial_scan_done_);
+    // The files found count from now, before any of their records is handed on (a scrape that
+    // counts their events counts the files too); the other gauges follow at the cycle's end.
+    series_.files.Set(static_cast<double>(streams_.size() + documents_.size()));
+  }
   for (auto& [path, doc] : documents_) {
     if (stop_requested_.load()) break;
     if (doc.present) read_document(doc, full);

@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <thread>
 #include <tuple>
 
 #include "tests/support/metrics_text.h"
@@ -964,6 +966,63 @@ TEST_F(DerivedMetricsTest, ComplianceGaugesShowTheLatestResultByItsOwnTime) {
   EXPECT_EQ(
       samples(text(), "specwatch_compliance_score_ratio"),
       (Lines{"specwatch_compliance_score_ratio{service=\"spek\",standard=\"nasa_pot10\"} 0.92"}));
+}
+
+// The sum of the samples of `name` (exactly that metric name, any labels) in a text page.
+double page_sum(const std::string& page, const std::string& name) {
+  double sum = 0;
+  std::istringstream lines(page);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.compare(0, name.size(), name) != 0) continue;
+    const char next = line.size() > name.size() ? line[name.size()] : '\0';
+    if (next != '{' && next != ' ') continue;
+    sum += std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return sum;
+}
+
+// A batch's increments are added when it ends, series by series. A render of the exposition
+// while they were being added could show a batch's calls counted without all their durations; it
+// now takes record()'s lock, so every render sees whole batches: as many durations as requests,
+// and a multiple of the batch size. Races a rendering thread against 300 batches: without the lock
+// it failed in each of 5 runs (torn renders among 70 to 142); with it, none can be torn.
+TEST_F(DerivedMetricsTest, ARenderSeesEveryBatchWhole) {
+  prometheus::Registry series_registry;
+  DerivedMetrics derived(registry_, series_registry, PricingTable::bundled(), DeriveLimits{},
+                         logger_, [this] { return now_; });
+  constexpr int kBatch = 400;
+  std::vector<CanonicalEvent> batch;
+  const char* models[] = {"gpt-4o", "gpt-4o-mini", "o3", "gpt-4.1"};
+  for (int i = 0; i < kBatch; ++i) {
+    LlmCall call = llm("openai", models[i % 4], 100 + i, 10);
+    call.operation = i % 3 == 0 ? "chat" : "embeddings";
+    call.duration_seconds = 0.25;
+    batch.push_back(event(call, "svc-" + std::to_string(i % 25)));
+  }
+  std::atomic<bool> done{false};
+  std::atomic<int> renders{0};
+  std::atomic<int> torn{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      std::string page;
+      derived.exposition().append_text(page, {});
+      const double requests = page_sum(page, "specwatch_llm_requests_total");
+      const double durations = page_sum(page, "specwatch_llm_request_duration_seconds_count");
+      if (requests != durations || static_cast<long>(requests) % kBatch != 0) ++torn;
+      ++renders;
+    }
+  });
+  for (int b = 0; b < 300; ++b) derived.record(batch, Tool::kNone);
+  // At least one render after the last batch.
+  const int seen = renders.load();
+  while (renders.load() < seen + 2) std::this_thread::yield();
+  done = true;
+  reader.join();
+  EXPECT_EQ(torn.load(), 0) << "of " << renders.load() << " renders";
+  std::string page;
+  derived.exposition().append_text(page, {});
+  EXPECT_EQ(page_sum(page, "specwatch_llm_requests_total"), 300.0 * kBatch);
+  EXPECT_EQ(page_sum(page, "specwatch_llm_request_duration_seconds_count"), 300.0 * kBatch);
 }
 
 }  // namespace
