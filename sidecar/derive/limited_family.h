@@ -39,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "sidecar/core/byte_hash.h"
 #include "sidecar/derive/exposed_family.h"
 #include "sidecar/redact/redaction_metrics.h"
 
@@ -141,13 +142,6 @@ class LimitedFamily {
   std::size_t max_series() const { return max_series_; }
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
-
   // Only series with their own label values are remembered, never the overflow series: every
   // folded observation must go through the slow path, which counts it.
   void remember(const std::string& key, Metric* metric) {
@@ -190,7 +184,7 @@ class LimitedFamily {
   prometheus::Histogram::BucketBoundaries buckets_;
   SiteRedactor* redaction_;
   ExposedSeries<Metric>* exposed_;
-  std::unordered_map<std::string, Metric*, StringHash, std::equal_to<>> series_;
+  std::unordered_map<std::string, Metric*, ByteHash, std::equal_to<>> series_;
   Metric* overflow_series_ = nullptr;
   prometheus::Counter* overflow_counter_ = nullptr;
   std::string key_;

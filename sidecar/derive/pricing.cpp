@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sidecar/core/ascii.h"
+#include "sidecar/core/byte_hash.h"
 
 namespace specwatch {
 namespace {
@@ -25,13 +26,6 @@ bool remove_prefix(std::string& text, std::string_view prefix) {
 std::int64_t non_negative(const std::optional<std::int64_t>& value) {
   return value && *value > 0 ? *value : 0;
 }
-
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const {
-    return std::hash<std::string_view>{}(text);
-  }
-};
 
 }  // namespace
 
@@ -144,10 +138,10 @@ struct PricingTable::Impl {
   };
 
   std::vector<ModelPrice> entries;
-  std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>> by_model;
-  std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> provider_wide;
+  std::unordered_map<std::string, std::vector<std::size_t>, ByteHash, std::equal_to<>> by_model;
+  std::unordered_map<std::string, std::size_t, ByteHash, std::equal_to<>> provider_wide;
   std::vector<CompiledRule> rules;
-  std::unordered_map<std::string, const ModelPrice*, StringHash, std::equal_to<>> cache;
+  std::unordered_map<std::string, const ModelPrice*, ByteHash, std::equal_to<>> cache;
   std::string key_buffer;
 
   void reindex() {

@@ -201,17 +201,23 @@ template <JsonKind kKind>
   return {};
 }
 
+// What one alternative that is not a capture finds from its base (the record or the current
+// item; nothing without one). Null values are returned: the callers go on to the next alternative.
+template <JsonKind kKind>
+JsonRefOf<kKind> resolve_alternative(const PathAlternative& alt, const Context& ctx) {
+  const JsonRef base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
+  if (!base) return {};
+  return alt.base == PathAlternative::Base::kRecord
+             ? resolve_record_path(base.as<kKind>(), alt, *ctx.names, ctx.roots)
+             : resolve_path(base.as<kKind>(), alt, 0, ctx.roots);
+}
+
 // The general loop: every alternative in order, the first present and not null.
 template <JsonKind kKind>
 JsonRefOf<kKind> resolve_alternatives(const FieldRef& ref, const Context& ctx) {
   for (const auto& alt : ref.alternatives) {
     if (alt.base == PathAlternative::Base::kCapture) continue;
-    const JsonRef base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
-    if (!base) continue;
-    const JsonRefOf<kKind> v =
-        alt.base == PathAlternative::Base::kRecord
-            ? resolve_record_path(base.as<kKind>(), alt, *ctx.names, ctx.roots)
-            : resolve_path(base.as<kKind>(), alt, 0, ctx.roots);
+    const JsonRefOf<kKind> v = resolve_alternative<kKind>(alt, ctx);
     if (v && !v.is_null()) return v;
   }
   return {};
@@ -243,12 +249,7 @@ Scalar resolve_as(const FieldRef& ref, const Context& ctx) {
       if (c.data() != nullptr) return Scalar::text(c);
       continue;
     }
-    const JsonRef base = alt.base == PathAlternative::Base::kItem ? ctx.item : ctx.record;
-    if (!base) continue;
-    const JsonRefOf<kKind> v =
-        alt.base == PathAlternative::Base::kRecord
-            ? resolve_record_path(base.as<kKind>(), alt, *ctx.names, ctx.roots)
-            : resolve_path(base.as<kKind>(), alt, 0, ctx.roots);
+    const JsonRefOf<kKind> v = resolve_alternative<kKind>(alt, ctx);
     if (v && !v.is_null()) return from_json(v);
   }
   return {};

@@ -6,26 +6,16 @@
 #include <unordered_map>
 #include <utility>
 
+#include "sidecar/core/byte_hash.h"
 #include "sidecar/observability/text_exposition.h"
 
 namespace specwatch {
-
-namespace {
-
-struct NameHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view name) const {
-    return std::hash<std::string_view>{}(name);
-  }
-};
-
-}  // namespace
 
 void append_metrics_page(std::string& out, const MetricsPageParts& parts) {
   auto families = parts.registry.Collect();
   // Position of each name in `families`, so that merging is linear in the number of families (a
   // search per pushed family made 50,000 pushed families take seconds).
-  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> position;
+  std::unordered_map<std::string, std::size_t, ByteHash, std::equal_to<>> position;
   position.reserve(families.size());
   for (std::size_t i = 0; i < families.size(); ++i) position.emplace(families[i].name, i);
   for (const auto& collectable : parts.extra) {
