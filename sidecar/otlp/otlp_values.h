@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,8 +31,13 @@ inline bool is_bytes(const Field& f) {
 bool read_string(const Field& f, std::string_view& out);
 
 // String values and keys refer to the request's bytes (copy = false); never a null pointer.
-void emit_string(Handler* h, std::string_view s);
-void emit_key(Handler* h, std::string_view key);
+// Inline: a span record has 17 keys of its own.
+inline void emit_string(Handler* h, std::string_view s) {
+  h->String(s.empty() ? "" : s.data(), static_cast<rapidjson::SizeType>(s.size()), false);
+}
+inline void emit_key(Handler* h, std::string_view key) {
+  h->Key(key.empty() ? "" : key.data(), static_cast<rapidjson::SizeType>(key.size()), false);
+}
 // Lower-case hex of raw bytes, written into the document's memory.
 void emit_hex(Handler* h, std::string_view bytes);
 
@@ -73,6 +79,11 @@ bool walk_key_values(const Messages& messages, std::uint32_t number, int depth, 
   if (h != nullptr) h->EndObject(members);
   return true;
 }
+
+// The KeyValue messages `key_values` (their bytes, each a field of a message at nesting level
+// `message_depth`), as one object. With h == nullptr only validates.
+bool walk_key_value_list(std::span<const std::string_view> key_values, int depth, int message_depth,
+                         Handler* h);
 
 // Calls f(field) for every field of `message` with this number and wire type.
 template <typename F>

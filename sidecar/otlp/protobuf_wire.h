@@ -30,6 +30,28 @@ struct Field {
   std::string_view bytes;    // kLengthDelimited
 };
 
+// Reads the varint at `p` (not past `end`) into `out` and moves `p` past it. False when it is
+// truncated or longer than 10 bytes.
+inline bool read_varint(const char*& p, const char* end, std::uint64_t& out) {
+  std::uint64_t value = 0;
+  for (int shift = 0; shift < 70 && p != end; shift += 7) {
+    const auto byte = static_cast<std::uint8_t>(*p++);
+    value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) {
+      out = value;
+      return true;
+    }
+  }
+  return false;
+}
+
+// The fixed32 / fixed64 of `size` bytes at `p` (whatever the machine's byte order).
+inline std::uint64_t read_little_endian(const char* p, int size) {
+  std::uint64_t value = 0;
+  for (int i = size - 1; i >= 0; --i) value = value << 8 | static_cast<std::uint8_t>(p[i]);
+  return value;
+}
+
 class Reader {
  public:
   explicit Reader(std::string_view message) : p_(message.data()), end_(p_ + message.size()) {}
@@ -82,22 +104,10 @@ class Reader {
     return false;
   }
 
-  bool varint(std::uint64_t& out) {
-    std::uint64_t value = 0;
-    for (int shift = 0; shift < 70 && p_ != end_; shift += 7) {
-      const auto byte = static_cast<std::uint8_t>(*p_++);
-      value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if (byte < 0x80) {
-        out = value;
-        return true;
-      }
-    }
-    return false;  // truncated, or longer than 10 bytes
-  }
+  bool varint(std::uint64_t& out) { return read_varint(p_, end_, out); }
 
   std::uint64_t little_endian(int size) {
-    std::uint64_t value = 0;
-    for (int i = size - 1; i >= 0; --i) value = value << 8 | static_cast<std::uint8_t>(p_[i]);
+    const std::uint64_t value = read_little_endian(p_, size);
     p_ += size;
     return value;
   }

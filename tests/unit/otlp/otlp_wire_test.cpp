@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "otlp_support.h"
 #include "sidecar/framing/json_parser.h"
@@ -103,6 +105,66 @@ TEST(OtlpWire, ResourceAndScopeMayFollowWhatTheyDescribe) {
   EXPECT_EQ(service, "svc-late");
   EXPECT_EQ(json_field(records[0], "resource"), R"({"service.name":"svc-late"})");
   EXPECT_EQ(json_field(records[0], "scope"), R"({"name":"lib","version":"1.0"})");
+}
+
+// A resource's object is walked once and copied into each of its items' records: every record
+// has the whole object, values of every type, and the next resource's items have theirs.
+TEST(OtlpWire, EveryItemOfAResourceCarriesItsWholeResource) {
+  common::KeyValue nested;
+  nested.set_key("k8s");
+  auto* list = nested.mutable_value()->mutable_kvlist_value();
+  auto* pod = list->add_values();
+  pod->set_key("pod");
+  pod->mutable_value()->set_string_value("p-1");
+  auto* ports = list->add_values();
+  ports->set_key("ports");
+  ports->mutable_value()->mutable_array_value()->add_values()->set_int_value(8080);
+  ports->mutable_value()->mutable_array_value()->add_values()->set_double_value(1.5);
+  common::KeyValue raw;
+  raw.set_key("raw");
+  raw.mutable_value()->set_bytes_value(std::string("\x00\xff", 2));
+  const std::string first_resource = len_field(1, string_kv("service.name", "a")) +
+                                     len_field(1, nested.SerializeAsString()) +
+                                     len_field(1, raw.SerializeAsString());
+  const std::string second_resource = len_field(1, string_kv("service.name", "b"));
+  const std::string two_scopes =
+      len_field(2, len_field(2, span_bytes("s1")) + len_field(2, span_bytes("s2"))) +
+      len_field(2, len_field(2, span_bytes("s3")));
+  const std::string request =
+      len_field(1, len_field(1, first_resource) + two_scopes) +
+      len_field(1, len_field(1, second_resource) + len_field(2, len_field(2, span_bytes("s4")))) +
+      len_field(1, len_field(1, first_resource) + len_field(2, len_field(2, span_bytes("s5"))));
+  Conversion conversion;
+  { ASSERT_EQ(decode_spans(request, "otlp-http", conversion), ""); }
+  ASSERT_EQ(conversion.services.size(), 2u);
+  const char* const first =
+      R"({"service.name":"a","k8s":{"pod":"p-1","ports":[8080,1.5]},"raw":"AP8="})";
+  std::vector<std::pair<std::string, std::string>> seen;  // name, resource
+  for (const ServiceRecords& group : conversion.services) {
+    for (const Record& record : group.records) {
+      const std::string json = to_compact_json(*record.value);
+      seen.emplace_back(json_field(json, "name"), json_field(json, "resource"));
+    }
+  }
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"\"s1\"", first},
+      {"\"s2\"", first},
+      {"\"s3\"", first},
+      {"\"s5\"", first},
+      {"\"s4\"", R"({"service.name":"b"})"}};
+  EXPECT_EQ(seen, expected);
+  // Logs alike.
+  const std::string log = len_field(3, "INFO");
+  Conversion logs;
+  ASSERT_EQ(decode_logs(len_field(1, len_field(1, first_resource) +
+                                         len_field(2, len_field(2, log) + len_field(2, log))),
+                        "otlp-http", logs),
+            "");
+  ASSERT_EQ(logs.services.size(), 1u);
+  ASSERT_EQ(logs.services[0].records.size(), 2u);
+  for (const Record& record : logs.services[0].records) {
+    EXPECT_EQ(json_field(to_compact_json(*record.value), "resource"), first);
+  }
 }
 
 TEST(OtlpWire, UnknownFieldsAndGroupsAreSkipped) {
@@ -212,6 +274,72 @@ TEST(OtlpWire, ScalarValuesOfEveryType) {
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(json_field(records[0], "attributes"),
             R"({"b":true,"i":-42,"d":0.25,"inf":"Infinity","bytes":"AP8=","none":null})");
+}
+
+// A KeyValue as protobuf's serializers write it is read in one pass (walk_plain_key_value);
+// every other layout goes the general way. Each case is decoded as written and as protobuf's own
+// parser reads and serializes it again: both must give the attribute written here, or both refuse.
+TEST(OtlpWire, KeyValuesAsSerializedAndAsWrittenByHandDecodeAlike) {
+  const std::string max_varint = varint(UINT64_MAX);  // -1 as an int64: ten bytes
+  std::string nan_bits(8, '\0');
+  nan_bits[6] = '\xf8';
+  nan_bits[7] = '\x7f';
+  std::string minus_inf(8, '\0');
+  minus_inf[6] = '\xf0';
+  minus_inf[7] = '\xff';
+  std::string quarter(8, '\0');  // 0.25: 0x3fd0000000000000
+  quarter[6] = '\xd0';
+  quarter[7] = '\x3f';
+  struct Case {
+    std::string bytes;
+    std::string attributes;  // "" when the request is refused
+  };
+  const std::vector<Case> cases = {
+      {string_kv("k", "v"), R"({"k":"v"})"},
+      {string_kv("", ""), R"({"":""})"},
+      {len_field(2, len_field(1, "v")) + len_field(1, "k"), R"({"k":"v"})"},
+      {len_field(1, "a") + len_field(1, "k") + len_field(2, len_field(1, "v")), R"({"k":"v"})"},
+      {string_kv("k", "v") + tag(9, 0) + varint(5), R"({"k":"v"})"},
+      {std::string("\x8a\x00\x01k", 4) + len_field(2, len_field(1, "v")), R"({"k":"v"})"},
+      {len_field(1, "i") + len_field(2, tag(3, 0) + max_varint), R"({"i":-1})"},
+      {len_field(1, "i") + len_field(2, tag(3, 0) + varint(1) + tag(3, 0) + varint(2)),
+       R"({"i":2})"},
+      {len_field(1, "b") + len_field(2, tag(2, 0) + varint(2)), R"({"b":true})"},
+      {len_field(1, "b") + len_field(2, tag(2, 0) + varint(0)), R"({"b":false})"},
+      {len_field(1, "d") + len_field(2, tag(4, 1) + quarter), R"({"d":0.25})"},
+      {len_field(1, "d") + len_field(2, tag(4, 1) + nan_bits), R"({"d":"NaN"})"},
+      {len_field(1, "d") + len_field(2, tag(4, 1) + minus_inf), R"({"d":"-Infinity"})"},
+      {len_field(1, "n") + len_field(2, ""), R"({"n":null})"},
+      {len_field(1, "n"), R"({"n":null})"},
+      {len_field(2, len_field(1, "v")), R"({"":"v"})"},
+      {len_field(1, "s") + len_field(2, len_field(1, "v") + tag(3, 0) + varint(7)), R"({"s":7})"},
+      {len_field(1, "s") + len_field(2, len_field(1, "v") + tag(8, 0) + varint(7)), R"({"s":"v"})"},
+      {len_field(1, "k") + len_field(2, "\x18\x80"), ""},
+      {len_field(1, "k") + len_field(2, "\x21" + std::string(7, '\0')), ""},
+      {len_field(1, "k") + len_field(2, "\x0a\x05v"), ""},
+      {string_kv("\xff", "v"), ""},
+      {string_kv("k", "\xc3"), ""},
+      {len_field(1, "k") + "\x12\x09" + len_field(1, "v"), ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(c.bytes));
+    const std::string request =
+        len_field(1, len_field(2, len_field(2, span_bytes("s", len_field(9, c.bytes)))));
+    common::KeyValue parsed;
+    const bool protobuf_reads = parsed.ParseFromString(c.bytes);
+    ASSERT_EQ(protobuf_reads, !c.attributes.empty());
+    if (!protobuf_reads) {
+      EXPECT_NE(decode_error(request), "");
+      continue;
+    }
+    const auto as_written = decode_json(request);
+    const auto as_serialized = decode_json(len_field(
+        1, len_field(2, len_field(2, span_bytes("s", len_field(9, parsed.SerializeAsString()))))));
+    ASSERT_EQ(as_written.size(), 1u);
+    ASSERT_EQ(as_serialized.size(), 1u);
+    EXPECT_EQ(json_field(as_written[0], "attributes"), c.attributes);
+    EXPECT_EQ(json_field(as_serialized[0], "attributes"), c.attributes);
+  }
 }
 
 TEST(OtlpWire, RecordsStayValidAfterTheRequestBytesAreGone) {
