@@ -127,6 +127,8 @@ struct FieldRef {
   // alternatives a stream's records never contain are not looked up again on each record, and a
   // present one is read at its member. -1: not memoized (index_record_names sets it).
   int memo = -1;
+  // Memoized, and an alternative goes through an indexed root (rest_ids): RefMemo applies.
+  bool rooted = false;
   bool empty() const { return alternatives.empty(); }
 };
 

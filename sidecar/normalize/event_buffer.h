@@ -45,6 +45,28 @@ struct AlternativeMemo {
   std::uint32_t position = 0;   // kOneMember, kRootMember: the member
 };
 
+// What a memoized FieldRef with rooted alternatives (FieldRef::rooted) finds as a whole: the first
+// of its alternatives present in the record's layout and, for its rooted alternatives, in the
+// layout of the root's object -- decided by the two layouts alone. Kept per record layout (with
+// AlternativeMemo) and checked against the root's layout (ObjectIndex::generation). Why: a GenAI
+// span's fields have two to four spellings, each tried under `attributes` and at the top level;
+// trying them one by one, mostly to find them absent, took a fifth of a span's normalizing.
+struct RefMemo {
+  enum class State : std::uint8_t {
+    kUnknown,  // not known for this layout (or the root's object could not be indexed)
+    kGeneral,  // the layouts do not decide it (a path that goes on below a member, ...)
+    kFound,    // at `position`, in the root's object or the record
+    kNone,     // no alternative present
+  };
+  State state = State::kUnknown;
+  bool in_root = false;               // kFound: the position is in the root's object
+  bool uses_root = false;             // a rooted alternative was looked up: the root fields hold
+  std::uint8_t root = 0;              // PathAlternative::root
+  std::uint32_t root_position = 0;    // the record member the root leads to
+  std::uint32_t position = 0;         // kFound
+  std::uint64_t root_generation = 0;  // the root's ObjectIndex::generation it holds for
+};
+
 class EventBuffer {
  public:
   std::size_t size() const { return size_; }
@@ -94,6 +116,11 @@ class EventBuffer {
     // Per memo slot (FieldRef::memo for the record, PathAlternative::rest_memo for a root), found
     // on its first lookup into a layout and forgotten with the positions.
     std::vector<AlternativeMemo> memo;
+    // Per memo slot of a FieldRef's first alternative (FieldRef::memo): for the record only.
+    std::vector<RefMemo> ref_memo;
+    // Counts the times the positions were found anew: a RefMemo holds while its root's count is
+    // the one it was made with.
+    std::uint64_t generation = 0;
     LayoutCache layout;  // whose names the positions are for
     // The current record's object on simdjson's tape: the word of each member's value, by
     // position (a tape is read in order, a RapidJSON object's members are an array). Per record.

@@ -261,10 +261,11 @@ template <typename Field, Domain kWanted>
 // assign_optional_count(), with about a third of the instructions (a provider call sets a dozen
 // such fields).
 // The memoized case, for each kind of record value (chosen once in apply()).
-template <JsonKind kKind>
+// kRooted: spec.field.rooted (see resolve_memoized).
+template <JsonKind kKind, bool kRooted>
 std::string_view apply_memoized(CanonicalEvent& e, const Assignment& a, const ValueSpec& spec,
                                 Context& ctx) {
-  const JsonRefOf<kKind> found = resolve_memoized<kKind>(spec.field, ctx);
+  const JsonRefOf<kKind> found = resolve_memoized<kKind, kRooted>(spec.field, ctx);
   if (!found) return a.required ? kMissingField : std::string_view{};
   if (found.is_string()) {
     const std::string_view text = found.string();
@@ -313,8 +314,12 @@ std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
   if (spec.field.memo < 0 || !ctx.names->covers(ctx.record)) {
     return apply_value(e, a, resolve(spec.field, ctx), ctx);
   }
-  return ctx.record.on_tape() ? apply_memoized<JsonKind::kTape>(e, a, spec, ctx)
-                              : apply_memoized<JsonKind::kRapid>(e, a, spec, ctx);
+  if (spec.field.rooted) {
+    return ctx.record.on_tape() ? apply_memoized<JsonKind::kTape, true>(e, a, spec, ctx)
+                                : apply_memoized<JsonKind::kRapid, true>(e, a, spec, ctx);
+  }
+  return ctx.record.on_tape() ? apply_memoized<JsonKind::kTape, false>(e, a, spec, ctx)
+                              : apply_memoized<JsonKind::kRapid, false>(e, a, spec, ctx);
 }
 
 // Sets a member back to its default (`fresh()`); a string is emptied instead, keeping its heap

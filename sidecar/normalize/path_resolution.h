@@ -168,16 +168,104 @@ struct Context {
   char number_text[40];
 };
 
+// Finds what a rooted memoized `ref` finds as a whole in this record's layouts (RefMemo) from
+// the memos of its alternatives, and returns the index of the root's object it consulted (null
+// when none). Out of line: once per layout.
+template <JsonKind kKind>
+[[gnu::noinline]] ObjectNames* summarize(const FieldRef& ref, const AlternativeMemo* memo,
+                                         RefMemo& rm, const Context& ctx) {
+  using State = AlternativeMemo::State;
+  ObjectNames& names = *ctx.names;
+  rm = RefMemo{};
+  rm.state = RefMemo::State::kGeneral;
+  ObjectNames* root_names = nullptr;
+  for (std::size_t a = 0; a < ref.alternatives.size(); ++a) {
+    const AlternativeMemo& m = memo[a];
+    if (m.state == State::kAbsent) continue;
+    if (m.state == State::kOneMember && m.next == 0) {  // a top-level member is the value
+      rm.state = RefMemo::State::kFound;
+      rm.position = m.position;
+      return root_names;
+    }
+    const PathAlternative& alt = ref.alternatives[a];
+    // Anything else but a rooted alternative whose rest is one member of the root's object (or
+    // none) depends on the values: the general loop decides.
+    if (m.state != State::kRootMember || alt.rest_ids.empty() || ctx.roots == nullptr) {
+      return nullptr;
+    }
+    if (rm.uses_root && (rm.root != alt.root || rm.root_position != m.position)) return nullptr;
+    ObjectNames* found = ctx.roots->covering(alt, names.member<kKind>(m.position).ref());
+    if (found == nullptr) {  // this record's object there is not indexed: decided record by record
+      rm.state = RefMemo::State::kUnknown;
+      return nullptr;
+    }
+    root_names = found;
+    rm.uses_root = true;
+    rm.root = static_cast<std::uint8_t>(alt.root);
+    rm.root_position = m.position;
+    rm.root_generation = found->generation();
+    const AlternativeMemo& rest = found->rest_memo(alt);
+    if (rest.state == State::kAbsent) continue;
+    if (rest.state != State::kOneMember || rest.next != 0) return nullptr;
+    rm.state = RefMemo::State::kFound;
+    rm.in_root = true;
+    rm.position = rest.position;
+    return root_names;
+  }
+  rm.state = RefMemo::State::kNone;
+  return root_names;
+}
+
+// The value of a rooted memoized `ref` from its RefMemo, when that decides it: true with `out`
+// set (no value: no alternative is present); false when the general loop must decide (the
+// layouts do not, or the first alternative present holds null).
+template <JsonKind kKind>
+[[gnu::always_inline]] inline bool resolve_summarized(const FieldRef& ref,
+                                                      const AlternativeMemo* memo, RefMemo& rm,
+                                                      const Context& ctx, JsonRefOf<kKind>& out) {
+  ObjectNames& names = *ctx.names;
+  ObjectNames* root_names = nullptr;
+  if (rm.state != RefMemo::State::kUnknown && rm.uses_root) {
+    root_names = ctx.roots->covering_root(rm.root, names.member<kKind>(rm.root_position).ref());
+    if (root_names == nullptr) return false;  // not indexable in this record
+  }
+  if (rm.state == RefMemo::State::kUnknown ||
+      (root_names != nullptr && root_names->generation() != rm.root_generation)) {
+    root_names = summarize<kKind>(ref, memo, rm, ctx);
+  }
+  switch (rm.state) {
+    case RefMemo::State::kNone:
+      out = {};
+      return true;
+    case RefMemo::State::kFound:
+      out = rm.in_root ? root_names->member<kKind>(rm.position) : names.member<kKind>(rm.position);
+      return !out.is_null();
+    default:
+      return false;
+  }
+}
+
 // The value of a memoized `ref` (FieldRef::memo) in ctx.record, the same as the general loop in
 // resolve() finds: the first alternative present and not null. Alternatives absent from the
 // record's layout cost one read; one present as a single member is read there, and when that
 // member is a root's object (kRootMember) the path goes on through that object's index.
-template <JsonKind kKind>
+// kRooted: ref.rooted, first decided from its RefMemo. A parameter, so that the lookups of
+// profiles without roots (W1-LLM's) are compiled as before: with the RefMemo's code inlined into
+// them, unused, their callers took 1 % more instructions (inlining and registers); out of line,
+// a span's rooted lookups took 550 more.
+template <JsonKind kKind, bool kRooted = false>
 [[gnu::always_inline]] inline JsonRefOf<kKind> resolve_memoized(const FieldRef& ref,
                                                                 const Context& ctx) {
   ObjectNames& names = *ctx.names;
   const std::size_t n = ref.alternatives.size();
   const AlternativeMemo* memo = names.memo(ref);
+  if constexpr (kRooted) {
+    RefMemo& rm = names.ref_memo(ref);
+    JsonRefOf<kKind> v;
+    if (rm.state != RefMemo::State::kGeneral && resolve_summarized<kKind>(ref, memo, rm, ctx, v)) {
+      return v;
+    }
+  }
   std::size_t a = memo[0].state == AlternativeMemo::State::kAbsent ? memo[0].following : 0;
   for (; a < n; a = memo[a].following) {
     const AlternativeMemo& m = memo[a];
@@ -226,7 +314,8 @@ JsonRefOf<kKind> resolve_alternatives(const FieldRef& ref, const Context& ctx) {
 template <JsonKind kKind>
 JsonRef resolve_json_as(const FieldRef& ref, const Context& ctx) {
   if (ref.memo >= 0 && ctx.names->covers(ctx.record)) {
-    return resolve_memoized<kKind>(ref, ctx).ref();
+    return ref.rooted ? resolve_memoized<kKind, true>(ref, ctx).ref()
+                      : resolve_memoized<kKind>(ref, ctx).ref();
   }
   return resolve_alternatives<kKind>(ref, ctx).ref();
 }
@@ -240,7 +329,8 @@ JsonRef resolve_json(const FieldRef& ref, const Context& ctx) {
 template <JsonKind kKind>
 Scalar resolve_as(const FieldRef& ref, const Context& ctx) {
   if (ref.memo >= 0 && ctx.names->covers(ctx.record)) {
-    const JsonRefOf<kKind> v = resolve_memoized<kKind>(ref, ctx);
+    const JsonRefOf<kKind> v =
+        ref.rooted ? resolve_memoized<kKind, true>(ref, ctx) : resolve_memoized<kKind>(ref, ctx);
     return v ? from_json(v) : Scalar{};
   }
   for (const auto& alt : ref.alternatives) {

@@ -81,6 +81,13 @@ class ObjectNames {
 
   // What the rest of a rooted alternative (PathAlternative::rest_ids) finds among the names of
   // the object its root leads to, remembered likewise. Only while covers(that object) holds.
+  // What a rooted memoized `ref` finds as a whole (RefMemo), for this layout. Only while
+  // covers(record) holds.
+  RefMemo& ref_memo(const FieldRef& ref) { return index_->ref_memo[ref.memo]; }
+
+  // Changes whenever the positions are found anew (another layout).
+  std::uint64_t generation() const { return index_->generation; }
+
   [[gnu::always_inline]] const AlternativeMemo& rest_memo(const PathAlternative& alt) {
     AlternativeMemo& m = index_->memo[alt.rest_memo];
     if (m.state == AlternativeMemo::State::kUnknown) find_rest_memo(alt, m);
@@ -205,6 +212,8 @@ class ObjectNames {
   void find_positions() {
     index_->positions.assign(profile_->record_names.size(), kAbsent);
     index_->memo.assign(memo_count_, AlternativeMemo{});
+    index_->ref_memo.assign(memo_count_, RefMemo{});
+    ++index_->generation;
     std::uint32_t* positions = index_->positions.data();
     const auto& table = profile_->record_name_table;
     const std::size_t mask = table.size() - 1;
@@ -265,7 +274,12 @@ class RootNames {
   // (the path goes on in `v` at segment alt.rest), else null.
   ObjectNames* covering(const PathAlternative& alt, JsonRef v) {
     if (alt.rest_ids.empty()) return nullptr;
-    ObjectNames& names = names_[static_cast<std::size_t>(alt.root)];
+    return covering_root(static_cast<std::size_t>(alt.root), v);
+  }
+
+  // The index of `v` when indexed root `root` led to it, else null.
+  [[gnu::always_inline]] ObjectNames* covering_root(std::size_t root, JsonRef v) {
+    ObjectNames& names = names_[root];
     return names.claim(v) ? &names : nullptr;
   }
 

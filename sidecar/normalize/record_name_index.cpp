@@ -52,6 +52,9 @@ void index_record_names(CompiledProfile& profile) {
         std::all_of(ref.alternatives.begin(), ref.alternatives.end(),
                     [](const PathAlternative& alt) { return !alt.record_ids.empty(); });
     ref.memo = memoizable ? static_cast<int>(profile.memo_count) : -1;
+    ref.rooted =
+        memoizable && std::any_of(ref.alternatives.begin(), ref.alternatives.end(),
+                                  [](const PathAlternative& alt) { return !alt.rest_ids.empty(); });
     if (memoizable) profile.memo_count += ref.alternatives.size();
   };
   auto visit_assignment = [&](Assignment& a) {

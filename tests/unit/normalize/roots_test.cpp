@@ -178,6 +178,31 @@ TEST_F(Roots, AttributesLayoutChangesBetweenRecords) {
             both("12", "m"));
 }
 
+// A rooted field is decided once per pair of layouts (the record's, its attributes'; RefMemo):
+// the same record layout with its attributes in another order or with other names is decided
+// anew; a present value that is null, or attributes that are no object, go the general way.
+TEST_F(Roots, AFieldIsDecidedAgainWhenOnlyTheAttributesLayoutChanges) {
+  const CompiledProfile& p = compile(attributes_profile());
+  for (int round = 0; round < 2; ++round) {  // the second time with every layout seen before
+    SCOPED_TRACE(round);
+    EXPECT_EQ(run(p, R"({"attributes":{"x":"a1","y":"b1"}})"), to("a1"));
+    EXPECT_EQ(run(p, R"({"attributes":{"x":"a2","y":"b2"}})"), to("a2"));
+    EXPECT_EQ(run(p, R"({"attributes":{"y":"b3","x":"a3"}})"), to("a3"));
+    EXPECT_EQ(run(p, R"({"attributes":{"y":"b4","x":"a4"}})"), to("a4"));
+    EXPECT_EQ(run(p, R"({"attributes":{"y":"b5","q":"c5"}})"), to("b5"));
+    EXPECT_EQ(run(p, R"({"attributes":{"y":null,"q":"c6"}})"), to(""));
+    EXPECT_EQ(run(p, R"({"attributes":{"y":"b7","x":null}})"), to("b7"));
+    EXPECT_EQ(run(p, R"({"attributes":{"y":"b8","x":"a8"}})"), to("a8"));
+    EXPECT_EQ(run(p, R"({"attributes":"text"})"), to(""));
+    EXPECT_EQ(run(p, R"({"attributes":{"y":"b9","x":"a9"}})"), to("a9"));
+    EXPECT_EQ(run(p, R"({"attributes":{"q":"c10"}})"), to(""));
+    EXPECT_EQ(run(p, R"({"attributes":{"x":"a11","y":"b11"}})"), to("a11"));
+    // A top-level spelling before the rooted one: decided by the record's layout.
+    EXPECT_EQ(run(p, R"({"x":"top","attributes":{"x":"a12"}})"), to("top"));
+    EXPECT_EQ(run(p, R"({"x":null,"attributes":{"x":"a13"}})"), to("a13"));
+  }
+}
+
 TEST_F(Roots, DuplicateNames) {
   const CompiledProfile& p = compile(attributes_profile());
   for (int round = 0; round < 2; ++round) {  // the second time with the layouts cached
