@@ -108,20 +108,29 @@ class EventBuffer {
     bool enabled = true;
   };
 
-  // Where the members of one object (the record, or the object a root leads to) named like the
-  // profile's record_names are, and what the alternatives looked up there find (ObjectNames in
-  // record_member_index.h).
-  struct ObjectIndex {
+  // Where the members of one layout of an object (the record, or the object a root leads to)
+  // named like the profile's record_names are, and what the alternatives looked up there find
+  // (ObjectNames in record_member_index.h).
+  struct LayoutIndex {
     std::vector<std::uint32_t> positions;  // per record_names id: member position or absent
     // Per memo slot (FieldRef::memo for the record, PathAlternative::rest_memo for a root), found
     // on its first lookup into a layout and forgotten with the positions.
     std::vector<AlternativeMemo> memo;
     // Per memo slot of a FieldRef's first alternative (FieldRef::memo): for the record only.
     std::vector<RefMemo> ref_memo;
-    // Counts the times the positions were found anew: a RefMemo holds while its root's count is
-    // the one it was made with.
+    // Which finding of positions this is (ObjectIndex::generations): a RefMemo holds while its
+    // root's layout is the one it was made with.
     std::uint64_t generation = 0;
     LayoutCache layout;  // whose names the positions are for
+  };
+
+  // The current layout of one object and the one before it. Why two: a stream's objects often
+  // alternate between two sets of names (a failed call's span has an error.type attribute more);
+  // with one, each change found the positions and the memos anew (about 5,000 instructions, 2 %
+  // of a GenAI span's cost where one span in 50 failed).
+  struct ObjectIndex : LayoutIndex {
+    LayoutIndex previous;  // swapped with the current one when the object's names return to it
+    std::uint64_t generations = 0;  // positions found so far, in either
     // The current record's object on simdjson's tape: the word of each member's value, by
     // position (a tape is read in order, a RapidJSON object's members are an array). Per record.
     std::vector<const std::uint64_t*> member_words;
@@ -142,7 +151,11 @@ class EventBuffer {
     // For a Scratch used for one record only (see LayoutCache::enabled).
     void forget_layouts() {
       record.layout.enabled = false;
-      for (ObjectIndex& root : roots) root.layout.enabled = false;
+      record.previous.layout.enabled = false;
+      for (ObjectIndex& root : roots) {
+        root.layout.enabled = false;
+        root.previous.layout.enabled = false;
+      }
     }
   };
   Scratch& scratch() { return scratch_; }

@@ -108,11 +108,19 @@ class ObjectNames {
   }
 
   template <JsonKind kKind>
-  bool build_as() {
-    EventBuffer::LayoutCache& layout = index_->layout;
+  [[gnu::always_inline]] bool build_as() {
+    EventBuffer::LayoutCache& layout = index_->layout;  // the current one's, whatever it holds
     if (same_layout<kKind>()) {
       usable_ = layout.usable;
       return usable_;
+    }
+    if (layout.enabled) {
+      // The layout before (swapped in); else the older of the two is the one replaced.
+      std::swap(static_cast<EventBuffer::LayoutIndex&>(*index_), index_->previous);
+      if (same_layout<kKind>()) {
+        usable_ = layout.usable;
+        return usable_;
+      }
     }
     // Invalid while the positions are rewritten, in case an allocation throws half-way.
     layout.layout_id.reset();
@@ -125,7 +133,7 @@ class ObjectNames {
   // exactly these member names in this order. Comparing keys is cheaper than the lookup it saves
   // (no hash, no probe, no writes), and a name of at most kMemberNameKeyBytes is all in its key.
   template <JsonKind kKind>
-  bool same_layout() const {
+  [[gnu::always_inline]] bool same_layout() const {
     const EventBuffer::LayoutCache& layout = index_->layout;
     if (layout.layout_id == nullptr || layout.layout_id != profile_->layout_id) return false;
     const JsonRefOf<kKind> object = object_.as<kKind>();
@@ -213,7 +221,7 @@ class ObjectNames {
     index_->positions.assign(profile_->record_names.size(), kAbsent);
     index_->memo.assign(memo_count_, AlternativeMemo{});
     index_->ref_memo.assign(memo_count_, RefMemo{});
-    ++index_->generation;
+    index_->generation = ++index_->generations;
     std::uint32_t* positions = index_->positions.data();
     const auto& table = profile_->record_name_table;
     const std::size_t mask = table.size() - 1;

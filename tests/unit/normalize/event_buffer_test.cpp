@@ -170,12 +170,29 @@ class LayoutCache : public ::testing::Test {
     return test::normalize_checked(p, doc, buffer_);
   }
 
+  // A profile that sets a log record's level from `lvl` and its error code from the paths
+  // `error_code`.
+  const CompiledProfile& lvl_profile(const std::string& error_code) {
+    profiles_.add_yaml(R"(
+profiles:
+  - name: p
+    rules:
+      - emit: log_record
+        set:
+          level: {field: 'lvl'}
+          error_code: {field: ')" +
+                           error_code + "'}\n",
+                       "test.yaml");
+    return *profiles_.find("p");
+  }
+
   static std::string level(const char* level, const char* error_code = "") {
     return std::string("log_record service=svc ts=0 trace= span= workflow= level=") + level +
            " error_code=" + error_code;
   }
 
   EventBuffer buffer_;
+  ProfileSet profiles_;
 };
 
 TEST_F(LayoutCache, LayoutChangesBetweenRecords) {
@@ -210,19 +227,27 @@ profiles:
   EXPECT_EQ(run(p, R"({"severity_of_the_record_aaaa_x":"info"})"), V{level("info")});
 }
 
+// Two layouts in turn (the current one and the one before, swapped back in), then a third that
+// replaces the older of them: the same names in other orders, so that a position kept for the
+// wrong layout reads another member.
+TEST_F(LayoutCache, TwoLayoutsInTurnAndAThird) {
+  const CompiledProfile& p = lvl_profile("code|err");
+  using V = std::vector<std::string>;
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(round);
+    EXPECT_EQ(run(p, R"({"lvl":"info","code":"A"})"), V{level("info", "A")});
+    EXPECT_EQ(run(p, R"({"code":"B","lvl":"warn"})"), V{level("warn", "B")});
+    EXPECT_EQ(run(p, R"({"lvl":"error","code":"C"})"), V{level("error", "C")});
+    EXPECT_EQ(run(p, R"({"code":"D","lvl":"debug"})"), V{level("debug", "D")});
+    EXPECT_EQ(run(p, R"({"err":"E","lvl":"fatal"})"), V{level("fatal", "E")});
+    EXPECT_EQ(run(p, R"({"lvl":"info","code":"F"})"), V{level("info", "F")});
+    EXPECT_EQ(run(p, R"({"err":"G","lvl":"warn"})"), V{level("warn", "G")});
+    EXPECT_EQ(run(p, R"({"code":"H","lvl":"error"})"), V{level("error", "H")});
+  }
+}
+
 TEST_F(LayoutCache, DuplicateNamesStayOnTheScanningPath) {
-  ProfileSet set;
-  set.add_yaml(R"(
-profiles:
-  - name: p
-    rules:
-      - emit: log_record
-        set:
-          level: {field: 'lvl'}
-          error_code: {field: 'code'}
-)",
-               "test.yaml");
-  const CompiledProfile& p = *set.find("p");
+  const CompiledProfile& p = lvl_profile("code");
   using V = std::vector<std::string>;
   EXPECT_EQ(run(p, R"({"lvl":"info","code":"A"})"), V{level("info", "A")});
   // The first member of a duplicated name wins (a null one shadows the later one), also when the
