@@ -646,18 +646,28 @@ Conversion convert_logs(
 
 namespace {
 
-// The member `name` of `object`, looked for first at `position` (where walk_span writes it).
-const rapidjson::Value* member(const rapidjson::Value& object, rapidjson::SizeType position,
-                               std::string_view name) {
+// The member `name` of `object` found by comparing names, first at `position`. Out of line: only
+// records shaped otherwise than walk_span writes them come here.
+[[gnu::noinline]] const rapidjson::Value* member_by_name(const rapidjson::Value& object,
+                                                         rapidjson::SizeType position,
+                                                         std::string_view name) {
   if (position < object.MemberCount()) {
     const auto& m = object.MemberBegin()[position];
-    if (m.name.GetString() == name.data() ||  // written with the same array (kSignalKey, ...)
-        std::string_view(m.name.GetString(), m.name.GetStringLength()) == name) {
-      return &m.value;
-    }
+    if (std::string_view(m.name.GetString(), m.name.GetStringLength()) == name) return &m.value;
   }
   const auto it = object.FindMember(rapidjson::StringRef(name.data(), name.size()));
   return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
+// The member `name` of `object`, looked for first at `position` (where walk_span writes it).
+inline const rapidjson::Value* member(const rapidjson::Value& object, rapidjson::SizeType position,
+                                      std::string_view name) {
+  if (position < object.MemberCount()) {
+    const auto& m = object.MemberBegin()[position];
+    // Written with the same array (kSignalKey, ...).
+    if (m.name.GetString() == name.data()) return &m.value;
+  }
+  return member_by_name(object, position, name);
 }
 
 bool string_of(const rapidjson::Value* value, std::string_view& out) {

@@ -37,6 +37,35 @@ TEST(OtlpRecords, ProtobufSpanBecomesTheDocumentedRecord) {
   EXPECT_DOUBLE_EQ(span.duration_seconds, 1.5);
 }
 
+// A span record not written by the decoder (its keys are other strings, its members in another
+// order) is read by name; one without a status, or with a duration that is no integer, is none.
+TEST(OtlpRecords, ASpanRecordShapedOtherwiseIsReadByName) {
+  auto observe = [](const char* json, SpanObservation& span) {
+    rapidjson::Document document;
+    document.Parse(json);
+    EXPECT_FALSE(document.HasParseError());
+    Record record;
+    record.format = RecordFormat::kValue;
+    record.value = &document;
+    return span_observation_of(record, span);
+  };
+  SpanObservation span;
+  ASSERT_TRUE(observe(R"({"status":{"message":"","code":"ok"},"duration_ns":2500000000,)"
+                      R"("kind":"server","name":"GET /","signal":"span"})",
+                      span));
+  EXPECT_EQ(span.name, "GET /");
+  EXPECT_EQ(span.kind, "server");
+  EXPECT_EQ(span.status, "ok");
+  EXPECT_DOUBLE_EQ(span.duration_seconds, 2.5);
+  EXPECT_FALSE(observe(R"({"signal":"span","name":"a","kind":"client","duration_ns":1})", span));
+  EXPECT_FALSE(observe(R"({"signal":"span","name":"a","kind":"client","duration_ns":1.5,)"
+                       R"("status":{"code":"ok"}})",
+                       span));
+  EXPECT_FALSE(observe(R"({"signal":"log","name":"a","kind":"client","duration_ns":1,)"
+                       R"("status":{"code":"ok"}})",
+                       span));
+}
+
 TEST(OtlpJson, GenAiSpanDecodesToTheSameMessageAsProtobuf) {
   trace_v1::ExportTraceServiceRequest parsed;
   ASSERT_EQ(parse_otlp_json(kGenAiSpanJson, parsed), "");
