@@ -79,15 +79,16 @@ class ObjectNames {
     return m;
   }
 
-  // What the rest of a rooted alternative (PathAlternative::rest_ids) finds among the names of
-  // the object its root leads to, remembered likewise. Only while covers(that object) holds.
   // What a rooted memoized `ref` finds as a whole (RefMemo), for this layout. Only while
   // covers(record) holds.
   RefMemo& ref_memo(const FieldRef& ref) { return index_->ref_memo[ref.memo]; }
 
-  // Changes whenever the positions are found anew (another layout).
+  // Which finding of positions the current layout's are (unique per object: a RefMemo made for
+  // one of its two layouts never holds for the other).
   std::uint64_t generation() const { return index_->generation; }
 
+  // What the rest of a rooted alternative (PathAlternative::rest_ids) finds among the names of
+  // the object its root leads to, remembered likewise. Only while covers(that object) holds.
   [[gnu::always_inline]] const AlternativeMemo& rest_memo(const PathAlternative& alt) {
     AlternativeMemo& m = index_->memo[alt.rest_memo];
     if (m.state == AlternativeMemo::State::kUnknown) find_rest_memo(alt, m);
