@@ -174,6 +174,12 @@ struct Assignment {
   std::string key;  // as written, for messages
   std::vector<ValueSpec> specs;
   bool required = false;  // absent → the event is dropped with reason "missing_field"
+  // How the normalizer reads it where the record's names are indexed: one plain spec whose field
+  // is memoized (FieldRef::memo), with rooted alternatives or without, or the general way.
+  // Decided once by index_record_names, so that a record's loop over its assignments does not
+  // test the specs, the memo and the record's index for each of them.
+  enum class Reading : std::uint8_t { kGeneral, kMemoized, kMemoizedRooted };
+  Reading reading = Reading::kGeneral;
 };
 
 // A regex with its named groups mapped to capture slots and a literal every match contains.

@@ -228,8 +228,8 @@ Field* field_of_domain(T& field) {
 }
 
 // The body field `t` names in `e` when its domain is `kWanted` (a Field), else nullptr: for the
-// fast paths of apply(), which set such a field the way assign_<domain>() would. Common fields
-// are never returned (they also mark ctx.common_assigned).
+// fast paths of apply_memoized(), which set such a field the way assign_<domain>() would. Common
+// fields are never returned (they also mark ctx.common_assigned).
 template <typename Field, Domain kWanted>
 [[gnu::always_inline]] inline Field* body_field(CanonicalEvent& e, Target t) {
   auto& body = e.body;
@@ -246,25 +246,27 @@ template <typename Field, Domain kWanted>
   }
 }
 
-// The general end of apply(): `v` into the target, through assign(). Out of line, so that the
-// frequent cases in apply() save no registers for it.
+// The general end of apply() and apply_memoized(): `v` into the target, through assign(). Out of
+// line, so that their frequent cases save no registers for it.
 [[gnu::noinline]] std::string_view apply_value(CanonicalEvent& e, const Assignment& a,
                                                const Scalar& v, Context& ctx) {
   if (v.absent()) return a.required ? kMissingField : std::string_view{};
   return assign(e, a, v, a.specs[0].convert, ctx) ? std::string_view{} : kInvalidField;
 }
 
-// apply_specs(), with the most frequent assignment inline: one plain spec ({field: X}). A
-// memoized field is read without going through resolve()'s Scalar, and a string for a common
-// string target, a body text field or an ISO timestamp, or an integer for a token count, is set
-// straight away: the same result as assign() with set_string(), to_time() or
-// assign_optional_count(), with about a third of the instructions (a provider call sets a dozen
-// such fields).
-// The memoized case, for each kind of record value (chosen once in apply()).
-// kRooted: spec.field.rooted (see resolve_memoized).
+// The most frequent assignment, one plain spec ({field: X}) whose field is memoized, where the
+// record's names are indexed (Assignment::Reading; apply_list): the field is read without going
+// through resolve()'s Scalar, and a string for a common string target, a body text field or an
+// ISO timestamp, or an integer for a token count, is set straight away: the same result as
+// assign() with set_string(), to_time() or assign_optional_count(), with about a third of the
+// instructions (a provider call sets a dozen such fields). For each kind of record value;
+// kRooted: spec.field.rooted (see resolve_memoized). Inlined into apply_indexed's loop, whose
+// only caller it is: a call and its register saves cost a memoized assignment about 20
+// instructions of its 80 to 100.
 template <JsonKind kKind, bool kRooted>
-std::string_view apply_memoized(CanonicalEvent& e, const Assignment& a, const ValueSpec& spec,
-                                Context& ctx) {
+[[gnu::always_inline]] inline std::string_view apply_memoized(CanonicalEvent& e,
+                                                              const Assignment& a,
+                                                              const ValueSpec& spec, Context& ctx) {
   const JsonRefOf<kKind> found = resolve_memoized<kKind, kRooted>(spec.field, ctx);
   if (!found) return a.required ? kMissingField : std::string_view{};
   if (found.is_string()) {
@@ -308,18 +310,53 @@ std::string_view apply_memoized(CanonicalEvent& e, const Assignment& a, const Va
   return apply_value(e, a, from_json(found), ctx);
 }
 
+// An assignment read the general way: one that is not memoized (Assignment::Reading), or any
+// where the record's names are not indexed. apply_specs(), with one plain spec inline.
 std::string_view apply(CanonicalEvent& e, const Assignment& a, Context& ctx) {
   if (a.specs.size() != 1 || !a.specs[0].plain) return apply_specs(e, a, ctx);
-  const ValueSpec& spec = a.specs[0];
-  if (spec.field.memo < 0 || !ctx.names->covers(ctx.record)) {
-    return apply_value(e, a, resolve(spec.field, ctx), ctx);
+  return apply_value(e, a, resolve(a.specs[0].field, ctx), ctx);
+}
+
+// The assignments [it, end) where the record's names are indexed (ObjectNames::covers holds) and
+// it is of kind kKind: each memoized one straight to apply_memoized, the others through apply().
+template <JsonKind kKind, typename OnReason>
+bool apply_indexed(CanonicalEvent& e, std::vector<Assignment>::const_iterator it,
+                   std::vector<Assignment>::const_iterator end, Context& ctx, OnReason& on_reason) {
+  using Reading = Assignment::Reading;
+  for (; it != end; ++it) {
+    const Assignment& a = *it;
+    std::string_view r;
+    if (a.reading == Reading::kMemoized) {
+      r = apply_memoized<kKind, false>(e, a, a.specs[0], ctx);
+    } else if (a.reading == Reading::kMemoizedRooted) {
+      r = apply_memoized<kKind, true>(e, a, a.specs[0], ctx);
+    } else {
+      r = apply(e, a, ctx);
+    }
+    if (!r.empty() && !on_reason(r)) return false;
   }
-  if (spec.field.rooted) {
-    return ctx.record.on_tape() ? apply_memoized<JsonKind::kTape, true>(e, a, spec, ctx)
-                                : apply_memoized<JsonKind::kRapid, true>(e, a, spec, ctx);
+  return true;
+}
+
+// Applies each of `list` in order. `on_reason(reason)` hears of each bad value and says whether to
+// go on; returns false when it said not to. The first memoized assignment tests whether the
+// record's names are indexed, and which kind of record it is, for the rest of the list (neither
+// changes within a record): a loop that decided both for each assignment, calling out to the
+// memoized case, cost a memoized assignment about 45 instructions more (a provider call has a
+// dozen).
+template <typename OnReason>
+bool apply_list(CanonicalEvent& e, const std::vector<Assignment>& list, Context& ctx,
+                OnReason&& on_reason) {
+  for (auto it = list.begin(); it != list.end(); ++it) {
+    if (it->reading != Assignment::Reading::kGeneral && ctx.names->covers(ctx.record)) {
+      return ctx.record.on_tape()
+                 ? apply_indexed<JsonKind::kTape>(e, it, list.end(), ctx, on_reason)
+                 : apply_indexed<JsonKind::kRapid>(e, it, list.end(), ctx, on_reason);
+    }
+    const std::string_view r = apply(e, *it, ctx);
+    if (!r.empty() && !on_reason(r)) return false;
   }
-  return ctx.record.on_tape() ? apply_memoized<JsonKind::kTape, false>(e, a, spec, ctx)
-                              : apply_memoized<JsonKind::kRapid, false>(e, a, spec, ctx);
+  return true;
 }
 
 // Sets a member back to its default (`fresh()`); a string is emptied instead, keeping its heap

@@ -106,13 +106,11 @@ class Run {
     // The defaults go only into the fields no common assignment set: the slot's previous values
     // are overwritten in place (no clear and refill of strings that mostly keep their length).
     ctx.common_assigned = 0;
-    for (const Assignment& a : p_.common) {
-      const std::string_view r = apply(e, a, ctx);
-      if (!r.empty()) {
-        note(r);
-        common_ok_ = false;
-      }
-    }
+    apply_list(e, p_.common, ctx, [&](std::string_view r) {
+      note(r);
+      common_ok_ = false;
+      return true;  // the other common fields are still set (the first reason is kept)
+    });
     constexpr std::uint32_t kServiceBit = 1u << static_cast<unsigned>(Target::kService);
     if ((ctx.common_assigned & kServiceBit) == 0) e.service.assign(service_);
     reset_unassigned_common(e, ctx.common_assigned | kServiceBit);
@@ -143,15 +141,11 @@ class Run {
   // Applies the assignments in order; on the first bad value notes its reason, drops the event
   // (the last one added) and returns false.
   bool apply_all(CanonicalEvent& e, const std::vector<Assignment>& assignments) {
-    for (const Assignment& a : assignments) {
-      const std::string_view r = apply(e, a, ctx);
-      if (!r.empty()) {
-        note(r);
-        out_.pop_back();
-        return false;
-      }
-    }
-    return true;
+    return apply_list(e, assignments, ctx, [&](std::string_view r) {
+      note(r);
+      out_.pop_back();
+      return false;
+    });
   }
 
   static bool failed(const CanonicalEvent& e) {

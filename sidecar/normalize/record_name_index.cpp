@@ -70,6 +70,11 @@ void index_record_names(CompiledProfile& profile) {
       visit(spec.between_start);
       visit(spec.between_end);
     }
+    using Reading = Assignment::Reading;
+    a.reading = Reading::kGeneral;
+    if (a.specs.size() == 1 && a.specs[0].plain && a.specs[0].field.memo >= 0) {
+      a.reading = a.specs[0].field.rooted ? Reading::kMemoizedRooted : Reading::kMemoized;
+    }
   };
   for (auto& a : profile.common) visit_assignment(a);
   for (auto& rule : profile.rules) {

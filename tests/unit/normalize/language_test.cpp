@@ -228,5 +228,94 @@ TEST_F(Language, CommonFieldsAndLevelsTheInlineWayAndTheGeneralWay) {
             std::vector<std::string>{});
 }
 
+// One list of assignments read each way in turn (Assignment::Reading): the general way (a map, a
+// lowercase, two specs) and memoized ({field: x}), in records whose names are indexed and in
+// records whose names are not (a name given twice), with bad values in the middle of the common
+// fields and of the rule's.
+TEST_F(Language, AssignmentsReadEachWayInOneList) {
+  load(R"(
+profiles:
+  - name: mix
+    common:
+      service: {field: svc, map: {a: alpha}}
+      trace_id: {field: tid}
+      workflow_id: [{field: wf}, {value: none}]
+    rules:
+      - emit: llm_call
+        set:
+          provider: {field: prov, lowercase: true}
+          model: {field: model}
+          input_tokens: {field: in}
+          operation: [{field: op}, {value: chat}]
+          output_tokens: {field: out}
+  - name: rooted
+    roots: [attributes]
+    rules:
+      - emit: llm_call
+        set:
+          model: {field: model}
+          input_tokens: {field: in, default: 0}
+)");
+  using Reading = Assignment::Reading;
+  const CompiledProfile& mix = *set_.find("mix");
+  std::vector<Reading> common, set;
+  for (const Assignment& a : mix.common) common.push_back(a.reading);
+  for (const Assignment& a : mix.rules[0].set) set.push_back(a.reading);
+  EXPECT_EQ(common, (std::vector{Reading::kGeneral, Reading::kMemoized, Reading::kGeneral}));
+  EXPECT_EQ(set, (std::vector{Reading::kGeneral, Reading::kMemoized, Reading::kMemoized,
+                              Reading::kGeneral, Reading::kMemoized}));
+  const CompiledProfile& rooted = *set_.find("rooted");
+  EXPECT_EQ(rooted.rules[0].set[0].reading, Reading::kMemoizedRooted);
+  EXPECT_EQ(rooted.rules[0].set[1].reading, Reading::kGeneral);  // a default is a step
+
+  auto call = [](std::string_view svc, std::string_view tid, std::string_view wf,
+                 std::string_view prov, std::string_view model, std::string_view op,
+                 std::string_view in, std::string_view out) {
+    return "llm_call service=" + std::string(svc) + " ts=0 trace=" + std::string(tid) +
+           " span= workflow=" + std::string(wf) + " provider=" + std::string(prov) +
+           " model=" + std::string(model) + " operation=" + std::string(op) +
+           " outcome=success error_type= duration=- input=" + std::string(in) +
+           " input_includes_cache=true output=" + std::string(out) +
+           " cache_read=- cache_creation=- reasoning=- total=- cost=- count=1";
+  };
+  using V = std::vector<std::string>;
+  const std::string full =
+      R"({"svc":"a","tid":"t1","wf":"w1","prov":"OpenAI","model":"m1","in":5,"op":"embed","out":7})";
+  const V full_events{call("alpha", "t1", "w1", "openai", "m1", "embed", "5", "7")};
+  EXPECT_EQ(json("mix", full), full_events);
+  // Only the memoized fields, then none of them.
+  EXPECT_EQ(json("mix", R"({"tid":"t2","model":"m2","in":1,"out":2})"),
+            V{call("svc", "t2", "none", "", "m2", "chat", "1", "2")});
+  EXPECT_EQ(json("mix", R"({"svc":"b","prov":"X"})"),
+            V{call("b", "", "none", "x", "", "chat", "-", "-")});
+  // Names given twice are not indexed: every field the general way, the first member winning.
+  EXPECT_EQ(json("mix", R"({"model":"m3","tid":"t3","model":"m4","in":3,"in":4,"prov":"P"})"),
+            V{call("svc", "t3", "none", "p", "m3", "chat", "3", "-")});
+  // Bad values: a common one (the other common fields are still read, the record makes no
+  // event), and one of the rule's after memoized ones and before another.
+  EXPECT_EQ(json("mix", R"({"tid":{"x":1},"model":"m5"})", "invalid_field"), V{});
+  EXPECT_EQ(json("mix", R"({"model":"m6","in":-1,"out":2})", "invalid_field"), V{});
+  EXPECT_EQ(json("mix", R"({"model":"m7","in":1,"out":"x"})", "invalid_field"), V{});
+  // Two bad values: the first drops the event and ends the list (the second must not drop
+  // another).
+  EXPECT_EQ(json("mix", R"({"model":"m8","in":-1,"out":"x"})", "invalid_field"), V{});
+  // Record after record of one layout into one buffer (the memo and the layout cache), with a
+  // duplicated name in between.
+  EventBuffer buffer;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& text :
+         {full, std::string(R"({"svc":"a","tid":"t1","wf":"w1","prov":"OpenAI","model":"m1",)"
+                            R"("in":5,"op":"embed","out":7,"out":8})")}) {
+      rapidjson::Document doc;
+      doc.Parse(text.data(), text.size());
+      EXPECT_EQ(test::normalize_checked(mix, doc, buffer), full_events) << text;
+    }
+  }
+  EXPECT_EQ(json("rooted", R"({"attributes":{"model":"r1","in":9}})"),
+            V{"llm_call service=svc ts=0 trace= span= workflow= provider= model=r1 operation= "
+              "outcome=success error_type= duration=- input=9 input_includes_cache=true "
+              "output=- cache_read=- cache_creation=- reasoning=- total=- cost=- count=1"});
+}
+
 }  // namespace
 }  // namespace specwatch
