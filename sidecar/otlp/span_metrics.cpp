@@ -23,6 +23,17 @@ prometheus::Family<prometheus::Counter>& overflow_family(prometheus::Registry& r
 // Groups whose scratch observe() keeps from batch to batch.
 constexpr std::size_t kKeptGroups = 256;
 
+// Up to this many groups in a batch, a span's group is found by comparing it with each: a batch
+// mostly holds a handful of span names, whose lengths mostly differ, and three hashes, a probe
+// and three compares per span cost about three times as much.
+constexpr std::size_t kScannedGroups = 8;
+
+// Equal views: a kind or status is one of the decoder's constants (the same address each time),
+// a name mostly differs from another in length, and neither case calls memcmp.
+bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.data() == b.data() || a == b);
+}
+
 const std::vector<std::string> kLabels = {"service", "span_name", "span_kind", "status_code"};
 
 }  // namespace
@@ -59,16 +70,8 @@ void SpanMetrics::observe(const std::string& service, std::span<const SpanObserv
   groups_used_ = 0;
   group_of_.clear();
   for (const auto& span : spans) {
-    const auto [at, added] =
-        group_of_.try_emplace(GroupKey{span.name, span.kind, span.status}, groups_used_);
-    if (added) {
-      if (groups_used_ == groups_.size()) groups_.emplace_back();
-      Group& group = groups_[groups_used_++];
-      group.name = span.name;
-      group.kind = span.kind;
-      group.status = span.status;
-    }
-    groups_[at->second].durations.add(bounds, span.duration_seconds);
+    groups_[group_for({span.name, span.kind, span.status})].durations.add(bounds,
+                                                                          span.duration_seconds);
   }
   for (std::size_t g = 0; g < groups_used_; ++g) {
     Group& group = groups_[g];
@@ -85,6 +88,33 @@ void SpanMetrics::observe(const std::string& service, std::span<const SpanObserv
     groups_.shrink_to_fit();
     group_of_ = {};
   }
+}
+
+std::size_t SpanMetrics::group_for(const GroupKey& key) {
+  if (groups_used_ <= kScannedGroups) {
+    for (std::size_t g = 0; g < groups_used_; ++g) {
+      const Group& group = groups_[g];
+      if (same_text(group.name, key.name) && same_text(group.kind, key.kind) &&
+          same_text(group.status, key.status)) {
+        return g;
+      }
+    }
+    if (groups_used_ == kScannedGroups) {  // one more: from here on through the table
+      for (std::size_t g = 0; g < groups_used_; ++g) {
+        group_of_.emplace(GroupKey{groups_[g].name, groups_[g].kind, groups_[g].status}, g);
+      }
+    }
+  } else if (const auto it = group_of_.find(key); it != group_of_.end()) {
+    return it->second;
+  }
+  const std::size_t g = groups_used_++;
+  if (groups_used_ > kScannedGroups) group_of_.emplace(key, g);
+  if (g == groups_.size()) groups_.emplace_back();
+  Group& group = groups_[g];
+  group.name = key.name;
+  group.kind = key.kind;
+  group.status = key.status;
+  return g;
 }
 
 }  // namespace specwatch

@@ -67,7 +67,11 @@ class SpanMetrics {
   // their bucket storage is reused) and where each one is.
   std::vector<Group> groups_;
   std::size_t groups_used_ = 0;
+  // Filled only once a batch has more than kScannedGroups groups; below, they are scanned.
   std::unordered_map<GroupKey, std::size_t, GroupKeyHash> group_of_;
+
+  // The group of `key` in this batch, added if new.
+  std::size_t group_for(const GroupKey& key);
 };
 
 }  // namespace specwatch

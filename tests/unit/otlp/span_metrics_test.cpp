@@ -7,6 +7,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <iomanip>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -96,6 +97,59 @@ TEST(SpanMetrics, ABatchAddsExactlyWhatEachSpanWouldPerLabelSet) {
     }
   }
   EXPECT_EQ(checked, 12u);  // every combination occurs in the 71 spans
+}
+
+// A batch's groups are compared one by one up to eight, then looked up in a table: label sets
+// that differ only in kind, in status, or in one byte of a name of the same length stay apart on
+// both sides of the ninth, and the same set from another buffer (another address) is one set.
+TEST(SpanMetrics, GroupsStayApartBeforeAndAfterTheTableTakesOver) {
+  prometheus::Registry registry;
+  SpanMetrics metrics(registry);
+  const std::vector<std::string> names = {"aaaa", "aaab", "baaa", "x"};
+  std::vector<std::string> copies;  // the same names at other addresses
+  for (const auto& n : names) copies.push_back(std::string(n.data(), n.size()));
+  std::vector<SpanObservation> spans;
+  std::map<std::string, int> expected;  // "name kind status" -> count
+  auto add = [&](const std::string& name, std::string_view kind, std::string_view status) {
+    spans.push_back(SpanObservation{name, kind, status, 0.5});
+    ++expected[name + " " + std::string(kind) + " " + std::string(status)];
+  };
+  // 8 sets (4 names x 2 kinds), each twice, then a 9th and a 10th, then all of them again from
+  // the copies, with kinds and statuses from other buffers too.
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& n : names) {
+      add(n, "client", "ok");
+      add(n, "server", "ok");
+    }
+  }
+  add(names[0], "client", "error");
+  add(names[3], "internal", "ok");
+  const std::string client = "client", server = "server", ok = "ok", error = "error";
+  for (const auto& n : copies) {
+    add(n, client, ok);
+    add(n, server, ok);
+  }
+  add(copies[0], client, error);
+  metrics.observe("svc", spans);
+  const std::string text = exposition(registry);
+  EXPECT_EQ(expected.size(), 10u);
+  for (const auto& [set, count] : expected) {
+    std::istringstream parts(set);
+    std::string name, kind, status;
+    parts >> name >> kind >> status;
+    EXPECT_TRUE(has_line(text, "specwatch_span_calls_total{service=\"svc\",span_kind=\"" + kind +
+                                   "\",span_name=\"" + name + "\",status_code=\"" + status +
+                                   "\"} " + std::to_string(count)))
+        << set << "\n"
+        << text;
+  }
+  // Ten series, no more: a set seen again was not counted as a new one.
+  std::size_t series = 0;
+  std::istringstream lines(text);
+  for (std::string l; std::getline(lines, l);) {
+    if (l.rfind("specwatch_span_calls_total{", 0) == 0) ++series;
+  }
+  EXPECT_EQ(series, 10u);
 }
 
 TEST(SpanMetrics, AFullFamilyFoldsTheLabelSetsThatCameLastInTheBatch) {
