@@ -48,7 +48,8 @@ struct AlternativeMemo {
 // What a memoized FieldRef with rooted alternatives (FieldRef::rooted) finds as a whole: the first
 // of its alternatives present in the record's layout and, for its rooted alternatives, in the
 // layout of the root's object -- decided by the two layouts alone. Kept per record layout (with
-// AlternativeMemo) and checked against the root's layout (ObjectIndex::generation). Why: a GenAI
+// AlternativeMemo) and checked against the root's layout (ObjectIndex::generation); two per
+// field, one for each layout the root's object keeps (ObjectNames::second_ref_memo). Why: a GenAI
 // span's fields have two to four spellings, each tried under `attributes` and at the top level;
 // trying them one by one, mostly to find them absent, took a fifth of a span's normalizing.
 struct RefMemo {

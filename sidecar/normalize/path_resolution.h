@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "sidecar/normalize/record_member_index.h"
 
@@ -229,9 +230,20 @@ template <JsonKind kKind>
     root_names = ctx.roots->covering_root(rm.root, names.member<kKind>(rm.root_position).ref());
     if (root_names == nullptr) return false;  // not indexable in this record
   }
-  if (rm.state == RefMemo::State::kUnknown ||
-      (root_names != nullptr && root_names->generation() != rm.root_generation)) {
+  if (rm.state == RefMemo::State::kUnknown) {
     root_names = summarize<kKind>(ref, memo, rm, ctx);
+  } else if (root_names != nullptr && root_names->generation() != rm.root_generation) {
+    // The root's object has its other layout: the RefMemo made for that one is in the second
+    // slot, or it is made there now (the one made for this layout stays in the other slot). Why:
+    // a failed call's span has one attribute more, and one span in fifty summarized each of its
+    // fields twice (to the failed layout and back).
+    RefMemo* other = names.second_ref_memo(ref);
+    if (other != nullptr) std::swap(rm, *other);
+    // The same record layout: the root's object is the same, only its layout decides.
+    if (other == nullptr || rm.state == RefMemo::State::kUnknown ||
+        rm.root_generation != root_names->generation()) {
+      root_names = summarize<kKind>(ref, memo, rm, ctx);
+    }
   }
   switch (rm.state) {
     case RefMemo::State::kNone:

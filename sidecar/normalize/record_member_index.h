@@ -82,6 +82,12 @@ class ObjectNames {
   // What a rooted memoized `ref` finds as a whole (RefMemo), for this layout. Only while
   // covers(record) holds.
   RefMemo& ref_memo(const FieldRef& ref) { return index_->ref_memo[ref.memo]; }
+  // A second RefMemo of `ref`, for the other layout of the root's object (ObjectIndex keeps two):
+  // the slot of its second alternative, which no RefMemo uses otherwise. Null for a reference of
+  // one alternative.
+  RefMemo* second_ref_memo(const FieldRef& ref) {
+    return ref.alternatives.size() >= 2 ? &index_->ref_memo[ref.memo + 1] : nullptr;
+  }
 
   // Which finding of positions the current layout's are (unique per object: a RefMemo made for
   // one of its two layouts never holds for the other).

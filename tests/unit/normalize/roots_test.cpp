@@ -203,6 +203,34 @@ TEST_F(Roots, AFieldIsDecidedAgainWhenOnlyTheAttributesLayoutChanges) {
   }
 }
 
+// The attributes' layouts alternate (a failed call's span has one attribute more) and now and
+// then a third comes: each record reads its own layout's positions, whichever of a field's two
+// RefMemos was made for it, and neither is taken for the other layout.
+TEST_F(Roots, TwoAttributeLayoutsInTurnAndAThird) {
+  const CompiledProfile& p = compile(attributes_profile());
+  for (int i = 0; i < 12; ++i) {
+    SCOPED_TRACE(i);
+    const std::string n = std::to_string(i);
+    if (i % 5 == 4) {  // a third layout: x is absent, y at another position
+      EXPECT_EQ(run(p, R"({"attributes":{"q":"c","e":"E","y":"b)" + n + R"("}})"),
+                to(("b" + n).c_str()));
+    } else if (i % 2 == 0) {
+      EXPECT_EQ(run(p, R"({"attributes":{"x":"a)" + n + R"(","y":"b"}})"), to(("a" + n).c_str()));
+    } else {  // one member more, before the others: every position differs
+      EXPECT_EQ(run(p, R"({"attributes":{"e":"E","y":"b)" + n + R"(","x":"a)" + n + R"("}})"),
+                to(("a" + n).c_str()));
+    }
+  }
+  // The two layouts again, now with x absent from the second: y there, x in the first.
+  for (int i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    const std::string n = std::to_string(i);
+    EXPECT_EQ(run(p, R"({"attributes":{"x":"a)" + n + R"(","y":"b"}})"), to(("a" + n).c_str()));
+    EXPECT_EQ(run(p, R"({"attributes":{"e":"E","y":"b)" + n + R"(","z":"c"}})"),
+              to(("b" + n).c_str()));
+  }
+}
+
 TEST_F(Roots, DuplicateNames) {
   const CompiledProfile& p = compile(attributes_profile());
   for (int round = 0; round < 2; ++round) {  // the second time with the layouts cached
