@@ -379,11 +379,20 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
     case CostSource::kNoUsage:
       // A failed call normally has no usage: counting it would make the series (and its alert)
       // follow the error rate instead of missing usage.
-      if (success) m.llm_without_usage.get({service, provider, model}).Increment(count);
+      if (success) {
+        add(series.without_usage, series.pending.without_usage, m.llm_without_usage,
+            {service, provider, model}, count);
+      }
       break;
     case CostSource::kUnpriced:
-      m.llm_unpriced.get({service, provider, model}).Increment(count);
-      unpriced_log_.seen(service, provider, model, clock_());
+      add(series.unpriced, series.pending.unpriced, m.llm_unpriced, {service, provider, model},
+          count);
+      // Once per label set: the log keeps the pair (see LlmCallSeries::unpriced_told), and asking
+      // it, with the clock, cost an unpriced call about 370 instructions.
+      if (!series.unpriced_told) {
+        unpriced_log_.seen(service, provider, model, clock_());
+        series.unpriced_told = true;
+      }
       break;
   }
 

@@ -55,6 +55,13 @@ struct LlmCallSeries {
   std::array<prometheus::Counter*, kLlmTokenTypes> tokens{};
   prometheus::Counter* reported_cost = nullptr;
   prometheus::Counter* computed_cost = nullptr;
+  // specwatch_llm_unpriced_requests_total and specwatch_llm_requests_without_usage_total, whose
+  // labels (service, provider, model) follow from the call's.
+  prometheus::Counter* unpriced = nullptr;
+  prometheus::Counter* without_usage = nullptr;
+  // The unpriced-model log has been told of this label set's (provider, model): it remembers the
+  // pair (or is past its limit, and then never logs it), so telling it again does nothing.
+  bool unpriced_told = false;
   // Specular's own families (specular_metrics.h), for a call of a profile with `tool: specular`:
   // their labels (provider, model, success, error type) follow from the call's.
   prometheus::Counter* specular_calls = nullptr;
@@ -75,6 +82,8 @@ struct LlmCallSeries {
     std::array<double, kLlmTokenTypes> tokens{};
     double reported_cost = 0;
     double computed_cost = 0;
+    double unpriced = 0;
+    double without_usage = 0;
     double specular_calls = 0;
     double specular_errors = 0;
     PendingObservations specular_latency;
@@ -161,6 +170,8 @@ class LlmCallSeriesCache {
       for (std::size_t t = 0; t < kLlmTokenTypes; ++t) add(series->tokens[t], p.tokens[t]);
       add(series->reported_cost, p.reported_cost);
       add(series->computed_cost, p.computed_cost);
+      add(series->unpriced, p.unpriced);
+      add(series->without_usage, p.without_usage);
       add(series->specular_calls, p.specular_calls);
       add(series->specular_errors, p.specular_errors);
       observe(series->specular_latency, p.specular_latency);
@@ -170,6 +181,8 @@ class LlmCallSeriesCache {
       p.tokens = {};
       p.reported_cost = 0;
       p.computed_cost = 0;
+      p.unpriced = 0;
+      p.without_usage = 0;
       p.specular_calls = 0;
       p.specular_errors = 0;
       p.specular_cost = 0;

@@ -533,6 +533,82 @@ TEST_F(DerivedMetricsTest, UnknownModelIsCountedAndLoggedOncePerModel) {
   EXPECT_EQ(m.unpriced_models_logged(), 2u);
 }
 
+// Unpriced calls and calls without usage in batches of several events (their counts deferred to
+// the batch's end, like the other counters) and across batches: exact counts, and the model
+// logged once although each label set asks the log only once.
+TEST_F(DerivedMetricsTest, UnpricedAndUsageLessCallsInBatchesCountedExactlyAndLoggedOnce) {
+  auto& m = metrics();
+  const LlmCall gpt5 = llm("openai", "gpt-5", 100, 100);  // no price: unpriced
+  LlmCall gpt5_failed = gpt5;                             // a failure with usage: unpriced too
+  gpt5_failed.outcome = Outcome::kError;
+  gpt5_failed.error_type = "rate_limited";
+  const LlmCall groq = llm("groq", "llama-3.3-70b-versatile");  // priced, no usage
+  LlmCall groq_failed = groq;  // a failure without usage is not counted as without usage
+  groq_failed.outcome = Outcome::kError;
+  const std::vector<CanonicalEvent> batch = {event(gpt5),        event(gpt5_failed), event(groq),
+                                             event(gpt5),        event(groq_failed), event(groq),
+                                             event(gpt5, "svc2")};
+  for (int round = 0; round < 3; ++round) m.record(batch, Tool::kNone);
+  std::string t = text();
+  EXPECT_EQ(samples(t, "specwatch_llm_unpriced_requests_total"),
+            (Lines{
+                "specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\",service="
+                "\"svc\"} 9",
+                "specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\",service="
+                "\"svc2\"} 3",
+            }));
+  EXPECT_EQ(samples(t, "specwatch_llm_requests_without_usage_total"),
+            (Lines{
+                "specwatch_llm_requests_without_usage_total{model=\"llama-3.3-70b-versatile\","
+                "provider=\"groq\",service=\"svc\"} 6",
+            }));
+  ASSERT_EQ(log_lines_.size(), 1u);
+  EXPECT_NE(log_lines_[0].find("\"provider\":\"openai\",\"model\":\"gpt-5\""), std::string::npos)
+      << log_lines_[0];
+  // Another unpriced model within the minute waits for the summary, written at the end of the
+  // first batch after the minute.
+  m.record(std::vector<CanonicalEvent>{event(llm("cerebras", "llama-4-scout", 1, 1)), event(gpt5)},
+           Tool::kNone);
+  EXPECT_EQ(log_lines_.size(), 1u);
+  now_ += std::chrono::seconds(60);
+  m.record(batch, Tool::kNone);
+  ASSERT_EQ(log_lines_.size(), 2u);
+  EXPECT_NE(log_lines_[1].find("\"models\":1,\"first\":\"cerebras/llama-4-scout\""),
+            std::string::npos)
+      << log_lines_[1];
+  t = text();
+  EXPECT_EQ(samples(t, "specwatch_llm_unpriced_requests_total"),
+            (Lines{
+                "specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\",service="
+                "\"svc\"} 13",
+                "specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\",service="
+                "\"svc2\"} 4",
+                "specwatch_llm_unpriced_requests_total{model=\"llama-4-scout\",provider="
+                "\"cerebras\",service=\"svc\"} 1",
+            }));
+  EXPECT_EQ(m.unpriced_models_logged(), 2u);
+}
+
+// The same past the series cache's capacity (one label set): the calls of the other label sets
+// take the families' way, each one asking the log, and are counted alike.
+TEST_F(DerivedMetricsTest, UnpricedCallsPastTheSeriesCacheAreCountedAndLoggedOnce) {
+  DeriveLimits limits;
+  limits.max_series_per_metric = 1;
+  auto& m = metrics(limits);
+  const LlmCall gpt5 = llm("openai", "gpt-5", 100, 100);
+  LlmCall gpt5_failed = gpt5;
+  gpt5_failed.outcome = Outcome::kError;
+  const std::vector<CanonicalEvent> batch = {event(gpt5), event(gpt5_failed), event(gpt5),
+                                             event(gpt5_failed)};
+  m.record(batch, Tool::kNone);
+  m.record(batch, Tool::kNone);
+  const std::string t = text();
+  EXPECT_EQ(samples(t, "specwatch_llm_unpriced_requests_total"),
+            (Lines{"specwatch_llm_unpriced_requests_total{model=\"gpt-5\",provider=\"openai\","
+                   "service=\"svc\"} 8"}));
+  EXPECT_EQ(log_lines_.size(), 1u);
+}
+
 TEST_F(DerivedMetricsTest, UnpricedLogSetIsBounded) {
   DeriveLimits limits;
   limits.max_logged_unpriced_models = 3;
