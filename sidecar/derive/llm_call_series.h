@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <initializer_list>
@@ -103,6 +104,37 @@ Metric& resolve_slot(Metric*& slot, LimitedFamily<Metric>& family,
   return metric;
 }
 
+// Copies `n` bytes of a label value into a key: up to 32 bytes as a few overlapping fixed-size
+// moves, beyond with memcpy. Why: the six values of a call are mostly 4 to 24 bytes, and six
+// memcpy calls took about 80 instructions of the key's 180.
+inline void copy_label_bytes(char* out, const char* in, std::size_t n) {
+  if (n > 32) {
+    std::memcpy(out, in, n);
+  } else if (n >= 8) {
+    std::uint64_t w[4];
+    std::memcpy(&w[0], in, 8);
+    std::memcpy(&w[1], in + n - 8, 8);
+    if (n > 16) {
+      std::memcpy(&w[2], in + 8, 8);
+      std::memcpy(&w[3], in + n - 16, 8);
+      std::memcpy(out + 8, &w[2], 8);
+      std::memcpy(out + n - 16, &w[3], 8);
+    }
+    std::memcpy(out, &w[0], 8);
+    std::memcpy(out + n - 8, &w[1], 8);
+  } else if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, in, 4);
+    std::memcpy(&b, in + n - 4, 4);
+    std::memcpy(out, &a, 4);
+    std::memcpy(out + n - 4, &b, 4);
+  } else if (n > 0) {
+    out[0] = in[0];
+    out[n / 2] = in[n / 2];
+    out[n - 1] = in[n - 1];
+  }
+}
+
 class LlmCallSeriesCache {
  public:
   explicit LlmCallSeriesCache(std::size_t capacity) : capacity_(capacity) {}
@@ -122,7 +154,7 @@ class LlmCallSeriesCache {
     key_.resize(size);
     char* out = key_.data();
     for (std::string_view value : values) {
-      if (!value.empty()) std::memcpy(out, value.data(), value.size());
+      copy_label_bytes(out, value.data(), value.size());
       out += value.size();
       *out++ = '\x1f';
     }

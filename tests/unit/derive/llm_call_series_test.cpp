@@ -49,5 +49,19 @@ TEST(LlmCallSeriesCache, FullMeansNoNewEntriesButTheOldOnesStay) {
   EXPECT_EQ(cache.find(labels("s", "p", "m4")), nullptr);
 }
 
+// A label value's bytes into a key, for every length up to past the largest fixed-size case: the
+// bytes exactly, and nothing written before or after them.
+TEST(LlmCallSeriesCache, LabelBytesCopiedExactlyAtEveryLength) {
+  std::string source;
+  for (int i = 0; i < 48; ++i) source.push_back(static_cast<char>('A' + i % 26 + (i / 26) * 6));
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string key(64, '#');
+    copy_label_bytes(key.data() + 8, source.data(), n);
+    EXPECT_EQ(key.substr(0, 8), std::string(8, '#')) << n;
+    EXPECT_EQ(key.substr(8, n), source.substr(0, n)) << n;
+    EXPECT_EQ(key.substr(8 + n), std::string(56 - n, '#')) << n;
+  }
+}
+
 }  // namespace
 }  // namespace specwatch
