@@ -317,5 +317,38 @@ profiles:
               "output=- cache_read=- cache_creation=- reasoning=- total=- cost=- count=1"});
 }
 
+// A key looked up by scanning an object (below the record's top level, which is indexed): for
+// every length up to past the inline compare's 16 bytes, a member differing from the key in any
+// one byte is not the key, and neither is a flat dotted name differing from a join in one byte.
+TEST_F(Language, ScannedNamesDifferingInOneByteAreOtherNames) {
+  const std::string letters = "abcdefghijklmnopqrstuvwx";
+  auto cmd = [](const std::string& c) {
+    return "command service=svc ts=0 trace= span= workflow= command=" + c +
+           " success=true error_code=";
+  };
+  for (std::size_t n = 1; n <= 20; ++n) {
+    const std::string key = letters.substr(0, n);
+    const std::string name = "p" + std::to_string(n);
+    load("profiles:\n  - name: " + name +
+         "\n    rules:\n      - emit: command\n        set: {command: {field: 'obj." + key +
+         ".x'}}\n");
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string other = key;
+      other[at] = 'Z';
+      SCOPED_TRACE(key + " / " + other);
+      // Nested: obj.<other>.x is not obj.<key>.x; the key's own member after it is.
+      EXPECT_EQ(json(name, R"({"obj":{")" + other + R"(":{"x":"wrong"},")" + key +
+                               R"(":{"x":"right"}}})"),
+                std::vector{cmd("right")});
+      // Flat: "<other>.x" is no join of the key; "<key>.x" after it is.
+      EXPECT_EQ(json(name, R"({"obj":{")" + other + R"(.x":"wrong",")" + key + R"(.x":"flat"}})"),
+                std::vector{cmd("flat")});
+      EXPECT_EQ(
+          json(name, R"({"obj":{")" + key + ".Z" + R"(":"wrong",")" + other + R"(.x":"wrong"}})"),
+          std::vector{cmd("")});
+    }
+  }
+}
+
 }  // namespace
 }  // namespace specwatch
