@@ -51,6 +51,11 @@ template <typename Word>
   return true;
 }
 
+// Equal texts, compared as same_bytes() does (names, map keys, condition values: mostly short).
+[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
+}
+
 // Segment i (a key) of `alt` in the object `v`, by scanning its members. One pass finds both the
 // nested key ("gen_ai") and flat dotted keys that start with it ("gen_ai.usage.input_tokens"):
 // the joins of this segment. The first member in member order that resolves wins. Inlined into
@@ -73,7 +78,7 @@ template <JsonKind kKind>
     }
     if (name[key.size()] != '.') return true;
     for (std::size_t k = 0; k < joins.size(); ++k) {
-      if (joins[k].size() == name.size() && same_bytes(joins[k].data(), name.data(), name.size())) {
+      if (same_text(joins[k], name)) {
         const std::size_t next = i + k + 2;
         found = next == end ? value : resolve_path(value, alt, next, roots);
         return !found;

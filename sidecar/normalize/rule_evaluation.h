@@ -45,7 +45,8 @@ bool holds(const Condition& c, Context& ctx) {
     case Condition::Op::kIn: {
       std::string_view t;
       if (!as_text(v, ctx, t)) return false;
-      return std::find(c.values.begin(), c.values.end(), t) != c.values.end();
+      return std::any_of(c.values.begin(), c.values.end(),
+                         [&](const std::string& value) { return same_text(value, t); });
     }
     case Condition::Op::kContains:
       return v.type == Scalar::Type::kString && v.s.find(c.values[0]) != std::string_view::npos;
@@ -86,7 +87,7 @@ Status evaluate(const ValueSpec& spec, Context& ctx, Scalar& out) {
     bool mapped = false;
     if (as_text(v, ctx, key)) {
       for (const auto& [from, to] : spec.map) {
-        if (from == key) {
+        if (same_text(from, key)) {
           v = Scalar::text(to);
           mapped = true;
           break;

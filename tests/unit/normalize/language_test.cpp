@@ -350,5 +350,34 @@ TEST_F(Language, ScannedNamesDifferingInOneByteAreOtherNames) {
   }
 }
 
+// Map keys and `in` values match whole texts only: not a prefix, not a longer text (each longer
+// key comes before the shorter one it starts with), at lengths on both sides of the inline
+// compare's 4-, 8- and 16-byte loads.
+TEST_F(Language, MapKeysAndInValuesMatchWholeTexts) {
+  load(R"(
+profiles:
+  - name: m
+    rules:
+      - when: [{field: k, in: [ab, abcdefgh, abcdefghijklmnopq]}]
+        emit: command
+        set:
+          command: {field: k, map: {abc: three, ab: two, abcdefghijklmnop: sixteen, abcdefgh: eight,
+                                    abcdefghijklmnopqr: eighteen, abcdefghijklmnopq: seventeen}}
+)");
+  auto cmd = [](const std::string& c) {
+    return "command service=svc ts=0 trace= span= workflow= command=" + c +
+           " success=true error_code=";
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(json("m", R"({"k":"ab"})"), V{cmd("two")});
+  EXPECT_EQ(json("m", R"({"k":"abcdefgh"})"), V{cmd("eight")});
+  EXPECT_EQ(json("m", R"({"k":"abcdefghijklmnopq"})"), V{cmd("seventeen")});
+  // Prefixes and extensions of the `in` values are not in it.
+  for (const char* k : {"a", "abc", "abcdefg", "abcdefghi", "abcdefghijklmnop",
+                        "abcdefghijklmnopqr", "abcdefgX", "Xbcdefgh", "abcdefghijklmnoXq"}) {
+    EXPECT_EQ(json("m", std::string(R"({"k":")") + k + R"("})"), V{}) << k;
+  }
+}
+
 }  // namespace
 }  // namespace specwatch
