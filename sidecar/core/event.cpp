@@ -14,15 +14,7 @@ const char* EventKindName(EventKind kind) {
 }
 
 const char* OutcomeName(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kSuccess:
-      return "success";
-    case Outcome::kFailure:
-      return "failure";
-    case Outcome::kError:
-      return "error";
-  }
-  return "unknown";
+  return outcome_name(outcome).data();  // the names are literals: NUL-terminated
 }
 
 const char* SeverityName(Severity level) {

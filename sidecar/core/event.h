@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "sidecar/core/event_fields.h"
@@ -71,6 +72,18 @@ struct CanonicalEvent {
 // Names as used in profiles and documents: "llm_call", "fallback", ...
 const char* EventKindName(EventKind kind);
 const char* OutcomeName(Outcome outcome);
+// OutcomeName() inline, for the derivation's labels (a call and a strlen per event otherwise).
+constexpr std::string_view outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSuccess:
+      return "success";
+    case Outcome::kFailure:
+      return "failure";
+    case Outcome::kError:
+      return "error";
+  }
+  return "unknown";
+}
 const char* SeverityName(Severity level);
 
 }  // namespace specwatch

@@ -3,6 +3,8 @@
 #include "sidecar/derive/derived_metrics.h"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <variant>
 
 #include "sidecar/derive/call_cost.h"
@@ -302,23 +304,30 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
       !call.error_type.empty() ? std::string_view(call.error_type) : (success ? kNone : kUnknown);
 
   // Every series this call touches, from one lookup of its label set.
-  LlmCallSeries uncached;  // the cache is full: each series through its family
+  std::optional<LlmCallSeries> uncached;  // the cache is full: each series through its family
   LlmCallSeries* cached =
       m.llm_calls.find({service, provider, model, operation, outcome, error_type});
-  LlmCallSeries& series = cached != nullptr ? *cached : uncached;
+  LlmCallSeries& series = cached != nullptr ? *cached : uncached.emplace();
   LlmCallSeriesCache* const cache = cached != nullptr && defer_updates_ ? &m.llm_calls : nullptr;
+  // The label values of each family, built only for a series resolved at once (count_call).
+  const auto call_labels = [&] {
+    return std::array{service, provider, model, operation, outcome, error_type};
+  };
+  const auto duration_labels = [&] {
+    return std::array{service, provider, model, operation, outcome};
+  };
+  const auto series_labels = [&] { return std::array{service, provider, model}; };
   const auto add = [&](prometheus::Counter*& slot, double& pending,
-                       LimitedFamily<prometheus::Counter>& family,
-                       std::initializer_list<std::string_view> values, double amount) {
-    count_call(cache, series, slot, pending, family, values, amount);
+                       LimitedFamily<prometheus::Counter>& family, const auto& labels,
+                       double amount) {
+    count_call(cache, series, slot, pending, family, labels, amount);
   };
 
-  add(series.requests, series.pending.requests, m.llm_requests,
-      {service, provider, model, operation, outcome, error_type}, count);
+  add(series.requests, series.pending.requests, m.llm_requests, call_labels, count);
   const bool has_duration = call.duration_seconds && *call.duration_seconds >= 0.0;
   if (has_duration) {
     observe_call(cache, series, series.duration, series.pending.duration, m.llm_duration,
-                 {service, provider, model, operation, outcome}, *call.duration_seconds);
+                 duration_labels, *call.duration_seconds);
   }
 
   // Tokens. "input" is the whole prompt including cache tokens (the GenAI convention), whatever
@@ -327,8 +336,9 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   auto add_tokens = [&](LlmTokenType type, std::string_view name, std::int64_t value) {
     if (value > 0) {
       const auto t = static_cast<std::size_t>(type);
-      add(series.tokens[t], series.pending.tokens[t], m.llm_tokens,
-          {service, provider, model, name}, static_cast<double>(value));
+      const auto token_labels = [&] { return std::array{service, provider, model, name}; };
+      add(series.tokens[t], series.pending.tokens[t], m.llm_tokens, token_labels,
+          static_cast<double>(value));
     }
   };
   const std::int64_t cache_read = call.cache_read_tokens.value_or(0);
@@ -367,26 +377,26 @@ void DerivedMetrics::record_llm_call(std::string_view service, const LlmCall& ca
   }
   const CallCost call_cost = llm_call_cost(call, price);
   const std::optional<double>& cost = call_cost.usd;
+  const auto cost_labels = [&] {
+    return std::array{service, provider, model, cost_source_name(call_cost.source)};
+  };
   switch (call_cost.source) {
     case CostSource::kReported:
-      add(series.reported_cost, series.pending.reported_cost, m.llm_cost,
-          {service, provider, model, cost_source_name(CostSource::kReported)}, *cost);
+      add(series.reported_cost, series.pending.reported_cost, m.llm_cost, cost_labels, *cost);
       break;
     case CostSource::kComputed:
-      add(series.computed_cost, series.pending.computed_cost, m.llm_cost,
-          {service, provider, model, cost_source_name(CostSource::kComputed)}, *cost);
+      add(series.computed_cost, series.pending.computed_cost, m.llm_cost, cost_labels, *cost);
       break;
     case CostSource::kNoUsage:
       // A failed call normally has no usage: counting it would make the series (and its alert)
       // follow the error rate instead of missing usage.
       if (success) {
-        add(series.without_usage, series.pending.without_usage, m.llm_without_usage,
-            {service, provider, model}, count);
+        add(series.without_usage, series.pending.without_usage, m.llm_without_usage, series_labels,
+            count);
       }
       break;
     case CostSource::kUnpriced:
-      add(series.unpriced, series.pending.unpriced, m.llm_unpriced, {service, provider, model},
-          count);
+      add(series.unpriced, series.pending.unpriced, m.llm_unpriced, series_labels, count);
       // Once per label set: the log keeps the pair (see LlmCallSeries::unpriced_told), and asking
       // it, with the clock, cost an unpriced call about 370 instructions.
       if (!series.unpriced_told) {

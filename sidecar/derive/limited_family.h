@@ -32,6 +32,7 @@
 #include <array>
 #include <cstddef>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -78,6 +79,9 @@ class LimitedFamily {
   // the overflow series once the limit is reached (and then the overflow counter is incremented
   // by `observations`: pass the number of observations the caller records into the series).
   Metric& get(std::initializer_list<std::string_view> values, std::size_t observations = 1) {
+    return get(std::span<const std::string_view>(values.begin(), values.size()), observations);
+  }
+  Metric& get(std::span<const std::string_view> values, std::size_t observations = 1) {
     // Consecutive events mostly hit one of a few series (one service, one level, a handful of
     // models in turn): the series found last are compared value by value against their keys,
     // without building the key or hashing it.
@@ -151,7 +155,7 @@ class LimitedFamily {
   }
 
   // Whether `values` joined as in get() equal `key`.
-  static bool matches(std::string_view key, std::initializer_list<std::string_view> values) {
+  static bool matches(std::string_view key, std::span<const std::string_view> values) {
     for (auto value : values) {
       if (key.size() <= value.size() || key[value.size()] != '\x1f' ||
           key.compare(0, value.size(), value) != 0) {

@@ -23,7 +23,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -97,7 +97,7 @@ struct LlmCallSeries {
 // in `slot` unless it is the overflow series (see above).
 template <typename Metric>
 Metric& resolve_slot(Metric*& slot, LimitedFamily<Metric>& family,
-                     std::initializer_list<std::string_view> values) {
+                     std::span<const std::string_view> values) {
   if (slot != nullptr) return *slot;
   Metric& metric = family.get(values);
   if (!family.is_overflow(metric)) slot = &metric;
@@ -251,26 +251,35 @@ class LlmCallSeriesCache {
 };
 
 // `amount` into the counter of `slot`: deferred to the end of the batch when `cache` holds `series`
-// and the slot is resolved, else at once (resolving the slot).
-inline void count_call(LlmCallSeriesCache* cache, LlmCallSeries& series, prometheus::Counter*& slot,
-                       double& pending, LimitedFamily<prometheus::Counter>& family,
-                       std::initializer_list<std::string_view> values, double amount) {
+// and the slot is resolved, else at once (resolving the slot through `family` with the label
+// values `labels()` returns, a std::array of string_views). A callable, so that the values are
+// built only then: as an initializer list they were stored for every counter of every call,
+// about 10 instructions each, though a cached call never reads them.
+template <typename Labels>
+[[gnu::always_inline]] inline void count_call(LlmCallSeriesCache* cache, LlmCallSeries& series,
+                                              prometheus::Counter*& slot, double& pending,
+                                              LimitedFamily<prometheus::Counter>& family,
+                                              const Labels& labels, double amount) {
   if (cache != nullptr && slot != nullptr) {
     cache->defer(series, pending, amount);
   } else {
-    resolve_slot(slot, family, values).Increment(amount);
+    const auto values = labels();
+    resolve_slot(slot, family, std::span<const std::string_view>(values)).Increment(amount);
   }
 }
 
 // `value` into the histogram of `slot`, deferred or at once as count_call() decides.
-inline void observe_call(LlmCallSeriesCache* cache, LlmCallSeries& series,
-                         prometheus::Histogram*& slot, PendingObservations& pending,
-                         LimitedFamily<prometheus::Histogram>& family,
-                         std::initializer_list<std::string_view> values, double value) {
+template <typename Labels>
+[[gnu::always_inline]] inline void observe_call(LlmCallSeriesCache* cache, LlmCallSeries& series,
+                                                prometheus::Histogram*& slot,
+                                                PendingObservations& pending,
+                                                LimitedFamily<prometheus::Histogram>& family,
+                                                const Labels& labels, double value) {
   if (cache != nullptr && slot != nullptr) {
     cache->defer_observation(series, pending, family.buckets(), value);
   } else {
-    resolve_slot(slot, family, values).Observe(value);
+    const auto values = labels();
+    resolve_slot(slot, family, std::span<const std::string_view>(values)).Observe(value);
   }
 }
 

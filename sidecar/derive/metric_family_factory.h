@@ -38,7 +38,7 @@ inline std::string_view or_unknown(std::string_view value) {
 
 // The label values are the event model's own names (event.h).
 inline std::string_view outcome_label(Outcome outcome) {
-  return OutcomeName(outcome);
+  return outcome_name(outcome);
 }
 inline std::string_view severity_label(Severity level) {
   return SeverityName(level);

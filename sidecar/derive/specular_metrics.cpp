@@ -1,5 +1,7 @@
 #include "sidecar/derive/specular_metrics.h"
 
+#include <array>
+
 namespace specwatch {
 
 using namespace metric_labels;
@@ -55,19 +57,23 @@ void DerivedMetrics::SpecularFamilies::record_llm_call(
     const std::optional<double>& duration_seconds, const std::optional<double>& cost,
     double count) {
   LlmCallSeries::Pending& pending = series.pending;
+  // The label values, built only for a series resolved at once (count_call).
+  const auto provider_model = [&] { return std::array{provider, model}; };
+  const auto calls_labels = [&] { return std::array{provider, model, bool_label(success)}; };
+  const auto errors_labels = [&] { return std::array{provider, model, error_type}; };
   count_call(cache, series, series.specular_calls, pending.specular_calls, provider_calls,
-             {provider, model, bool_label(success)}, count);
+             calls_labels, count);
   if (!success) {
     count_call(cache, series, series.specular_errors, pending.specular_errors, provider_errors,
-               {provider, model, error_type}, count);
+               errors_labels, count);
   }
   if (duration_seconds) {
     observe_call(cache, series, series.specular_latency, pending.specular_latency, provider_latency,
-                 {provider, model}, *duration_seconds);
+                 provider_model, *duration_seconds);
   }
   if (cost) {
     count_call(cache, series, series.specular_cost, pending.specular_cost, provider_cost,
-               {provider, model}, *cost);
+               provider_model, *cost);
   }
 }
 
