@@ -138,3 +138,20 @@ prepare_w1() {
   write_w1_config "$dir" "$port" "$profile"
   if [ "$profile" = "w1-llm" ]; then cat bench/e2e/w1_llm_profile.yaml >> "$dir/specwatch.yaml"; fi
 }
+
+# Waits until the sidecar PID listening on PORT has counted N events of the source w1, polling
+# every INTERVAL seconds; exits the script with its log (DIR/stderr.log) if it ends first or
+# takes more than ten minutes.
+wait_for_w1_events() {
+  local n="$1" port="$2" pid="$3" dir="$4" interval="$5" count deadline=$((SECONDS + 600))
+  while true; do
+    count=$(metric_value "$port" 'specwatch_source_events_total{source="w1"}')
+    [ "${count%.*}" -ge "$n" ] 2>/dev/null && return 0
+    if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -gt "$deadline" ]; then
+      echo "specwatch exited early or timed out:" >&2
+      tail -20 "$dir/stderr.log" >&2
+      exit 1
+    fi
+    sleep "$interval"
+  done
+}

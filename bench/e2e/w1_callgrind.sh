@@ -20,17 +20,7 @@ prepare_w1 "$n" "$work" "$port" "$profile"
 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
   "$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
 pid=$!
-deadline=$((SECONDS + 600))
-while true; do
-  count=$(metric_value "$port" 'specwatch_source_events_total{source="w1"}')
-  [ "${count%.*}" -ge "$n" ] 2>/dev/null && break
-  if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -gt "$deadline" ]; then
-    echo "specwatch exited early or timed out:" >&2
-    tail -20 "$work/stderr.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+wait_for_w1_events "$n" "$port" "$pid" "$work" 0.5
 kill -TERM "$pid"
 wait "$pid" || true
 callgrind_annotate --inclusive=yes "$work/callgrind.out" >"$work/annotate.txt" 2>/dev/null

@@ -30,17 +30,7 @@ prepare_w1 "$n" "$work" "$port" "$profile"
 perf record -q -e cpu-clock -F 10000 -o "$work/perf.data" \
   "$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
 pid=$!
-deadline=$((SECONDS + 600))
-while true; do
-  count=$(metric_value "$port" 'specwatch_source_events_total{source="w1"}')
-  [ "${count%.*}" -ge "$n" ] 2>/dev/null && break
-  if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -gt "$deadline" ]; then
-    echo "specwatch exited early or timed out:" >&2
-    tail -20 "$work/stderr.log" >&2
-    exit 1
-  fi
-  sleep 0.05
-done
+wait_for_w1_events "$n" "$port" "$pid" "$work" 0.05
 sidecar=$(pgrep -P "$pid" -f "run --config $work/specwatch.yaml" || true)
 cpu=$(cpu_seconds "${sidecar:-$pid}")
 kill -INT "$pid"  # perf stops the sidecar and writes its file
