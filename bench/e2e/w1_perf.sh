@@ -14,6 +14,7 @@
 # instruction that waits for memory counts as one; the samples show where the seconds go.
 # Needs perf (Debian: linux-perf) and a kernel.perf_event_paranoid that lets the user sample.
 # Usage: bench/e2e/w1_perf.sh [N] [PROFILE] [TOP]
+# Environment: SPECWATCH_BINARY; PERF_OUT keeps perf's file there (for `perf annotate -i`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/e2e/common.sh
@@ -27,7 +28,8 @@ pid=""
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 port="$(free_port)"
 prepare_w1 "$n" "$work" "$port" "$profile"
-perf record -q -e cpu-clock -F 10000 -o "$work/perf.data" \
+data="${PERF_OUT:-$work/perf.data}"
+perf record -q -e cpu-clock -F 10000 -o "$data" \
   "$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
 pid=$!
 wait_for_w1_events "$n" "$port" "$pid" "$work" 0.05
@@ -36,11 +38,11 @@ cpu=$(cpu_seconds "${sidecar:-$pid}")
 kill -INT "$pid"  # perf stops the sidecar and writes its file
 wait "$pid" 2>/dev/null || true
 pid=""
-samples=$(perf report -i "$work/perf.data" --stdio --sort dso -g none 2>/dev/null |
+samples=$(perf report -i "$data" --stdio --sort dso -g none 2>/dev/null |
   awk '/^# Samples:/ { print $3; exit }')
 echo "W1-perf events=$n profile=${profile:-none} samples=${samples:-?} cpu_s=$cpu"
-perf report -i "$work/perf.data" --stdio --no-children --sort dso -g none 2>/dev/null |
+perf report -i "$data" --stdio --no-children --sort dso -g none 2>/dev/null |
   awk '/^ *[0-9.]+%/ { share = $1; sub("%", "", share); if (share + 0 >= 0.1) print "  " $1, $2 }'
-perf report -i "$work/perf.data" --stdio --no-children --sort symbol -g none 2>/dev/null |
+perf report -i "$data" --stdio --no-children --sort symbol -g none 2>/dev/null |
   awk -v top="$top" '/^ *[0-9.]+%/ && shown < top { $2 = ""; sub(/ +- +-$/, ""); print "  " $0; shown++ }' |
   cut -c1-140
