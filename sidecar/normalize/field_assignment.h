@@ -165,8 +165,10 @@ bool assign(CanonicalEvent& e, const Assignment& a, const Scalar& v, Convert uni
                                                Context& ctx) {
   for (const auto& spec : a.specs) {
     if (spec.plain) {  // the value as read: what evaluate() would return, without its steps
-      const Scalar v = resolve(spec.field, ctx);
+      Scalar v = resolve(spec.field, ctx);
       if (v.absent()) continue;
+      const double divisor = seconds_divisor(spec.convert);
+      if (divisor != 0 && !to_seconds(v, divisor)) return kInvalidField;
       if (!assign(e, a, v, spec.convert, ctx)) return kInvalidField;
       return {};
     }
@@ -229,14 +231,19 @@ Field* field_of_domain(T& field) {
 
 // The body field `t` names in `e` when its domain is `kWanted` (a Field), else nullptr: for the
 // fast paths of apply_memoized(), which set such a field the way assign_<domain>() would. Common
-// fields are never returned (they also mark ctx.common_assigned).
+// fields are never returned (they also mark ctx.common_assigned). get_if, not get: a body of
+// another kind (which the profile's checks rule out) leaves the general way to report it, and
+// std::get's check is a call that is not always inlined.
 template <typename Field, Domain kWanted>
 [[gnu::always_inline]] inline Field* body_field(CanonicalEvent& e, Target t) {
   auto& body = e.body;
   switch (t) {
 #define SPECWATCH_BODY_FIELD(S, type, member, default_value, name, target, domain) \
   case Target::target:                                                             \
-    return field_of_domain<Field, kWanted, Domain::domain>(std::get<S>(body).member);
+    if (auto* of_kind = std::get_if<S>(&body)) {                                   \
+      return field_of_domain<Field, kWanted, Domain::domain>(of_kind->member);     \
+    }                                                                              \
+    return nullptr;
 #define SPECWATCH_BODY_FIELD_KIND(kind, S, name, FIELDS) FIELDS(SPECWATCH_BODY_FIELD, S)
     SPECWATCH_EVENT_KINDS(SPECWATCH_BODY_FIELD_KIND)
 #undef SPECWATCH_BODY_FIELD_KIND
@@ -246,12 +253,25 @@ template <typename Field, Domain kWanted>
   }
 }
 
+// body_field() for a duration in seconds, out of line: a third copy of body_field's switch inlined
+// into apply_memoized's callers made the compiler stop inlining smaller calls there (W1 with
+// `generic` +20 instructions per record).
+[[gnu::noinline]] std::optional<double>* seconds_field(CanonicalEvent& e, Target t) {
+  return body_field<std::optional<double>, Domain::optional_amount>(e, t);
+}
+
 // The general end of apply() and apply_memoized(): `v` into the target, through assign(). Out of
 // line, so that their frequent cases save no registers for it.
 [[gnu::noinline]] std::string_view apply_value(CanonicalEvent& e, const Assignment& a,
                                                const Scalar& v, Context& ctx) {
   if (v.absent()) return a.required ? kMissingField : std::string_view{};
-  return assign(e, a, v, a.specs[0].convert, ctx) ? std::string_view{} : kInvalidField;
+  const Convert convert = a.specs[0].convert;
+  if (const double divisor = seconds_divisor(convert); divisor != 0) {
+    Scalar seconds = v;
+    if (!to_seconds(seconds, divisor)) return kInvalidField;
+    return assign(e, a, seconds, convert, ctx) ? std::string_view{} : kInvalidField;
+  }
+  return assign(e, a, v, convert, ctx) ? std::string_view{} : kInvalidField;
 }
 
 // The most frequent assignment, one plain spec ({field: X}) whose field is memoized, where the
@@ -284,15 +304,29 @@ template <JsonKind kKind, bool kRooted>
         return {};
       }
     }
+    // A log record's level (get_if: std::get's check for the wrong kind is a call that stopped
+    // being inlined here once this function grew).
     if (a.target == Target::kLogLevel) {
-      return to_severity(Scalar::text(text), std::get<LogRecord>(e.body).level) ? std::string_view{}
-                                                                                : kInvalidField;
+      if (auto* log = std::get_if<LogRecord>(&e.body)) {
+        return to_severity(Scalar::text(text), log->level) ? std::string_view{} : kInvalidField;
+      }
     }
     // An ISO 8601 timestamp, as to_time() reads it first; other text goes the general way.
     if (a.target == Target::kTimestamp) {
       if (const auto t = parse_iso_time(text, *ctx.time_memo)) {
         e.timestamp_ns = *t;
         ctx.common_assigned |= 1u << static_cast<unsigned>(a.target);
+        return {};
+      }
+    }
+  } else if (const double divisor = seconds_divisor(spec.convert); divisor != 0) {
+    // A number of ns, µs or ms into a duration in seconds (a provider call's latency): what
+    // to_seconds() and assign_optional_amount() do with it, without the Scalar and evaluate().
+    if (found.is_number()) {
+      if (auto* field = seconds_field(e, a.target)) {
+        const double seconds = found.number() / divisor;
+        if (seconds < 0) return kInvalidField;
+        *field = seconds;
         return {};
       }
     }

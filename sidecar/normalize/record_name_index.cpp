@@ -64,7 +64,10 @@ void index_record_names(CompiledProfile& profile) {
                    spec.contains_map.empty() && !spec.has_default &&
                    (spec.convert == Convert::kNone || spec.convert == Convert::kModelFamily ||
                     spec.convert == Convert::kUnixS || spec.convert == Convert::kUnixMs ||
-                    spec.convert == Convert::kUnixUs || spec.convert == Convert::kUnixNs);
+                    spec.convert == Convert::kUnixUs || spec.convert == Convert::kUnixNs ||
+                    // scaled to seconds where the value is set (to_seconds), as evaluate() does
+                    spec.convert == Convert::kNsToS || spec.convert == Convert::kUsToS ||
+                    spec.convert == Convert::kMsToS);
       visit(spec.field);
       visit(spec.when_exists);
       visit(spec.between_start);

@@ -113,21 +113,18 @@ Status evaluate(const ValueSpec& spec, Context& ctx, Scalar& out) {
     case Convert::kNsToS:
     case Convert::kUsToS:
     case Convert::kMsToS:
+      if (!to_seconds(v, seconds_divisor(spec.convert))) return Status::kInvalid;
+      break;
     case Convert::kPercentToRatio: {
       double x;
       std::string_view t = v.s;
-      if (spec.convert == Convert::kPercentToRatio && v.type == Scalar::Type::kString &&
-          !t.empty() && t.back() == '%') {
+      if (v.type == Scalar::Type::kString && !t.empty() && t.back() == '%') {
         t.remove_suffix(1);
         if (!parse_double(t, x)) return Status::kInvalid;
       } else if (!numeric(v, x)) {
         return Status::kInvalid;
       }
-      const double div = spec.convert == Convert::kNsToS   ? 1e9
-                         : spec.convert == Convert::kUsToS ? 1e6
-                         : spec.convert == Convert::kMsToS ? 1e3
-                                                           : 100.0;
-      v = Scalar::number(x / div);
+      v = Scalar::number(x / 100.0);
       break;
     }
     default:

@@ -92,6 +92,30 @@ bool numeric(const Scalar& v, double& out) {
   }
 }
 
+// What a number is divided by to be seconds, for the conversions ns_to_s, us_to_s and ms_to_s;
+// 0 for any other conversion.
+constexpr double seconds_divisor(Convert c) {
+  switch (c) {
+    case Convert::kNsToS:
+      return 1e9;
+    case Convert::kUsToS:
+      return 1e6;
+    case Convert::kMsToS:
+      return 1e3;
+    default:
+      return 0;
+  }
+}
+
+// `v` as seconds for one of those conversions (`divisor`, seconds_divisor): false when `v` is not
+// numeric. The same whether the value spec is evaluated or read as plain.
+bool to_seconds(Scalar& v, double divisor) {
+  double x;
+  if (!numeric(v, x)) return false;
+  v = Scalar::number(x / divisor);
+  return true;
+}
+
 // Unix time of a number in the given unit; without unit, guessed from its magnitude.
 std::int64_t unix_number_to_ns(double x, Convert unit) {
   switch (unit) {

@@ -317,6 +317,74 @@ profiles:
               "output=- cache_read=- cache_creation=- reasoning=- total=- cost=- count=1"});
 }
 
+// ns_to_s, us_to_s and ms_to_s read alike every way: a plain spec is read memoized where the
+// record's names are indexed (the number scaled where it is set), the general way where they are
+// not (a name given twice), and a spec with a step (a default) through evaluate(). Integers,
+// doubles and numeric strings are scaled; a negative, non-numeric or boolean value is invalid.
+TEST_F(Language, SecondsConversionsReadAlikeEveryWay) {
+  load(R"(
+profiles:
+  - name: ms
+    rules:
+      - emit: llm_call
+        set: {duration_seconds: {field: lat, convert: ms_to_s}}
+  - name: us
+    rules:
+      - emit: llm_call
+        set: {duration_seconds: {field: lat, convert: us_to_s}}
+  - name: ns
+    rules:
+      - emit: llm_call
+        set: {duration_seconds: {field: lat, convert: ns_to_s}}
+  - name: ms-stepped
+    rules:
+      - emit: llm_call
+        set: {duration_seconds: {field: lat, convert: ms_to_s, default: 7}}
+  - name: either
+    rules:
+      - emit: llm_call
+        set: {duration_seconds: [{field: lat, convert: ms_to_s}, {field: lat_us, convert: us_to_s}]}
+)");
+  using Reading = Assignment::Reading;
+  for (const char* name : {"ms", "us", "ns"}) {
+    EXPECT_EQ(set_.find(name)->rules[0].set[0].reading, Reading::kMemoized) << name;
+  }
+  EXPECT_EQ(set_.find("ms-stepped")->rules[0].set[0].reading, Reading::kGeneral);
+  auto call = [](std::string_view duration) {
+    return std::vector<std::string>{
+        "llm_call service=svc ts=0 trace= span= workflow= provider= model= operation= "
+        "outcome=success error_type= duration=" +
+        std::string(duration) +
+        " input=- input_includes_cache=true output=- cache_read=- cache_creation=- reasoning=- "
+        "total=- cost=- count=1"};
+  };
+  const std::vector<std::string> none;
+  for (const char* name : {"ms", "ms-stepped"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(json(name, R"({"lat":1500})"), call("1.5"));
+    EXPECT_EQ(json(name, R"({"lat":1234.5})"), call("1.2345"));
+    EXPECT_EQ(json(name, R"({"lat":"250"})"), call("0.25"));
+    EXPECT_EQ(json(name, R"({"lat":0})"), call("0"));
+    EXPECT_EQ(json(name, R"({"x":1,"lat":1500,"x":2})"), call("1.5"));  // not indexed
+    EXPECT_EQ(json(name, R"({"lat":1500,"lat":2})"), call("1.5"));      // the first one
+    EXPECT_EQ(json(name, R"({"lat":-1})", "invalid_field"), none);
+    EXPECT_EQ(json(name, R"({"lat":"fast"})", "invalid_field"), none);
+    EXPECT_EQ(json(name, R"({"lat":true})", "invalid_field"), none);
+  }
+  // Absent: no duration either way (a default stands in for an unmapped value, not a missing one).
+  EXPECT_EQ(json("ms", R"({"other":1})"), call("-"));
+  EXPECT_EQ(json("ms-stepped", R"({"other":1})"), call("-"));
+  EXPECT_EQ(json("us", R"({"lat":1500})"), call("0.0015"));
+  EXPECT_EQ(json("us", R"({"lat":"2500000"})"), call("2.5"));
+  EXPECT_EQ(json("ns", R"({"lat":1500000000})"), call("1.5"));
+  EXPECT_EQ(json("ns", R"({"lat":18446744073709551615})"), call("1.84467441e+10"));
+  EXPECT_EQ(json("ns", R"({"lat":-5e9})", "invalid_field"), none);
+  // Plain specs in a list of several: each scaled by its own conversion.
+  EXPECT_EQ(json("either", R"({"lat":1500,"lat_us":9})"), call("1.5"));
+  EXPECT_EQ(json("either", R"({"lat_us":1500})"), call("0.0015"));
+  EXPECT_EQ(json("either", R"({"lat_us":"x"})", "invalid_field"), none);
+}
+
 // A key looked up by scanning an object (below the record's top level, which is indexed): for
 // every length up to past the inline compare's 16 bytes, a member differing from the key in any
 // one byte is not the key, and neither is a flat dotted name differing from a join in one byte.
