@@ -66,12 +66,28 @@ class BoundedQueue {
     std::unique_lock lock(mutex_);
     not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
     if (items_.empty()) return std::nullopt;
-    Entry entry = std::move(items_.front());
-    items_.pop_front();
-    weight_ -= entry.weight;
-    if (entry.lane != nullptr) entry.lane->weight_ -= entry.weight;
-    not_full_.notify_all();
-    return std::move(entry.item);
+    return take_front();
+  }
+
+  // Blocks until an item is available or the queue is closed; false once closed and drained.
+  // With try_pop, for a consumer that takes its items under a lock of its own (Pipeline).
+  bool wait_for_item() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    return !items_.empty();
+  }
+
+  // The first item, or nullopt when there is none; never blocks.
+  std::optional<T> try_pop() {
+    std::lock_guard lock(mutex_);
+    if (items_.empty()) return std::nullopt;
+    return take_front();
+  }
+
+  // Whether no item waits and producers are still accepted.
+  bool empty_and_open() const {
+    std::lock_guard lock(mutex_);
+    return items_.empty() && !closed_;
   }
 
   // Producers are refused from now on; consumers drain what is left, then see nullopt.
@@ -108,6 +124,16 @@ class BoundedQueue {
     }
     if (items_.empty()) return true;
     return items_.size() < max_items_ && weight_ + weight <= max_weight_;
+  }
+
+  // Removes the first item (there is one; the mutex is held) and wakes the waiting producers.
+  T take_front() {
+    Entry entry = std::move(items_.front());
+    items_.pop_front();
+    weight_ -= entry.weight;
+    if (entry.lane != nullptr) entry.lane->weight_ -= entry.weight;
+    not_full_.notify_all();
+    return std::move(entry.item);
   }
 
   void add(T&& item, std::size_t weight, Lane* lane) {

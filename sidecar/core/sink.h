@@ -19,6 +19,8 @@ class Sink : public Component, public EventConsumer {
   // pod serves traffic, and an outage of a shared backend must not take every application out
   // of its Service (the events wait in the spool instead).
   virtual std::string peer_error() const { return ""; }
+  // A sink writes to disks and peers (its spool, its file, its queue): it may wait.
+  bool may_block() const override { return true; }
 };
 
 }  // namespace specwatch

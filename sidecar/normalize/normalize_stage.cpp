@@ -1,5 +1,7 @@
 #include "sidecar/normalize/normalize_stage.h"
 
+#include <algorithm>
+
 #include "sidecar/core/event_batch.h"
 
 namespace specwatch {
@@ -43,6 +45,11 @@ void NormalizeStage::on_text(const RecordBatch& batch, const Record& record) {
       normalize(*profile, std::string_view(record.data), batch.service, events_);
   index_events(batch, record);
   if (!reason.empty()) report(batch, record, reason);
+}
+
+bool NormalizeStage::may_block() const {
+  return std::any_of(consumers_.begin(), consumers_.end(),
+                     [](const EventConsumer* consumer) { return consumer->may_block(); });
 }
 
 void NormalizeStage::on_batch_end(RecordBatch& batch) {

@@ -45,6 +45,8 @@ class NormalizeStage final : public RecordProcessor {
   bool wants_values(const RecordBatch& batch) override { return profile_for(batch) != nullptr; }
   // Hands the batch's events to every consumer, then forgets them.
   void on_batch_end(RecordBatch& batch) override;
+  // Whether a consumer may block (EventConsumer::may_block).
+  bool may_block() const override;
 
  private:
   const CompiledProfile* profile_for(const RecordBatch& batch);

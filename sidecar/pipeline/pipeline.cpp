@@ -1,5 +1,7 @@
 #include "sidecar/pipeline/pipeline.h"
 
+#include <algorithm>
+
 #include "sidecar/core/utf8.h"
 #include "sidecar/framing/json_parser.h"
 
@@ -22,7 +24,7 @@ PipelineMetrics::PipelineMetrics(prometheus::Registry& registry)
                        .Add({})),
       batches_(prometheus::BuildCounter()
                    .Name("specwatch_pipeline_batches_total")
-                   .Help("Batches processed by the pipeline worker.")
+                   .Help("Batches processed by the pipeline (on its worker or inline).")
                    .Register(registry)
                    .Add({})) {}
 
@@ -49,12 +51,16 @@ Pipeline::~Pipeline() {
 
 void Pipeline::start() {
   if (started_.exchange(true)) return;
+  inline_allowed_.store(std::none_of(processors_.begin(), processors_.end(),
+                                     [](const RecordProcessor* p) { return p->may_block(); }));
   worker_ = std::thread([this] { run(); });
 }
 
 void Pipeline::stop() {
   queue_.close();
   if (worker_.joinable()) worker_.join();
+  // A batch being processed on a source's thread finishes before the pipeline goes away.
+  std::lock_guard wait_for_inline(process_mutex_);
 }
 
 std::size_t Pipeline::weight_of(const RecordBatch& batch) {
@@ -72,6 +78,7 @@ Pipeline::Queue::Lane* Pipeline::lane_for(const std::string& source) {
 }
 
 bool Pipeline::consume(RecordBatch&& batch) {
+  if (try_inline(batch)) return true;
   std::size_t weight = weight_of(batch);
   Queue::Lane* lane = lane_for(batch.source);
   bool taken = queue_.push(std::move(batch), weight, lane);
@@ -81,6 +88,7 @@ bool Pipeline::consume(RecordBatch&& batch) {
 }
 
 bool Pipeline::try_consume_for(RecordBatch& batch, std::chrono::milliseconds timeout) {
+  if (try_inline(batch)) return true;
   bool taken = queue_.try_push_for(batch, weight_of(batch), timeout);
   update_queue_gauges();
   return taken;
@@ -91,12 +99,32 @@ void Pipeline::update_queue_gauges() {
   metrics_.queue_bytes().Set(static_cast<double>(queue_.weight()));
 }
 
+bool Pipeline::try_inline(RecordBatch& batch) {
+  if (!inline_allowed_.load(std::memory_order_relaxed)) return false;
+  // Busy (another thread processes a batch): the batch is queued behind it. Whoever holds the lock
+  // has taken every batch it processes from the queue under the lock, so an empty queue seen under
+  // it means no earlier batch is waiting anywhere.
+  std::unique_lock lock(process_mutex_, std::try_to_lock);
+  if (!lock.owns_lock() || !queue_.empty_and_open()) return false;
+  RecordBatch taken = std::move(batch);
+  process(taken);
+  metrics_.batches().Increment();
+  lock.unlock();
+  return true;  // `taken`, and with it this consumer's BatchAck copy, is released here
+}
+
 void Pipeline::run() {
-  while (auto batch = queue_.pop()) {
-    update_queue_gauges();
-    process(*batch);
-    metrics_.batches().Increment();
-    // The batch (and with it this consumer's BatchAck copy) is released here.
+  while (queue_.wait_for_item()) {
+    std::optional<RecordBatch> batch;
+    {
+      std::lock_guard lock(process_mutex_);
+      batch = queue_.try_pop();
+      if (!batch) continue;
+      update_queue_gauges();
+      process(*batch);
+      metrics_.batches().Increment();
+    }
+    // The batch (and with it this consumer's BatchAck copy) is released here, unlocked.
   }
   logger_.debug("pipeline worker stopped");
 }

@@ -22,6 +22,9 @@ class RecordProcessor {
   // Called once per batch after all its records, before the batch is released (flush per-batch
   // state, hand the batch to sinks, ...).
   virtual void on_batch_end(RecordBatch& /*batch*/) {}
+  // Whether processing a batch may wait on something outside the process (see
+  // EventConsumer::may_block); asked once, when the pipeline starts.
+  virtual bool may_block() const { return false; }
 };
 
 }  // namespace specwatch

@@ -39,6 +39,42 @@ TEST(BoundedQueue, WeightBoundsAndOversizedItemAcceptedWhenEmpty) {
   EXPECT_EQ(q.weight(), 50u);
 }
 
+TEST(BoundedQueue, TryPopTakesInOrderWithoutWaitingAndFreesRoom) {
+  BoundedQueue<int> q(2, 100);
+  BoundedQueue<int>::Lane lane(100);
+  EXPECT_FALSE(q.try_pop().has_value());
+  EXPECT_TRUE(q.empty_and_open());
+  ASSERT_TRUE(q.push(1, 3, &lane));
+  ASSERT_TRUE(q.push(2, 4));
+  EXPECT_FALSE(q.empty_and_open());
+  int third = 3;
+  EXPECT_FALSE(q.try_push_for(third, 1, std::chrono::milliseconds(1)));  // two items: full
+  EXPECT_EQ(q.try_pop(), 1);
+  EXPECT_EQ(q.weight(), 4u);
+  EXPECT_EQ(q.weight(lane), 0u);
+  EXPECT_TRUE(q.try_push_for(third, 1, std::chrono::milliseconds(1)));
+  EXPECT_EQ(q.try_pop(), 2);
+  EXPECT_EQ(q.try_pop(), 3);
+  EXPECT_FALSE(q.try_pop().has_value());
+  EXPECT_EQ(q.weight(), 0u);
+}
+
+TEST(BoundedQueue, WaitForItemWakesOnAPushAndEndsOnceClosedAndDrained) {
+  BoundedQueue<int> q(10, 100);
+  std::atomic<bool> woken{false};
+  std::thread consumer([&] { woken = q.wait_for_item(); });
+  ASSERT_TRUE(q.push(7, 1));
+  consumer.join();
+  EXPECT_TRUE(woken.load());
+  EXPECT_EQ(q.size(), 1u);  // waiting takes nothing
+  q.close();
+  EXPECT_FALSE(q.empty_and_open());
+  EXPECT_TRUE(q.wait_for_item());  // closed, but an item is left
+  EXPECT_EQ(q.try_pop(), 7);
+  EXPECT_FALSE(q.wait_for_item());
+  EXPECT_FALSE(q.empty_and_open());
+}
+
 TEST(BoundedQueue, ALaneBoundsItsProducerOnly) {
   BoundedQueue<int> q(100, 100);
   BoundedQueue<int>::Lane lane(8);

@@ -174,6 +174,18 @@ TEST_F(NormalizeStageTest, EveryConsumerGetsTheEventsWithTheirRecordsAndTheAckWa
   pipeline.stop();
 }
 
+// The pipeline runs idle batches on the offering thread only when no consumer may wait on
+// something outside the process (pipeline.h): the stage answers for its consumers.
+TEST_F(NormalizeStageTest, MayBlockOnlyWithAConsumerThatMayBlock) {
+  EXPECT_FALSE(stage.may_block());  // no consumer
+  stage.add_consumer(recording);
+  stage.add_consumer(derived_consumer);
+  EXPECT_FALSE(stage.may_block());
+  EXPECT_TRUE(queued.may_block());  // a sink
+  stage.add_consumer(queued);
+  EXPECT_TRUE(stage.may_block());
+}
+
 TEST_F(NormalizeStageTest, ABatchWithoutProfileStillReachesTheConsumersWithoutEvents) {
   stage.add_consumer(recording);
   pipeline.add_processor(stage);
