@@ -10,6 +10,9 @@
 # Why beside w1_llm.sh: on a shared VM the seconds drift by more than most changes save within an
 # hour; runs that alternate see the same drift, so their pairs compare.
 # Usage: bench/e2e/w1_llm_ab.sh BINARY_A BINARY_B [ROUNDS] [N]   (default 8 rounds, 1000000)
+# Environment: W1_EXTRA_CONFIG_A, W1_EXTRA_CONFIG_B: further top-level config sections for the runs
+# of A and of B (default W1_EXTRA_CONFIG, as common.sh's write_w1_config reads it); with the same
+# binary twice, two settings compare.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/e2e/common.sh
@@ -26,14 +29,14 @@ pid=""
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 generate_llm_ndjson "$n" "$work/records.ndjson"
 
-# One run of `binary`: prints its CPU seconds.
+# One run of `binary` with the extra config `extra`: prints its CPU seconds.
 one_run() {
-  local binary="$1" run="$work/run" port count
+  local binary="$1" extra="$2" run="$work/run" port count
   rm -rf "$run"
   mkdir -p "$run"
   ln "$work/records.ndjson" "$run/events.log"
   port="$(free_port)"
-  write_w1_config "$run" "$port" w1-llm
+  W1_EXTRA_CONFIG="$extra" write_w1_config "$run" "$port" w1-llm
   cat bench/e2e/w1_llm_profile.yaml >>"$run/specwatch.yaml"
   "$binary" run --config "$run/specwatch.yaml" 2>"$run/stderr.log" &
   pid=$!
@@ -57,8 +60,8 @@ median() {
 as=()
 bs=()
 for _ in $(seq 1 "$rounds"); do
-  as+=("$(one_run "$a")")
-  bs+=("$(one_run "$b")")
+  as+=("$(one_run "$a" "${W1_EXTRA_CONFIG_A:-${W1_EXTRA_CONFIG:-}}")")
+  bs+=("$(one_run "$b" "${W1_EXTRA_CONFIG_B:-${W1_EXTRA_CONFIG:-}}")")
 done
 echo "A: ${as[*]} median $(median "${as[@]}")"
 echo "B: ${bs[*]} median $(median "${bs[@]}")"
