@@ -41,7 +41,10 @@ struct OtlpHttpOptions {
   std::size_t max_body_bytes = 16777216;
   std::size_t max_compressed_bytes = 16777216;
   int retry_after_seconds = 1;  // pipeline full, and connections over max_connections
-  unsigned threads = 2;
+  // Io threads. One: two threads sharing the io_context woke each other through futexes about
+  // eight times per export (strace), and the decoding they could share is cheaper than that
+  // (docs/PERFORMANCE.md, "One OTLP/HTTP thread").
+  unsigned threads = 1;
   std::chrono::milliseconds header_timeout{5'000};  // see HttpServerOptions
   std::size_t max_connections = 256;
   OtlpIngestOptions ingest;  // ingest.source is set to "otlp-http"

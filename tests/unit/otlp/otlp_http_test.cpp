@@ -421,9 +421,12 @@ TEST_F(HttpTest, StoppingAnswersHeldExports503) {
   sink.release_all();
 }
 
-// Blocks the pipeline worker in on_batch_end until opened; counts the records it parsed.
+// Blocks the pipeline worker in on_batch_end until opened; counts the records it parsed. It says
+// it may block, as a sink in `block` mode does: so the pipeline hands every batch to its worker
+// and the receiver's thread stays free to answer 503 (pipeline.h).
 class GateProcessor final : public RecordProcessor {
  public:
+  bool may_block() const override { return true; }
   void on_json(const RecordBatch&, const Record&, JsonRef value) override {
     std::lock_guard lock(mutex_);
     if (value.is_object() && value.find("signal")) ++records_;
