@@ -6,6 +6,9 @@
 # them, and prints the instructions of the pipeline worker and the file source thread (inclusive,
 # i.e. per record without the startup both configurations share):
 #   W1-callgrind events=N profile=P pipeline=… source=… per_record=…
+# The file source's batches run on its own thread while the pipeline is idle (pipeline.h), so in
+# a config without sinks `source` holds nearly everything and `pipeline` is `?` (no instructions
+# of its worker); per_record is their sum either way.
 # Usage: bench/e2e/w1_callgrind.sh [N] [PROFILE]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
