@@ -125,6 +125,41 @@ generate_llm_ndjson() {
     }' > "$out"
 }
 
+# One W1-LLM run, shared by w1_llm.sh and w1_llm_ab.sh: hard-links RECORDS (generate_llm_ndjson's
+# file) into DIR as the source's file (symlinks are not followed by default), starts BINARY with
+# the W1 config (W1_EXTRA_CONFIG appended) and bench/e2e/w1_llm_profile.yaml, waits until
+# /metrics counts N requests, stops it and sets W1_CPU_S, W1_WALL_S and W1_RSS_MB (the sidecar's
+# user + system CPU, wall seconds, peak resident memory). W1_PID is the sidecar's pid while it
+# runs, for the caller's EXIT trap; exits the script with the sidecar's log if it ends first.
+run_w1_llm() {
+  local binary="$1" records="$2" dir="$3" n="$4" port start end count
+  mkdir -p "$dir"
+  ln "$records" "$dir/events.log"
+  port="$(free_port)"
+  write_w1_config "$dir" "$port" w1-llm
+  cat bench/e2e/w1_llm_profile.yaml >>"$dir/specwatch.yaml"
+  start=$(date +%s.%N)
+  "$binary" run --config "$dir/specwatch.yaml" 2>"$dir/stderr.log" &
+  W1_PID=$!
+  while true; do
+    count=$(metric_sum "$port" specwatch_llm_requests_total)
+    [ "$count" -ge "$n" ] 2>/dev/null && break
+    if ! kill -0 "$W1_PID" 2>/dev/null; then
+      echo "specwatch exited early:" >&2
+      cat "$dir/stderr.log" >&2
+      exit 1
+    fi
+    sleep 0.05
+  done
+  end=$(date +%s.%N)
+  W1_CPU_S=$(cpu_seconds "$W1_PID")
+  W1_RSS_MB=$(peak_rss_mb "$W1_PID")
+  W1_WALL_S=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+  kill "$W1_PID"
+  wait "$W1_PID" 2>/dev/null || true
+  W1_PID=""
+}
+
 # The W1 input and config in DIR for PROFILE: the log events of generate_ndjson, or, for the
 # profile w1-llm, the provider-call records of generate_llm_ndjson with the profile of
 # bench/e2e/w1_llm_profile.yaml appended to the config (after any W1_EXTRA_CONFIG).

@@ -18,44 +18,19 @@ n="${1:-1000000}"
 runs="${2:-5}"
 binary="${SPECWATCH_BINARY:-build/sidecar/app/specwatch}"
 work="$(mktemp -d)"
-pid=""
-trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+W1_PID=""
+trap 'if [ -n "$W1_PID" ]; then kill "$W1_PID" 2>/dev/null || true; wait "$W1_PID" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 generate_llm_ndjson "$n" "$work/records.ndjson"
 cpus=()
 walls=()
 rsss=()
 for i in $(seq 1 "$runs"); do
-  run="$work/run$i"
-  mkdir -p "$run"
-  ln "$work/records.ndjson" "$run/events.log"  # a hard link: symlinks are not followed by default
-  port="$(free_port)"
-  write_w1_config "$run" "$port" w1-llm
-  cat bench/e2e/w1_llm_profile.yaml >> "$run/specwatch.yaml"
-  start=$(date +%s.%N)
-  "$binary" run --config "$run/specwatch.yaml" 2>"$run/stderr.log" &
-  pid=$!
-  while true; do
-    count=$(metric_sum "$port" specwatch_llm_requests_total)
-    [ "$count" -ge "$n" ] 2>/dev/null && break
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "specwatch exited early:" >&2
-      cat "$run/stderr.log" >&2
-      exit 1
-    fi
-    sleep 0.05
-  done
-  end=$(date +%s.%N)
-  cpu=$(cpu_seconds "$pid")
-  rss=$(peak_rss_mb "$pid")
-  wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-  kill "$pid"
-  wait "$pid" 2>/dev/null || true
-  pid=""
-  rm -rf "$run"
-  echo "W1-LLM run=$i events=$n cpu_s=$cpu wall_s=$wall rss_mb=$rss"
-  cpus+=("$cpu")
-  walls+=("$wall")
-  rsss+=("$rss")
+  run_w1_llm "$binary" "$work/records.ndjson" "$work/run$i" "$n"
+  rm -rf "$work/run$i"
+  echo "W1-LLM run=$i events=$n cpu_s=$W1_CPU_S wall_s=$W1_WALL_S rss_mb=$W1_RSS_MB"
+  cpus+=("$W1_CPU_S")
+  walls+=("$W1_WALL_S")
+  rsss+=("$W1_RSS_MB")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "W1-LLM events=$n runs=$runs cpu_s=$(median "${cpus[@]}") wall_s=$(median "${walls[@]}") rss_mb=$(median "${rsss[@]}") load=\"$(cut -d' ' -f1-3 /proc/loadavg)\""

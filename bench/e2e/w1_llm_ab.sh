@@ -25,32 +25,9 @@ for binary in "$a" "$b"; do
   [ -x "$binary" ] || { echo "not an executable: $binary" >&2; exit 2; }
 done
 work="$(mktemp -d)"
-pid=""
-trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+W1_PID=""
+trap 'if [ -n "$W1_PID" ]; then kill "$W1_PID" 2>/dev/null || true; wait "$W1_PID" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 generate_llm_ndjson "$n" "$work/records.ndjson"
-
-# One run of `binary` with the extra config `extra`: prints its CPU seconds.
-one_run() {
-  local binary="$1" extra="$2" run="$work/run" port count
-  rm -rf "$run"
-  mkdir -p "$run"
-  ln "$work/records.ndjson" "$run/events.log"
-  port="$(free_port)"
-  W1_EXTRA_CONFIG="$extra" write_w1_config "$run" "$port" w1-llm
-  cat bench/e2e/w1_llm_profile.yaml >>"$run/specwatch.yaml"
-  "$binary" run --config "$run/specwatch.yaml" 2>"$run/stderr.log" &
-  pid=$!
-  while true; do
-    count=$(metric_sum "$port" specwatch_llm_requests_total)
-    [ "$count" -ge "$n" ] 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { echo "sidecar exited; stderr:" >&2; cat "$run/stderr.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  cpu_seconds "$pid"
-  kill "$pid"
-  wait "$pid" 2>/dev/null || true
-  pid=""
-}
 
 median() {
   printf '%s\n' "$@" | sort -n |
@@ -59,9 +36,14 @@ median() {
 
 as=()
 bs=()
-for _ in $(seq 1 "$rounds"); do
-  as+=("$(one_run "$a" "${W1_EXTRA_CONFIG_A:-${W1_EXTRA_CONFIG:-}}")")
-  bs+=("$(one_run "$b" "${W1_EXTRA_CONFIG_B:-${W1_EXTRA_CONFIG:-}}")")
+for round in $(seq 1 "$rounds"); do
+  W1_EXTRA_CONFIG="${W1_EXTRA_CONFIG_A:-${W1_EXTRA_CONFIG:-}}" \
+    run_w1_llm "$a" "$work/records.ndjson" "$work/a$round" "$n"
+  as+=("$W1_CPU_S")
+  W1_EXTRA_CONFIG="${W1_EXTRA_CONFIG_B:-${W1_EXTRA_CONFIG:-}}" \
+    run_w1_llm "$b" "$work/records.ndjson" "$work/b$round" "$n"
+  bs+=("$W1_CPU_S")
+  rm -rf "$work/a$round" "$work/b$round"
 done
 echo "A: ${as[*]} median $(median "${as[@]}")"
 echo "B: ${bs[*]} median $(median "${bs[@]}")"
