@@ -17,6 +17,24 @@ free_port() {
   return 1
 }
 
+# Starts BINARY on CONFIG (its stderr to LOG) in the background, sets `pid`, and waits until each
+# loopback PORT given accepts connections (10 s at most); exits with the log if the sidecar dies.
+start_sidecar() {
+  local binary="$1" config="$2" log="$3" port ready
+  shift 3
+  "$binary" run --config "$config" 2>"$log" &
+  pid=$!
+  for _ in $(seq 1 200); do
+    if ! kill -0 "$pid" 2>/dev/null; then echo "specwatch exited early:" >&2; cat "$log" >&2; exit 1; fi
+    ready=1
+    for port in "$@"; do
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { ready=0; break; }
+    done
+    [ "$ready" = 1 ] && return 0
+    sleep 0.05
+  done
+}
+
 # Value of one series on /metrics (0 when absent).
 metric_value() {
   local port="$1" series="$2"

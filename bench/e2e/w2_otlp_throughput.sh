@@ -13,7 +13,8 @@
 # Usage: bench/e2e/w2_otlp_throughput.sh [DURATION_S] [RATE]   (default 10 s, 50000 spans/s)
 # Environment: SPECWATCH_BINARY (default build/sidecar/app/specwatch), OTLP_LOAD (default: the
 # otlp_load next to the binary's build tree, bench/otlp/otlp_load), W2_CONNECTIONS (flat-out
-# connections, default 1), W2_RUNS (space-separated subset of: http grpc http-rate grpc-rate).
+# connections, default 1), W2_RUNS (space-separated subset of: http grpc http-rate grpc-rate,
+# and http-gzip: flat out with gzip bodies, which the sidecar inflates on its decode worker).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/e2e/common.sh
@@ -41,19 +42,14 @@ otlp:
   http: { listen: "127.0.0.1:$http_port" }
 sources: []
 YAML
-"$binary" run --config "$work/specwatch.yaml" 2>"$work/stderr.log" &
-pid=$!
-for _ in $(seq 1 200); do
-  if ! kill -0 "$pid" 2>/dev/null; then echo "specwatch exited early:" >&2; cat "$work/stderr.log" >&2; exit 1; fi
-  if (exec 3<>"/dev/tcp/127.0.0.1/$http_port") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$grpc_port") 2>/dev/null; then break; fi
-  sleep 0.05
-done
+start_sidecar "$binary" "$work/specwatch.yaml" "$work/stderr.log" "$http_port" "$grpc_port"
 echo "W2 sidecar=$binary pid=$pid cpu=\"$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)\" cores=$(nproc)"
 status=0
 for run in $runs; do
   case $run in
     http) args=(--port "$http_port" --connections "$connections") ;;
     grpc) args=(--port "$grpc_port" --grpc --connections "$connections") ;;
+    http-gzip) args=(--port "$http_port" --gzip --connections "$connections") ;;
     http-rate) args=(--port "$http_port" --rate "$rate" --connections 2) ;;
     grpc-rate) args=(--port "$grpc_port" --grpc --rate "$rate" --connections 2) ;;
     *) echo "unknown run $run" >&2; exit 2 ;;

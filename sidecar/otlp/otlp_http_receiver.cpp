@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include "sidecar/core/ascii.h"
 #include "sidecar/http/http_server.h"
 #include "sidecar/otlp/gzip.h"
+#include "sidecar/otlp/otlp_decode_worker.h"
 #include "sidecar/otlp/otlp_json.h"
 #include "sidecar/otlp/otlp_response.h"
 
@@ -63,11 +66,30 @@ void count_server_error(OtlpMetrics& metrics, std::string_view path, unsigned st
 
 }  // namespace
 
+// What a request's answer needs once the handler returned: it counts the request, with the time
+// since it arrived, and sends the response.
+using Answer = std::function<void(ExportOutcome, HttpResponse)>;
+
 struct OtlpHttpReceiver::Handler {
   const OtlpHttpOptions& options;
   OtlpMetrics& metrics;
   OtlpIngest& ingest;
+  OtlpDecodeWorker& decode_worker;
   void handle(OtlpSignal signal, HttpRequest&& request, HttpResponder respond);
+  // On the decode worker: inflates a gzip body in full, then goes on as decode_* below.
+  void decode_posted(OtlpSignal signal, OtlpEncoding encoding, bool gzip, HttpRequest&& request,
+                     const Answer& answer);
+  // An identity body: checks its size and ingests it.
+  void decode_identity(OtlpSignal signal, OtlpEncoding encoding, std::string body,
+                       const Answer& answer);
+  // A gzip body inflated into `inflated`: answers 413 or 400 when inflating failed, else ingests.
+  void decode_inflated(OtlpSignal signal, OtlpEncoding encoding, const InflateResult& result,
+                       std::string inflated, const Answer& answer);
+  // Decodes the body (protobuf spans and logs refer to its bytes, so it moves into them) and
+  // hands it to the ingest, whose callback answers.
+  void ingest_body(OtlpSignal signal, OtlpEncoding encoding, std::string body,
+                   const Answer& answer);
+  HttpResponse unavailable(OtlpEncoding encoding, const std::string& message) const;
 };
 
 OtlpHttpReceiver::OtlpHttpReceiver(OtlpHttpOptions options, OtlpBatchSink& sink,
@@ -76,7 +98,8 @@ OtlpHttpReceiver::OtlpHttpReceiver(OtlpHttpOptions options, OtlpBatchSink& sink,
     : options_(std::move(options)), metrics_(metrics), logger_(logger) {
   options_.ingest.source = name_;
   ingest_ = std::make_unique<OtlpIngest>(options_.ingest, sink, metrics_consumer, metrics);
-  handler_ = std::make_unique<Handler>(Handler{options_, metrics_, *ingest_});
+  decode_worker_ = std::make_unique<OtlpDecodeWorker>(options_.decode_queue);
+  handler_ = std::make_unique<Handler>(Handler{options_, metrics_, *ingest_, *decode_worker_});
   HttpServerOptions server_options;
   server_options.host = options_.host;
   server_options.port = options_.port;
@@ -127,6 +150,7 @@ void OtlpHttpReceiver::stop(int drain_timeout_ms) {
     stopped_ = true;
   }
   ingest_->close();
+  decode_worker_->stop();  // answers the waiting requests 503, finishes the one being decoded
   ingest_->wait_idle(std::chrono::milliseconds(std::max(0, drain_timeout_ms)));
   ingest_->abort_pending();  // every responder is answered before the server goes away
   server_->stop();
@@ -153,10 +177,22 @@ std::size_t OtlpHttpReceiver::idle_connections() const {
   return server_->idle_connections();
 }
 
+std::size_t OtlpHttpReceiver::decode_queue_length() const {
+  return decode_worker_->waiting();
+}
+
+HttpResponse OtlpHttpReceiver::Handler::unavailable(OtlpEncoding encoding,
+                                                    const std::string& message) const {
+  HttpResponse response = status_response(503, encoding, kRpcUnavailable, message);
+  response.headers.emplace_back("Retry-After", std::to_string(options.retry_after_seconds));
+  return response;
+}
+
 void OtlpHttpReceiver::Handler::handle(OtlpSignal signal, HttpRequest&& request,
                                        HttpResponder respond) {
   const auto started = std::chrono::steady_clock::now();
-  auto answer = [this, signal, started, respond](ExportOutcome outcome, HttpResponse response) {
+  Answer answer = [this, signal, started, respond = std::move(respond)](ExportOutcome outcome,
+                                                                        HttpResponse response) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     metrics.request(OtlpProtocol::kHttp, signal, outcome, elapsed.count());
     respond(std::move(response));
@@ -176,48 +212,96 @@ void OtlpHttpReceiver::Handler::handle(OtlpSignal signal, HttpRequest&& request,
                                "\"; use application/x-protobuf or application/json"));
     return;
   }
-
-  std::string inflated;
-  std::string_view body = request.body;
-  bool inflated_body = false;
   const std::string coding =
       ascii_lowercase(request.headers.get("Content-Encoding").value_or("identity"));
-  if (coding == "gzip") {
-    InflateResult result = gunzip_bounded(request.body, options.max_body_bytes, inflated);
-    if (result.status == InflateStatus::kTooLarge) {
-      answer(ExportOutcome::kTooLarge,
-             status_response(413, encoding, kRpcInvalidArgument,
-                             "request body exceeds " + std::to_string(options.max_body_bytes) +
-                                 " bytes after decompression"));
-      return;
-    }
-    if (result.status == InflateStatus::kCorrupt) {
-      answer(ExportOutcome::kInvalid,
-             status_response(400, encoding, kRpcInvalidArgument, result.error));
-      return;
-    }
-    std::string().swap(request.body);  // the compressed copy is no longer needed
-    body = inflated;
-    inflated_body = true;
-  } else if (coding != "identity") {
+  if (coding != "gzip" && coding != "identity") {
     answer(
         ExportOutcome::kUnsupportedMediaType,
         status_response(415, encoding, kRpcInvalidArgument,
                         "unsupported Content-Encoding \"" + coding + "\"; use gzip or identity"));
     return;
-  } else if (body.size() > options.max_body_bytes) {
+  }
+  const bool gzip = coding == "gzip";
+  if (encoding == OtlpEncoding::kProtobuf) {
+    if (!gzip) return decode_identity(signal, encoding, std::move(request.body), answer);
+    // A gzip body that inflates to at most inline_inflate_bytes is inflated and decoded here: the
+    // hand-off to the worker (two thread wake-ups) would cost more. A larger one, or a bomb, is
+    // inflated again, in full, by the worker; the io thread never inflates more than that bound.
+    const std::size_t bound = std::min(options.inline_inflate_bytes, options.max_body_bytes);
+    std::string inflated;
+    const InflateResult result = gunzip_bounded(request.body, bound, inflated);
+    if (result.status != InflateStatus::kTooLarge || bound == options.max_body_bytes) {
+      std::string().swap(request.body);  // the compressed copy is no longer needed
+      return decode_inflated(signal, encoding, result, std::move(inflated), answer);
+    }
+  }
+
+  // Shared by the two callbacks, of which exactly one runs.
+  struct Posted {
+    HttpRequest request;
+    Answer answer;
+  };
+  auto posted = std::make_shared<Posted>(Posted{std::move(request), std::move(answer)});
+  OtlpDecodeWorker::Job job{
+      [this, posted, signal, encoding, gzip] {
+        decode_posted(signal, encoding, gzip, std::move(posted->request), posted->answer);
+      },
+      [this, posted, encoding] {
+        posted->answer(ExportOutcome::kUnavailable,
+                       unavailable(encoding, "the receiver is shutting down"));
+      }};
+  if (!decode_worker.try_post(job)) {
+    posted->answer(ExportOutcome::kUnavailable,
+                   unavailable(encoding, decode_worker.stopping()
+                                             ? "the receiver is shutting down"
+                                             : "the OTLP/HTTP decode queue is full; retry later"));
+  }
+}
+
+void OtlpHttpReceiver::Handler::decode_posted(OtlpSignal signal, OtlpEncoding encoding, bool gzip,
+                                              HttpRequest&& request, const Answer& answer) {
+  if (!gzip) return decode_identity(signal, encoding, std::move(request.body), answer);
+  std::string inflated;
+  const InflateResult result = gunzip_bounded(request.body, options.max_body_bytes, inflated);
+  std::string().swap(request.body);
+  decode_inflated(signal, encoding, result, std::move(inflated), answer);
+}
+
+void OtlpHttpReceiver::Handler::decode_identity(OtlpSignal signal, OtlpEncoding encoding,
+                                                std::string body, const Answer& answer) {
+  if (body.size() > options.max_body_bytes) {
     answer(ExportOutcome::kTooLarge,
            status_response(
                413, encoding, kRpcInvalidArgument,
                "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes"));
     return;
   }
+  ingest_body(signal, encoding, std::move(body), answer);
+}
 
+void OtlpHttpReceiver::Handler::decode_inflated(OtlpSignal signal, OtlpEncoding encoding,
+                                                const InflateResult& result, std::string inflated,
+                                                const Answer& answer) {
+  if (result.status == InflateStatus::kTooLarge) {
+    answer(ExportOutcome::kTooLarge,
+           status_response(413, encoding, kRpcInvalidArgument,
+                           "request body exceeds " + std::to_string(options.max_body_bytes) +
+                               " bytes after decompression"));
+    return;
+  }
+  if (result.status == InflateStatus::kCorrupt) {
+    answer(ExportOutcome::kInvalid,
+           status_response(400, encoding, kRpcInvalidArgument, result.error));
+    return;
+  }
+  ingest_body(signal, encoding, std::move(inflated), answer);
+}
+
+void OtlpHttpReceiver::Handler::ingest_body(OtlpSignal signal, OtlpEncoding encoding,
+                                            std::string body, const Answer& answer) {
   auto on_done = [this, answer, encoding, signal](ExportResult result) {
     if (result.outcome == ExportOutcome::kUnavailable) {
-      HttpResponse response = status_response(503, encoding, kRpcUnavailable, result.message);
-      response.headers.emplace_back("Retry-After", std::to_string(options.retry_after_seconds));
-      answer(ExportOutcome::kUnavailable, std::move(response));
+      answer(ExportOutcome::kUnavailable, unavailable(encoding, result.message));
       return;
     }
     HttpResponse response;
@@ -232,12 +316,11 @@ void OtlpHttpReceiver::Handler::handle(OtlpSignal signal, HttpRequest&& request,
 
   // Protobuf spans and logs are decoded straight into records that refer to the body's bytes,
   // so the body moves into them; OTLP/JSON goes through the generated messages.
-  auto take_body = [&] { return inflated_body ? std::move(inflated) : std::move(request.body); };
   google::protobuf::Arena arena;  // one allocation block instead of one per string
   switch (signal) {
     case OtlpSignal::kTraces: {
       if (encoding == OtlpEncoding::kProtobuf) {
-        if (std::string error = ingest.export_traces(take_body(), std::move(on_done));
+        if (std::string error = ingest.export_traces(std::move(body), std::move(on_done));
             !error.empty()) {
           return invalid(error);
         }
@@ -253,7 +336,7 @@ void OtlpHttpReceiver::Handler::handle(OtlpSignal signal, HttpRequest&& request,
     }
     case OtlpSignal::kLogs: {
       if (encoding == OtlpEncoding::kProtobuf) {
-        if (std::string error = ingest.export_logs(take_body(), std::move(on_done));
+        if (std::string error = ingest.export_logs(std::move(body), std::move(on_done));
             !error.empty()) {
           return invalid(error);
         }

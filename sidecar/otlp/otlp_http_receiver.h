@@ -8,11 +8,15 @@
 //        (the server itself answers 413 {"error":"request body too large"} for a body larger than
 //        max_compressed_bytes on the wire)
 //   415  google.rpc.Status {code 3} (as JSON) for another Content-Type or Content-Encoding
-//   503  google.rpc.Status {code 14 (UNAVAILABLE)} with Retry-After when the pipeline is full
+//   503  google.rpc.Status {code 14 (UNAVAILABLE)} with Retry-After when the pipeline is full, or
+//        when decode_queue requests already wait for the decode worker
 // Answers of the server itself (http_server.h) are counted in specwatch_otlp_requests_total too:
 // 413 (over max_compressed_bytes) as too_large, 400 and 431 as invalid, 501 (a Transfer-Encoding
 // other than chunked) as unsupported_media_type; refused connections (503 over max_connections)
 // in specwatch_http_connections_refused_total{listener="otlp-http"}.
+// The io thread decodes identity protobuf itself, and gzip protobuf up to inline_inflate_bytes
+// inflated; larger gzip bodies (bombs among them) and JSON, whose cost per byte received is high,
+// go to one decode worker (otlp_decode_worker.h), so that they cannot delay it.
 // Routes are asynchronous: the answer is sent only after the pipeline processed the batch (see
 // otlp_ingest.h), without holding an io thread while waiting for the pipeline worker.
 #pragma once
@@ -34,6 +38,7 @@ namespace specwatch {
 // Only declared: this header must not bring in http_message.h (its HttpRequest would clash with
 // other headers' names in the daemon's translation units).
 class HttpServer;
+class OtlpDecodeWorker;
 
 struct OtlpHttpOptions {
   std::string host = "0.0.0.0";
@@ -45,6 +50,12 @@ struct OtlpHttpOptions {
   // eight times per export (strace), and the decoding they could share is cheaper than that
   // (docs/PERFORMANCE.md, "One OTLP/HTTP thread").
   unsigned threads = 1;
+  // Requests waiting for the decode worker (gzip and JSON bodies, otlp_decode_worker.h); one more
+  // is answered 503 with Retry-After.
+  std::size_t decode_queue = 64;
+  // A gzip protobuf body that inflates to at most this many bytes is inflated and decoded on the io
+  // thread; a larger one goes to the decode worker (otlp_http_receiver.cpp says why).
+  std::size_t inline_inflate_bytes = 1048576;
   std::chrono::milliseconds header_timeout{5'000};  // see HttpServerOptions
   std::size_t max_connections = 256;
   OtlpIngestOptions ingest;  // ingest.source is set to "otlp-http"
@@ -69,6 +80,8 @@ class OtlpHttpReceiver final : public Source {
   std::uint16_t port() const;
   // Keep-alive connections idle between requests (HttpServer::idle_connections).
   std::size_t idle_connections() const;
+  // Requests waiting for the decode worker.
+  std::size_t decode_queue_length() const;
   OtlpIngest& ingest() { return *ingest_; }
 
  private:
@@ -79,6 +92,7 @@ class OtlpHttpReceiver final : public Source {
   OtlpMetrics& metrics_;
   Logger& logger_;
   std::unique_ptr<OtlpIngest> ingest_;
+  std::unique_ptr<OtlpDecodeWorker> decode_worker_;
   std::unique_ptr<Handler> handler_;
   std::unique_ptr<HttpServer> server_;
   std::atomic<bool> listening_{false};

@@ -373,6 +373,157 @@ TEST_F(HttpTest, GzipBombIs413WithBoundedMemoryWhileAGoodSenderIsServed) {
   EXPECT_EQ(sink.taken().size(), 5u);
 }
 
+// Holds the batches of service "slow" inside try_consume_for until released, on whichever thread
+// offered them; passes every other batch straight to a FakeSink.
+class SlowServiceSink final : public OtlpBatchSink {
+ public:
+  explicit SlowServiceSink(FakeSink& next) : next_(next) {}
+  bool try_consume_for(RecordBatch& batch, std::chrono::milliseconds timeout) override {
+    if (batch.service == "slow") {
+      std::unique_lock lock(mutex_);
+      ++entered_;
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return released_; });
+    }
+    return next_.try_consume_for(batch, timeout);
+  }
+  bool wait_entered() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(5), [&] { return entered_ > 0; });
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  FakeSink& next_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int entered_ = 0;
+  bool released_ = false;
+};
+
+bool answered(std::future<std::optional<HttpResponse>>& response) {
+  return response.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+// The receiver on a SlowServiceSink, released before the receiver stops: a failed test must not
+// leave a thread held.
+struct HttpDecodeTest : HttpTest {
+  SlowServiceSink slow_sink{sink};
+  std::future<std::optional<HttpResponse>> slow;     // a gzip export held on the decode worker
+  std::future<std::optional<HttpResponse>> waiting;  // a JSON export queued behind it
+
+  void TearDown() override {
+    slow_sink.release();
+    HttpTest::TearDown();
+  }
+  void hold_the_worker_with_one_waiting(OtlpHttpOptions options);
+};
+
+// Gzip bodies inflating past 4 KiB go to the decode worker.
+OtlpHttpOptions small_inline_bound() {
+  OtlpHttpOptions options;
+  options.inline_inflate_bytes = 4096;
+  return options;
+}
+
+// A gzip export of service "slow" that inflates past small_inline_bound()'s 4 KiB.
+std::string slow_gzip_export(int spans = 100) {
+  const std::string body = simple_spans("slow", spans).SerializeAsString();
+  EXPECT_GT(body.size(), 4096u);
+  return gzip(body);
+}
+
+void HttpDecodeTest::hold_the_worker_with_one_waiting(OtlpHttpOptions options) {
+  start(options, &slow_sink);
+  slow = std::async(std::launch::async,
+                    [&] { return post("/v1/traces", slow_gzip_export(), with_gzip(kProtobuf)); });
+  ASSERT_TRUE(slow_sink.wait_entered());
+  waiting =
+      std::async(std::launch::async, [&] { return post("/v1/traces", kGenAiSpanJson, kJson); });
+  ASSERT_TRUE(wait_until([&] { return receiver->decode_queue_length() == 1; }));
+}
+
+TEST_F(HttpDecodeTest, AGzipExportBeingDecodedDoesNotHoldUpIdentityOrSmallGzipProtobuf) {
+  start(small_inline_bound(), &slow_sink);
+  auto slow = std::async(std::launch::async, [&] {
+    return post("/v1/traces", slow_gzip_export(), with_gzip(kProtobuf));
+  });
+  ASSERT_TRUE(slow_sink.wait_entered());  // the decode worker holds the gzip export
+  for (int i = 0; i < 3; ++i) {
+    auto fast = post("/v1/traces", simple_spans("fast", 1).SerializeAsString(), kProtobuf);
+    ASSERT_TRUE(fast.has_value());
+    EXPECT_EQ(fast->status, 200);
+    auto small_gzip =
+        post("/v1/traces", gzip(simple_spans("fast", 2).SerializeAsString()), with_gzip(kProtobuf));
+    ASSERT_TRUE(small_gzip.has_value());
+    EXPECT_EQ(small_gzip->status, 200);
+  }
+  EXPECT_FALSE(answered(slow));
+  EXPECT_EQ(sink.taken().size(), 6u);
+  slow_sink.release();
+  auto response = slow.get();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  auto batches = sink.taken();
+  ASSERT_EQ(batches.size(), 7u);
+  EXPECT_EQ(batches[6].service, "slow");
+  EXPECT_EQ(batches[6].records.size(), 100u);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 7);
+}
+
+TEST_F(HttpDecodeTest, JsonAndGzipExportsOverTheDecodeQueueAre503WithRetryAfter) {
+  OtlpHttpOptions options = small_inline_bound();
+  options.decode_queue = 1;
+  options.retry_after_seconds = 4;
+  ASSERT_NO_FATAL_FAILURE(hold_the_worker_with_one_waiting(options));
+
+  auto refused_json = post("/v1/traces", kGenAiSpanJson, kJson);
+  ASSERT_TRUE(refused_json.has_value());
+  EXPECT_EQ(refused_json->status, 503);
+  EXPECT_EQ(refused_json->header("retry-after"), "4");
+  EXPECT_EQ(refused_json->body,
+            R"({"code":14,"message":"the OTLP/HTTP decode queue is full; retry later"})");
+  auto refused_gzip = post("/v1/logs", slow_gzip_export(), with_gzip(kProtobuf));
+  ASSERT_TRUE(refused_gzip.has_value());
+  EXPECT_EQ(refused_gzip->status, 503);
+  EXPECT_EQ(status_of(refused_gzip->body).message(),
+            "the OTLP/HTTP decode queue is full; retry later");
+  EXPECT_FALSE(answered(waiting));
+
+  slow_sink.release();
+  auto waited = waiting.get();
+  ASSERT_TRUE(waited.has_value());
+  EXPECT_EQ(waited->status, 200);
+  ASSERT_TRUE(slow.get().has_value());
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 2);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kUnavailable), 1);
+  EXPECT_EQ(requests(OtlpSignal::kLogs, ExportOutcome::kUnavailable), 1);
+  EXPECT_EQ(receiver->decode_queue_length(), 0u);
+}
+
+TEST_F(HttpDecodeTest, StoppingAnswersExportsWaitingForTheDecodeWorker503) {
+  ASSERT_NO_FATAL_FAILURE(hold_the_worker_with_one_waiting(small_inline_bound()));
+
+  auto stopping = std::async(std::launch::async, [&] { receiver->stop(0); });
+  auto cancelled = waiting.get();  // answered before the export being decoded ends
+  ASSERT_TRUE(cancelled.has_value());
+  EXPECT_EQ(cancelled->status, 503);
+  EXPECT_EQ(cancelled->header("retry-after"), "1");
+  EXPECT_EQ(cancelled->body, R"({"code":14,"message":"the receiver is shutting down"})");
+  EXPECT_FALSE(answered(slow));
+  slow_sink.release();
+  stopping.get();
+  auto finished = slow.get();
+  ASSERT_TRUE(finished.has_value());
+  EXPECT_EQ(finished->status, 200);  // its batch was taken before the receiver closed
+  EXPECT_EQ(sink.taken().size(), 1u);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kUnavailable), 1);
+}
+
 TEST_F(HttpTest, MetricsExportsReachTheMetricsConsumer) {
   start();
   auto response = post("/v1/metrics",
