@@ -1,14 +1,15 @@
-// One thread for the OTLP/HTTP requests whose cost per byte received is high: gzip bodies that
-// inflate past the receiver's inline bound (a few KiB can inflate to max_body_bytes) and OTLP/JSON.
-// The receiver's single io thread decodes identity protobuf, whose cost follows the bytes it read,
-// and small gzip protobuf; everything else is posted here, so a barrage of gzip bombs or huge JSON
-// bodies delays only its own kind and never the protobuf exports beside it (docs/PERFORMANCE.md,
-// "Inflating off the io thread").
+// One thread for the OTLP requests whose cost per byte received is high, so that they cannot hold
+// up a receiver's single I/O thread: compressed bodies that inflate past the receiver's inline
+// bound (a few KiB can inflate to max_body_bytes) and, for OTLP/HTTP, JSON. Each receiver owns
+// one. The I/O thread (OTLP/HTTP's io thread, OTLP/gRPC's completion-queue thread) decodes identity
+// protobuf, whose cost follows the bytes it read, and small compressed messages; everything else is
+// posted here, so a barrage of bombs or huge JSON bodies delays only its own kind and never the
+// protobuf exports beside it (docs/PERFORMANCE.md, "Inflating off the io thread").
 //
 // Jobs run one at a time in the order posted. At most `max_waiting` wait; a post beyond that is
-// refused, and the receiver answers 503 with Retry-After (the sender retries, nothing is lost).
-// The bodies of waiting jobs are already bounded by the HTTP server: each connection holds at most
-// one request, of at most max_compressed_bytes.
+// refused, and the receiver answers 503 with Retry-After, or UNAVAILABLE (the sender retries,
+// nothing is lost). The bodies of waiting jobs are already bounded by the receivers' own limits on
+// connections and calls, each of at most max_compressed_bytes.
 #pragma once
 
 #include <atomic>

@@ -8,10 +8,13 @@
 #include <climits>
 #include <cstdint>
 #include <optional>
+#include <thread>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "sidecar/otlp/gzip.h"
+#include "sidecar/otlp/otlp_decode_worker.h"
 #include "sidecar/otlp/proto/logs_service.grpc.pb.h"
 #include "sidecar/otlp/proto/metrics_service.grpc.pb.h"
 #include "sidecar/otlp/proto/trace_service.grpc.pb.h"
@@ -33,22 +36,18 @@ constexpr int kKeepaliveTimeMs = 60'000;
 constexpr int kKeepaliveTimeoutMs = 20'000;
 constexpr std::size_t kMinMemoryQuota = std::size_t{256} * 1024 * 1024;
 
-// The methods are registered "raw" (ByteBuffer in and out) so that an undecodable message is
-// answered INVALID_ARGUMENT with a reason, as OTLP asks; gRPC's typed callback handlers would
-// answer UNIMPLEMENTED with no message.
 // The message's bytes, inflated here (bounded) when the sender compressed them. gRPC's own
 // decompression is switched off: the gRPC 1.51 filter checks only the compressed size and then
 // inflates without a bound, so a few MiB could inflate to gigabytes.
 struct Payload {
   std::string raw;
   std::string inflated;
-  std::string_view bytes;
-  bool compressed = false;  // bytes is `inflated`
+  std::optional<CompressedFormat> format;  // set: `raw` is compressed
 };
 
-// OK, or the status to answer with.
-grpc::Status read_payload(const grpc::ByteBuffer& buffer, std::size_t max_body_bytes,
-                          Payload& payload) {
+// Copies the message out of gRPC's slices and tells whether it is compressed; OK, or the status
+// to answer with.
+grpc::Status copy_payload(const grpc::ByteBuffer& buffer, Payload& payload) {
   std::vector<grpc::Slice> slices;
   if (!buffer.Dump(&slices).ok()) {
     return grpc::Status(grpc::StatusCode::INTERNAL, "cannot read the message");
@@ -57,163 +56,272 @@ grpc::Status read_payload(const grpc::ByteBuffer& buffer, std::size_t max_body_b
   for (const auto& slice : slices) {
     payload.raw.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   }
-  payload.bytes = payload.raw;
   // Neither the per-message "compressed" flag nor the grpc-encoding header is visible through
   // the C++ API; the first bytes tell. 1f 8b (gzip) cannot start a protobuf message (wire type
   // 7); 78 xx with a valid zlib header check (deflate) would be field 15, which no OTLP export
   // request declares.
-  std::optional<CompressedFormat> format;
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(payload.raw[i]); };
   if (payload.raw.size() >= 2 && byte(0) == 0x1f && byte(1) == 0x8b) {
-    format = CompressedFormat::kGzip;
+    payload.format = CompressedFormat::kGzip;
   } else if (payload.raw.size() >= 2 && byte(0) == 0x78 && (byte(0) * 256 + byte(1)) % 31 == 0) {
-    format = CompressedFormat::kZlib;
-  }
-  if (format) {
-    InflateResult result = inflate_bounded(payload.raw, max_body_bytes, payload.inflated, *format);
-    if (result.status == InflateStatus::kTooLarge) {
-      return grpc::Status(
-          grpc::StatusCode::RESOURCE_EXHAUSTED,
-          "message exceeds " + std::to_string(max_body_bytes) + " bytes after decompression");
-    }
-    if (result.status == InflateStatus::kCorrupt) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, result.error);
-    }
-    payload.bytes = payload.inflated;
-    payload.compressed = true;
-  } else if (payload.raw.size() > max_body_bytes) {
-    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                        "message exceeds " + std::to_string(max_body_bytes) + " bytes");
+    payload.format = CompressedFormat::kZlib;
   }
   return grpc::Status::OK;
 }
 
-// The methods are registered "raw" (ByteBuffer in and out) so that an undecodable message is
-// answered INVALID_ARGUMENT with a reason, as OTLP asks (gRPC's typed callback handlers would
-// answer UNIMPLEMENTED with no message), and so that decompression stays bounded.
-template <typename Request, typename Response>
-grpc::ServerUnaryReactor* handle_export(grpc::CallbackServerContext* context,
-                                        const grpc::ByteBuffer* request_bytes,
-                                        grpc::ByteBuffer* response_bytes, OtlpSignal signal,
-                                        std::size_t max_body_bytes, OtlpIngest& ingest,
-                                        OtlpMetrics& metrics) {
-  const auto started = Clock::now();
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto record = [&metrics, signal, started](ExportOutcome outcome) {
-    const std::chrono::duration<double> elapsed = Clock::now() - started;
-    metrics.request(OtlpProtocol::kGrpc, signal, outcome, elapsed.count());
-  };
-
-  Payload payload;
-  if (grpc::Status status = read_payload(*request_bytes, max_body_bytes, payload); !status.ok()) {
-    record(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ? ExportOutcome::kTooLarge
-                                                                       : ExportOutcome::kInvalid);
-    reactor->Finish(status);
-    return reactor;
+// Inflates a compressed payload into payload.inflated, at most `bound` bytes. nullopt: it inflates
+// past `bound`, which is less than max_body_bytes (the caller inflates it again with that bound).
+// Else OK, or the status to answer with.
+std::optional<grpc::Status> inflate_payload(Payload& payload, std::size_t bound,
+                                            std::size_t max_body_bytes) {
+  InflateResult result = inflate_bounded(payload.raw, bound, payload.inflated, *payload.format);
+  if (result.status == InflateStatus::kTooLarge) {
+    if (bound < max_body_bytes) return std::nullopt;
+    return grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        "message exceeds " + std::to_string(max_body_bytes) + " bytes after decompression");
   }
-  auto invalid = [&](const std::string& message) {
-    record(ExportOutcome::kInvalid);
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message));
-  };
-  ExportDone done = [reactor, response_bytes, record, signal](ExportResult result) {
-    record(result.outcome);
-    if (result.outcome == ExportOutcome::kUnavailable) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, result.message));
-      return;
-    }
-    Response response;
-    if (result.rejected > 0 || !result.message.empty()) {
-      auto* partial = response.mutable_partial_success();
-      if constexpr (std::is_same_v<Response, trace_v1::ExportTraceServiceResponse>) {
-        partial->set_rejected_spans(result.rejected);
-      } else if constexpr (std::is_same_v<Response, logs_v1::ExportLogsServiceResponse>) {
-        partial->set_rejected_log_records(result.rejected);
-      } else {
-        partial->set_rejected_data_points(result.rejected);
-      }
-      partial->set_error_message(result.message);
-    }
-    const std::string serialized = response.SerializeAsString();
-    grpc::Slice slice(serialized);
-    *response_bytes = grpc::ByteBuffer(&slice, 1);
-    reactor->Finish(grpc::Status::OK);
-  };
-  (void)signal;
-  // Spans and logs are decoded straight into records that refer to the payload's bytes.
-  std::string bytes = payload.compressed ? std::move(payload.inflated) : std::move(payload.raw);
-  if constexpr (std::is_same_v<Request, trace_v1::ExportTraceServiceRequest>) {
-    if (std::string error = ingest.export_traces(std::move(bytes), std::move(done));
-        !error.empty()) {
-      invalid(error);
-    }
-  } else if constexpr (std::is_same_v<Request, logs_v1::ExportLogsServiceRequest>) {
-    if (std::string error = ingest.export_logs(std::move(bytes), std::move(done)); !error.empty()) {
-      invalid(error);
-    }
-  } else {
-    google::protobuf::Arena arena;  // one allocation block instead of one per string
-    Request& request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
-    if (!request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      invalid("invalid OTLP protobuf: cannot parse " + Request::descriptor()->name() + " (" +
-              std::to_string(bytes.size()) + " bytes)");
-      return reactor;
-    }
-    ingest.export_metrics(request, std::move(done));
+  if (result.status == InflateStatus::kCorrupt) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, result.error);
   }
-  return reactor;
+  std::string().swap(payload.raw);  // the compressed copy is no longer needed
+  return grpc::Status::OK;
 }
 
-// One OTLP export service: the generated raw-callback base of its `Export` method, its request and
-// response messages and its signal; the three services differ in nothing else.
-template <typename Base, typename Request, typename Response, OtlpSignal kSignal>
-class ExportService final : public Base {
+// One call of an Export method, from the moment it is requested from the server until its answer
+// was sent: the completion queue's tag for both steps. Calls are created and destroyed only on the
+// receiver's completion-queue thread (and, before it runs and after it ended, by start and stop),
+// so CallSet needs no lock.
+class Call {
  public:
-  ExportService(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
-      : ingest_(ingest), metrics_(metrics), max_body_bytes_(max_body_bytes) {}
-  grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-                                   const grpc::ByteBuffer* request,
-                                   grpc::ByteBuffer* response) override {
-    return handle_export<Request, Response>(context, request, response, kSignal, max_body_bytes_,
-                                            ingest_, metrics_);
+  virtual ~Call() = default;
+  // The completion queue's event for this call: a call arrived (first), or its answer was sent
+  // (second). `ok` false: the server is shutting down (first) or the answer could not be sent.
+  // Returns false when the call is over and may be destroyed.
+  virtual bool proceed(bool ok) = 0;
+};
+
+// The calls the receiver owns: one waiting per method, plus those being answered.
+class CallSet {
+ public:
+  Call* add(std::unique_ptr<Call> call) {
+    Call* raw = call.get();
+    calls_.emplace(raw, std::move(call));
+    return raw;
+  }
+  void remove(Call* call) { calls_.erase(call); }
+  void clear() { calls_.clear(); }
+
+ private:
+  std::unordered_map<Call*, std::unique_ptr<Call>> calls_;
+};
+
+struct CallContext {
+  OtlpIngest& ingest;
+  OtlpMetrics& metrics;
+  const OtlpGrpcOptions& options;
+  grpc::ServerCompletionQueue& queue;
+  CallSet& calls;
+  OtlpDecodeWorker& decode_worker;
+};
+
+// The methods are registered "raw" (ByteBuffer in and out) so that an undecodable message is
+// answered INVALID_ARGUMENT with a reason, as OTLP asks (gRPC's typed handlers would answer
+// UNIMPLEMENTED with no message), and so that decompression stays bounded.
+template <typename Service, typename Request, typename Response, OtlpSignal kSignal>
+class ExportCall final : public Call {
+ public:
+  // Asks the server for the next call of this method.
+  static void request(Service& service, const CallContext& context) {
+    auto call = std::make_unique<ExportCall>(service, context);
+    ExportCall& ref = *call;
+    context.calls.add(std::move(call));
+    service.RequestExport(&ref.server_context_, &ref.request_, &ref.responder_, &context.queue,
+                          &context.queue, &ref);
+  }
+
+  ExportCall(Service& service, const CallContext& context)
+      : service_(service), context_(context), responder_(&server_context_) {}
+
+  bool proceed(bool ok) override {
+    if (answering_ || !ok) return false;  // answered, or never arrived (shutdown)
+    answering_ = true;
+    request(service_, context_);  // the next call of this method may arrive meanwhile
+    handle();
+    return true;
   }
 
  private:
-  OtlpIngest& ingest_;
-  OtlpMetrics& metrics_;
-  std::size_t max_body_bytes_;
+  void finish(const grpc::Status& status) { responder_.FinishWithError(status, this); }
+
+  void record(ExportOutcome outcome) const {
+    const std::chrono::duration<double> elapsed = Clock::now() - started_;
+    context_.metrics.request(OtlpProtocol::kGrpc, kSignal, outcome, elapsed.count());
+  }
+  void refuse(ExportOutcome outcome, const grpc::Status& status) {
+    record(outcome);
+    finish(status);
+  }
+  static ExportOutcome outcome_of(const grpc::Status& status) {
+    return status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ? ExportOutcome::kTooLarge
+                                                                       : ExportOutcome::kInvalid;
+  }
+
+  // On the completion-queue thread. A message that inflates to at most inline_inflate_bytes is
+  // inflated and handled here; a larger one (a collector's large batch, or a bomb) goes to the
+  // decode worker, so that it cannot hold up the other calls.
+  void handle() {
+    started_ = Clock::now();
+    Payload payload;
+    if (grpc::Status status = copy_payload(request_, payload); !status.ok()) {
+      return refuse(ExportOutcome::kInvalid, status);
+    }
+    request_.Clear();
+    const OtlpGrpcOptions& options = context_.options;
+    if (!payload.format) {
+      if (payload.raw.size() > options.max_body_bytes) {
+        return refuse(
+            ExportOutcome::kTooLarge,
+            grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                         "message exceeds " + std::to_string(options.max_body_bytes) + " bytes"));
+      }
+      return ingest(std::move(payload.raw));
+    }
+    const std::size_t bound = std::min(options.inline_inflate_bytes, options.max_body_bytes);
+    if (std::optional<grpc::Status> status =
+            inflate_payload(payload, bound, options.max_body_bytes)) {
+      if (!status->ok()) return refuse(outcome_of(*status), *status);
+      return ingest(std::move(payload.inflated));
+    }
+    auto posted = std::make_shared<Payload>(std::move(payload));
+    OtlpDecodeWorker::Job job{
+        [this, posted] {
+          const std::optional<grpc::Status> status = inflate_payload(
+              *posted, context_.options.max_body_bytes, context_.options.max_body_bytes);
+          if (!status->ok()) return refuse(outcome_of(*status), *status);
+          ingest(std::move(posted->inflated));
+        },
+        [this] {
+          refuse(ExportOutcome::kUnavailable,
+                 grpc::Status(grpc::StatusCode::UNAVAILABLE, "the receiver is shutting down"));
+        }};
+    if (!context_.decode_worker.try_post(job)) {
+      refuse(ExportOutcome::kUnavailable,
+             grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          context_.decode_worker.stopping()
+                              ? "the receiver is shutting down"
+                              : "the OTLP/gRPC decode queue is full; retry later"));
+    }
+  }
+
+  // Decodes the message (spans and logs refer to its bytes, so they move into the records) and
+  // hands it to the ingest, whose callback answers.
+  void ingest(std::string bytes) {
+    auto invalid = [&](const std::string& message) {
+      refuse(ExportOutcome::kInvalid, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message));
+    };
+    // May run on the pipeline's thread; the call lives until its answer was sent.
+    ExportDone done = [this](ExportResult result) {
+      record(result.outcome);
+      if (result.outcome == ExportOutcome::kUnavailable) {
+        return finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, result.message));
+      }
+      Response response;
+      if (result.rejected > 0 || !result.message.empty()) {
+        auto* partial = response.mutable_partial_success();
+        if constexpr (std::is_same_v<Response, trace_v1::ExportTraceServiceResponse>) {
+          partial->set_rejected_spans(result.rejected);
+        } else if constexpr (std::is_same_v<Response, logs_v1::ExportLogsServiceResponse>) {
+          partial->set_rejected_log_records(result.rejected);
+        } else {
+          partial->set_rejected_data_points(result.rejected);
+        }
+        partial->set_error_message(result.message);
+      }
+      const std::string serialized = response.SerializeAsString();
+      grpc::Slice slice(serialized);
+      response_ = grpc::ByteBuffer(&slice, 1);
+      responder_.Finish(response_, grpc::Status::OK, this);
+    };
+    OtlpIngest& ingest = context_.ingest;
+    if constexpr (std::is_same_v<Request, trace_v1::ExportTraceServiceRequest>) {
+      if (std::string error = ingest.export_traces(std::move(bytes), std::move(done));
+          !error.empty()) {
+        invalid(error);
+      }
+    } else if constexpr (std::is_same_v<Request, logs_v1::ExportLogsServiceRequest>) {
+      if (std::string error = ingest.export_logs(std::move(bytes), std::move(done));
+          !error.empty()) {
+        invalid(error);
+      }
+    } else {
+      google::protobuf::Arena arena;  // one allocation block instead of one per string
+      Request& message = *google::protobuf::Arena::CreateMessage<Request>(&arena);
+      if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        return invalid("invalid OTLP protobuf: cannot parse " + Request::descriptor()->name() +
+                       " (" + std::to_string(bytes.size()) + " bytes)");
+      }
+      ingest.export_metrics(message, std::move(done));
+    }
+  }
+
+  Service& service_;
+  CallContext context_;
+  grpc::ServerContext server_context_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+  grpc::ServerAsyncResponseWriter<grpc::ByteBuffer> responder_;
+  Clock::time_point started_;
+  bool answering_ = false;
 };
 
 }  // namespace
 
 struct OtlpGrpcReceiver::Services {
-  using Trace = ExportService<
-      trace_v1::TraceService::WithRawCallbackMethod_Export<trace_v1::TraceService::Service>,
-      trace_v1::ExportTraceServiceRequest, trace_v1::ExportTraceServiceResponse,
-      OtlpSignal::kTraces>;
-  using Logs = ExportService<
-      logs_v1::LogsService::WithRawCallbackMethod_Export<logs_v1::LogsService::Service>,
-      logs_v1::ExportLogsServiceRequest, logs_v1::ExportLogsServiceResponse, OtlpSignal::kLogs>;
-  using Metrics = ExportService<
-      metrics_v1::MetricsService::WithRawCallbackMethod_Export<metrics_v1::MetricsService::Service>,
-      metrics_v1::ExportMetricsServiceRequest, metrics_v1::ExportMetricsServiceResponse,
-      OtlpSignal::kMetrics>;
+  using TraceService =
+      trace_v1::TraceService::WithRawMethod_Export<trace_v1::TraceService::Service>;
+  using LogsService = logs_v1::LogsService::WithRawMethod_Export<logs_v1::LogsService::Service>;
+  using MetricsService =
+      metrics_v1::MetricsService::WithRawMethod_Export<metrics_v1::MetricsService::Service>;
 
-  Services(OtlpIngest& ingest, OtlpMetrics& metrics, std::size_t max_body_bytes)
-      : trace(ingest, metrics, max_body_bytes),
-        logs(ingest, metrics, max_body_bytes),
-        metrics(ingest, metrics, max_body_bytes) {}
-  Trace trace;
-  Logs logs;
-  Metrics metrics;
+  TraceService trace;
+  LogsService logs;
+  MetricsService metrics;
+  std::unique_ptr<grpc::ServerCompletionQueue> queue;
+  CallSet calls;
+  std::unique_ptr<OtlpDecodeWorker> decode_worker;
+  std::thread thread;  // polls `queue`: every call's I/O and handling run on it
+
+  // Asks for the first call of each method, then serves the queue until it is shut down and
+  // drained.
+  void serve(OtlpIngest& ingest, OtlpMetrics& otlp_metrics, const OtlpGrpcOptions& options) {
+    const CallContext context{ingest, otlp_metrics, options, *queue, calls, *decode_worker};
+    ExportCall<TraceService, trace_v1::ExportTraceServiceRequest,
+               trace_v1::ExportTraceServiceResponse, OtlpSignal::kTraces>::request(trace, context);
+    ExportCall<LogsService, logs_v1::ExportLogsServiceRequest, logs_v1::ExportLogsServiceResponse,
+               OtlpSignal::kLogs>::request(logs, context);
+    ExportCall<MetricsService, metrics_v1::ExportMetricsServiceRequest,
+               metrics_v1::ExportMetricsServiceResponse, OtlpSignal::kMetrics>::request(metrics,
+                                                                                        context);
+    thread = std::thread([this] {
+      void* tag = nullptr;
+      bool ok = false;
+      while (queue->Next(&tag, &ok)) {
+        Call* call = static_cast<Call*>(tag);
+        if (!call->proceed(ok)) calls.remove(call);
+      }
+    });
+  }
 };
 
 OtlpGrpcReceiver::OtlpGrpcReceiver(OtlpGrpcOptions options, OtlpBatchSink& sink,
                                    MetricsConsumer& metrics_consumer, OtlpMetrics& metrics,
                                    Logger& logger)
-    : options_(std::move(options)), logger_(logger) {
+    : options_(std::move(options)), logger_(logger), metrics_(metrics) {
   options_.ingest.source = name_;
   ingest_ = std::make_unique<OtlpIngest>(options_.ingest, sink, metrics_consumer, metrics);
-  services_ = std::make_unique<Services>(*ingest_, metrics, options_.max_body_bytes);
+  services_ = std::make_unique<Services>();
+  services_->decode_worker = std::make_unique<OtlpDecodeWorker>(options_.decode_queue);
 }
 
 OtlpGrpcReceiver::~OtlpGrpcReceiver() {
@@ -266,14 +374,18 @@ void OtlpGrpcReceiver::start() {
   builder.RegisterService(&services_->trace);
   builder.RegisterService(&services_->logs);
   builder.RegisterService(&services_->metrics);
+  services_->queue = builder.AddCompletionQueue();
   server_ = builder.BuildAndStart();
   if (!server_ || selected_port == 0) {
     error_ = "cannot listen on " + address;
     if (server_) server_->Shutdown();
     server_.reset();
+    services_->queue->Shutdown();
+    drain_queue();
     logger_.error("OTLP/gRPC receiver cannot start", {{"error", error_}});
     return;
   }
+  services_->serve(*ingest_, metrics_, options_);
   port_ = selected_port;
   listening_ = true;
   logger_.info("OTLP/gRPC receiver listening",
@@ -289,6 +401,7 @@ void OtlpGrpcReceiver::stop(int drain_timeout_ms) {
     server = std::move(server_);
   }
   ingest_->close();
+  services_->decode_worker->stop();  // answers the waiting calls, finishes the one being decoded
   ingest_->wait_idle(std::chrono::milliseconds(std::max(0, drain_timeout_ms)));
   ingest_->abort_pending();  // every reactor is finished before the server shuts down
   if (server) {
@@ -298,7 +411,20 @@ void OtlpGrpcReceiver::stop(int drain_timeout_ms) {
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
     server->Wait();
   }
+  if (services_->queue) {
+    services_->queue->Shutdown();
+    if (services_->thread.joinable()) services_->thread.join();  // it drains the queue
+    drain_queue();
+  }
+  services_->calls.clear();
   listening_ = false;
+}
+
+void OtlpGrpcReceiver::drain_queue() {
+  void* tag = nullptr;
+  bool ok = false;
+  while (services_->queue->Next(&tag, &ok)) {
+  }
 }
 
 std::string OtlpGrpcReceiver::not_ready_reason() const {
@@ -306,6 +432,10 @@ std::string OtlpGrpcReceiver::not_ready_reason() const {
   std::lock_guard lock(mutex_);
   if (!error_.empty()) return error_;
   return stopped_ ? "stopped" : "not listening yet";
+}
+
+std::size_t OtlpGrpcReceiver::decode_queue_length() const {
+  return services_->decode_worker->waiting();
 }
 
 std::string OtlpGrpcReceiver::error() const {

@@ -1,11 +1,14 @@
 // OTLP/gRPC receiver: the TraceService, LogsService and MetricsService Export methods on one
-// grpc++ server (the callback API: a call is answered when the pipeline has processed its batch,
-// without a thread blocked on it). gzip- and deflate-compressed messages are inflated by us, in
-// bounded steps (gRPC 1.51 would inflate them without a bound); a message larger than
-// max_body_bytes after decompression, or max_compressed_bytes as received, is refused with
-// RESOURCE_EXHAUSTED. Statuses: OK with partial_success when items were rejected, UNAVAILABLE
-// when the pipeline is full (the sender retries with backoff), INVALID_ARGUMENT with the reason
-// for a message that does not decode.
+// grpc++ server, served through one completion queue that one thread of the receiver polls (the
+// asynchronous API: a call is answered when the pipeline has processed its batch, without a
+// thread blocked on it; gRPC's callback API ran two threads that woke each other about seven
+// times per export, docs/PERFORMANCE.md "OTLP/gRPC on one thread"). gzip- and deflate-compressed
+// messages are inflated by us, in bounded steps (gRPC 1.51 would inflate them without a bound); a
+// message larger than max_body_bytes after decompression, or max_compressed_bytes as received, is
+// refused with RESOURCE_EXHAUSTED. Statuses: OK with partial_success when items were rejected,
+// UNAVAILABLE when the pipeline is full (the sender retries with backoff), INVALID_ARGUMENT with
+// the reason for a message that does not decode. Compressed messages that inflate past
+// inline_inflate_bytes are inflated on a decode worker of their own (otlp_decode_worker.h).
 #pragma once
 
 #include <atomic>
@@ -35,6 +38,12 @@ struct OtlpGrpcOptions {
   std::chrono::milliseconds handshake_timeout{5'000};
   // A connection with no call for this long is closed (GOAWAY); the client reconnects when needed.
   std::chrono::milliseconds max_connection_idle{120'000};
+  // A compressed message that inflates to more than this is inflated and decoded on the decode
+  // worker (otlp_decode_worker.h) rather than on the completion-queue thread, so that large
+  // messages and bombs cannot hold up the other calls; at most decode_queue calls wait for it,
+  // one more is answered UNAVAILABLE.
+  std::size_t inline_inflate_bytes = 1048576;
+  std::size_t decode_queue = 64;
   OtlpIngestOptions ingest;  // ingest.source is set to "otlp-grpc"
 };
 
@@ -52,14 +61,19 @@ class OtlpGrpcReceiver final : public Source {
 
   std::string error() const;
   std::uint16_t port() const { return static_cast<std::uint16_t>(port_.load()); }
+  // Calls waiting for the decode worker.
+  std::size_t decode_queue_length() const;
   OtlpIngest& ingest() { return *ingest_; }
 
   struct Services;
 
  private:
+  void drain_queue();  // after the completion queue was shut down, when its thread never ran
+
   std::string name_ = "otlp-grpc";
   OtlpGrpcOptions options_;
   Logger& logger_;
+  OtlpMetrics& metrics_;
   std::unique_ptr<OtlpIngest> ingest_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<grpc::Server> server_;

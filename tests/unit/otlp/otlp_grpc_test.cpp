@@ -16,6 +16,7 @@
 #include "sidecar/otlp/proto/logs_service.grpc.pb.h"
 #include "sidecar/otlp/proto/metrics_service.grpc.pb.h"
 #include "sidecar/otlp/proto/trace_service.grpc.pb.h"
+#include "tests/support/wait_until.h"
 
 namespace specwatch {
 namespace {
@@ -31,11 +32,12 @@ struct GrpcTest : ::testing::Test {
   std::unique_ptr<OtlpGrpcReceiver> receiver;
   std::shared_ptr<grpc::Channel> channel;
 
-  void start(OtlpGrpcOptions options = {}) {
+  void start(OtlpGrpcOptions options = {}, OtlpBatchSink* custom_sink = nullptr) {
     options.host = "127.0.0.1";
     options.port = 0;
     options.ingest.consume_timeout = std::chrono::milliseconds(20);
-    receiver = std::make_unique<OtlpGrpcReceiver>(options, sink, metrics_consumer, metrics, logger);
+    receiver = std::make_unique<OtlpGrpcReceiver>(options, custom_sink ? *custom_sink : sink,
+                                                  metrics_consumer, metrics, logger);
     receiver->start();
     ASSERT_TRUE(receiver->ready()) << receiver->error();
     grpc::ChannelArguments arguments;
@@ -196,6 +198,96 @@ TEST_F(GrpcTest, AGzipBombIsRefusedAtTheLimitWhileAGoodSenderIsServed) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(status.error_message(), "message exceeds 16777216 bytes after decompression");
   EXPECT_EQ(sink.taken().size(), 5u);
+}
+
+// The receiver on a SlowServiceSink, released before the receiver stops (a failed test must not
+// leave a thread held), with compressed messages over 4 KiB inflated on the decode worker.
+struct GrpcDecodeTest : GrpcTest {
+  SlowServiceSink slow_sink{sink};
+  std::future<grpc::Status> slow;     // a compressed call held on the decode worker
+  std::future<grpc::Status> waiting;  // another queued behind it
+
+  void TearDown() override {
+    slow_sink.release();
+    GrpcTest::TearDown();
+  }
+  std::future<grpc::Status> export_async(const trace_v1::ExportTraceServiceRequest& request,
+                                         bool compress) {
+    return std::async(std::launch::async, [this, request, compress] {
+      trace_v1::ExportTraceServiceResponse response;
+      return export_traces(request, response, compress);
+    });
+  }
+  // Compressed, and over 4 KiB before compression.
+  static trace_v1::ExportTraceServiceRequest large(const std::string& service) {
+    auto request = simple_spans(service, 100);
+    EXPECT_GT(request.ByteSizeLong(), 4096u);
+    return request;
+  }
+  void start_held(std::size_t decode_queue = 64) {
+    OtlpGrpcOptions options;
+    options.inline_inflate_bytes = 4096;
+    options.decode_queue = decode_queue;
+    start(options, &slow_sink);
+    slow = export_async(large("slow"), true);
+    ASSERT_TRUE(slow_sink.wait_entered());
+  }
+  void queue_one() {
+    waiting = export_async(large("queued"), true);
+    ASSERT_TRUE(
+        ::specwatch::testing::wait_until([&] { return receiver->decode_queue_length() == 1; }));
+  }
+  static bool answered(std::future<grpc::Status>& status) {
+    return status.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  }
+};
+
+TEST_F(GrpcDecodeTest, ALargeCompressedCallBeingDecodedDoesNotHoldUpTheOthers) {
+  ASSERT_NO_FATAL_FAILURE(start_held());
+  for (int i = 0; i < 3; ++i) {
+    trace_v1::ExportTraceServiceResponse response;
+    EXPECT_TRUE(export_traces(simple_spans("fast", 1), response, false).ok());
+    EXPECT_TRUE(export_traces(simple_spans("fast", 2), response, true).ok());
+  }
+  EXPECT_FALSE(answered(slow));
+  EXPECT_EQ(sink.taken().size(), 6u);
+  slow_sink.release();
+  grpc::Status status = slow.get();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  expect_slow_batch_last(sink, 7, 100);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 7);
+}
+
+TEST_F(GrpcDecodeTest, CallsOverTheDecodeQueueAreUnavailable) {
+  ASSERT_NO_FATAL_FAILURE(start_held(1));
+  ASSERT_NO_FATAL_FAILURE(queue_one());
+  trace_v1::ExportTraceServiceResponse response;
+  grpc::Status refused = export_traces(large("refused"), response, true);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(refused.error_message(), "the OTLP/gRPC decode queue is full; retry later");
+  EXPECT_FALSE(answered(waiting));
+  slow_sink.release();
+  EXPECT_TRUE(waiting.get().ok());
+  EXPECT_TRUE(slow.get().ok());
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 2);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kUnavailable), 1);
+  EXPECT_EQ(receiver->decode_queue_length(), 0u);
+}
+
+TEST_F(GrpcDecodeTest, StoppingAnswersCallsWaitingForTheDecodeWorkerUnavailable) {
+  ASSERT_NO_FATAL_FAILURE(start_held());
+  ASSERT_NO_FATAL_FAILURE(queue_one());
+  auto stopping = std::async(std::launch::async, [&] { receiver->stop(0); });
+  grpc::Status cancelled = waiting.get();  // answered before the call being decoded ends
+  EXPECT_EQ(cancelled.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(cancelled.error_message(), "the receiver is shutting down");
+  EXPECT_FALSE(answered(slow));
+  slow_sink.release();
+  stopping.get();
+  grpc::Status finished = slow.get();
+  EXPECT_TRUE(finished.ok()) << finished.error_message();  // taken before the receiver closed
+  EXPECT_EQ(sink.taken().size(), 1u);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kUnavailable), 1);
 }
 
 TEST_F(GrpcTest, UndecodableBytesAreInvalidArgument) {

@@ -373,38 +373,6 @@ TEST_F(HttpTest, GzipBombIs413WithBoundedMemoryWhileAGoodSenderIsServed) {
   EXPECT_EQ(sink.taken().size(), 5u);
 }
 
-// Holds the batches of service "slow" inside try_consume_for until released, on whichever thread
-// offered them; passes every other batch straight to a FakeSink.
-class SlowServiceSink final : public OtlpBatchSink {
- public:
-  explicit SlowServiceSink(FakeSink& next) : next_(next) {}
-  bool try_consume_for(RecordBatch& batch, std::chrono::milliseconds timeout) override {
-    if (batch.service == "slow") {
-      std::unique_lock lock(mutex_);
-      ++entered_;
-      changed_.notify_all();
-      changed_.wait(lock, [&] { return released_; });
-    }
-    return next_.try_consume_for(batch, timeout);
-  }
-  bool wait_entered() {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, std::chrono::seconds(5), [&] { return entered_ > 0; });
-  }
-  void release() {
-    std::lock_guard lock(mutex_);
-    released_ = true;
-    changed_.notify_all();
-  }
-
- private:
-  FakeSink& next_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  int entered_ = 0;
-  bool released_ = false;
-};
-
 bool answered(std::future<std::optional<HttpResponse>>& response) {
   return response.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
@@ -468,10 +436,7 @@ TEST_F(HttpDecodeTest, AGzipExportBeingDecodedDoesNotHoldUpIdentityOrSmallGzipPr
   auto response = slow.get();
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 200);
-  auto batches = sink.taken();
-  ASSERT_EQ(batches.size(), 7u);
-  EXPECT_EQ(batches[6].service, "slow");
-  EXPECT_EQ(batches[6].records.size(), 100u);
+  expect_slow_batch_last(sink, 7, 100);
   EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 7);
 }
 

@@ -1,5 +1,6 @@
 #include "otlp_support.h"
 
+#include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <stdexcept>
@@ -166,6 +167,13 @@ bool FakeSink::try_consume_for(RecordBatch& batch, std::chrono::milliseconds) {
   batches_.push_back(std::move(stored));
   changed_.notify_all();
   return true;
+}
+
+void expect_slow_batch_last(FakeSink& sink, std::size_t count, std::size_t spans) {
+  const std::vector<RecordBatch> batches = sink.taken();
+  ASSERT_EQ(batches.size(), count);
+  EXPECT_EQ(batches.back().service, "slow");
+  EXPECT_EQ(batches.back().records.size(), spans);
 }
 
 void FakeSink::set_hold(bool hold) {

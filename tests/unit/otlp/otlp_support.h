@@ -59,6 +59,42 @@ class FakeSink final : public OtlpBatchSink {
   std::size_t refused_ = 0;
 };
 
+// Holds the batches of service "slow" inside try_consume_for until released, on whichever thread
+// offered them; passes every other batch straight to a FakeSink.
+class SlowServiceSink final : public OtlpBatchSink {
+ public:
+  explicit SlowServiceSink(FakeSink& next) : next_(next) {}
+  bool try_consume_for(RecordBatch& batch, std::chrono::milliseconds timeout) override {
+    if (batch.service == "slow") {
+      std::unique_lock lock(mutex_);
+      ++entered_;
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return released_; });
+    }
+    return next_.try_consume_for(batch, timeout);
+  }
+  bool wait_entered() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(5), [&] { return entered_ > 0; });
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  FakeSink& next_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int entered_ = 0;
+  bool released_ = false;
+};
+
+// The sink took `count` batches, the last of them the `spans` spans of service "slow" (held by a
+// SlowServiceSink while the others went by).
+void expect_slow_batch_last(FakeSink& sink, std::size_t count, std::size_t spans);
+
 // Counts metrics exports and their data points.
 class CountingMetricsConsumer final : public MetricsConsumer {
  public:
