@@ -17,6 +17,22 @@ free_port() {
   return 1
 }
 
+# The OTLP benchmarks' common start: sets `binary` (SPECWATCH_BINARY, default
+# build/sidecar/app/specwatch) and `load` (OTLP_LOAD, default the otlp_load of the binary's build
+# tree), checks both, makes the directory `work` and clears `pid`; on exit the sidecar is stopped
+# and `work` removed.
+prepare_otlp_bench() {
+  binary="${SPECWATCH_BINARY:-build/sidecar/app/specwatch}"
+  local build_dir
+  build_dir="$(cd "$(dirname "$binary")/../.." 2>/dev/null && pwd || true)"
+  load="${OTLP_LOAD:-$build_dir/bench/otlp/otlp_load}"
+  [ -x "$binary" ] || { echo "specwatch binary not found: $binary (set SPECWATCH_BINARY)" >&2; exit 2; }
+  [ -x "$load" ] || { echo "otlp_load not found: $load (set OTLP_LOAD; target otlp_load)" >&2; exit 2; }
+  work="$(mktemp -d)"
+  pid=""
+  trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$pid" ] && wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+}
+
 # Starts BINARY on CONFIG (its stderr to LOG) in the background, sets `pid`, and waits until each
 # loopback PORT given accepts connections (10 s at most); exits with the log if the sidecar dies.
 start_sidecar() {

@@ -9,21 +9,15 @@
 # 50 MiB (`otlp_load --grpc --bomb-mib 50`, which compresses each in the client, about 0.8 s) are
 # sent one after another for as long as the load runs; no malformed messages.
 # Usage: bench/e2e/w2_hostile.sh [DURATION_S] [RATE]   (default 3 s, 20000 spans/s)
-# Environment: SPECWATCH_BINARY (default build/sidecar/app/specwatch), OTLP_LOAD (default
-# build/bench/otlp/otlp_load), W2_HOSTILE_PROTOCOL (http, the default, or grpc).
+# Environment: SPECWATCH_BINARY (default build/sidecar/app/specwatch), OTLP_LOAD (default: the
+# otlp_load of the binary's build tree), W2_HOSTILE_PROTOCOL (http, the default, or grpc).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/e2e/common.sh
 duration="${1:-3}"
 rate="${2:-20000}"
 protocol="${W2_HOSTILE_PROTOCOL:-http}"
-binary="${SPECWATCH_BINARY:-build/sidecar/app/specwatch}"
-load="${OTLP_LOAD:-build/bench/otlp/otlp_load}"
-[ -x "$binary" ] || { echo "specwatch binary not found: $binary (set SPECWATCH_BINARY)" >&2; exit 2; }
-[ -x "$load" ] || { echo "otlp_load not found: $load (set OTLP_LOAD; target otlp_load)" >&2; exit 2; }
-work="$(mktemp -d)"
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$pid" ] && wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+prepare_otlp_bench
 head -c 50000000 /dev/zero | gzip -c > "$work/bomb.gz"
 port="$(free_port)"
 http_port="$(free_port)"

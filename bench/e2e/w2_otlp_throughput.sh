@@ -20,16 +20,9 @@ cd "$(dirname "$0")/../.."
 source bench/e2e/common.sh
 duration="${1:-10}"
 rate="${2:-50000}"
-binary="${SPECWATCH_BINARY:-build/sidecar/app/specwatch}"
-build_dir="$(cd "$(dirname "$binary")/../.." 2>/dev/null && pwd || true)"
-load="${OTLP_LOAD:-$build_dir/bench/otlp/otlp_load}"
 connections="${W2_CONNECTIONS:-1}"
 runs="${W2_RUNS:-http grpc http-rate grpc-rate}"
-[ -x "$binary" ] || { echo "specwatch binary not found: $binary (set SPECWATCH_BINARY)" >&2; exit 2; }
-[ -x "$load" ] || { echo "otlp_load not found: $load (set OTLP_LOAD; target otlp_load)" >&2; exit 2; }
-work="$(mktemp -d)"
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$pid" ] && wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+prepare_otlp_bench
 port="$(free_port)"
 http_port="$(free_port)"
 grpc_port="$(free_port)"

@@ -75,4 +75,12 @@ InflateResult inflate_bounded(std::string_view input, std::size_t max_output, st
   }
 }
 
+InflateResult inflate_inline(std::string_view input, std::size_t inline_bound,
+                             std::size_t max_output, std::string& output, CompressedFormat format) {
+  if (inline_bound >= max_output) return inflate_bounded(input, max_output, output, format);
+  InflateResult result = inflate_bounded(input, inline_bound, output, format);
+  if (result.status == InflateStatus::kTooLarge) result.status = InflateStatus::kDeferred;
+  return result;
+}
+
 }  // namespace specwatch

@@ -9,7 +9,8 @@
 
 namespace specwatch {
 
-enum class InflateStatus { kOk, kTooLarge, kCorrupt };
+// kDeferred: only from inflate_inline.
+enum class InflateStatus { kOk, kTooLarge, kCorrupt, kDeferred };
 
 struct InflateResult {
   InflateStatus status = InflateStatus::kOk;
@@ -26,5 +27,13 @@ inline InflateResult gunzip_bounded(std::string_view input, std::size_t max_outp
                                     std::string& output) {
   return inflate_bounded(input, max_output, output, CompressedFormat::kGzip);
 }
+
+// For a receiver's I/O thread, which must not spend long on one body: inflates at most
+// min(inline_bound, max_output) bytes. kDeferred when the output would pass inline_bound while
+// inline_bound < max_output (a large body, or a bomb): the caller hands `input` to its decode
+// worker (otlp_decode_worker.h), which inflates it again with inflate_bounded(max_output). Else as
+// inflate_bounded(max_output).
+InflateResult inflate_inline(std::string_view input, std::size_t inline_bound,
+                             std::size_t max_output, std::string& output, CompressedFormat format);
 
 }  // namespace specwatch

@@ -69,14 +69,11 @@ grpc::Status copy_payload(const grpc::ByteBuffer& buffer, Payload& payload) {
   return grpc::Status::OK;
 }
 
-// Inflates a compressed payload into payload.inflated, at most `bound` bytes. nullopt: it inflates
-// past `bound`, which is less than max_body_bytes (the caller inflates it again with that bound).
-// Else OK, or the status to answer with.
-std::optional<grpc::Status> inflate_payload(Payload& payload, std::size_t bound,
-                                            std::size_t max_body_bytes) {
-  InflateResult result = inflate_bounded(payload.raw, bound, payload.inflated, *payload.format);
+// What inflating the payload into payload.inflated (inflate_inline or inflate_bounded) came to:
+// OK, or the status to answer with. Not for kDeferred.
+grpc::Status settle_inflation(const InflateResult& result, std::size_t max_body_bytes,
+                              Payload& payload) {
   if (result.status == InflateStatus::kTooLarge) {
-    if (bound < max_body_bytes) return std::nullopt;
     return grpc::Status(
         grpc::StatusCode::RESOURCE_EXHAUSTED,
         "message exceeds " + std::to_string(max_body_bytes) + " bytes after decompression");
@@ -104,10 +101,9 @@ class Call {
 // The calls the receiver owns: one waiting per method, plus those being answered.
 class CallSet {
  public:
-  Call* add(std::unique_ptr<Call> call) {
-    Call* raw = call.get();
-    calls_.emplace(raw, std::move(call));
-    return raw;
+  void add(std::unique_ptr<Call> call) {
+    Call* key = call.get();
+    calls_.emplace(key, std::move(call));
   }
   void remove(Call* call) { calls_.erase(call); }
   void clear() { calls_.clear(); }
@@ -187,18 +183,22 @@ class ExportCall final : public Call {
       }
       return ingest(std::move(payload.raw));
     }
-    const std::size_t bound = std::min(options.inline_inflate_bytes, options.max_body_bytes);
-    if (std::optional<grpc::Status> status =
-            inflate_payload(payload, bound, options.max_body_bytes)) {
-      if (!status->ok()) return refuse(outcome_of(*status), *status);
+    const InflateResult inline_result =
+        inflate_inline(payload.raw, options.inline_inflate_bytes, options.max_body_bytes,
+                       payload.inflated, *payload.format);
+    if (inline_result.status != InflateStatus::kDeferred) {
+      const grpc::Status status = settle_inflation(inline_result, options.max_body_bytes, payload);
+      if (!status.ok()) return refuse(outcome_of(status), status);
       return ingest(std::move(payload.inflated));
     }
     auto posted = std::make_shared<Payload>(std::move(payload));
     OtlpDecodeWorker::Job job{
         [this, posted] {
-          const std::optional<grpc::Status> status = inflate_payload(
-              *posted, context_.options.max_body_bytes, context_.options.max_body_bytes);
-          if (!status->ok()) return refuse(outcome_of(*status), *status);
+          const std::size_t max_body_bytes = context_.options.max_body_bytes;
+          const InflateResult result =
+              inflate_bounded(posted->raw, max_body_bytes, posted->inflated, *posted->format);
+          const grpc::Status status = settle_inflation(result, max_body_bytes, *posted);
+          if (!status.ok()) return refuse(outcome_of(status), status);
           ingest(std::move(posted->inflated));
         },
         [this] {
@@ -414,7 +414,6 @@ void OtlpGrpcReceiver::stop(int drain_timeout_ms) {
   if (services_->queue) {
     services_->queue->Shutdown();
     if (services_->thread.joinable()) services_->thread.join();  // it drains the queue
-    drain_queue();
   }
   services_->calls.clear();
   listening_ = false;

@@ -68,7 +68,7 @@ class OtlpGrpcReceiver final : public Source {
   struct Services;
 
  private:
-  void drain_queue();  // after the completion queue was shut down, when its thread never ran
+  void drain_queue();  // after a failed start: the completion queue was shut down, no thread ran
 
   std::string name_ = "otlp-grpc";
   OtlpGrpcOptions options_;

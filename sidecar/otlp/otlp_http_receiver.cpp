@@ -227,10 +227,11 @@ void OtlpHttpReceiver::Handler::handle(OtlpSignal signal, HttpRequest&& request,
     // A gzip body that inflates to at most inline_inflate_bytes is inflated and decoded here: the
     // hand-off to the worker (two thread wake-ups) would cost more. A larger one, or a bomb, is
     // inflated again, in full, by the worker; the io thread never inflates more than that bound.
-    const std::size_t bound = std::min(options.inline_inflate_bytes, options.max_body_bytes);
     std::string inflated;
-    const InflateResult result = gunzip_bounded(request.body, bound, inflated);
-    if (result.status != InflateStatus::kTooLarge || bound == options.max_body_bytes) {
+    const InflateResult result =
+        inflate_inline(request.body, options.inline_inflate_bytes, options.max_body_bytes, inflated,
+                       CompressedFormat::kGzip);
+    if (result.status != InflateStatus::kDeferred) {
       std::string().swap(request.body);  // the compressed copy is no longer needed
       return decode_inflated(signal, encoding, result, std::move(inflated), answer);
     }

@@ -340,6 +340,30 @@ TEST(Gzip, BombStopsAtTheLimit) {
   EXPECT_LT(out.capacity(), 16u);  // released: only the small-string buffer remains
 }
 
+TEST(Gzip, InflateInlineDefersPastItsBoundAndIsInflateBoundedOtherwise) {
+  const std::string data(5000, 'x');
+  const std::string body = gzip(data);
+  std::string out;
+  // Within the inline bound: inflated.
+  EXPECT_EQ(inflate_inline(body, 5000, 16384, out, CompressedFormat::kGzip).status,
+            InflateStatus::kOk);
+  EXPECT_EQ(out, data);
+  // Past it, below max_output: deferred, nothing kept.
+  EXPECT_EQ(inflate_inline(body, 4999, 16384, out, CompressedFormat::kGzip).status,
+            InflateStatus::kDeferred);
+  EXPECT_EQ(out, "");
+  // An inline bound at or above max_output is max_output: too large, never deferred.
+  EXPECT_EQ(inflate_inline(body, 4999, 4999, out, CompressedFormat::kGzip).status,
+            InflateStatus::kTooLarge);
+  EXPECT_EQ(inflate_inline(body, 1 << 20, 4999, out, CompressedFormat::kGzip).status,
+            InflateStatus::kTooLarge);
+  // Corrupt input within the bound is corrupt at once.
+  InflateResult corrupt =
+      inflate_inline(body.substr(0, body.size() / 2), 4096, 16384, out, CompressedFormat::kGzip);
+  EXPECT_EQ(corrupt.status, InflateStatus::kCorrupt);
+  EXPECT_EQ(corrupt.error, "truncated gzip stream");
+}
+
 TEST(Gzip, ZlibFormatForGrpcDeflate) {
   const std::string data(5000, 'z');
   std::string compressed(compressBound(data.size()), '\0');

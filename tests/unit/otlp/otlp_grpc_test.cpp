@@ -59,6 +59,19 @@ struct GrpcTest : ::testing::Test {
   double requests(OtlpSignal signal, ExportOutcome outcome) {
     return metrics.requests_value(OtlpProtocol::kGrpc, signal, outcome);
   }
+  // Calls TraceService/Export with `bytes` as the message, whatever they are.
+  grpc::Status export_raw(const std::string& bytes) {
+    grpc::GenericStub stub(channel);
+    grpc::ClientContext context;
+    grpc::Slice slice(bytes.data(), bytes.size());
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer reply;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+                   grpc::StubOptions(), &request, &reply,
+                   [&](grpc::Status status) { done.set_value(status); });
+    return done.get_future().get();
+  }
 };
 
 TEST_F(GrpcTest, GzipTracesAreAcceptedAsRecords) {
@@ -258,6 +271,23 @@ TEST_F(GrpcDecodeTest, ALargeCompressedCallBeingDecodedDoesNotHoldUpTheOthers) {
   EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 7);
 }
 
+TEST_F(GrpcDecodeTest, ATruncatedGzipMessagePastTheInlineBoundIsInvalidArgumentFromTheWorker) {
+  OtlpGrpcOptions options;
+  options.inline_inflate_bytes = 4096;
+  start(options);
+  // Sent as gRPC bytes that start like gzip: 4 KiB inflate on the completion-queue thread, then
+  // the worker finds the stream cut short.
+  const std::string whole = gzip(std::string(40000, 'a'));
+  grpc::Status status = export_raw(whole.substr(0, whole.size() - 8));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "truncated gzip stream");
+  trace_v1::ExportTraceServiceResponse response;
+  EXPECT_TRUE(export_traces(simple_spans("after", 1), response).ok());
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kInvalid), 1);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 1);
+  EXPECT_EQ(sink.taken().size(), 1u);
+}
+
 TEST_F(GrpcDecodeTest, CallsOverTheDecodeQueueAreUnavailable) {
   ASSERT_NO_FATAL_FAILURE(start_held(1));
   ASSERT_NO_FATAL_FAILURE(queue_one());
@@ -292,17 +322,7 @@ TEST_F(GrpcDecodeTest, StoppingAnswersCallsWaitingForTheDecodeWorkerUnavailable)
 
 TEST_F(GrpcTest, UndecodableBytesAreInvalidArgument) {
   start();
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  const char garbage[] = "\xff\xff\xff";
-  grpc::Slice slice(garbage, 3);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer reply;
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-                 grpc::StubOptions(), &request, &reply,
-                 [&](grpc::Status status) { done.set_value(status); });
-  grpc::Status status = done.get_future().get();
+  grpc::Status status = export_raw("\xff\xff\xff");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(),
             "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (3 bytes)");

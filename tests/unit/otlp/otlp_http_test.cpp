@@ -440,6 +440,30 @@ TEST_F(HttpDecodeTest, AGzipExportBeingDecodedDoesNotHoldUpIdentityOrSmallGzipPr
   EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 7);
 }
 
+TEST_F(HttpDecodeTest, ATruncatedOrOversizedGzipBodyPastTheInlineBoundIsAnsweredByTheWorker) {
+  OtlpHttpOptions options = small_inline_bound();
+  options.max_body_bytes = 65536;
+  start(options);
+  // 4 KiB inflate on the io thread, then the worker finds the stream cut short.
+  const std::string whole = gzip(std::string(40000, 'a'));
+  auto truncated = post("/v1/traces", whole.substr(0, whole.size() - 8), with_gzip(kProtobuf));
+  ASSERT_TRUE(truncated.has_value());
+  EXPECT_EQ(truncated->status, 400);
+  EXPECT_EQ(status_of(truncated->body).message(), "truncated gzip stream");
+  auto oversized = post("/v1/traces", gzip(std::string(70000, 'a')), with_gzip(kProtobuf));
+  ASSERT_TRUE(oversized.has_value());
+  EXPECT_EQ(oversized->status, 413);
+  EXPECT_EQ(status_of(oversized->body).message(),
+            "request body exceeds 65536 bytes after decompression");
+  auto good = post("/v1/traces", simple_spans("after", 2).SerializeAsString(), kProtobuf);
+  ASSERT_TRUE(good.has_value());
+  EXPECT_EQ(good->status, 200);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kInvalid), 1);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kTooLarge), 1);
+  EXPECT_EQ(requests(OtlpSignal::kTraces, ExportOutcome::kSuccess), 1);
+  EXPECT_EQ(sink.taken().size(), 1u);
+}
+
 TEST_F(HttpDecodeTest, JsonAndGzipExportsOverTheDecodeQueueAre503WithRetryAfter) {
   OtlpHttpOptions options = small_inline_bound();
   options.decode_queue = 1;
