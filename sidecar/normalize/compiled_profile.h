@@ -174,8 +174,10 @@ struct Assignment {
   std::string key;  // as written, for messages
   std::vector<ValueSpec> specs;
   bool required = false;  // absent → the event is dropped with reason "missing_field"
-  // How the normalizer reads it where the record's names are indexed: one plain spec whose field
-  // is memoized (FieldRef::memo), with rooted alternatives or without, or the general way.
+  // How the normalizer reads it where the record's names are indexed: a first plain spec whose
+  // field is memoized (FieldRef::memo), with rooted alternatives or without, or the general way.
+  // A list's later specs are read the general way, only when the first one's field is absent
+  // (a span's `duration_ns` before the `duration_ms` of other shapes).
   // Decided once by index_record_names, so that a record's loop over its assignments does not
   // test the specs, the memo and the record's index for each of them.
   enum class Reading : std::uint8_t { kGeneral, kMemoized, kMemoizedRooted };

@@ -160,10 +160,12 @@ bool assign(CanonicalEvent& e, const Assignment& a, const Scalar& v, Convert uni
   return false;
 }
 
-// Applies one assignment: the first spec that yields a value wins.
-[[gnu::noinline]] std::string_view apply_specs(CanonicalEvent& e, const Assignment& a,
-                                               Context& ctx) {
-  for (const auto& spec : a.specs) {
+// Applies one assignment: the first spec that yields a value wins. `first`: the spec to start
+// from (apply_memoized has read the ones before it and found none of their fields).
+[[gnu::noinline]] std::string_view apply_specs(CanonicalEvent& e, const Assignment& a, Context& ctx,
+                                               std::size_t first = 0) {
+  for (std::size_t i = first; i < a.specs.size(); ++i) {
+    const ValueSpec& spec = a.specs[i];
     if (spec.plain) {  // the value as read: what evaluate() would return, without its steps
       Scalar v = resolve(spec.field, ctx);
       if (v.absent()) continue;
@@ -288,7 +290,11 @@ template <JsonKind kKind, bool kRooted>
                                                               const Assignment& a,
                                                               const ValueSpec& spec, Context& ctx) {
   const JsonRefOf<kKind> found = resolve_memoized<kKind, kRooted>(spec.field, ctx);
-  if (!found) return a.required ? kMissingField : std::string_view{};
+  if (!found) {
+    // A list whose first spec found nothing: the next ones, the general way.
+    if (a.specs.size() > 1) return apply_specs(e, a, ctx, 1);
+    return a.required ? kMissingField : std::string_view{};
+  }
   if (found.is_string()) {
     const std::string_view text = found.string();
     if (std::string* field = common_string(e, a.target)) {

@@ -75,7 +75,7 @@ void index_record_names(CompiledProfile& profile) {
     }
     using Reading = Assignment::Reading;
     a.reading = Reading::kGeneral;
-    if (a.specs.size() == 1 && a.specs[0].plain && a.specs[0].field.memo >= 0) {
+    if (!a.specs.empty() && a.specs[0].plain && a.specs[0].field.memo >= 0) {
       a.reading = a.specs[0].field.rooted ? Reading::kMemoizedRooted : Reading::kMemoized;
     }
   };

@@ -76,7 +76,9 @@ Status evaluate(const ValueSpec& spec, Context& ctx, Scalar& out) {
   }
   Scalar v = spec.has_constant ? Scalar::text(spec.constant) : resolve(spec.field, ctx);
   if (v.absent()) return Status::kAbsent;
-  if (spec.lowercase && v.type == Scalar::Type::kString) {
+  // Text already in lowercase (most providers' names) is taken as it is, without the copy.
+  if (spec.lowercase && v.type == Scalar::Type::kString &&
+      std::any_of(v.s.begin(), v.s.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
     std::string& lower = *ctx.scratch;
     lower.assign(v.s);
     for (char& c : lower) c = ascii_lower(c);

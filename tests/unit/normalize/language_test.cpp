@@ -261,9 +261,10 @@ profiles:
   std::vector<Reading> common, set;
   for (const Assignment& a : mix.common) common.push_back(a.reading);
   for (const Assignment& a : mix.rules[0].set) set.push_back(a.reading);
-  EXPECT_EQ(common, (std::vector{Reading::kGeneral, Reading::kMemoized, Reading::kGeneral}));
+  // A list whose first spec is plain (workflow_id, operation) reads that one memoized.
+  EXPECT_EQ(common, (std::vector{Reading::kGeneral, Reading::kMemoized, Reading::kMemoized}));
   EXPECT_EQ(set, (std::vector{Reading::kGeneral, Reading::kMemoized, Reading::kMemoized,
-                              Reading::kGeneral, Reading::kMemoized}));
+                              Reading::kMemoized, Reading::kMemoized}));
   const CompiledProfile& rooted = *set_.find("rooted");
   EXPECT_EQ(rooted.rules[0].set[0].reading, Reading::kMemoizedRooted);
   EXPECT_EQ(rooted.rules[0].set[1].reading, Reading::kGeneral);  // a default is a step
@@ -299,6 +300,19 @@ profiles:
   // Two bad values: the first drops the event and ends the list (the second must not drop
   // another).
   EXPECT_EQ(json("mix", R"({"model":"m8","in":-1,"out":"x"})", "invalid_field"), V{});
+  // lowercase: text with capitals anywhere is lowered, text without them is taken as it is.
+  for (const auto& [given, lowered] :
+       {std::pair{"gcp.Gemini", "gcp.gemini"}, std::pair{"openaI", "openai"},
+        std::pair{"AZURE.AI", "azure.ai"}, std::pair{"x_ai-2", "x_ai-2"}}) {
+    EXPECT_EQ(json("mix", R"({"prov":")" + std::string(given) + R"("})"),
+              V{call("svc", "", "none", lowered, "", "chat", "-", "-")})
+        << given;
+  }
+  // A list's first field present but not text: invalid, the list's next spec not tried (as
+  // evaluate() decides it); present but null: absent, the next spec is.
+  EXPECT_EQ(json("mix", R"({"model":"m9","op":{"x":1}})", "invalid_field"), V{});
+  EXPECT_EQ(json("mix", R"({"model":"m9","op":null,"wf":null})"),
+            V{call("svc", "", "none", "", "m9", "chat", "-", "-")});
   // Record after record of one layout into one buffer (the memo and the layout cache), with a
   // duplicated name in between.
   EventBuffer buffer;
@@ -344,11 +358,21 @@ profiles:
     rules:
       - emit: llm_call
         set: {duration_seconds: [{field: lat, convert: ms_to_s}, {field: lat_us, convert: us_to_s}]}
+  - name: either-rooted
+    roots: [attributes]
+    rules:
+      - emit: llm_call
+        set:
+          duration_seconds:
+            - {field: d_ns, convert: ns_to_s}
+            - {field: d_ms, convert: ms_to_s}
+            - {field: d_s}
 )");
   using Reading = Assignment::Reading;
-  for (const char* name : {"ms", "us", "ns"}) {
+  for (const char* name : {"ms", "us", "ns", "either"}) {
     EXPECT_EQ(set_.find(name)->rules[0].set[0].reading, Reading::kMemoized) << name;
   }
+  EXPECT_EQ(set_.find("either-rooted")->rules[0].set[0].reading, Reading::kMemoizedRooted);
   EXPECT_EQ(set_.find("ms-stepped")->rules[0].set[0].reading, Reading::kGeneral);
   auto call = [](std::string_view duration) {
     return std::vector<std::string>{
@@ -383,6 +407,30 @@ profiles:
   EXPECT_EQ(json("either", R"({"lat":1500,"lat_us":9})"), call("1.5"));
   EXPECT_EQ(json("either", R"({"lat_us":1500})"), call("0.0015"));
   EXPECT_EQ(json("either", R"({"lat_us":"x"})", "invalid_field"), none);
+  // A list whose first spec is read memoized (under a root here): the later specs only when its
+  // field is absent or null; a present but bad value is invalid without trying them. Record after
+  // record into one buffer too, the layouts alternating (the memo of each layout reused).
+  const std::vector<std::pair<std::string, std::vector<std::string>>> rooted = {
+      {R"({"d_ns":1500000000})", call("1.5")},
+      {R"({"attributes":{"d_ns":2000000000}})", call("2")},
+      {R"({"attributes":{"d_ms":250}})", call("0.25")},
+      {R"({"d_ms":250,"attributes":{"d_s":3}})", call("0.25")},
+      {R"({"attributes":{"d_s":3}})", call("3")},
+      {R"({"attributes":{"d_ns":null,"d_ms":5}})", call("0.005")},
+      {R"({"d_ns":null,"attributes":{"d_s":4}})", call("4")},
+      {R"({"other":1})", call("-")},
+  };
+  EventBuffer buffer;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [text, events] : rooted) {
+      EXPECT_EQ(json("either-rooted", text), events) << text;
+      rapidjson::Document doc;
+      doc.Parse(text.data(), text.size());
+      EXPECT_EQ(test::normalize_checked(*set_.find("either-rooted"), doc, buffer), events) << text;
+    }
+  }
+  EXPECT_EQ(json("either-rooted", R"({"attributes":{"d_ns":"x","d_ms":5}})", "invalid_field"),
+            none);
 }
 
 // A key looked up by scanning an object (below the record's top level, which is indexed): for
