@@ -32,6 +32,16 @@ enum class RecordFormat : std::uint8_t {
 // value. A record that has them is parsed where it lies; any other is first copied.
 inline constexpr std::size_t kRecordPadding = 64;
 
+// Record::value_layout: which fixed top-level shape a decoded value has. A producer that writes
+// every value of one kind with the same member names in the same order gives them one of these
+// (never another producer's); the normalizer then knows a record of the layout it indexed last
+// without comparing the names one by one (record_member_index.h).
+enum class ValueLayout : std::uint32_t {
+  kUnknown = 0,   // names compared as they are (every JSON text, every other value)
+  kOtlpSpan = 1,  // the OTLP receivers' span records (sidecar/otlp/README.md)
+  kOtlpLog = 2,   // and their log records
+};
+
 // A record does not own its bytes: `data` and `origin` view text that the batch keeps alive
 // (RecordBatch::storage, or RecordBatch::own for text made one record at a time). A file read puts
 // the path and every record of the read in one buffer, so a record costs no allocation of its own
@@ -46,6 +56,8 @@ struct Record {
   const rapidjson::Value* value = nullptr;
   // kValue: the size of the encoded item it was decoded from, for the pipeline's byte bound.
   std::size_t value_bytes = 0;
+  // kValue: the fixed top-level shape its producer vouches for, if any (ValueLayout).
+  ValueLayout value_layout = ValueLayout::kUnknown;
   // What an exporter needs for a stable event id (with the batch's source and the index of the
   // event in the record): where the record ends in its file (the framer's end offset; 0 for a
   // json-document record) and which stream it belongs to -- the hash of the file's first bytes

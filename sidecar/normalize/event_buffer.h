@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "sidecar/core/event.h"
+#include "sidecar/core/record.h"
 #include "sidecar/normalize/compiled_profile.h"
 #include "sidecar/normalize/text_util.h"
 
@@ -104,6 +105,8 @@ class EventBuffer {
     std::vector<MemberNameKey> keys;        // member_name_key of each member name, in order
     std::string long_names;  // names longer than kMemberNameKeyBytes (keys hold only part of them)
     bool usable = false;     // what the pass found: whether the positions may be used
+    // The Record::value_layout of the record whose names these are; kUnknown for any other.
+    ValueLayout value_layout = ValueLayout::kUnknown;
     // False for a Scratch used for one record only (normalize() into a std::vector): remembering
     // the names would cost an allocation no later record benefits from.
     bool enabled = true;

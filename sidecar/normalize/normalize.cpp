@@ -49,9 +49,10 @@ class Run {
   }
 
   // Sets the record (or array element) the rules read.
-  void set_record(JsonRef record) {
+  // `layout`: what its producer vouches for its top level (Record::value_layout).
+  void set_record(JsonRef record, ValueLayout layout = ValueLayout::kUnknown) {
     ctx.record = record;
-    names_.reset(&p_, record, p_.memo_count);
+    names_.reset(&p_, record, p_.memo_count, layout);
     if (roots_) roots_->reset();
   }
 
@@ -176,7 +177,8 @@ class Run {
 
 template <typename Out>
 std::string_view normalize_json(const CompiledProfile& profile, JsonRef record,
-                                std::string_view service, Out out, EventBuffer::Scratch& scratch) {
+                                std::string_view service, Out out, EventBuffer::Scratch& scratch,
+                                ValueLayout layout = ValueLayout::kUnknown) {
   if (profile.text) return kWrongInput;
   Run<Out> run(profile, service, out, scratch);
   if (profile.split_arrays && record.is_array()) {
@@ -188,7 +190,7 @@ std::string_view normalize_json(const CompiledProfile& profile, JsonRef record,
     });
     return run.reason();
   }
-  run.set_record(record);
+  run.set_record(record, layout);
   run.rules();
   return run.reason();
 }
@@ -228,8 +230,8 @@ std::string_view normalize(const CompiledProfile& profile, const rapidjson::Valu
 }
 
 std::string_view normalize(const CompiledProfile& profile, JsonRef record, std::string_view service,
-                           EventBuffer& out) {
-  return normalize_json(profile, record, service, BufferOut{out}, out.scratch());
+                           EventBuffer& out, ValueLayout layout) {
+  return normalize_json(profile, record, service, BufferOut{out}, out.scratch(), layout);
 }
 
 std::string_view normalize(const CompiledProfile& profile, std::string_view line,

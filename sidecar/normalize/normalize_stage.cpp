@@ -33,7 +33,8 @@ void NormalizeStage::index_events(const RecordBatch& batch, const Record& record
 void NormalizeStage::on_json(const RecordBatch& batch, const Record& record, JsonRef value) {
   const CompiledProfile* profile = profile_for(batch);
   if (profile == nullptr) return;  // no profile (the config loader rejects unknown ones)
-  const std::string_view reason = normalize(*profile, value, batch.service, events_);
+  const std::string_view reason =
+      normalize(*profile, value, batch.service, events_, record.value_layout);
   index_events(batch, record);
   if (!reason.empty()) report(batch, record, reason);  // the call only for the rare bad record
 }

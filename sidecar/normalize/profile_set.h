@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sidecar/core/event.h"
+#include "sidecar/core/record.h"
 #include "sidecar/framing/json_ref.h"
 #include "sidecar/normalize/compiled_profile.h"
 #include "sidecar/normalize/event_buffer.h"
@@ -111,9 +112,10 @@ std::string_view normalize(const CompiledProfile& profile, std::string_view line
 std::string_view normalize(const CompiledProfile& profile, const rapidjson::Value& record,
                            std::string_view service, EventBuffer& out);
 // The same for a record read through JsonRef (a RapidJSON value or a view of simdjson's
-// document): the pipeline's way.
+// document): the pipeline's way. `layout`: the record's Record::value_layout, which its producer
+// vouches for (the names of a RapidJSON record of a known layout are not compared again).
 std::string_view normalize(const CompiledProfile& profile, JsonRef record, std::string_view service,
-                           EventBuffer& out);
+                           EventBuffer& out, ValueLayout layout = ValueLayout::kUnknown);
 std::string_view normalize(const CompiledProfile& profile, std::string_view line,
                            std::string_view service, EventBuffer& out);
 

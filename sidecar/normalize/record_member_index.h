@@ -34,11 +34,14 @@ class ObjectNames {
   void bind(EventBuffer::ObjectIndex& index) { index_ = &index; }
 
   // Forgets the previous record. `object` is indexed on its first lookup; null: the first object
-  // claim() is given. `memo_count`: the number of memo slots the profile numbered.
-  void reset(const CompiledProfile* profile, JsonRef object, std::size_t memo_count) {
+  // claim() is given. `memo_count`: the number of memo slots the profile numbered. `layout`: the
+  // top-level shape the record's producer vouches for (Record::value_layout), for `object` only.
+  void reset(const CompiledProfile* profile, JsonRef object, std::size_t memo_count,
+             ValueLayout layout = ValueLayout::kUnknown) {
     profile_ = profile;
     object_ = object;
     memo_count_ = memo_count;
+    value_layout_ = layout;
     built_ = false;
   }
 
@@ -143,6 +146,13 @@ class ObjectNames {
   [[gnu::always_inline]] bool same_layout() const {
     const EventBuffer::LayoutCache& layout = index_->layout;
     if (layout.layout_id == nullptr || layout.layout_id != profile_->layout_id) return false;
+    if constexpr (kKind == JsonKind::kRapid) {
+      // A shape its producer vouches for (an OTLP span's thirteen members) needs no compare: a
+      // RapidJSON value's members are found by position, without the tape's member words.
+      if (value_layout_ != ValueLayout::kUnknown && layout.value_layout == value_layout_) {
+        return true;
+      }
+    }
     const JsonRefOf<kKind> object = object_.as<kKind>();
     const std::uint32_t count = object.member_count();
     if (count != layout.keys.size()) return false;
@@ -175,6 +185,7 @@ class ObjectNames {
       return true;
     });
     layout.usable = usable_;
+    layout.value_layout = value_layout_;
     layout.layout_id = profile_->layout_id;
   }
 
@@ -264,6 +275,7 @@ class ObjectNames {
   const CompiledProfile* profile_ = nullptr;
   JsonRef object_;
   std::size_t memo_count_ = 0;
+  ValueLayout value_layout_ = ValueLayout::kUnknown;
   bool built_ = false;
   bool usable_ = false;
 };

@@ -114,9 +114,11 @@ class Groups {
   Groups(Conversion& conversion, std::string_view origin, std::size_t max_value_bytes)
       : conversion_(conversion), origin_(origin), max_value_bytes_(max_value_bytes) {}
 
-  // The record just emitted, of `weight` bytes, with `value_bytes` of values emitted so far; or
-  // nullptr, and decode stops, once those exceed the bound (see kMaxExpansion).
-  ServiceRecords* add(const std::string& service, std::size_t weight, std::size_t value_bytes) {
+  // The record just emitted, of `weight` bytes and shape `layout` (walk_span's, walk_log's), with
+  // `value_bytes` of values emitted so far; or nullptr, and decode stops, once those exceed the
+  // bound (see kMaxExpansion).
+  ServiceRecords* add(const std::string& service, std::size_t weight, std::size_t value_bytes,
+                      ValueLayout layout) {
     if (value_bytes > max_value_bytes_) {
       too_large_ = true;
       return nullptr;
@@ -137,6 +139,7 @@ class Groups {
     record.format = RecordFormat::kValue;
     record.origin = origin_;  // the Conversion's storage keeps it
     record.value_bytes = weight;
+    record.value_layout = layout;
     return &group;
   }
 
@@ -314,7 +317,9 @@ constexpr char kDurationKey[] = "duration_ns";
 constexpr char kStatusKey[] = "status";
 constexpr char kCodeKey[] = "code";
 
-// The span's record (documented in README.md), or only validation of what read_span left.
+// The span's record (documented in README.md), or only validation of what read_span left. Every
+// span's record has these members in this order (ValueLayout::kOtlpSpan): a member added here,
+// or one written only for some spans, needs a layout number of its own.
 bool walk_span(const SpanFields& s, ResourceContext& resource, const ScopeContext& scope,
                int message_depth, Handler* h) {
   const auto events = [&] {
@@ -406,7 +411,8 @@ bool walk_trace_request(std::string_view request, Groups& groups, Conversion& co
                         if (!walk_span(s, resource, scope, 4, &h)) return false;
                         const std::size_t after = h.GetAllocator().Size();
                         ServiceRecords* group =
-                            groups.add(resource.service, span.size() + after - before, after);
+                            groups.add(resource.service, span.size() + after - before, after,
+                                       ValueLayout::kOtlpSpan);
                         if (group == nullptr) return false;
                         ++conversion.accepted;
                         ++records;
@@ -479,6 +485,7 @@ std::string log_problem(const LogFields& l) {
   return {};
 }
 
+// Every log's record has these members in this order (ValueLayout::kOtlpLog), as walk_span's.
 bool walk_log(std::string_view bytes, const LogFields& l, ResourceContext& resource,
               int message_depth, Handler* h) {
   const std::string_view self[] = {bytes};
@@ -529,7 +536,8 @@ bool walk_logs_request(std::string_view request, Groups& groups, Conversion& con
                         const std::size_t before = h.GetAllocator().Size();
                         if (!walk_log(log, l, resource, 4, &h)) return false;
                         const std::size_t after = h.GetAllocator().Size();
-                        if (!groups.add(resource.service, log.size() + after - before, after)) {
+                        if (!groups.add(resource.service, log.size() + after - before, after,
+                                        ValueLayout::kOtlpLog)) {
                           return false;
                         }
                         ++conversion.accepted;

@@ -246,6 +246,37 @@ TEST_F(LayoutCache, TwoLayoutsInTurnAndAThird) {
   }
 }
 
+// A record whose producer vouches for its layout (Record::value_layout, the OTLP receivers' spans
+// and logs) is read with the positions of the last record of that layout, its names not compared:
+// a record that breaks the promise (the same names in another order) is read by position, which
+// shows that no compare was made. Without the promise, or with another layout's, the names are
+// compared and the record read by name.
+TEST_F(LayoutCache, AVouchedLayoutIsReadWithoutComparingItsNames) {
+  const CompiledProfile& p = lvl_profile("code");
+  using V = std::vector<std::string>;
+  const auto vouched = [&](const std::string& text, ValueLayout layout,
+                           std::string_view reason = "") {
+    SCOPED_TRACE(text);
+    rapidjson::Document doc;
+    doc.Parse(text.data(), text.size());
+    EXPECT_FALSE(doc.HasParseError());
+    buffer_.clear();
+    EXPECT_EQ(normalize(p, JsonRef::of(doc), "svc", buffer_, layout), reason);
+    return test::describe(buffer_);
+  };
+  EXPECT_EQ(vouched(R"({"lvl":"info","code":"A"})", ValueLayout::kOtlpSpan), V{level("info", "A")});
+  EXPECT_EQ(vouched(R"({"lvl":"warn","code":"B"})", ValueLayout::kOtlpSpan), V{level("warn", "B")});
+  const std::string reordered = R"({"code":"warn","lvl":"E"})";
+  EXPECT_EQ(vouched(reordered, ValueLayout::kOtlpSpan), V{level("warn", "E")});  // by position
+  EXPECT_EQ(vouched(reordered, ValueLayout::kUnknown, "invalid_field"), V{});    // by name
+  EXPECT_EQ(vouched(reordered, ValueLayout::kOtlpLog, "invalid_field"), V{});
+  // The first layout again, found as the one before and taken on its promise.
+  EXPECT_EQ(vouched(R"({"lvl":"debug","code":"F"})", ValueLayout::kOtlpSpan),
+            V{level("debug", "F")});
+  EXPECT_EQ(vouched(R"({"code":"G","lvl":"error"})", ValueLayout::kUnknown),
+            V{level("error", "G")});
+}
+
 TEST_F(LayoutCache, DuplicateNamesStayOnTheScanningPath) {
   const CompiledProfile& p = lvl_profile("code");
   using V = std::vector<std::string>;

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <string>
+#include <vector>
+
 #include "otlp_support.h"
 #include "sidecar/framing/json_parser.h"
 #include "sidecar/otlp/gzip.h"
@@ -39,6 +42,52 @@ TEST(OtlpRecords, ProtobufSpanBecomesTheDocumentedRecord) {
 
 // A span record not written by the decoder (its keys are other strings, its members in another
 // order) is read by name; one without a status, or with a duration that is no integer, is none.
+// The top-level member names of a record's value, in order.
+std::vector<std::string> member_names(const Record& record) {
+  std::vector<std::string> names;
+  for (const auto& member : record.value->GetObject()) names.emplace_back(member.name.GetString());
+  return names;
+}
+
+// ValueLayout::kOtlpSpan is a promise to the normalizer, which then does not compare the names of
+// a span's record (record_member_index.h): every span's record has the same members in the same
+// order, whatever the span carries or lacks.
+TEST(OtlpRecords, EverySpanRecordHasTheSameMembersInOrderAndSaysSo) {
+  trace_v1::ExportTraceServiceRequest request = genai_span_request();
+  auto* spans = request.mutable_resource_spans(0)->mutable_scope_spans(0);
+  auto* bare = spans->add_spans();  // ids only: no name, kind, times, status or attributes
+  bare->set_trace_id(std::string(16, '\x01'));
+  bare->set_span_id(std::string(8, '\x02'));
+  auto* full = spans->add_spans();
+  full->CopyFrom(spans->spans(0));
+  full->set_parent_span_id(std::string(8, '\x03'));
+  full->add_events()->set_name("exception");
+  full->add_links()->set_trace_id(std::string(16, '\x04'));
+  full->mutable_status()->set_message("rate limited");
+  const Conversion conversion = convert_spans(request, "otlp-http");
+  ASSERT_EQ(conversion.error_message, "");
+  ASSERT_EQ(conversion.services.size(), 1u);
+  const auto& records = conversion.services[0].records;
+  ASSERT_EQ(records.size(), 3u);
+  const std::vector<std::string> expected = {"signal",
+                                             "name",
+                                             "kind",
+                                             "trace_id",
+                                             "span_id",
+                                             "parent_span_id",
+                                             "start_time_unix_nano",
+                                             "duration_ns",
+                                             "status",
+                                             "attributes",
+                                             "resource",
+                                             "scope",
+                                             "events"};
+  for (const Record& record : records) {
+    EXPECT_EQ(member_names(record), expected) << to_compact_json(*record.value);
+    EXPECT_EQ(record.value_layout, ValueLayout::kOtlpSpan);
+  }
+}
+
 TEST(OtlpRecords, ASpanRecordShapedOtherwiseIsReadByName) {
   auto observe = [](const char* json, SpanObservation& span) {
     rapidjson::Document document;
@@ -187,6 +236,15 @@ TEST(OtlpRecords, LogRecordsBecomeTheDocumentedRecords) {
             R"("trace_id":"","span_id":""})");
   SpanObservation span;
   for (const Record& record : records) EXPECT_FALSE(span_observation_of(record, span));
+  // The same members in the same order with a body or without, with ids or without (see
+  // EverySpanRecordHasTheSameMembersInOrderAndSaysSo).
+  const std::vector<std::string> names = {"signal",        "time_unix_nano", "severity_number",
+                                          "severity_text", "body",           "attributes",
+                                          "resource",      "trace_id",       "span_id"};
+  for (const Record& record : records) {
+    EXPECT_EQ(member_names(record), names);
+    EXPECT_EQ(record.value_layout, ValueLayout::kOtlpLog);
+  }
 }
 
 TEST(OtlpRecords, StringsKeepTheirCharactersAndAreEscapedAsJson) {
