@@ -4,6 +4,10 @@
 #include <cmath>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "sidecar/core/utf8.h"
 #include "sidecar/otlp/otlp_json.h"
 
@@ -41,6 +45,47 @@ constexpr std::array<std::array<char, 2>, 256> kHexPairs = [] {
   return pairs;
 }();
 
+#if defined(__SSE2__)
+// The hex digits of the nibbles in `n` (each 0 to 15, in its own byte): '0' + n, and 39 more
+// ('a' - '0' - 10) where n is above 9.
+inline __m128i hex_digits(__m128i n) {
+  const __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(n, _mm_set1_epi8(9)), _mm_set1_epi8(39));
+  return _mm_add_epi8(_mm_add_epi8(n, _mm_set1_epi8('0')), letters);
+}
+
+// The high and low nibble of each byte of `bytes`, in their own bytes.
+inline void split_nibbles(__m128i bytes, __m128i& high, __m128i& low) {
+  const __m128i mask = _mm_set1_epi8(0x0f);
+  high = _mm_and_si128(_mm_srli_epi16(bytes, 4), mask);
+  low = _mm_and_si128(bytes, mask);
+}
+#endif
+
+// Lower-case hex of `n` bytes into 2 * n chars: 16 and 8 bytes at a time with SSE2 (a trace id
+// is one step, a span id one more: the pair table's byte at a time cost about 110 instructions
+// per id), the pair table for the rest.
+void write_hex(const unsigned char* in, std::size_t n, char* out) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    __m128i high, low;
+    split_nibbles(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i)), high, low);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i),
+                     hex_digits(_mm_unpacklo_epi8(high, low)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i + 16),
+                     hex_digits(_mm_unpackhi_epi8(high, low)));
+  }
+  if (i + 8 <= n) {
+    __m128i high, low;
+    split_nibbles(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + i)), high, low);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i),
+                     hex_digits(_mm_unpacklo_epi8(high, low)));
+    i += 8;
+  }
+#endif
+  for (; i < n; ++i) std::memcpy(out + 2 * i, kHexPairs[in[i]].data(), 2);
+}
+
 }  // namespace
 
 // Lower-case hex of raw bytes, written into the document's memory.
@@ -50,9 +95,7 @@ void emit_hex(Handler* h, std::string_view bytes) {
     return;
   }
   auto* out = static_cast<char*>(h->GetAllocator().Malloc(bytes.size() * 2));
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    std::memcpy(out + 2 * i, kHexPairs[static_cast<unsigned char>(bytes[i])].data(), 2);
-  }
+  write_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), out);
   h->String(out, static_cast<rapidjson::SizeType>(bytes.size() * 2), false);
 }
 

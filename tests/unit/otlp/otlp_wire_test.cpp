@@ -13,6 +13,7 @@
 #include "otlp_support.h"
 #include "sidecar/framing/json_parser.h"
 #include "sidecar/otlp/otlp_records.h"
+#include "sidecar/otlp/otlp_values.h"
 #include "sidecar/otlp/protobuf_wire.h"
 
 namespace specwatch {
@@ -91,6 +92,32 @@ std::string json_field(const std::string& json, const std::string& key) {
     if (c == ',' && depth == 0) return json.substr(start, i - start);
   }
   return json.substr(start);
+}
+
+// emit_hex at every length from 0 to 40 (SSE2's 16- and 8-byte steps and the byte-wise rest, alone
+// and together), over every byte value, against the hex a byte at a time.
+TEST(OtlpWire, HexOfEveryLengthAndByteValue) {
+  for (std::size_t n = 0; n <= 40; ++n) {
+    for (int start = 0; start < 256; start += 16) {
+      std::string bytes;
+      std::string expected;
+      for (std::size_t i = 0; i < n; ++i) {
+        const int b = (start + static_cast<int>(i) * 7) % 256;
+        bytes.push_back(static_cast<char>(b));
+        expected += "0123456789abcdef"[b >> 4];
+        expected += "0123456789abcdef"[b & 0x0f];
+      }
+      rapidjson::Document document;
+      auto hex = [&](rapidjson::Document& d) {
+        wire::emit_hex(&d, bytes);
+        return true;
+      };
+      document.Populate(hex);
+      ASSERT_TRUE(document.IsString());
+      EXPECT_EQ(std::string(document.GetString(), document.GetStringLength()), expected)
+          << "n=" << n << " start=" << start;
+    }
+  }
 }
 
 TEST(OtlpWire, ResourceAndScopeMayFollowWhatTheyDescribe) {
