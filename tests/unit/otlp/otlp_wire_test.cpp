@@ -94,6 +94,36 @@ std::string json_field(const std::string& json, const std::string& key) {
   return json.substr(start);
 }
 
+// read_varint at every length from 1 to 10 (one and two bytes read without the loop, the rest
+// with it), the smallest and largest value of each, with bytes after it; cut short by one byte it
+// is refused, and so is an eleventh byte.
+TEST(OtlpWire, VarintsOfEveryLengthAndCutShort) {
+  for (int length = 1; length <= 10; ++length) {
+    const std::uint64_t smallest = length == 1 ? 0 : std::uint64_t{1} << (7 * (length - 1));
+    const std::uint64_t largest =
+        length == 10 ? ~std::uint64_t{0} : (std::uint64_t{1} << (7 * length)) - 1;
+    for (const std::uint64_t value : {smallest, largest}) {
+      const std::string encoded = varint(value);
+      ASSERT_EQ(encoded.size(), static_cast<std::size_t>(length)) << value;
+      const std::string with_more = encoded + "\x05";
+      const char* p = with_more.data();
+      std::uint64_t out = 12345;
+      ASSERT_TRUE(wire::read_varint(p, with_more.data() + with_more.size(), out)) << value;
+      EXPECT_EQ(out, value);
+      EXPECT_EQ(p, with_more.data() + length) << value;
+      const char* q = encoded.data();
+      EXPECT_FALSE(wire::read_varint(q, encoded.data() + length - 1, out)) << value;
+    }
+  }
+  const std::string eleven = std::string(10, '\x80') + "\x01";
+  const char* p = eleven.data();
+  std::uint64_t out = 0;
+  EXPECT_FALSE(wire::read_varint(p, eleven.data() + eleven.size(), out));
+  const std::string fixed = "\x01\x02\x03\x04\x05\x06\x07\x88";
+  EXPECT_EQ(wire::read_little_endian(fixed.data(), 8), 0x8807060504030201ULL);
+  EXPECT_EQ(wire::read_little_endian(fixed.data(), 4), 0x04030201ULL);
+}
+
 // emit_hex at every length from 0 to 40 (SSE2's 16- and 8-byte steps and the byte-wise rest, alone
 // and together), over every byte value, against the hex a byte at a time.
 TEST(OtlpWire, HexOfEveryLengthAndByteValue) {
