@@ -40,14 +40,17 @@ struct DecodedRecords {
 // What every item of one ResourceSpans / ResourceLogs shares. Resource: attributes = 1.
 //
 // Its object is walked from the protobuf bytes once, into `object`, and each record's copy is
-// made from that value (Accept): three resource attributes walked again for every span took
-// about 930 instructions of it, a copy takes about 150.
+// made from that value: three resource attributes walked again for every span took about 930
+// instructions of it, a copy through Accept about 370, and a flat object of strings (most
+// resources: service.name, service.version, deployment.environment, host.name, ...) copied member
+// by member about 150.
 struct ResourceContext {
   std::vector<std::string_view> resources;  // the `resource` fields (merged)
   std::string service;
   // The resource object, in the document's memory (its members are); built by the first emit().
   rapidjson::Value object;
   bool built = false;
+  bool flat_strings = false;  // every member of `object` is a string
 
   bool read(std::string_view resource_message, int message_depth) {
     std::vector<std::string_view> found;
@@ -77,8 +80,21 @@ struct ResourceContext {
       built_object.Populate(walk);
       object.Swap(built_object);
       built = true;
+      flat_strings = true;
+      for (const auto& member : object.GetObject()) flat_strings &= member.value.IsString();
     }
-    object.Accept(*h);
+    if (!flat_strings) {
+      object.Accept(*h);
+      return;
+    }
+    // Names and values by reference: they are the request's bytes, or text in the document's own
+    // memory (a bytes value's base64), which lives as long as the record.
+    h->StartObject();
+    for (const auto& member : object.GetObject()) {
+      h->Key(member.name.GetString(), member.name.GetStringLength(), false);
+      h->String(member.value.GetString(), member.value.GetStringLength(), false);
+    }
+    h->EndObject(object.MemberCount());
   }
 };
 

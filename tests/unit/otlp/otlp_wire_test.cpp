@@ -184,16 +184,23 @@ TEST(OtlpWire, EveryItemOfAResourceCarriesItsWholeResource) {
                                      len_field(1, nested.SerializeAsString()) +
                                      len_field(1, raw.SerializeAsString());
   const std::string second_resource = len_field(1, string_kv("service.name", "b"));
+  // Strings only, one of them made by the decoder (a bytes value's base64): copied member by
+  // member rather than through Accept.
+  const std::string third_resource = len_field(1, string_kv("service.name", "c")) +
+                                     len_field(1, raw.SerializeAsString()) +
+                                     len_field(1, string_kv("host.name", "node-7"));
   const std::string two_scopes =
       len_field(2, len_field(2, span_bytes("s1")) + len_field(2, span_bytes("s2"))) +
       len_field(2, len_field(2, span_bytes("s3")));
   const std::string request =
       len_field(1, len_field(1, first_resource) + two_scopes) +
       len_field(1, len_field(1, second_resource) + len_field(2, len_field(2, span_bytes("s4")))) +
-      len_field(1, len_field(1, first_resource) + len_field(2, len_field(2, span_bytes("s5"))));
+      len_field(1, len_field(1, first_resource) + len_field(2, len_field(2, span_bytes("s5")))) +
+      len_field(1, len_field(1, third_resource) + len_field(2, len_field(2, span_bytes("s6")) +
+                                                                   len_field(2, span_bytes("s7"))));
   Conversion conversion;
   { ASSERT_EQ(decode_spans(request, "otlp-http", conversion), ""); }
-  ASSERT_EQ(conversion.services.size(), 2u);
+  ASSERT_EQ(conversion.services.size(), 3u);
   const char* const first =
       R"({"service.name":"a","k8s":{"pod":"p-1","ports":[8080,1.5]},"raw":"AP8="})";
   std::vector<std::pair<std::string, std::string>> seen;  // name, resource
@@ -208,7 +215,9 @@ TEST(OtlpWire, EveryItemOfAResourceCarriesItsWholeResource) {
       {"\"s2\"", first},
       {"\"s3\"", first},
       {"\"s5\"", first},
-      {"\"s4\"", R"({"service.name":"b"})"}};
+      {"\"s4\"", R"({"service.name":"b"})"},
+      {"\"s6\"", R"({"service.name":"c","raw":"AP8=","host.name":"node-7"})"},
+      {"\"s7\"", R"({"service.name":"c","raw":"AP8=","host.name":"node-7"})"}};
   EXPECT_EQ(seen, expected);
   // Logs alike.
   const std::string log = len_field(3, "INFO");
