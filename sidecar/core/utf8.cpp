@@ -64,6 +64,10 @@ bool all_ascii(std::string_view text) {
 
 }  // namespace
 
+bool is_ascii(std::string_view text) {
+  return all_ascii(text);
+}
+
 bool is_valid_utf8(std::string_view text) {
   if (all_ascii(text)) return true;
   std::size_t i = 0;

@@ -197,7 +197,12 @@ Plain walk_plain_key_value(std::string_view bytes, Handler* h) {
     }
     if (v != v_end) return Plain::kOther;
   }
-  if (!is_valid_utf8(key) || (kind == 1 && !is_valid_utf8(scalar.bytes))) return Plain::kInvalid;
+  // A string attribute whose bytes are all ASCII (its tags and lengths are, below 128 bytes) holds
+  // a key and a value that are valid UTF-8: one check of about fifty bytes instead of two calls.
+  const bool ascii_string = kind == 1 && is_ascii(bytes);
+  if (!ascii_string && (!is_valid_utf8(key) || (kind == 1 && !is_valid_utf8(scalar.bytes)))) {
+    return Plain::kInvalid;
+  }
   if (h != nullptr) {
     emit_key(h, key);
     emit_scalar(h, kind, scalar);

@@ -2,6 +2,7 @@
 #include <zlib.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "otlp_support.h"
@@ -287,6 +288,32 @@ TEST(OtlpRecords, StringsThatAreNotUtf8MakeTheRequestUndecodable) {
   EXPECT_EQ(converted.rejected, 3);
   EXPECT_EQ(converted.error_message,
             "invalid OTLP protobuf: cannot parse ExportTraceServiceRequest (" + size + " bytes)");
+  // A bad key beside a good value, a value cut inside a character, and the bad byte in a key or
+  // value of 128 bytes or more (its length no longer one byte): each makes the request
+  // undecodable; valid multi-byte text in both is read as sent.
+  const std::string long_text(130, 'x');
+  for (const auto& [key, value, valid] :
+       {std::tuple{std::string("\xff"), std::string("ok"), false},
+        std::tuple{std::string("k"), std::string("caf\xc3"), false},
+        std::tuple{long_text + "\xfe", std::string("ok"), false},
+        std::tuple{std::string("k"), long_text + "\xc0\xaf", false},
+        std::tuple{std::string("cl\xc3\xa9"), std::string("caf\xc3\xa9 \xe2\x82\xac"), true}}) {
+    trace_v1::ExportTraceServiceRequest one = simple_spans("svc", 1);
+    auto* attribute =
+        one.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->add_attributes();
+    attribute->set_key(key);
+    attribute->mutable_value()->set_string_value(value);
+    std::string body;
+    ASSERT_TRUE(one.SerializePartialToString(&body));
+    Conversion result;
+    const std::string error = decode_spans(body, "otlp-http", result);
+    EXPECT_EQ(error.empty(), valid) << key << " " << value << ": " << error;
+    if (valid) {
+      ASSERT_EQ(result.services.size(), 1u);
+      EXPECT_EQ((*result.services[0].records[0].value)["attributes"][key.c_str()].GetString(),
+                value);
+    }
+  }
 }
 
 TEST(OtlpRecords, InvalidSpansAreRejectedWithTheFirstReasonAndACount) {
