@@ -8,7 +8,14 @@
 //   valgrind --tool=callgrind --toggle-collect='specwatch::bench::run_batches*'
 //     build/bench/otlp/otlp_derive_cost 200   (one command line)
 //   callgrind_annotate OUT | grep 'PROGRAM TOTALS'      → divide by 200 × 512 spans
+//
+// Natively it also prints the CPU time of run_batches (this thread's, the bodies made before):
+// spans per CPU-second of decoding, normalizing and deriving on one core, without the sockets,
+// HTTP or gRPC framing and thread hand-overs that the sidecar adds (w2_otlp_throughput.sh), and so
+// steadier from one minute to the next:
+//   taskset -c 1 build/bench/otlp/otlp_derive_cost 2000
 #include <prometheus/registry.h>
+#include <time.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -75,7 +82,17 @@ int main(int argc, char** argv) {
     bodies.push_back(
         bench::genai_batch(bench::kSpans, static_cast<std::uint64_t>(i) % 8).SerializeAsString());
   }
+  const auto thread_cpu_ns = [] {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
+  };
+  const double start = thread_cpu_ns();
   const std::size_t records = bench::run_batches(std::move(bodies), stage);
-  std::cout << "otlp_derive_cost batches=" << batches << " spans=" << records << "\n";
+  const double cpu_ns = thread_cpu_ns() - start;
+  std::cout << "otlp_derive_cost batches=" << batches << " spans=" << records
+            << " ns_per_span=" << static_cast<long long>(cpu_ns / static_cast<double>(records))
+            << " spans_per_cpu_s="
+            << static_cast<long long>(static_cast<double>(records) * 1e9 / cpu_ns) << "\n";
   return records == static_cast<std::size_t>(batches) * bench::kSpans ? 0 : 1;
 }
