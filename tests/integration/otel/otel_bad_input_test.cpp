@@ -2,7 +2,6 @@
 // the documented answer, the process stays up, and a good export by the real SDK right after is
 // accepted and counted. (The receivers' unit tests cover the details; this is end to end.)
 #include <arpa/inet.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -11,11 +10,11 @@
 #include <zlib.h>
 
 #include <chrono>
-#include <future>
 #include <stdexcept>
 
 #include "sidecar/otlp/proto/rpc_status.pb.h"
 #include "tests/integration/otel/otel_harness.h"
+#include "tests/support/grpc_raw_export.h"
 #include "tests/support/gzip_bomb.h"
 #include "tests/support/http/http_client.h"
 
@@ -129,17 +128,7 @@ class OtelBadGrpc : public OtelBadInput {
     auto channel =
         grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(sidecar_->otlp_grpc_port()),
                                   grpc::InsecureChannelCredentials(), arguments);
-    grpc::GenericStub stub(channel);
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    grpc::Slice slice(bytes.data(), bytes.size());
-    grpc::ByteBuffer request(&slice, 1);
-    grpc::ByteBuffer reply;
-    std::promise<grpc::Status> done;
-    stub.UnaryCall(&context, "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-                   grpc::StubOptions(), &request, &reply,
-                   [&](grpc::Status status) { done.set_value(status); });
-    return done.get_future().get();
+    return export_raw_traces(channel, bytes);
   }
 };
 

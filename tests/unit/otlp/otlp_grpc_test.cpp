@@ -1,5 +1,4 @@
 #include <arpa/inet.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -16,6 +15,7 @@
 #include "sidecar/otlp/proto/logs_service.grpc.pb.h"
 #include "sidecar/otlp/proto/metrics_service.grpc.pb.h"
 #include "sidecar/otlp/proto/trace_service.grpc.pb.h"
+#include "tests/support/grpc_raw_export.h"
 #include "tests/support/wait_until.h"
 
 namespace specwatch {
@@ -60,18 +60,7 @@ struct GrpcTest : ::testing::Test {
     return metrics.requests_value(OtlpProtocol::kGrpc, signal, outcome);
   }
   // Calls TraceService/Export with `bytes` as the message, whatever they are.
-  grpc::Status export_raw(const std::string& bytes) {
-    grpc::GenericStub stub(channel);
-    grpc::ClientContext context;
-    grpc::Slice slice(bytes.data(), bytes.size());
-    grpc::ByteBuffer request(&slice, 1);
-    grpc::ByteBuffer reply;
-    std::promise<grpc::Status> done;
-    stub.UnaryCall(&context, "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-                   grpc::StubOptions(), &request, &reply,
-                   [&](grpc::Status status) { done.set_value(status); });
-    return done.get_future().get();
-  }
+  grpc::Status export_raw(const std::string& bytes) { return export_raw_traces(channel, bytes); }
 };
 
 TEST_F(GrpcTest, GzipTracesAreAcceptedAsRecords) {
