@@ -296,6 +296,37 @@ TEST(OtlpWire, MalformedBytesAreRefusedWithTheSize) {
   EXPECT_EQ(decode_error(""), "");          // an empty request is valid: nothing in it
 }
 
+// A GenAI export cut at every byte, and with every byte changed three ways (its high bit, its low
+// bit, zeroed): the decoder refuses exactly what protobuf's generated parser refuses, whatever the
+// damage lands on (a tag, a length of one or two bytes, an id, a string's UTF-8, a fixed64 time).
+TEST(OtlpWire, EveryCutAndDamagedByteIsRefusedAsTheGeneratedParserRefusesIt) {
+  trace_v1::ExportTraceServiceRequest request = genai_span_request();
+  auto* spans = request.mutable_resource_spans(0)->mutable_scope_spans(0);
+  spans->add_spans()->CopyFrom(spans->spans(0));
+  spans->mutable_spans(1)->set_name(std::string(140, 'n'));  // a two-byte length
+  const std::string good = request.SerializeAsString();
+  std::size_t refused = 0;
+  const auto agree = [&](const std::string& bytes, const std::string& what) {
+    trace_v1::ExportTraceServiceRequest parsed;
+    const bool parses = parsed.ParseFromString(bytes);
+    const std::string error = decode_error(bytes);
+    EXPECT_EQ(error.empty(), parses) << what << ": " << error;
+    if (!parses) ++refused;
+  };
+  for (std::size_t cut = 0; cut < good.size(); ++cut)
+    agree(good.substr(0, cut), "cut " + std::to_string(cut));
+  for (std::size_t i = 0; i < good.size(); ++i) {
+    for (int how = 0; how < 3; ++how) {
+      std::string damaged = good;
+      damaged[i] = how == 0   ? static_cast<char>(damaged[i] ^ 0x80)
+                   : how == 1 ? static_cast<char>(damaged[i] ^ 0x01)
+                              : '\0';
+      agree(damaged, "byte " + std::to_string(i) + " way " + std::to_string(how));
+    }
+  }
+  EXPECT_GT(refused, good.size());  // the damage is mostly refused: the test reaches both sides
+}
+
 TEST(OtlpWire, ValuesDeeperThan32LevelsBecomeNullAndDeeperThanTheLimitAreRefused) {
   // An attribute whose value is an array nested `levels` deep around the string "x".
   auto nested = [](int levels) {
