@@ -27,6 +27,8 @@ wait_for_w1_events "$n" "$port" "$pid" "$work" 0.5
 kill -TERM "$pid"
 wait "$pid" || true
 callgrind_annotate --inclusive=yes "$work/callgrind.out" >"$work/annotate.txt" 2>/dev/null
+# CALLGRIND_OUT: where to keep the profile for callgrind_annotate (by default it is deleted).
+if [ -n "${CALLGRIND_OUT:-}" ]; then cp "$work/callgrind.out" "$CALLGRIND_OUT"; fi
 inclusive() {
   awk -v f="$1" 'index($0, f) && !found { gsub(",", "", $1); print $1; found = 1 }' "$work/annotate.txt"
 }

@@ -35,7 +35,11 @@
 namespace specwatch {
 
 // Where a parsed document's tape and string buffer are (simdjson's dom::document::tape and
-// string_buf). Owned by the parser; its address is stable for the parser's life.
+// string_buf). Owned by the parser; its address is stable for the parser's life. The string
+// buffer holds each string as a 4-byte little-endian length, its bytes and a NUL, and is
+// allocated with SIMDJSON_PADDING (64) bytes beyond the most its strings can take
+// (dom::document::allocate): a fixed-size read of up to 64 bytes from any string's start stays
+// inside it (stored_name_matches relies on that).
 struct JsonTape {
   const std::uint64_t* words = nullptr;
   const std::uint8_t* strings = nullptr;
@@ -206,6 +210,20 @@ class JsonRefOf {
       }
       return true;
     }
+  }
+
+  // The members with their names where the tape's string buffer holds them (kind kTape):
+  // `f(stored, value)`, `stored` pointing at the name's length word (see JsonTape).
+  template <typename F>
+  [[gnu::always_inline]] bool for_each_stored_member(F&& f) const
+      requires(kKind == JsonKind::kTape) {
+    const std::uint64_t* closing = closing_word();
+    for (const std::uint64_t* key = words() + 1; key < closing;) {
+      const JsonRefOf value = at_word(key + 1);
+      if (!f(tape_->strings + (*key & kPayload), value)) return false;
+      key = value.next_word();
+    }
+    return true;
   }
 
   template <typename F>

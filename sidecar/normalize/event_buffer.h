@@ -25,6 +25,7 @@
 #include "sidecar/core/event.h"
 #include "sidecar/core/record.h"
 #include "sidecar/normalize/compiled_profile.h"
+#include "sidecar/normalize/stored_member_name.h"
 #include "sidecar/normalize/text_util.h"
 
 namespace specwatch {
@@ -104,7 +105,11 @@ class EventBuffer {
     std::shared_ptr<const char> layout_id;  // CompiledProfile::layout_id; null: nothing cached
     std::vector<MemberNameKey> keys;        // member_name_key of each member name, in order
     std::string long_names;  // names longer than kMemberNameKeyBytes (keys hold only part of them)
-    bool usable = false;     // what the pass found: whether the positions may be used
+    // The same names for a tape record's compare (stored_member_name.h), and their bytes past
+    // the head, padded.
+    std::vector<StoredMemberName> stored_names;
+    std::string stored_rests;
+    bool usable = false;  // what the pass found: whether the positions may be used
     // The Record::value_layout of the record whose names these are; kUnknown for any other.
     ValueLayout value_layout = ValueLayout::kUnknown;
     // False for a Scratch used for one record only (normalize() into a std::vector): remembering

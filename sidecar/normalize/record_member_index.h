@@ -156,34 +156,50 @@ class ObjectNames {
     const JsonRefOf<kKind> object = object_.as<kKind>();
     const std::uint32_t count = object.member_count();
     if (count != layout.keys.size()) return false;
-    const std::uint64_t** words = index_->member_words.data();
-    std::size_t m = 0;
-    std::size_t long_offset = 0;
-    return object.for_each_member([&](std::string_view name, JsonRefOf<kKind> value) {
-      const MemberNameKey key = member_name_key(name);
-      if (key != layout.keys[m]) return false;
-      if (key.n > kMemberNameKeyBytes) {
-        if (!same_long_name(layout.long_names.data() + long_offset, name.data(), key.n)) {
-          return false;
+    if constexpr (kKind == JsonKind::kTape) {
+      // Each name compared where simdjson stored it, length word included: two loads and masks
+      // (stored_member_name.h), where a MemberNameKey cost a dispatch on the name's length.
+      const std::uint64_t** words = index_->member_words.data();
+      const StoredMemberName* stored = layout.stored_names.data();
+      const char* rests = layout.stored_rests.data();
+      std::size_t m = 0;
+      return object.for_each_stored_member([&](const std::uint8_t* name, JsonRefOf<kKind> value) {
+        if (!stored_name_matches(name, stored[m], rests)) return false;
+        words[m++] = value.words();
+        return true;
+      });
+    } else {
+      std::size_t m = 0;
+      std::size_t long_offset = 0;
+      return object.for_each_member([&](std::string_view name, JsonRefOf<kKind>) {
+        const MemberNameKey key = member_name_key(name);
+        if (key != layout.keys[m]) return false;
+        if (key.n > kMemberNameKeyBytes) {
+          if (!same_long_name(layout.long_names.data() + long_offset, name.data(), key.n)) {
+            return false;
+          }
+          long_offset += key.n;
         }
-        long_offset += key.n;
-      }
-      if constexpr (kKind == JsonKind::kTape) words[m] = value.words();
-      ++m;
-      return true;
-    });
+        ++m;
+        return true;
+      });
+    }
   }
 
   void remember_layout() {
     EventBuffer::LayoutCache& layout = index_->layout;
     layout.keys.clear();
     layout.long_names.clear();
+    layout.stored_names.clear();
+    layout.stored_rests.clear();
     object_.for_each_member([&](std::string_view name, JsonRef) {
       const MemberNameKey key = member_name_key(name);
       layout.keys.push_back(key);
       if (key.n > kMemberNameKeyBytes) layout.long_names.append(name);
+      layout.stored_names.push_back(stored_member_name(name, layout.stored_rests));
       return true;
     });
+    pad_stored_rests(layout.stored_rests);
     layout.usable = usable_;
     layout.value_layout = value_layout_;
     layout.layout_id = profile_->layout_id;

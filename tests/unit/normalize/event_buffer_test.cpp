@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sidecar/framing/json_parser.h"
 #include "sidecar/normalize/profile_set.h"
 #include "tests/unit/normalize/event_text.h"
 
@@ -422,6 +423,73 @@ profiles:
                               "error_code=X"});
   EXPECT_EQ(run(p, R"({"b":"error","d":"Z","e":null,"f":"W"})"),
             V{"log_record service=svc ts=0 trace=W span= workflow= level=error error_code=Z"});
+}
+
+// Records on simdjson's tape through one buffer, as the pipeline reads a file: the layout check
+// compares each name where simdjson stored it (stored_member_name.h). For every name length from
+// 1 to 40 (a profile's field name is never empty), a record with the profile's names, then the same
+// with one byte of a name changed (at every position, in the name the profile reads and in another
+// member's), one byte longer and one shorter, each followed by the first record again. Each result
+// is checked against the same record as a RapidJSON value into a fresh vector. A compare that
+// missed a byte, the length or the rest of a long name would keep the first record's positions and
+// read a member the record no longer has under that name.
+TEST_F(LayoutCache, TapeRecordsNamesChangedAtEveryByte) {
+  JsonParser parser;
+  const auto tape_run = [&](const CompiledProfile& p, const std::string& text) {
+    SCOPED_TRACE(text);
+    const ParseResult parsed = parser.parse_view(text);
+    EXPECT_TRUE(parsed.ok());
+    EXPECT_TRUE(parsed.json.on_tape());
+    buffer_.clear();
+    const std::string_view reason = normalize(p, parsed.json, "svc", buffer_);
+    rapidjson::Document doc;
+    doc.Parse(text.data(), text.size());
+    std::vector<CanonicalEvent> fresh;
+    EXPECT_EQ(normalize(p, doc, "svc", fresh), reason);
+    EXPECT_EQ(test::describe(buffer_), test::describe(fresh));
+    return test::describe(buffer_);
+  };
+  using V = std::vector<std::string>;
+  const auto record = [](const std::string& name, const std::string& other) {
+    return "{\"" + name + "\":\"warn\",\"" + other + "\":\"E\"}";
+  };
+  for (std::size_t length = 1; length <= 40; ++length) {
+    SCOPED_TRACE(length);
+    std::string name;
+    for (std::size_t i = 0; i < length; ++i) name += static_cast<char>('a' + i % 26);
+    const std::string other = "c" + name;
+    ProfileSet set;
+    set.add_yaml(
+        "profiles:\n  - name: p\n    rules:\n      - emit: log_record\n        set:\n"
+        "          level: {field: '" +
+            name +
+            "'}\n"
+            "          error_code: {field: '" +
+            other + "'}\n",
+        "test.yaml");
+    const CompiledProfile& p = *set.find("p");
+    const V both{level("warn", "E")};  // without a level: info
+    ASSERT_EQ(tape_run(p, record(name, other)), both);
+    ASSERT_EQ(tape_run(p, record(name, other)), both);  // the same layout, found again
+    for (std::size_t k = 0; k < length; ++k) {
+      std::string changed = name;
+      changed[k] = 'Z';
+      EXPECT_EQ(tape_run(p, record(changed, other)), (V{level("info", "E")})) << k;
+      EXPECT_EQ(tape_run(p, record(name, other)), both) << k;
+    }
+    for (std::size_t k = 0; k < other.size(); ++k) {
+      std::string changed = other;
+      changed[k] = 'Z';
+      EXPECT_EQ(tape_run(p, record(name, changed)), (V{level("warn")})) << k;
+      EXPECT_EQ(tape_run(p, record(name, other)), both) << k;
+    }
+    EXPECT_EQ(tape_run(p, record(name + "Z", other)), (V{level("info", "E")}));
+    EXPECT_EQ(tape_run(p, record(name, other)), both);
+    EXPECT_EQ(tape_run(p, record(name, other + "Z")), (V{level("warn")}));
+    EXPECT_EQ(tape_run(p, record(name, other)), both);
+    EXPECT_EQ(tape_run(p, record(name.substr(0, length - 1), other)), (V{level("info", "E")}));
+    EXPECT_EQ(tape_run(p, record(name, other)), both);
+  }
 }
 
 }  // namespace
