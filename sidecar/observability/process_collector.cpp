@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -75,6 +76,12 @@ ProcessCollector::ProcessCollector(std::string process_dir, std::string proc_sta
       ticks_per_second_(static_cast<double>(::sysconf(_SC_CLK_TCK))),
       page_size_(static_cast<double>(::sysconf(_SC_PAGESIZE))) {}
 
+std::optional<double> ProcessCollector::cached_boot_time() const {
+  std::lock_guard lock(boot_mutex_);
+  if (!boot_) boot_ = boot_time(proc_stat_);
+  return boot_;
+}
+
 std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
   using prometheus::MetricType;
   std::vector<prometheus::MetricFamily> families;
@@ -94,7 +101,7 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
                                     "Total user and system CPU time spent in seconds.",
                                     MetricType::Counter, (*utime + *stime) / ticks_per_second_));
         }
-        auto boot = boot_time(proc_stat_);
+        auto boot = cached_boot_time();
         if (starttime && boot) {
           families.push_back(family("process_start_time_seconds",
                                     "Start time of the process since unix epoch in seconds.",

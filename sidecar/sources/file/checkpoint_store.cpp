@@ -25,10 +25,15 @@ void write_u64(Writer& w, const char* key, std::uint64_t value) {
   w.Uint64(value);
 }
 
+// An XXH3 tail under keys of its own: a binary from before XXH3 reads an entry without
+// tail_length as one whose tail is unknown (it resumes at the offset, and only a copy of the file
+// goes unrecognised), where an FNV-1a tail_hash it could not match would make it read the file
+// again from its start. An FNV-1a tail loaded from such a checkpoint is written back as it was.
 void write_tail(Writer& w, const TailCheck& tail) {
   if (tail.length == 0) return;  // at the start, or unknown
-  write_u64(w, "tail_length", tail.length);
-  write_u64(w, "tail_hash", tail.hash);
+  const bool fnv = tail.algorithm == TailHash::kFnv1a;
+  write_u64(w, fnv ? "tail_length" : "tail_xxh3_length", tail.length);
+  write_u64(w, fnv ? "tail_hash" : "tail_xxh3_hash", tail.hash);
 }
 
 bool read_u64(const rapidjson::Value& v, const char* key, std::uint64_t& out) {
@@ -37,10 +42,17 @@ bool read_u64(const rapidjson::Value& v, const char* key, std::uint64_t& out) {
   return true;
 }
 
-// Optional tail fields; the tail's offset is the entry's offset.
+// Optional tail fields (XXH3's, or an older checkpoint's FNV-1a ones); the tail's offset is the
+// entry's offset.
 bool read_tail(const rapidjson::Value& v, std::uint64_t offset, TailCheck& tail) {
   tail.offset = offset;
+  if (v.HasMember("tail_xxh3_length")) {
+    tail.algorithm = TailHash::kXxh3;
+    return read_u64(v, "tail_xxh3_length", tail.length) &&
+           read_u64(v, "tail_xxh3_hash", tail.hash) && tail.length <= offset;
+  }
   if (!v.HasMember("tail_length")) return true;
+  tail.algorithm = TailHash::kFnv1a;
   return read_u64(v, "tail_length", tail.length) && read_u64(v, "tail_hash", tail.hash) &&
          tail.length <= offset;
 }
@@ -64,7 +76,9 @@ std::optional<CheckpointData> parse_document(const rapidjson::Value& doc, std::s
       return std::nullopt;
     }
     if (!read_tail(f, e.offset, e.tail)) {
-      error = "a \"files\" entry has an invalid tail_length or tail_hash";
+      error =
+          "a \"files\" entry has an invalid tail_xxh3_length, tail_xxh3_hash, tail_length or "
+          "tail_hash";
       return std::nullopt;
     }
     e.path.assign(f["path"].GetString(), f["path"].GetStringLength());

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <string>
 
+#include "sidecar/core/byte_hash.h"
+
 namespace specwatch {
 
 namespace {
@@ -49,6 +51,10 @@ std::uint64_t fingerprint_hash(std::string_view bytes) {
   return h;
 }
 
+std::uint64_t tail_hash(std::string_view bytes, TailHash algorithm) {
+  return algorithm == TailHash::kFnv1a ? fingerprint_hash(bytes) : byte_hash(bytes);
+}
+
 std::optional<Fingerprint> compute_fingerprint(int fd, std::size_t max_bytes) {
   auto head = read_head(fd, max_bytes);
   if (!head) return std::nullopt;
@@ -67,11 +73,11 @@ bool fingerprint_still_matches(int fd, const Fingerprint& known) {
   return h && *h == known.hash;
 }
 
-std::optional<TailCheck> tail_check_at(int fd, std::uint64_t offset) {
+std::optional<TailCheck> tail_check_at(int fd, std::uint64_t offset, TailHash algorithm) {
   const std::uint64_t length = std::min(offset, kTailCheckBytes);
   auto bytes = read_at(fd, offset - length, length);
   if (!bytes || bytes->size() < length) return std::nullopt;
-  return TailCheck{offset, length, fingerprint_hash(*bytes)};
+  return TailCheck{offset, length, tail_hash(*bytes, algorithm), algorithm};
 }
 
 bool holds_content(int fd, std::uint64_t size, std::string_view head,
@@ -79,7 +85,7 @@ bool holds_content(int fd, std::uint64_t size, std::string_view head,
   if (fingerprint.length == 0 || tail.at_start() || tail.unknown()) return false;
   if (size < tail.offset || head.size() < fingerprint.length) return false;
   if (fingerprint_hash(head.substr(0, fingerprint.length)) != fingerprint.hash) return false;
-  auto here = tail_check_at(fd, tail.offset);
+  auto here = tail_check_at(fd, tail.offset, tail.algorithm);
   return here && *here == tail;
 }
 

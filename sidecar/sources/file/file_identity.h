@@ -22,6 +22,13 @@ struct Fingerprint {
   bool operator==(const Fingerprint&) const = default;
 };
 
+// How a TailCheck's hash was computed. XXH3 (64-bit): a tail check is hashed for every batch a
+// file source reads, and the byte-wise FNV-1a it replaced, 4 KiB at a multiply per byte, was 2 %
+// of W1's seconds. Checkpoints written before it hold FNV-1a tails; those are verified with
+// FNV-1a (a check is only ever compared with one computed the same way) until the file's next
+// acknowledged batch replaces them.
+enum class TailHash : std::uint8_t { kXxh3, kFnv1a };
+
 // What was read of a file just before an offset: the hash of the `length` bytes ending at
 // `offset` (length = min(offset, kTailCheckBytes)). A file only counts as a copy of content read
 // up to `offset` if it is that long and holds these same bytes there, so a file that merely
@@ -30,6 +37,7 @@ struct TailCheck {
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
   std::uint64_t hash = 0;
+  TailHash algorithm = TailHash::kXxh3;
 
   bool operator==(const TailCheck&) const = default;
   // Nothing read: there is nothing a copy could skip.
@@ -46,8 +54,13 @@ struct FileIdentity {
   Fingerprint fingerprint;
 };
 
-// FNV-1a, 64-bit: stable across builds and platforms, so checkpoints stay valid.
+// FNV-1a, 64-bit: stable across builds and platforms, so checkpoints stay valid. Hashed once
+// per file (its head), unlike tail checks.
 std::uint64_t fingerprint_hash(std::string_view bytes);
+
+// A tail check's hash of `bytes` by `algorithm`; XXH3 is as stable across builds and platforms
+// (its output is fixed since xxHash 0.8.0).
+std::uint64_t tail_hash(std::string_view bytes, TailHash algorithm = TailHash::kXxh3);
 
 // The first min(size, max_bytes) bytes of `fd`; nullopt on a read error.
 std::optional<std::string> read_file_head(int fd, std::size_t max_bytes);
@@ -63,8 +76,10 @@ std::optional<std::uint64_t> hash_prefix(int fd, std::uint64_t length);
 // fingerprint matches everything (nothing to compare yet).
 bool fingerprint_still_matches(int fd, const Fingerprint& known);
 
-// The tail check of `fd` at `offset`; nullopt if the file is shorter or unreadable.
-std::optional<TailCheck> tail_check_at(int fd, std::uint64_t offset);
+// The tail check of `fd` at `offset`, hashed by `algorithm` (that of the check it is compared
+// with); nullopt if the file is shorter or unreadable.
+std::optional<TailCheck> tail_check_at(int fd, std::uint64_t offset,
+                                       TailHash algorithm = TailHash::kXxh3);
 
 // True if the file behind `fd` (whose first bytes are `head`, `size` bytes long) holds the
 // content that `fingerprint` and `tail` describe: same first bytes, at least tail.offset long,

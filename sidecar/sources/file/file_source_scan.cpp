@@ -299,7 +299,9 @@ std::uint64_t FileSource::initial_offset(int fd, const struct stat& info, bool f
     const TailCheck known =
         entry.tail.offset == entry.offset ? entry.tail : TailCheck{entry.offset, 0, 0};
     bool same = size >= entry.offset && fingerprint_still_matches(fd, entry.identity.fingerprint);
-    if (same && known.length != 0) same = tail_check_at(fd, entry.offset) == known;
+    if (same && known.length != 0) {
+      same = tail_check_at(fd, entry.offset, known.algorithm) == known;
+    }
     if (same) {
       how = "checkpoint";
       tail = known;

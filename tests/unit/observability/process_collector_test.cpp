@@ -105,6 +105,23 @@ TEST_F(FakeProc, ParsesProcfsFilesExactly) {
   EXPECT_EQ(value_of(families["process_max_fds"]), 4096.0);
 }
 
+// The boot time is read from /proc/stat on the first scrape that finds it, then kept: a later
+// change to the file is not read (the boot time never changes; the file is large on large nodes).
+TEST_F(FakeProc, TheBootTimeIsReadOnceFound) {
+  long ticks = ::sysconf(_SC_CLK_TCK);
+  std::string stat = "4242 (specwatch) S 1 4242 4242 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 3 0 ";
+  stat += std::to_string(10 * ticks) + " 123456789 999\n";
+  write("stat", stat);
+  ProcessCollector collector(dir_, dir_ + "/proc_stat");
+  EXPECT_EQ(by_name(collector.Collect()).count("process_start_time_seconds"), 0u);  // no file yet
+  write("proc_stat", "cpu  1 2 3\nbtime 1700000000\n");
+  EXPECT_EQ(value_of(by_name(collector.Collect())["process_start_time_seconds"]), 1700000010.0);
+  write("proc_stat", "cpu  1 2 3\nbtime 1800000000\n");
+  EXPECT_EQ(value_of(by_name(collector.Collect())["process_start_time_seconds"]), 1700000010.0);
+  std::filesystem::remove(dir_ + "/proc_stat");
+  EXPECT_EQ(value_of(by_name(collector.Collect())["process_start_time_seconds"]), 1700000010.0);
+}
+
 TEST_F(FakeProc, UnreadableFilesLeaveTheirMetricsOut) {
   write("statm", "1000 250 100 10 0 300 0\n");
   std::filesystem::remove(dir_ + "/fd");

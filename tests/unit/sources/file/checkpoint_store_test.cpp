@@ -109,6 +109,65 @@ TEST(CheckpointStore, TailChecksAndRetiredContentRoundTrip) {
   EXPECT_EQ(load.retired[0].retired_unix_ms, 1700000000123);
 }
 
+TEST(CheckpointStore, TailsAreWrittenUnderTheKeysOfTheirHash) {
+  auto entries = sample_entries();
+  entries[0].tail = {4096, 4096, 777};
+  entries[1].tail = {0, 0, 0};
+  std::vector<RetiredEntry> retired = {
+      {"/logs/app.log", {1024, 99}, {30000, 4096, 55, TailHash::kFnv1a}, 1700000000123}};
+  const std::string text = CheckpointStore::serialize("traces", entries, retired);
+  EXPECT_NE(text.find("\"offset\":4096,\"tail_xxh3_length\":4096,\"tail_xxh3_hash\":777}"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\"offset\":30000,\"tail_length\":4096,\"tail_hash\":55,"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("\"tail_length\":4096,\"tail_hash\":777"), std::string::npos);
+}
+
+// A checkpoint of a build that hashed tails with FNV-1a: its tails load as FNV-1a ones (verified
+// that way), and are written back under the same keys while they are the tails kept.
+TEST(CheckpointStore, FnvTailsOfAnOlderBuildLoadAsFnvAndAreKept) {
+  TempDir dir;
+  CheckpointStore store(dir.path(), "traces");
+  std::filesystem::create_directories(dir.path() + "/checkpoints");
+  testing::write_file(store.path(),
+                      "{\"schema_version\":2,\"data\":{\"source\":\"traces\",\"files\":[{\"path\":"
+                      "\"/l/a\",\"dev\":7,\"ino\":8,\"fingerprint_length\":64,"
+                      "\"fingerprint_hash\":9,\"offset\":500,\"tail_length\":500,"
+                      "\"tail_hash\":123}],\"retired\":[{\"path\":\"/l/b\",\"fingerprint_length\":"
+                      "64,\"fingerprint_hash\":10,\"offset\":9000,\"tail_length\":4096,"
+                      "\"tail_hash\":456,\"retired_unix_ms\":1700000000000}]}}\n");
+  CheckpointLoad load = store.load();
+  ASSERT_TRUE(load.found) << load.error;
+  ASSERT_EQ(load.entries.size(), 1u);
+  EXPECT_EQ(load.entries[0].tail, (TailCheck{500, 500, 123, TailHash::kFnv1a}));
+  ASSERT_EQ(load.retired.size(), 1u);
+  EXPECT_EQ(load.retired[0].tail, (TailCheck{9000, 4096, 456, TailHash::kFnv1a}));
+  ASSERT_EQ(store.save(load.entries, load.retired), "");
+  CheckpointLoad again = store.load();
+  ASSERT_EQ(again.entries.size(), 1u);
+  EXPECT_EQ(again.entries[0].tail, (TailCheck{500, 500, 123, TailHash::kFnv1a}));
+  EXPECT_EQ(again.retired[0].tail, (TailCheck{9000, 4096, 456, TailHash::kFnv1a}));
+}
+
+TEST(CheckpointStore, AnIncompleteXxh3TailIsCorrupt) {
+  std::string error;
+  EXPECT_FALSE(CheckpointStore::parse("{\"version\":1,\"files\":[{\"path\":\"/a\",\"dev\":1,"
+                                      "\"ino\":2,\"fingerprint_length\":3,\"fingerprint_hash\":4,"
+                                      "\"offset\":5,\"tail_xxh3_length\":5}]}",
+                                      error)
+                   .has_value());
+  EXPECT_EQ(error,
+            "a \"files\" entry has an invalid tail_xxh3_length, tail_xxh3_hash, tail_length or "
+            "tail_hash");
+  // Longer than the offset it ends at.
+  EXPECT_FALSE(CheckpointStore::parse("{\"version\":1,\"files\":[{\"path\":\"/a\",\"dev\":1,"
+                                      "\"ino\":2,\"fingerprint_length\":3,\"fingerprint_hash\":4,"
+                                      "\"offset\":5,\"tail_xxh3_length\":6,\"tail_xxh3_hash\":1}]}",
+                                      error)
+                   .has_value());
+}
+
 TEST(CheckpointStore, CheckpointOfTheOlderFormatIsMigratedWithoutLoss) {
   TempDir dir;
   CheckpointStore store(dir.path(), "traces");

@@ -472,6 +472,53 @@ TEST_F(FileSourceTest, CheckpointWithMatchingFingerprintResumes) {
   EXPECT_EQ(consumer_.data(), (std::vector<std::string>{"{\"n\":2}"}));
 }
 
+// Checkpoints of a build that hashed tails with FNV-1a: a file whose bytes before the offset are
+// still those resumes there, and the next checkpoint holds an XXH3 tail; one rewritten before the
+// offset is read from its start.
+TEST_F(FileSourceTest, CheckpointWithAnFnvTailOfAnOlderBuildResumesOrRereads) {
+  const std::string kept = logs_ / "a.json";
+  const std::string rewritten = logs_ / "b.json";
+  write_file(kept, ndjson_lines(0, 3));
+  write_file(rewritten, ndjson_lines(10, 13));
+  std::vector<CheckpointEntry> entries;
+  for (const auto& [path, first] : {std::pair{kept, 0}, std::pair{rewritten, 10}}) {
+    struct stat info {};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0);
+    const std::string read = ndjson_lines(first, first + 2);
+    CheckpointEntry entry;
+    entry.path = path;
+    entry.identity = {static_cast<std::uint64_t>(info.st_dev),
+                      static_cast<std::uint64_t>(info.st_ino),
+                      {8, fingerprint_hash(read.substr(0, 8))}};
+    entry.offset = read.size();
+    entry.tail = {read.size(), read.size(), fingerprint_hash(read), TailHash::kFnv1a};
+    entries.push_back(entry);
+  }
+  // b.json's second line changed in place (same length, same first bytes): not what was read.
+  std::string changed = ndjson_lines(10, 13);
+  changed[changed.find("11")] = '9';
+  write_file(rewritten, changed);
+  ASSERT_EQ(CheckpointStore(state_.path(), "s").save(entries), "");
+  auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
+                              state_.path(), consumer_);
+  source->start();
+  ASSERT_TRUE(consumer_.wait_count(4));
+  ASSERT_TRUE(wait_scans(*source, 2));
+  source->stop(1000);
+  auto data = consumer_.data();
+  std::sort(data.begin(), data.end());
+  EXPECT_EQ(data,
+            (std::vector<std::string>{"{\"n\":10}", "{\"n\":12}", "{\"n\":2}", "{\"n\":91}"}));
+  CheckpointLoad load = CheckpointStore(state_.path(), "s").load();
+  ASSERT_EQ(load.entries.size(), 2u);
+  for (const auto& entry : load.entries) {
+    const std::string text = entry.path == kept ? ndjson_lines(0, 3) : changed;
+    EXPECT_EQ(entry.offset, text.size());
+    EXPECT_EQ(entry.tail, (TailCheck{text.size(), text.size(), tail_hash(text), TailHash::kXxh3}))
+        << entry.path;
+  }
+}
+
 TEST_F(FileSourceTest, SameInodeWithNewContentIsReadFromTheStart) {
   const std::string path = logs_ / "a.json";
   write_file(path, "{\"gen\":\"one\"}\n");
