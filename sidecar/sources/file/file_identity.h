@@ -54,8 +54,9 @@ struct FileIdentity {
   Fingerprint fingerprint;
 };
 
-// FNV-1a, 64-bit: stable across builds and platforms, so checkpoints stay valid. Hashed once
-// per file (its head), unlike tail checks.
+// FNV-1a, 64-bit: stable across builds and platforms, so checkpoints stay valid. Hashes a file's
+// head, when the file is found and once per pass over its new bytes: far less often than tail
+// checks.
 std::uint64_t fingerprint_hash(std::string_view bytes);
 
 // A tail check's hash of `bytes` by `algorithm`; XXH3 is as stable across builds and platforms
