@@ -88,6 +88,49 @@ TEST(EventBuffer, SameEventsAsAFreshVectorOnEverySample) {
   }
 }
 
+// Text values copied into a reused event slot (assign_text): every length from 0 to 40 after every
+// length from 0 to 40, into a common field the slot keeps and into a body field set_kind()
+// empties. The fixed-size moves take 8 to 32 bytes into a field at least that long; the rest goes
+// through std::string. normalize_checked() compares each record with a fresh vector.
+TEST(EventBuffer, TextOfEveryLengthAfterEveryLengthInAReusedSlot) {
+  ProfileSet set;
+  set.add_yaml(R"(
+profiles:
+  - name: texts
+    common:
+      trace_id: {field: t}
+    rules:
+      - emit: llm_call
+        set:
+          model: {field: m}
+)",
+               "test.yaml");
+  const CompiledProfile& p = *set.find("texts");
+  EventBuffer buffer;
+  // Distinct bytes at every position, so that a byte copied from the wrong place shows.
+  auto text = [](std::size_t n, char first) {
+    std::string t;
+    for (std::size_t i = 0; i < n; ++i) t += static_cast<char>(first + i % 26);
+    return t;
+  };
+  for (std::size_t before = 0; before <= 40; ++before) {
+    for (std::size_t after = 0; after <= 40; ++after) {
+      for (const auto& [n, first] : {std::pair{before, 'a'}, std::pair{after, 'A'}}) {
+        const std::string t = text(n, first);
+        const std::string m = text(40 - n, first);
+        rapidjson::Document doc;
+        doc.SetObject();
+        doc.AddMember("t", rapidjson::StringRef(t.data(), t.size()), doc.GetAllocator());
+        doc.AddMember("m", rapidjson::StringRef(m.data(), m.size()), doc.GetAllocator());
+        test::normalize_checked(p, doc, buffer);
+        ASSERT_EQ(buffer.size(), 1u);
+        EXPECT_EQ(buffer[0].trace_id, t) << before << " then " << after;
+        EXPECT_EQ(std::get<LlmCall>(buffer[0].body).model, m) << before << " then " << after;
+      }
+    }
+  }
+}
+
 TEST(EventBuffer, UnusedMembersChangeNothing) {
   ProfileSet set;
   for (const Case& c : kCases) {
