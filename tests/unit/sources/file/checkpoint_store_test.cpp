@@ -21,6 +21,14 @@ std::vector<CheckpointEntry> sample_entries() {
   return {stream, doc};
 }
 
+// A store whose checkpoint file holds `text` as it is (another version's, or a damaged one).
+CheckpointStore store_holding(const TempDir& dir, std::string_view text) {
+  CheckpointStore store(dir.path(), "traces");
+  std::filesystem::create_directories(dir.path() + "/checkpoints");
+  testing::write_file(store.path(), std::string(text));
+  return store;
+}
+
 TEST(CheckpointStore, SerializesTheDocumentedFormat) {
   EXPECT_EQ(CheckpointStore::serialize("traces", sample_entries()),
             "{\"source\":\"traces\",\"files\":["
@@ -63,9 +71,7 @@ TEST(CheckpointStore, MissingCheckpointIsNotAnError) {
 
 TEST(CheckpointStore, CorruptCheckpointIsMovedAside) {
   TempDir dir;
-  CheckpointStore store(dir.path(), "traces");
-  std::filesystem::create_directories(dir.path() + "/checkpoints");
-  testing::write_file(store.path(), "{\"version\":1,\"files\":[{\"path\":");
+  CheckpointStore store = store_holding(dir, "{\"version\":1,\"files\":[{\"path\":");
   CheckpointLoad load = store.load();
   EXPECT_FALSE(load.found);
   EXPECT_TRUE(load.corrupt);
@@ -128,15 +134,14 @@ TEST(CheckpointStore, TailsAreWrittenUnderTheKeysOfTheirHash) {
 // that way), and are written back under the same keys while they are the tails kept.
 TEST(CheckpointStore, FnvTailsOfAnOlderBuildLoadAsFnvAndAreKept) {
   TempDir dir;
-  CheckpointStore store(dir.path(), "traces");
-  std::filesystem::create_directories(dir.path() + "/checkpoints");
-  testing::write_file(store.path(),
-                      "{\"schema_version\":2,\"data\":{\"source\":\"traces\",\"files\":[{\"path\":"
-                      "\"/l/a\",\"dev\":7,\"ino\":8,\"fingerprint_length\":64,"
-                      "\"fingerprint_hash\":9,\"offset\":500,\"tail_length\":500,"
-                      "\"tail_hash\":123}],\"retired\":[{\"path\":\"/l/b\",\"fingerprint_length\":"
-                      "64,\"fingerprint_hash\":10,\"offset\":9000,\"tail_length\":4096,"
-                      "\"tail_hash\":456,\"retired_unix_ms\":1700000000000}]}}\n");
+  CheckpointStore store =
+      store_holding(dir,
+                    "{\"schema_version\":2,\"data\":{\"source\":\"traces\",\"files\":[{\"path\":"
+                    "\"/l/a\",\"dev\":7,\"ino\":8,\"fingerprint_length\":64,"
+                    "\"fingerprint_hash\":9,\"offset\":500,\"tail_length\":500,"
+                    "\"tail_hash\":123}],\"retired\":[{\"path\":\"/l/b\",\"fingerprint_length\":"
+                    "64,\"fingerprint_hash\":10,\"offset\":9000,\"tail_length\":4096,"
+                    "\"tail_hash\":456,\"retired_unix_ms\":1700000000000}]}}\n");
   CheckpointLoad load = store.load();
   ASSERT_TRUE(load.found) << load.error;
   ASSERT_EQ(load.entries.size(), 1u);
@@ -166,16 +171,18 @@ TEST(CheckpointStore, AnIncompleteXxh3TailIsCorrupt) {
                                       "\"offset\":5,\"tail_xxh3_length\":6,\"tail_xxh3_hash\":1}]}",
                                       error)
                    .has_value());
+  EXPECT_EQ(error,
+            "a \"files\" entry has an invalid tail_xxh3_length, tail_xxh3_hash, tail_length or "
+            "tail_hash");
 }
 
 TEST(CheckpointStore, CheckpointOfTheOlderFormatIsMigratedWithoutLoss) {
   TempDir dir;
-  CheckpointStore store(dir.path(), "traces");
-  std::filesystem::create_directories(dir.path() + "/checkpoints");
-  testing::write_file(store.path(),
-                      "{\"version\":1,\"source\":\"traces\",\"files\":[{\"path\":\"/l/a\","
-                      "\"dev\":7,\"ino\":8,\"fingerprint_length\":64,\"fingerprint_hash\":9,"
-                      "\"offset\":500}]}\n");
+  CheckpointStore store =
+      store_holding(dir,
+                    "{\"version\":1,\"source\":\"traces\",\"files\":[{\"path\":\"/l/a\","
+                    "\"dev\":7,\"ino\":8,\"fingerprint_length\":64,\"fingerprint_hash\":9,"
+                    "\"offset\":500}]}\n");
   CheckpointLoad load = store.load();
   ASSERT_TRUE(load.found);
   EXPECT_TRUE(load.migrated);
@@ -188,9 +195,7 @@ TEST(CheckpointStore, CheckpointOfTheOlderFormatIsMigratedWithoutLoss) {
 
 TEST(CheckpointStore, CheckpointFromANewerVersionIsSetAside) {
   TempDir dir;
-  CheckpointStore store(dir.path(), "traces");
-  std::filesystem::create_directories(dir.path() + "/checkpoints");
-  testing::write_file(store.path(), "{\"schema_version\":3,\"data\":{\"files\":[]}}");
+  CheckpointStore store = store_holding(dir, "{\"schema_version\":3,\"data\":{\"files\":[]}}");
   CheckpointLoad load = store.load();
   EXPECT_FALSE(load.found);
   EXPECT_TRUE(load.corrupt);

@@ -38,6 +38,21 @@ long long checkpoint_offset(const std::string& checkpoint, const std::string& pa
 
 class FileSourceTest : public ::testing::Test {
  protected:
+  // A checkpoint entry for the file at `path` as it is now (device and inode), read up to
+  // `offset`, whose first bytes were `head` (its fingerprint).
+  static CheckpointEntry entry_for(const std::string& path, std::string_view head,
+                                   std::uint64_t offset) {
+    struct stat info {};
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    CheckpointEntry entry;
+    entry.path = path;
+    entry.identity = {static_cast<std::uint64_t>(info.st_dev),
+                      static_cast<std::uint64_t>(info.st_ino),
+                      {head.size(), fingerprint_hash(head)}};
+    entry.offset = offset;
+    return entry;
+  }
+
   TempDir logs_;
   TempDir state_;
   Harness harness_;
@@ -434,15 +449,7 @@ TEST_F(FileSourceTest, CheckpointDisabledNeverWritesAndAlwaysStartsOver) {
 TEST_F(FileSourceTest, CheckpointOfAReusedInodeIsNotTrusted) {
   const std::string path = logs_ / "a.json";
   write_file(path, ndjson_lines(0, 3));
-  struct stat info {};
-  ASSERT_EQ(::stat(path.c_str(), &info), 0);
-  CheckpointEntry stale;
-  stale.path = path;
-  stale.identity = {static_cast<std::uint64_t>(info.st_dev),
-                    static_cast<std::uint64_t>(info.st_ino),
-                    {8, fingerprint_hash("{\"old\":1")}};
-  stale.offset = 8;
-  ASSERT_EQ(CheckpointStore(state_.path(), "s").save({stale}), "");
+  ASSERT_EQ(CheckpointStore(state_.path(), "s").save({entry_for(path, "{\"old\":1", 8)}), "");
   auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
                               state_.path(), consumer_);
   source->start();
@@ -454,14 +461,8 @@ TEST_F(FileSourceTest, CheckpointOfAReusedInodeIsNotTrusted) {
 TEST_F(FileSourceTest, CheckpointWithMatchingFingerprintResumes) {
   const std::string path = logs_ / "a.json";
   write_file(path, ndjson_lines(0, 3));
-  struct stat info {};
-  ASSERT_EQ(::stat(path.c_str(), &info), 0);
-  CheckpointEntry entry;
-  entry.path = path;
-  entry.identity = {static_cast<std::uint64_t>(info.st_dev),
-                    static_cast<std::uint64_t>(info.st_ino),
-                    {8, fingerprint_hash(ndjson_lines(0, 3).substr(0, 8))}};
-  entry.offset = ndjson_lines(0, 2).size();
+  const CheckpointEntry entry =
+      entry_for(path, ndjson_lines(0, 3).substr(0, 8), ndjson_lines(0, 2).size());
   ASSERT_EQ(CheckpointStore(state_.path(), "s").save({entry}), "");
   auto source = harness_.make(Harness::source_config("s", logs_ / "*.json"), Harness::fast_tail(),
                               state_.path(), consumer_);
@@ -482,15 +483,8 @@ TEST_F(FileSourceTest, CheckpointWithAnFnvTailOfAnOlderBuildResumesOrRereads) {
   write_file(rewritten, ndjson_lines(10, 13));
   std::vector<CheckpointEntry> entries;
   for (const auto& [path, first] : {std::pair{kept, 0}, std::pair{rewritten, 10}}) {
-    struct stat info {};
-    ASSERT_EQ(::stat(path.c_str(), &info), 0);
     const std::string read = ndjson_lines(first, first + 2);
-    CheckpointEntry entry;
-    entry.path = path;
-    entry.identity = {static_cast<std::uint64_t>(info.st_dev),
-                      static_cast<std::uint64_t>(info.st_ino),
-                      {8, fingerprint_hash(read.substr(0, 8))}};
-    entry.offset = read.size();
+    CheckpointEntry entry = entry_for(path, read.substr(0, 8), read.size());
     entry.tail = {read.size(), read.size(), fingerprint_hash(read), TailHash::kFnv1a};
     entries.push_back(entry);
   }
